@@ -1,0 +1,1 @@
+"""FastAPI application assembly: routers of every domain, error mapping, health checks."""

@@ -1,0 +1,71 @@
+"""Map domain and validation errors to JSON bodies with a machine-readable reason.
+
+Every error answers ``{"error": {"code", "message", "field", "params"}}`` (plus ``details``
+for request validation), in the caller's language (``Accept-Language``; zh-CN by default).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from hazwatch.core.errors import DomainError, ErrorKind
+from hazwatch.core.i18n import normalise_language, translate
+
+STATUS = {
+    ErrorKind.INVALID: 422,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.TOO_LARGE: 413,
+}
+
+
+def language_of(request: Request) -> str:
+    return normalise_language(request.headers.get("accept-language"))
+
+
+def error_body(
+    code: str, language: str, field: str | None = None, **params: Any
+) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": translate(code, language, **params),
+            "field": field,
+            "params": {k: v if isinstance(v, int | float | str) else str(v) for k, v in params.items()},
+        }
+    }
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        body = error_body(exc.code, language_of(request), exc.field, **exc.params)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.kind is ErrorKind.UNAUTHENTICATED else None
+        return JSONResponse(body, status_code=STATUS[exc.kind], headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        language = language_of(request)
+        details = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "type": err.get("type"),
+                "message": err.get("msg"),
+            }
+            for err in exc.errors()
+        ]
+        first = details[0]["field"] if details else None
+        body = error_body("request.invalid", language, first)
+        body["error"]["details"] = details
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+        return JSONResponse(error_body("request.conflict", language_of(request)), status_code=409)

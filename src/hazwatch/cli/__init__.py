@@ -1,0 +1,1 @@
+"""The ``hazwatch`` command line (typer)."""

@@ -1,0 +1,15 @@
+"""Entry point of the ``hazwatch`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from hazwatch.cli import admin
+
+app = typer.Typer(
+    name="hazwatch",
+    help="HazWatch: hazardous-chemical and oxygen-deficiency risk monitoring.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+admin.register(app)

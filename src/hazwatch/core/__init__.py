@@ -1,0 +1,1 @@
+"""Foundation shared by every domain: settings, database, clock, errors, i18n, auth and audit."""

@@ -1,0 +1,247 @@
+"""Automatic audit capture on flush, the hash chain, and its verification.
+
+Any mapped class with ``__audited__ = True`` is recorded on create, update and delete,
+whatever code path changed it, so no service can forget. The acting principal is read from
+``Session.info["principal"]`` (set by the request, CLI command or engine that owns the
+transaction); without one the actor is ``system``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import get_history
+
+from hazwatch.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+from hazwatch.core.auth.roles import SYSTEM, Principal
+from hazwatch.core.clock import utcnow
+
+#: Columns never copied into the audit trail.
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret_hash"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _columns(obj: Any) -> Iterator[str]:
+    for attr in inspect(type(obj)).column_attrs:
+        if attr.key not in SECRET_COLUMNS:
+            yield attr.key
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    return {key: _plain(getattr(obj, key)) for key in _columns(obj)}
+
+
+def _diff(obj: Any) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key in _columns(obj):
+        history = get_history(obj, key)
+        if history.has_changes() and history.deleted != history.added:
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _organisation_of(obj: Any) -> int | None:
+    value = getattr(obj, "audit_organisation_id", None)
+    if value is None:
+        value = getattr(obj, "organisation_id", None)
+    return value if isinstance(value, int) else None
+
+
+def _entity_id(obj: Any) -> str:
+    identity = inspect(obj).identity
+    return ",".join(str(part) for part in identity) if identity else ""
+
+
+def entry_hash(
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    changes: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    payload = json.dumps(
+        [seq, at.isoformat(), actor, action, entity_type, entity_id, changes, prev_hash],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    action: str
+    entity_type: str
+    entity_id: str
+    organisation_id: int | None
+    changes: dict[str, Any]
+
+
+def _changed(session: Session) -> list[PendingEntry]:
+    """Updates and deletes of audited objects, read before flush while history exists."""
+    entries: list[PendingEntry] = []
+    for action, objects in (("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not getattr(obj, "__audited__", False):
+                continue
+            changes = _diff(obj) if action == "update" else _snapshot(obj)
+            if changes:
+                entries.append(
+                    PendingEntry(
+                        action=action,
+                        entity_type=type(obj).__tablename__,
+                        entity_id=_entity_id(obj),
+                        organisation_id=_organisation_of(obj),
+                        changes=changes,
+                    )
+                )
+    return entries
+
+
+def append(session: Session, principal: Principal, entries: Iterable[PendingEntry]) -> None:
+    """Append entries to the chain; the head row's lock orders concurrent writers."""
+    entries = list(entries)
+    if not entries:
+        return
+    connection = session.connection()
+    head = connection.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .values(seq=AuditChainHead.seq + len(entries))
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+    ).one()
+    seq = head.seq - len(entries)
+    prev = head.last_hash
+    at = utcnow()
+    rows = []
+    for entry in entries:
+        seq += 1
+        digest = entry_hash(
+            seq,
+            at,
+            principal.username,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.changes,
+            prev,
+        )
+        rows.append(
+            {
+                "id": seq,
+                "at": at,
+                "actor": principal.username,
+                "actor_user_id": principal.user_id,
+                "action": entry.action,
+                "entity_type": entry.entity_type,
+                "entity_id": entry.entity_id,
+                "organisation_id": entry.organisation_id,
+                "changes": entry.changes,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    connection.execute(insert(AuditEntry), rows)
+    connection.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev)
+    )
+
+
+def install(session_class: type[Session] = Session) -> None:
+    """Register the flush hooks (idempotent)."""
+    if event.contains(session_class, "after_flush_postexec", _record_after_flush):
+        return
+    event.listen(session_class, "before_flush", _collect_before_flush)
+    event.listen(session_class, "after_flush_postexec", _record_after_flush)
+
+
+def _collect_before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> None:
+    """Collect updates and deletes before flush (history is gone afterwards)."""
+    session.info.setdefault("_audit_new", []).extend(
+        obj for obj in session.new if getattr(obj, "__audited__", False)
+    )
+    session.info.setdefault("_audit_pending", []).extend(_changed(session))
+
+
+def _record_after_flush(session: Session, _ctx: UOWTransaction) -> None:
+    """Creates are recorded after flush, once their primary keys exist."""
+    created = session.info.pop("_audit_new", [])
+    pending: list[PendingEntry] = session.info.pop("_audit_pending", [])
+    for obj in created:
+        pending.append(
+            PendingEntry(
+                action="create",
+                entity_type=type(obj).__tablename__,
+                entity_id=_entity_id(obj),
+                organisation_id=_organisation_of(obj),
+                changes=_snapshot(obj),
+            )
+        )
+    if pending:
+        append(session, session.info.get("principal") or SYSTEM, pending)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    ok: bool
+    entries: int
+    first_bad_id: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session) -> VerifyReport:
+    """Recompute every hash and link; report the first entry that does not match."""
+    prev = GENESIS_HASH
+    expected = 0
+    count = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
+        expected += 1
+        count += 1
+        if entry.id != expected:
+            return VerifyReport(False, count, entry.id, "audit.verify.gap")
+        if entry.prev_hash != prev:
+            return VerifyReport(False, count, entry.id, "audit.verify.broken_link")
+        digest = entry_hash(
+            entry.id,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.changes,
+            entry.prev_hash,
+        )
+        if digest != entry.hash:
+            return VerifyReport(False, count, entry.id, "audit.verify.hash_mismatch")
+        prev = entry.hash
+    head = session.get(AuditChainHead, 1)
+    if head is not None and (head.seq != expected or head.last_hash != prev):
+        return VerifyReport(False, count, None, "audit.verify.truncated")
+    return VerifyReport(True, count)

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, API/session tokens and the caller's identity (``Principal``)."""

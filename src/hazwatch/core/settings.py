@@ -1,0 +1,91 @@
+"""Settings from the environment (``HAZWATCH_*``) and an optional TOML settings file.
+
+The settings file is named by ``HAZWATCH_SETTINGS_FILE``; environment variables win over it,
+so an operator can override one value without editing the file.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HAZWATCH_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("var"), description="Where the embedded database lives.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite file under data_dir."
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("change-me-in-production"),
+        description="Signs console sessions; set a long random value in production.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    session_hours: float = Field(default=12.0, gt=0)
+    api_token_days: float = Field(default=365.0, gt=0)
+
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_username: str | None = None
+    mqtt_password: SecretStr | None = None
+    mqtt_tls_ca: Path | None = None
+    mqtt_topic_prefix: str = "hazwatch"
+    mqtt_client_id: str = "hazwatch-engine"
+    mqtt_shared_group: str | None = Field(
+        default=None,
+        description="MQTT shared-subscription group; set when several engines split the sites.",
+    )
+    ingest_enabled: bool = Field(default=True, description="Run the MQTT ingest in `serve`.")
+
+    reading_retention_days: int = Field(default=90, ge=1)
+    aggregate_retention_days: int = Field(default=730, ge=1)
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "hazwatch@localhost"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hazwatch.db').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        settings_file = os.environ.get("HAZWATCH_SETTINGS_FILE")
+        if settings_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=settings_file))
+        return tuple(sources)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

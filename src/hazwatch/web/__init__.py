@@ -1,0 +1,1 @@
+"""The NiceGUI web console, mounted on the same FastAPI app as the API."""

@@ -1,0 +1,3 @@
+"""Console pages; importing this package registers every page with NiceGUI."""
+
+from hazwatch.web.pages import login  # noqa: F401

@@ -1,0 +1,154 @@
+"""Fixtures shared by the whole suite.
+
+Every database test runs twice: on SQLite and on PostgreSQL (a database created for this
+run and dropped at the end). Each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from hazwatch.api.app import create_app
+from hazwatch.core.audit import service as audit
+from hazwatch.core.audit.models import GENESIS_HASH
+from hazwatch.core.auth import service as auth
+from hazwatch.core.auth.models import TokenKind
+from hazwatch.core.auth.roles import Role
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.core.db import Base, import_all_models, make_engine, make_session_factory
+from hazwatch.core.settings import Settings
+from tests.services import POSTGRES_URL, require
+
+#: 2·7 accident day, 04:00 Beijing time: the default start of the controllable clock.
+T0 = datetime(2025, 2, 6, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("sqlite")
+        yield f"sqlite:///{folder / 'hazwatch.db'}"
+        return
+    require("PostgreSQL", POSTGRES_URL, 5432)
+    name = f"hazwatch_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema_engine(database_url: str) -> Iterator[Engine]:
+    import_all_models()
+    audit.install()
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        template = Path(make_url(database_url).database or "")
+        shutil.copy(template, template.with_suffix(".template"))
+        engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _reset(engine: Engine) -> None:
+    """Empty every table; SQLite restores its template file, PostgreSQL truncates."""
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        database = Path(engine.url.database or "")
+        for suffix in ("-wal", "-shm"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+        shutil.copy(database.with_suffix(".template"), database)
+        return
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text("INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, :h)"),
+            {"h": GENESIS_HASH},
+        )
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=database_url)
+
+
+@pytest.fixture
+def context(schema_engine: Engine, settings: Settings, clock: ManualClock) -> Iterator[Context]:
+    _reset(schema_engine)
+    yield Context(
+        settings=settings,
+        engine=schema_engine,
+        sessions=make_session_factory(schema_engine),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def client(context: Context) -> Iterator[TestClient]:
+    with TestClient(create_app(context, console=False)) as test_client:
+        yield test_client
+
+
+AuthHeaders = dict[str, str]
+
+
+@pytest.fixture
+def login_as(context: Context) -> Callable[..., AuthHeaders]:
+    """Create a user with a role and scope; return bearer headers for it."""
+
+    def make(
+        role: Role = Role.PLATFORM_ADMIN,
+        *,
+        organisation_id: int | None = None,
+        jurisdiction_id: int | None = None,
+        username: str | None = None,
+        language: str = "zh_CN",
+    ) -> AuthHeaders:
+        with context.unit_of_work() as session:
+            user = auth.create_user(
+                session,
+                username=username or f"{role.value}-{uuid.uuid4().hex[:8]}",
+                password="correct horse battery",
+                role=role,
+                organisation_id=organisation_id,
+                jurisdiction_id=jurisdiction_id,
+                language=language,
+            )
+            from datetime import timedelta
+
+            _token, secret = auth.issue_token(
+                session, user, kind=TokenKind.API, lifetime=timedelta(days=1), now=context.clock.now()
+            )
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+def error_code(response: Any) -> str:
+    """The machine-readable reason of an error response."""
+    body = response.json()
+    return str(body["error"]["code"])

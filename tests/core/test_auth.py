@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from hazwatch.core.auth import service as auth
+from hazwatch.core.auth.models import UserAccount
+from hazwatch.core.auth.roles import Role
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from tests.conftest import error_code
+
+
+def _admin(context: Context) -> None:
+    with context.unit_of_work() as session:
+        auth.create_user(session, username="root", password="s3cret-pass", role=Role.PLATFORM_ADMIN)
+
+
+def test_password_is_hashed_with_argon2(context: Context) -> None:
+    _admin(context)
+    with context.unit_of_work() as session:
+        user = session.query(UserAccount).filter_by(username="root").one()
+        assert user.password_hash.startswith("$argon2id$")
+        assert "s3cret-pass" not in user.password_hash
+
+
+def test_login_me_and_logout(client: TestClient, context: Context) -> None:
+    _admin(context)
+    response = client.post("/api/auth/login", json={"username": "root", "password": "s3cret-pass"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/auth/me", headers=headers).json()["role"] == "platform_admin"
+    assert client.post("/api/auth/logout", headers=headers).status_code == 204
+    response = client.get("/api/auth/me", headers=headers)
+    assert response.status_code == 401
+    assert error_code(response) == "auth.token_revoked"
+
+
+def test_bad_password_is_refused_in_the_callers_language(client: TestClient, context: Context) -> None:
+    _admin(context)
+    response = client.post(
+        "/api/auth/login",
+        json={"username": "root", "password": "wrong-pass"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == {
+        "code": "auth.bad_credentials",
+        "message": "Wrong username or password",
+        "field": None,
+        "params": {},
+    }
+    zh = client.post("/api/auth/login", json={"username": "root", "password": "wrong-pass"})
+    assert zh.json()["error"]["message"] == "用户名或密码错误"
+
+
+def test_api_token_can_be_revoked(client: TestClient, login_as) -> None:  # type: ignore[no-untyped-def]
+    headers = login_as(Role.PLATFORM_ADMIN)
+    created = client.post("/api/auth/tokens", json={"name": "gateway"}, headers=headers)
+    assert created.status_code == 201
+    api_headers = {"Authorization": f"Bearer {created.json()['token']}"}
+    assert client.get("/api/auth/me", headers=api_headers).status_code == 200
+    token_id = created.json()["token_id"]
+    assert client.delete(f"/api/auth/tokens/{token_id}", headers=headers).status_code == 204
+    assert error_code(client.get("/api/auth/me", headers=api_headers)) == "auth.token_revoked"
+
+
+def test_expired_and_malformed_tokens(client: TestClient, context: Context, clock: ManualClock) -> None:
+    _admin(context)
+    with context.unit_of_work() as session:
+        user = session.query(UserAccount).filter_by(username="root").one()
+        _t, secret = auth.issue_token(
+            session, user, kind="api", lifetime=timedelta(minutes=5), now=clock.now()
+        )
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 200
+    clock.advance(timedelta(minutes=6))
+    assert error_code(client.get("/api/auth/me", headers=headers)) == "auth.token_expired"
+    bad = client.get("/api/auth/me", headers={"Authorization": "Bearer nonsense"})
+    assert bad.status_code == 401 and error_code(bad) == "auth.token_malformed"
+    assert error_code(client.get("/api/auth/me")) == "auth.missing_credentials"
+
+
+def test_user_creation_validates_input(client: TestClient, login_as) -> None:  # type: ignore[no-untyped-def]
+    headers = login_as(Role.PLATFORM_ADMIN)
+    short = client.post(
+        "/api/users", json={"username": "ab", "password": "x", "role": "worker"}, headers=headers
+    )
+    assert short.status_code == 422 and error_code(short) == "request.invalid"
+    orphan = client.post(
+        "/api/users",
+        json={"username": "worker1", "password": "long-enough", "role": "worker"},
+        headers=headers,
+    )
+    assert orphan.status_code == 422 and error_code(orphan) == "auth.role_needs_organisation"
+    ok = client.post(
+        "/api/users",
+        json={"username": "admin2", "password": "long-enough", "role": "platform_admin"},
+        headers=headers,
+    )
+    assert ok.status_code == 201
+    dup = client.post(
+        "/api/users",
+        json={"username": "admin2", "password": "long-enough", "role": "platform_admin"},
+        headers=headers,
+    )
+    assert dup.status_code == 409 and error_code(dup) == "auth.username_taken"
