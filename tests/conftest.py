@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from hazwatch.api.app import create_app
 from hazwatch.core.audit import service as audit
-from hazwatch.core.audit.models import GENESIS_HASH
+from hazwatch.core.audit.models import GENESIS_HASH, guard_statements
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.models import TokenKind
 from hazwatch.core.auth.roles import Role
@@ -80,6 +80,8 @@ def _reset(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for statement in guard_statements("postgresql"):
+            connection.execute(text(statement))
         connection.execute(
             text("INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, :h)"),
             {"h": GENESIS_HASH},

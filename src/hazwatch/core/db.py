@@ -138,4 +138,4 @@ def session_scope(factory: sessionmaker[Session], **info: Any) -> Iterator[Sessi
 
 def import_all_models() -> None:
     """Import every domain's models so that ``Base.metadata`` is complete."""
-    from hazwatch import models_registry  # noqa: F401
+    from hazwatch import wiring  # noqa: F401

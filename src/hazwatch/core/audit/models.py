@@ -48,6 +48,7 @@ SQLITE_GUARDS = (
 POSTGRES_GUARDS = (
     "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "
     "BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS audit_entry_no_change ON audit_entry",
     "CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_entry "
     "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
 )

@@ -1,0 +1,51 @@
+# HazWatch developer commands. `make run` and `make test` work on a fresh Debian + Python.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+HAZWATCH := $(UV) run --frozen hazwatch
+export HAZWATCH_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run demo test lint typecheck pytest bench browser-deps clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen --quiet
+
+## Install, migrate, load the demo district and start HazWatch (prints the URL).
+run: install
+	$(HAZWATCH) db upgrade
+	$(HAZWATCH) demo load --if-empty
+	$(HAZWATCH) serve
+
+## Chromium and a CJK font from Debian for the console's browser tests.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: install
+	$(UV) run --frozen ruff check src tests
+	$(UV) run --frozen ruff format --check src tests
+
+typecheck: install
+	$(UV) run --frozen mypy
+
+pytest: install browser-deps
+	$(UV) run --frozen pytest -p no:cacheprovider; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
+
+## Everything CI runs: lint, strict typing, the whole suite on SQLite and PostgreSQL.
+test: lint typecheck pytest
+
+## Rerunnable benchmarks (ingest, alarm latency, access check, replay speed).
+bench: install
+	$(HAZWATCH) bench all
+
+clean:
+	rm -rf .venv .tools var artifacts .mypy_cache .ruff_cache

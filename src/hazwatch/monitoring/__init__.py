@@ -1,0 +1,1 @@
+"""Real-time monitoring: measurement points, ingest, the alarm engine and what reacts to it."""

@@ -1,0 +1,10 @@
+"""Wiring: imports every domain's models and plug-ins so that ``Base.metadata`` knows all
+tables and cross-domain hooks (scope resolver, finding rules) are installed.
+
+Alembic, the test suite and :func:`hazwatch.core.context.build_context` reach this through
+:func:`hazwatch.core.db.import_all_models`. A new domain adds its lines here.
+"""
+
+from hazwatch.core.audit import models as audit_models  # noqa: F401
+from hazwatch.core.auth import models as auth_models  # noqa: F401
+from hazwatch.registry import models as registry_models  # noqa: F401
