@@ -35,7 +35,9 @@ T0 = datetime(2025, 2, 6, 20, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         folder = tmp_path_factory.mktemp("sqlite")
         yield f"sqlite:///{folder / 'hazwatch.db'}"
@@ -143,7 +145,11 @@ def login_as(context: Context) -> Callable[..., AuthHeaders]:
             from datetime import timedelta
 
             _token, secret = auth.issue_token(
-                session, user, kind=TokenKind.API, lifetime=timedelta(days=1), now=context.clock.now()
+                session,
+                user,
+                kind=TokenKind.API,
+                lifetime=timedelta(days=1),
+                now=context.clock.now(),
             )
         return {"Authorization": f"Bearer {secret}"}
 

@@ -22,7 +22,9 @@ MQTT_URL = os.environ.get("HAZWATCH_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
 def reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url.replace("+psycopg", ""))
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False

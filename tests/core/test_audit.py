@@ -64,7 +64,9 @@ def test_chain_verifies_and_log_is_append_only(context: Context) -> None:
         ("DELETE FROM audit_entry WHERE id = 3", "audit.verify.truncated", None),
     ],
 )
-def test_tampering_is_detected(context: Context, tamper: str, reason: str, bad_id: int | None) -> None:
+def test_tampering_is_detected(
+    context: Context, tamper: str, reason: str, bad_id: int | None
+) -> None:
     _make_users(context, 3)
     _drop_guards(context)
     with context.engine.begin() as connection:

@@ -38,7 +38,9 @@ def test_login_me_and_logout(client: TestClient, context: Context) -> None:
     assert error_code(response) == "auth.token_revoked"
 
 
-def test_bad_password_is_refused_in_the_callers_language(client: TestClient, context: Context) -> None:
+def test_bad_password_is_refused_in_the_callers_language(
+    client: TestClient, context: Context
+) -> None:
     _admin(context)
     response = client.post(
         "/api/auth/login",
@@ -67,7 +69,9 @@ def test_api_token_can_be_revoked(client: TestClient, login_as) -> None:  # type
     assert error_code(client.get("/api/auth/me", headers=api_headers)) == "auth.token_revoked"
 
 
-def test_expired_and_malformed_tokens(client: TestClient, context: Context, clock: ManualClock) -> None:
+def test_expired_and_malformed_tokens(
+    client: TestClient, context: Context, clock: ManualClock
+) -> None:
     _admin(context)
     with context.unit_of_work() as session:
         user = session.query(UserAccount).filter_by(username="root").one()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from hazwatch import __version__
 from hazwatch.api.errors import install_error_handlers
 from hazwatch.api.health import router as health_router
+from hazwatch.core.audit.routes import router as audit_router
 from hazwatch.core.auth.routes import router as auth_router
 from hazwatch.core.auth.routes import users_router
-from hazwatch.core.audit.routes import router as audit_router
 from hazwatch.core.context import Context
 from hazwatch.core.logging import configure_logging
 
@@ -35,6 +35,6 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
     return app
 
 
-def domain_routers() -> list[object]:
+def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     return []

@@ -30,15 +30,15 @@ def language_of(request: Request) -> str:
     return normalise_language(request.headers.get("accept-language"))
 
 
-def error_body(
-    code: str, language: str, field: str | None = None, **params: Any
-) -> dict[str, Any]:
+def error_body(code: str, language: str, field: str | None = None, **params: Any) -> dict[str, Any]:
     return {
         "error": {
             "code": code,
             "message": translate(code, language, **params),
             "field": field,
-            "params": {k: v if isinstance(v, int | float | str) else str(v) for k, v in params.items()},
+            "params": {
+                k: v if isinstance(v, int | float | str) else str(v) for k, v in params.items()
+            },
         }
     }
 

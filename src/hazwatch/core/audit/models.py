@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Integer, String, event
+from sqlalchemy import JSON, Connection, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hazwatch.core.db import Base, UTCDateTime
@@ -59,10 +59,14 @@ def guard_statements(dialect: str) -> tuple[str, ...]:
     return POSTGRES_GUARDS if dialect == "postgresql" else SQLITE_GUARDS
 
 
-for _statement in SQLITE_GUARDS:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRES_GUARDS:
-    event.listen(
-        AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
-event.listen(AuditChainHead.__table__, "after_create", DDL(SEED_HEAD))
+def _install_guards(_table: object, connection: Connection, **_kw: object) -> None:
+    for statement in guard_statements(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+def _seed_head(_table: object, connection: Connection, **_kw: object) -> None:
+    connection.exec_driver_sql(SEED_HEAD)
+
+
+event.listen(AuditEntry.__table__, "after_create", _install_guards)
+event.listen(AuditChainHead.__table__, "after_create", _seed_head)

@@ -42,7 +42,9 @@ def list_entries(
 @router.get("/verify", response_model=VerifyOut)
 def verify(db: DbSession, principal: AdminPrincipal) -> VerifyOut:
     report = service.verify(db)
-    message = translate(report.reason or "audit.verify.ok", principal.language, id=report.first_bad_id)
+    message = translate(
+        report.reason or "audit.verify.ok", principal.language, id=report.first_bad_id
+    )
     return VerifyOut(
         ok=report.ok,
         entries=report.entries,

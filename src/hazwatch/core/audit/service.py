@@ -169,9 +169,7 @@ def append(session: Session, principal: Principal, entries: Iterable[PendingEntr
         )
         prev = digest
     connection.execute(insert(AuditEntry), rows)
-    connection.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev)
-    )
+    connection.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev))
 
 
 def install(session_class: type[Session] = Session) -> None:

@@ -48,7 +48,9 @@ def login(body: LoginRequest, request: Request, response: Response, db: DbSessio
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, response: Response, db: DbSession, principal: CurrentPrincipal) -> None:
+def logout(
+    request: Request, response: Response, db: DbSession, principal: CurrentPrincipal
+) -> None:
     secret = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     service.revoke_secret(db, secret or request.cookies.get(SESSION_COOKIE, ""))
     response.delete_cookie(SESSION_COOKIE)

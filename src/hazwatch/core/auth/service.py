@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.models import AccessToken, TokenKind, UserAccount
+from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import ORGANISATION_ROLES, Principal, Role
 from hazwatch.core.clock import utcnow
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
