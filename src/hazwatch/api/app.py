@@ -37,4 +37,6 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 
 def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
-    return []
+    from hazwatch.registry.routes import router as registry_router
+
+    return [registry_router]

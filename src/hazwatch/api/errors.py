@@ -6,6 +6,7 @@ for request validation), in the caller's language (``Accept-Language``; zh-CN by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from hazwatch.core.errors import DomainError, ErrorKind
-from hazwatch.core.i18n import normalise_language, translate
+from hazwatch.core.i18n import DEFAULT_LANGUAGE, catalogue, normalise_language, translate
 
 STATUS = {
     ErrorKind.INVALID: 422,
@@ -43,6 +44,17 @@ def error_body(code: str, language: str, field: str | None = None, **params: Any
     }
 
 
+def _reason(errors: Sequence[Any]) -> str:
+    """A domain message key raised inside a validator (``ValueError("registry.…")``) is the
+    reason; otherwise the generic ``request.invalid``."""
+    known = catalogue(DEFAULT_LANGUAGE)
+    for err in errors:
+        key = str(err.get("ctx", {}).get("error", ""))
+        if key in known:
+            return key
+    return "request.invalid"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -62,7 +74,7 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         first = details[0]["field"] if details else None
-        body = error_body("request.invalid", language, first)
+        body = error_body(_reason(exc.errors()), language, first)
         body["error"]["details"] = details
         return JSONResponse(body, status_code=422)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin
+from hazwatch.cli import admin, registry
 
 app = typer.Typer(
     name="hazwatch",
@@ -13,3 +13,4 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 admin.register(app)
+registry.register(app)

@@ -7,8 +7,9 @@ system, so tests and the replay runner can drive time deterministically.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -52,3 +53,8 @@ def utcnow() -> datetime:
 def as_utc(value: datetime) -> datetime:
     """Normalise a datetime read back from a database that drops the zone (SQLite)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def local_today(timezone: str = "Asia/Shanghai") -> date:
+    """Today's date where the regulated sites are (licence and agreement validity)."""
+    return datetime.now(ZoneInfo(timezone)).date()

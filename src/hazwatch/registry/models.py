@@ -166,13 +166,26 @@ class Door(Base):
     name: Mapped[str] = mapped_column(String(200))
     reader: Mapped[str] = mapped_column(String(64), default="")
 
+    guards: Mapped[list[DoorGuard]] = relationship(
+        cascade="all, delete-orphan", order_by="DoorGuard.room_id"
+    )
+
+    @property
+    def guarded_room_ids(self) -> list[int]:
+        return [guard.room_id for guard in self.guards]
+
 
 class DoorGuard(Base):
     __tablename__ = "door_guard"
     __audited__ = True
 
-    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True)
-    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), primary_key=True)
+    door_id: Mapped[int] = mapped_column(
+        ForeignKey("door.id", ondelete="CASCADE"), primary_key=True
+    )
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("room.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
 
 
 class Lease(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 04:56:19.078881
+Create Date: 2026-11-23 05:40:22.177879
 """
 
 from collections.abc import Sequence
@@ -409,14 +409,25 @@ def upgrade() -> None:
         "door_guard",
         sa.Column("door_id", sa.Integer(), nullable=False),
         sa.Column("room_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["door_id"], ["door.id"], name=op.f("fk_door_guard_door_id_door"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_door_guard_organisation_id_organisation"),
         ),
         sa.ForeignKeyConstraint(
             ["room_id"], ["room.id"], name=op.f("fk_door_guard_room_id_room"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("door_id", "room_id", name=op.f("pk_door_guard")),
     )
+    with op.batch_alter_table("door_guard", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_door_guard_organisation_id"), ["organisation_id"], unique=False
+        )
+
     op.create_table(
         "supply",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -523,6 +534,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_supply_customer_id"))
 
     op.drop_table("supply")
+    with op.batch_alter_table("door_guard", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_door_guard_organisation_id"))
+
     op.drop_table("door_guard")
     with op.batch_alter_table("room", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_room_organisation_id"))

@@ -1,0 +1,296 @@
+"""Request and response bodies of the registry.
+
+Each resource has one input schema (``…In``): a create validates it; an update merges the
+patch into the stored record and validates the result against the same schema, so the two
+paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hazwatch.registry import credit_code
+from hazwatch.registry.choices import (
+    DepartmentFunction,
+    HazardKind,
+    JurisdictionKind,
+    LicenceType,
+    OrganisationKind,
+    SupervisionStage,
+    SupplyForm,
+    TankOrientation,
+    VentilationType,
+)
+
+Name = Field(min_length=1, max_length=200)
+
+
+def positive(default: Any = ...) -> Any:
+    """A strictly positive measure (length, volume, density)."""
+    return Field(default=default, gt=0, max_digits=16, decimal_places=6)
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+
+
+class JurisdictionIn(Input):
+    name: str = Name
+    kind: JurisdictionKind
+    parent_id: int | None = None
+    code: str | None = Field(default=None, max_length=32)
+
+
+class JurisdictionOut(JurisdictionIn, Output):
+    pass
+
+
+class Contact(Input):
+    name: str = Field(min_length=1, max_length=80)
+    role: str = Field(default="", max_length=80)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+
+
+class OrganisationIn(Input):
+    kind: OrganisationKind
+    name: str = Name
+    credit_code: str = Field(min_length=18, max_length=18)
+    jurisdiction_id: int | None = None
+    department_function: DepartmentFunction | None = None
+    address: str = Field(default="", max_length=300)
+    industry: str = Field(default="", max_length=120)
+    employees: int | None = Field(default=None, ge=0)
+    principal_name: str = Field(default="", max_length=80)
+    principal_phone: str = Field(default="", max_length=40)
+    safety_manager_name: str = Field(default="", max_length=80)
+    safety_manager_phone: str = Field(default="", max_length=40)
+    contacts: list[Contact] = Field(default_factory=list)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _check_digit(cls, value: str) -> str:
+        value = credit_code.normalise(value)
+        if not credit_code.is_valid(value):
+            raise ValueError("registry.credit_code_invalid")
+        return value
+
+    @model_validator(mode="after")
+    def _department_needs_function(self) -> OrganisationIn:
+        if self.kind is OrganisationKind.REGULATOR and self.department_function is None:
+            raise ValueError("registry.department_function_required")
+        return self
+
+
+class OrganisationOut(OrganisationIn, Output):
+    credit_code: str
+    contacts: list[dict[str, Any]]  # type: ignore[assignment]
+
+
+class SiteIn(Input):
+    organisation_id: int
+    jurisdiction_id: int | None = None
+    name: str = Name
+    address: str = Field(default="", max_length=300)
+
+
+class SiteOut(SiteIn, Output):
+    pass
+
+
+class BuildingIn(Input):
+    site_id: int
+    organisation_id: int
+    name: str = Name
+    floors: int | None = Field(default=None, ge=1, le=200)
+
+
+class BuildingOut(BuildingIn, Output):
+    pass
+
+
+class RoomIn(Input):
+    building_id: int
+    organisation_id: int
+    name: str = Name
+    floor: int | None = None
+    length_m: Decimal | None = positive(None)
+    width_m: Decimal | None = positive(None)
+    height_m: Decimal | None = positive(None)
+    free_volume_m3: Decimal | None = positive(None)
+    ventilation_type: VentilationType = VentilationType.NONE
+    air_changes_per_hour: Decimal = Field(default=Decimal(0), ge=0, max_digits=16, decimal_places=6)
+    ventilation_interlocked: bool = False
+    confined_space: bool = False
+    notes: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _volume_known(self) -> RoomIn:
+        dimensions = (self.length_m, self.width_m, self.height_m)
+        if self.free_volume_m3 is None and None in dimensions:
+            raise ValueError("registry.room_volume_required")
+        if self.ventilation_type is VentilationType.NONE and self.air_changes_per_hour > 0:
+            raise ValueError("registry.ventilation_type_required")
+        return self
+
+
+class RoomOut(RoomIn, Output):
+    volume_m3: Decimal | None
+
+
+class HazardSourceIn(Input):
+    room_id: int
+    kind: HazardKind
+    substance: str = Field(min_length=1, max_length=80)
+    cas: str | None = Field(default=None, max_length=16)
+    description: str = Field(default="", max_length=300)
+    pressure_mpa: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
+    max_release_m3_h: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
+    supply_id: int | None = None
+
+
+class HazardSourceOut(HazardSourceIn, Output):
+    pass
+
+
+class DoorIn(Input):
+    site_id: int
+    organisation_id: int
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    name: str = Name
+    reader: str = Field(default="", max_length=64)
+    guarded_room_ids: list[int] = Field(default_factory=list)
+
+
+class DoorOut(DoorIn, Output):
+    pass
+
+
+class LeaseIn(Input):
+    parent_id: int | None = None
+    lessor_id: int
+    lessee_id: int
+    site_id: int
+    premises: str = Field(default="", max_length=300)
+    area_m2: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=4)
+    start_date: date
+    end_date: date | None = None
+    sublet_allowed: bool = False
+    lessor_consent: bool = False
+    consent_document: str = Field(default="", max_length=300)
+    safety_agreement_document: str = Field(default="", max_length=300)
+    safety_agreement_start: date | None = None
+    safety_agreement_end: date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> LeaseIn:
+        if self.lessor_id == self.lessee_id:
+            raise ValueError("registry.lease_same_party")
+        if self.end_date and self.end_date < self.start_date:
+            raise ValueError("registry.end_before_start")
+        start, end = self.safety_agreement_start, self.safety_agreement_end
+        if start and end and end < start:
+            raise ValueError("registry.end_before_start")
+        return self
+
+
+class LeaseOut(LeaseIn, Output):
+    pass
+
+
+class TankIn(Input):
+    site_id: int
+    organisation_id: int
+    operator_id: int | None = None
+    name: str = Name
+    fluid: str = Field(min_length=1, max_length=40)
+    orientation: TankOrientation
+    volume_m3: Decimal = positive()
+    diameter_m: Decimal = positive()
+    design_pressure_mpa: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=6)
+    liquid_density_kg_m3: Decimal = positive()
+
+
+class TankOut(TankIn, Output):
+    pass
+
+
+class SupplyIn(Input):
+    supplier_id: int
+    customer_id: int
+    substance: str = Field(min_length=1, max_length=80)
+    cas: str | None = Field(default=None, max_length=16)
+    hazardous: bool = True
+    form: SupplyForm
+    tank_id: int | None = None
+    room_id: int | None = None
+    monthly_quantity_kg: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=3)
+    agreement_document: str = Field(default="", max_length=300)
+    start_date: date | None = None
+    end_date: date | None = None
+
+    @model_validator(mode="after")
+    def _parties(self) -> SupplyIn:
+        if self.supplier_id == self.customer_id:
+            raise ValueError("registry.supply_same_party")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("registry.end_before_start")
+        return self
+
+
+class SupplyOut(SupplyIn, Output):
+    pass
+
+
+class LicenceIn(Input):
+    organisation_id: int
+    licence_type: LicenceType
+    number: str = Field(min_length=1, max_length=80)
+    issuer: str = Field(default="", max_length=200)
+    scope: str = Field(default="", max_length=500)
+    valid_from: date
+    valid_until: date
+    revoked: bool = False
+
+    @model_validator(mode="after")
+    def _dates(self) -> LicenceIn:
+        if self.valid_until < self.valid_from:
+            raise ValueError("registry.end_before_start")
+        return self
+
+
+class LicenceOut(LicenceIn, Output):
+    pass
+
+
+class SupervisionAssignmentIn(Input):
+    department_id: int
+    organisation_id: int
+    stage: SupervisionStage
+    basis: str = Field(default="", max_length=300)
+
+
+class SupervisionAssignmentOut(SupervisionAssignmentIn, Output):
+    pass
+
+
+class FindingOut(BaseModel):
+    code: str
+    severity: str
+    organisation_id: int | None
+    organisation_name: str | None
+    object_type: str
+    object_id: int
+    message: str
+    legal_basis: str
+    fallback_owner_id: int | None = None
+    params: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,188 @@
+"""Generic registry operations, applied uniformly to every resource of :mod:`.resources`.
+
+Creates and updates validate the whole record with the resource's input schema (an update
+merges the patch into the stored record first), run its referential checks, then write.
+Nothing commits here: the caller's unit of work does, so a failed check leaves the store
+untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import String, cast, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hazwatch.core.i18n import DEFAULT_LANGUAGE, catalogue
+from hazwatch.core.scope import visible_organisations
+from hazwatch.registry.models import Door, Jurisdiction, Organisation
+from hazwatch.registry.resources import Resource, set_door_guards
+from hazwatch.registry.schemas import Input, OrganisationIn
+from hazwatch.registry.scope import jurisdiction_subtree, writable_organisations
+
+#: Fields of an input schema that are not columns (handled by the resource itself).
+_DERIVED = {"guarded_room_ids"}
+
+
+def validate(resource: Resource, data: Mapping[str, Any]) -> Input:
+    """Validate raw input; the first problem becomes an ``InvalidInput`` naming its field."""
+    try:
+        return resource.schema_in.model_validate(dict(data))
+    except ValidationError as exc:
+        raise invalid_from(exc) from None
+
+
+def invalid_from(exc: ValidationError) -> InvalidInput:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or None
+    key = str(error.get("ctx", {}).get("error", ""))
+    if key in catalogue(DEFAULT_LANGUAGE):
+        return InvalidInput(key, field=field)
+    return InvalidInput("registry.field_invalid", field=field, problem=error["msg"])
+
+
+def list_objects(
+    session: Session,
+    principal: Principal,
+    resource: Resource,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    search: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[Any]:
+    model = resource.model
+    query = select(model).order_by(model.id)  # type: ignore[attr-defined]
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(resource.scope(visible))
+    for name, value in (filters or {}).items():
+        column = getattr(model, name, None)
+        if column is None or name not in model.__table__.columns:
+            raise InvalidInput("registry.unknown_filter", field=name)
+        query = query.where(column == value)
+    if search:
+        column = getattr(model, resource.search_column)
+        query = query.where(cast(column, String).ilike(f"%{search}%"))
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def get_object(session: Session, principal: Principal, resource: Resource, ident: int) -> Any:
+    obj = session.get(resource.model, ident)
+    if obj is None or not _visible(session, principal, resource, obj):
+        raise NotFound("scope.not_found")
+    return obj
+
+
+def create_object(
+    session: Session, principal: Principal, resource: Resource, data: Mapping[str, Any] | Input
+) -> Any:
+    validated = data if isinstance(data, Input) else validate(resource, data)
+    resource.check(session, validated, None)
+    obj = resource.model()
+    _assign(obj, validated)
+    _ensure_writable(session, principal, resource, obj, creating=True)
+    session.add(obj)
+    _flush(session)
+    return obj
+
+
+def update_object(
+    session: Session,
+    principal: Principal,
+    resource: Resource,
+    ident: int,
+    patch: Mapping[str, Any],
+) -> Any:
+    obj = get_object(session, principal, resource, ident)
+    _ensure_writable(session, principal, resource, obj)
+    current = resource.schema_out.model_validate(obj).model_dump(
+        include=set(resource.schema_in.model_fields)
+    )
+    unknown = set(patch) - set(resource.schema_in.model_fields)
+    if unknown:
+        raise InvalidInput("registry.unknown_field", field=sorted(unknown)[0])
+    validated = validate(resource, current | dict(patch))
+    resource.check(session, validated, obj)
+    _assign(obj, validated)
+    _ensure_writable(session, principal, resource, obj)
+    _flush(session)
+    return obj
+
+
+def delete_object(session: Session, principal: Principal, resource: Resource, ident: int) -> None:
+    obj = get_object(session, principal, resource, ident)
+    _ensure_writable(session, principal, resource, obj)
+    session.delete(obj)
+    _flush(session)
+
+
+def _assign(obj: Any, data: Input) -> None:
+    values = data.model_dump(exclude=_DERIVED)
+    if isinstance(data, OrganisationIn):
+        values["contacts"] = [contact.model_dump() for contact in data.contacts]
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if isinstance(obj, Door):
+        set_door_guards(obj, list(getattr(data, "guarded_room_ids", [])))
+
+
+def _flush(session: Session) -> None:
+    """Flush now so constraint violations surface as a 409; the caller's unit of work then
+    rolls everything back."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("registry.in_use") from exc
+
+
+def _visible(session: Session, principal: Principal, resource: Resource, obj: Any) -> bool:
+    visible = visible_organisations(session, principal)
+    owners = resource.owners(obj)
+    return visible is None or not owners or bool(owners & visible)
+
+
+def _ensure_writable(
+    session: Session, principal: Principal, resource: Resource, obj: Any, *, creating: bool = False
+) -> None:
+    if principal.is_platform_admin:
+        return
+    if resource.writers is not None and principal.role not in resource.writers:
+        raise Forbidden("registry.role_cannot_write", role=principal.role.value)
+    if isinstance(obj, Organisation) and creating:
+        _ensure_may_register(session, principal, obj)
+        return
+    writable = writable_organisations(session, principal)
+    if writable is None or resource.owners(obj) & writable:
+        return
+    if creating or _visible(session, principal, resource, obj):
+        raise Forbidden("registry.not_your_organisation")
+    raise NotFound("scope.not_found")
+
+
+def _ensure_may_register(
+    session: Session, principal: Principal, organisation: Organisation
+) -> None:
+    """Only regulators (within their area) register new organisations."""
+    if principal.jurisdiction_id is None or organisation.jurisdiction_id is None:
+        raise Forbidden("registry.not_your_jurisdiction")
+    if organisation.jurisdiction_id not in jurisdiction_subtree(session, principal.jurisdiction_id):
+        raise Forbidden("registry.not_your_jurisdiction")
+
+
+def organisation_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    return dict(session.execute(query).tuples().all())
+
+
+def district_of(session: Session, jurisdiction_id: int | None) -> Jurisdiction | None:
+    """Walk up the tree to the district (the level whose bureau is the fallback owner)."""
+    node = session.get(Jurisdiction, jurisdiction_id) if jurisdiction_id else None
+    while node is not None and node.kind != "district":
+        node = node.parent
+    return node
