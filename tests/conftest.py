@@ -6,6 +6,10 @@ run and dropped at the end). Each test starts from empty tables.
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("HAZWATCH_PASSWORD_PROFILE", "cheap")
+
 import shutil
 import uuid
 from collections.abc import Callable, Iterator

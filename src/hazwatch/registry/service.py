@@ -177,7 +177,7 @@ def _ensure_may_register(
 
 def organisation_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
-    return dict(session.execute(query).tuples().all())
+    return {row.id: row.name for row in session.execute(query)}
 
 
 def district_of(session: Session, jurisdiction_id: int | None) -> Jurisdiction | None:

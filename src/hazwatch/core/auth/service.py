@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,16 @@ from hazwatch.core.auth.roles import ORGANISATION_ROLES, Principal, Role
 from hazwatch.core.clock import utcnow
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 
-_hasher = PasswordHasher()
+
+def _password_hasher() -> PasswordHasher:
+    """Argon2id with RFC 9106's low-memory profile; ``HAZWATCH_PASSWORD_PROFILE=cheap`` (the
+    test suite only) keeps argon2id but with argon2-cffi's minimal test parameters."""
+    if os.environ.get("HAZWATCH_PASSWORD_PROFILE") == "cheap":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+
+
+_hasher = _password_hasher()
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "hw_"
 
