@@ -101,7 +101,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url)
+    return Settings(data_dir=tmp_path, database_url=database_url, ingest_enabled=False)
 
 
 @pytest.fixture

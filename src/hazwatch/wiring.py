@@ -10,3 +10,4 @@ from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.registry import findings as registry_findings  # noqa: F401
 from hazwatch.registry import models as registry_models  # noqa: F401
 from hazwatch.registry import scope as registry_scope  # noqa: F401
+from hazwatch.monitoring import models as monitoring_models  # noqa: F401

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from hazwatch import __version__
@@ -12,17 +15,31 @@ from hazwatch.core.auth.routes import router as auth_router
 from hazwatch.core.auth.routes import users_router
 from hazwatch.core.context import Context
 from hazwatch.core.logging import configure_logging
+from hazwatch.monitoring.runtime import EngineRuntime
 
 
 def create_app(context: Context, *, console: bool = True) -> FastAPI:
     """The HTTP app; ``console`` mounts the NiceGUI web console on the same app."""
     configure_logging(context.settings)
+    runtime = EngineRuntime(context)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runtime.start()
+        try:
+            yield
+        finally:
+            runtime.stop()
+
     app = FastAPI(
         title="HazWatch",
         version=__version__,
         description="Hazardous-chemical and oxygen-deficiency risk monitoring API.",
+        lifespan=lifespan,
     )
     app.state.context = context
+    app.state.runtime = runtime
+    app.state.engine = runtime.engine
     install_error_handlers(app)
     for router in (health_router, auth_router, users_router, audit_router):
         app.include_router(router)
@@ -37,6 +54,8 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 
 def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
+    from hazwatch.monitoring.routes import ingest_router
+    from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.registry.routes import router as registry_router
 
-    return [registry_router]
+    return [registry_router, monitoring_router, ingest_router]

@@ -52,7 +52,10 @@ class Settings(BaseSettings):
         default=None,
         description="MQTT shared-subscription group; set when several engines split the sites.",
     )
-    ingest_enabled: bool = Field(default=True, description="Run the MQTT ingest in `serve`.")
+    ingest_enabled: bool = Field(
+        default=True, description="Run MQTT ingest, the tick loop and the writer thread."
+    )
+    engine_tick_seconds: float = Field(default=1.0, gt=0, le=60)
 
     reading_retention_days: int = Field(default=90, ge=1)
     aggregate_retention_days: int = Field(default=730, ge=1)

@@ -1,0 +1,576 @@
+"""The alarm engine: the single owner of the alarm state of the sites it serves.
+
+Every reading, tick and operator action for a site passes through one engine, under one
+lock, so a site's alarm state is never written by two hands. The engine serves a set of
+sites (``sites=None``: all); running several engines, each with its own partition of
+sites (:func:`hazwatch.monitoring.partitions.partition_of`), scales ingest out without
+sharing state. Readings are persisted in batches by the writer; alarm transitions are
+committed before they are published, so a listener never sees an alarm that is not stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.auth.service import hash_secret
+from hazwatch.core.context import Context
+from hazwatch.core.errors import InvalidInput, NotFound
+from hazwatch.monitoring import alarms as alarm_store
+from hazwatch.monitoring.alarms import AlarmRecord, Transition
+from hazwatch.monitoring.choices import DEFAULT_PRIORITY, Condition, Quality
+from hazwatch.monitoring.config import DeviceConfig, PointConfig, load_devices, load_points
+from hazwatch.monitoring.evaluation import PointRuntime, due_after_delay, is_stale, wanted_changes
+from hazwatch.monitoring.events import EventBus, PointUpdate
+from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection
+from hazwatch.monitoring.kinds import canonical_unit
+from hazwatch.monitoring.models import MeasurementPoint, PointState
+from hazwatch.monitoring.writer import Batch, ReadingWriter
+
+log = logging.getLogger(__name__)
+
+#: Readings stamped further ahead than this are refused (a device clock gone wrong).
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+TickHook = Callable[[datetime], None]
+
+
+@dataclass
+class IngestReport:
+    accepted: int = 0
+    duplicates: int = 0
+    late: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+class MonitoringEngine:
+    def __init__(
+        self,
+        context: Context,
+        bus: EventBus | None = None,
+        *,
+        sites: frozenset[int] | None = None,
+        threaded_writer: bool = False,
+    ) -> None:
+        self.context = context
+        self.bus = bus or EventBus()
+        self.sites = sites
+        self._lock = threading.RLock()
+        self._writer = ReadingWriter(context.engine, context.sessions, threaded=threaded_writer)
+        self._hooks: list[TickHook] = []
+        self._started = context.clock.now()
+        self._points: dict[int, PointConfig] = {}
+        self._by_code: dict[str, PointConfig] = {}
+        self._devices: dict[str, DeviceConfig] = {}
+        self._device_secrets: dict[str, DeviceConfig] = {}
+        self._runtime: dict[int, PointRuntime] = {}
+        self._alarms: dict[tuple[int, str, str], AlarmRecord] = {}
+        self._alarms_by_id: dict[int, AlarmRecord] = {}
+        self.counters: dict[str, int] = {}
+        self.reload()
+
+    # -- configuration -------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read points, devices, current states and alarms (after configuration changes)."""
+        with self._lock, self.context.sessions() as session:
+            self._points = {p.id: p for p in load_points(session, self.sites)}
+            self._by_code = {p.code: p for p in self._points.values()}
+            devices = load_devices(session)
+            self._devices = {d.code: d for d in devices}
+            self._device_secrets = {d.secret_hash: d for d in devices if d.secret_hash}
+            states = {s.point_id: s for s in session.scalars(select(PointState))}
+            for point_id in self._points:
+                runtime = self._runtime.setdefault(point_id, PointRuntime())
+                state = states.get(point_id)
+                if state is not None and runtime.last_ts is None:
+                    runtime.last_ts, runtime.last_value = state.at, state.value
+                    runtime.quality = Quality(state.quality)
+            records = alarm_store.load_records(session, self.sites)
+            self._alarms = {r.key: r for r in records}
+            self._alarms_by_id = {r.id: r for r in records if r.id is not None}
+            for record in records:
+                if record.point_id in self._runtime and record.active:
+                    self._runtime[record.point_id].active.add(Condition(record.condition))
+
+    def add_tick_hook(self, hook: TickHook) -> None:
+        self._hooks.append(hook)
+
+    def point(self, point_id: int) -> PointConfig | None:
+        return self._points.get(point_id)
+
+    def points(self) -> list[PointConfig]:
+        return list(self._points.values())
+
+    def device_for_secret(self, secret: str) -> DeviceConfig | None:
+        device = self._device_secrets.get(hash_secret(secret))
+        return device if device is not None and device.revoked_at is None else None
+
+    def device(self, code: str) -> DeviceConfig | None:
+        return self._devices.get(code)
+
+    # -- ingest --------------------------------------------------------------------------
+
+    def submit_decoded(
+        self,
+        decoded: Decoded,
+        *,
+        device: DeviceConfig | None,
+        source: str,
+        after_commit: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        report = self.submit(
+            decoded.readings, device=device, source=source, after_commit=after_commit
+        )
+        if decoded.rejections:
+            self._record_rejections(decoded.rejections, device, source)
+            self._count(IngestReport(rejected=decoded.rejections))
+            report.rejected[:0] = decoded.rejections
+        return report
+
+    def submit(
+        self,
+        readings: Iterable[ReadingIn],
+        *,
+        device: DeviceConfig | None = None,
+        source: str = "http",
+        after_commit: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        """Validate, de-duplicate, evaluate and queue readings for storage."""
+        report = IngestReport()
+        batch = Batch()
+        transitions: list[Transition] = []
+        updates: list[PointUpdate] = []
+        with self._lock:
+            now = self.context.clock.now()
+            for reading in readings:
+                config = self._by_code.get(reading.point)
+                problem = self._check(reading, config, device, now)
+                if problem is not None or config is None:
+                    report.rejected.append(Rejection(problem or "unknown_point", reading.point))
+                    continue
+                runtime = self._runtime.setdefault(config.id, PointRuntime())
+                if runtime.seen(reading.ts):
+                    report.duplicates += 1
+                    continue
+                report.accepted += 1
+                batch.readings.append(
+                    {
+                        "point_id": config.id,
+                        "ts": reading.ts,
+                        "value": reading.value,
+                        "status": reading.fault,
+                        "seq": reading.seq,
+                        "device_id": device.id if device else None,
+                        "received_at": now,
+                    }
+                )
+                if runtime.last_ts is not None and reading.ts <= runtime.last_ts:
+                    report.late += 1  # stored for history; the present is already known
+                    continue
+                transitions.extend(self._evaluate(config, runtime, reading))
+                runtime.last_ts = reading.ts
+                runtime.last_value = reading.value
+                batch.states[config.id] = self._state_row(config, runtime)
+                updates.append(
+                    PointUpdate(
+                        config.id,
+                        config.site_id,
+                        config.room_id,
+                        reading.ts,
+                        reading.value if runtime.quality is Quality.GOOD else None,
+                        runtime.quality.value,
+                    )
+                )
+            self._commit(transitions)
+            if after_commit is not None:
+                batch.after_commit.append(after_commit)
+            self._writer.submit(batch)
+        if report.rejected:
+            self._record_rejections(report.rejected, device, source)
+        self._count(report)
+        for update in updates:
+            self.bus.publish(update)
+        self._publish(transitions)
+        return report
+
+    def _check(
+        self,
+        reading: ReadingIn,
+        config: PointConfig | None,
+        device: DeviceConfig | None,
+        now: datetime,
+    ) -> str | None:
+        if config is None:
+            return "unknown_point"
+        if device is not None and device.organisation_id != config.organisation_id:
+            return "point_of_other_organisation"
+        if canonical_unit(reading.unit) != config.unit:
+            return "wrong_unit"
+        if reading.ts > now + MAX_CLOCK_SKEW:
+            return "future_timestamp"
+        if reading.value is not None and not config.minimum <= reading.value <= config.maximum:
+            return "impossible_value"
+        return None
+
+    def _evaluate(
+        self, config: PointConfig, runtime: PointRuntime, reading: ReadingIn
+    ) -> list[Transition]:
+        if config.out_of_service:
+            runtime.quality = Quality.OUT_OF_SERVICE
+            return []
+        if reading.fault is not None or reading.value is None:
+            runtime.quality = Quality.FAULT
+            changes = {Condition.FAULT: True}
+            if Condition.STALE in runtime.active:
+                changes[Condition.STALE] = False
+            return self._apply(
+                config,
+                runtime,
+                changes,
+                reading.ts,
+                reading.value,
+                {"fault": reading.fault or "no value"},
+            )
+        runtime.quality = Quality.GOOD
+        changes = wanted_changes(config, runtime, reading.ts, reading.value)
+        return self._apply(config, runtime, changes, reading.ts, reading.value, {})
+
+    def _apply(
+        self,
+        config: PointConfig,
+        runtime: PointRuntime,
+        changes: dict[Condition, bool],
+        at: datetime,
+        value: float | None,
+        params: dict[str, Any],
+    ) -> list[Transition]:
+        transitions = []
+        for condition, active in changes.items():
+            if active:
+                runtime.active.add(condition)
+            else:
+                runtime.active.discard(condition)
+            transition = self._set(
+                site_id=config.site_id,
+                source=config.source,
+                condition=condition.value,
+                active=active,
+                at=at,
+                organisation_id=config.organisation_id,
+                room_id=config.room_id,
+                point_id=config.id,
+                priority=DEFAULT_PRIORITY[condition].value,
+                value=value,
+                message_key=f"monitoring.alarm.{condition.value}",
+                params={"point": config.code, **params},
+                suppressed=config.suppressed,
+            )
+            if transition is not None:
+                transitions.append(transition)
+        return transitions
+
+    def _set(
+        self,
+        *,
+        site_id: int,
+        source: str,
+        condition: str,
+        active: bool,
+        at: datetime,
+        organisation_id: int,
+        room_id: int | None,
+        point_id: int | None,
+        priority: str,
+        value: float | None,
+        message_key: str,
+        params: dict[str, Any],
+        suppressed: bool = False,
+    ) -> Transition | None:
+        key = (site_id, source, condition)
+        record = self._alarms.get(key)
+        if record is None:
+            if not active:
+                return None
+            record = AlarmRecord(
+                site_id,
+                source,
+                condition,
+                organisation_id,
+                priority,
+                room_id=room_id,
+                point_id=point_id,
+            )
+            self._alarms[key] = record
+        if record.active == active:
+            return None
+        previous = record.state
+        record.active = active
+        record.value = value
+        record.suppressed = suppressed
+        record.message_key = message_key
+        record.params = params
+        if active:
+            record.acked = False
+            record.raised_at = at
+            record.activations += 1
+        record.state = record.derive(at)
+        return Transition(record, "raise" if active else "clear", previous, at)
+
+    def set_condition(
+        self,
+        *,
+        site_id: int,
+        source: str,
+        condition: str,
+        active: bool,
+        at: datetime,
+        organisation_id: int,
+        room_id: int | None = None,
+        point_id: int | None = None,
+        priority: str | None = None,
+        value: float | None = None,
+        message_key: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        """Raise or clear a condition evaluated elsewhere (tank leak, unconfirmed interlock);
+        it then follows the same lifecycle as a limit alarm."""
+        with self._lock:
+            transition = self._set(
+                site_id=site_id,
+                source=source,
+                condition=condition,
+                active=active,
+                at=at,
+                organisation_id=organisation_id,
+                room_id=room_id,
+                point_id=point_id,
+                priority=priority or DEFAULT_PRIORITY[Condition(condition)].value,
+                value=value,
+                message_key=message_key or f"monitoring.alarm.{condition}",
+                params=params or {},
+            )
+            transitions = [transition] if transition else []
+            self._commit(transitions)
+        self._publish(transitions)
+
+    # -- time ----------------------------------------------------------------------------
+
+    def tick(self, now: datetime | None = None) -> None:
+        """Time-driven work: stale points, delays that ran out, shelving expiry, hooks."""
+        now = now or self.context.clock.now()
+        transitions: list[Transition] = []
+        batch = Batch()
+        with self._lock:
+            for config in self._points.values():
+                runtime = self._runtime.setdefault(config.id, PointRuntime())
+                if config.out_of_service:
+                    continue
+                if Condition.STALE not in runtime.active and is_stale(
+                    config, runtime, now, self._started
+                ):
+                    runtime.quality = Quality.STALE
+                    transitions += self._apply(
+                        config,
+                        runtime,
+                        {Condition.STALE: True},
+                        now,
+                        None,
+                        {"since": str(runtime.last_ts or "-")},
+                    )
+                    batch.states[config.id] = self._state_row(config, runtime)
+                elif runtime.quality is Quality.GOOD and runtime.pending:
+                    changes = due_after_delay(config, runtime, now)
+                    transitions += self._apply(
+                        config, runtime, changes, now, runtime.last_value, {}
+                    )
+                    if changes:
+                        batch.states[config.id] = self._state_row(config, runtime)
+            for record in self._alarms.values():
+                if record.shelved_until is not None and record.shelved_until <= now:
+                    previous = record.state
+                    record.shelved_until = None
+                    record.state = record.derive(now)
+                    transitions.append(
+                        Transition(
+                            record, "unshelve", previous, now, "system", "monitoring.shelve_expired"
+                        )
+                    )
+            self._commit(transitions)
+            self._writer.submit(batch)
+        self._publish(transitions)
+        for hook in list(self._hooks):
+            try:
+                hook(now)
+            except Exception:  # a failing hook must not stop the engine
+                log.exception("tick hook %r failed", hook)
+
+    # -- operator actions ----------------------------------------------------------------
+
+    def alarm(self, alarm_id: int) -> AlarmRecord:
+        record = self._alarms_by_id.get(alarm_id)
+        if record is None:
+            raise NotFound("monitoring.alarm_not_found", id=alarm_id)
+        return record
+
+    def acknowledge(self, alarm_id: int, principal: Principal, comment: str | None = None) -> None:
+        self._act(alarm_id, principal, "ack", comment, lambda r, now: setattr(r, "acked", True))
+
+    def shelve(self, alarm_id: int, principal: Principal, reason: str, until: datetime) -> None:
+        now = self.context.clock.now()
+        if not reason.strip():
+            raise InvalidInput("monitoring.shelve_reason_required", field="reason")
+        if until <= now:
+            raise InvalidInput("monitoring.shelve_until_past", field="until")
+        if until - now > timedelta(hours=24):
+            raise InvalidInput("monitoring.shelve_too_long", field="until", hours=24)
+
+        def shelve_it(record: AlarmRecord, _now: datetime) -> None:
+            record.shelved_until = until
+            record.shelved_by = principal.username
+            record.shelve_reason = reason
+
+        self._act(alarm_id, principal, "shelve", reason, shelve_it)
+
+    def unshelve(self, alarm_id: int, principal: Principal) -> None:
+        def unshelve_it(record: AlarmRecord, _now: datetime) -> None:
+            record.shelved_until = None
+
+        self._act(alarm_id, principal, "unshelve", None, unshelve_it)
+
+    def comment(self, alarm_id: int, principal: Principal, text: str) -> None:
+        if not text.strip():
+            raise InvalidInput("monitoring.comment_required", field="comment")
+        self._act(alarm_id, principal, "comment", text, lambda r, now: None)
+
+    def set_out_of_service(
+        self, point_id: int, principal: Principal, reason: str, out_of_service: bool
+    ) -> None:
+        """Take a point (and its alarms) out of service, or back; its value is then unknown."""
+        if not reason.strip():
+            raise InvalidInput("monitoring.reason_required", field="reason")
+        with self._lock:
+            config = self._points.get(point_id)
+            if config is None:
+                raise NotFound("monitoring.point_not_found", id=point_id)
+            now = self.context.clock.now()
+            transitions = []
+            for record in self._alarms.values():
+                if record.point_id == point_id:
+                    previous = record.state
+                    record.out_of_service = out_of_service
+                    record.state = record.derive(now)
+                    event = "out_of_service" if out_of_service else "return_to_service"
+                    transitions.append(
+                        Transition(record, event, previous, now, principal.username, reason)
+                    )
+            runtime = self._runtime.setdefault(point_id, PointRuntime())
+            runtime.quality = Quality.OUT_OF_SERVICE if out_of_service else Quality.UNKNOWN
+            with self.context.unit_of_work(principal) as session:
+                point = session.get(MeasurementPoint, point_id)
+                assert point is not None
+                point.out_of_service = out_of_service
+                point.settings_reason = reason
+                alarm_store.persist(session, transitions)
+                session.merge(PointState(**self._state_row(self._points[point_id], runtime)))
+            self._points[point_id] = PointConfig.of(point)
+            self._by_code[config.code] = self._points[point_id]
+        self._publish(transitions)
+
+    def _act(
+        self,
+        alarm_id: int,
+        principal: Principal,
+        event: str,
+        comment: str | None,
+        change: Callable[[AlarmRecord, datetime], None],
+    ) -> None:
+        with self._lock:
+            record = self.alarm(alarm_id)
+            now = self.context.clock.now()
+            previous = record.state
+            change(record, now)
+            record.state = record.derive(now)
+            transitions = [Transition(record, event, previous, now, principal.username, comment)]
+            self._commit(transitions, principal)
+        self._publish(transitions)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _state_row(self, config: PointConfig, runtime: PointRuntime) -> dict[str, Any]:
+        known = runtime.quality is Quality.GOOD
+        return {
+            "point_id": config.id,
+            "value": runtime.last_value if known else None,
+            "at": runtime.last_ts,
+            "quality": runtime.quality.value,
+            "conditions": sorted(c.value for c in runtime.active),
+        }
+
+    def _commit(self, transitions: list[Transition], principal: Principal | None = None) -> None:
+        if not transitions:
+            return
+        with self.context.unit_of_work(principal or _ENGINE) as session:
+            alarm_store.persist(session, transitions)
+        for transition in transitions:
+            record = transition.record
+            assert record.id is not None
+            self._alarms_by_id[record.id] = record
+
+    def _publish(self, transitions: list[Transition]) -> None:
+        for transition in transitions:
+            self.bus.publish(alarm_store.change_event(transition))
+
+    def _record_rejections(
+        self, rejections: list[Rejection], device: DeviceConfig | None, source: str
+    ) -> None:
+        now = self.context.clock.now()
+        self._writer.submit(
+            Batch(
+                rejections=[
+                    {
+                        "at": now,
+                        "source": source,
+                        "device_code": device.code if device else None,
+                        "point_code": r.point,
+                        "organisation_id": device.organisation_id if device else None,
+                        "reason": r.reason,
+                        "excerpt": r.excerpt,
+                    }
+                    for r in rejections
+                ]
+            )
+        )
+
+    def reject_payload(
+        self, reason: str, device: DeviceConfig | None, source: str, excerpt: str = ""
+    ) -> None:
+        """Count and keep a payload refused before it yielded readings."""
+        self._record_rejections([Rejection(reason, None, excerpt[:300])], device, source)
+        self.counters[f"rejected.{reason}"] = self.counters.get(f"rejected.{reason}", 0) + 1
+
+    def _count(self, report: IngestReport) -> None:
+        counters = self.counters
+        counters["accepted"] = counters.get("accepted", 0) + report.accepted
+        counters["duplicates"] = counters.get("duplicates", 0) + report.duplicates
+        counters["late"] = counters.get("late", 0) + report.late
+        for rejection in report.rejected:
+            key = f"rejected.{rejection.reason}"
+            counters[key] = counters.get(key, 0) + 1
+
+    def flush(self) -> None:
+        self._writer.flush()
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+#: The identity alarm transitions are written under.
+_ENGINE = Principal(user_id=None, username="engine", role=Role.PLATFORM_ADMIN)

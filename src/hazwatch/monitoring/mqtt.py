@@ -1,0 +1,170 @@
+"""MQTT ingest through a real broker (paho-mqtt v2).
+
+Topics (``docs/ingest.md``): ``{prefix}/v1/{site_id}/{device_code}/reading`` for one
+reading and ``…/batch`` for a gateway batch, QoS 1. The session is persistent
+(``clean_session=False``) and acknowledgements are manual: a PUBACK goes out only after the
+reading's batch is committed, so a broker that goes away and comes back redelivers whatever
+was not yet stored, and the (point, timestamp) key stores it once.
+
+The site is in the topic so that engines can split sites between them: an engine serving a
+partition subscribes to its sites' topics (or, at scale, to a NATS JetStream subject
+partitioned by site); a site's messages then always reach the same owner.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from hazwatch.core.settings import Settings
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.ingest import PayloadError, decode
+
+log = logging.getLogger(__name__)
+
+MessageHandler = Callable[[mqtt.MQTTMessage], None]
+
+
+def reading_topics(prefix: str, sites: frozenset[int] | None) -> list[str]:
+    if sites is None:
+        return [f"{prefix}/v1/+/+/reading", f"{prefix}/v1/+/+/batch"]
+    return [
+        f"{prefix}/v1/{site}/+/{kind}" for site in sorted(sites) for kind in ("reading", "batch")
+    ]
+
+
+class MqttConnection:
+    """One broker connection: subscriptions with handlers, publishing, reconnects."""
+
+    def __init__(self, settings: Settings, client_id: str, *, manual_ack: bool = False) -> None:
+        parsed = urlparse(settings.mqtt_url)
+        self.host = parsed.hostname or "127.0.0.1"
+        self.port = parsed.port or (8883 if parsed.scheme == "mqtts" else 1883)
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            manual_ack=manual_ack,
+        )
+        if settings.mqtt_username:
+            password = settings.mqtt_password.get_secret_value() if settings.mqtt_password else None
+            self.client.username_pw_set(settings.mqtt_username, password)
+        if parsed.scheme == "mqtts" or settings.mqtt_tls_ca:
+            self.client.tls_set(
+                ca_certs=str(settings.mqtt_tls_ca) if settings.mqtt_tls_ca else None,
+                tls_version=ssl.PROTOCOL_TLS_CLIENT,
+            )
+        self.manual_ack = manual_ack
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.client.max_inflight_messages_set(1000)
+        self.client.max_queued_messages_set(0)
+        self._handlers: list[tuple[str, MessageHandler]] = []
+        self.connected = threading.Event()
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    def add_subscription(self, topic_filter: str, handler: MessageHandler) -> None:
+        self._handlers.append((topic_filter, handler))
+        if self.connected.is_set():
+            self.client.subscribe(topic_filter, qos=1)
+
+    def publish(self, topic: str, payload: bytes, qos: int = 1) -> None:
+        self.client.publish(topic, payload, qos=qos)
+
+    def start(self) -> None:
+        self.client.connect_async(self.host, self.port, keepalive=30)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        _userdata: object,
+        _flags: object,
+        reason: object,
+        _properties: object,
+    ) -> None:
+        for topic_filter, _handler in self._handlers:
+            client.subscribe(topic_filter, qos=1)
+        self.connected.set()
+        log.info("MQTT connected to %s:%s (%s)", self.host, self.port, reason)
+
+    def _on_disconnect(
+        self,
+        _client: mqtt.Client,
+        _userdata: object,
+        _flags: object,
+        reason: object,
+        _properties: object,
+    ) -> None:
+        self.connected.clear()
+        log.warning("MQTT disconnected (%s); reconnecting", reason)
+
+    def ack(self, message: mqtt.MQTTMessage) -> None:
+        if self.manual_ack:
+            self.client.ack(message.mid, message.qos)
+
+    def _on_message(
+        self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage
+    ) -> None:
+        for topic_filter, handler in self._handlers:
+            if mqtt.topic_matches_sub(topic_filter, message.topic):
+                try:
+                    handler(message)
+                except Exception:  # one bad message must not stop the connection
+                    log.exception("handling %s failed", message.topic)
+                    self.ack(message)
+                return
+        self.ack(message)
+
+
+class MqttIngest:
+    """Feeds the engine from the broker; acknowledges each message once it is stored."""
+
+    def __init__(self, settings: Settings, engine: MonitoringEngine) -> None:
+        self.engine = engine
+        self.connection = MqttConnection(settings, settings.mqtt_client_id, manual_ack=True)
+        for topic in reading_topics(settings.mqtt_topic_prefix, engine.sites):
+            self.connection.add_subscription(topic, self.handle)
+
+    def start(self) -> None:
+        self.connection.start()
+
+    def stop(self) -> None:
+        self.connection.stop()
+
+    def handle(self, message: mqtt.MQTTMessage) -> None:
+        """Decode and submit one message; refused ones are recorded and acknowledged."""
+        parts = message.topic.split("/")
+        device_code = parts[-2] if len(parts) >= 4 else ""
+        device = self.engine.device(device_code)
+        connection = self.connection
+        if device is None or device.revoked_at is not None:
+            reason = "unknown_device" if device is None else "revoked_device"
+            self.engine.reject_payload(reason, None, "mqtt", device_code)
+            connection.ack(message)
+            return
+        try:
+            decoded = decode(bytes(message.payload))
+        except PayloadError as exc:
+            excerpt = message.payload[:200].decode("utf-8", "replace")
+            self.engine.reject_payload(exc.reason, device, "mqtt", excerpt)
+            connection.ack(message)
+            return
+        if decoded.token is not None and self.engine.device_for_secret(decoded.token) != device:
+            self.engine.reject_payload("device_token_invalid", device, "mqtt")
+            connection.ack(message)
+            return
+        self.engine.submit_decoded(
+            decoded, device=device, source="mqtt", after_commit=lambda: connection.ack(message)
+        )

@@ -1,0 +1,273 @@
+"""Monitoring API: devices, points and their history, alarms and operator actions, ingest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hazwatch.api.errors import language_of
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
+from hazwatch.core.errors import TooLarge, Unauthenticated
+from hazwatch.core.i18n import translate
+from hazwatch.monitoring import service
+from hazwatch.monitoring.config import DeviceConfig
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.ingest import MAX_BATCH, PayloadError, decode
+from hazwatch.monitoring.models import Alarm, AlarmEvent, Device, MeasurementPoint
+from hazwatch.monitoring.schemas import (
+    AckIn,
+    AlarmEventOut,
+    AlarmOut,
+    CommentIn,
+    DeviceCreated,
+    DeviceIn,
+    DeviceOut,
+    History,
+    IngestBody,
+    IngestResult,
+    OutOfService,
+    PointIn,
+    PointOut,
+    PointPatch,
+    PointStatus,
+    ShelveIn,
+    SiteStatistics,
+)
+
+router = APIRouter(prefix="/api/monitoring", tags=["monitoring"])
+ingest_router = APIRouter(prefix="/api/ingest", tags=["ingest"])
+_device_bearer = HTTPBearer(auto_error=False)
+
+
+def get_engine(request: Request) -> MonitoringEngine:
+    engine: MonitoringEngine = request.app.state.engine
+    return engine
+
+
+Engine = Annotated[MonitoringEngine, Depends(get_engine)]
+
+
+@router.post("/devices", response_model=DeviceCreated, status_code=201)
+def create_device(
+    body: DeviceIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> DeviceCreated:
+    device, secret = service.create_device(db, principal, body)
+    db.commit()
+    engine.reload()
+    return DeviceCreated(**DeviceOut.model_validate(device).model_dump(), token=secret)
+
+
+@router.get("/devices", response_model=list[DeviceOut])
+def list_devices(db: DbSession, principal: CurrentPrincipal) -> list[Device]:
+    return service.list_devices(db, principal)
+
+
+@router.post("/devices/{device_id}/revoke", response_model=DeviceOut)
+def revoke_device(
+    device_id: int, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> Device:
+    device = service.revoke_device(db, principal, device_id)
+    db.commit()
+    engine.reload()
+    return device
+
+
+@router.post("/points", response_model=PointOut, status_code=201)
+def create_point(
+    body: PointIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> MeasurementPoint:
+    point = service.create_point(db, principal, body)
+    db.commit()
+    engine.reload()
+    return point
+
+
+@router.get("/points", response_model=list[PointOut])
+def list_points(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    room_id: int | None = None,
+    site_id: int | None = None,
+) -> list[MeasurementPoint]:
+    return service.list_points(db, principal, room_id=room_id, site_id=site_id)
+
+
+@router.get("/points/status", response_model=list[PointStatus])
+def point_status(
+    db: DbSession, principal: CurrentPrincipal, room_id: int | None = None
+) -> list[dict[str, Any]]:
+    return service.point_statuses(db, principal, room_id=room_id)
+
+
+@router.get("/points/{point_id}", response_model=PointOut)
+def get_point(point_id: int, db: DbSession, principal: CurrentPrincipal) -> MeasurementPoint:
+    return service.get_point(db, principal, point_id)
+
+
+@router.patch("/points/{point_id}", response_model=PointOut)
+def update_point(
+    point_id: int, body: PointPatch, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> MeasurementPoint:
+    point = service.update_point(db, principal, point_id, body)
+    db.commit()
+    engine.reload()
+    return point
+
+
+@router.post("/points/{point_id}/service", status_code=204)
+def set_out_of_service(
+    point_id: int, body: OutOfService, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> None:
+    point = service.get_point(db, principal, point_id)
+    service.ensure_writable(db, principal, point.organisation_id)
+    engine.set_out_of_service(point_id, principal, body.reason, body.out_of_service)
+
+
+@router.get("/points/{point_id}/history", response_model=History)
+def point_history(
+    point_id: int,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    start: datetime,
+    end: datetime,
+    max_points: Annotated[int, Query(ge=10, le=5000)] = 500,
+) -> History:
+    resolution, rows = service.history(db, principal, point_id, start, end, max_points)
+    return History.model_validate({"point_id": point_id, "resolution": resolution, "points": rows})
+
+
+def _alarm_out(alarm: Alarm, language: str) -> AlarmOut:
+    out = AlarmOut.model_validate(alarm)
+    out.message = translate(alarm.message_key, language, **alarm.params)
+    return out
+
+
+@router.get("/alarms", response_model=list[AlarmOut])
+def list_alarms(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    active_only: bool = True,
+    site_id: int | None = None,
+    room_id: int | None = None,
+    state: str | None = None,
+) -> list[AlarmOut]:
+    alarms = service.list_alarms(
+        db, principal, active_only=active_only, site_id=site_id, room_id=room_id, state=state
+    )
+    return [_alarm_out(alarm, language_of(request)) for alarm in alarms]
+
+
+@router.get("/alarms/history", response_model=list[AlarmEventOut])
+def alarm_history(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    alarm_id: int | None = None,
+    site_id: int | None = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[AlarmEvent]:
+    return service.alarm_events(
+        db, principal, alarm_id=alarm_id, site_id=site_id, since=since, limit=limit
+    )
+
+
+@router.get("/sites/{site_id}/statistics", response_model=SiteStatistics)
+def statistics(
+    site_id: int,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    engine: Engine,
+    minutes: Annotated[int, Query(ge=10, le=43_200)] = 1440,
+) -> dict[str, Any]:
+    return service.site_statistics(db, principal, site_id, engine.context.clock.now(), minutes)
+
+
+def _operable(db: DbSession, principal: CurrentPrincipal, alarm_id: int) -> Alarm:
+    alarm = service.get_alarm(db, principal, alarm_id)
+    service.ensure_writable(db, principal, alarm.organisation_id)
+    return alarm
+
+
+@router.post("/alarms/{alarm_id}/ack", status_code=204)
+def acknowledge(
+    alarm_id: int, body: AckIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> None:
+    _operable(db, principal, alarm_id)
+    engine.acknowledge(alarm_id, principal, body.comment)
+
+
+@router.post("/alarms/{alarm_id}/shelve", status_code=204)
+def shelve(
+    alarm_id: int, body: ShelveIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> None:
+    _operable(db, principal, alarm_id)
+    engine.shelve(alarm_id, principal, body.reason, body.until)
+
+
+@router.post("/alarms/{alarm_id}/unshelve", status_code=204)
+def unshelve(alarm_id: int, db: DbSession, principal: CurrentPrincipal, engine: Engine) -> None:
+    _operable(db, principal, alarm_id)
+    engine.unshelve(alarm_id, principal)
+
+
+@router.post("/alarms/{alarm_id}/comment", status_code=204)
+def comment(
+    alarm_id: int, body: CommentIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+) -> None:
+    _operable(db, principal, alarm_id)
+    engine.comment(alarm_id, principal, body.comment)
+
+
+@router.get("/rejections")
+def rejections(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": r.at,
+            "source": r.source,
+            "device": r.device_code,
+            "point": r.point_code,
+            "reason": r.reason,
+            "excerpt": r.excerpt,
+        }
+        for r in service.list_rejections(db, principal)
+    ]
+
+
+def authenticate_device(
+    engine: Engine,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_device_bearer)],
+) -> DeviceConfig:
+    if credentials is None:
+        raise Unauthenticated("monitoring.device_token_missing")
+    device = engine.device_for_secret(credentials.credentials)
+    if device is None:
+        raise Unauthenticated("monitoring.device_token_invalid")
+    return device
+
+
+@ingest_router.post("/readings", response_model=IngestResult)
+def ingest_readings(
+    body: IngestBody,
+    engine: Engine,
+    device: Annotated[DeviceConfig, Depends(authenticate_device)],
+) -> IngestResult:
+    """HTTP batch ingest for gateways that cannot speak MQTT (device bearer token)."""
+    if len(body.readings) > MAX_BATCH:
+        engine.reject_payload("batch_too_large", device, "http")
+        raise TooLarge("monitoring.batch_too_large", max=MAX_BATCH)
+    try:
+        decoded = decode({"readings": body.readings})
+    except PayloadError as exc:
+        engine.reject_payload(exc.reason, device, "http")
+        raise TooLarge("monitoring.batch_too_large", max=MAX_BATCH) from exc
+    report = engine.submit_decoded(decoded, device=device, source="http")
+    return IngestResult(
+        accepted=report.accepted,
+        duplicates=report.duplicates,
+        late=report.late,
+        rejected=[{"point": r.point, "reason": r.reason} for r in report.rejected],
+    )

@@ -1,0 +1,365 @@
+"""Monitoring configuration and queries: devices, points, history, alarms, statistics.
+
+Writes that change what the engine evaluates (points, devices) are followed by
+``engine.reload()`` at the edge, after the unit of work commits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.auth.service import hash_secret, new_secret
+from hazwatch.core.clock import utcnow
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hazwatch.core.scope import ensure_visible, visible_organisations
+from hazwatch.monitoring.kinds import KINDS
+from hazwatch.monitoring.models import (
+    Alarm,
+    AlarmEvent,
+    Device,
+    IngestRejection,
+    MeasurementPoint,
+    PointState,
+    Reading,
+    ReadingMinute,
+)
+from hazwatch.monitoring.schemas import DeviceIn, PointIn, PointPatch
+from hazwatch.registry.models import Room, Site, Tank
+from hazwatch.registry.scope import writable_organisations
+
+DEVICE_SECRET_PREFIX = "hwd_"
+#: History answers with raw readings up to this many; beyond, per-minute aggregates.
+RAW_HISTORY_LIMIT = 2000
+FLOOD_THRESHOLD = 10  # > 10 alarms in 10 minutes (EEMUA 191 / ISA-18.2)
+CHATTER_THRESHOLD = 3  # ≥ 3 activations of one alarm within a minute
+
+
+def ensure_writable(session: Session, principal: Principal, organisation_id: int) -> None:
+    ensure_visible(session, principal, organisation_id)
+    writable = writable_organisations(session, principal)
+    if writable is not None and organisation_id not in writable:
+        raise Forbidden("monitoring.not_your_organisation")
+
+
+def _check_site(session: Session, site_id: int) -> None:
+    if session.get(Site, site_id) is None:
+        raise NotFound("monitoring.unknown_reference", field="site_id", id=site_id)
+
+
+def create_device(session: Session, principal: Principal, data: DeviceIn) -> tuple[Device, str]:
+    """Register a device; its secret is returned once and only its hash is stored."""
+    ensure_writable(session, principal, data.organisation_id)
+    _check_site(session, data.site_id)
+    if session.scalar(select(Device.id).where(Device.code == data.code)):
+        raise Conflict("monitoring.device_code_taken", field="code", value=data.code)
+    secret = DEVICE_SECRET_PREFIX + new_secret()
+    device = Device(**data.model_dump(), secret_hash=hash_secret(secret))
+    session.add(device)
+    session.flush()
+    return device, secret
+
+
+def revoke_device(session: Session, principal: Principal, device_id: int) -> Device:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFound("scope.not_found")
+    ensure_writable(session, principal, device.organisation_id)
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+    return device
+
+
+def list_devices(session: Session, principal: Principal) -> list[Device]:
+    query = select(Device).order_by(Device.id)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(Device.organisation_id.in_(visible))
+    return list(session.scalars(query))
+
+
+def create_point(session: Session, principal: Principal, data: PointIn) -> MeasurementPoint:
+    """A point takes its kind's unit and default setpoints unless given (with a reason)."""
+    ensure_writable(session, principal, data.organisation_id)
+    _check_site(session, data.site_id)
+    if data.room_id is None and data.tank_id is None:
+        raise InvalidInput("monitoring.point_needs_place", field="room_id")
+    if data.room_id is not None and session.get(Room, data.room_id) is None:
+        raise NotFound("monitoring.unknown_reference", field="room_id", id=data.room_id)
+    if data.tank_id is not None and session.get(Tank, data.tank_id) is None:
+        raise NotFound("monitoring.unknown_reference", field="tank_id", id=data.tank_id)
+    if data.device_id is not None and session.get(Device, data.device_id) is None:
+        raise NotFound("monitoring.unknown_reference", field="device_id", id=data.device_id)
+    if session.scalar(select(MeasurementPoint.id).where(MeasurementPoint.code == data.code)):
+        raise Conflict("monitoring.point_code_taken", field="code", value=data.code)
+    spec = KINDS[data.kind]
+    values = data.model_dump()
+    overridden = [
+        name
+        for name in ("low_low", "low", "high", "high_high", "deadband", "on_delay_s", "off_delay_s")
+        if values[name] is not None and values[name] != getattr(spec, name)
+    ]
+    if overridden and not data.settings_reason.strip():
+        raise InvalidInput("monitoring.reason_required", field="settings_reason")
+    for name in ("low_low", "low", "high", "high_high", "deadband", "on_delay_s", "off_delay_s"):
+        if values[name] is None:
+            values[name] = getattr(spec, name)
+    _check_setpoints(values)
+    point = MeasurementPoint(**values, unit=spec.unit)
+    session.add(point)
+    session.flush()
+    session.add(PointState(point_id=point.id, quality="unknown", conditions=[]))
+    return point
+
+
+def _check_setpoints(values: dict[str, Any]) -> None:
+    order = [values.get(name) for name in ("low_low", "low", "high", "high_high")]
+    given = [v for v in order if v is not None]
+    if given != sorted(given):
+        raise InvalidInput("monitoring.setpoints_out_of_order", field="low")
+
+
+def update_point(
+    session: Session, principal: Principal, point_id: int, patch: PointPatch
+) -> MeasurementPoint:
+    point = get_point(session, principal, point_id)
+    ensure_writable(session, principal, point.organisation_id)
+    changes = patch.model_dump(exclude_unset=True, exclude={"reason"})
+    values = {name: getattr(point, name) for name in ("low_low", "low", "high", "high_high")}
+    values.update({k: v for k, v in changes.items() if k in values})
+    _check_setpoints(values)
+    for name, value in changes.items():
+        setattr(point, name, value)
+    point.settings_reason = patch.reason
+    return point
+
+
+def get_point(session: Session, principal: Principal, point_id: int) -> MeasurementPoint:
+    point = session.get(MeasurementPoint, point_id)
+    if point is None:
+        raise NotFound("scope.not_found")
+    ensure_visible(session, principal, point.organisation_id)
+    return point
+
+
+def list_points(
+    session: Session,
+    principal: Principal,
+    *,
+    room_id: int | None = None,
+    site_id: int | None = None,
+) -> list[MeasurementPoint]:
+    query = select(MeasurementPoint).order_by(MeasurementPoint.id)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(MeasurementPoint.organisation_id.in_(visible))
+    if room_id is not None:
+        query = query.where(MeasurementPoint.room_id == room_id)
+    if site_id is not None:
+        query = query.where(MeasurementPoint.site_id == site_id)
+    return list(session.scalars(query))
+
+
+def point_statuses(
+    session: Session, principal: Principal, *, room_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Current value and quality per point; anything but good quality has no value."""
+    points = list_points(session, principal, room_id=room_id)
+    states = {
+        s.point_id: s
+        for s in session.scalars(
+            select(PointState).where(PointState.point_id.in_([p.id for p in points]))
+        )
+    }
+    out = []
+    for point in points:
+        state = states.get(point.id)
+        quality = state.quality if state else "unknown"
+        out.append(
+            {
+                "point_id": point.id,
+                "code": point.code,
+                "kind": point.kind,
+                "unit": point.unit,
+                "modelled": KINDS[point.kind].modelled,  # type: ignore[index]
+                "value": state.value if state and quality == "good" else None,
+                "at": state.at if state else None,
+                "quality": quality,
+                "conditions": list(state.conditions) if state else [],
+            }
+        )
+    return out
+
+
+def history(
+    session: Session,
+    principal: Principal,
+    point_id: int,
+    start: datetime,
+    end: datetime,
+    max_points: int = 500,
+) -> tuple[str, list[dict[str, Any]]]:
+    """A point's history, downsampled to at most ``max_points`` buckets."""
+    get_point(session, principal, point_id)
+    if end <= start:
+        raise InvalidInput("monitoring.bad_range", field="end")
+    raw = session.execute(
+        select(Reading.ts, Reading.value)
+        .where(Reading.point_id == point_id, Reading.ts >= start, Reading.ts < end)
+        .order_by(Reading.ts)
+        .limit(RAW_HISTORY_LIMIT + 1)
+    ).all()
+    if len(raw) <= RAW_HISTORY_LIMIT:
+        rows = [{"t": ts, "value": value} for ts, value in raw]
+        resolution = "raw"
+    else:
+        minutes = session.execute(
+            select(ReadingMinute)
+            .where(
+                ReadingMinute.point_id == point_id,
+                ReadingMinute.minute >= start,
+                ReadingMinute.minute < end,
+            )
+            .order_by(ReadingMinute.minute)
+        ).scalars()
+        rows = [
+            {"t": m.minute, "value": m.total / m.count, "minimum": m.minimum, "maximum": m.maximum}
+            for m in minutes
+        ]
+        resolution = "minute"
+    return resolution, downsample(rows, max_points)
+
+
+def downsample(rows: list[dict[str, Any]], max_points: int) -> list[dict[str, Any]]:
+    """Bucket consecutive rows, keeping each bucket's mean, minimum and maximum (so a dip
+    below a setpoint survives the averaging)."""
+    if len(rows) <= max_points:
+        return rows
+    size = -(-len(rows) // max_points)
+    out = []
+    for index in range(0, len(rows), size):
+        bucket = [r for r in rows[index : index + size] if r["value"] is not None]
+        if not bucket:
+            continue
+        values = [r["value"] for r in bucket]
+        out.append(
+            {
+                "t": bucket[0]["t"],
+                "value": sum(values) / len(values),
+                "minimum": min(r.get("minimum", r["value"]) for r in bucket),
+                "maximum": max(r.get("maximum", r["value"]) for r in bucket),
+            }
+        )
+    return out
+
+
+def list_alarms(
+    session: Session,
+    principal: Principal,
+    *,
+    active_only: bool = True,
+    site_id: int | None = None,
+    room_id: int | None = None,
+    state: str | None = None,
+) -> list[Alarm]:
+    """Alarms needing attention first: by priority, then oldest raised first."""
+    query = select(Alarm)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(Alarm.organisation_id.in_(visible))
+    if active_only:
+        query = query.where(Alarm.state != "normal")
+    for column, value in ((Alarm.site_id, site_id), (Alarm.room_id, room_id), (Alarm.state, state)):
+        if value is not None:
+            query = query.where(column == value)
+    rank = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
+    alarms = list(session.scalars(query))
+    return sorted(alarms, key=lambda a: (rank.get(a.priority, 9), a.raised_at or a.changed_at))
+
+
+def alarm_events(
+    session: Session,
+    principal: Principal,
+    *,
+    alarm_id: int | None = None,
+    site_id: int | None = None,
+    since: datetime | None = None,
+    limit: int = 500,
+) -> list[AlarmEvent]:
+    query = select(AlarmEvent).order_by(AlarmEvent.at.desc(), AlarmEvent.id.desc()).limit(limit)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(AlarmEvent.organisation_id.in_(visible))
+    if alarm_id is not None:
+        query = query.where(AlarmEvent.alarm_id == alarm_id)
+    if site_id is not None:
+        query = query.where(AlarmEvent.site_id == site_id)
+    if since is not None:
+        query = query.where(AlarmEvent.at >= since)
+    return list(session.scalars(query))
+
+
+def get_alarm(session: Session, principal: Principal, alarm_id: int) -> Alarm:
+    alarm = session.get(Alarm, alarm_id)
+    if alarm is None:
+        raise NotFound("scope.not_found")
+    ensure_visible(session, principal, alarm.organisation_id)
+    return alarm
+
+
+def site_statistics(
+    session: Session, principal: Principal, site_id: int, end: datetime, minutes: int = 1440
+) -> dict[str, Any]:
+    """Operator load: activations, the busiest 10 minutes, flood windows, chattering alarms."""
+    start = end - timedelta(minutes=minutes)
+    raises = [
+        e
+        for e in alarm_events(session, principal, site_id=site_id, since=start, limit=100_000)
+        if e.event == "raise" and e.at <= end
+    ]
+    times = sorted(e.at for e in raises)
+    peak = 0
+    flood_windows = 0
+    left = 0
+    window = timedelta(minutes=10)
+    for right, at in enumerate(times):
+        while at - times[left] >= window:
+            left += 1
+        peak = max(peak, right - left + 1)
+    for bucket in Counter(int((t - start).total_seconds() // 600) for t in times).values():
+        flood_windows += bucket > FLOOD_THRESHOLD
+    by_alarm: dict[int, list[datetime]] = {}
+    for event in raises:
+        by_alarm.setdefault(event.alarm_id, []).append(event.at)
+    chattering = []
+    for alarm_id, stamps in by_alarm.items():
+        stamps.sort()
+        burst = max(
+            sum(1 for t in stamps[i:] if t - stamps[i] < timedelta(minutes=1))
+            for i in range(len(stamps))
+        )
+        if burst >= CHATTER_THRESHOLD:
+            chattering.append({"alarm_id": alarm_id, "activations_per_minute": burst})
+    return {
+        "site_id": site_id,
+        "window_minutes": minutes,
+        "activations": len(times),
+        "peak_per_10_min": peak,
+        "flood_windows": flood_windows,
+        "chattering": chattering,
+    }
+
+
+def list_rejections(
+    session: Session, principal: Principal, limit: int = 200
+) -> list[IngestRejection]:
+    query = select(IngestRejection).order_by(IngestRejection.id.desc()).limit(limit)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(IngestRejection.organisation_id.in_(visible))
+    return list(session.scalars(query))
