@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 
 #: Readings stamped further ahead than this are refused (a device clock gone wrong).
 MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+#: Minimum seconds between configuration reloads triggered by unknown codes.
+REFRESH_ON_MISS_S = 5.0
 
 TickHook = Callable[[datetime], None]
 
@@ -74,6 +78,7 @@ class MonitoringEngine:
         self._alarms: dict[tuple[int, str, str], AlarmRecord] = {}
         self._alarms_by_id: dict[int, AlarmRecord] = {}
         self.counters: dict[str, int] = {}
+        self._last_refresh = float("-inf")
         self.reload()
 
     # -- configuration -------------------------------------------------------------------
@@ -110,11 +115,24 @@ class MonitoringEngine:
         return list(self._points.values())
 
     def device_for_secret(self, secret: str) -> DeviceConfig | None:
-        device = self._device_secrets.get(hash_secret(secret))
+        digest = hash_secret(secret)
+        if digest not in self._device_secrets:
+            self._refresh_on_miss()
+        device = self._device_secrets.get(digest)
         return device if device is not None and device.revoked_at is None else None
 
     def device(self, code: str) -> DeviceConfig | None:
+        if code not in self._devices:
+            self._refresh_on_miss()
         return self._devices.get(code)
+
+    def _refresh_on_miss(self) -> None:
+        """Pick up points and devices added by another process, at most every few seconds
+        (so a flood of unknown codes cannot turn into a flood of reloads)."""
+        now = time.monotonic()
+        if now - self._last_refresh >= REFRESH_ON_MISS_S:
+            self._last_refresh = now
+            self.reload()
 
     # -- ingest --------------------------------------------------------------------------
 
@@ -152,6 +170,9 @@ class MonitoringEngine:
             now = self.context.clock.now()
             for reading in readings:
                 config = self._by_code.get(reading.point)
+                if config is None:
+                    self._refresh_on_miss()
+                    config = self._by_code.get(reading.point)
                 problem = self._check(reading, config, device, now)
                 if problem is not None or config is None:
                     report.rejected.append(Rejection(problem or "unknown_point", reading.point))

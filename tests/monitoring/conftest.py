@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.context import Context
+from hazwatch.monitoring import service
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.events import AlarmChange, Event, EventBus
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.registry.demo import DemoIds, load_demo
+
+
+@dataclass
+class Plant:
+    demo: DemoIds
+    o2_point: int
+    level_point: int
+    device_token: str
+    device_id: int
+
+
+@pytest.fixture
+def plant(context: Context) -> Plant:
+    """The demo district with the dry room as it should have been: a fixed O2 detector."""
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+        device, token = service.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=demo["plant"], organisation_id=demo["lab"], code="GW-LAB"),
+        )
+        o2 = service.create_point(
+            session,
+            SYSTEM,
+            PointIn(
+                site_id=demo["plant"],
+                organisation_id=demo["lab"],
+                room_id=demo["dry_room_1"],
+                device_id=device.id,
+                code="O2-DRY1",
+                kind=PointKind.O2,
+                expected_interval_s=10,
+            ),
+        )
+        level = service.create_point(
+            session,
+            SYSTEM,
+            PointIn(
+                site_id=demo["plant"],
+                organisation_id=demo["lab"],
+                tank_id=demo["ln2_tank"],
+                code="LT-LN2",
+                kind=PointKind.TANK_LEVEL,
+                expected_interval_s=60,
+                low="300",
+                settings_reason="refill order point",
+            ),
+        )
+        return Plant(demo, o2.id, level.id, token, device.id)
+
+
+@pytest.fixture
+def events() -> list[Event]:
+    return []
+
+
+@pytest.fixture
+def engine(context: Context, plant: Plant, events: list[Event]) -> Iterator[MonitoringEngine]:
+    bus = EventBus()
+    bus.subscribe(events.append)
+    engine = MonitoringEngine(context, bus)
+    yield engine
+    engine.close()
+
+
+def alarm_changes(events: list[Event]) -> list[AlarmChange]:
+    return [e for e in events if isinstance(e, AlarmChange)]

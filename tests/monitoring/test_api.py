@@ -1,0 +1,171 @@
+"""Monitoring over HTTP: device ingest, bad input, alarm actions, tenancy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from hazwatch.core.auth.roles import Role
+from hazwatch.core.clock import ManualClock
+from tests.conftest import error_code
+from tests.monitoring.conftest import Plant
+
+Login = Callable[..., dict[str, str]]
+
+
+def reading(
+    clock: ManualClock, value: float, seconds: int = 0, **extra: object
+) -> dict[str, object]:
+    ts = (clock.now() + timedelta(seconds=seconds)).isoformat()
+    return {"point": "O2-DRY1", "ts": ts, "value": value, "unit": "%vol", **extra}
+
+
+def test_http_ingest_raises_an_alarm_the_lab_can_acknowledge(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+) -> None:
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+    result = client.post(
+        "/api/ingest/readings",
+        headers=device,
+        json={"readings": [reading(clock, 20.9, -10), reading(clock, 19.2, -5)]},
+    )
+    assert result.status_code == 200 and result.json()["accepted"] == 2
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    alarms = client.get("/api/monitoring/alarms", headers=lab).json()
+    assert [(a["condition"], a["state"]) for a in alarms] == [("low", "active_unack")]
+    assert alarms[0]["message"] == "O2-DRY1 低于低限"
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=plant.demo["chem"])
+    assert client.get("/api/monitoring/alarms", headers=chem).json() == []
+    alarm_id = alarms[0]["id"]
+    stolen = client.post(f"/api/monitoring/alarms/{alarm_id}/ack", json={}, headers=chem)
+    assert stolen.status_code == 404
+    assert (
+        client.post(f"/api/monitoring/alarms/{alarm_id}/ack", json={}, headers=lab).status_code
+        == 204
+    )
+    status = client.get("/api/monitoring/points/status", headers=lab).json()
+    o2 = next(s for s in status if s["code"] == "O2-DRY1")
+    assert o2["value"] == 19.2 and o2["quality"] == "good" and o2["conditions"] == ["low"]
+    history = client.get(
+        f"/api/monitoring/points/{plant.o2_point}/history",
+        headers=lab,
+        params={
+            "start": (clock.now() - timedelta(minutes=1)).isoformat(),
+            "end": (clock.now() + timedelta(minutes=1)).isoformat(),
+        },
+    ).json()
+    assert [p["value"] for p in history["points"]] == [20.9, 19.2]
+    events = client.get("/api/monitoring/alarms/history", headers=lab).json()
+    assert [e["event"] for e in events] == ["ack", "raise"]
+
+
+def test_bad_ingest_input(client: TestClient, plant: Plant, clock: ManualClock) -> None:
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+    nan = client.post(
+        "/api/ingest/readings",
+        headers=device,
+        content=b'{"readings": [{"point": "O2-DRY1", "ts": 1, "value": NaN, "unit": "%vol"}]}',
+    )
+    assert nan.status_code in (200, 422)
+    wrong = client.post(
+        "/api/ingest/readings", headers=device, json={"readings": [reading(clock, "low")]}
+    )  # type: ignore[arg-type]
+    assert wrong.json()["rejected"] == [{"point": "O2-DRY1", "reason": "wrong_type"}]
+    future = client.post(
+        "/api/ingest/readings", headers=device, json={"readings": [reading(clock, 20.9, 3600)]}
+    )
+    assert future.json()["rejected"][0]["reason"] == "future_timestamp"
+    malformed = client.post("/api/ingest/readings", headers=device, content=b"{not json")
+    assert malformed.status_code == 422
+    huge = client.post(
+        "/api/ingest/readings",
+        headers=device,
+        json={"readings": [reading(clock, 20.9, -i) for i in range(1001)]},
+    )
+    assert huge.status_code == 413 and error_code(huge) == "monitoring.batch_too_large"
+    no_token = client.post("/api/ingest/readings", json={"readings": []})
+    assert no_token.status_code == 401 and error_code(no_token) == "monitoring.device_token_missing"
+    bad_token = client.post(
+        "/api/ingest/readings", json={"readings": []}, headers={"Authorization": "Bearer hwd_nope"}
+    )
+    assert error_code(bad_token) == "monitoring.device_token_invalid"
+
+
+def test_revoked_device_token(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+    revoked = client.post(f"/api/monitoring/devices/{plant.device_id}/revoke", headers=lab)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    refused = client.post(
+        "/api/ingest/readings", headers=device, json={"readings": [reading(clock, 20.9)]}
+    )
+    assert refused.status_code == 401
+
+
+def test_point_configuration(client: TestClient, plant: Plant, login_as: Login) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    point = client.get(f"/api/monitoring/points/{plant.o2_point}", headers=lab).json()
+    assert (point["low_low"], point["low"], point["high"], point["unit"]) == (
+        "18",
+        "19.5",
+        "23.5",
+        "%vol",
+    )
+    no_reason = client.patch(
+        f"/api/monitoring/points/{plant.o2_point}", json={"low": "19"}, headers=lab
+    )
+    assert no_reason.status_code == 422
+    disorder = client.patch(
+        f"/api/monitoring/points/{plant.o2_point}",
+        json={"low": "17", "reason": "test"},
+        headers=lab,
+    )
+    assert error_code(disorder) == "monitoring.setpoints_out_of_order"
+    ok = client.patch(
+        f"/api/monitoring/points/{plant.o2_point}",
+        json={"low": "19.8", "reason": "site rule stricter than GB/T 50493"},
+        headers=lab,
+    )
+    assert ok.status_code == 200 and ok.json()["settings_reason"].startswith("site rule")
+    created = client.post(
+        "/api/monitoring/points",
+        json={
+            "site_id": plant.demo["plant"],
+            "organisation_id": plant.demo["lab"],
+            "code": "O2-DRY2",
+            "kind": "o2",
+        },
+        headers=lab,
+    )
+    assert error_code(created) == "monitoring.point_needs_place"
+    worker = login_as(Role.WORKER, organisation_id=plant.demo["lab"])
+    refused = client.patch(
+        f"/api/monitoring/points/{plant.o2_point}",
+        json={"low": "19.8", "reason": "x1"},
+        headers=worker,
+    )
+    assert refused.status_code == 403
+
+
+def test_flood_and_chattering_statistics(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    client.patch(
+        f"/api/monitoring/points/{plant.o2_point}",
+        headers=lab,
+        json={"off_delay_s": 0, "deadband": "0", "reason": "chatter demonstration"},
+    )
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+    values = [19.0, 21.0] * 8  # 8 raises within 80 s: chattering, no flood
+    readings = [reading(clock, v, i * 5 - 100) for i, v in enumerate(values)]
+    client.post("/api/ingest/readings", headers=device, json={"readings": readings})
+    stats = client.get(
+        f"/api/monitoring/sites/{plant.demo['plant']}/statistics", headers=lab
+    ).json()
+    assert stats["activations"] >= 3 and stats["flood_windows"] == 0
+    assert stats["chattering"] and stats["chattering"][0]["activations_per_minute"] >= 3
