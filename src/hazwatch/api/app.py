@@ -54,8 +54,18 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 
 def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
+    from hazwatch.emergency.routes import router as emergency_router
+    from hazwatch.monitoring.access.routes import router as access_router
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
+    from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
 
-    return [registry_router, monitoring_router, ingest_router]
+    return [
+        registry_router,
+        monitoring_router,
+        ingest_router,
+        access_router,
+        emergency_router,
+        permits_router,
+    ]

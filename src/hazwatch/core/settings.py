@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     )
     engine_tick_seconds: float = Field(default=1.0, gt=0, le=60)
 
+    access_deadline_ms: int = Field(
+        default=800, ge=50, le=10_000, description="Past this the access check answers deny."
+    )
+
     reading_retention_days: int = Field(default=90, ge=1)
     aggregate_retention_days: int = Field(default=730, ge=1)
 

@@ -1,0 +1,1 @@
+"""Emergency readiness: breathing apparatus (SCBA) and, later, plans, drills and resources."""

@@ -1,0 +1,75 @@
+"""SCBA sets and checks over HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
+from hazwatch.emergency import service
+
+router = APIRouter(prefix="/api/emergency", tags=["emergency"])
+
+
+class ScbaSetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: int
+    code: str = Field(min_length=1, max_length=64)
+    holder: str = Field(default="", max_length=80)
+    rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)
+    minimum_pressure_mpa: Decimal = Field(default=Decimal(25), gt=0, le=60)
+
+
+class ScbaCheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    set_code: str = Field(min_length=1, max_length=64)
+    cylinder_pressure_mpa: Decimal = Field(ge=0, le=100)
+    mask_ok: bool = True
+    alarm_whistle_ok: bool = True
+    at: datetime | None = None
+
+
+@router.post("/scba", status_code=201)
+def create_set(body: ScbaSetIn, db: DbSession, principal: EditorPrincipal) -> dict[str, Any]:
+    scba = service.create_set(db, principal, **body.model_dump())
+    return {"id": scba.id, "code": scba.code}
+
+
+@router.get("/scba")
+def list_sets(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    now = get_context(request).clock.now()
+    out = []
+    for scba in service.list_sets(db, principal):
+        readiness = service.set_readiness(db, scba, now)
+        out.append(
+            {
+                "id": scba.id,
+                "code": scba.code,
+                "holder": scba.holder,
+                "ready": readiness.ready,
+                "reason": readiness.reason,
+                "pressure_mpa": readiness.pressure_mpa,
+            }
+        )
+    return out
+
+
+@router.post("/scba/checks", status_code=201)
+def record_check(
+    body: ScbaCheckIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    at = body.at or get_context(request).clock.now()
+    check = service.record_check(
+        db,
+        principal,
+        set_code=body.set_code,
+        at=at,
+        cylinder_pressure_mpa=body.cylinder_pressure_mpa,
+        mask_ok=body.mask_ok,
+        alarm_whistle_ok=body.alarm_whistle_ok,
+    )
+    return {"id": check.id}

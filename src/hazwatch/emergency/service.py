@@ -1,0 +1,121 @@
+"""SCBA readiness: checked recently, cylinder above its minimum, mask and whistle working.
+
+Minimum pressure defaults to 25 MPa for a 30 MPa cylinder (the common "≥ 80 % of rated"
+field rule for rescue use; GB/T 18664-2002 requires SCBA to be inspected and maintained), and
+a set must have been checked within the last 30 days (monthly check).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.errors import Conflict, InvalidInput, NotFound
+from hazwatch.core.scope import ensure_visible, visible_organisations
+from hazwatch.emergency.models import ScbaCheck, ScbaSet
+
+CHECK_MAX_AGE = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    reason: str | None
+    set_code: str | None = None
+    pressure_mpa: Decimal | None = None
+
+
+def create_set(
+    session: Session,
+    principal: Principal,
+    *,
+    organisation_id: int,
+    code: str,
+    holder: str = "",
+    rated_pressure_mpa: Decimal = Decimal(30),
+    minimum_pressure_mpa: Decimal = Decimal(25),
+) -> ScbaSet:
+    ensure_visible(session, principal, organisation_id)
+    if minimum_pressure_mpa <= 0 or minimum_pressure_mpa > rated_pressure_mpa:
+        raise InvalidInput("emergency.bad_minimum_pressure", field="minimum_pressure_mpa")
+    if session.scalar(select(ScbaSet.id).where(ScbaSet.code == code)):
+        raise Conflict("emergency.scba_code_taken", field="code", value=code)
+    scba = ScbaSet(
+        organisation_id=organisation_id,
+        code=code,
+        holder=holder,
+        rated_pressure_mpa=rated_pressure_mpa,
+        minimum_pressure_mpa=minimum_pressure_mpa,
+    )
+    session.add(scba)
+    session.flush()
+    return scba
+
+
+def record_check(
+    session: Session,
+    principal: Principal,
+    *,
+    set_code: str,
+    at: datetime,
+    cylinder_pressure_mpa: Decimal,
+    mask_ok: bool = True,
+    alarm_whistle_ok: bool = True,
+) -> ScbaCheck:
+    scba = session.scalar(select(ScbaSet).where(ScbaSet.code == set_code))
+    if scba is None:
+        raise NotFound("emergency.scba_not_found", field="set_code", value=set_code)
+    ensure_visible(session, principal, scba.organisation_id)
+    if cylinder_pressure_mpa < 0 or cylinder_pressure_mpa > scba.rated_pressure_mpa * 2:
+        raise InvalidInput("emergency.bad_pressure", field="cylinder_pressure_mpa")
+    check = ScbaCheck(
+        set_id=scba.id,
+        organisation_id=scba.organisation_id,
+        at=at,
+        checked_by=principal.username,
+        cylinder_pressure_mpa=cylinder_pressure_mpa,
+        mask_ok=mask_ok,
+        alarm_whistle_ok=alarm_whistle_ok,
+    )
+    session.add(check)
+    session.flush()
+    return check
+
+
+def set_readiness(session: Session, scba: ScbaSet, now: datetime) -> Readiness:
+    check = session.scalar(
+        select(ScbaCheck).where(ScbaCheck.set_id == scba.id).order_by(ScbaCheck.at.desc())
+    )
+    if check is None:
+        return Readiness(False, "emergency.scba_never_checked", scba.code)
+    if now - check.at > CHECK_MAX_AGE:
+        return Readiness(False, "emergency.scba_check_overdue", scba.code)
+    if check.cylinder_pressure_mpa < scba.minimum_pressure_mpa:
+        return Readiness(
+            False, "emergency.scba_low_pressure", scba.code, check.cylinder_pressure_mpa
+        )
+    if not (check.mask_ok and check.alarm_whistle_ok):
+        return Readiness(False, "emergency.scba_defect", scba.code)
+    return Readiness(True, None, scba.code, check.cylinder_pressure_mpa)
+
+
+def person_readiness(session: Session, person: str, now: datetime) -> Readiness:
+    """The best-prepared set held by ``person`` (any ready one will do)."""
+    sets = session.scalars(select(ScbaSet).where(ScbaSet.holder == person)).all()
+    if not sets:
+        return Readiness(False, "emergency.no_scba_for_person")
+    results = [set_readiness(session, scba, now) for scba in sets]
+    return next((r for r in results if r.ready), results[0])
+
+
+def list_sets(session: Session, principal: Principal) -> list[ScbaSet]:
+    query = select(ScbaSet).order_by(ScbaSet.id)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(ScbaSet.organisation_id.in_(visible))
+    return list(session.scalars(query))

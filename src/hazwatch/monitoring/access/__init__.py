@@ -1,0 +1,1 @@
+"""The door access check: may this person enter the rooms behind this door, now?"""

@@ -1,0 +1,133 @@
+"""``POST /api/access/check`` for door readers, and the access log.
+
+Reader contract: a reader asks before opening and opens only on ``"decision": "allow"``.
+No answer within its own timeout means deny; the server answers ``deny`` with reason
+``access.reason.timeout`` itself when the check overruns ``access_deadline_ms``, so a slow
+database can never turn into an open door.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from hazwatch.api.errors import language_of
+from hazwatch.core.auth import service as auth
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
+from hazwatch.core.errors import Unauthenticated
+from hazwatch.core.i18n import translate
+from hazwatch.core.scope import visible_organisations
+from hazwatch.monitoring.access import service
+from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.monitoring.access.schemas import (
+    AccessAnswer,
+    AccessDecisionOut,
+    AccessRequest,
+    Reason,
+)
+from hazwatch.monitoring.routes import get_engine
+
+router = APIRouter(prefix="/api/access", tags=["access"])
+_bearer = HTTPBearer(auto_error=False)
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="access-check")
+
+
+def authenticate_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """A door reader (device token) or a logged-in user may ask."""
+    if credentials is None:
+        raise Unauthenticated("auth.missing_credentials")
+    secret = credentials.credentials
+    device = get_engine(request).device_for_secret(secret)
+    if device is not None:
+        return f"device:{device.code}"
+    context = get_context(request)
+    with context.sessions() as session:
+        principal = auth.resolve_token(session, secret, now=context.clock.now())
+        session.commit()
+    return f"user:{principal.username}"
+
+
+def answer(decision: service.Decision, language: str, at: datetime) -> AccessAnswer:
+    return AccessAnswer(
+        decision="allow" if decision.allowed else "deny",
+        door=decision.door_code,
+        person=decision.person,
+        purpose=decision.purpose,
+        reasons=[
+            Reason(
+                code=r["code"],
+                message=translate(r["code"], language, room=r.get("room") or "", **r["params"]),
+                room_id=r.get("room_id"),
+                room=r.get("room"),
+                params=r["params"],
+            )
+            for r in decision.reasons
+        ],
+        checked_at=at,
+    )
+
+
+@router.post("/check", response_model=AccessAnswer)
+def check(
+    body: AccessRequest,
+    request: Request,
+    _caller: Annotated[str, Depends(authenticate_caller)],
+) -> AccessAnswer:
+    context = get_context(request)
+    now = context.clock.now()
+
+    def decide() -> service.Decision:
+        with context.unit_of_work() as session:
+            return service.check(
+                session, door_code=body.door, person=body.person, purpose=body.purpose, now=now
+            )
+
+    deadline = context.settings.access_deadline_ms / 1000
+    try:
+        decision = _pool.submit(decide).result(timeout=deadline)
+    except FutureTimeout:
+        decision = service.Decision(
+            False,
+            body.door,
+            body.person,
+            body.purpose,
+            [{"code": "access.reason.timeout", "room_id": None, "room": None, "params": {}}],
+        )
+        with context.unit_of_work() as session:
+            service.record(session, decision, now)
+    return answer(decision, language_of(request), now)
+
+
+@router.get("/decisions", response_model=list[AccessDecisionOut])
+def decisions(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    door: str | None = None,
+    person: str | None = None,
+    room_id: int | None = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=2000)] = 200,
+) -> list[Any]:
+    query = select(AccessDecision).order_by(AccessDecision.id.desc()).limit(limit)
+    visible = visible_organisations(db, principal)
+    if visible is not None:
+        query = query.where(AccessDecision.organisation_id.in_(visible))
+    if door:
+        query = query.where(AccessDecision.door_code == door)
+    if person:
+        query = query.where(AccessDecision.person == person)
+    if since:
+        query = query.where(AccessDecision.at >= since)
+    rows = list(db.scalars(query))
+    if room_id is not None:
+        rows = [row for row in rows if room_id in row.room_ids]
+    return rows

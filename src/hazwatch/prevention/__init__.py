@@ -1,0 +1,1 @@
+"""Dual prevention: risk grading and the hidden-danger loop; special-work permits."""

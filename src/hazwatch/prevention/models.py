@@ -1,0 +1,42 @@
+"""Special-work permits (GB 30871-2022) with their gas tests; confined-space entry first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
+
+
+class WorkPermit(Base):
+    __tablename__ = "work_permit"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24), default="confined_space")
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by: Mapped[str] = mapped_column(String(80))
+    closed: Mapped[bool] = mapped_column(default=False)
+
+
+class GasTest(Base):
+    __tablename__ = "gas_test"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permit_id: Mapped[int] = mapped_column(
+        ForeignKey("work_permit.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    tester: Mapped[str] = mapped_column(String(80))
+    o2_percent: Mapped[Decimal] = mapped_column(ExactDecimal())
+    toxic_ppm: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    lel_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())

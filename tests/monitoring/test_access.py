@@ -1,0 +1,215 @@
+"""The door access check: every rule, the 2·7 suite's entrance, rescue with SCBA, the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from hazwatch.core.auth.roles import SYSTEM, Role
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.emergency import service as emergency
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.schemas import PointIn
+from hazwatch.prevention import service as permits
+from hazwatch.registry.demo import DemoIds, load_demo
+from tests.monitoring.conftest import Plant
+
+Login = Callable[..., dict[str, str]]
+
+
+def ask(
+    client: TestClient,
+    headers: dict[str, str],
+    door: str = "LAB-ENTRANCE",
+    person: str = "worker-1",
+    purpose: str = "work",
+) -> dict[str, object]:
+    response = client.post(
+        "/api/access/check",
+        headers={**headers, "Accept-Language": "en"},
+        json={"door": door, "person": person, "purpose": purpose},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def codes(answer: dict[str, object]) -> list[str]:
+    reasons = answer["reasons"]
+    assert isinstance(reasons, list)
+    return [r["code"] for r in reasons]
+
+
+def test_the_2_7_room_as_it_was_is_refused(
+    client: TestClient, context: Context, login_as: Login
+) -> None:
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    answer = ask(client, lab)
+    assert answer["decision"] == "deny"
+    assert codes(answer) == ["access.reason.no_working_o2_point"]
+    assert "干燥房1" in str(answer["reasons"])
+    assert ask(client, lab, door="LAB-DRY1")["decision"] == "deny"
+    assert codes(ask(client, lab, door="NO-SUCH-DOOR")) == ["access.reason.unknown_door"]
+
+
+def test_fixed_detector_decides(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    never = ask(client, lab)
+    assert codes(never) == ["access.reason.o2_unknown", "access.reason.no_working_o2_point"]
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+
+    def send(value: float, seconds: int) -> None:
+        ts = (clock.now() + timedelta(seconds=seconds)).isoformat()
+        client.post(
+            "/api/ingest/readings",
+            headers=device,
+            json={"readings": [{"point": "O2-DRY1", "ts": ts, "value": value, "unit": "%vol"}]},
+        )
+
+    send(20.9, -30)
+    assert ask(client, device)["decision"] == "allow"  # the reader itself may ask
+    send(18.9, -20)
+    low = ask(client, lab)
+    assert low["decision"] == "deny" and codes(low) == ["access.reason.o2_alarm"]
+    assert "oxygen alarm (O2-DRY1 = 18.9 %" in str(low["reasons"])
+    clock.advance(timedelta(seconds=30))
+    client.app.state.engine.tick()  # type: ignore[attr-defined]
+    assert "access.reason.o2_unknown" in codes(ask(client, lab))  # stale: unknown is unsafe
+
+
+def test_rescue_needs_a_ready_breathing_apparatus(
+    client: TestClient, plant: Plant, clock: ManualClock, context: Context, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    no_scba = ask(client, lab, person="rescuer", purpose="rescue")
+    assert no_scba["decision"] == "deny"
+    assert "emergency.no_scba_for_person" in codes(no_scba)
+    with context.unit_of_work() as session:
+        emergency.create_set(
+            session, SYSTEM, organisation_id=plant.demo["lab"], code="SCBA-1", holder="rescuer"
+        )
+        emergency.record_check(
+            session, SYSTEM, set_code="SCBA-1", at=clock.now(), cylinder_pressure_mpa=Decimal("18")
+        )
+    low = ask(client, lab, person="rescuer", purpose="rescue")
+    assert low["decision"] == "deny" and "emergency.scba_low_pressure" in codes(low)
+    with context.unit_of_work() as session:
+        emergency.record_check(
+            session,
+            SYSTEM,
+            set_code="SCBA-1",
+            at=clock.now() + timedelta(seconds=1),
+            cylinder_pressure_mpa=Decimal("29.5"),
+        )
+    clock.advance(timedelta(seconds=2))
+    ok = ask(client, lab, person="rescuer", purpose="rescue")
+    assert ok["decision"] == "allow" and "access.reason.rescue_with_scba" in codes(ok)
+    assert ask(client, lab, person="rescuer", purpose="work")["decision"] == "deny"
+
+
+def test_confined_space_needs_a_fresh_passing_gas_test(
+    client: TestClient, plant: Plant, clock: ManualClock, context: Context, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    admin = login_as(Role.PLATFORM_ADMIN)
+    client.patch(
+        f"/api/registry/rooms/{plant.demo['dry_room_2']}",
+        headers=admin,
+        json={"confined_space": True},
+    )
+    engine: MonitoringEngine = client.app.state.engine  # type: ignore[attr-defined]
+    engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
+    assert codes(ask(client, lab)) == ["access.reason.no_permit"]
+    with context.unit_of_work() as session:
+        permits.open_permit(
+            session,
+            SYSTEM,
+            room_id=plant.demo["dry_room_2"],
+            number="CS-001",
+            valid_from=clock.now(),
+            valid_until=clock.now() + timedelta(hours=4),
+        )
+        permits.record_gas_test(
+            session, SYSTEM, permit_number="CS-001", at=clock.now(), o2_percent=Decimal("20.8")
+        )
+    assert ask(client, lab)["decision"] == "allow"
+    clock.advance(timedelta(minutes=31))
+    engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
+    assert codes(ask(client, lab)) == ["access.reason.gas_test_too_old"]
+
+
+def test_an_alarm_on_the_room_denies_entry(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    engine: MonitoringEngine = client.app.state.engine  # type: ignore[attr-defined]
+    engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
+    engine.set_condition(
+        site_id=plant.demo["plant"],
+        source="tank:1",
+        condition="leak",
+        active=True,
+        at=clock.now(),
+        organisation_id=plant.demo["lab"],
+        room_id=plant.demo["dry_room_1"],
+    )
+    assert codes(ask(client, lab)) == ["access.reason.room_alarm"]
+
+
+def test_modelled_oxygen_counts_as_a_working_point(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    with context.unit_of_work() as session:
+        demo: DemoIds = load_demo(session)
+        monitoring.create_point(
+            session,
+            SYSTEM,
+            PointIn(
+                site_id=demo["plant"],
+                organisation_id=demo["lab"],
+                room_id=demo["dry_room_1"],
+                code="O2M-DRY1",
+                kind=PointKind.O2_MODELLED,
+                expected_interval_s=60,
+            ),
+        )
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    engine: MonitoringEngine = client.app.state.engine  # type: ignore[attr-defined]
+    engine.reload()
+    engine.submit([ReadingIn("O2M-DRY1", clock.now(), 20.9, "%vol")], source="model")
+    assert ask(client, lab)["decision"] == "allow"
+    engine.submit(
+        [ReadingIn("O2M-DRY1", clock.now() + timedelta(seconds=1), 12.0, "%vol")], source="model"
+    )
+    denied = ask(client, lab)
+    assert denied["decision"] == "deny"
+    assert denied["reasons"][0]["params"]["modelled"] is True  # type: ignore[index]
+
+
+def test_decisions_are_logged_and_scoped(client: TestClient, plant: Plant, login_as: Login) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    ask(client, lab, person="zhang")
+    ask(client, lab, door="LAB-DRY1", person="li")
+    log = client.get("/api/access/decisions", headers=lab, params={"person": "zhang"}).json()
+    assert len(log) == 1 and log[0]["allowed"] is False and log[0]["door_code"] == "LAB-ENTRANCE"
+    by_room = client.get(
+        "/api/access/decisions", headers=lab, params={"room_id": plant.demo["changing_room"]}
+    ).json()
+    assert [d["person"] for d in by_room] == ["zhang"]
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=plant.demo["chem"])
+    assert client.get("/api/access/decisions", headers=chem).json() == []
+    assert (
+        client.post("/api/access/check", json={"door": "LAB-ENTRANCE", "person": "x"}).status_code
+        == 401
+    )
