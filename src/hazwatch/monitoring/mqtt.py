@@ -133,6 +133,7 @@ class MqttIngest:
 
     def __init__(self, settings: Settings, engine: MonitoringEngine) -> None:
         self.engine = engine
+        self.prefix = settings.mqtt_topic_prefix
         self.connection = MqttConnection(settings, settings.mqtt_client_id, manual_ack=True)
         for topic in reading_topics(settings.mqtt_topic_prefix, engine.sites):
             self.connection.add_subscription(topic, self.handle)
