@@ -194,9 +194,11 @@ def test_broker_restart_loses_nothing_and_duplicates_nothing(
         client = publisher(port)
         client.publish(topic, batch(0), qos=1).wait_for_publish(5)
         assert wait_for(lambda: count(context, Reading) == 50)
-        broker.kill()
+        broker.terminate()
         broker.wait(5)
+        assert wait_for(lambda: not ingest.connection.connected.is_set(), 5)
         broker = private_broker()  # same persistence file: the engine's session survives
+        assert ingest.connection.connected.wait(40), "engine did not reconnect"
         client.loop_stop()
         client = publisher(port)
         client.publish(topic, batch(25), qos=1).wait_for_publish(5)  # half re-sent
