@@ -10,6 +10,8 @@ from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.emergency import models as emergency_models  # noqa: F401
 from hazwatch.monitoring import models as monitoring_models  # noqa: F401
 from hazwatch.monitoring.access import models as access_models  # noqa: F401
+from hazwatch.monitoring.escalation import models as escalation_models  # noqa: F401
+from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
 from hazwatch.registry import findings as registry_findings  # noqa: F401
 from hazwatch.registry import models as registry_models  # noqa: F401

@@ -56,6 +56,9 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
+    from hazwatch.monitoring.escalation.routes import live_router
+    from hazwatch.monitoring.escalation.routes import router as escalation_router
+    from hazwatch.monitoring.interlocks.routes import router as interlock_router
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.prevention.routes import router as permits_router
@@ -66,6 +69,9 @@ def domain_routers() -> list[APIRouter]:
         monitoring_router,
         ingest_router,
         access_router,
+        escalation_router,
+        interlock_router,
+        live_router,
         emergency_router,
         permits_router,
     ]

@@ -204,6 +204,7 @@ class MonitoringEngine:
                     PointUpdate(
                         config.id,
                         config.site_id,
+                        config.organisation_id,
                         config.room_id,
                         reading.ts,
                         reading.value if runtime.quality is Quality.GOOD else None,

@@ -44,6 +44,7 @@ class PointUpdate:
 
     point_id: int
     site_id: int
+    organisation_id: int
     room_id: int | None
     at: datetime
     value: float | None

@@ -1,25 +1,68 @@
-"""Running the engine inside a process: MQTT ingest and a tick loop, started and stopped
-together by the app's lifespan (or the CLI)."""
+"""Everything that runs alongside the engine in one process, wired in one place: the bus,
+the console hub, escalation and its dispatcher, interlocks, MQTT ingest and the tick loop.
+
+With ``ingest_enabled`` off (API tests, replay) nothing runs in the background: the caller
+drives time with ``engine.tick`` and delivery with ``dispatcher.run_once``.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from hazwatch.core.context import Context
 from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.escalation.service import Dispatcher, Escalator
 from hazwatch.monitoring.events import EventBus
+from hazwatch.monitoring.interlocks.service import (
+    CommandTransport,
+    Interlocks,
+    MqttCommandTransport,
+    handle_ack,
+)
+from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.mqtt import MqttIngest
 
 log = logging.getLogger(__name__)
 
 
+class NoBrokerTransport:
+    """Without a broker no actuator can confirm: the command times out and alarms."""
+
+    def send(self, site_id: int, device_code: str, message: dict[str, Any]) -> None:
+        log.warning("no broker: command %s to %s not sent", message.get("action"), device_code)
+
+
 class EngineRuntime:
-    def __init__(self, context: Context, bus: EventBus | None = None) -> None:
+    def __init__(self, context: Context, transport: CommandTransport | None = None) -> None:
         self.context = context
         live = context.settings.ingest_enabled
-        self.engine = MonitoringEngine(context, bus, threaded_writer=live)
+        self.bus = EventBus()
+        self.hub = LiveHub()
+        self.engine = MonitoringEngine(context, self.bus, threaded_writer=live)
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
+        if transport is None:
+            transport = (
+                MqttCommandTransport(self.ingest.connection.publish, self.ingest.prefix)
+                if self.ingest is not None
+                else NoBrokerTransport()
+            )
+        self.dispatcher = Dispatcher(context, self.hub.notify)
+        self.escalator = Escalator(context, self.dispatcher.wake)
+        self.interlocks = Interlocks(context, self.engine, transport)
+        for listener in (self.hub.on_event, self.escalator.on_event, self.interlocks.on_event):
+            self.bus.subscribe(listener)
+        self.engine.add_tick_hook(self.escalator.tick)
+        self.engine.add_tick_hook(self.interlocks.tick)
+        if self.ingest is not None:
+            ack_topic = f"{self.ingest.prefix}/v1/+/+/cmd/ack"
+            self.ingest.connection.add_subscription(
+                ack_topic,
+                lambda message: handle_ack(
+                    self.interlocks, bytes(message.payload), self.context.clock.now()
+                ),
+            )
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -27,6 +70,7 @@ class EngineRuntime:
         if self.ingest is None:
             return
         self.ingest.start()
+        self.dispatcher.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="engine-tick", daemon=True)
         self._ticker.start()
 
@@ -34,6 +78,7 @@ class EngineRuntime:
         self._stop.set()
         if self.ingest is not None:
             self.ingest.stop()
+            self.dispatcher.stop()
         if self._ticker is not None:
             self._ticker.join(timeout=5)
         self.engine.close()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:53:02.459859
+Create Date: 2026-11-23 05:59:48.949965
 """
 
 from collections.abc import Sequence
@@ -81,6 +81,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_alarm_state"), ["state"], unique=False)
 
     op.create_table(
+        "alarm_escalation",
+        sa.Column("alarm_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("started_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("steps_done", sa.Integer(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("stopped_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("stop_reason", sa.String(length=24), nullable=True),
+        sa.PrimaryKeyConstraint("alarm_id", name=op.f("pk_alarm_escalation")),
+    )
+    with op.batch_alter_table("alarm_escalation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alarm_escalation_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
         "audit_chain_head",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -144,6 +160,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("jurisdiction", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_jurisdiction_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("alarm_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=24), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("address", sa.String(length=500), nullable=False),
+        sa.Column("secret", sa.String(length=200), nullable=True),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notification_alarm_id"), ["alarm_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_notification_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notification_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_notification_status"), ["status"], unique=False)
 
     op.create_table(
         "reading",
@@ -223,6 +271,46 @@ def upgrade() -> None:
             batch_op.f("ix_organisation_jurisdiction_id"), ["jurisdiction_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_organisation_kind"), ["kind"], unique=False)
+
+    op.create_table(
+        "escalation_contact",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=24), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("address", sa.String(length=500), nullable=False),
+        sa.Column("secret", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_escalation_contact_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation_contact")),
+    )
+    with op.batch_alter_table("escalation_contact", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_escalation_contact_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "escalation_step",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("priority", sa.String(length=16), nullable=True),
+        sa.Column("after_minutes", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=24), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_escalation_step_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation_step")),
+    )
+    with op.batch_alter_table("escalation_step", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_escalation_step_organisation_id"), ["organisation_id"], unique=False
+        )
 
     op.create_table(
         "licence",
@@ -827,6 +915,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_hazard_source_supply_id"), ["supply_id"], unique=False)
 
     op.create_table(
+        "interlock_rule",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=True),
+        sa.Column("point_id", sa.Integer(), nullable=True),
+        sa.Column("conditions", sa.JSON(), nullable=False),
+        sa.Column("action", sa.String(length=24), nullable=False),
+        sa.Column("device_code", sa.String(length=64), nullable=False),
+        sa.Column("command", sa.JSON(), nullable=False),
+        sa.Column("timeout_s", sa.Integer(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_interlock_rule_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["point_id"],
+            ["measurement_point.id"],
+            name=op.f("fk_interlock_rule_point_id_measurement_point"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"], ["room.id"], name=op.f("fk_interlock_rule_room_id_room")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_interlock_rule_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interlock_rule")),
+    )
+    with op.batch_alter_table("interlock_rule", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_interlock_rule_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_interlock_rule_room_id"), ["room_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_interlock_rule_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
         "point_state",
         sa.Column("point_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
@@ -841,6 +967,34 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("point_id", name=op.f("pk_point_state")),
     )
+    op.create_table(
+        "interlock_command",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rule_id", sa.Integer(), nullable=False),
+        sa.Column("alarm_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("command_id", sa.String(length=40), nullable=False),
+        sa.Column("action", sa.String(length=24), nullable=False),
+        sa.Column("device_code", sa.String(length=64), nullable=False),
+        sa.Column("sent_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("confirmed_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["rule_id"],
+            ["interlock_rule.id"],
+            name=op.f("fk_interlock_command_rule_id_interlock_rule"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interlock_command")),
+        sa.UniqueConstraint("command_id", name=op.f("uq_interlock_command_command_id")),
+    )
+    with op.batch_alter_table("interlock_command", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_interlock_command_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_interlock_command_rule_id"), ["rule_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_interlock_command_status"), ["status"], unique=False)
+
     # ### end Alembic commands ###
     _install_audit_guards()
 
@@ -869,7 +1023,19 @@ def _install_audit_guards() -> None:
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("interlock_command", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_interlock_command_status"))
+        batch_op.drop_index(batch_op.f("ix_interlock_command_rule_id"))
+        batch_op.drop_index(batch_op.f("ix_interlock_command_organisation_id"))
+
+    op.drop_table("interlock_command")
     op.drop_table("point_state")
+    with op.batch_alter_table("interlock_rule", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_interlock_rule_site_id"))
+        batch_op.drop_index(batch_op.f("ix_interlock_rule_room_id"))
+        batch_op.drop_index(batch_op.f("ix_interlock_rule_organisation_id"))
+
+    op.drop_table("interlock_rule")
     with op.batch_alter_table("hazard_source", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hazard_source_supply_id"))
         batch_op.drop_index(batch_op.f("ix_hazard_source_room_id"))
@@ -967,6 +1133,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_licence_organisation_id"))
 
     op.drop_table("licence")
+    with op.batch_alter_table("escalation_step", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_escalation_step_organisation_id"))
+
+    op.drop_table("escalation_step")
+    with op.batch_alter_table("escalation_contact", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_escalation_contact_organisation_id"))
+
+    op.drop_table("escalation_contact")
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_organisation_kind"))
         batch_op.drop_index(batch_op.f("ix_organisation_jurisdiction_id"))
@@ -980,6 +1154,13 @@ def downgrade() -> None:
     op.drop_table("alarm_event")
     op.drop_table("reading_minute")
     op.drop_table("reading")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notification_status"))
+        batch_op.drop_index(batch_op.f("ix_notification_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_notification_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_notification_alarm_id"))
+
+    op.drop_table("notification")
     with op.batch_alter_table("jurisdiction", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_jurisdiction_parent_id"))
 
@@ -996,6 +1177,10 @@ def downgrade() -> None:
 
     op.drop_table("audit_entry")
     op.drop_table("audit_chain_head")
+    with op.batch_alter_table("alarm_escalation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alarm_escalation_organisation_id"))
+
+    op.drop_table("alarm_escalation")
     with op.batch_alter_table("alarm", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alarm_state"))
         batch_op.drop_index(batch_op.f("ix_alarm_site_id"))

@@ -1,0 +1,1 @@
+"""Escalation ladders and notifications: an alarm climbs until someone acknowledges it."""

@@ -1,0 +1,79 @@
+"""Who to call (contacts), in what order (ladder steps), and every attempt (outbox)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hazwatch.core.db import Base, UTCDateTime
+
+
+class Contact(Base):
+    """A way to reach a role of an organisation: its duty officer's DingTalk group, say."""
+
+    __tablename__ = "escalation_contact"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(80), default="")
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(200))
+
+
+class EscalationStep(Base):
+    """Step of an organisation's ladder: after N minutes unacknowledged, call ``target``.
+    A step with no priority applies to every priority."""
+
+    __tablename__ = "escalation_step"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    priority: Mapped[str | None] = mapped_column(String(16))
+    after_minutes: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(24))
+
+
+class AlarmEscalation(Base):
+    """Progress of one alarm up its ladder (one row per unacknowledged raise)."""
+
+    __tablename__ = "alarm_escalation"
+
+    alarm_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(Integer, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stop_reason: Mapped[str | None] = mapped_column(String(24))
+
+
+class Notification(Base):
+    """One message to one address; attempts, outcome and back-off are recorded here."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alarm_id: Mapped[int] = mapped_column(Integer, index=True)
+    organisation_id: Mapped[int] = mapped_column(Integer, index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    target: Mapped[str] = mapped_column(String(24))
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(500))

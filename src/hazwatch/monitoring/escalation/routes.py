@@ -1,0 +1,138 @@
+"""Escalation configuration, the notification log, and the console's live stream (SSE)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
+from hazwatch.core.scope import visible_organisations
+from hazwatch.monitoring.escalation.channels import CHANNELS
+from hazwatch.monitoring.escalation.models import Contact, EscalationStep, Notification
+from hazwatch.monitoring.escalation.service import TARGETS
+from hazwatch.monitoring.service import ensure_writable
+
+router = APIRouter(prefix="/api/escalation", tags=["escalation"])
+live_router = APIRouter(prefix="/api/live", tags=["live"])
+_CHANNEL = "^(" + "|".join(CHANNELS) + ")$"
+_TARGET = "^(" + "|".join(TARGETS) + ")$"
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: int
+    role: str = Field(pattern=r"^(duty_officer|safety_manager|principal)$")
+    name: str = Field(default="", max_length=80)
+    channel: str = Field(pattern=_CHANNEL)
+    address: str = Field(min_length=1, max_length=500)
+    secret: str | None = Field(default=None, max_length=200)
+
+
+class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: int
+    priority: str | None = Field(default=None, pattern=r"^(urgent|high|medium|low)$")
+    after_minutes: int = Field(ge=0, le=1440)
+    target: str = Field(pattern=_TARGET)
+
+
+@router.post("/contacts", status_code=201)
+def add_contact(body: ContactIn, db: DbSession, principal: CurrentPrincipal) -> dict[str, int]:
+    ensure_writable(db, principal, body.organisation_id)
+    contact = Contact(**body.model_dump())
+    db.add(contact)
+    db.flush()
+    return {"id": contact.id}
+
+
+@router.post("/steps", status_code=201)
+def add_step(body: StepIn, db: DbSession, principal: CurrentPrincipal) -> dict[str, int]:
+    ensure_writable(db, principal, body.organisation_id)
+    step = EscalationStep(**body.model_dump())
+    db.add(step)
+    db.flush()
+    return {"id": step.id}
+
+
+@router.get("/steps")
+def list_steps(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    query = select(EscalationStep).order_by(
+        EscalationStep.organisation_id, EscalationStep.after_minutes
+    )
+    visible = visible_organisations(db, principal)
+    if visible is not None:
+        query = query.where(EscalationStep.organisation_id.in_(visible))
+    return [
+        {
+            "id": s.id,
+            "organisation_id": s.organisation_id,
+            "priority": s.priority,
+            "after_minutes": s.after_minutes,
+            "target": s.target,
+        }
+        for s in db.scalars(query)
+    ]
+
+
+@router.get("/notifications")
+def notifications(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    alarm_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=2000)] = 200,
+) -> list[dict[str, Any]]:
+    """Every attempt to reach someone, with its outcome."""
+    query = select(Notification).order_by(Notification.id.desc()).limit(limit)
+    visible = visible_organisations(db, principal)
+    if visible is not None:
+        query = query.where(Notification.organisation_id.in_(visible))
+    if alarm_id is not None:
+        query = query.where(Notification.alarm_id == alarm_id)
+    return [
+        {
+            "id": n.id,
+            "alarm_id": n.alarm_id,
+            "step": n.step,
+            "round": n.round,
+            "target": n.target,
+            "channel": n.channel,
+            "status": n.status,
+            "attempts": n.attempts,
+            "created_at": n.created_at,
+            "sent_at": n.sent_at,
+            "last_error": n.last_error,
+            "subject": n.subject,
+        }
+        for n in db.scalars(query)
+    ]
+
+
+@live_router.get("/events")
+async def live_events(
+    request: Request, principal: CurrentPrincipal, db: DbSession
+) -> StreamingResponse:
+    """Server-sent events: alarm changes and point updates the caller may see."""
+    hub = request.app.state.runtime.hub
+    subscriber = hub.subscribe(visible_organisations(db, principal))
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield ": connected\n\n"
+            while not await request.is_disconnected():
+                try:
+                    body = await asyncio.wait_for(subscriber.queue.get(), timeout=15)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: {body.get('type', 'message')}\ndata: {json.dumps(body)}\n\n"
+        finally:
+            hub.unsubscribe(subscriber)
+
+    return StreamingResponse(stream(), media_type="text/event-stream")

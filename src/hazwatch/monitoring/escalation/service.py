@@ -1,0 +1,300 @@
+"""The escalation ladder and the notification outbox.
+
+:class:`Escalator` listens to alarm changes: an alarm that becomes active and
+unacknowledged starts its organisation's ladder (steps by minutes since the raise, for its
+priority); the ladder repeats until the alarm is acknowledged or leaves the
+active-unacknowledged state. Each step resolves its target to contacts (the organisation's
+own roles, the landlords up its lease chain, or the regulator duty desk: the supervising
+departments, else the district's fallback owner) and writes one outbox row per address.
+:class:`Dispatcher` delivers the outbox off the engine's path, with back-off retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hazwatch.core.context import Context
+from hazwatch.core.i18n import translate
+from hazwatch.monitoring.escalation import channels
+from hazwatch.monitoring.escalation.models import (
+    AlarmEscalation,
+    Contact,
+    EscalationStep,
+    Notification,
+)
+from hazwatch.monitoring.events import AlarmChange, Event
+from hazwatch.monitoring.models import Alarm, MeasurementPoint
+from hazwatch.registry.findings import fallback_owner
+from hazwatch.registry.models import Lease, Organisation, Room, SupervisionAssignment
+
+log = logging.getLogger(__name__)
+
+OWN_ROLES = ("duty_officer", "safety_manager", "principal")
+TARGETS = (*OWN_ROLES, "landlord", "regulator")
+#: Pause after the last step before the ladder starts again.
+REPEAT_AFTER = timedelta(minutes=15)
+MAX_ATTEMPTS = 8
+
+
+def ladder(session: Session, organisation_id: int, priority: str) -> list[EscalationStep]:
+    """The organisation's steps for a priority: specific steps win over general ones."""
+    steps = session.scalars(
+        select(EscalationStep).where(EscalationStep.organisation_id == organisation_id)
+    ).all()
+    specific = [s for s in steps if s.priority == priority]
+    chosen = specific or [s for s in steps if s.priority is None]
+    return sorted(chosen, key=lambda s: (s.after_minutes, s.id))
+
+
+def landlords(session: Session, organisation_id: int) -> list[int]:
+    """Every lessor above the organisation in its lease chains."""
+    found: list[int] = []
+    frontier = [organisation_id]
+    while frontier:
+        lessors = session.scalars(
+            select(Lease.lessor_id).where(Lease.lessee_id.in_(frontier))
+        ).all()
+        frontier = [o for o in lessors if o not in found and o != organisation_id]
+        found.extend(frontier)
+    return found
+
+
+def regulators(session: Session, organisation_id: int) -> list[int]:
+    departments = list(
+        session.scalars(
+            select(SupervisionAssignment.department_id).where(
+                SupervisionAssignment.organisation_id == organisation_id
+            )
+        ).unique()
+    )
+    if departments:
+        return departments
+    organisation = session.get(Organisation, organisation_id)
+    owner = fallback_owner(session, organisation) if organisation else None
+    return [owner.id] if owner else []
+
+
+def contacts_for(session: Session, organisation_id: int, target: str) -> list[Contact]:
+    if target in OWN_ROLES:
+        owners, role = [organisation_id], target
+    elif target == "landlord":
+        owners, role = landlords(session, organisation_id), "duty_officer"
+    else:
+        owners, role = regulators(session, organisation_id), "duty_officer"
+    if not owners:
+        return []
+    return list(
+        session.scalars(
+            select(Contact).where(Contact.organisation_id.in_(owners), Contact.role == role)
+        )
+    )
+
+
+def describe(session: Session, alarm: Alarm, language: str, timezone: str) -> tuple[str, str]:
+    """Subject and body of a notification in the recipient organisation's language."""
+    room = session.get(Room, alarm.room_id) if alarm.room_id else None
+    point = session.get(MeasurementPoint, alarm.point_id) if alarm.point_id else None
+    priority = translate(f"choice.Priority.{alarm.priority}", language)
+    message = translate(alarm.message_key, language, **alarm.params)
+    where = room.name if room else alarm.source
+    raised = (alarm.raised_at or alarm.changed_at).astimezone(ZoneInfo(timezone))
+    subject = translate(
+        "escalation.subject", language, priority=priority, where=where, message=message
+    )
+    value = "-" if alarm.value is None else f"{alarm.value:g} {point.unit if point else ''}"
+    body = translate(
+        "escalation.body",
+        language,
+        message=message,
+        where=where,
+        value=value,
+        raised=raised.strftime("%Y-%m-%d %H:%M:%S"),
+        alarm=alarm.id,
+    )
+    return subject, body
+
+
+class Escalator:
+    """Starts, advances and stops ladders; its ``tick`` is an engine tick hook."""
+
+    def __init__(self, context: Context, on_enqueued: Callable[[], None] = lambda: None) -> None:
+        self.context = context
+        self.on_enqueued = on_enqueued
+
+    def on_event(self, event: Event) -> None:
+        if not isinstance(event, AlarmChange):
+            return
+        with self.context.unit_of_work() as session:
+            state = session.get(AlarmEscalation, event.alarm_id)
+            if event.state == "active_unack":
+                if (
+                    state is None
+                    or state.stopped_at is not None
+                    or event.previous_state != ("active_unack")
+                ):
+                    if state is None:
+                        state = AlarmEscalation(
+                            alarm_id=event.alarm_id, organisation_id=event.organisation_id
+                        )
+                        session.add(state)
+                    state.started_at, state.steps_done, state.round = event.at, 0, 0
+                    state.stopped_at = state.stop_reason = None
+                    session.flush()
+                    self._advance(session, state, event.at)
+            elif state is not None and state.stopped_at is None:
+                state.stopped_at, state.stop_reason = event.at, event.state
+        self.on_enqueued()
+
+    def tick(self, now: datetime) -> None:
+        with self.context.unit_of_work() as session:
+            running = session.scalars(
+                select(AlarmEscalation).where(AlarmEscalation.stopped_at.is_(None))
+            ).all()
+            for state in running:
+                self._advance(session, state, now)
+        self.on_enqueued()
+
+    def _advance(self, session: Session, state: AlarmEscalation, now: datetime) -> None:
+        alarm = session.get(Alarm, state.alarm_id)
+        if alarm is None:
+            return
+        steps = ladder(session, state.organisation_id, alarm.priority)
+        if not steps:
+            return
+        cycle = timedelta(minutes=steps[-1].after_minutes) + REPEAT_AFTER
+        while True:
+            round_start = state.started_at + cycle * state.round
+            if state.steps_done >= len(steps):
+                if now < round_start + cycle:
+                    return
+                state.round += 1
+                state.steps_done = 0
+                continue
+            step = steps[state.steps_done]
+            if now < round_start + timedelta(minutes=step.after_minutes):
+                return
+            self._enqueue(session, alarm, step, state, now)
+            state.steps_done += 1
+
+    def _enqueue(
+        self,
+        session: Session,
+        alarm: Alarm,
+        step: EscalationStep,
+        state: AlarmEscalation,
+        now: datetime,
+    ) -> None:
+        contacts = contacts_for(session, alarm.organisation_id, step.target)
+        settings = self.context.settings
+        subject, body = describe(session, alarm, settings.language, settings.timezone)
+        for contact in contacts:
+            session.add(
+                Notification(
+                    alarm_id=alarm.id,
+                    organisation_id=alarm.organisation_id,
+                    step=state.steps_done,
+                    round=state.round,
+                    target=step.target,
+                    channel=contact.channel,
+                    address=contact.address,
+                    secret=contact.secret,
+                    subject=subject,
+                    body=body,
+                    payload={
+                        "alarm_id": alarm.id,
+                        "priority": alarm.priority,
+                        "condition": alarm.condition,
+                        "site_id": alarm.site_id,
+                        "room_id": alarm.room_id,
+                        "step": state.steps_done,
+                        "target": step.target,
+                    },
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        if not contacts:
+            log.warning("no contact for %s of organisation %s", step.target, alarm.organisation_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at 30 min."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+
+
+class Dispatcher:
+    """Delivers due outbox rows; failures are recorded and retried, never raised."""
+
+    def __init__(self, context: Context, console: Callable[[dict[str, Any]], None]) -> None:
+        self.context = context
+        self.console = console
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def run_once(self, now: datetime | None = None) -> int:
+        now = now or self.context.clock.now()
+        with self.context.unit_of_work() as session:
+            due = session.scalars(
+                select(Notification)
+                .where(Notification.status == "pending", Notification.next_attempt_at <= now)
+                .order_by(Notification.id)
+                .limit(100)
+            ).all()
+            for notification in due:
+                self._deliver(notification, now)
+            return len(due)
+
+    def _deliver(self, notification: Notification, now: datetime) -> None:
+        notification.attempts += 1
+        try:
+            channels.send(
+                self.context.settings,
+                notification.channel,
+                notification.address,
+                notification.secret,
+                notification.subject,
+                notification.body,
+                dict(notification.payload),
+                self.console,
+            )
+        except Exception as exc:  # any failure is an outcome to record, not a crash
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = "failed"
+            else:
+                notification.next_attempt_at = now + backoff(notification.attempts)
+            return
+        notification.status = "sent"
+        notification.sent_at = now
+        notification.last_error = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="notify", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(1.0)
+            self._wake.clear()
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("notification dispatch failed")

@@ -1,0 +1,1 @@
+"""Interlocks: alarm states drive actuators (exhaust fan, supply valve, horn/strobe)."""

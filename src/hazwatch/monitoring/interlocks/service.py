@@ -1,0 +1,150 @@
+"""Interlock execution: command on alarm, confirmation or timeout.
+
+Commands go out through a :class:`CommandTransport` (MQTT in production:
+``{prefix}/v1/{site}/{device}/cmd`` with ``{"command_id", "action", …}``; the actuator answers
+on ``…/cmd/ack`` with ``{"command_id", "ok": true}``). A command not confirmed by its deadline
+raises its own urgent alarm (``interlock:<rule>`` / ``unconfirmed``), because an exhaust fan
+that did not start is a room that is not being protected.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from hazwatch.core.context import Context
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.events import AlarmChange, Event
+from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
+from hazwatch.monitoring.models import MeasurementPoint
+
+log = logging.getLogger(__name__)
+ACTIONS = ("start_fan", "stop_fan", "close_valve", "open_valve", "horn_strobe")
+
+
+class CommandTransport(Protocol):
+    def send(self, site_id: int, device_code: str, message: dict[str, Any]) -> None: ...
+
+
+class Interlocks:
+    """Bus listener (fires rules) and tick hook (times out unconfirmed commands)."""
+
+    def __init__(
+        self, context: Context, engine: MonitoringEngine, transport: CommandTransport
+    ) -> None:
+        self.context = context
+        self.engine = engine
+        self.transport = transport
+
+    def on_event(self, event: Event) -> None:
+        if not isinstance(event, AlarmChange) or event.state != "active_unack":
+            return
+        if event.previous_state == "active_unack":
+            return
+        outgoing: list[tuple[int, str, dict[str, Any]]] = []
+        with self.context.unit_of_work() as session:
+            point = session.get(MeasurementPoint, event.point_id) if event.point_id else None
+            query = select(InterlockRule).where(
+                InterlockRule.enabled.is_(True), InterlockRule.site_id == event.site_id
+            )
+            for rule in session.scalars(query):
+                if event.condition not in rule.conditions:
+                    continue
+                if rule.point_id is not None and rule.point_id != event.point_id:
+                    continue
+                if rule.point_id is None and (
+                    rule.room_id is None
+                    or point is None
+                    or point.room_id != rule.room_id
+                    or not point.kind.startswith("o2")
+                ):
+                    continue
+                command_id = uuid.uuid4().hex
+                session.add(
+                    InterlockCommand(
+                        rule_id=rule.id,
+                        alarm_id=event.alarm_id,
+                        organisation_id=rule.organisation_id,
+                        command_id=command_id,
+                        action=rule.action,
+                        device_code=rule.device_code,
+                        sent_at=event.at,
+                        deadline=event.at + timedelta(seconds=rule.timeout_s),
+                    )
+                )
+                message = {"command_id": command_id, "action": rule.action, **rule.command}
+                outgoing.append((rule.site_id, rule.device_code, message))
+        for site_id, device_code, message in outgoing:
+            try:
+                self.transport.send(site_id, device_code, message)
+            except Exception:  # the deadline will raise the unconfirmed alarm
+                log.exception("sending interlock command %s failed", message["command_id"])
+
+    def confirm(self, command_id: str, ok: bool, at: datetime) -> None:
+        with self.context.unit_of_work() as session:
+            command = session.scalar(
+                select(InterlockCommand).where(InterlockCommand.command_id == command_id)
+            )
+            if command is None or command.status != "sent":
+                return
+            command.status = "confirmed" if ok else "refused"
+            command.confirmed_at = at
+        if not ok:
+            self._unconfirmed(command, at)
+
+    def tick(self, now: datetime) -> None:
+        with self.context.unit_of_work() as session:
+            overdue = session.scalars(
+                select(InterlockCommand).where(
+                    InterlockCommand.status == "sent", InterlockCommand.deadline <= now
+                )
+            ).all()
+            for command in overdue:
+                command.status = "timeout"
+        for command in overdue:
+            self._unconfirmed(command, now)
+
+    def _unconfirmed(self, command: InterlockCommand, at: datetime) -> None:
+        with self.context.sessions() as session:
+            rule = session.get(InterlockRule, command.rule_id)
+        if rule is None:
+            return
+        self.engine.set_condition(
+            site_id=rule.site_id,
+            source=f"interlock:{rule.id}",
+            condition="unconfirmed",
+            active=True,
+            at=at,
+            organisation_id=rule.organisation_id,
+            room_id=rule.room_id,
+            message_key="monitoring.alarm.unconfirmed",
+            params={"action": rule.action, "device": rule.device_code},
+        )
+
+
+class MqttCommandTransport:
+    """Publishes commands to actuators over the engine's broker connection."""
+
+    def __init__(self, publish: Any, prefix: str) -> None:
+        self._publish = publish
+        self.prefix = prefix
+
+    def send(self, site_id: int, device_code: str, message: dict[str, Any]) -> None:
+        topic = f"{self.prefix}/v1/{site_id}/{device_code}/cmd"
+        self._publish(topic, json.dumps(message).encode(), 1)
+
+
+def handle_ack(interlocks: Interlocks, payload: bytes, at: datetime) -> None:
+    try:
+        message = json.loads(payload)
+        command_id = str(message["command_id"])
+        ok = bool(message.get("ok", True))
+    except (ValueError, KeyError, TypeError):
+        log.warning("malformed interlock acknowledgement %r", payload[:200])
+        return
+    interlocks.confirm(command_id, ok, at)
