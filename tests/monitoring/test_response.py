@@ -1,0 +1,286 @@
+"""Escalation timing on a controllable clock, real deliveries (HTTP webhook, SMTP), the
+DingTalk signature, interlock confirmation and timeout."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote_plus, urlparse
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.monitoring.escalation.channels import dingtalk_sign
+from hazwatch.monitoring.escalation.models import Contact, EscalationStep, Notification
+from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
+from hazwatch.monitoring.models import Alarm
+from hazwatch.monitoring.runtime import EngineRuntime
+from tests.monitoring.conftest import Plant
+
+OFFICER = Principal(user_id=1, username="duty", role=Role.SAFETY_OFFICER)
+
+
+class Received:
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.fail_next = 0
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, Received]]:
+    """A real HTTP endpoint on localhost that records what it is sent."""
+    received = Received()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if received.fail_next:
+                received.fail_next -= 1
+                self.send_response(503)
+                self.end_headers()
+                return
+            received.requests.append((self.path, body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"errcode": 0}')
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, Mailbox]]:
+    mailbox = Mailbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, mailbox
+    controller.stop()
+
+
+class RecordingActuator:
+    """Stands in for the fan controller at the far end of the broker."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, dict[str, Any]]] = []
+
+    def send(self, site_id: int, device_code: str, message: dict[str, Any]) -> None:
+        self.sent.append((site_id, device_code, message))
+
+
+def configure_ladder(context: Context, plant: Plant, url: str) -> None:
+    lab, landlord = plant.demo["lab"], plant.demo["landlord"]
+    with context.unit_of_work() as session:
+        session.add_all(
+            [
+                Contact(
+                    organisation_id=lab,
+                    role="duty_officer",
+                    channel="webhook",
+                    address=f"{url}/duty",
+                ),
+                Contact(
+                    organisation_id=lab,
+                    role="safety_manager",
+                    channel="dingtalk",
+                    address=f"{url}/dingtalk?access_token=abc",
+                    secret="SECxyz",
+                ),
+                Contact(
+                    organisation_id=lab,
+                    role="principal",
+                    channel="email",
+                    address="chen@example.test",
+                ),
+                Contact(
+                    organisation_id=landlord,
+                    role="duty_officer",
+                    channel="wecom",
+                    address=f"{url}/wecom?key=k1",
+                ),
+                Contact(
+                    organisation_id=plant.demo["ema"],
+                    role="duty_officer",
+                    channel="webhook",
+                    address=f"{url}/regulator",
+                ),
+            ]
+        )
+        for minutes, target in (
+            (0, "duty_officer"),
+            (5, "safety_manager"),
+            (10, "principal"),
+            (15, "landlord"),
+            (15, "regulator"),
+        ):
+            session.add(EscalationStep(organisation_id=lab, after_minutes=minutes, target=target))
+
+
+def test_ladder_climbs_until_acknowledged(
+    context: Context,
+    plant: Plant,
+    clock: ManualClock,
+    webhook: tuple[str, Received],
+    smtp: tuple[int, Mailbox],
+) -> None:
+    url, received = webhook
+    port, mailbox = smtp
+    context.settings = context.settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port}
+    )
+    configure_ladder(context, plant, url)
+    runtime = EngineRuntime(context, RecordingActuator())
+    engine, dispatcher = runtime.engine, runtime.dispatcher
+    t0 = clock.now()
+    engine.submit([ReadingIn("O2-DRY1", t0, 19.1, "%vol"), ReadingIn("LT-LN2", t0, 1500.0, "mm")])
+    dispatcher.run_once()
+    assert [path for path, _ in received.requests] == ["/duty"]
+    body = received.requests[0][1]
+    assert body["priority"] == "high" and "干燥房1" in body["subject"]
+
+    def at(minutes: int) -> None:
+        """The detector keeps reporting the low value; time moves on; deliveries go out."""
+        clock.set(t0 + timedelta(minutes=minutes))
+        engine.submit(
+            [
+                ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol"),
+                ReadingIn("LT-LN2", clock.now(), 1500.0, "mm"),
+            ]
+        )
+        engine.tick()
+        dispatcher.run_once()
+
+    for minutes in (4, 5, 10, 15):
+        at(minutes)
+    paths = [urlparse(path).path for path, _ in received.requests]
+    assert paths == ["/duty", "/dingtalk", "/wecom", "/regulator"]
+    assert len(mailbox.messages) == 1 and mailbox.messages[0].rcpt_tos == ["chen@example.test"]
+    # nobody acknowledged: after the last step and 15 min more, the ladder starts again
+    at(30)
+    assert [urlparse(p).path for p, _ in received.requests][-1] == "/duty"
+    with context.sessions() as session:
+        alarm_id = session.scalar(select(Alarm.id))
+    assert alarm_id is not None
+    engine.acknowledge(alarm_id, OFFICER)
+    before = len(received.requests)
+    at(60)
+    assert len(received.requests) == before  # acknowledged: the ladder stopped
+
+
+def test_dingtalk_request_is_signed(
+    context: Context, plant: Plant, clock: ManualClock, webhook: tuple[str, Received]
+) -> None:
+    url, received = webhook
+    configure_ladder(context, plant, url)
+    runtime = EngineRuntime(context, RecordingActuator())
+    t0 = clock.now()
+    runtime.engine.submit([ReadingIn("O2-DRY1", t0, 19.1, "%vol")])
+    clock.set(t0 + timedelta(minutes=5))
+    runtime.engine.tick()
+    runtime.dispatcher.run_once()
+    path, body = next((p, b) for p, b in received.requests if p.startswith("/dingtalk"))
+    query = parse_qs(urlparse(path).query)
+    stamp = int(query["timestamp"][0])
+    expected = base64.b64encode(
+        hmac.new(b"SECxyz", f"{stamp}\nSECxyz".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert query["sign"][0] == expected == unquote_plus(dingtalk_sign("SECxyz", stamp))
+    assert body["msgtype"] == "markdown" and "O2-DRY1" in body["markdown"]["text"]
+
+
+def test_failed_delivery_is_retried_with_backoff(
+    context: Context, plant: Plant, clock: ManualClock, webhook: tuple[str, Received]
+) -> None:
+    url, received = webhook
+    configure_ladder(context, plant, url)
+    received.fail_next = 1
+    runtime = EngineRuntime(context, RecordingActuator())
+    runtime.engine.submit([ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol")])
+    runtime.dispatcher.run_once()
+    with context.sessions() as session:
+        notification = session.scalars(select(Notification)).one()
+        assert (notification.status, notification.attempts) == ("pending", 1)
+        assert notification.last_error == "DeliveryError: HTTP 503"
+    runtime.dispatcher.run_once(clock.now() + timedelta(seconds=10))
+    assert received.requests == []  # back-off: not yet
+    runtime.dispatcher.run_once(clock.now() + timedelta(seconds=31))
+    assert len(received.requests) == 1
+    with context.sessions() as session:
+        assert session.scalars(select(Notification)).one().status == "sent"
+
+
+def test_interlock_starts_the_exhaust_and_alarms_when_unconfirmed(
+    context: Context, plant: Plant, clock: ManualClock
+) -> None:
+    with context.unit_of_work() as session:
+        session.add(
+            InterlockRule(
+                organisation_id=plant.demo["lab"],
+                site_id=plant.demo["plant"],
+                room_id=plant.demo["dry_room_1"],
+                conditions=["low", "low_low"],
+                action="start_fan",
+                device_code="FAN-DRY1",
+                timeout_s=10,
+            )
+        )
+    actuator = RecordingActuator()
+    runtime = EngineRuntime(context, actuator)
+    t0 = clock.now()
+    runtime.engine.submit([ReadingIn("O2-DRY1", t0, 19.1, "%vol")])
+    assert [(d, m["action"]) for _s, d, m in actuator.sent] == [("FAN-DRY1", "start_fan")]
+    command_id = actuator.sent[0][2]["command_id"]
+    runtime.interlocks.confirm(command_id, True, t0 + timedelta(seconds=3))
+    runtime.engine.tick(t0 + timedelta(seconds=20))
+    with context.sessions() as session:
+        assert session.scalars(select(InterlockCommand)).one().status == "confirmed"
+        assert session.scalar(select(Alarm).where(Alarm.condition == "unconfirmed")) is None
+    # a second episode whose command is never confirmed
+    runtime.engine.submit(
+        [
+            ReadingIn("O2-DRY1", t0 + timedelta(seconds=30), 20.9, "%vol"),
+            ReadingIn("O2-DRY1", t0 + timedelta(seconds=45), 20.9, "%vol"),
+            ReadingIn("O2-DRY1", t0 + timedelta(seconds=50), 19.0, "%vol"),
+        ]
+    )
+    runtime.engine.tick(t0 + timedelta(seconds=61))
+    with context.sessions() as session:
+        statuses = [
+            c.status
+            for c in session.scalars(select(InterlockCommand).order_by(InterlockCommand.id))
+        ]
+        unconfirmed = session.scalar(select(Alarm).where(Alarm.condition == "unconfirmed"))
+    assert statuses == ["confirmed", "timeout"]
+    assert unconfirmed is not None and unconfirmed.state == "active_unack"
+    assert unconfirmed.room_id == plant.demo["dry_room_1"]
