@@ -7,7 +7,9 @@ Alembic, the test suite and :func:`hazwatch.core.context.build_context` reach th
 
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
+from hazwatch.emergency import findings as emergency_findings  # noqa: F401
 from hazwatch.emergency import models as emergency_models  # noqa: F401
+from hazwatch.monitoring import findings as monitoring_findings  # noqa: F401
 from hazwatch.monitoring import models as monitoring_models  # noqa: F401
 from hazwatch.monitoring.access import models as access_models  # noqa: F401
 from hazwatch.monitoring.escalation import models as escalation_models  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, registry
+from hazwatch.cli import admin, bench, monitoring, registry
 
 app = typer.Typer(
     name="hazwatch",
@@ -14,3 +14,5 @@ app = typer.Typer(
 )
 admin.register(app)
 registry.register(app)
+bench.register(app)
+monitoring.register(app)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from hazwatch import demo as full_demo
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.i18n import translate
@@ -143,7 +144,7 @@ def load(
                 typer.echo(translate("registry.cli.demo_present", lang))
                 return
             raise fail("registry.cli.demo_not_empty", 4)
-        loaded = demo.load_demo(session)
+        loaded = full_demo.load(session)
     typer.echo(translate("registry.cli.demo_loaded", lang, password=demo.DEMO_PASSWORD))
     for username, role in loaded.users:
         typer.echo(f"  {username:<12} {role}")

@@ -590,6 +590,10 @@ class MonitoringEngine:
     def flush(self) -> None:
         self._writer.flush()
 
+    def writer_count(self) -> int:
+        """Readings durably written so far (benchmarks watch it)."""
+        return self._writer.written
+
     def close(self) -> None:
         self._writer.close()
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:59:48.949965
+Create Date: 2026-11-23 06:16:49.381565
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,1 @@
+"""Rerunnable benchmarks (``hazwatch bench …``); figures are printed, never asserted."""

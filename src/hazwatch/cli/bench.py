@@ -1,0 +1,97 @@
+"""``hazwatch bench …``: rerunnable benchmarks that print their figures."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import typer
+
+from hazwatch.benchmarks import access, ingest
+from hazwatch.benchmarks.broker import private_broker
+from hazwatch.benchmarks.fixture import build, database_url, drop_database
+from hazwatch.core.settings import get_settings
+
+bench_app = typer.Typer(help="Benchmarks (figures are printed; nothing is asserted).")
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bench_app, name="bench")
+
+
+def _backends(postgres_url: str | None) -> list[str]:
+    return ["sqlite", "postgresql"] if postgres_url else ["sqlite"]
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    messages: int = typer.Option(40_000, help="Single-reading messages per run."),
+    batches: int = typer.Option(2_000, help="Gateway batches of 100 per run."),
+    points: int = typer.Option(1000, help="Measurement points the readings spread over."),
+    latency_seconds: float = typer.Option(10.0, help="Duration of the latency run."),
+    postgres_url: str | None = typer.Option(POSTGRES, help="PostgreSQL server ('' to skip)."),
+) -> None:
+    """Sustained MQTT ingest (single and batched), publish-to-alarm latency, bare subscriber."""
+    settings = get_settings().model_copy(update={"ingest_enabled": False})
+    with tempfile.TemporaryDirectory() as folder, private_broker() as mqtt_url:
+        for backend in _backends(postgres_url or None):
+            url = database_url(backend, Path(folder), postgres_url or POSTGRES)
+            try:
+                typer.echo(f"[{backend}] preparing {points} points …")
+                site = build(settings, url, points)
+                single = ingest.sustained(site, backend, mqtt_url, messages, 1)
+                bare_single = ingest.bare_subscriber(site, mqtt_url, messages, 1)
+                typer.echo(
+                    f"[{backend}] single-reading messages: {single.rate:,.0f} readings/s "
+                    f"(bare subscriber {bare_single:,.0f}/s, ratio {single.rate / bare_single:.2f})"
+                )
+                batched = ingest.sustained(site, backend, mqtt_url, batches, ingest.BATCH)
+                bare_batched = ingest.bare_subscriber(site, mqtt_url, batches, ingest.BATCH)
+                typer.echo(
+                    f"[{backend}] batches of 100: {batched.rate:,.0f} readings/s "
+                    f"(bare subscriber {bare_batched:,.0f}/s, "
+                    f"ratio {batched.rate / bare_batched:.2f})"
+                )
+                half = max(single.rate / 2, 1.0)
+                samples = ingest.latency(site, mqtt_url, half, latency_seconds)
+                cuts = ingest.percentiles(samples)
+                typer.echo(
+                    f"[{backend}] publish-to-alarm at {half:,.0f} msg/s ({len(samples)} alarms): "
+                    f"p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, p99 {cuts['p99']:.1f} ms"
+                )
+                site.context.dispose()
+            finally:
+                drop_database(url, postgres_url or POSTGRES)
+
+
+@bench_app.command("access")
+def bench_access(
+    rate: float = typer.Option(1000.0, help="Requests per second."),
+    seconds: float = typer.Option(10.0, help="Duration."),
+    postgres_url: str | None = typer.Option(POSTGRES, help="PostgreSQL server ('' to skip)."),
+) -> None:
+    """Door access check latency over HTTP at a fixed request rate."""
+    settings = get_settings().model_copy(update={"ingest_enabled": False})
+    with tempfile.TemporaryDirectory() as folder:
+        for backend in _backends(postgres_url or None):
+            url = database_url(backend, Path(folder), postgres_url or POSTGRES)
+            try:
+                site = build(settings, url, 10)
+                latencies, failed, achieved = access.run(site, rate, seconds)
+                cuts = ingest.percentiles(latencies)
+                typer.echo(
+                    f"[{backend}] access check at {achieved:,.0f} req/s ({len(latencies)} ok, "
+                    f"{failed} failed): p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, "
+                    f"p99 {cuts['p99']:.1f} ms"
+                )
+                site.context.dispose()
+            finally:
+                drop_database(url, postgres_url or POSTGRES)
+
+
+@bench_app.command("all")
+def bench_all() -> None:
+    """Every benchmark with its default figures (what `make bench` runs)."""
+    bench_ingest(40_000, 2_000, 1000, 10.0, POSTGRES)
+    bench_access(1000.0, 10.0, POSTGRES)

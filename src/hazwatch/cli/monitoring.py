@@ -1,0 +1,93 @@
+"""``hazwatch monitoring …`` and ``hazwatch access …``: points, alarms and doors from a shell."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import typer
+
+from hazwatch.cli.common import cli_context, language, reports_domain_errors
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.i18n import translate
+from hazwatch.monitoring import service
+from hazwatch.monitoring.access import service as access
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.ingest import ReadingIn
+
+monitoring_app = typer.Typer(help="Measurement points, readings and alarms.")
+access_app = typer.Typer(help="Door access checks.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(monitoring_app, name="monitoring")
+    app.add_typer(access_app, name="access")
+
+
+@monitoring_app.command("points")
+def points(room: int | None = typer.Option(None, help="Only this room.")) -> None:
+    """Current value and quality of each point (unknown is never shown as a number)."""
+    lang = language()
+    with cli_context() as context, context.unit_of_work() as session:
+        statuses = service.point_statuses(session, SYSTEM, room_id=room)
+    for status in statuses:
+        value = "—" if status["value"] is None else f"{status['value']:g} {status['unit']}"
+        quality = translate(f"choice.Quality.{status['quality']}", lang)
+        modelled = translate("choice.PointKind.o2_modelled", lang) if status["modelled"] else ""
+        conditions = ",".join(status["conditions"])
+        typer.echo(f"{status['code']:<16} {value:>14}  {quality} {modelled} {conditions}")
+
+
+@monitoring_app.command("alarms")
+def alarms(all_states: bool = typer.Option(False, "--all", help="Include normal ones.")) -> None:
+    """Alarms needing attention, most urgent first."""
+    lang = language()
+    with cli_context() as context, context.unit_of_work() as session:
+        rows = service.list_alarms(session, SYSTEM, active_only=not all_states)
+        for alarm in rows:
+            state = translate(f"choice.AlarmState.{alarm.state}", lang)
+            priority = translate(f"choice.Priority.{alarm.priority}", lang)
+            message = translate(alarm.message_key, lang, **alarm.params)
+            typer.echo(f"#{alarm.id:<5} {priority:<12} {state:<12} {message}")
+
+
+@monitoring_app.command("submit")
+@reports_domain_errors
+def submit(
+    point: str = typer.Argument(..., help="Point code."),
+    value: float = typer.Argument(..., help="Measured value."),
+    unit: str = typer.Option(..., help="Unit, e.g. %vol."),
+) -> None:
+    """Submit one reading now through the engine (commissioning, drills)."""
+    with cli_context() as context:
+        engine = MonitoringEngine(context)
+        report = engine.submit([ReadingIn(point, datetime.now(UTC), value, unit)], source="cli")
+        engine.close()
+    typer.echo(
+        json.dumps({"accepted": report.accepted, "rejected": [r.reason for r in report.rejected]})
+    )
+    if report.rejected:
+        raise typer.Exit(2)
+
+
+@access_app.command("check")
+def check(
+    door: str = typer.Argument(..., help="Door code, e.g. LAB-ENTRANCE."),
+    person: str = typer.Option(..., help="Who wants to enter."),
+    purpose: str = typer.Option("work", help="work, visit, maintenance or rescue."),
+) -> None:
+    """Ask what the door reader would be told; exit 1 on deny."""
+    lang = language()
+    with cli_context() as context, context.unit_of_work() as session:
+        decision = access.check(
+            session, door_code=door, person=person, purpose=purpose, now=context.clock.now()
+        )
+    verdict = translate("access.cli.allow" if decision.allowed else "access.cli.deny", lang)
+    typer.secho(verdict, fg=typer.colors.GREEN if decision.allowed else typer.colors.RED, bold=True)
+    for reason in decision.reasons:
+        typer.echo(
+            "  "
+            + translate(reason["code"], lang, room=reason.get("room") or "", **reason["params"])
+        )
+    if not decision.allowed:
+        raise typer.Exit(1)

@@ -1,0 +1,112 @@
+"""The whole demo: the registry district (:mod:`hazwatch.registry.demo`) plus what the other
+domains add on top: detectors where a careful operator fitted them (not in the 2·7 dry
+rooms), the LN2 tank's level telemetry, escalation ladders delivering to the console, and the
+landlord's two rescue SCBA sets with low cylinders, as on the day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.clock import utcnow
+from hazwatch.emergency import service as emergency
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.escalation.models import Contact, EscalationStep
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.registry.demo import DemoIds, load_demo
+
+LADDER = (
+    (0, "duty_officer"),
+    (5, "safety_manager"),
+    (10, "principal"),
+    (15, "landlord"),
+    (15, "regulator"),
+)
+
+
+def load(session: Session) -> DemoIds:
+    demo = load_demo(session)
+    plant, lab, sublessor, chem = demo["plant"], demo["lab"], demo["sublessor"], demo["chem"]
+    gateway, _secret = monitoring.create_device(
+        session, SYSTEM, DeviceIn(site_id=plant, organisation_id=sublessor, code="GW-PLANT")
+    )
+    monitoring.create_point(
+        session,
+        SYSTEM,
+        PointIn(
+            site_id=plant,
+            organisation_id=sublessor,
+            room_id=demo["tank_yard"],
+            device_id=gateway.id,
+            code="O2-TANKYARD",
+            name="储罐区氧含量",
+            kind=PointKind.O2,
+            expected_interval_s=30,
+        ),
+    )
+    monitoring.create_point(
+        session,
+        SYSTEM,
+        PointIn(
+            site_id=plant,
+            organisation_id=sublessor,
+            tank_id=demo["ln2_tank"],
+            device_id=gateway.id,
+            code="LT-LN2",
+            name="液氮储罐液位",
+            kind=PointKind.TANK_LEVEL,
+            expected_interval_s=300,
+            low=Decimal(300),
+            settings_reason="补液下单液位（供气协议）",
+        ),
+    )
+    chem_gateway, _secret = monitoring.create_device(
+        session, SYSTEM, DeviceIn(site_id=demo["chem_site"], organisation_id=chem, code="GW-CHEM")
+    )
+    monitoring.create_point(
+        session,
+        SYSTEM,
+        PointIn(
+            site_id=demo["chem_site"],
+            organisation_id=chem,
+            room_id=demo["ammonia_room"],
+            device_id=chem_gateway.id,
+            code="NH3-01",
+            name="氨制冷机房氨浓度",
+            kind=PointKind.GAS_PPM,
+            expected_interval_s=30,
+            high=Decimal(20),
+            high_high=Decimal(40),
+            settings_reason="GBZ 2.1: NH3 PC-TWA 20 mg/m³ ≈ 28 ppm; alarm below it",
+        ),
+    )
+    for organisation in (lab, sublessor, demo["landlord"], demo["ema"], chem):
+        for role in ("duty_officer", "safety_manager", "principal"):
+            session.add(
+                Contact(
+                    organisation_id=organisation,
+                    role=role,
+                    name=role,
+                    channel="console",
+                    address="console",
+                )
+            )
+    for organisation in (lab, sublessor, chem):
+        for minutes, target in LADDER:
+            session.add(
+                EscalationStep(organisation_id=organisation, after_minutes=minutes, target=target)
+            )
+    checked = utcnow() - timedelta(days=3)
+    for code, pressure in (("SCBA-LANDLORD-1", "18"), ("SCBA-LANDLORD-2", "21")):
+        emergency.create_set(
+            session, SYSTEM, organisation_id=demo["landlord"], code=code, holder="landlord-rescue"
+        )
+        emergency.record_check(
+            session, SYSTEM, set_code=code, at=checked, cylinder_pressure_mpa=Decimal(pressure)
+        )
+    session.flush()
+    return demo
