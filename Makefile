@@ -36,7 +36,7 @@ lint: install
 typecheck: install
 	$(UV) run --frozen mypy
 
-pytest: install browser-deps
+pytest: install
 	$(UV) run --frozen pytest -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 

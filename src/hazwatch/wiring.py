@@ -11,6 +11,7 @@ from hazwatch.emergency import findings as emergency_findings  # noqa: F401
 from hazwatch.emergency import models as emergency_models  # noqa: F401
 from hazwatch.monitoring import findings as monitoring_findings  # noqa: F401
 from hazwatch.monitoring import models as monitoring_models  # noqa: F401
+from hazwatch.monitoring import partitions as reading_partitions  # noqa: F401
 from hazwatch.monitoring.access import models as access_models  # noqa: F401
 from hazwatch.monitoring.escalation import models as escalation_models  # noqa: F401
 from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F401

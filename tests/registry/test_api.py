@@ -222,6 +222,7 @@ def test_findings_for_the_demo_lab(client: TestClient, login_as: Login, demo: De
         "lease_without_safety_agreement",
         "unlicensed_supplier",
         "supervision_blind_spot",
+        "room_without_fixed_detector",
     } <= codes
     blind = next(f for f in found if f["code"] == "supervision_blind_spot")
     assert blind["fallback_owner_id"] == demo["ema"]
@@ -229,7 +230,9 @@ def test_findings_for_the_demo_lab(client: TestClient, login_as: Login, demo: De
     english = client.get("/api/registry/findings", headers={**lab, "Accept-Language": "en"})
     assert any("Art. 716" in f["legal_basis"] for f in english.json())
     chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
-    assert client.get("/api/registry/findings", headers=chem).json() == []
+    theirs = client.get("/api/registry/findings", headers=chem).json()
+    assert {f["organisation_id"] for f in theirs} == {demo["chem"]}  # nothing about the lab
+    assert {f["code"] for f in theirs} == {"room_without_fixed_detector"}  # the NH3 room
 
 
 def test_assigning_a_department_clears_the_blind_spot(

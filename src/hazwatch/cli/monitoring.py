@@ -14,6 +14,7 @@ from hazwatch.monitoring import service
 from hazwatch.monitoring.access import service as access
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.maintenance import StorageMaintenance
 
 monitoring_app = typer.Typer(help="Measurement points, readings and alarms.")
 access_app = typer.Typer(help="Door access checks.")
@@ -91,3 +92,15 @@ def check(
         )
     if not decision.allowed:
         raise typer.Exit(1)
+
+
+@monitoring_app.command("retention")
+def retention() -> None:
+    """Create upcoming reading partitions and apply the retention settings now."""
+    with cli_context() as context:
+        created, dropped = StorageMaintenance(context).run(context.clock.now())
+    typer.echo(
+        translate(
+            "monitoring.cli.retention", language(), created=len(created), dropped=len(dropped)
+        )
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from hazwatch.core.db import Base, import_all_models, make_engine
+from hazwatch.core.migrate import include_name
 
 import_all_models()
 target_metadata = Base.metadata
@@ -41,6 +42,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

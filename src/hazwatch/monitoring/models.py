@@ -88,6 +88,7 @@ class Reading(Base):
     range-partitioned by ``ts`` (see :mod:`hazwatch.monitoring.partitions`)."""
 
     __tablename__ = "reading"
+    __table_args__ = ({"postgresql_partition_by": "RANGE (ts)"},)
 
     point_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)

@@ -22,6 +22,7 @@ from hazwatch.monitoring.interlocks.service import (
     handle_ack,
 )
 from hazwatch.monitoring.live import LiveHub
+from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,10 @@ class EngineRuntime:
         self.interlocks = Interlocks(context, self.engine, transport)
         for listener in (self.hub.on_event, self.escalator.on_event, self.interlocks.on_event):
             self.bus.subscribe(listener)
+        self.maintenance = StorageMaintenance(context)
         self.engine.add_tick_hook(self.escalator.tick)
         self.engine.add_tick_hook(self.interlocks.tick)
+        self.engine.add_tick_hook(self.maintenance.tick)
         if self.ingest is not None:
             ack_topic = f"{self.ingest.prefix}/v1/+/+/cmd/ack"
             self.ingest.connection.add_subscription(

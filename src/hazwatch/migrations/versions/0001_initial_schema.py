@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:16:49.381565
+Create Date: 2026-11-23 06:18:14.878981
 """
 
 from collections.abc import Sequence
@@ -203,6 +203,7 @@ def upgrade() -> None:
         sa.Column("device_id", sa.Integer(), nullable=True),
         sa.Column("received_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("point_id", "ts", name=op.f("pk_reading")),
+        postgresql_partition_by="RANGE (ts)",
     )
     op.create_table(
         "reading_minute",
@@ -997,6 +998,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     _install_audit_guards()
+    _create_default_reading_partition()
 
 
 def _install_audit_guards() -> None:
@@ -1019,6 +1021,12 @@ def _install_audit_guards() -> None:
     op.execute(
         "INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, '" + "0" * 64 + "')"
     )
+
+
+def _create_default_reading_partition() -> None:
+    """PostgreSQL: the default partition of ``reading`` (daily ones are created at run time)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE TABLE IF NOT EXISTS reading_pdefault PARTITION OF reading DEFAULT")
 
 
 def downgrade() -> None:

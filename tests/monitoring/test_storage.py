@@ -1,0 +1,54 @@
+"""Retention on both backends; daily partitions on PostgreSQL; downsampled history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, text
+
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.maintenance import StorageMaintenance
+from hazwatch.monitoring.models import Reading, ReadingMinute
+from hazwatch.monitoring.partitions import partition_name
+from hazwatch.monitoring.service import downsample
+
+
+def test_retention_drops_old_readings_and_partitions(
+    context: Context, engine: MonitoringEngine, clock: ManualClock
+) -> None:
+    context.settings = context.settings.model_copy(
+        update={"reading_retention_days": 2, "aggregate_retention_days": 30}
+    )
+    now = clock.now()
+    maintenance = StorageMaintenance(context)
+    created, _ = maintenance.run(now - timedelta(days=5))
+    postgres = context.engine.dialect.name == "postgresql"
+    assert (partition_name((now - timedelta(days=5)).date()) in created) == postgres
+    engine.submit(
+        [
+            ReadingIn("O2-DRY1", now - timedelta(days=4), 20.9, "%vol"),
+            ReadingIn("O2-DRY1", now - timedelta(minutes=1), 20.8, "%vol"),
+        ]
+    )
+    if postgres:
+        with context.engine.connect() as connection:
+            homes = connection.scalars(text("SELECT tableoid::regclass::text FROM reading")).all()
+        assert sorted(homes) == sorted(
+            [partition_name((now - timedelta(days=4)).date()), partition_name(now.date())]
+        )
+    _, dropped = maintenance.run(now)
+    assert (partition_name((now - timedelta(days=4)).date()) in dropped) == postgres
+    with context.sessions() as session:
+        assert [r.value for r in session.scalars(select(Reading))] == [20.8]
+        assert len(session.scalars(select(ReadingMinute)).all()) == 2  # aggregates kept longer
+
+
+def test_downsampling_keeps_the_dip() -> None:
+    rows = [{"t": i, "value": 20.9} for i in range(1000)]
+    rows[500]["value"] = 15.0
+    out = downsample(rows, 100)
+    assert len(out) == 100
+    assert min(r["minimum"] for r in out) == 15.0
