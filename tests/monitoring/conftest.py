@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 
@@ -80,3 +85,48 @@ def engine(context: Context, plant: Plant, events: list[Event]) -> Iterator[Moni
 
 def alarm_changes(events: list[Event]) -> list[AlarmChange]:
     return [e for e in events if isinstance(e, AlarmChange)]
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll until ``predicate`` holds (background threads: broker, writer, dispatcher)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+class Received:
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.fail_next = 0
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, Received]]:
+    """A real HTTP endpoint on localhost that records what it is sent."""
+    received = Received()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if received.fail_next:
+                received.fail_next -= 1
+                self.send_response(503)
+                self.end_headers()
+                return
+            received.requests.append((self.path, body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"errcode": 0}')
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()

@@ -23,17 +23,8 @@ from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, EventBus
 from hazwatch.monitoring.models import Alarm, IngestRejection, Reading
 from hazwatch.monitoring.mqtt import MqttIngest
-from tests.monitoring.conftest import Plant
+from tests.monitoring.conftest import Plant, wait_for
 from tests.services import MQTT_URL, require
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def publisher(port: int) -> mqtt.Client:

@@ -6,12 +6,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlparse
 
@@ -28,44 +25,9 @@ from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.runtime import EngineRuntime
-from tests.monitoring.conftest import Plant
+from tests.monitoring.conftest import Plant, Received
 
 OFFICER = Principal(user_id=1, username="duty", role=Role.SAFETY_OFFICER)
-
-
-class Received:
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, dict[str, Any]]] = []
-        self.fail_next = 0
-
-
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, Received]]:
-    """A real HTTP endpoint on localhost that records what it is sent."""
-    received = Received()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if received.fail_next:
-                received.fail_next -= 1
-                self.send_response(503)
-                self.end_headers()
-                return
-            received.requests.append((self.path, body))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"errcode": 0}')
-
-        def log_message(self, *_args: object) -> None:
-            return
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
 
 
 class Mailbox:
