@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 
 from hazwatch.core.auth.roles import SYSTEM, Role
@@ -213,3 +214,27 @@ def test_decisions_are_logged_and_scoped(client: TestClient, plant: Plant, login
         client.post("/api/access/check", json={"door": "LAB-ENTRANCE", "person": "x"}).status_code
         == 401
     )
+
+
+def test_a_check_that_overruns_its_deadline_answers_deny(
+    client: TestClient,
+    plant: Plant,
+    login_as: Login,
+    context: Context,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from hazwatch.monitoring.access import service as access_service
+
+    real_check = access_service.check
+
+    def slow_check(*args: object, **kwargs: object) -> access_service.Decision:
+        time.sleep(0.3)  # a database that stalls
+        return real_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(access_service, "check", slow_check)
+    context.settings = context.settings.model_copy(update={"access_deadline_ms": 50})
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    answer = ask(client, lab)
+    assert answer["decision"] == "deny" and codes(answer) == ["access.reason.timeout"]

@@ -246,3 +246,52 @@ def test_interlock_starts_the_exhaust_and_alarms_when_unconfirmed(
     assert statuses == ["confirmed", "timeout"]
     assert unconfirmed is not None and unconfirmed.state == "active_unack"
     assert unconfirmed.room_id == plant.demo["dry_room_1"]
+
+
+def test_jurisdiction_default_ladder_applies_without_an_own_one(
+    context: Context, plant: Plant, clock: ManualClock, webhook: tuple[str, Received]
+) -> None:
+    url, received = webhook
+    with context.unit_of_work() as session:
+        session.add(
+            Contact(
+                organisation_id=plant.demo["lab"],
+                role="duty_officer",
+                channel="webhook",
+                address=f"{url}/duty",
+            )
+        )
+        session.add(
+            EscalationStep(
+                jurisdiction_id=plant.demo["district"], after_minutes=0, target="duty_officer"
+            )
+        )
+    runtime = EngineRuntime(context, RecordingActuator())
+    runtime.engine.submit([ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol")])
+    runtime.dispatcher.run_once()
+    assert [p for p, _ in received.requests] == ["/duty"]
+
+
+def test_console_hub_shows_each_subscriber_only_its_organisations(
+    context: Context, plant: Plant, clock: ManualClock
+) -> None:
+    import asyncio
+
+    runtime = EngineRuntime(context, RecordingActuator())
+
+    async def collect() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        lab = runtime.hub.subscribe(frozenset({plant.demo["lab"]}))
+        chem = runtime.hub.subscribe(frozenset({plant.demo["chem"]}))
+        await asyncio.to_thread(
+            runtime.engine.submit, [ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol")]
+        )
+        await asyncio.sleep(0.05)
+        return (
+            [lab.queue.get_nowait() for _ in range(lab.queue.qsize())],
+            [chem.queue.get_nowait() for _ in range(chem.queue.qsize())],
+        )
+
+    seen, unseen = asyncio.run(collect())
+    assert {"alarm", "point"} <= {b["type"] for b in seen}
+    assert any(b["type"] == "alarm" and b["condition"] == "low" for b in seen)
+    assert unseen == []

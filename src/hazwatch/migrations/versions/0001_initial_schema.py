@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:18:14.878981
+Create Date: 2026-11-23 06:21:52.432588
 """
 
 from collections.abc import Sequence
@@ -297,10 +297,16 @@ def upgrade() -> None:
     op.create_table(
         "escalation_step",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=True),
         sa.Column("priority", sa.String(length=16), nullable=True),
         sa.Column("after_minutes", sa.Integer(), nullable=False),
         sa.Column("target", sa.String(length=24), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdiction.id"],
+            name=op.f("fk_escalation_step_jurisdiction_id_jurisdiction"),
+        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
@@ -309,6 +315,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation_step")),
     )
     with op.batch_alter_table("escalation_step", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_escalation_step_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_escalation_step_organisation_id"), ["organisation_id"], unique=False
         )
@@ -1143,6 +1152,7 @@ def downgrade() -> None:
     op.drop_table("licence")
     with op.batch_alter_table("escalation_step", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_escalation_step_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_escalation_step_jurisdiction_id"))
 
     op.drop_table("escalation_step")
     with op.batch_alter_table("escalation_contact", schema=None) as batch_op:

@@ -27,14 +27,16 @@ class Contact(Base):
 
 
 class EscalationStep(Base):
-    """Step of an organisation's ladder: after N minutes unacknowledged, call ``target``.
-    A step with no priority applies to every priority."""
+    """Step of a ladder: after N minutes unacknowledged, call ``target``. A ladder belongs to
+    an organisation, or to a jurisdiction as the default for organisations in it that have
+    none of their own. A step with no priority applies to every priority."""
 
     __tablename__ = "escalation_step"
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
     priority: Mapped[str | None] = mapped_column(String(16))
     after_minutes: Mapped[int] = mapped_column(Integer)
     target: Mapped[str] = mapped_column(String(24))

@@ -13,11 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
+from hazwatch.core.auth.roles import Role
+from hazwatch.core.errors import Forbidden, InvalidInput
 from hazwatch.core.scope import visible_organisations
 from hazwatch.monitoring.escalation.channels import CHANNELS
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep, Notification
 from hazwatch.monitoring.escalation.service import TARGETS
 from hazwatch.monitoring.service import ensure_writable
+from hazwatch.registry.scope import jurisdiction_subtree
 
 router = APIRouter(prefix="/api/escalation", tags=["escalation"])
 live_router = APIRouter(prefix="/api/live", tags=["live"])
@@ -36,8 +39,11 @@ class ContactIn(BaseModel):
 
 
 class StepIn(BaseModel):
+    """A step of an organisation's ladder, or (regulators) of a jurisdiction's default."""
+
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
+    organisation_id: int | None = None
+    jurisdiction_id: int | None = None
     priority: str | None = Field(default=None, pattern=r"^(urgent|high|medium|low)$")
     after_minutes: int = Field(ge=0, le=1440)
     target: str = Field(pattern=_TARGET)
@@ -54,7 +60,16 @@ def add_contact(body: ContactIn, db: DbSession, principal: CurrentPrincipal) -> 
 
 @router.post("/steps", status_code=201)
 def add_step(body: StepIn, db: DbSession, principal: CurrentPrincipal) -> dict[str, int]:
-    ensure_writable(db, principal, body.organisation_id)
+    if (body.organisation_id is None) == (body.jurisdiction_id is None):
+        raise InvalidInput("escalation.step_owner", field="organisation_id")
+    if body.organisation_id is not None:
+        ensure_writable(db, principal, body.organisation_id)
+    elif not principal.is_platform_admin and (
+        principal.role is not Role.REGULATOR
+        or principal.jurisdiction_id is None
+        or body.jurisdiction_id not in jurisdiction_subtree(db, principal.jurisdiction_id)
+    ):
+        raise Forbidden("registry.not_your_jurisdiction")
     step = EscalationStep(**body.model_dump())
     db.add(step)
     db.flush()

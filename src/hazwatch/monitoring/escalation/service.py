@@ -33,7 +33,13 @@ from hazwatch.monitoring.escalation.models import (
 from hazwatch.monitoring.events import AlarmChange, Event
 from hazwatch.monitoring.models import Alarm, MeasurementPoint
 from hazwatch.registry.findings import fallback_owner
-from hazwatch.registry.models import Lease, Organisation, Room, SupervisionAssignment
+from hazwatch.registry.models import (
+    Jurisdiction,
+    Lease,
+    Organisation,
+    Room,
+    SupervisionAssignment,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +51,22 @@ MAX_ATTEMPTS = 8
 
 
 def ladder(session: Session, organisation_id: int, priority: str) -> list[EscalationStep]:
-    """The organisation's steps for a priority: specific steps win over general ones."""
-    steps = session.scalars(
-        select(EscalationStep).where(EscalationStep.organisation_id == organisation_id)
-    ).all()
-    specific = [s for s in steps if s.priority == priority]
-    chosen = specific or [s for s in steps if s.priority is None]
-    return sorted(chosen, key=lambda s: (s.after_minutes, s.id))
+    """The steps for an alarm of ``priority``: the organisation's own ladder, else the
+    default of its jurisdiction or the nearest one above it; steps for the priority win
+    over steps for every priority."""
+    owners = [EscalationStep.organisation_id == organisation_id]
+    organisation = session.get(Organisation, organisation_id)
+    node = session.get(Jurisdiction, organisation.jurisdiction_id) if organisation else None
+    while node is not None:
+        owners.append(EscalationStep.jurisdiction_id == node.id)
+        node = node.parent
+    for owner in owners:
+        steps = session.scalars(select(EscalationStep).where(owner)).all()
+        specific = [s for s in steps if s.priority == priority]
+        chosen = specific or [s for s in steps if s.priority is None]
+        if chosen:
+            return sorted(chosen, key=lambda s: (s.after_minutes, s.id))
+    return []
 
 
 def landlords(session: Session, organisation_id: int) -> list[int]:
