@@ -227,13 +227,13 @@ def test_a_check_that_overruns_its_deadline_answers_deny(
 
     from hazwatch.monitoring.access import service as access_service
 
-    real_check = access_service.check
+    real_decide = access_service.decide
 
-    def slow_check(*args: object, **kwargs: object) -> access_service.Decision:
+    def slow_decide(*args: object, **kwargs: object) -> access_service.Decision:
         time.sleep(0.3)  # a database that stalls
-        return real_check(*args, **kwargs)  # type: ignore[arg-type]
+        return real_decide(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(access_service, "check", slow_check)
+    monkeypatch.setattr(access_service, "decide", slow_decide)
     context.settings = context.settings.model_copy(update={"access_deadline_ms": 50})
     lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
     answer = ask(client, lab)

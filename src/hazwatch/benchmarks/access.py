@@ -1,20 +1,20 @@
-"""Access-check benchmark: a real HTTP server (uvicorn) and a paced client at a fixed rate."""
+"""Access-check benchmark: ``hazwatch serve`` in its own process and a paced client."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
-import threading
+import subprocess
+import sys
 import time
-from datetime import timedelta
 
 import httpx
-import uvicorn
 
-from hazwatch.api.app import create_app
 from hazwatch.benchmarks.fixture import BenchSite
-from hazwatch.core.auth import service as auth
-from hazwatch.core.auth.models import TokenKind, UserAccount
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.schemas import DeviceIn
 
 Figures = tuple[list[float], int, float]
 
@@ -28,30 +28,38 @@ def _free_port() -> int:
 def run(site: BenchSite, rate: float, seconds: float) -> Figures:
     """Latencies (ms) of allow/deny answers, refused count, and the achieved rate."""
     context = site.context
-    with context.unit_of_work() as session:
-        user = session.query(UserAccount).filter_by(username="lab").one()
-        _token, secret = auth.issue_token(
-            session, user, kind=TokenKind.API, lifetime=timedelta(hours=1)
+    with context.unit_of_work() as session:  # door readers authenticate as devices
+        _reader, secret = monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=site.site_id, organisation_id=site.demo["lab"], code="READER-1"),
         )
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(context, console=False),
-            host="127.0.0.1",
-            port=port,
-            log_level="error",
-            access_log=False,
-        )
+    environment = {
+        **os.environ,
+        "HAZWATCH_DATABASE_URL": site.database,
+        "HAZWATCH_INGEST_ENABLED": "false",
+        "HAZWATCH_LOG_LEVEL": "WARNING",
+    }
+    # The server runs in its own process (its own interpreter lock), as in production.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hazwatch.cli.main", "serve", "--port", str(port), "--no-migrate"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
         return asyncio.run(_load(port, secret, rate, seconds))
     finally:
-        server.should_exit = True
-        thread.join(10)
+        server.terminate()
+        server.wait(10)
 
 
 async def _load(

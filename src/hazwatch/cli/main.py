@@ -16,3 +16,6 @@ admin.register(app)
 registry.register(app)
 bench.register(app)
 monitoring.register(app)
+
+if __name__ == "__main__":
+    app()

@@ -590,6 +590,32 @@ class MonitoringEngine:
     def flush(self) -> None:
         self._writer.flush()
 
+    def point_facts(self, point_id: int) -> tuple[str, float | None, tuple[str, ...]]:
+        """Quality, value (only when good) and active conditions of a point, from memory."""
+        with self._lock:
+            config = self._points.get(point_id)
+            runtime = self._runtime.get(point_id)
+            if config is None or runtime is None:
+                return ("unknown", None, ())
+            if config.out_of_service:
+                return (Quality.OUT_OF_SERVICE.value, None, ())
+            good = runtime.quality is Quality.GOOD
+            conditions = tuple(sorted(c.value for c in runtime.active))
+            return (runtime.quality.value, runtime.last_value if good else None, conditions)
+
+    def active_room_alarms(self, room_id: int) -> list[tuple[int, str, int | None]]:
+        """(alarm id, condition, point id) of every active alarm on a room."""
+        with self._lock:
+            return [
+                (record.id, record.condition, record.point_id)
+                for record in self._alarms.values()
+                if record.room_id == room_id and record.active and record.id is not None
+            ]
+
+    def record_decisions(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Access decisions go through the batched writer, off the reader's path."""
+        self._writer.submit(Batch(decisions=list(rows)))
+
     def writer_count(self) -> int:
         """Readings durably written so far (benchmarks watch it)."""
         return self._writer.written

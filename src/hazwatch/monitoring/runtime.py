@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from hazwatch.core.context import Context
+from hazwatch.monitoring.access.service import EngineState, FastAccess
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.escalation.service import Dispatcher, Escalator
 from hazwatch.monitoring.events import EventBus
@@ -54,6 +55,9 @@ class EngineRuntime:
         self.interlocks = Interlocks(context, self.engine, transport)
         for listener in (self.hub.on_event, self.escalator.on_event, self.interlocks.on_event):
             self.bus.subscribe(listener)
+        self.access = FastAccess(
+            context.sessions, EngineState(self.engine), self.engine.record_decisions
+        )
         self.maintenance = StorageMaintenance(context)
         self.engine.add_tick_hook(self.escalator.tick)
         self.engine.add_tick_hook(self.interlocks.tick)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.models import IngestRejection, PointState, Reading, ReadingMinute
 
 log = logging.getLogger(__name__)
@@ -33,16 +34,20 @@ class Batch:
     readings: list[dict[str, Any]] = field(default_factory=list)
     states: dict[int, dict[str, Any]] = field(default_factory=dict)
     rejections: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def merge(self, other: Batch) -> None:
         self.readings.extend(other.readings)
         self.states.update(other.states)
         self.rejections.extend(other.rejections)
+        self.decisions.extend(other.decisions)
         self.after_commit.extend(other.after_commit)
 
     def __bool__(self) -> bool:
-        return bool(self.readings or self.states or self.rejections or self.after_commit)
+        return bool(
+            self.readings or self.states or self.rejections or self.decisions or self.after_commit
+        )
 
 
 def _insert(engine: Engine, table: Any) -> Any:
@@ -122,6 +127,8 @@ def write_batch(engine: Engine, sessions: sessionmaker[Session], batch: Batch) -
             )
         if batch.rejections:
             session.execute(_insert(engine, IngestRejection), batch.rejections)
+        if batch.decisions:
+            session.execute(_insert(engine, AccessDecision), batch.decisions)
     for callback in batch.after_commit:
         callback()
 

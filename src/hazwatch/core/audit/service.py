@@ -124,11 +124,27 @@ def _changed(session: Session) -> list[PendingEntry]:
     return entries
 
 
+_revision = 0
+
+
+def revision() -> int:
+    """Counts commits of audited changes in this process: caches of safety data compare it
+    to know they are stale without asking the database."""
+    return _revision
+
+
+def _count_commit(session: Session) -> None:
+    global _revision
+    if session.info.pop("_audited", False):
+        _revision += 1
+
+
 def append(session: Session, principal: Principal, entries: Iterable[PendingEntry]) -> None:
     """Append entries to the chain; the head row's lock orders concurrent writers."""
     entries = list(entries)
     if not entries:
         return
+    session.info["_audited"] = True
     connection = session.connection()
     head = connection.execute(
         update(AuditChainHead)
@@ -178,6 +194,7 @@ def install(session_class: type[Session] = Session) -> None:
         return
     event.listen(session_class, "before_flush", _collect_before_flush)
     event.listen(session_class, "after_flush_postexec", _record_after_flush)
+    event.listen(session_class, "after_commit", _count_commit)
 
 
 def _collect_before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> None:

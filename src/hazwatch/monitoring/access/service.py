@@ -3,23 +3,34 @@ known to be safe.
 
 Deny when, in any room the door guards: an O2 point (measured or modelled) is in alarm,
 stale, faulty, out of service or has never reported; the room has an inert-gas source and no
-working O2 point; any alarm is active on the room (a tank leak feeding it, say); or the room
-is a confined space without an open permit and a passing gas test younger than 30 minutes.
-A rescue entry into an unsafe room is allowed only with a breathing apparatus checked and
-ready. Every decision is stored.
+working O2 point; any other alarm is active on the room (a tank leak feeding it, say); or the
+room is a confined space without an open permit and a passing gas test younger than 30
+minutes. A rescue entry into an unsafe room is allowed only with a breathing apparatus
+checked and ready. Every decision is stored.
+
+The rules (:func:`room_reasons`) work on plain facts about each room. The facts come from
+the database (:func:`check`, any process) or, for door readers on the hot path, from the
+engine that owns the site's state (:class:`FastAccess`), with the door/room layout cached
+until the audit chain shows a change.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from hazwatch.core.audit.service import revision as audit_revision
 from hazwatch.emergency.service import person_readiness
 from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
 from hazwatch.prevention.service import confined_space_clearance
@@ -27,6 +38,8 @@ from hazwatch.registry.choices import HazardKind
 from hazwatch.registry.models import Door, DoorGuard, HazardSource, Room
 
 O2_KINDS = (PointKind.O2.value, PointKind.O2_MODELLED.value)
+#: Seconds a cached door/room layout is trusted without an in-process change signal.
+LAYOUT_TTL = 30.0
 PURPOSES = ("work", "visit", "maintenance", "rescue")
 
 
@@ -42,7 +55,103 @@ class Decision:
     door_id: int | None = None
 
 
-def _reason(code: str, room: Room | None = None, **params: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class O2Point:
+    id: int
+    code: str
+    modelled: bool
+
+
+@dataclass(frozen=True)
+class RoomLayout:
+    id: int
+    name: str
+    inert_source: bool
+    confined_space: bool
+    o2_points: tuple[O2Point, ...]
+
+
+@dataclass(frozen=True)
+class DoorLayout:
+    id: int
+    code: str
+    organisation_id: int
+    rooms: tuple[RoomLayout, ...]
+
+
+@dataclass(frozen=True)
+class PointFacts:
+    quality: str
+    value: float | None
+    conditions: tuple[str, ...]
+
+
+class StateSource(Protocol):
+    """Where the current state of points and room alarms comes from."""
+
+    def point(self, point_id: int) -> PointFacts: ...
+
+    def room_alarms(self, room_id: int, exclude_points: set[int]) -> list[tuple[int, str]]: ...
+
+
+def load_layout(session: Session) -> dict[str, DoorLayout]:
+    """Every door with the rooms it guards and what matters in them, in four queries."""
+    points: dict[int, list[O2Point]] = {}
+    for point in session.scalars(
+        select(MeasurementPoint).where(MeasurementPoint.kind.in_(O2_KINDS))
+    ):
+        if point.room_id is not None:
+            modelled = point.kind == PointKind.O2_MODELLED.value
+            points.setdefault(point.room_id, []).append(O2Point(point.id, point.code, modelled))
+    inert = set(
+        session.scalars(
+            select(HazardSource.room_id).where(HazardSource.kind == HazardKind.INERT_GAS.value)
+        )
+    )
+    rooms = {
+        room.id: RoomLayout(
+            room.id,
+            room.name,
+            room.id in inert,
+            room.confined_space,
+            tuple(points.get(room.id, ())),
+        )
+        for room in session.scalars(select(Room))
+    }
+    guards: dict[int, list[int]] = {}
+    for guard in session.scalars(select(DoorGuard).order_by(DoorGuard.room_id)):
+        guards.setdefault(guard.door_id, []).append(guard.room_id)
+    return {
+        door.code: DoorLayout(
+            door.id,
+            door.code,
+            door.organisation_id,
+            tuple(rooms[r] for r in guards.get(door.id, ()) if r in rooms),
+        )
+        for door in session.scalars(select(Door))
+    }
+
+
+class DatabaseState:
+    """Facts from ``point_state`` and ``alarm``: right in any process."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def point(self, point_id: int) -> PointFacts:
+        state = self.session.get(PointState, point_id)
+        if state is None:
+            return PointFacts("unknown", None, ())
+        return PointFacts(state.quality, state.value, tuple(state.conditions))
+
+    def room_alarms(self, room_id: int, exclude_points: set[int]) -> list[tuple[int, str]]:
+        rows = self.session.scalars(
+            select(Alarm).where(Alarm.room_id == room_id, Alarm.active.is_(True))
+        )
+        return [(a.id, a.condition) for a in rows if a.point_id not in exclude_points]
+
+
+def _reason(code: str, room: RoomLayout | None = None, **params: Any) -> dict[str, Any]:
     return {
         "code": f"access.reason.{code}" if "." not in code else code,
         "room_id": room.id if room else None,
@@ -51,143 +160,207 @@ def _reason(code: str, room: Room | None = None, **params: Any) -> dict[str, Any
     }
 
 
-def room_hazards(session: Session, room: Room, now: datetime) -> list[dict[str, Any]]:
-    """Why entering ``room`` now is unsafe (empty when it is known to be safe)."""
+def room_reasons(room: RoomLayout, state: StateSource) -> list[dict[str, Any]]:
+    """Why entering ``room`` now is unsafe, from its O2 points and alarms (empty: safe)."""
     reasons: list[dict[str, Any]] = []
-    points = session.scalars(
-        select(MeasurementPoint).where(
-            MeasurementPoint.room_id == room.id, MeasurementPoint.kind.in_(O2_KINDS)
-        )
-    ).all()
-    states = {
-        s.point_id: s
-        for s in session.scalars(
-            select(PointState).where(PointState.point_id.in_([p.id for p in points]))
-        )
-    }
     working = 0
-    for point in points:
-        state = states.get(point.id)
-        quality = state.quality if state else "unknown"
-        conditions = list(state.conditions) if state else []
-        modelled = point.kind == PointKind.O2_MODELLED.value
-        if quality != "good":
-            reasons.append(
-                _reason("o2_unknown", room, point=point.code, quality=quality, modelled=modelled)
-            )
-            continue
-        working += 1
-        if point.out_of_service:
+    for point in room.o2_points:
+        facts = state.point(point.id)
+        if facts.quality != "good":
             reasons.append(
                 _reason(
                     "o2_unknown",
                     room,
                     point=point.code,
-                    quality="out_of_service",
-                    modelled=modelled,
+                    quality=facts.quality,
+                    modelled=point.modelled,
                 )
             )
-        elif conditions:
-            value = state.value if state else None
+            continue
+        working += 1
+        if facts.conditions:
             reasons.append(
                 _reason(
                     "o2_alarm",
                     room,
                     point=point.code,
-                    value=value,
-                    conditions=",".join(conditions),
-                    modelled=modelled,
+                    value=facts.value,
+                    conditions=",".join(facts.conditions),
+                    modelled=point.modelled,
                 )
             )
-    inert = session.scalar(
-        select(HazardSource.id).where(
-            HazardSource.room_id == room.id, HazardSource.kind == HazardKind.INERT_GAS.value
-        )
-    )
-    if inert is not None and working == 0:
+    if room.inert_source and working == 0:
         reasons.append(_reason("no_working_o2_point", room))
-    active = session.scalars(
-        select(Alarm).where(
-            Alarm.room_id == room.id,
-            Alarm.active.is_(True),
-            Alarm.point_id.is_(None) | Alarm.point_id.not_in([p.id for p in points]),
-        )
-    ).all()
-    for alarm in active:
-        reasons.append(_reason("room_alarm", room, condition=alarm.condition, alarm=alarm.id))
-    if room.confined_space:
-        clearance = confined_space_clearance(session, room.id, now)
-        if not clearance.cleared and clearance.reason:
-            reasons.append(
-                _reason(
-                    clearance.reason,
-                    room,
-                    permit=clearance.permit or "-",
-                    minutes=clearance.test_age_minutes,
-                )
-            )
+    exclude = {p.id for p in room.o2_points}
+    for alarm_id, condition in state.room_alarms(room.id, exclude):
+        reasons.append(_reason("room_alarm", room, condition=condition, alarm=alarm_id))
     return reasons
 
 
-def check(
-    session: Session, *, door_code: str, person: str, purpose: str, now: datetime
+def _confined_reasons(session: Session, room: RoomLayout, now: datetime) -> list[dict[str, Any]]:
+    clearance = confined_space_clearance(session, room.id, now)
+    if clearance.cleared or clearance.reason is None:
+        return []
+    return [
+        _reason(
+            clearance.reason,
+            room,
+            permit=clearance.permit or "-",
+            minutes=clearance.test_age_minutes,
+        )
+    ]
+
+
+def decide(
+    session: Callable[[], Session],
+    door: DoorLayout | None,
+    state: StateSource,
+    *,
+    door_code: str,
+    person: str,
+    purpose: str,
+    now: datetime,
 ) -> Decision:
-    door = session.scalar(select(Door).where(Door.code == door_code))
+    """Apply the rules to a door. ``session`` opens the database only when a confined space's
+    permit or a rescuer's SCBA must be looked up; everything else comes from ``state``."""
     if door is None:
-        decision = Decision(False, door_code, person, purpose, [_reason("unknown_door")])
-        record(session, decision, now)
-        return decision
-    room_ids = list(session.scalars(select(DoorGuard.room_id).where(DoorGuard.door_id == door.id)))
+        return Decision(False, door_code, person, purpose, [_reason("unknown_door")])
     decision = Decision(
         True,
         door_code,
         person,
         purpose,
-        room_ids=room_ids,
+        room_ids=[room.id for room in door.rooms],
         organisation_id=door.organisation_id,
         door_id=door.id,
     )
-    for room in session.scalars(select(Room).where(Room.id.in_(room_ids)).order_by(Room.id)):
-        decision.reasons.extend(room_hazards(session, room, now))
+    for room in door.rooms:
+        decision.reasons.extend(room_reasons(room, state))
+        if room.confined_space:
+            decision.reasons.extend(_confined_reasons(session(), room, now))
     if decision.reasons:
         decision.allowed = False
         if purpose == "rescue":
-            readiness = person_readiness(session, person, now)
-            if readiness.ready:
-                decision.allowed = True
-                decision.reasons.append(
-                    _reason(
-                        "rescue_with_scba",
-                        None,
-                        scba=readiness.set_code or "-",
-                        pressure=str(readiness.pressure_mpa),
-                    )
+            readiness = person_readiness(session(), person, now)
+            code = (
+                "rescue_with_scba"
+                if readiness.ready
+                else (readiness.reason or "emergency.no_scba_for_person")
+            )
+            decision.allowed = readiness.ready
+            decision.reasons.append(
+                _reason(
+                    code, None, scba=readiness.set_code or "-", pressure=str(readiness.pressure_mpa)
                 )
-            else:
-                decision.reasons.append(
-                    _reason(
-                        readiness.reason or "emergency.no_scba_for_person",
-                        None,
-                        scba=readiness.set_code or "-",
-                        pressure=str(readiness.pressure_mpa),
-                    )
-                )
+            )
+    return decision
+
+
+def check(
+    session: Session, *, door_code: str, person: str, purpose: str, now: datetime
+) -> Decision:
+    """Decide from the database and record the decision (CLI, replay, other processes)."""
+    door = load_layout(session).get(door_code)
+    decision = decide(
+        lambda: session,
+        door,
+        DatabaseState(session),
+        door_code=door_code,
+        person=person,
+        purpose=purpose,
+        now=now,
+    )
     record(session, decision, now)
     return decision
 
 
+def decision_row(decision: Decision, now: datetime) -> dict[str, Any]:
+    return {
+        "at": now,
+        "door_id": decision.door_id,
+        "door_code": decision.door_code,
+        "organisation_id": decision.organisation_id,
+        "person": decision.person,
+        "purpose": decision.purpose,
+        "allowed": decision.allowed,
+        "reasons": decision.reasons,
+        "room_ids": decision.room_ids,
+    }
+
+
 def record(session: Session, decision: Decision, now: datetime) -> AccessDecision:
-    row = AccessDecision(
-        at=now,
-        door_id=decision.door_id,
-        door_code=decision.door_code,
-        organisation_id=decision.organisation_id,
-        person=decision.person,
-        purpose=decision.purpose,
-        allowed=decision.allowed,
-        reasons=decision.reasons,
-        room_ids=decision.room_ids,
-    )
+    row = AccessDecision(**decision_row(decision, now))
     session.add(row)
     session.flush()
     return row
+
+
+class DecisionSink(Protocol):
+    def __call__(self, rows: Iterable[dict[str, Any]]) -> None: ...
+
+
+class FastAccess:
+    """The door readers' path: layout cached in memory (reloaded when an audited change is
+    committed in this process, and at least every ``LAYOUT_TTL`` for changes made
+    elsewhere), states from the owning engine, decisions logged through its batched writer.
+    The database is opened only for permits and SCBA checks."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], state: StateSource, sink: DecisionSink
+    ) -> None:
+        self.sessions = sessions
+        self.state = state
+        self.sink = sink
+        self._lock = threading.Lock()
+        self._layout: dict[str, DoorLayout] = {}
+        self._revision: int | None = None
+        self._loaded_at = 0.0
+
+    def _door(self, door_code: str) -> DoorLayout | None:
+        with self._lock:
+            revision = audit_revision()
+            if revision != self._revision or time.monotonic() - self._loaded_at > LAYOUT_TTL:
+                with self.sessions() as session:
+                    self._layout = load_layout(session)
+                self._revision, self._loaded_at = revision, time.monotonic()
+            return self._layout.get(door_code)
+
+    def check(self, *, door_code: str, person: str, purpose: str, now: datetime) -> Decision:
+        door = self._door(door_code)
+        with ExitStack() as stack:
+            opened: list[Session] = []
+
+            def session() -> Session:
+                if not opened:
+                    opened.append(stack.enter_context(self.sessions()))
+                return opened[0]
+
+            decision = decide(
+                session,
+                door,
+                self.state,
+                door_code=door_code,
+                person=person,
+                purpose=purpose,
+                now=now,
+            )
+        self.sink([decision_row(decision, now)])
+        return decision
+
+
+class EngineState:
+    """Facts from the engine that owns the sites' alarm state (same process, no database)."""
+
+    def __init__(self, engine: MonitoringEngine) -> None:
+        self.engine = engine
+
+    def point(self, point_id: int) -> PointFacts:
+        quality, value, conditions = self.engine.point_facts(point_id)
+        return PointFacts(quality, value, conditions)
+
+    def room_alarms(self, room_id: int, exclude_points: set[int]) -> list[tuple[int, str]]:
+        return [
+            (alarm_id, condition)
+            for alarm_id, condition, point_id in self.engine.active_room_alarms(room_id)
+            if point_id not in exclude_points
+        ]
