@@ -16,7 +16,7 @@ from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.schemas import DeviceIn
 
-Figures = tuple[list[float], int, float]
+Figures = tuple[list[float], int, float, list[float]]
 
 
 def _free_port() -> int:
@@ -56,10 +56,26 @@ def run(site: BenchSite, rate: float, seconds: float) -> Figures:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        return asyncio.run(_load(port, secret, rate, seconds))
+        sequential = _sequential(port, secret, 500)
+        return (*asyncio.run(_load(port, secret, rate, seconds)), sequential)
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _sequential(port: int, secret: str, count: int) -> list[float]:
+    """Latency of one reader asking at a time (the unloaded service time)."""
+    latencies = []
+    with httpx.Client(timeout=5.0) as client:
+        for index in range(count):
+            started = time.perf_counter()
+            client.post(
+                f"http://127.0.0.1:{port}/api/access/check",
+                headers={"Authorization": f"Bearer {secret}"},
+                json={"door": "LAB-ENTRANCE", "person": f"p{index % 50}"},
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
 
 
 async def _load(

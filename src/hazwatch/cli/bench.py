@@ -78,7 +78,12 @@ def bench_access(
             url = database_url(backend, Path(folder), postgres_url or POSTGRES)
             try:
                 site = build(settings, url, 10)
-                latencies, failed, achieved = access.run(site, rate, seconds)
+                latencies, failed, achieved, sequential = access.run(site, rate, seconds)
+                one = ingest.percentiles(sequential)
+                typer.echo(
+                    f"[{backend}] access check, one reader at a time: p50 {one['p50']:.1f} ms, "
+                    f"p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms"
+                )
                 cuts = ingest.percentiles(latencies)
                 typer.echo(
                     f"[{backend}] access check at {achieved:,.0f} req/s ({len(latencies)} ok, "
