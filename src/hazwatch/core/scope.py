@@ -8,12 +8,15 @@ the registry installs its resolver here when its models are imported
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import NotFound
 
+Q = TypeVar("Q", bound=Select[Any])
 ScopeResolver = Callable[[Session, Principal], frozenset[int] | None]
 _resolver: ScopeResolver | None = None
 
@@ -37,3 +40,9 @@ def ensure_visible(session: Session, principal: Principal, organisation_id: int 
     visible = visible_organisations(session, principal)
     if visible is not None and organisation_id not in visible:
         raise NotFound("scope.not_found")
+
+
+def restrict(query: Q, column: Any, session: Session, principal: Principal) -> Q:
+    """``query`` limited to rows whose ``column`` (an organisation id) the principal sees."""
+    visible = visible_organisations(session, principal)
+    return query if visible is None else query.where(column.in_(visible))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
-from hazwatch.core.scope import ensure_visible, visible_organisations
+from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.emergency.models import ScbaCheck, ScbaSet
 
 CHECK_MAX_AGE = timedelta(days=30)
@@ -115,7 +115,5 @@ def person_readiness(session: Session, person: str, now: datetime) -> Readiness:
 
 def list_sets(session: Session, principal: Principal) -> list[ScbaSet]:
     query = select(ScbaSet).order_by(ScbaSet.id)
-    visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(ScbaSet.organisation_id.in_(visible))
+    query = restrict(query, ScbaSet.organisation_id, session, principal)
     return list(session.scalars(query))

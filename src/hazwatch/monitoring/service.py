@@ -17,7 +17,7 @@ from hazwatch.core.auth.roles import Principal
 from hazwatch.core.auth.service import hash_secret, new_secret
 from hazwatch.core.clock import utcnow
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hazwatch.core.scope import ensure_visible, visible_organisations
+from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.monitoring.kinds import KINDS
 from hazwatch.monitoring.models import (
     Alarm,
@@ -77,9 +77,7 @@ def revoke_device(session: Session, principal: Principal, device_id: int) -> Dev
 
 def list_devices(session: Session, principal: Principal) -> list[Device]:
     query = select(Device).order_by(Device.id)
-    visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(Device.organisation_id.in_(visible))
+    query = restrict(query, Device.organisation_id, session, principal)
     return list(session.scalars(query))
 
 
@@ -155,9 +153,7 @@ def list_points(
     site_id: int | None = None,
 ) -> list[MeasurementPoint]:
     query = select(MeasurementPoint).order_by(MeasurementPoint.id)
-    visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(MeasurementPoint.organisation_id.in_(visible))
+    query = restrict(query, MeasurementPoint.organisation_id, session, principal)
     if room_id is not None:
         query = query.where(MeasurementPoint.room_id == room_id)
     if site_id is not None:
@@ -269,9 +265,7 @@ def list_alarms(
 ) -> list[Alarm]:
     """Alarms needing attention first: by priority, then oldest raised first."""
     query = select(Alarm)
-    visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(Alarm.organisation_id.in_(visible))
+    query = restrict(query, Alarm.organisation_id, session, principal)
     if active_only:
         query = query.where(Alarm.state != "normal")
     for column, value in ((Alarm.site_id, site_id), (Alarm.room_id, room_id), (Alarm.state, state)):
@@ -292,9 +286,7 @@ def alarm_events(
     limit: int = 500,
 ) -> list[AlarmEvent]:
     query = select(AlarmEvent).order_by(AlarmEvent.at.desc(), AlarmEvent.id.desc()).limit(limit)
-    visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(AlarmEvent.organisation_id.in_(visible))
+    query = restrict(query, AlarmEvent.organisation_id, session, principal)
     if alarm_id is not None:
         query = query.where(AlarmEvent.alarm_id == alarm_id)
     if site_id is not None:
@@ -359,7 +351,5 @@ def list_rejections(
     session: Session, principal: Principal, limit: int = 200
 ) -> list[IngestRejection]:
     query = select(IngestRejection).order_by(IngestRejection.id.desc()).limit(limit)
-    visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(IngestRejection.organisation_id.in_(visible))
+    query = restrict(query, IngestRejection.organisation_id, session, principal)
     return list(session.scalars(query))

@@ -12,7 +12,7 @@ from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.audit.schemas import AuditEntryOut, VerifyOut
 from hazwatch.core.auth.deps import AdminPrincipal, CurrentPrincipal, DbSession
 from hazwatch.core.i18n import translate
-from hazwatch.core.scope import visible_organisations
+from hazwatch.core.scope import restrict
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -27,9 +27,7 @@ def list_entries(
     before_id: int | None = None,
 ) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    visible = visible_organisations(db, principal)
-    if visible is not None:
-        query = query.where(AuditEntry.organisation_id.in_(visible))
+    query = restrict(query, AuditEntry.organisation_id, db, principal)
     if entity_type:
         query = query.where(AuditEntry.entity_type == entity_type)
     if entity_id:

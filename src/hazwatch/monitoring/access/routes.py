@@ -22,7 +22,7 @@ from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.errors import Unauthenticated
 from hazwatch.core.i18n import translate
-from hazwatch.core.scope import visible_organisations
+from hazwatch.core.scope import restrict
 from hazwatch.monitoring.access import service
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.access.schemas import (
@@ -114,9 +114,7 @@ def decisions(
     limit: Annotated[int, Query(ge=1, le=2000)] = 200,
 ) -> list[Any]:
     query = select(AccessDecision).order_by(AccessDecision.id.desc()).limit(limit)
-    visible = visible_organisations(db, principal)
-    if visible is not None:
-        query = query.where(AccessDecision.organisation_id.in_(visible))
+    query = restrict(query, AccessDecision.organisation_id, db, principal)
     if door:
         query = query.where(AccessDecision.door_code == door)
     if person:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.errors import Forbidden, InvalidInput
-from hazwatch.core.scope import visible_organisations
+from hazwatch.core.scope import restrict, visible_organisations
 from hazwatch.monitoring.escalation.channels import CHANNELS
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep, Notification
 from hazwatch.monitoring.escalation.service import TARGETS
@@ -81,9 +81,7 @@ def list_steps(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any
     query = select(EscalationStep).order_by(
         EscalationStep.organisation_id, EscalationStep.after_minutes
     )
-    visible = visible_organisations(db, principal)
-    if visible is not None:
-        query = query.where(EscalationStep.organisation_id.in_(visible))
+    query = restrict(query, EscalationStep.organisation_id, db, principal)
     return [
         {
             "id": s.id,
@@ -105,9 +103,7 @@ def notifications(
 ) -> list[dict[str, Any]]:
     """Every attempt to reach someone, with its outcome."""
     query = select(Notification).order_by(Notification.id.desc()).limit(limit)
-    visible = visible_organisations(db, principal)
-    if visible is not None:
-        query = query.where(Notification.organisation_id.in_(visible))
+    query = restrict(query, Notification.organisation_id, db, principal)
     if alarm_id is not None:
         query = query.where(Notification.alarm_id == alarm_id)
     return [

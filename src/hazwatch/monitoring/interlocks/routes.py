@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
-from hazwatch.core.scope import visible_organisations
+from hazwatch.core.scope import restrict
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.interlocks.service import ACTIONS
 from hazwatch.monitoring.service import ensure_writable
@@ -42,9 +42,7 @@ def add_rule(body: RuleIn, db: DbSession, principal: CurrentPrincipal) -> dict[s
 @router.get("/commands")
 def commands(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
     query = select(InterlockCommand).order_by(InterlockCommand.id.desc()).limit(200)
-    visible = visible_organisations(db, principal)
-    if visible is not None:
-        query = query.where(InterlockCommand.organisation_id.in_(visible))
+    query = restrict(query, InterlockCommand.organisation_id, db, principal)
     return [
         {
             "id": c.id,
