@@ -15,7 +15,7 @@ from hazwatch.core.i18n import translate
 from hazwatch.monitoring import service
 from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import MonitoringEngine
-from hazwatch.monitoring.ingest import MAX_BATCH, PayloadError, decode
+from hazwatch.monitoring.ingest import MAX_BATCH, decode
 from hazwatch.monitoring.models import Alarm, AlarmEvent, Device, MeasurementPoint
 from hazwatch.monitoring.schemas import (
     AckIn,
@@ -259,11 +259,7 @@ def ingest_readings(
     if len(body.readings) > MAX_BATCH:
         engine.reject_payload("batch_too_large", device, "http")
         raise TooLarge("monitoring.batch_too_large", max=MAX_BATCH)
-    try:
-        decoded = decode({"readings": body.readings})
-    except PayloadError as exc:
-        engine.reject_payload(exc.reason, device, "http")
-        raise TooLarge("monitoring.batch_too_large", max=MAX_BATCH) from exc
+    decoded = decode({"readings": body.readings})
     report = engine.submit_decoded(decoded, device=device, source="http")
     return IngestResult(
         accepted=report.accepted,
