@@ -1,0 +1,58 @@
+"""Tank geometry round trips and the leak detector on synthetic telemetry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hazwatch.physics.leak import DrawProfile, LeakDetector
+from hazwatch.physics.leak_eval import evaluate
+from hazwatch.physics.tank import TankGeometry
+
+TANK = TankGeometry(4.99, 1.6)  # the 2·7 tank, diameter assumed (see tank.py)
+
+
+def test_vertical_tank_level_volume_mass() -> None:
+    # area π·0.8² = 2.0106 m²: 1 mm is 2.0106 L, 1.6206 kg of LN2 at 806 kg/m³
+    assert TANK.volume_at(1000) == pytest.approx(2.0106, abs=1e-4)
+    assert TANK.mass_at(1, 806) == pytest.approx(1.6206, abs=1e-4)
+    assert TANK.level_at(TANK.volume_at(1234.5)) == pytest.approx(1234.5)
+    # the 2·7 leak, 30.9 mm/h, is 50.1 kg/h of LN2 (~43 m³/h of gas at 20 °C)
+    assert TANK.mass_at(30.9, 806) == pytest.approx(50.1, abs=0.1)
+
+
+def test_horizontal_tank_is_half_full_at_half_its_diameter() -> None:
+    tank = TankGeometry(10.0, 2.0, horizontal=True)
+    assert tank.volume_at(1000) == pytest.approx(5.0)
+    assert tank.volume_at(2000) == pytest.approx(10.0)
+    assert tank.level_at(tank.volume_at(300)) == pytest.approx(300, abs=1e-6)
+    with pytest.raises(ValueError):
+        TankGeometry(0, 1)
+
+
+def test_refills_and_a_sensor_step_do_not_alarm_but_a_leak_does() -> None:
+    t0 = datetime(2025, 2, 6, 20, tzinfo=UTC)
+    detector = LeakDetector(DrawProfile(default=3.4), threshold=15.0, allowance=0.3)
+    level = 1500.0
+    for minute in range(0, 6 * 60, 5):
+        at = t0 + timedelta(minutes=minute)
+        level -= 3.4 * 5 / 60
+        if minute == 60:
+            level += 1500  # refill
+        if minute == 120:
+            level -= 30  # sensor step
+        assert not detector.update(at, level), minute
+    for minute in range(6 * 60, 8 * 60, 5):  # the 2·7 leak on top of the normal draw
+        level -= (3.4 + 30.9) * 5 / 60
+        if detector.update(t0 + timedelta(minutes=minute), level):
+            break
+    assert detector.alarmed_at is not None
+    assert detector.alarmed_at - (t0 + timedelta(hours=6)) <= timedelta(hours=1)
+
+
+def test_detection_delay_and_false_alarms_on_synthetic_years() -> None:
+    result = evaluate(3.0, budget_per_year=1.0, years=0.5, leak_runs=3, seed=3)
+    assert result.false_alarms_per_year <= 2.0  # budget 1/year, half a year simulated
+    assert result.missed == 0
+    assert result.median_delay_h <= 1.5  # DOMAIN §5: about 1 h with 3 mm level noise
