@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, bench, monitoring, registry
+from hazwatch.cli import admin, bench, monitoring, physics, registry
 
 app = typer.Typer(
     name="hazwatch",
@@ -16,6 +16,7 @@ admin.register(app)
 registry.register(app)
 bench.register(app)
 monitoring.register(app)
+physics.register(app)
 
 if __name__ == "__main__":
     app()
