@@ -25,6 +25,7 @@ from hazwatch.monitoring.interlocks.service import (
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
+from hazwatch.monitoring.tanks import TankWatch
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,13 @@ class EngineRuntime:
         self.dispatcher = Dispatcher(context, self.hub.notify)
         self.escalator = Escalator(context, self.dispatcher.wake)
         self.interlocks = Interlocks(context, self.engine, transport)
-        for listener in (self.hub.on_event, self.escalator.on_event, self.interlocks.on_event):
+        self.tanks = TankWatch(context, self.engine)
+        for listener in (
+            self.hub.on_event,
+            self.escalator.on_event,
+            self.interlocks.on_event,
+            self.tanks.on_event,
+        ):
             self.bus.subscribe(listener)
         self.access = FastAccess(
             context.sessions, EngineState(self.engine), self.engine.record_decisions

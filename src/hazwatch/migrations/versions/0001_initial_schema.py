@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:21:52.432588
+Create Date: 2026-11-23 06:44:44.650980
 """
 
 from collections.abc import Sequence
