@@ -71,7 +71,8 @@ class LiveHub:
                 self._subscribers.remove(subscriber)
 
     def on_event(self, event: Event) -> None:
-        self.publish(event_json(event), event.organisation_id, event.site_id)
+        if self._subscribers:  # every reading passes here: no console, no work
+            self.publish(event_json(event), event.organisation_id, event.site_id)
 
     def publish(
         self, body: dict[str, Any], organisation_id: int | None, site_id: int | None
