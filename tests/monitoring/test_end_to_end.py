@@ -11,7 +11,6 @@ import subprocess
 import time
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -20,7 +19,8 @@ from sqlalchemy import select
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.monitoring.access import service as access
-from hazwatch.monitoring.escalation.models import Contact, EscalationStep
+from hazwatch.monitoring.escalation.models import Contact, EscalationStep, Notification
+from hazwatch.monitoring.events import AlarmChange
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.runtime import EngineRuntime
 from tests.monitoring.conftest import Plant, Received, wait_for
@@ -73,8 +73,8 @@ def test_low_oxygen_alarm_reaches_people_starts_the_fan_and_closes_the_door(
         }
     )
     runtime = EngineRuntime(context)
-    pushed: list[dict[str, Any]] = []
-    runtime.hub.publish = lambda body, _o, _s: pushed.append(body)  # type: ignore[method-assign]
+    changes: list[AlarmChange] = []
+    runtime.bus.subscribe(lambda e: changes.append(e) if isinstance(e, AlarmChange) else None)
     fan = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"fan-{uuid.uuid4().hex[:6]}")
 
     def on_command(client: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
@@ -105,8 +105,20 @@ def test_low_oxygen_alarm_reaches_people_starts_the_fan_and_closes_the_door(
             fan.publish(topic, payload, qos=1).wait_for_publish(5)
         assert wait_for(lambda: any(p.startswith("/duty") for p, _ in received.requests))
         delivered_after = time.monotonic() - published
-        assert any(b.get("type") == "alarm" and b["condition"] == "low" for b in pushed)
-        assert any(b.get("type") == "notification" for b in pushed)
+        assert any(c.condition == "low" and c.state == "active_unack" for c in changes)
+
+        def pushed_to_console() -> bool:
+            with context.sessions() as session:
+                return (
+                    session.scalar(
+                        select(Notification).where(
+                            Notification.channel == "console", Notification.status == "sent"
+                        )
+                    )
+                    is not None
+                )
+
+        assert wait_for(pushed_to_console)
         with context.sessions() as session:
             decision = access.check(
                 session, door_code="LAB-ENTRANCE", person="worker", purpose="work", now=clock.now()
