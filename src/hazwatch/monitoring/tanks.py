@@ -79,10 +79,6 @@ class TankWatch:
         self.interval = interval
         self._detectors: dict[int, LeakDetector] = {}
         self._tank_of_point: dict[int, int] = {}
-        allowance, threshold = tune_threshold(
-            DEFAULT_NOISE_MM, interval, FALSE_ALARMS_PER_YEAR, years=5
-        )
-        self._allowance, self._threshold = allowance, threshold
 
     def _detector(self, point_id: int) -> LeakDetector | None:
         if point_id in self._detectors:
