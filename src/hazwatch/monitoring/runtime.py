@@ -26,6 +26,7 @@ from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
 from hazwatch.monitoring.tanks import TankWatch
+from hazwatch.monitoring.virtual import VirtualOxygen
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class EngineRuntime:
         self.engine.add_tick_hook(self.escalator.tick)
         self.engine.add_tick_hook(self.interlocks.tick)
         self.engine.add_tick_hook(self.maintenance.tick)
+        self.virtual = VirtualOxygen(context, self.engine, self.tanks)
+        self.engine.add_tick_hook(self.virtual.tick)
         if self.ingest is not None:
             ack_topic = f"{self.ingest.prefix}/v1/+/+/cmd/ack"
             self.ingest.connection.add_subscription(

@@ -10,7 +10,8 @@ check then refuses entry to those rooms even where no detector is fitted.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections import deque
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 DEFAULT_NOISE_MM = 3.0
 FALSE_ALARMS_PER_YEAR = 1.0
 HISTORY = timedelta(days=28)
+#: Window over which the current draw rate is estimated for the modelled O2.
+RATE_WINDOW = timedelta(minutes=30)
+STALE_AFTER = timedelta(minutes=15)
 
 
 def geometry(tank: Tank) -> TankGeometry:
@@ -79,6 +83,7 @@ class TankWatch:
         self.interval = interval
         self._detectors: dict[int, LeakDetector] = {}
         self._tank_of_point: dict[int, int] = {}
+        self._recent: dict[int, deque[tuple[datetime, float]]] = {}
 
     def _detector(self, point_id: int) -> LeakDetector | None:
         if point_id in self._detectors:
@@ -114,9 +119,29 @@ class TankWatch:
         if config is None or config.kind is not PointKind.TANK_LEVEL:
             return
         detector = self._detector(event.point_id)
-        if detector is None or not detector.update(event.at, event.value):
+        if detector is None:
+            return
+        recent = self._recent.setdefault(event.point_id, deque())
+        recent.append((event.at, event.value))
+        while recent and event.at - recent[0][0] > RATE_WINDOW:
+            recent.popleft()
+        if not detector.update(event.at, event.value):
             return
         self._raise_leak(event, self._tank_of_point[event.point_id])
+
+    def excess_draw_mm_h(self, point_id: int, now: datetime) -> float | None:
+        """Level drop beyond the expected draw over the last half hour (mm/h); None when the
+        telemetry is too old or too thin to say (then the modelled O2 is unknown)."""
+        recent = self._recent.get(point_id)
+        detector = self._detectors.get(point_id)
+        if not recent or detector is None or now - recent[-1][0] > STALE_AFTER:
+            return None
+        (first_at, first), (last_at, last) = recent[0], recent[-1]
+        hours = (last_at - first_at).total_seconds() / 3600
+        if hours <= 0:
+            return 0.0 if len(recent) == 1 else None
+        rate = (first - last) / hours
+        return max(0.0, rate - detector.profile.expected(last_at))
 
     def _raise_leak(self, event: PointUpdate, tank_id: int) -> None:
         with self.context.sessions() as session:
