@@ -1,6 +1,7 @@
 """The whole demo: the registry district (:mod:`hazwatch.registry.demo`) plus what the other
 domains add on top: detectors where a careful operator fitted them (not in the 2·7 dry
-rooms), the LN2 tank's level telemetry, escalation ladders delivering to the console, and the
+rooms, which get a modelled O2 point fed by the tank telemetry), the LN2 tank's level
+telemetry, escalation ladders delivering to the console, and the
 landlord's two rescue SCBA sets with low cylinders, as on the day."""
 
 from __future__ import annotations
@@ -62,6 +63,19 @@ def load(session: Session) -> DemoIds:
             expected_interval_s=300,
             low=Decimal(300),
             settings_reason="补液下单液位（供气协议）",
+        ),
+    )
+    monitoring.create_point(
+        session,
+        SYSTEM,
+        PointIn(
+            site_id=plant,
+            organisation_id=lab,
+            room_id=demo["dry_room_1"],
+            code="O2M-DRY1",
+            name="干燥房1氧含量（模型推算）",
+            kind=PointKind.O2_MODELLED,
+            expected_interval_s=120,
         ),
     )
     chem_gateway, _secret = monitoring.create_device(
