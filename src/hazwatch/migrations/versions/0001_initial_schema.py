@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:44:44.650980
+Create Date: 2026-11-23 06:56:02.296473
 """
 
 from collections.abc import Sequence
@@ -800,6 +800,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_measurement_point_tank_id"), ["tank_id"], unique=False)
 
     op.create_table(
+        "odh_assessment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("computed_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("inputs", sa.JSON(), nullable=False),
+        sa.Column("phi_per_hour", sa.Float(), nullable=False),
+        sa.Column("odh_class", sa.Integer(), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_odh_assessment_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"],
+            ["room.id"],
+            name=op.f("fk_odh_assessment_room_id_room"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_odh_assessment")),
+    )
+    with op.batch_alter_table("odh_assessment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_odh_assessment_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_odh_assessment_room_id"), ["room_id"], unique=False)
+
+    op.create_table(
         "supply",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("supplier_id", sa.Integer(), nullable=False),
@@ -1075,6 +1104,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_supply_customer_id"))
 
     op.drop_table("supply")
+    with op.batch_alter_table("odh_assessment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_odh_assessment_room_id"))
+        batch_op.drop_index(batch_op.f("ix_odh_assessment_organisation_id"))
+
+    op.drop_table("odh_assessment")
     with op.batch_alter_table("measurement_point", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_measurement_point_tank_id"))
         batch_op.drop_index(batch_op.f("ix_measurement_point_site_id"))
