@@ -15,8 +15,10 @@ from hazwatch.monitoring import partitions as reading_partitions  # noqa: F401
 from hazwatch.monitoring.access import models as access_models  # noqa: F401
 from hazwatch.monitoring.escalation import models as escalation_models  # noqa: F401
 from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F401
-from hazwatch.prevention import findings as prevention_findings  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
+from hazwatch.prevention.odh import findings as odh_findings  # noqa: F401
+from hazwatch.prevention.odh import hooks as odh_hooks  # noqa: F401
+from hazwatch.prevention.odh import models as odh_models  # noqa: F401
 from hazwatch.registry import findings as registry_findings  # noqa: F401
 from hazwatch.registry import models as registry_models  # noqa: F401
 from hazwatch.registry import scope as registry_scope  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, bench, monitoring, physics, registry
+from hazwatch.cli import admin, bench, monitoring, odh, physics, registry
 
 app = typer.Typer(
     name="hazwatch",
@@ -17,6 +17,7 @@ registry.register(app)
 bench.register(app)
 monitoring.register(app)
 physics.register(app)
+odh.register(app)
 
 if __name__ == "__main__":
     app()

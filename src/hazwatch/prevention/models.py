@@ -1,12 +1,11 @@
-"""Special-work permits (GB 30871-2022) with their gas tests, and ODH assessments of rooms."""
+"""Special-work permits (GB 30871-2022) with their gas tests."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
@@ -41,20 +40,3 @@ class GasTest(Base):
     o2_percent: Mapped[Decimal] = mapped_column(ExactDecimal())
     toxic_ppm: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     lel_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
-
-
-class OdhAssessment(Base):
-    """A room's oxygen-deficiency hazard assessment with the inputs it was computed from;
-    a new row is stored whenever the inputs (room, sources, safeguards) change."""
-
-    __tablename__ = "odh_assessment"
-    __audited__ = True
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
-    phi_per_hour: Mapped[float] = mapped_column(Float)
-    odh_class: Mapped[int] = mapped_column(Integer)
-    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

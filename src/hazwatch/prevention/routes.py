@@ -9,11 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
-from hazwatch.core.errors import InvalidInput, NotFound
-from hazwatch.core.scope import ensure_visible
-from hazwatch.prevention import odh, service
-from hazwatch.registry.models import Room
+from hazwatch.core.auth.deps import DbSession, EditorPrincipal, get_context
+from hazwatch.prevention import service
 
 router = APIRouter(prefix="/api/permits", tags=["prevention"])
 
@@ -48,26 +45,3 @@ def record_gas_test(
         db, principal, permit_number=body.permit_number, at=at, o2_percent=body.o2_percent
     )
     return {"id": test.id}
-
-
-odh_router = APIRouter(prefix="/api/odh", tags=["prevention"])
-
-
-@odh_router.get("/rooms/{room_id}")
-def room_assessment(room_id: int, db: DbSession, principal: CurrentPrincipal) -> dict[str, Any]:
-    """The room's ODH assessment for its present inputs (recomputed when they change)."""
-    room = db.get(Room, room_id)
-    if room is None:
-        raise NotFound("scope.not_found")
-    ensure_visible(db, principal, room.organisation_id)
-    assessment = odh.current(db, room)
-    if assessment is None:
-        raise InvalidInput("prevention.odh_not_assessable", field="room_id")
-    return {
-        "room_id": room.id,
-        "odh_class": assessment.odh_class,
-        "phi_per_hour": assessment.phi_per_hour,
-        "computed_at": assessment.computed_at,
-        "inputs": assessment.inputs,
-        "events": assessment.events,
-    }
