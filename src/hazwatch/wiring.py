@@ -15,6 +15,7 @@ from hazwatch.monitoring import partitions as reading_partitions  # noqa: F401
 from hazwatch.monitoring.access import models as access_models  # noqa: F401
 from hazwatch.monitoring.escalation import models as escalation_models  # noqa: F401
 from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F401
+from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
 from hazwatch.prevention.odh import findings as odh_findings  # noqa: F401
 from hazwatch.prevention.odh import hooks as odh_hooks  # noqa: F401

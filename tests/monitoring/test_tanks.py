@@ -1,12 +1,16 @@
-"""Tank leak alarms in the live engine: the 2·7 level drop denies the rooms the tank feeds."""
+"""Tank leak alarms in the live engine: the 2·7 level drop raises a latched alarm on the
+rooms the tank feeds; the detector's state survives a restart; settings are per tank."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.monitoring import service
@@ -16,23 +20,20 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.schemas import PointIn
-from hazwatch.monitoring.tanks import contracted_draw_mm_h
-from hazwatch.registry.demo import load_demo
+from hazwatch.monitoring.tanks.detector import DEFAULT_FALSE_ALARMS_PER_YEAR, tuning
+from hazwatch.monitoring.tanks.feeds import contracted_draw_mm_h
+from hazwatch.monitoring.tanks.models import TankState
+from hazwatch.physics.leak import DrawProfile, LeakDetector
+from hazwatch.registry.demo import DemoIds, load_demo
 from hazwatch.registry.models import Tank
+from tests.conftest import error_code
+
+Login = Callable[..., dict[str, str]]
+NORMAL_MM_H = 3.43  # 4000 kg/month through 1.62 kg/mm
+LEAK_MM_H = 30.9  # the 2·7 leak
 
 
-def test_contracted_draw_of_the_2_7_tank(context: Context) -> None:
-    with context.unit_of_work() as session:
-        demo = load_demo(session)
-        tank = session.get(Tank, demo["ln2_tank"])
-        assert tank is not None
-        # 4000 kg/month = 5.56 kg/h; 1.62 kg per mm → 3.43 mm/h
-        assert abs(contracted_draw_mm_h(session, tank) - 3.43) < 0.01
-
-
-def test_leak_on_the_tank_raises_alarms_on_the_fed_rooms_and_closes_the_door(
-    context: Context, clock: ManualClock
-) -> None:
+def with_level_point(context: Context) -> DemoIds:
     with context.unit_of_work() as session:
         demo = load_demo(session)
         service.create_point(
@@ -47,18 +48,50 @@ def test_leak_on_the_tank_raises_alarms_on_the_fed_rooms_and_closes_the_door(
                 expected_interval_s=300,
             ),
         )
+    return demo
+
+
+def telemetry(
+    t0: datetime, steps: int, leak_after: int | None = None, refill_at: int | None = None
+) -> list[ReadingIn]:
+    """Level every 5 min from 2000 mm: the contracted draw, then optionally the 2·7 leak."""
+    level, readings = 2000.0, []
+    for step in range(1, steps + 1):
+        leaking = leak_after is not None and step > leak_after
+        level -= (NORMAL_MM_H + (LEAK_MM_H if leaking else 0.0)) * 5 / 60
+        if step == refill_at:
+            level += 1200.0
+        readings.append(
+            ReadingIn("LT-LN2", t0 + timedelta(minutes=5 * step), round(level, 1), "mm")
+        )
+    return readings
+
+
+def leak_alarms(context: Context) -> list[Alarm]:
+    with context.sessions() as session:
+        return list(session.scalars(select(Alarm).where(Alarm.condition == "leak")).all())
+
+
+def test_contracted_draw_of_the_2_7_tank(context: Context) -> None:
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+        tank = session.get(Tank, demo["ln2_tank"])
+        assert tank is not None
+        # 4000 kg/month = 5.56 kg/h; 1.62 kg per mm → 3.43 mm/h
+        assert abs(contracted_draw_mm_h(session, tank) - NORMAL_MM_H) < 0.01
+
+
+def test_leak_on_the_tank_raises_alarms_on_the_fed_rooms_and_closes_the_door(
+    context: Context, clock: ManualClock
+) -> None:
+    demo = with_level_point(context)
     runtime = EngineRuntime(context)
     t0 = clock.now()
-    level, readings = 2000.0, []
-    for step in range(1, 12 * 4):  # 4 h at 5 min: 1 h normal, then the 2·7 leak
-        at = t0 + timedelta(minutes=5 * step)
-        level -= (3.43 + (30.9 if step > 12 else 0.0)) * 5 / 60
-        readings.append(ReadingIn("LT-LN2", at, round(level, 1), "mm"))
+    readings = telemetry(t0, 12 * 4, leak_after=12)  # 1 h normal, then 3 h of the leak
     clock.set(readings[-1].ts)
     for reading in readings:
         runtime.engine.submit([reading])
-    with context.sessions() as session:
-        leaks = session.scalars(select(Alarm).where(Alarm.condition == "leak")).all()
+    leaks = leak_alarms(context)
     assert {a.room_id for a in leaks} == {demo["dry_room_1"]}
     raised = leaks[0].raised_at
     assert raised is not None and raised - (t0 + timedelta(hours=1)) <= timedelta(hours=1)
@@ -68,3 +101,109 @@ def test_leak_on_the_tank_raises_alarms_on_the_fed_rooms_and_closes_the_door(
             session, door_code="LAB-ENTRANCE", person="worker", purpose="work", now=clock.now()
         )
     assert any(r["code"] == "access.reason.room_alarm" for r in decision.reasons)
+
+
+def test_refills_sensor_steps_and_gaps_do_not_raise_a_leak(
+    context: Context, clock: ManualClock
+) -> None:
+    with_level_point(context)
+    runtime = EngineRuntime(context)
+    readings = telemetry(clock.now(), 12 * 24, refill_at=100)  # a day with a refill
+    stepped = [  # the gauge re-zeroes 40 mm low at step 150 (one sudden drop, then flat)
+        ReadingIn(r.point, r.ts, (r.value or 0.0) - (40.0 if i >= 150 else 0.0), r.unit)
+        for i, r in enumerate(readings)
+    ]
+    gapped = stepped[:200] + stepped[224:]  # and two hours without data
+    clock.set(gapped[-1].ts)
+    for reading in gapped:
+        runtime.engine.submit([reading])
+    assert leak_alarms(context) == []
+    tank = runtime.tanks._tanks[next(iter(runtime.tanks._tanks))]
+    assert tank.detector.last is not None and tank.detector.last[1] == gapped[-1].value
+
+
+def test_a_restart_resumes_the_detector_where_it_stopped(
+    context: Context, clock: ManualClock
+) -> None:
+    with_level_point(context)
+    readings = telemetry(clock.now(), 12 * 4, leak_after=12)
+    tuned = tuning(Decimal(3), 300, DEFAULT_FALSE_ALARMS_PER_YEAR)
+    reference = LeakDetector(DrawProfile({}, NORMAL_MM_H), tuned.threshold_mm, tuned.allowance_mm)
+    expected = next(r.ts for r in readings if reference.update(r.ts, r.value or 0.0))
+    first = EngineRuntime(context)
+    before = [r for r in readings if r.ts < expected - timedelta(minutes=10)]
+    for reading in before:
+        clock.set(reading.ts)
+        first.engine.submit([reading])
+    first.engine.tick()  # persists the detector
+    with context.sessions() as session:
+        stored = session.scalars(select(TankState)).one()
+        assert stored.detector["cusum"] > 0 and stored.detector["last_mm"] == before[-1].value
+    first.stop()
+    second = EngineRuntime(context)  # a new process: nothing in memory
+    for reading in readings[len(before) :]:
+        clock.set(reading.ts)
+        second.engine.submit([reading])
+    leaks = leak_alarms(context)
+    assert leaks and leaks[0].raised_at == expected
+
+
+def test_status_settings_and_reset_are_scoped(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = with_level_point(context)
+    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.engine.reload()
+    readings = telemetry(clock.now(), 12 * 4, leak_after=12)
+    clock.set(readings[-1].ts)
+    for reading in readings:
+        runtime.engine.submit([reading])
+    runtime.engine.tick()
+    operator = login_as(Role.SAFETY_OFFICER, organisation_id=demo["sublessor"])
+    url = f"/api/tanks/{demo['ln2_tank']}"
+    status = client.get(url, headers=operator).json()
+    level = readings[-1].value
+    assert status["level_quality"] == "good" and status["level_mm"] == level
+    # vertical 1.6 m cylinder: 2.0106 L per mm of level, 806 kg/m³
+    assert abs(status["volume_m3"] - 2.0106e-3 * level) < 1e-3
+    assert abs(status["mass_kg"] - status["volume_m3"] * 806) < 1e-6
+    assert status["rooms_fed"] == [{"id": demo["dry_room_1"], "name": "干燥房1"}]
+    assert status["detector"]["leak_alarm_active"] is True
+    assert status["detector"]["alarmed_at"] is not None
+
+    other = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    for response in (
+        client.get(url, headers=other),
+        client.put(
+            f"{url}/leak-settings",
+            headers=other,
+            json={"false_alarms_per_year": "1", "noise_mm": "3"},
+        ),
+        client.post(f"{url}/leak-reset", headers=other, json={"reason": "x"}),
+    ):
+        assert response.status_code == 404 and error_code(response) == "scope.not_found"
+    worker = login_as(Role.WORKER, organisation_id=demo["sublessor"])
+    refused = client.post(f"{url}/leak-reset", headers=worker, json={"reason": "x"})
+    assert refused.status_code == 403
+
+    tight = client.put(
+        f"{url}/leak-settings",
+        headers=operator,
+        json={"false_alarms_per_year": "0.5", "noise_mm": "10"},
+    )
+    assert tight.status_code == 200
+    assert tight.json()["threshold_mm"] > status["detector"]["threshold_mm"]
+    runtime.engine.tick()  # the watch re-tunes its live detector from the audited setting
+    assert runtime.tanks._tanks[demo["ln2_tank"]].detector.threshold == tight.json()["threshold_mm"]
+    bad = client.put(
+        f"{url}/leak-settings",
+        headers=operator,
+        json={"false_alarms_per_year": "0", "noise_mm": "3"},
+    )
+    assert bad.status_code == 422
+
+    reset = client.post(f"{url}/leak-reset", headers=operator, json={"reason": "hose clamped"})
+    assert reset.json()["rooms_cleared"] == 1
+    assert all(not alarm.active for alarm in leak_alarms(context))
+    after = client.get(url, headers=operator).json()["detector"]
+    assert after["leak_alarm_active"] is False and after["cusum_mm"] == 0.0

@@ -1,9 +1,11 @@
-"""Modelled O2 in the 2·7 room as it was (no detector): the tank's excess draw drives the
-room model, the modelled point alarms and the door refuses entry."""
+"""Modelled O2 in the 2·7 room as it was (no detector): the tank's excess draw or a flow
+meter drives the room model, the modelled point alarms and the door refuses entry; an
+interlocked exhaust counts once its start is confirmed; a restart resumes the room."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import ManualClock
@@ -11,10 +13,14 @@ from hazwatch.core.context import Context
 from hazwatch.monitoring import service
 from hazwatch.monitoring.access import service as access
 from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.schemas import PointIn
+from hazwatch.physics.room import no_ventilation
+from hazwatch.registry.choices import VentilationType
 from hazwatch.registry.demo import DemoIds, load_demo
+from hazwatch.registry.models import Room
 
 
 def setup(context: Context) -> DemoIds:
@@ -84,3 +90,105 @@ def test_without_fresh_tank_data_the_modelled_value_is_unknown(
     point = next(p.id for p in runtime.engine.points() if p.code == "O2M-DRY1")
     quality, value, _conditions = runtime.engine.point_facts(point)
     assert quality == "fault" and value is None
+
+
+def add_flow_meter(context: Context, demo: DemoIds) -> None:
+    with context.unit_of_work() as session:
+        service.create_point(
+            session,
+            SYSTEM,
+            PointIn(
+                site_id=demo["plant"],
+                organisation_id=demo["lab"],
+                room_id=demo["dry_room_1"],
+                code="FT-DRY1",
+                kind=PointKind.FLOW,
+                expected_interval_s=600,
+            ),
+        )
+
+
+def run_flow(runtime: EngineRuntime, clock: ManualClock, minutes: int, flow: float) -> float:
+    """Feed the room's flow meter and tick every 5 min; the modelled O2 at the end (%)."""
+    for _ in range(minutes // 5):
+        clock.advance(timedelta(minutes=5))
+        runtime.engine.submit([ReadingIn("FT-DRY1", clock.now(), flow, "m³/h")])
+        runtime.engine.tick()
+    point = next(p.id for p in runtime.engine.points() if p.code == "O2M-DRY1")
+    quality, value, _ = runtime.engine.point_facts(point)
+    assert quality == "good" and value is not None
+    return value
+
+
+def test_a_flow_meter_drives_the_exact_well_mixed_model(
+    context: Context, clock: ManualClock
+) -> None:
+    demo = setup(context)
+    add_flow_meter(context, demo)
+    runtime = EngineRuntime(context)
+    runtime.engine.submit([ReadingIn("FT-DRY1", clock.now(), 48.9, "m³/h")])
+    runtime.engine.tick()  # the model starts here, from fresh air
+    volume = 7.33 * 4.05 * 2.8
+    # sealed room, R = 48.9 m³/h for 1 h: C0·e^(−R·t/V) = 11.62 % (DOMAIN §3, case C)
+    assert abs(run_flow(runtime, clock, 60, 48.9) - no_ventilation(1.0, volume, 48.9) * 100) < 1e-3
+
+
+def test_an_interlocked_exhaust_counts_only_once_its_start_is_confirmed(
+    context: Context, clock: ManualClock
+) -> None:
+    demo = setup(context)
+    add_flow_meter(context, demo)
+    with context.unit_of_work() as session:
+        room = session.get(Room, demo["dry_room_1"])
+        assert room is not None
+        room.ventilation_type = VentilationType.EXHAUST
+        room.air_changes_per_hour = Decimal(10)
+        room.ventilation_interlocked = True
+        rule = InterlockRule(
+            organisation_id=demo["lab"],
+            site_id=demo["plant"],
+            room_id=room.id,
+            conditions=["low"],
+            action="start_fan",
+            device_code="FAN-DRY1",
+        )
+        session.add(rule)
+    runtime = EngineRuntime(context)
+    runtime.engine.submit([ReadingIn("FT-DRY1", clock.now(), 48.9, "m³/h")])
+    runtime.engine.tick()
+    unconfirmed = run_flow(runtime, clock, 30, 48.9)
+    assert unconfirmed < 19.5  # the fan is not known to run: the room is sealed
+    with context.unit_of_work() as session:
+        session.add(
+            InterlockCommand(
+                rule_id=rule.id,
+                alarm_id=0,
+                organisation_id=demo["lab"],
+                command_id="start-1",
+                action="start_fan",
+                device_code="FAN-DRY1",
+                sent_at=clock.now(),
+                deadline=clock.now() + timedelta(seconds=10),
+                status="confirmed",
+                confirmed_at=clock.now(),
+            )
+        )
+    # 10 ACH (831 m³/h) against 48.9 m³/h: recovers to 19.67 % (DOMAIN §3)
+    recovered = run_flow(runtime, clock, 60, 48.9)
+    assert 19.5 < recovered < 19.7 and recovered > unconfirmed
+
+
+def test_a_restart_resumes_the_modelled_room_instead_of_fresh_air(
+    context: Context, clock: ManualClock
+) -> None:
+    demo = setup(context)
+    add_flow_meter(context, demo)
+    first = EngineRuntime(context)
+    first.engine.submit([ReadingIn("FT-DRY1", clock.now(), 48.9, "m³/h")])
+    first.engine.tick()
+    before = run_flow(first, clock, 60, 48.9)
+    first.engine.flush()
+    first.stop()
+    second = EngineRuntime(context)
+    after = run_flow(second, clock, 5, 48.9)
+    assert after < before < 19.5

@@ -61,6 +61,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.monitoring.interlocks.routes import router as interlock_router
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
+    from hazwatch.monitoring.tanks.routes import router as tanks_router
     from hazwatch.prevention.odh.routes import router as odh_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
@@ -76,4 +77,5 @@ def domain_routers() -> list[APIRouter]:
         emergency_router,
         permits_router,
         odh_router,
+        tanks_router,
     ]

@@ -25,7 +25,7 @@ from hazwatch.monitoring.interlocks.service import (
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
-from hazwatch.monitoring.tanks import TankWatch
+from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,19 @@ class NoBrokerTransport:
 
 
 class EngineRuntime:
-    def __init__(self, context: Context, transport: CommandTransport | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        transport: CommandTransport | None = None,
+        *,
+        threaded_writer: bool | None = None,
+    ) -> None:
         self.context = context
         live = context.settings.ingest_enabled
         self.bus = EventBus()
         self.hub = LiveHub()
-        self.engine = MonitoringEngine(context, self.bus, threaded_writer=live)
+        threaded = live if threaded_writer is None else threaded_writer  # replay: batched
+        self.engine = MonitoringEngine(context, self.bus, threaded_writer=threaded)
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         if transport is None:
             transport = (
@@ -70,6 +77,7 @@ class EngineRuntime:
         self.engine.add_tick_hook(self.escalator.tick)
         self.engine.add_tick_hook(self.interlocks.tick)
         self.engine.add_tick_hook(self.maintenance.tick)
+        self.engine.add_tick_hook(self.tanks.tick)
         self.virtual = VirtualOxygen(context, self.engine, self.tanks)
         self.engine.add_tick_hook(self.virtual.tick)
         if self.ingest is not None:

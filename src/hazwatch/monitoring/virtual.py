@@ -1,19 +1,30 @@
 """Modelled O2: a virtual sensor for rooms with an inert-gas source (issue #5, item 2).
 
-For each room that has an inert-gas source and an ``o2_modelled`` point, every engine tick
-advances the well-mixed room model (:class:`hazwatch.physics.room.RoomState`) with the
-room's current inflow estimate and its ventilation, and submits the result as an ordinary
-reading of the modelled point, so alarms, escalation and the door check treat it like any
-O2 point while every display labels it *modelled*. The inflow comes from a flow meter in
-the room when it reports, else from the excess draw of the tank that feeds the room, shared
-between the rooms it feeds. Without fresh inputs the model cannot know the room: it submits
-a fault (``inputs_stale``), which makes the modelled value unknown, never "safe".
+Each ``o2_modelled`` point in a room with an inert-gas source holds the room's modelled O2
+fraction. Every engine tick advances the well-mixed room model
+(:class:`hazwatch.physics.room.RoomState`, exact over each step) with the room's current
+inert-gas inflow and its current exhaust, and submits the result as an ordinary reading of
+the modelled point (``source="model"``), so alarms, escalation and the door check treat it
+like any O2 point while every display labels it *modelled*.
+
+Inflow: a flow meter in the room when it reports good values, else the excess draw of the
+tank that feeds the room (level drop beyond the expected draw, as gas at room conditions).
+The whole excess is attributed to every room the tank feeds: nobody knows which one the gas
+is escaping into, and the safe assumption is that it could be any of them.
+
+Exhaust: a continuously running mechanical exhaust counts at the registered air changes; an
+interlocked one only while its last confirmed fan command is ``start_fan``.
+
+Without fresh inputs the model cannot know the room: it submits a fault (``inputs_stale``),
+so the modelled value is unknown, never "safe". A reading is submitted at half the point's
+expected interval, or sooner when the value moved by ``REPORT_CHANGE`` (a falling room is
+reported at once, a steady one does not flood the reading store).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,72 +33,126 @@ from hazwatch.core.audit.service import revision as audit_revision
 from hazwatch.core.context import Context
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.kinds import PointKind
-from hazwatch.monitoring.models import MeasurementPoint
-from hazwatch.monitoring.tanks import TankWatch, fed_rooms, geometry
+from hazwatch.monitoring.models import MeasurementPoint, Reading
+from hazwatch.monitoring.tanks.feeds import fed_rooms, kg_per_mm
+from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.physics.expansion import gas_volume_from_mass
-from hazwatch.physics.room import RoomState
+from hazwatch.physics.room import C0, RoomState
 from hazwatch.registry.choices import HazardKind, VentilationType
 from hazwatch.registry.models import HazardSource, Room, Tank
 
-SUBSTANCE = "Nitrogen"  # CoolProp name of the inert gas the demo rooms are fed with
+#: CoolProp names of the inert fluids a tank may hold, by the names the registry uses.
+COOLPROP_FLUID = {
+    **dict.fromkeys(("n2", "ln2", "nitrogen", "氮", "氮气", "液氮"), "Nitrogen"),
+    **dict.fromkeys(("ar", "lar", "argon", "氩", "氩气", "液氩"), "Argon"),
+    **dict.fromkeys(("co2", "lco2", "carbon dioxide", "二氧化碳", "液态二氧化碳"), "CarbonDioxide"),
+    **dict.fromkeys(("he", "lhe", "helium", "氦", "氦气", "液氦"), "Helium"),
+}
+#: Submit at once when the modelled O2 moved by this much (% vol) since the last reading.
+REPORT_CHANGE = 0.1
+FAN_ACTIONS = ("start_fan", "stop_fan")
+MECHANICAL = (VentilationType.EXHAUST, VentilationType.BALANCED)
 
 
 @dataclass(frozen=True)
 class ModelledRoom:
+    point_id: int
     point_code: str
+    report_every: timedelta
     room_id: int
     volume_m3: float
-    extract_m3_h: float
+    extract_m3_h: float  # the exhaust's flow when it runs
+    interlocked: bool  # runs only when started by an interlock
     flow_point: int | None
-    tank_point: int | None
-    gas_m3_per_mm: float
-    share: float
+    tank_id: int | None
+    gas_m3_per_mm: float  # gas at room conditions per mm of the feeding tank's level
+
+
+def coolprop_fluid(fluid: str) -> str | None:
+    return COOLPROP_FLUID.get(fluid.strip().lower())
 
 
 def load_rooms(session: Session) -> list[ModelledRoom]:
     """Every modelled O2 point in a room with an inert-gas source, with what feeds it."""
     rooms: list[ModelledRoom] = []
+    tanks = session.scalars(select(Tank).order_by(Tank.id)).all()
+    feeds = {tank.id: {room.id for room in fed_rooms(session, tank.id)} for tank in tanks}
     modelled = session.scalars(
         select(MeasurementPoint).where(MeasurementPoint.kind == PointKind.O2_MODELLED.value)
     )
     for point in modelled:
         room = session.get(Room, point.room_id) if point.room_id else None
-        if room is None or room.volume_m3 is None:
-            continue
-        inert = session.scalar(
-            select(HazardSource.id).where(
-                HazardSource.room_id == room.id, HazardSource.kind == HazardKind.INERT_GAS.value
-            )
-        )
-        if inert is None:
+        if room is None or room.volume_m3 is None or not _has_inert_source(session, room.id):
             continue
         volume = float(room.volume_m3)
-        ventilated = room.ventilation_type in (VentilationType.EXHAUST, VentilationType.BALANCED)
-        extract = float(room.air_changes_per_hour) * volume if ventilated else 0.0
+        mechanical = room.ventilation_type in MECHANICAL
         flow = session.scalar(
             select(MeasurementPoint.id).where(
                 MeasurementPoint.room_id == room.id, MeasurementPoint.kind == PointKind.FLOW.value
             )
         )
-        tank_point, per_mm, share = None, 0.0, 1.0
-        for tank in session.scalars(select(Tank)):
-            feeds = fed_rooms(session, tank.id)
-            if any(r.id == room.id for r in feeds):
-                tank_point = session.scalar(
-                    select(MeasurementPoint.id).where(
-                        MeasurementPoint.tank_id == tank.id,
-                        MeasurementPoint.kind == PointKind.TANK_LEVEL.value,
-                    )
-                )
-                kg_per_mm = geometry(tank).mass_at(1.0, float(tank.liquid_density_kg_m3))
-                per_mm = gas_volume_from_mass(kg_per_mm, SUBSTANCE)
-                share = 1 / len(feeds)
-                break
+        tank = next((t for t in tanks if room.id in feeds[t.id]), None)
+        fluid = coolprop_fluid(tank.fluid) if tank is not None else None
+        per_mm = (
+            gas_volume_from_mass(kg_per_mm(tank), fluid)
+            if tank is not None and fluid is not None
+            else 0.0
+        )
         rooms.append(
-            ModelledRoom(point.code, room.id, volume, extract, flow, tank_point, per_mm, share)
+            ModelledRoom(
+                point.id,
+                point.code,
+                timedelta(seconds=point.expected_interval_s / 2),
+                room.id,
+                volume,
+                float(room.air_changes_per_hour) * volume if mechanical else 0.0,
+                room.ventilation_interlocked,
+                flow,
+                tank.id if tank is not None and fluid is not None else None,
+                per_mm,
+            )
         )
     return rooms
+
+
+def _has_inert_source(session: Session, room_id: int) -> bool:
+    found = session.scalar(
+        select(HazardSource.id).where(
+            HazardSource.room_id == room_id, HazardSource.kind == HazardKind.INERT_GAS.value
+        )
+    )
+    return found is not None
+
+
+def running_fans(session: Session, room_ids: list[int]) -> set[int]:
+    """Rooms whose last confirmed fan command was ``start_fan`` (unconfirmed: off)."""
+    rows = session.execute(
+        select(InterlockRule.room_id, InterlockCommand.action)
+        .join(InterlockRule, InterlockRule.id == InterlockCommand.rule_id)
+        .where(
+            InterlockRule.room_id.in_(room_ids),
+            InterlockCommand.status == "confirmed",
+            InterlockCommand.action.in_(FAN_ACTIONS),
+        )
+        .order_by(InterlockCommand.confirmed_at, InterlockCommand.id)
+    )
+    running: dict[int, bool] = {}
+    for room_id, action in rows:
+        if room_id is not None:
+            running[room_id] = action == "start_fan"
+    return {room_id for room_id, on in running.items() if on}
+
+
+@dataclass
+class Modelled:
+    """A room's model as of its last step, and what was last reported."""
+
+    at: datetime
+    state: RoomState
+    reported_at: datetime | None = None
+    reported: float | None = None
 
 
 class VirtualOxygen:
@@ -99,36 +164,74 @@ class VirtualOxygen:
         self.tanks = tanks
         self._rooms: list[ModelledRoom] = []
         self._revision: int | None = None
-        self._states: dict[str, tuple[datetime, RoomState]] = {}
+        self._models: dict[int, Modelled] = {}
 
     def inflow(self, room: ModelledRoom, now: datetime) -> float | None:
         """Inert-gas inflow (m³/h at room conditions), or None when unknown."""
         if room.flow_point is not None:
             quality, value, _ = self.engine.point_facts(room.flow_point)
             if quality == "good" and value is not None:
-                return value
-        if room.tank_point is not None:
-            excess = self.tanks.excess_draw_mm_h(room.tank_point, now)
+                return max(value, 0.0)
+        if room.tank_id is not None:
+            excess = self.tanks.excess_draw_mm_h(room.tank_id, now)
             if excess is not None:
-                return excess * room.gas_m3_per_mm * room.share
+                return excess * room.gas_m3_per_mm
         return None
+
+    def _start(self, room: ModelledRoom, now: datetime) -> Modelled:
+        """Resume from the point's last modelled value, stepping the downtime with the
+        inflow seen now (a restart must not forget a falling room); a new point starts from
+        fresh air."""
+        with self.context.sessions() as session:
+            last = session.execute(
+                select(Reading.ts, Reading.value)
+                .where(Reading.point_id == room.point_id, Reading.value.is_not(None))
+                .order_by(Reading.ts.desc())
+                .limit(1)
+            ).first()
+        if last is None or last.value is None:
+            return Modelled(now, RoomState(room.volume_m3, C0))
+        return Modelled(min(last.ts, now), RoomState(room.volume_m3, last.value / 100))
 
     def tick(self, now: datetime) -> None:
         if audit_revision() != self._revision or not self._rooms:
             with self.context.sessions() as session:
                 self._rooms = load_rooms(session)
             self._revision = audit_revision()
+        if not self._rooms:
+            return
+        interlocked = [r.room_id for r in self._rooms if r.interlocked]
+        fans: set[int] = set()
+        if interlocked:
+            with self.context.sessions() as session:
+                fans = running_fans(session, interlocked)
         readings = []
         for room in self._rooms:
+            model = self._models.get(room.point_id) or self._start(room, now)
+            self._models[room.point_id] = model
             inflow = self.inflow(room, now)
-            last_at, state = self._states.get(room.point_code, (now, RoomState(room.volume_m3)))
-            if inflow is None:
-                readings.append(ReadingIn(room.point_code, now, None, "%vol", fault="inputs_stale"))
-                self._states[room.point_code] = (now, state)
+            if inflow is None:  # the gap is stepped with the inflow seen when inputs return
+                if self._due(model, room, None, now):
+                    readings.append(
+                        ReadingIn(room.point_code, now, None, "%vol", fault="inputs_stale")
+                    )
+                    model.reported, model.reported_at = None, now
                 continue
-            hours = max((now - last_at).total_seconds(), 0.0) / 3600
-            state = state.step(hours, inflow, room.extract_m3_h)
-            self._states[room.point_code] = (now, state)
-            readings.append(ReadingIn(room.point_code, now, round(state.o2 * 100, 3), "%vol"))
+            running = not room.interlocked or room.room_id in fans
+            hours = max((now - model.at).total_seconds(), 0.0) / 3600
+            extract = room.extract_m3_h if running else 0.0
+            model.state, model.at = model.state.step(hours, inflow, extract), now
+            value = round(model.state.o2 * 100, 3)
+            if self._due(model, room, value, now):
+                readings.append(ReadingIn(room.point_code, now, value, "%vol"))
+                model.reported, model.reported_at = value, now
         if readings:
             self.engine.submit(readings, source="model")
+
+    @staticmethod
+    def _due(model: Modelled, room: ModelledRoom, value: float | None, now: datetime) -> bool:
+        if model.reported_at is None or now - model.reported_at >= room.report_every:
+            return True
+        if value is None or model.reported is None:
+            return value != model.reported
+        return abs(value - model.reported) >= REPORT_CHANGE

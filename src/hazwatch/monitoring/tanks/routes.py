@@ -1,0 +1,48 @@
+"""Tank status, leak settings and leak reset over HTTP (``/api/tanks``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
+from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.monitoring.tanks import service
+from hazwatch.monitoring.tanks.schemas import LeakSettingsIn, ResetIn, TankStatusOut
+
+router = APIRouter(prefix="/api/tanks", tags=["tanks"])
+
+
+@router.get("/{tank_id}")
+def tank_status(
+    tank_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> TankStatusOut:
+    return service.status(db, principal, tank_id, get_context(request).clock.now())
+
+
+@router.put("/{tank_id}/leak-settings")
+def update_settings(
+    tank_id: int, body: LeakSettingsIn, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    """The false-alarm budget per tank-year and the level noise; returns the tuned CUSUM."""
+    setting = service.update_settings(db, principal, tank_id, body)
+    return {
+        "tank_id": setting.tank_id,
+        "false_alarms_per_year": setting.false_alarms_per_year,
+        "noise_mm": setting.noise_mm,
+        "allowance_mm": setting.allowance_mm,
+        "threshold_mm": setting.threshold_mm,
+    }
+
+
+@router.post("/{tank_id}/leak-reset")
+def reset_leak(
+    tank_id: int, body: ResetIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    """Clear a latched leak alarm after the cause was found; the engine owns the alarms."""
+    service.writable_tank(db, principal, tank_id)
+    runtime: EngineRuntime = request.app.state.runtime
+    now = get_context(request).clock.now()
+    cleared = runtime.tanks.reset(tank_id, principal, body.reason, now)
+    return {"tank_id": tank_id, "rooms_cleared": cleared}

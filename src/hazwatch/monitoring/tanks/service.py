@@ -1,0 +1,141 @@
+"""Tank status and leak settings: scoped reads and writes; never commits.
+
+The status is read from the database (``point_state`` for the level, ``tank_state`` for the
+detector), so every process answers the same; unknown level quality shows no numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.errors import Forbidden, NotFound
+from hazwatch.core.scope import visible_organisations
+from hazwatch.monitoring.models import PointState
+from hazwatch.monitoring.tanks.detector import (
+    DEFAULT_FALSE_ALARMS_PER_YEAR,
+    DEFAULT_NOISE_MM,
+    Tuning,
+    from_state,
+    tuning,
+)
+from hazwatch.monitoring.tanks.feeds import (
+    contracted_draw_mm_h,
+    fed_rooms,
+    geometry,
+    kg_per_mm,
+    level_point,
+)
+from hazwatch.monitoring.tanks.models import TankLeakSetting, TankState
+from hazwatch.monitoring.tanks.schemas import (
+    DetectorOut,
+    LeakSettingsIn,
+    RoomRef,
+    TankStatusOut,
+)
+from hazwatch.registry.models import Tank
+from hazwatch.registry.scope import writable_organisations
+
+#: Sample interval assumed for tuning when a tank has no level point yet, s.
+DEFAULT_INTERVAL_S = 300
+
+
+def tuning_for(session: Session, tank_id: int, interval_s: int) -> Tuning:
+    """The tank's CUSUM tuning: its own settings, else the defaults, for this interval."""
+    setting = session.get(TankLeakSetting, tank_id)
+    if setting is None:
+        return tuning(DEFAULT_NOISE_MM, interval_s, DEFAULT_FALSE_ALARMS_PER_YEAR)
+    if setting.interval_s != interval_s:  # the gauge's interval changed since tuning
+        return tuning(setting.noise_mm, interval_s, setting.false_alarms_per_year)
+    return Tuning(setting.allowance_mm, setting.threshold_mm)
+
+
+def _owners(tank: Tank) -> set[int]:
+    return {tank.organisation_id} | ({tank.operator_id} if tank.operator_id else set())
+
+
+def visible_tank(session: Session, principal: Principal, tank_id: int) -> Tank:
+    """The tank if its owner or operator is visible to the principal, else 404."""
+    tank = session.get(Tank, tank_id)
+    visible = visible_organisations(session, principal)
+    if tank is None or (visible is not None and not _owners(tank) & visible):
+        raise NotFound("scope.not_found")
+    return tank
+
+
+def writable_tank(session: Session, principal: Principal, tank_id: int) -> Tank:
+    tank = visible_tank(session, principal, tank_id)
+    writable = writable_organisations(session, principal)
+    if not principal.can_edit or (writable is not None and not _owners(tank) & writable):
+        raise Forbidden("tanks.not_your_tank")
+    return tank
+
+
+def update_settings(
+    session: Session, principal: Principal, tank_id: int, data: LeakSettingsIn
+) -> TankLeakSetting:
+    """Set the false-alarm budget and noise; the threshold is tuned here (about a second of
+    simulation), so the engine only ever reads a ready tuning."""
+    tank = writable_tank(session, principal, tank_id)
+    point = level_point(session, tank.id)
+    interval = point.expected_interval_s if point is not None else DEFAULT_INTERVAL_S
+    tuned = tuning(data.noise_mm, interval, data.false_alarms_per_year)
+    setting = session.get(TankLeakSetting, tank.id) or TankLeakSetting(
+        tank_id=tank.id, organisation_id=tank.organisation_id
+    )
+    setting.false_alarms_per_year = data.false_alarms_per_year
+    setting.noise_mm = data.noise_mm
+    setting.interval_s = interval
+    setting.allowance_mm = tuned.allowance_mm
+    setting.threshold_mm = tuned.threshold_mm
+    session.add(setting)
+    session.flush()
+    return setting
+
+
+def status(session: Session, principal: Principal, tank_id: int, now: datetime) -> TankStatusOut:
+    """Level, volume and mass now, the rooms the tank feeds, and its leak detector."""
+    tank = visible_tank(session, principal, tank_id)
+    shape = geometry(tank)
+    density = float(tank.liquid_density_kg_m3)
+    point = level_point(session, tank.id)
+    state = session.get(PointState, point.id) if point is not None else None
+    quality = state.quality if state is not None else "unknown"
+    level = state.value if state is not None and quality == "good" else None
+    setting = session.get(TankLeakSetting, tank.id)
+    interval = point.expected_interval_s if point is not None else DEFAULT_INTERVAL_S
+    tuned = tuning_for(session, tank.id, interval)
+    stored = session.get(TankState, tank.id)
+    detector = from_state(stored.detector, tuned) if stored is not None else None
+    return TankStatusOut(
+        id=tank.id,
+        name=tank.name,
+        fluid=tank.fluid,
+        orientation=str(tank.orientation),
+        capacity_m3=float(tank.volume_m3),
+        level_point_id=point.id if point is not None else None,
+        level_quality=quality,
+        level_mm=level,
+        level_at=state.at if state is not None else None,
+        volume_m3=None if level is None else shape.volume_at(level),
+        mass_kg=None if level is None else shape.mass_at(level, density),
+        fill_fraction=None if level is None else shape.volume_at(level) / shape.volume_m3,
+        contracted_draw_mm_h=contracted_draw_mm_h(session, tank),
+        kg_per_mm=kg_per_mm(tank),
+        rooms_fed=[RoomRef(id=r.id, name=r.name) for r in fed_rooms(session, tank.id)],
+        detector=DetectorOut(
+            false_alarms_per_year=setting.false_alarms_per_year
+            if setting
+            else DEFAULT_FALSE_ALARMS_PER_YEAR,
+            noise_mm=setting.noise_mm if setting else DEFAULT_NOISE_MM,
+            allowance_mm=tuned.allowance_mm,
+            threshold_mm=tuned.threshold_mm,
+            cusum_mm=detector.cusum if detector else None,
+            expected_draw_mm_h=detector.profile.expected(now) if detector else None,
+            last_sample_at=detector.last[0] if detector and detector.last else None,
+            alarmed_at=detector.alarmed_at if detector else None,
+            leak_alarm_active=bool(stored and stored.alarm_rooms),
+        ),
+    )

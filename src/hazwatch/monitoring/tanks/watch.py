@@ -1,0 +1,249 @@
+"""The tank watch: one :class:`LeakDetector` per tank, fed by the engine's level updates.
+
+A bus listener feeds each tank-level update to its tank's detector; a tick hook persists
+the detectors that moved (one small write per tick, off the ingest path) and picks up
+changed settings. The expected draw comes from the tank's supply agreements until a full
+week of level history gives a weekly profile. A detected leak raises, through the engine,
+an urgent ``leak`` alarm on every room the tank feeds (source ``tank:<id>:room:<room>``, one
+per room so that each room's door refuses entry, even where no detector is fitted). The
+alarm latches: it stays active until a person resets the tank after finding the cause.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hazwatch.core.audit.service import revision as audit_revision
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.context import Context
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.events import Event, PointUpdate
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.models import Reading
+from hazwatch.monitoring.tanks.detector import from_state, retune, to_state
+from hazwatch.monitoring.tanks.feeds import contracted_draw_mm_h, fed_rooms
+from hazwatch.monitoring.tanks.models import TankState
+from hazwatch.monitoring.tanks.service import tuning_for
+from hazwatch.physics.leak import DrawProfile, LeakDetector
+from hazwatch.registry.models import Tank
+
+log = logging.getLogger(__name__)
+
+#: Level history the weekly draw profile is learned from.
+HISTORY = timedelta(days=28)
+#: Hour-of-week slots a profile needs before it replaces the contracted draw.
+FULL_WEEK = 24 * 7
+#: Window over which the current draw rate is estimated for the modelled O2.
+RATE_WINDOW = timedelta(minutes=30)
+#: Level telemetry older than this cannot tell the current draw.
+STALE_AFTER = timedelta(minutes=15)
+
+
+@dataclass
+class LiveTank:
+    tank_id: int
+    name: str
+    point_id: int
+    site_id: int
+    organisation_id: int
+    interval_s: int
+    detector: LeakDetector
+    alarm_rooms: list[list[int | None]] = field(default_factory=list)
+    recent: deque[tuple[datetime, float]] = field(default_factory=deque)
+
+
+class TankWatch:
+    """Bus listener and tick hook owning every tank's leak detector in this process."""
+
+    def __init__(self, context: Context, engine: MonitoringEngine) -> None:
+        self.context = context
+        self.engine = engine
+        self._lock = threading.RLock()
+        self._tanks: dict[int, LiveTank] = {}
+        self._by_point: dict[int, int] = {}
+        self._dirty: set[int] = set()
+        self._revision = audit_revision()
+
+    # -- feeding -----------------------------------------------------------------------------
+
+    def on_event(self, event: Event) -> None:
+        if not isinstance(event, PointUpdate) or event.value is None:
+            return
+        config = self.engine.point(event.point_id)
+        if config is None or config.kind is not PointKind.TANK_LEVEL or config.tank_id is None:
+            return
+        with self._lock:
+            live = self._live(config.tank_id)
+            if live is None or live.point_id != event.point_id:
+                return
+            live.recent.append((event.at, event.value))
+            while live.recent and event.at - live.recent[0][0] > RATE_WINDOW:
+                live.recent.popleft()
+            self._dirty.add(live.tank_id)
+            if live.detector.update(event.at, event.value):
+                self._raise_leak(live, event.at, event.value)
+
+    def _live(self, tank_id: int) -> LiveTank | None:
+        """The tank's detector: resumed from ``tank_state``, else built from history."""
+        if tank_id in self._tanks:
+            return self._tanks[tank_id]
+        with self.context.sessions() as session:
+            tank = session.get(Tank, tank_id)
+            point = next(
+                (
+                    p
+                    for p in sorted(self.engine.points(), key=lambda p: p.id)
+                    if p.tank_id == tank_id and p.kind is PointKind.TANK_LEVEL
+                ),
+                None,
+            )
+            if tank is None or point is None:
+                return None
+            tuned = tuning_for(session, tank_id, point.expected_interval_s)
+            stored = session.get(TankState, tank_id)
+            if stored is not None and stored.point_id == point.id:
+                detector = from_state(stored.detector, tuned)
+                alarm_rooms = list(stored.alarm_rooms)
+            else:
+                detector = LeakDetector(
+                    self._profile(session, tank, point.id), tuned.threshold_mm, tuned.allowance_mm
+                )
+                alarm_rooms = []
+        live = LiveTank(
+            tank.id,
+            tank.name,
+            point.id,
+            point.site_id,
+            tank.organisation_id,
+            point.expected_interval_s,
+            detector,
+            alarm_rooms,
+        )
+        self._tanks[tank_id] = live
+        self._by_point[point.id] = tank_id
+        return live
+
+    def _profile(self, session: Session, tank: Tank, point_id: int) -> DrawProfile:
+        since = self.context.clock.now() - HISTORY
+        history = session.execute(
+            select(Reading.ts, Reading.value)
+            .where(Reading.point_id == point_id, Reading.ts >= since, Reading.value.is_not(None))
+            .order_by(Reading.ts)
+        ).all()
+        profile = DrawProfile.learn([(ts, v) for ts, v in history if v is not None])
+        if len(profile.by_hour) < FULL_WEEK:  # not a full week yet: trust the contract
+            return DrawProfile(profile.by_hour, contracted_draw_mm_h(session, tank))
+        return profile
+
+    # -- alarms ------------------------------------------------------------------------------
+
+    def _raise_leak(self, live: LiveTank, at: datetime, level: float) -> None:
+        with self.context.sessions() as session:
+            rooms = fed_rooms(session, live.tank_id)
+        names = "、".join(room.name for room in rooms) or "-"
+        log.warning("leak suspected on tank %s feeding %s", live.tank_id, names)
+        targets: list[list[int | None]] = [[room.id, room.organisation_id] for room in rooms]
+        live.alarm_rooms = targets or [[None, live.organisation_id]]
+        for room_id, organisation_id in live.alarm_rooms:
+            assert organisation_id is not None
+            self.engine.set_condition(
+                site_id=live.site_id,
+                source=f"tank:{live.tank_id}:room:{room_id}",
+                condition="leak",
+                active=True,
+                at=at,
+                organisation_id=organisation_id,
+                room_id=room_id,
+                value=level,
+                message_key="monitoring.alarm.tank_leak",
+                params={"tank": live.name, "rooms": names},
+            )
+        self._persist(at)
+
+    def reset(self, tank_id: int, principal: Principal, reason: str, at: datetime) -> int:
+        """Clear a latched leak alarm once a person has found and fixed the cause; the
+        detector restarts from zero. Returns how many room alarms were cleared."""
+        with self._lock:
+            live = self._live(tank_id)
+            if live is None:
+                return 0
+            cleared = live.alarm_rooms
+            for room_id, organisation_id in cleared:
+                assert organisation_id is not None
+                if room_id is not None:
+                    for alarm_id, condition, point_id in self.engine.active_room_alarms(room_id):
+                        if condition == "leak" and point_id is None:
+                            self.engine.comment(alarm_id, principal, reason)
+                self.engine.set_condition(
+                    site_id=live.site_id,
+                    source=f"tank:{tank_id}:room:{room_id}",
+                    condition="leak",
+                    active=False,
+                    at=at,
+                    organisation_id=organisation_id,
+                    room_id=room_id,
+                    message_key="monitoring.alarm.tank_leak",
+                    params={"tank": live.name},
+                )
+            live.alarm_rooms = []
+            live.detector.cusum = 0.0
+            live.detector.alarmed_at = None
+            self._dirty.add(tank_id)
+            self._persist(at)
+            return len(cleared)
+
+    # -- time --------------------------------------------------------------------------------
+
+    def tick(self, now: datetime) -> None:
+        with self._lock:
+            if audit_revision() != self._revision:
+                self._revision = audit_revision()
+                self._refresh_tuning()
+            self._persist(now)
+
+    def _refresh_tuning(self) -> None:
+        """Settings are audited, so a changed budget shows as a new audit revision."""
+        with self.context.sessions() as session:
+            for live in self._tanks.values():
+                retune(live.detector, tuning_for(session, live.tank_id, live.interval_s))
+
+    def _persist(self, now: datetime) -> None:
+        if not self._dirty:
+            return
+        with self.context.unit_of_work() as session:
+            for tank_id in sorted(self._dirty):
+                live = self._tanks[tank_id]
+                session.merge(
+                    TankState(
+                        tank_id=tank_id,
+                        organisation_id=live.organisation_id,
+                        point_id=live.point_id,
+                        detector=to_state(live.detector),
+                        alarm_rooms=live.alarm_rooms,
+                        updated_at=now,
+                    )
+                )
+        self._dirty.clear()
+
+    # -- for the modelled O2 ---------------------------------------------------------------
+
+    def excess_draw_mm_h(self, tank_id: int, now: datetime) -> float | None:
+        """Level drop beyond the expected draw over the last half hour (mm/h); None when the
+        telemetry is too old or too thin to say (then the modelled O2 is unknown)."""
+        with self._lock:
+            live = self._live(tank_id)
+            if live is None or not live.recent or now - live.recent[-1][0] > STALE_AFTER:
+                return None
+            (first_at, first), (last_at, last) = live.recent[0], live.recent[-1]
+            hours = (last_at - first_at).total_seconds() / 3600
+            if hours <= 0:
+                return 0.0 if len(live.recent) == 1 else None
+            rate = (first - last) / hours
+            return max(0.0, rate - live.detector.profile.expected(last_at))
