@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, bench, monitoring, odh, physics, registry
+from hazwatch.cli import admin, bench, monitoring, odh, physics, registry, replay
 
 app = typer.Typer(
     name="hazwatch",
@@ -18,6 +18,7 @@ bench.register(app)
 monitoring.register(app)
 physics.register(app)
 odh.register(app)
+replay.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,74 @@
+"""``hazwatch replay FILE``: run a scenario through the live pipeline on a simulated clock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from hazwatch.cli.common import fail, language
+from hazwatch.core.i18n import translate
+from hazwatch.scenarios import plot
+from hazwatch.scenarios.loader import LoadedScenario, ScenarioError, bundled, load
+from hazwatch.scenarios.result import assemble, render_timeline
+from hazwatch.scenarios.runner import run
+
+
+def register(app: typer.Typer) -> None:
+    app.command("replay")(replay)
+
+
+def resolve(file: str) -> LoadedScenario:
+    """A path, or the name of a bundled scenario."""
+    examples = bundled()
+    return load(examples[file] if file in examples and not Path(file).exists() else file)
+
+
+def replay(
+    file: str | None = typer.Argument(None, help="Scenario YAML file, or a bundled name."),
+    out: Path | None = typer.Option(None, help="Folder for <name>.json, .txt and .png."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON result, not the timeline."),
+    with_plot: bool = typer.Option(False, "--plot", help="Draw <name>.png (into --out or .)."),
+    list_examples: bool = typer.Option(False, "--list", help="List the bundled scenarios."),
+) -> None:
+    """Replay a scenario: timeline (actual vs with HazWatch), JSON result and plot."""
+    lang = language()
+    if list_examples:
+        typer.echo(translate("scenarios.cli.examples", lang))
+        for name, path in bundled().items():
+            typer.echo(f"  {name}  ({path})")
+        return
+    if file is None:
+        raise fail("scenarios.cli.no_file")
+    try:
+        loaded = resolve(file)
+    except ScenarioError as exc:
+        typer.secho(exc.describe(lang), err=True, fg=typer.colors.RED)
+        raise typer.Exit(2) from exc
+    seconds = int((loaded.end - loaded.start).total_seconds())
+    with typer.progressbar(length=seconds, label=loaded.spec.name, file=None) as bar:
+        done = [0]
+
+        def progress(offset: int) -> None:
+            bar.update(offset - done[0])
+            done[0] = offset
+
+        record = run(loaded, progress)
+    result = assemble(loaded, record, lang)
+    text = render_timeline(result, lang)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else text)
+    folder = out if out is not None else (Path(".") if with_plot else None)
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    if out is not None:
+        json_path = folder / f"{loaded.spec.name}.json"
+        json_path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        (folder / f"{loaded.spec.name}.txt").write_text(text, encoding="utf-8")
+        written += [json_path, folder / f"{loaded.spec.name}.txt"]
+    if with_plot:
+        written.append(plot.render(result, folder / f"{loaded.spec.name}.png"))
+    for path in written:
+        typer.echo(translate("scenarios.cli.written", lang, path=str(path)), err=True)

@@ -1,0 +1,148 @@
+"""The simulated world a replay runs against: rooms, the tank, gas sources and fans.
+
+Each room is a well-mixed volume advanced with the exact per-step solution of
+:class:`hazwatch.physics.room.RoomState` (inflow and exhaust piecewise constant over a step);
+the tank loses liquid to the normal draw of its supply agreement and to every open source it
+feeds. Fans are actuators: a start command from HazWatch's interlock moves air after the
+fan's start delay and is confirmed then, unless the fan has failed (then it stays silent and
+HazWatch's confirmation time-out must notice). Sensors sample the world with seeded noise, so
+a replay is repeatable.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from hazwatch.physics.expansion import gas_volume_from_mass
+from hazwatch.physics.room import RoomState
+from hazwatch.scenarios import fit
+from hazwatch.scenarios.format import FanSpec, Scenario, SensorSpec
+
+HOURS_PER_MONTH = 30 * 24  # the supply agreement's month, as in the contracted-draw estimate
+
+
+@dataclass
+class Fan:
+    spec: FanSpec
+    flow_m3_h: float
+    running: bool
+    failed: bool = False
+    #: Pending start: (when air moves, command id to confirm).
+    starting: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    command_id: str
+    at: datetime
+
+
+@dataclass
+class WorldLog:
+    """What the world did on its own (fan starts and failures), for the timeline."""
+
+    entries: list[tuple[datetime, str, dict[str, object]]] = field(default_factory=list)
+
+
+class World:
+    def __init__(self, spec: Scenario, seed: int | None = None) -> None:
+        self.spec = spec
+        self.rooms = {room.id: RoomState(room.volume) for room in spec.rooms}
+        self.inflows = {source.id: fit.inflow_m3_h(source, spec.tank) for source in spec.sources}
+        self.source_room = {source.id: source.room for source in spec.sources}
+        self.source_tank = {source.id: source.tank for source in spec.sources}
+        self.open: set[str] = set()
+        volumes = {room.id: room.volume for room in spec.rooms}
+        self.fans = {
+            fan.code: Fan(
+                fan,
+                fan.flow_m3_h or (fan.air_changes_per_hour or 0.0) * volumes[fan.room],
+                fan.running,
+            )
+            for fan in spec.fans
+        }
+        tank = spec.tank
+        self.liquid_m3 = fit.geometry(tank).volume_at(tank.initial_level_mm) if tank else 0.0
+        self.normal_draw_m3_h = (
+            tank.monthly_draw_kg / HOURS_PER_MONTH / tank.density_kg_m3 if tank else 0.0
+        )
+        #: Liquid m³ per gas m³ at room conditions (the inverse of the expansion).
+        self.liquid_per_gas = (
+            1.0 / gas_volume_from_mass(tank.density_kg_m3, tank.fluid, fit.ROOM_C) if tank else 0.0
+        )
+        self.random = random.Random(spec.seed if seed is None else seed)
+        self.log = WorldLog()
+
+    # -- state -----------------------------------------------------------------------
+
+    def o2_percent(self, room: str) -> float:
+        return self.rooms[room].o2 * 100
+
+    def level_mm(self) -> float:
+        tank = self.spec.tank
+        return fit.geometry(tank).level_at(max(self.liquid_m3, 0.0)) if tank else 0.0
+
+    def inflow(self, room: str) -> float:
+        return sum(self.inflows[s] for s in self.open if self.source_room[s] == room)
+
+    def extract(self, room: str) -> float:
+        return sum(
+            fan.flow_m3_h
+            for fan in self.fans.values()
+            if fan.spec.room == room and fan.running and not fan.failed
+        )
+
+    # -- time ----------------------------------------------------------------------------
+
+    def advance(self, seconds: float) -> None:
+        hours = seconds / 3600
+        for room, state in self.rooms.items():
+            self.rooms[room] = state.step(hours, self.inflow(room), self.extract(room))
+        if self.spec.tank is not None:
+            drawn_gas = sum(self.inflows[s] for s in self.open if self.source_tank[s])
+            self.liquid_m3 -= (self.normal_draw_m3_h + drawn_gas * self.liquid_per_gas) * hours
+
+    def start_due(self, now: datetime) -> list[Confirmation]:
+        """Fans whose start delay ran out by ``now`` move air and confirm their command."""
+        confirmed = []
+        for fan in self.fans.values():
+            due = [(at, command) for at, command in fan.starting if at <= now]
+            for at, command in due:
+                fan.starting.remove((at, command))
+                if fan.failed:
+                    continue  # a dead motor answers nothing
+                if not fan.running:
+                    fan.running = True
+                    self.log.entries.append((at, "fan_started", {"fan": fan.spec.code}))
+                confirmed.append(Confirmation(command, at))
+        return confirmed
+
+    # -- inputs ----------------------------------------------------------------------
+
+    def command(self, fan_code: str, action: str, command_id: str, sent_at: datetime) -> None:
+        fan = self.fans.get(fan_code)
+        if fan is None or action != "start_fan":
+            return
+        fan.starting.append((sent_at + timedelta(seconds=fan.spec.start_delay_s), command_id))
+
+    def release(self, source: str, active: bool) -> None:
+        (self.open.add if active else self.open.discard)(source)
+
+    def fan_fails(self, fan_code: str, failed: bool, at: datetime) -> None:
+        fan = self.fans[fan_code]
+        fan.failed = failed
+        self.log.entries.append((at, "fan_failed" if failed else "fan_restored", {"fan": fan_code}))
+
+    # -- sensors ---------------------------------------------------------------------
+
+    def sample(self, sensor: SensorSpec) -> float:
+        """A reading of ``sensor`` now: the true value plus seeded Gaussian noise."""
+        if sensor.kind == "tank_level":
+            true, digits, ceiling = self.level_mm(), 1, 100_000.0
+        else:
+            assert sensor.room is not None
+            true, digits, ceiling = self.o2_percent(sensor.room), 2, 100.0
+        noisy = true + self.random.gauss(0.0, sensor.noise) if sensor.noise else true
+        return round(min(max(noisy, 0.0), ceiling), digits)
