@@ -2,6 +2,8 @@
 
 NiceGUI keeps its pages in a process-wide registry, so the console can be mounted once per
 process: ``hazwatch serve`` does it; API tests build the app with ``console=False``.
+The pages reach the engine runtime that :func:`hazwatch.api.app.create_app` stored on
+``app.state.runtime``, so operator actions go through the same engine as the API's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ def mount_console(app: FastAPI, context: Context) -> None:
 
     from hazwatch.web import pages  # noqa: F401  (registers the pages)
 
-    state.bind(context)
+    state.bind(context, app.state.runtime)
     ui.run_with(
         app,
         title="HazWatch",
@@ -25,4 +27,5 @@ def mount_console(app: FastAPI, context: Context) -> None:
         language="zh-CN",
         show_welcome_message=False,
         favicon="🛡️",
+        reconnect_timeout=10.0,
     )

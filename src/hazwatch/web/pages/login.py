@@ -1,56 +1,47 @@
-"""Login page and the landing page."""
+"""The login page: the only page open without a session."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from nicegui import ui
 
-from nicegui import app, ui
-
-from hazwatch.core.auth import service as auth
-from hazwatch.core.auth.models import TokenKind
 from hazwatch.core.errors import DomainError
-from hazwatch.core.i18n import translate
-from hazwatch.web import state
+from hazwatch.core.i18n import LANGUAGES
+from hazwatch.web import session
+from hazwatch.web.layout import switch_language
+from hazwatch.web.text import _t, language
 
 
-def _lang() -> str:
-    return str(app.storage.user.get("language", "zh_CN"))
+def _safe_next(target: str) -> str:
+    """Only paths on this console (no open redirect to another site)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 @ui.page("/login")
-def login_page() -> None:
-    language = _lang()
-    with ui.card().classes("absolute-center w-80"):
-        ui.label(translate("web.login.title", language)).classes("text-h6")
-        username = ui.input(translate("web.login.username", language)).props("autofocus")
-        password = ui.input(translate("web.login.password", language), password=True)
-        error = ui.label("").classes("text-negative")
+def login_page(next: str = "/") -> None:
+    ui.page_title(f"{_t('web.login.title')} · HazWatch")
+    target = _safe_next(next)
+    with ui.card().classes("absolute-center w-80 max-w-full"):
+        with ui.row().classes("w-full items-center"):
+            ui.label(_t("web.login.title")).classes("text-h6")
+            ui.space()
+            ui.toggle(
+                {code: _t(f"web.language.{code}") for code in LANGUAGES},
+                value=language(),
+                on_change=lambda e: switch_language(str(e.value)),
+            ).props("dense flat data-testid=language")
+        username = ui.input(_t("web.login.username")).props("autofocus data-testid=username")
+        username.classes("w-full")
+        password = ui.input(_t("web.login.password"), password=True).props("data-testid=password")
+        password.classes("w-full")
+        error = ui.label("").classes("text-negative").props("data-testid=login-error")
 
         def submit() -> None:
-            context = state.context()
             try:
-                with context.unit_of_work() as session:
-                    user = auth.authenticate(session, username.value or "", password.value or "")
-                    _token, secret = auth.issue_token(
-                        session,
-                        user,
-                        kind=TokenKind.SESSION,
-                        lifetime=timedelta(hours=context.settings.session_hours),
-                        name="console",
-                    )
-                    app.storage.user.update(token=secret, username=user.username)
+                session.log_in(username.value or "", password.value or "")
             except DomainError as exc:
-                error.text = translate(exc.code, language)
+                error.text = _t(exc.code)
                 return
-            ui.navigate.to("/")
+            ui.navigate.to(target)
 
         password.on("keydown.enter", submit)
-        ui.button(translate("web.login.submit", language), on_click=submit)
-
-
-@ui.page("/")
-def home_page() -> None:
-    if not app.storage.user.get("token"):
-        ui.navigate.to("/login")
-        return
-    ui.label(translate("web.home.title", _lang())).classes("text-h5")
+        ui.button(_t("web.login.submit"), on_click=submit).props("data-testid=submit")

@@ -1,0 +1,139 @@
+"""The frame around every console page: header, navigation drawer (collapses on a phone),
+language switch, logout, the reconnecting notice and the cue for new high-priority alarms."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from nicegui import app, ui
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.i18n import LANGUAGES
+from hazwatch.web import session
+from hazwatch.web.live import LiveFeed
+from hazwatch.web.text import _t, label, language
+
+#: Alarm priorities that sound the console's cue when they become active and unacknowledged.
+CUE_PRIORITIES = frozenset({"urgent", "high"})
+
+NAVIGATION: tuple[tuple[str, str, str], ...] = (
+    ("/", "web.nav.monitoring", "sensors"),
+    ("/alarms", "web.nav.alarms", "notifications_active"),
+    ("/alarms/history", "web.nav.alarm_history", "history"),
+    ("/findings", "web.nav.findings", "report_problem"),
+    ("/registry/organisations", "web.nav.registry", "domain"),
+    ("/access", "web.nav.access", "door_front"),
+    ("/replay", "web.nav.replay", "replay"),
+)
+
+_CUE_SCRIPT = """
+<script>
+window.hazwatchCue = function () {
+  try {
+    const ctx = new (window.AudioContext || window.webkitAudioContext)();
+    [0, 0.35, 0.7].forEach((start) => {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "square";
+      osc.frequency.value = 880;
+      gain.gain.value = 0.08;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(ctx.currentTime + start);
+      osc.stop(ctx.currentTime + start + 0.2);
+    });
+  } catch (e) { console.warn("alarm cue", e); }
+  document.body.classList.add("hazwatch-flash");
+  setTimeout(() => document.body.classList.remove("hazwatch-flash"), 6000);
+};
+</script>
+<style>
+@keyframes hazwatch-flash { 50% { box-shadow: inset 0 0 0 6px #d32f2f; } }
+body.hazwatch-flash { animation: hazwatch-flash 1s step-start 6; }
+</style>
+"""
+
+
+@dataclass
+class Frame:
+    """What a page gets from its frame: who is looking and the live event feed."""
+
+    who: Principal
+    feed: LiveFeed
+
+
+def _localise_reconnect_notice() -> None:
+    """NiceGUI's own 'connection lost, reconnecting' popup, in the person's language."""
+    texts = json.dumps([_t("web.connection.lost"), _t("web.connection.reconnecting")])
+    ui.add_body_html(
+        "<script>document.addEventListener('DOMContentLoaded', () => {"
+        f"const t = {texts};"
+        "document.querySelectorAll('#popup span').forEach((s, i) => { s.textContent = t[i]; });"
+        "});</script>"
+    )
+
+
+def switch_language(value: str) -> None:
+    """Remember the language for this browser and redraw the page in it."""
+    app.storage.user["language"] = value
+    ui.navigate.reload()
+
+
+def frame(title_key: str, who: Principal) -> Frame:
+    """Build the page frame; the caller then fills the page body."""
+    ui.page_title(f"{_t(title_key)} · HazWatch")
+    ui.add_head_html(_CUE_SCRIPT)
+    _localise_reconnect_notice()
+    ui.colors(primary="#1f3a5f")
+    feed = LiveFeed(who)
+
+    drawer = ui.left_drawer(value=None, bordered=True).props("width=220 breakpoint=900")
+    with ui.header(elevated=True).classes("items-center gap-2 px-2 py-1"):
+        ui.button(icon="menu", on_click=lambda: drawer.toggle()).props(
+            "flat round color=white"
+        ).props("data-testid=menu")
+        ui.label("HazWatch").classes("text-h6 text-white")
+        ui.label(_t(title_key)).classes("text-subtitle1 text-white gt-xs")
+        ui.space()
+        ui.toggle(
+            {code: _t(f"web.language.{code}") for code in LANGUAGES},
+            value=language(),
+            on_change=lambda e: switch_language(str(e.value)),
+        ).props("dense flat toggle-color=white color=primary text-color=white data-testid=language")
+        ui.label(f"{who.username} · {label(who.role)}").classes("text-white gt-sm")
+        ui.button(icon="logout", on_click=_logout).props("flat round color=white").tooltip(
+            _t("web.logout")
+        ).props("data-testid=logout")
+
+    with drawer:
+        for path, key, icon in NAVIGATION:
+            with (
+                ui.link(target=path).classes("no-underline text-inherit w-full"),
+                ui.row().classes("items-center gap-3 py-2 px-1 w-full"),
+            ):
+                ui.icon(icon).classes("text-primary")
+                ui.label(_t(key))
+
+    feed.on("alarm", _cue_on_new_alarm)
+    feed.on("notification", _notify)
+    return Frame(who, feed)
+
+
+def _logout() -> None:
+    session.log_out()
+    ui.navigate.to("/login")
+
+
+def _cue_on_new_alarm(event: dict[str, Any]) -> None:
+    if event.get("state") != "active_unack" or event.get("previous_state") == "active_unack":
+        return
+    if event.get("priority") not in CUE_PRIORITIES:
+        return
+    message = _t(str(event.get("message_key") or "web.alarm.new"), **event.get("params", {}))
+    ui.notify(f"⚠ {message}", type="negative", position="top", timeout=10_000)
+    ui.run_javascript("window.hazwatchCue && window.hazwatchCue()")
+
+
+def _notify(event: dict[str, Any]) -> None:
+    ui.notify(str(event.get("subject", "")), type="warning", position="top-right")

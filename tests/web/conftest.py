@@ -1,0 +1,185 @@
+"""The console as a person uses it: a real ``hazwatch serve`` on a free port (temporary
+SQLite, demo district, MQTT ingest under a unique topic prefix) driven by Debian's Chromium
+through Playwright. One server per test module keeps the browser tests lean."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from hazwatch.core.audit import service as audit
+from hazwatch.core.db import Base, import_all_models, make_engine
+from tests.services import MQTT_URL, require
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DEMO_PASSWORD = "hazwatch-demo"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@dataclass
+class Server:
+    url: str
+    prefix: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+
+    def token(self, username: str) -> str:
+        response = httpx.post(
+            f"{self.url}/api/auth/login",
+            json={"username": username, "password": DEMO_PASSWORD},
+        )
+        response.raise_for_status()
+        return str(response.json()["token"])
+
+    def api(self, username: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {self.token(username)}"}
+        )
+
+    def publish(self, site_id: int, device: str, point: str, value: float) -> None:
+        """One reading over MQTT, as a gas detector's gateway sends it (QoS 1)."""
+        import paho.mqtt.client as mqtt
+
+        parsed = urlparse(MQTT_URL)
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        client.connect(parsed.hostname or "127.0.0.1", parsed.port or 1883)
+        client.loop_start()
+        payload = {
+            "point": point,
+            "ts": datetime.now(UTC).isoformat(),
+            "value": value,
+            "unit": "%vol",
+        }
+        info = client.publish(
+            f"{self.prefix}/v1/{site_id}/{device}/reading", json.dumps(payload), qos=1
+        )
+        info.wait_for_publish(10)
+        client.loop_stop()
+        client.disconnect()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _hazwatch(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "hazwatch.cli.main", *args], env=env, check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    require("MQTT", MQTT_URL, 1883)
+    data = tmp_path_factory.mktemp("console")
+    prefix = f"hwtest-{uuid.uuid4().hex[:10]}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HAZWATCH_DATA_DIR": str(data),
+        "HAZWATCH_SECRET_KEY": uuid.uuid4().hex,
+        "HAZWATCH_PASSWORD_PROFILE": "cheap",
+        "HAZWATCH_INGEST_ENABLED": "true",
+        "HAZWATCH_MQTT_URL": MQTT_URL,
+        "HAZWATCH_MQTT_TOPIC_PREFIX": prefix,
+        "HAZWATCH_MQTT_CLIENT_ID": prefix,
+        "HAZWATCH_LOG_LEVEL": "WARNING",
+    }
+    # The schema comes from the models, as in the rest of the suite (migrations are
+    # generated from them at release time).
+    import_all_models()
+    audit.install()
+    engine = make_engine(f"sqlite:///{data / 'hazwatch.db'}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    _hazwatch("demo", "load", env=env)
+    log = (data / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hazwatch.cli.main", "serve", "--no-migrate", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail((data / "serve.log").read_text(errors="replace"))
+        time.sleep(0.2)
+    yield Server(url, prefix, env, process)
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: run 'make browser-deps' (never 'playwright install')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page: Any, username: str, *, next_path: str = "/") -> None:
+    page.goto(f"/login?next={next_path}")
+    page.get_by_test_id("username").fill(username)
+    page.get_by_test_id("password").fill(DEMO_PASSWORD)
+    page.get_by_test_id("submit").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
