@@ -201,7 +201,9 @@ def load_text(text: str, file: str = "<scenario>") -> LoadedScenario:
     try:
         spec = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _from_pydantic(exc.errors()[0], lines) from None
+        # an unknown key first: it is usually the typo that also makes a key "missing"
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise _from_pydantic(errors[0], lines) from None
     return _Checker(spec, lines).check()
 
 

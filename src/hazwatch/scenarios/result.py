@@ -100,8 +100,15 @@ def assemble(loaded: LoadedScenario, run: Run, language: str | None = None) -> d
                 "at": first_leak[1]["at"],
                 "minutes_after_release": minutes_after_release(first_leak[0].at),
             },
-            "o2_minimum_percent": _minima(run, None),
-            "o2_minimum_after_exhaust_percent": _minima(run, "exhaust"),
+            "o2_minimum_after_exhaust_percent": {
+                room: round(o2 * 100, 3) for room, o2 in run.world.lowest_with_exhaust.items()
+            },
+            "seconds_below_19_5": dict(run.world.seconds_below_low),
+            "o2_final_percent": {
+                key.split(":", 1)[1]: values[-1]
+                for key, values in run.series.items()
+                if key.startswith("o2:") and values
+            },
             "entries": [
                 {
                     "at": iso(a["at"]),
@@ -224,31 +231,6 @@ def _crossings(
                 }
             )
     return found
-
-
-def _minima(run: Run, after: str | None) -> dict[str, float]:
-    """Lowest simulated O2 per room, over the whole run or after its exhaust first ran."""
-    minima = {}
-    for key, values in run.series.items():
-        if not key.startswith("o2:"):
-            continue
-        room = key.split(":", 1)[1]
-        begin = 0
-        if after == "exhaust":
-            fans = [
-                k
-                for k in run.series
-                if k.startswith("fan:") and run.world.fans[k.split(":", 1)[1]].spec.room == room
-            ]
-            starts = [next((i for i, v in enumerate(run.series[k]) if v), None) for k in fans]
-            known = [s for s in starts if s is not None]
-            if not known:
-                continue
-            begin = min(known)
-        present = [v for v in values[begin:] if v is not None]
-        if present:
-            minima[room] = min(present)
-    return minima
 
 
 def _first_by_target(run: Run, iso: Any) -> list[dict[str, Any]]:
@@ -415,7 +397,12 @@ def render_timeline(result: dict[str, Any], language: str | None = None) -> str:
     for room, value in outcomes["o2_minimum_after_exhaust_percent"].items():
         lines.append(
             translate(
-                "scenarios.summary.exhaust_minimum", language, room=room, value=f"{value:.2f}"
+                "scenarios.summary.exhaust_minimum",
+                language,
+                room=room,
+                value=f"{value:.2f}",
+                seconds=f"{outcomes['seconds_below_19_5'].get(room, 0):.0f}",
+                final=f"{outcomes['o2_final_percent'].get(room, 0):.2f}",
             )
         )
     performance = result["performance"]

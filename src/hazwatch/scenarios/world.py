@@ -74,6 +74,10 @@ class World:
         )
         self.random = random.Random(spec.seed if seed is None else seed)
         self.log = WorldLog()
+        #: Lowest O2 fraction per room once an exhaust fan ran there, and seconds spent
+        #: below the 19.5 % low alarm level (GB/T 50493-2019), tracked at every step.
+        self.lowest_with_exhaust: dict[str, float] = {}
+        self.seconds_below_low: dict[str, float] = dict.fromkeys(self.rooms, 0.0)
 
     # -- state -----------------------------------------------------------------------
 
@@ -99,7 +103,14 @@ class World:
     def advance(self, seconds: float) -> None:
         hours = seconds / 3600
         for room, state in self.rooms.items():
-            self.rooms[room] = state.step(hours, self.inflow(room), self.extract(room))
+            extract = self.extract(room)
+            state = self.rooms[room] = state.step(hours, self.inflow(room), extract)
+            if state.o2 < fit.CROSSINGS[0]:
+                self.seconds_below_low[room] += seconds
+            if extract:
+                self.lowest_with_exhaust[room] = min(
+                    state.o2, self.lowest_with_exhaust.get(room, state.o2)
+                )
         if self.spec.tank is not None:
             drawn_gas = sum(self.inflows[s] for s in self.open if self.source_tank[s])
             self.liquid_m3 -= (self.normal_draw_m3_h + drawn_gas * self.liquid_per_gas) * hours

@@ -1,0 +1,118 @@
+"""The bundled 2·7 scenario replayed through the live pipeline, in both variants.
+
+Each variant is replayed once per module (a replay builds its own throw-away database)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from hazwatch.cli.main import app
+from hazwatch.scenarios import plot
+from hazwatch.scenarios.loader import bundled, load
+from hazwatch.scenarios.result import FORMAT, assemble
+from hazwatch.scenarios.runner import run
+
+
+def replay(name: str) -> dict[str, Any]:
+    loaded = load(bundled()[name])
+    return assemble(loaded, run(loaded), "en")
+
+
+@pytest.fixture(scope="module")
+def should() -> dict[str, Any]:
+    return replay("ningbo_2_7_as_it_should_have_been")
+
+
+@pytest.fixture(scope="module")
+def was() -> dict[str, Any]:
+    return replay("ningbo_2_7_as_it_was")
+
+
+def entry(result: dict[str, Any], clock: str) -> dict[str, Any]:
+    return next(e for e in result["access"] if e["at"][11:16] == clock)
+
+
+def test_fit_to_the_tank_level_drop_lands_in_the_reconstruction_band(
+    should: dict[str, Any],
+) -> None:
+    (fitted,) = should["fits"]
+    assert fitted["inflow_m3_h"] == pytest.approx(48.5, abs=0.2)  # DOMAIN §3: ≈ 48.9
+    assert fitted["within_band"] and 1.84 <= fitted["o2_after_reference_percent"] <= 2.22
+    assert fitted["crossing_minutes"]["19.5"] == pytest.approx(7.1, abs=0.1)
+    assert fitted["crossing_minutes"]["8.8"] == pytest.approx(89, abs=1)
+
+
+def test_as_it_should_have_been(should: dict[str, Any]) -> None:
+    outcomes = should["outcomes"]
+    first = outcomes["first_o2_alarm"]
+    assert first["point"] == "O2-DRY1" and not first["modelled"]
+    assert first["minutes_after_release"] <= 10
+    (command,) = should["interlocks"]
+    assert command["device"] == "FAN-DRY1" and command["status"] == "confirmed"
+    assert command["sent_at"] == first["at"]
+    # the exhaust turns the fall round at once and holds the room above 19.5 %
+    assert outcomes["o2_minimum_after_exhaust_percent"]["dry_room_1"] > 19.4
+    assert outcomes["seconds_below_19_5"]["dry_room_1"] < 60
+    assert outcomes["o2_final_percent"]["dry_room_1"] >= 19.5
+    assert not entry(should, "08:22")["allowed"] and not entry(should, "12:11")["allowed"]
+    targets = [step["target"] for step in outcomes["escalation_targets"]]
+    assert targets == ["duty_officer", "safety_manager", "principal", "landlord", "regulator"]
+
+
+def test_as_it_was_the_tank_and_the_model_still_close_the_door(was: dict[str, Any]) -> None:
+    outcomes = was["outcomes"]
+    assert outcomes["first_leak_alarm"]["minutes_after_release"] <= 60  # DOMAIN §2 target
+    first = outcomes["first_o2_alarm"]
+    assert first["modelled"] and first["point"] == "O2M-DRY1"
+    assert was["interlocks"] == []
+    for clock in ("08:22", "12:11"):
+        decision = entry(was, clock)
+        codes = {reason["code"] for reason in decision["reasons"]}
+        assert not decision["allowed"]
+        assert {"access.reason.o2_alarm", "access.reason.room_alarm"} <= codes
+    rescue = entry(was, "13:25")
+    assert rescue["purpose"] == "rescue" and not rescue["allowed"]
+    assert "emergency.scba_low_pressure" in {r["code"] for r in rescue["reasons"]}
+    # the simulated room reaches the lethal level the investigators put at about 06:50
+    lethal = next(c for c in was["crossings"] if c["level_percent"] == 8.8)
+    assert "05:50" <= lethal["at"][11:16] <= "06:50"
+
+
+def test_result_is_self_describing_json(was: dict[str, Any]) -> None:
+    assert was["format"] == FORMAT
+    assert set(was) >= {
+        "scenario", "fits", "times", "series", "events", "alarms", "escalations",
+        "interlocks", "access", "scba_checks", "crossings", "outcomes", "timeline",
+        "performance",
+    }  # fmt: skip
+    assert json.loads(json.dumps(was, ensure_ascii=False)) == was
+    assert all(datetime.fromisoformat(t).utcoffset() is not None for t in was["times"])
+    for series in was["series"]:
+        assert {"key", "name", "quantity", "kind", "unit", "values"} <= set(series)
+        assert len(series["values"]) == len(was["times"])
+    kinds = {(s["quantity"], s["kind"]) for s in was["series"]}
+    assert {("o2", "simulated"), ("o2_modelled", "modelled"), ("tank_level", "measured")} <= kinds
+    assert [e["at"][11:16] for e in was["timeline"]["actual"]][:3] == ["04:30", "06:50", "08:22"]
+    assert any(e["kind"] == "escalation" for e in was["timeline"]["hazwatch"])
+
+
+def test_plot_is_a_png(was: dict[str, Any], tmp_path: Path) -> None:
+    path = plot.render(was, tmp_path / "replay.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_lists_examples_and_reports_bad_files(tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["replay", "--list"])
+    assert listed.exit_code == 0 and "ningbo_2_7_as_it_was" in listed.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: hazwatch.scenario/1\nname: x\ncolour: red\n", encoding="utf-8")
+    refused = runner.invoke(app, ["replay", str(bad)])
+    assert refused.exit_code == 2
+    assert f"{bad}:3: colour" in refused.output
