@@ -68,8 +68,9 @@ def test_modelled_oxygen_follows_the_tank_and_closes_the_door(
     quality, value, conditions = engine.point_facts(
         next(p.id for p in engine.points() if p.code == "O2M-DRY1")
     )
-    # 60 min of a ~43 m³/h nitrogen inflow into 83.1 m³: well below 19.5 %
-    assert quality == "good" and value is not None and value < 14.0
+    # 60 min of the 2·7 leak (~43 m³/h of nitrogen) into 83.1 m³: 12.5 % in a perfect
+    # model; once the leak is detected the whole excess since its onset is put in the room
+    assert quality == "good" and value is not None and 12.0 < value < 13.5
     assert "low" in conditions and "low_low" in conditions
     with context.unit_of_work() as session:
         decision = access.check(

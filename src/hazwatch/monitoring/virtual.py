@@ -7,8 +7,9 @@ inert-gas inflow and its current exhaust, and submits the result as an ordinary 
 the modelled point (``source="model"``), so alarms, escalation and the door check treat it
 like any O2 point while every display labels it *modelled*.
 
-Inflow: a flow meter in the room when it reports good values, else the excess draw of the
-tank that feeds the room (level drop beyond the expected draw, as gas at room conditions).
+Inflow: a flow meter in the room when it reports good values, else the excess drop of the
+tank that feeds the room as the leak detector attributes it (level drop beyond the expected
+draw, as gas at room conditions; see :mod:`hazwatch.monitoring.tanks.attribution`).
 The whole excess is attributed to every room the tank feeds: nobody knows which one the gas
 is escaping into, and the safe assumption is that it could be any of them.
 
@@ -153,6 +154,7 @@ class Modelled:
     state: RoomState
     reported_at: datetime | None = None
     reported: float | None = None
+    seen_mm: float | None = None  # the tank's attributed excess already put into the room
 
 
 class VirtualOxygen:
@@ -166,17 +168,29 @@ class VirtualOxygen:
         self._revision: int | None = None
         self._models: dict[int, Modelled] = {}
 
-    def inflow(self, room: ModelledRoom, now: datetime) -> float | None:
-        """Inert-gas inflow (m³/h at room conditions), or None when unknown."""
+    def inflow(
+        self, room: ModelledRoom, model: Modelled, now: datetime, hours: float
+    ) -> float | None:
+        """Inert-gas inflow over the step (m³/h at room conditions), or None when unknown.
+
+        A flow meter gives the rate itself; a tank gives the excess drop attributed since
+        the last step (:mod:`hazwatch.monitoring.tanks.attribution`), spread over the step.
+        """
         if room.flow_point is not None:
             quality, value, _ = self.engine.point_facts(room.flow_point)
             if quality == "good" and value is not None:
                 return max(value, 0.0)
-        if room.tank_id is not None:
-            excess = self.tanks.excess_draw_mm_h(room.tank_id, now)
-            if excess is not None:
-                return excess * room.gas_m3_per_mm
-        return None
+        if room.tank_id is None:
+            return None
+        attributed = self.tanks.attributed_excess_mm(room.tank_id, now)
+        if attributed is None:
+            return None
+        if model.seen_mm is None:  # first sight: what came before is in the resumed value
+            model.seen_mm = attributed
+        if hours <= 0:
+            return 0.0
+        fresh, model.seen_mm = max(attributed - model.seen_mm, 0.0), max(attributed, model.seen_mm)
+        return fresh * room.gas_m3_per_mm / hours
 
     def _start(self, room: ModelledRoom, now: datetime) -> Modelled:
         """Resume from the point's last modelled value, stepping the downtime with the
@@ -209,7 +223,8 @@ class VirtualOxygen:
         for room in self._rooms:
             model = self._models.get(room.point_id) or self._start(room, now)
             self._models[room.point_id] = model
-            inflow = self.inflow(room, now)
+            hours = max((now - model.at).total_seconds(), 0.0) / 3600
+            inflow = self.inflow(room, model, now, hours)
             if inflow is None:  # the gap is stepped with the inflow seen when inputs return
                 if self._due(model, room, None, now):
                     readings.append(
@@ -218,7 +233,6 @@ class VirtualOxygen:
                     model.reported, model.reported_at = None, now
                 continue
             running = not room.interlocked or room.room_id in fans
-            hours = max((now - model.at).total_seconds(), 0.0) / 3600
             extract = room.extract_m3_h if running else 0.0
             model.state, model.at = model.state.step(hours, inflow, extract), now
             value = round(model.state.o2 * 100, 3)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +26,7 @@ from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import Event, PointUpdate
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Reading
+from hazwatch.monitoring.tanks.attribution import ExcessAttribution
 from hazwatch.monitoring.tanks.detector import from_state, retune, to_state
 from hazwatch.monitoring.tanks.feeds import contracted_draw_mm_h, fed_rooms
 from hazwatch.monitoring.tanks.models import TankState
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 HISTORY = timedelta(days=28)
 #: Hour-of-week slots a profile needs before it replaces the contracted draw.
 FULL_WEEK = 24 * 7
-#: Window over which the current draw rate is estimated for the modelled O2.
-RATE_WINDOW = timedelta(minutes=30)
 #: Level telemetry older than this cannot tell the current draw.
 STALE_AFTER = timedelta(minutes=15)
 
@@ -55,8 +53,8 @@ class LiveTank:
     organisation_id: int
     interval_s: int
     detector: LeakDetector
+    attribution: ExcessAttribution
     alarm_rooms: list[list[int | None]] = field(default_factory=list)
-    recent: deque[tuple[datetime, float]] = field(default_factory=deque)
 
 
 class TankWatch:
@@ -83,11 +81,14 @@ class TankWatch:
             live = self._live(config.tank_id)
             if live is None or live.point_id != event.point_id:
                 return
-            live.recent.append((event.at, event.value))
-            while live.recent and event.at - live.recent[0][0] > RATE_WINDOW:
-                live.recent.popleft()
+            previous = live.detector.last
+            alarmed = live.detector.update(event.at, event.value)
+            if previous is not None and event.at > previous[0]:
+                hours = (event.at - previous[0]).total_seconds() / 3600
+                expected = live.detector.profile.expected(event.at) * hours
+                live.attribution.record(live.detector, alarmed, previous[1] - event.value, expected)
             self._dirty.add(live.tank_id)
-            if live.detector.update(event.at, event.value):
+            if alarmed:
                 self._raise_leak(live, event.at, event.value)
 
     def _live(self, tank_id: int) -> LiveTank | None:
@@ -110,12 +111,13 @@ class TankWatch:
             stored = session.get(TankState, tank_id)
             if stored is not None and stored.point_id == point.id:
                 detector = from_state(stored.detector, tuned)
+                attribution = ExcessAttribution.from_state(stored.detector)
                 alarm_rooms = list(stored.alarm_rooms)
             else:
                 detector = LeakDetector(
                     self._profile(session, tank, point.id), tuned.threshold_mm, tuned.allowance_mm
                 )
-                alarm_rooms = []
+                attribution, alarm_rooms = ExcessAttribution(), []
         live = LiveTank(
             tank.id,
             tank.name,
@@ -124,6 +126,7 @@ class TankWatch:
             tank.organisation_id,
             point.expected_interval_s,
             detector,
+            attribution,
             alarm_rooms,
         )
         self._tanks[tank_id] = live
@@ -225,7 +228,7 @@ class TankWatch:
                         tank_id=tank_id,
                         organisation_id=live.organisation_id,
                         point_id=live.point_id,
-                        detector=to_state(live.detector),
+                        detector=to_state(live.detector) | live.attribution.to_state(),
                         alarm_rooms=live.alarm_rooms,
                         updated_at=now,
                     )
@@ -234,16 +237,12 @@ class TankWatch:
 
     # -- for the modelled O2 ---------------------------------------------------------------
 
-    def excess_draw_mm_h(self, tank_id: int, now: datetime) -> float | None:
-        """Level drop beyond the expected draw over the last half hour (mm/h); None when the
-        telemetry is too old or too thin to say (then the modelled O2 is unknown)."""
+    def attributed_excess_mm(self, tank_id: int, now: datetime) -> float | None:
+        """Excess level drop attributed to a leak so far (mm, see :mod:`.attribution`);
+        None when the tank's telemetry is too old to say (the modelled O2 is then unknown)."""
         with self._lock:
             live = self._live(tank_id)
-            if live is None or not live.recent or now - live.recent[-1][0] > STALE_AFTER:
+            last = live.detector.last if live is not None else None
+            if live is None or last is None or now - last[0] > STALE_AFTER:
                 return None
-            (first_at, first), (last_at, last) = live.recent[0], live.recent[-1]
-            hours = (last_at - first_at).total_seconds() / 3600
-            if hours <= 0:
-                return 0.0 if len(live.recent) == 1 else None
-            rate = (first - last) / hours
-            return max(0.0, rate - live.detector.profile.expected(last_at))
+            return live.attribution.total_mm
