@@ -133,7 +133,7 @@ def test_confined_space_needs_a_fresh_passing_gas_test(
     engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
     assert codes(ask(client, lab)) == ["access.reason.no_permit"]
     with context.unit_of_work() as session:
-        permits.open_permit(
+        permit = permits.open_permit(
             session,
             SYSTEM,
             room_id=plant.demo["dry_room_2"],
@@ -142,12 +142,49 @@ def test_confined_space_needs_a_fresh_passing_gas_test(
             valid_until=clock.now() + timedelta(hours=4),
         )
         permits.record_gas_test(
-            session, SYSTEM, permit_number="CS-001", at=clock.now(), o2_percent=Decimal("20.8")
+            session, SYSTEM, permit_id=permit.id, at=clock.now(), o2_percent=Decimal("20.8")
         )
     assert ask(client, lab)["decision"] == "allow"
-    clock.advance(timedelta(minutes=31))
+
+    def after(minutes: int) -> list[str]:
+        clock.advance(timedelta(minutes=minutes))
+        engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
+        return codes(ask(client, lab))
+
+    assert after(30) == []  # exactly 30 minutes still clears (inclusive)
+    assert after(1) == ["access.reason.gas_test_too_old"]
+    context.settings = context.settings.model_copy(update={"gas_test_max_age_minutes": 60})
+    assert after(0) == []  # the enterprise's rules allow up to 60 minutes
+    assert after(30) == ["access.reason.gas_test_too_old"]
+    with context.unit_of_work() as session:
+        permits.record_gas_test(
+            session, SYSTEM, permit_id=permit.id, at=clock.now(), o2_percent=Decimal("19.4")
+        )
+    assert after(0) == ["access.reason.gas_test_failed"]
+    with context.unit_of_work() as session:
+        permits.close_permit(session, SYSTEM, permit.id)
+    assert after(0) == ["access.reason.no_permit"]
+
+
+def test_out_of_service_and_faulty_detectors_mean_unknown(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    engine: MonitoringEngine = client.app.state.engine  # type: ignore[attr-defined]
     engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
-    assert codes(ask(client, lab)) == ["access.reason.gas_test_too_old"]
+    assert ask(client, lab)["decision"] == "allow"
+    engine.submit(
+        [ReadingIn("O2-DRY1", clock.now() + timedelta(seconds=1), None, "%vol", fault="sensor")]
+    )
+    faulty = ask(client, lab)
+    assert codes(faulty) == ["access.reason.o2_unknown", "access.reason.no_working_o2_point"]
+    assert faulty["reasons"][0]["params"]["quality"] == "fault"  # type: ignore[index]
+    engine.submit([ReadingIn("O2-DRY1", clock.now() + timedelta(seconds=2), 20.9, "%vol")])
+    assert ask(client, lab)["decision"] == "allow"
+    engine.set_out_of_service(plant.o2_point, SYSTEM, "calibration", True)
+    off = ask(client, lab)
+    assert off["decision"] == "deny"
+    assert off["reasons"][0]["params"]["quality"] == "out_of_service"  # type: ignore[index]
 
 
 def test_an_alarm_on_the_room_denies_entry(

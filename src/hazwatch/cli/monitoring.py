@@ -81,7 +81,12 @@ def check(
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
         decision = access.check(
-            session, door_code=door, person=person, purpose=purpose, now=context.clock.now()
+            session,
+            door_code=door,
+            person=person,
+            purpose=purpose,
+            now=context.clock.now(),
+            policy=access.AccessPolicy.from_settings(context.settings),
         )
     verdict = translate("access.cli.allow" if decision.allowed else "access.cli.deny", lang)
     typer.secho(verdict, fg=typer.colors.GREEN if decision.allowed else typer.colors.RED, bold=True)

@@ -7,6 +7,7 @@ so an operator can override one value without editing the file.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -59,6 +60,20 @@ class Settings(BaseSettings):
 
     access_deadline_ms: int = Field(
         default=800, ge=50, le=10_000, description="Past this the access check answers deny."
+    )
+    gas_test_max_age_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=60,
+        description="Confined-space entry within this long of the gas test (GB 30871-2022: 30 "
+        "min; up to 60 where the enterprise's rules allow).",
+    )
+    scba_minimum_pressure_mpa: Decimal = Field(
+        default=Decimal(25),
+        gt=0,
+        le=60,
+        description="Default minimum cylinder pressure for an SCBA set to count as ready "
+        "(25 MPa for a 30 MPa cylinder; GB/T 18664-2002 inspection and maintenance practice).",
     )
 
     reading_retention_days: int = Field(default=90, ge=1)

@@ -21,7 +21,7 @@ class ScbaSetIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     holder: str = Field(default="", max_length=80)
     rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)
-    minimum_pressure_mpa: Decimal = Field(default=Decimal(25), gt=0, le=60)
+    minimum_pressure_mpa: Decimal | None = Field(default=None, gt=0, le=60)
 
 
 class ScbaCheckIn(BaseModel):
@@ -34,8 +34,13 @@ class ScbaCheckIn(BaseModel):
 
 
 @router.post("/scba", status_code=201)
-def create_set(body: ScbaSetIn, db: DbSession, principal: EditorPrincipal) -> dict[str, Any]:
-    scba = service.create_set(db, principal, **body.model_dump())
+def create_set(
+    body: ScbaSetIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    fields = body.model_dump()
+    if fields["minimum_pressure_mpa"] is None:
+        fields["minimum_pressure_mpa"] = get_context(request).settings.scba_minimum_pressure_mpa
+    scba = service.create_set(db, principal, **fields)
     return {"id": scba.id, "code": scba.code}
 
 
@@ -73,3 +78,19 @@ def record_check(
         alarm_whistle_ok=body.alarm_whistle_ok,
     )
     return {"id": check.id}
+
+
+@router.get("/scba/{code}/checks")
+def list_checks(code: str, db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    """The set's check history, newest first (who checked it, when, at what pressure)."""
+    return [
+        {
+            "id": check.id,
+            "at": check.at,
+            "checked_by": check.checked_by,
+            "cylinder_pressure_mpa": check.cylinder_pressure_mpa,
+            "mask_ok": check.mask_ok,
+            "alarm_whistle_ok": check.alarm_whistle_ok,
+        }
+        for check in service.list_checks(db, principal, code)
+    ]

@@ -1,8 +1,10 @@
 """SCBA readiness: checked recently, cylinder above its minimum, mask and whistle working.
 
-Minimum pressure defaults to 25 MPa for a 30 MPa cylinder (the common "≥ 80 % of rated"
-field rule for rescue use; GB/T 18664-2002 requires SCBA to be inspected and maintained), and
-a set must have been checked within the last 30 days (monthly check).
+A set's minimum pressure defaults to the ``scba_minimum_pressure_mpa`` setting (25 MPa for a
+30 MPa cylinder: GB/T 18664-2002 requires SCBA to be inspected and maintained, and field
+practice refuses a rescue cylinder below about five sixths of its rating); the check itself is
+inclusive (25.0 MPa is ready). A set must have been checked within the last 30 days (monthly
+check).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
+from hazwatch.core.settings import Settings
 from hazwatch.emergency.models import ScbaCheck, ScbaSet
 
 CHECK_MAX_AGE = timedelta(days=30)
+DEFAULT_MINIMUM_PRESSURE_MPA: Decimal = Settings.model_fields["scba_minimum_pressure_mpa"].default
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,11 @@ def create_set(
     code: str,
     holder: str = "",
     rated_pressure_mpa: Decimal = Decimal(30),
-    minimum_pressure_mpa: Decimal = Decimal(25),
+    minimum_pressure_mpa: Decimal | None = None,
 ) -> ScbaSet:
     ensure_visible(session, principal, organisation_id)
+    if minimum_pressure_mpa is None:
+        minimum_pressure_mpa = DEFAULT_MINIMUM_PRESSURE_MPA
     if minimum_pressure_mpa <= 0 or minimum_pressure_mpa > rated_pressure_mpa:
         raise InvalidInput("emergency.bad_minimum_pressure", field="minimum_pressure_mpa")
     if session.scalar(select(ScbaSet.id).where(ScbaSet.code == code)):
@@ -67,10 +73,7 @@ def record_check(
     mask_ok: bool = True,
     alarm_whistle_ok: bool = True,
 ) -> ScbaCheck:
-    scba = session.scalar(select(ScbaSet).where(ScbaSet.code == set_code))
-    if scba is None:
-        raise NotFound("emergency.scba_not_found", field="set_code", value=set_code)
-    ensure_visible(session, principal, scba.organisation_id)
+    scba = get_set(session, principal, set_code)
     if cylinder_pressure_mpa < 0 or cylinder_pressure_mpa > scba.rated_pressure_mpa * 2:
         raise InvalidInput("emergency.bad_pressure", field="cylinder_pressure_mpa")
     check = ScbaCheck(
@@ -85,6 +88,24 @@ def record_check(
     session.add(check)
     session.flush()
     return check
+
+
+def get_set(session: Session, principal: Principal, code: str) -> ScbaSet:
+    """The set with this code, if the principal may see it (else the same 404 as a set that
+    does not exist, so codes of other organisations are not disclosed)."""
+    query = restrict(
+        select(ScbaSet).where(ScbaSet.code == code), ScbaSet.organisation_id, session, principal
+    )
+    scba = session.scalar(query)
+    if scba is None:
+        raise NotFound("emergency.scba_not_found", field="set_code", value=code)
+    return scba
+
+
+def list_checks(session: Session, principal: Principal, code: str) -> list[ScbaCheck]:
+    scba = get_set(session, principal, code)
+    query = select(ScbaCheck).where(ScbaCheck.set_id == scba.id).order_by(ScbaCheck.at.desc())
+    return list(session.scalars(query))
 
 
 def set_readiness(session: Session, scba: ScbaSet, now: datetime) -> Readiness:

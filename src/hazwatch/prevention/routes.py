@@ -2,46 +2,80 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.deps import DbSession, EditorPrincipal, get_context
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.prevention import service
+from hazwatch.prevention.models import WorkPermit
+from hazwatch.prevention.schemas import GasTestIn, GasTestOut, PermitIn, PermitOut
 
 router = APIRouter(prefix="/api/permits", tags=["prevention"])
 
 
-class PermitIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    room_id: int
-    number: str = Field(min_length=1, max_length=64)
-    valid_from: datetime
-    valid_until: datetime
-
-
-class GasTestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    permit_number: str = Field(min_length=1, max_length=64)
-    o2_percent: Decimal = Field(ge=0, le=100)
-    at: datetime | None = None
-
-
-@router.post("", status_code=201)
-def open_permit(body: PermitIn, db: DbSession, principal: EditorPrincipal) -> dict[str, Any]:
-    permit = service.open_permit(db, principal, **body.model_dump())
-    return {"id": permit.id, "number": permit.number}
-
-
-@router.post("/gas-tests", status_code=201)
-def record_gas_test(
-    body: GasTestIn, request: Request, db: DbSession, principal: EditorPrincipal
-) -> dict[str, Any]:
-    at = body.at or get_context(request).clock.now()
-    test = service.record_gas_test(
-        db, principal, permit_number=body.permit_number, at=at, o2_percent=body.o2_percent
+def _out(session: Session, permit: WorkPermit, request: Request) -> PermitOut:
+    context = get_context(request)
+    now = context.clock.now()
+    max_age = timedelta(minutes=context.settings.gas_test_max_age_minutes)
+    test = service.latest_gas_test(session, permit.id)
+    valid = not permit.closed and permit.valid_from <= now < permit.valid_until
+    clearance = service.permit_clearance(session, permit, now, max_age) if valid else None
+    return PermitOut(
+        id=permit.id,
+        organisation_id=permit.organisation_id,
+        room_id=permit.room_id,
+        kind=permit.kind,
+        number=permit.number,
+        valid_from=permit.valid_from,
+        valid_until=permit.valid_until,
+        issued_by=permit.issued_by,
+        closed=permit.closed,
+        latest_gas_test=GasTestOut.model_validate(test) if test else None,
+        clears_entry=clearance is not None and clearance.cleared,
+        reason=clearance.reason if clearance else "access.reason.no_permit",
     )
-    return {"id": test.id}
+
+
+@router.post("", status_code=201, response_model=PermitOut)
+def open_permit(
+    body: PermitIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> PermitOut:
+    return _out(db, service.open_permit(db, principal, **body.model_dump()), request)
+
+
+@router.get("", response_model=list[PermitOut])
+def list_permits(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    room_id: int | None = None,
+    open_only: bool = False,
+) -> list[PermitOut]:
+    permits = service.list_permits(db, principal, room_id=room_id, open_only=open_only)
+    return [_out(db, permit, request) for permit in permits]
+
+
+@router.get("/{permit_id}", response_model=PermitOut)
+def get_permit(
+    permit_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> PermitOut:
+    return _out(db, service.get_permit(db, principal, permit_id), request)
+
+
+@router.post("/{permit_id}/close", response_model=PermitOut)
+def close_permit(
+    permit_id: int, request: Request, db: DbSession, principal: EditorPrincipal
+) -> PermitOut:
+    return _out(db, service.close_permit(db, principal, permit_id), request)
+
+
+@router.post("/{permit_id}/gas-tests", status_code=201, response_model=GasTestOut)
+def record_gas_test(
+    permit_id: int, body: GasTestIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> GasTestOut:
+    fields = body.model_dump()
+    fields["at"] = body.at or get_context(request).clock.now()
+    test = service.record_gas_test(db, principal, permit_id=permit_id, **fields)
+    return GasTestOut.model_validate(test)

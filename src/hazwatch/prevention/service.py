@@ -1,5 +1,10 @@
-"""Confined-space permits and gas tests (GB 30871-2022 §6: O2 19.5–21 %, entry within 30 min
-of the gas test; some rules allow up to 60 min, hence the setting)."""
+"""Confined-space permits and gas tests.
+
+GB 30871-2022 (confined-space work): oxygen 19.5–21 % by volume, and entry within 30 min of
+the gas test (longer, up to 60 min, only where the enterprise's rules allow: the
+``gas_test_max_age_minutes`` setting). A permit that is closed, not yet valid or expired
+clears nobody.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
-from hazwatch.core.scope import ensure_visible
+from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.prevention.models import GasTest, WorkPermit
 from hazwatch.registry.models import Room
 
-O2_MIN = Decimal("19.5")  # GB 30871-2022 §6.1 (oxygen content for confined-space entry)
+O2_MIN = Decimal("19.5")  # GB 30871-2022, confined-space gas test: oxygen 19.5–21 %
 O2_MAX = Decimal("21")
-GAS_TEST_MAX_AGE = timedelta(minutes=30)
+GAS_TEST_MAX_AGE = timedelta(minutes=30)  # GB 30871-2022: entry within 30 min of the test
 
 
 @dataclass(frozen=True)
@@ -40,11 +45,14 @@ def open_permit(
 ) -> WorkPermit:
     room = session.get(Room, room_id)
     if room is None:
-        raise NotFound("prevention.room_not_found", field="room_id", id=room_id)
+        raise NotFound("scope.not_found", field="room_id")
     ensure_visible(session, principal, room.organisation_id)
     if valid_until <= valid_from:
         raise InvalidInput("prevention.bad_validity", field="valid_until")
-    if session.scalar(select(WorkPermit.id).where(WorkPermit.number == number)):
+    taken = select(WorkPermit.id).where(
+        WorkPermit.organisation_id == room.organisation_id, WorkPermit.number == number
+    )
+    if session.scalar(taken):
         raise Conflict("prevention.permit_number_taken", field="number", value=number)
     permit = WorkPermit(
         organisation_id=room.organisation_id,
@@ -59,18 +67,46 @@ def open_permit(
     return permit
 
 
+def get_permit(session: Session, principal: Principal, permit_id: int) -> WorkPermit:
+    permit = session.get(WorkPermit, permit_id)
+    if permit is None:
+        raise NotFound("scope.not_found", field="permit_id")
+    ensure_visible(session, principal, permit.organisation_id)
+    return permit
+
+
+def list_permits(
+    session: Session, principal: Principal, *, room_id: int | None = None, open_only: bool = False
+) -> list[WorkPermit]:
+    query = select(WorkPermit).order_by(WorkPermit.id.desc())
+    query = restrict(query, WorkPermit.organisation_id, session, principal)
+    if room_id is not None:
+        query = query.where(WorkPermit.room_id == room_id)
+    if open_only:
+        query = query.where(WorkPermit.closed.is_(False))
+    return list(session.scalars(query))
+
+
+def close_permit(session: Session, principal: Principal, permit_id: int) -> WorkPermit:
+    permit = get_permit(session, principal, permit_id)
+    permit.closed = True
+    session.flush()
+    return permit
+
+
 def record_gas_test(
     session: Session,
     principal: Principal,
     *,
-    permit_number: str,
+    permit_id: int,
     at: datetime,
     o2_percent: Decimal,
+    toxic_ppm: Decimal | None = None,
+    lel_percent: Decimal | None = None,
 ) -> GasTest:
-    permit = session.scalar(select(WorkPermit).where(WorkPermit.number == permit_number))
-    if permit is None:
-        raise NotFound("prevention.permit_not_found", field="permit_number", value=permit_number)
-    ensure_visible(session, principal, permit.organisation_id)
+    permit = get_permit(session, principal, permit_id)
+    if permit.closed:
+        raise Conflict("prevention.permit_closed", field="permit_id", number=permit.number)
     if not Decimal(0) <= o2_percent <= Decimal(100):
         raise InvalidInput("prevention.bad_o2", field="o2_percent")
     test = GasTest(
@@ -79,29 +115,48 @@ def record_gas_test(
         at=at,
         tester=principal.username,
         o2_percent=o2_percent,
+        toxic_ppm=toxic_ppm,
+        lel_percent=lel_percent,
     )
     session.add(test)
     session.flush()
     return test
 
 
+def latest_gas_test(session: Session, permit_id: int) -> GasTest | None:
+    return session.scalar(
+        select(GasTest).where(GasTest.permit_id == permit_id).order_by(GasTest.at.desc()).limit(1)
+    )
+
+
 def confined_space_clearance(
     session: Session, room_id: int, now: datetime, max_age: timedelta = GAS_TEST_MAX_AGE
 ) -> EntryClearance:
-    """Entry into a confined space needs an open permit and a passing, fresh gas test."""
-    permit = session.scalar(
+    """Entry into a confined space needs a valid open permit whose latest gas test passed
+    no longer than ``max_age`` ago (the boundary itself still clears)."""
+    permits = session.scalars(
         select(WorkPermit).where(
             WorkPermit.room_id == room_id,
             WorkPermit.closed.is_(False),
             WorkPermit.valid_from <= now,
             WorkPermit.valid_until > now,
         )
-    )
-    if permit is None:
+    ).all()
+    if not permits:
         return EntryClearance(False, "access.reason.no_permit")
-    test = session.scalar(
-        select(GasTest).where(GasTest.permit_id == permit.id).order_by(GasTest.at.desc())
-    )
+    refusals: list[EntryClearance] = []
+    for permit in permits:
+        clearance = permit_clearance(session, permit, now, max_age)
+        if clearance.cleared:
+            return clearance
+        refusals.append(clearance)
+    return refusals[0]
+
+
+def permit_clearance(
+    session: Session, permit: WorkPermit, now: datetime, max_age: timedelta
+) -> EntryClearance:
+    test = latest_gas_test(session, permit.id)
     if test is None:
         return EntryClearance(False, "access.reason.no_gas_test", permit.number)
     age = now - test.at

@@ -87,7 +87,12 @@ async def check(
     try:
         decision = await asyncio.wait_for(
             asyncio.to_thread(
-                fast.check, door_code=body.door, person=body.person, purpose=body.purpose, now=now
+                fast.check,
+                door_code=body.door,
+                person=body.person,
+                purpose=body.purpose,
+                now=now,
+                policy=service.AccessPolicy.from_settings(context.settings),
             ),
             timeout=context.settings.access_deadline_ms / 1000,
         )

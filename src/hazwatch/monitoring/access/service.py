@@ -5,8 +5,8 @@ Deny when, in any room the door guards: an O2 point (measured or modelled) is in
 stale, faulty, out of service or has never reported; the room has an inert-gas source and no
 working O2 point; any other alarm is active on the room (a tank leak feeding it, say); or the
 room is a confined space without an open permit and a passing gas test younger than 30
-minutes. A rescue entry into an unsafe room is allowed only with a breathing apparatus
-checked and ready. Every decision is stored.
+minutes (the ``gas_test_max_age_minutes`` setting, up to 60). A rescue entry into an unsafe
+room is allowed only with a breathing apparatus checked and ready. Every decision is stored.
 
 The rules (:func:`room_reasons`) work on plain facts about each room. The facts come from
 the database (:func:`check`, any process) or, for door readers on the hot path, from the
@@ -21,19 +21,20 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hazwatch.core.audit.service import revision as audit_revision
+from hazwatch.core.settings import Settings
 from hazwatch.emergency.service import person_readiness
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
-from hazwatch.prevention.service import confined_space_clearance
+from hazwatch.prevention.service import GAS_TEST_MAX_AGE, confined_space_clearance
 from hazwatch.registry.choices import HazardKind
 from hazwatch.registry.models import Door, DoorGuard, HazardSource, Room
 
@@ -41,6 +42,17 @@ O2_KINDS = (PointKind.O2.value, PointKind.O2_MODELLED.value)
 #: Seconds a cached door/room layout is trusted without an in-process change signal.
 LAYOUT_TTL = 30.0
 PURPOSES = ("work", "visit", "maintenance", "rescue")
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """The configurable limits of the rules (defaults: the regulatory values)."""
+
+    gas_test_max_age: timedelta = GAS_TEST_MAX_AGE
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AccessPolicy:
+        return cls(gas_test_max_age=timedelta(minutes=settings.gas_test_max_age_minutes))
 
 
 @dataclass
@@ -197,8 +209,10 @@ def room_reasons(room: RoomLayout, state: StateSource) -> list[dict[str, Any]]:
     return reasons
 
 
-def _confined_reasons(session: Session, room: RoomLayout, now: datetime) -> list[dict[str, Any]]:
-    clearance = confined_space_clearance(session, room.id, now)
+def _confined_reasons(
+    session: Session, room: RoomLayout, now: datetime, max_age: timedelta
+) -> list[dict[str, Any]]:
+    clearance = confined_space_clearance(session, room.id, now, max_age)
     if clearance.cleared or clearance.reason is None:
         return []
     return [
@@ -207,6 +221,7 @@ def _confined_reasons(session: Session, room: RoomLayout, now: datetime) -> list
             room,
             permit=clearance.permit or "-",
             minutes=clearance.test_age_minutes,
+            limit=int(max_age.total_seconds() // 60),
         )
     ]
 
@@ -220,6 +235,7 @@ def decide(
     person: str,
     purpose: str,
     now: datetime,
+    policy: AccessPolicy,
 ) -> Decision:
     """Apply the rules to a door. ``session`` opens the database only when a confined space's
     permit or a rescuer's SCBA must be looked up; everything else comes from ``state``."""
@@ -237,7 +253,9 @@ def decide(
     for room in door.rooms:
         decision.reasons.extend(room_reasons(room, state))
         if room.confined_space:
-            decision.reasons.extend(_confined_reasons(session(), room, now))
+            decision.reasons.extend(
+                _confined_reasons(session(), room, now, policy.gas_test_max_age)
+            )
     if decision.reasons:
         decision.allowed = False
         if purpose == "rescue":
@@ -257,7 +275,13 @@ def decide(
 
 
 def check(
-    session: Session, *, door_code: str, person: str, purpose: str, now: datetime
+    session: Session,
+    *,
+    door_code: str,
+    person: str,
+    purpose: str,
+    now: datetime,
+    policy: AccessPolicy | None = None,
 ) -> Decision:
     """Decide from the database and record the decision (CLI, replay, other processes)."""
     door = load_layout(session).get(door_code)
@@ -269,6 +293,7 @@ def check(
         person=person,
         purpose=purpose,
         now=now,
+        policy=policy or AccessPolicy(),
     )
     record(session, decision, now)
     return decision
@@ -306,9 +331,14 @@ class FastAccess:
     The database is opened only for permits and SCBA checks."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], state: StateSource, sink: DecisionSink
+        self,
+        sessions: sessionmaker[Session],
+        state: StateSource,
+        sink: DecisionSink,
+        policy: AccessPolicy | None = None,
     ) -> None:
         self.sessions = sessions
+        self.policy = policy or AccessPolicy()
         self.state = state
         self.sink = sink
         self._lock = threading.Lock()
@@ -325,7 +355,15 @@ class FastAccess:
                 self._revision, self._loaded_at = revision, time.monotonic()
             return self._layout.get(door_code)
 
-    def check(self, *, door_code: str, person: str, purpose: str, now: datetime) -> Decision:
+    def check(
+        self,
+        *,
+        door_code: str,
+        person: str,
+        purpose: str,
+        now: datetime,
+        policy: AccessPolicy | None = None,
+    ) -> Decision:
         door = self._door(door_code)
         with ExitStack() as stack:
             opened: list[Session] = []
@@ -343,6 +381,7 @@ class FastAccess:
                 person=person,
                 purpose=purpose,
                 now=now,
+                policy=policy or self.policy,
             )
         self.sink([decision_row(decision, now)])
         return decision

@@ -1,0 +1,51 @@
+"""Permit and gas test bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PermitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    room_id: int
+    number: str = Field(min_length=1, max_length=64)
+    valid_from: datetime
+    valid_until: datetime
+
+
+class GasTestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    o2_percent: Decimal = Field(ge=0, le=100)
+    toxic_ppm: Decimal | None = Field(default=None, ge=0)
+    lel_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    at: datetime | None = None
+
+
+class GasTestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: datetime
+    tester: str
+    o2_percent: Decimal
+    toxic_ppm: Decimal | None
+    lel_percent: Decimal | None
+
+
+class PermitOut(BaseModel):
+    """A permit with its latest gas test and whether it clears entry right now."""
+
+    id: int
+    organisation_id: int
+    room_id: int
+    kind: str
+    number: str
+    valid_from: datetime
+    valid_until: datetime
+    issued_by: str
+    closed: bool
+    latest_gas_test: GasTestOut | None
+    clears_entry: bool
+    reason: str | None
