@@ -88,10 +88,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _hazwatch(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "hazwatch.cli.main", *args], env=env, check=True, capture_output=True
+def _hazwatch(*args: str, env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hazwatch.cli.main", *args], env=env, capture_output=True
     )
+    if done.returncode != 0:
+        pytest.fail(f"hazwatch {' '.join(args)}: {done.stderr.decode(errors='replace')}")
 
 
 @pytest.fixture(scope="module")

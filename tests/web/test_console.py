@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import Server, log_in, screenshot
 
@@ -17,3 +18,84 @@ def test_login_shows_the_lab_rooms_to_the_lab(page: Any, server: Server) -> None
     log_in(page, "lab")
     page.get_by_text("干燥房1", exact=True).first.wait_for()
     screenshot(page, "monitoring-desktop")
+
+
+@pytest.fixture(scope="module")
+def detectors(server: Server) -> dict[str, Any]:
+    """Fixed O2 detectors in the lab's two dry rooms, as a careful operator would fit them."""
+    with server.api("admin") as api:
+        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
+        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
+        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
+        lab = dry1["organisation_id"]
+        device = api.post(
+            "/api/monitoring/devices",
+            json={"site_id": site_id, "organisation_id": lab, "code": "GW-LAB"},
+        )
+        assert device.status_code == 201, device.text
+        for code, room in (("O2-DRY1", dry1), ("O2-DRY2", dry2)):
+            created = api.post(
+                "/api/monitoring/points",
+                json={
+                    "site_id": site_id,
+                    "organisation_id": lab,
+                    "room_id": room["id"],
+                    "device_id": device.json()["id"],
+                    "code": code,
+                    "name": f"{room['name']}氧含量",
+                    "kind": "o2",
+                    "expected_interval_s": 600,
+                },
+            )
+            assert created.status_code == 201, created.text
+    return {"site_id": site_id, "dry1": dry1["id"], "dry2": dry2["id"]}
+
+
+def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    log_in(page, "lab")
+    dry1 = page.get_by_test_id(f"room-{detectors['dry1']}")
+    dry1.get_by_text("干燥房1氧含量", exact=True).wait_for()
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY1", 20.9)
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY2", 20.9)
+    page.wait_for_selector(f"[data-testid=room-{detectors['dry2']}][data-status=normal]")
+
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY1", 17.2)
+    page.wait_for_selector(
+        f"[data-testid=room-{detectors['dry1']}][data-status='alarm:active_unack']"
+    )
+    expect(dry1).to_contain_text("17.2 %vol")
+    expect(dry1.get_by_test_id("room-status")).to_have_text("报警未确认")
+    screenshot(page, "monitoring-alarm-desktop")
+
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY2", 18.6)
+    page.get_by_role("link", name="报警看板").first.click()
+    page.wait_for_url("**/alarms")
+    cards = page.locator("[data-testid^=alarm-][data-state=active_unack]")
+    cards.nth(1).wait_for()
+    assert cards.first.get_attribute("data-priority") == "urgent"  # low-low first
+    screenshot(page, "alarms-desktop")
+
+    first = cards.first
+    acked = first.get_attribute("data-testid")
+    first.get_by_test_id("ack").click()
+    page.get_by_test_id("ack-comment").fill("已通知现场，开启排风")
+    page.get_by_test_id("ack-confirm").click()
+    page.wait_for_selector(f"[data-testid={acked}][data-state=active_ack]")
+
+    other = page.locator("[data-testid^=alarm-][data-state=active_unack]").first
+    shelved = other.get_attribute("data-testid")
+    other.get_by_test_id("shelve").click()
+    page.get_by_test_id("shelve-confirm").click()
+    expect(page.get_by_text("必填")).to_have_count(2)  # reason and expiry, by their fields
+    page.get_by_test_id("shelve-reason").fill("检测器标定中")
+    page.get_by_test_id("shelve-for").click()
+    page.get_by_role("option", name="1 小时").click()
+    page.get_by_test_id("shelve-confirm").click()
+    page.wait_for_selector(f"[data-testid={shelved}][data-state=shelved]")
+
+    with server.api("lab") as api:
+        states = {f"alarm-{a['id']}": a["state"] for a in api.get("/api/monitoring/alarms").json()}
+    assert states[str(acked)] == "active_ack"
+    assert states[str(shelved)] == "shelved"

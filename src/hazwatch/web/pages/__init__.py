@@ -1,3 +1,3 @@
 """Console pages; importing this package registers every page with NiceGUI."""
 
-from hazwatch.web.pages import login, monitor  # noqa: F401
+from hazwatch.web.pages import alarms, login, monitor, registry  # noqa: F401

@@ -1,0 +1,120 @@
+"""The alarm board's reads and operator actions, with the viewer's Principal.
+
+Actions go through the engine (the single owner of alarm state) after the same two checks
+as the API's alarm routes: the alarm is visible to the Principal, and its organisation is
+writable by them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.escalation.models import AlarmEscalation
+from hazwatch.monitoring.escalation.service import ladder
+from hazwatch.monitoring.models import Alarm, AlarmEvent
+from hazwatch.registry.models import Room
+from hazwatch.web import state
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """How far up the ladder an unacknowledged alarm has gone."""
+
+    steps_done: int
+    targets: tuple[str, ...]
+    round: int
+    stopped: str | None
+
+
+@dataclass(frozen=True)
+class AlarmView:
+    alarm: Alarm
+    room: str | None
+    escalation: Escalation | None
+
+
+def board(session: Session, who: Principal) -> list[AlarmView]:
+    """Active alarms by priority, then age (the service's order)."""
+    alarms = monitoring.list_alarms(session, who)
+    return [_view(session, alarm) for alarm in alarms]
+
+
+def _view(session: Session, alarm: Alarm) -> AlarmView:
+    room = session.get(Room, alarm.room_id) if alarm.room_id else None
+    progress = session.get(AlarmEscalation, alarm.id)
+    escalation = None
+    if progress is not None:
+        steps = ladder(session, alarm.organisation_id, alarm.priority)
+        escalation = Escalation(
+            steps_done=progress.steps_done,
+            targets=tuple(step.target for step in steps),
+            round=progress.round,
+            stopped=progress.stop_reason,
+        )
+    return AlarmView(alarm, room.name if room else None, escalation)
+
+
+def signature(view: AlarmView) -> tuple[object, ...]:
+    """What the board shows of an alarm; equal signatures need no redraw."""
+    alarm = view.alarm
+    return (alarm.id, alarm.state, alarm.value, alarm.shelved_until, view.escalation)
+
+
+def history(
+    session: Session,
+    who: Principal,
+    *,
+    since: datetime,
+    site_id: int | None = None,
+    event: str | None = None,
+    room_id: int | None = None,
+) -> list[tuple[AlarmEvent, Alarm]]:
+    """Alarm events since ``since``, newest first, each with its alarm."""
+    rows = monitoring.alarm_events(session, who, site_id=site_id, since=since, limit=2000)
+    out = []
+    for row in rows:
+        if event is not None and row.event != event:
+            continue
+        alarm = session.get(Alarm, row.alarm_id)
+        if alarm is None or (room_id is not None and alarm.room_id != room_id):
+            continue
+        out.append((row, alarm))
+    return out
+
+
+def statistics(session: Session, who: Principal, now: datetime) -> list[dict[str, object]]:
+    """Operator-load figures (EEMUA 191 / ISA-18.2) for each site with alarms in 24 h."""
+    since = now - timedelta(hours=24)
+    sites = sorted({e.site_id for e in monitoring.alarm_events(session, who, since=since)})
+    return [monitoring.site_statistics(session, who, site_id, now) for site_id in sites]
+
+
+def _operable(who: Principal, alarm_id: int) -> None:
+    with state.context().unit_of_work(who) as session:
+        alarm = monitoring.get_alarm(session, who, alarm_id)
+        monitoring.ensure_writable(session, who, alarm.organisation_id)
+
+
+def acknowledge(who: Principal, alarm_id: int, comment: str | None) -> None:
+    _operable(who, alarm_id)
+    state.runtime().engine.acknowledge(alarm_id, who, comment or None)
+
+
+def shelve(who: Principal, alarm_id: int, reason: str, until: datetime) -> None:
+    _operable(who, alarm_id)
+    state.runtime().engine.shelve(alarm_id, who, reason, until)
+
+
+def unshelve(who: Principal, alarm_id: int) -> None:
+    _operable(who, alarm_id)
+    state.runtime().engine.unshelve(alarm_id, who)
+
+
+def comment(who: Principal, alarm_id: int, text: str) -> None:
+    _operable(who, alarm_id)
+    state.runtime().engine.comment(alarm_id, who, text)
