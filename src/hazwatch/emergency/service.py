@@ -104,13 +104,19 @@ def get_set(session: Session, principal: Principal, code: str) -> ScbaSet:
 
 def list_checks(session: Session, principal: Principal, code: str) -> list[ScbaCheck]:
     scba = get_set(session, principal, code)
-    query = select(ScbaCheck).where(ScbaCheck.set_id == scba.id).order_by(ScbaCheck.at.desc())
+    query = (
+        select(ScbaCheck)
+        .where(ScbaCheck.set_id == scba.id)
+        .order_by(ScbaCheck.at.desc(), ScbaCheck.id.desc())
+    )
     return list(session.scalars(query))
 
 
 def set_readiness(session: Session, scba: ScbaSet, now: datetime) -> Readiness:
     check = session.scalar(
-        select(ScbaCheck).where(ScbaCheck.set_id == scba.id).order_by(ScbaCheck.at.desc())
+        select(ScbaCheck)
+        .where(ScbaCheck.set_id == scba.id)
+        .order_by(ScbaCheck.at.desc(), ScbaCheck.id.desc())
     )
     if check is None:
         return Readiness(False, "emergency.scba_never_checked", scba.code)

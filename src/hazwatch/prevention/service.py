@@ -125,7 +125,10 @@ def record_gas_test(
 
 def latest_gas_test(session: Session, permit_id: int) -> GasTest | None:
     return session.scalar(
-        select(GasTest).where(GasTest.permit_id == permit_id).order_by(GasTest.at.desc()).limit(1)
+        select(GasTest)
+        .where(GasTest.permit_id == permit_id)
+        .order_by(GasTest.at.desc(), GasTest.id.desc())
+        .limit(1)
     )
 
 
