@@ -246,6 +246,16 @@ def test_interlock_starts_the_exhaust_and_alarms_when_unconfirmed(
     assert statuses == ["confirmed", "timeout"]
     assert unconfirmed is not None and unconfirmed.state == "active_unack"
     assert unconfirmed.room_id == plant.demo["dry_room_1"]
+    # the fan answers late after all: the alarm returns to normal, still to be acknowledged
+    late_id = actuator.sent[1][2]["command_id"]
+    runtime.interlocks.confirm(late_id, True, t0 + timedelta(seconds=70))
+    with context.sessions() as session:
+        late = session.scalar(
+            select(InterlockCommand).where(InterlockCommand.command_id == late_id)
+        )
+        cleared = session.get(Alarm, unconfirmed.id)
+    assert late is not None and late.status == "confirmed"
+    assert cleared is not None and (cleared.active, cleared.state) == (False, "rtn_unack")
 
 
 def test_jurisdiction_default_ladder_applies_without_an_own_one(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, bench, monitoring, odh, physics, registry, replay
+from hazwatch.cli import admin, bench, monitoring, odh, physics, registry, replay, response
 
 app = typer.Typer(
     name="hazwatch",
@@ -19,6 +19,7 @@ monitoring.register(app)
 physics.register(app)
 odh.register(app)
 replay.register(app)
+response.register(app)
 
 if __name__ == "__main__":
     app()

@@ -27,9 +27,10 @@ class Contact(Base):
 
 
 class EscalationStep(Base):
-    """Step of a ladder: after N minutes unacknowledged, call ``target``. A ladder belongs to
-    an organisation, or to a jurisdiction as the default for organisations in it that have
-    none of their own. A step with no priority applies to every priority."""
+    """Step of a ladder: after N minutes unacknowledged, call ``target`` on ``channels``
+    (empty: every channel the target's contacts have). A ladder belongs to an organisation,
+    or to a jurisdiction as the default for organisations in it that have none of their own.
+    A step with no priority applies to every priority."""
 
     __tablename__ = "escalation_step"
     __audited__ = True
@@ -40,6 +41,7 @@ class EscalationStep(Base):
     priority: Mapped[str | None] = mapped_column(String(16))
     after_minutes: Mapped[int] = mapped_column(Integer)
     target: Mapped[str] = mapped_column(String(24))
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class AlarmEscalation(Base):

@@ -47,6 +47,7 @@ class StepIn(BaseModel):
     priority: str | None = Field(default=None, pattern=r"^(urgent|high|medium|low)$")
     after_minutes: int = Field(ge=0, le=1440)
     target: str = Field(pattern=_TARGET)
+    channels: list[Annotated[str, Field(pattern=_CHANNEL)]] = Field(default_factory=list)
 
 
 @router.post("/contacts", status_code=201)
@@ -86,9 +87,11 @@ def list_steps(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any
         {
             "id": s.id,
             "organisation_id": s.organisation_id,
+            "jurisdiction_id": s.jurisdiction_id,
             "priority": s.priority,
             "after_minutes": s.after_minutes,
             "target": s.target,
+            "channels": s.channels,
         }
         for s in db.scalars(query)
     ]

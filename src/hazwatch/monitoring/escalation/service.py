@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,8 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.context import Context
+from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.monitoring.escalation import channels
+from hazwatch.monitoring.escalation.choices import EscalationTarget
 from hazwatch.monitoring.escalation.models import (
     AlarmEscalation,
     Contact,
@@ -43,8 +46,15 @@ from hazwatch.registry.models import (
 
 log = logging.getLogger(__name__)
 
-OWN_ROLES = ("duty_officer", "safety_manager", "principal")
-TARGETS = (*OWN_ROLES, "landlord", "regulator")
+OWN_ROLES = tuple(
+    t.value
+    for t in (
+        EscalationTarget.DUTY_OFFICER,
+        EscalationTarget.SAFETY_MANAGER,
+        EscalationTarget.PRINCIPAL,
+    )
+)
+TARGETS = tuple(t.value for t in EscalationTarget)
 #: Pause after the last step before the ladder starts again.
 REPEAT_AFTER = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
@@ -111,6 +121,37 @@ def contacts_for(session: Session, organisation_id: int, target: str) -> list[Co
             select(Contact).where(Contact.organisation_id.in_(owners), Contact.role == role)
         )
     )
+
+
+def step_contacts(session: Session, organisation_id: int, step: EscalationStep) -> list[Contact]:
+    """The target's contacts on the channels the step names (all, when it names none)."""
+    return [
+        contact
+        for contact in contacts_for(session, organisation_id, step.target)
+        if not step.channels or contact.channel in step.channels
+    ]
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    after_minutes: int
+    target: str
+    contacts: tuple[Contact, ...]
+
+
+def plan(session: Session, organisation_id: int, priority: str) -> list[PlannedStep]:
+    """Who an unacknowledged alarm of ``priority`` would reach, step by step (an empty
+    ``contacts`` is a gap in the ladder worth fixing before the day of need)."""
+    if session.get(Organisation, organisation_id) is None:
+        raise NotFound("scope.not_found", field="organisation_id")
+    return [
+        PlannedStep(
+            step.after_minutes,
+            step.target,
+            tuple(step_contacts(session, organisation_id, step)),
+        )
+        for step in ladder(session, organisation_id, priority)
+    ]
 
 
 def describe(session: Session, alarm: Alarm, language: str, timezone: str) -> tuple[str, str]:
@@ -207,7 +248,7 @@ class Escalator:
         state: AlarmEscalation,
         now: datetime,
     ) -> None:
-        contacts = contacts_for(session, alarm.organisation_id, step.target)
+        contacts = step_contacts(session, alarm.organisation_id, step)
         settings = self.context.settings
         subject, body = describe(session, alarm, settings.language, settings.timezone)
         for contact in contacts:

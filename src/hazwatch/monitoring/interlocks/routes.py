@@ -5,38 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
 from hazwatch.core.scope import restrict
+from hazwatch.monitoring.interlocks import service
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
-from hazwatch.monitoring.interlocks.service import ACTIONS
-from hazwatch.monitoring.service import ensure_writable
+from hazwatch.monitoring.interlocks.schemas import RuleIn
 
 router = APIRouter(prefix="/api/interlocks", tags=["interlocks"])
 
 
-class RuleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    organisation_id: int
-    site_id: int
-    room_id: int | None = None
-    point_id: int | None = None
-    conditions: list[str] = Field(default_factory=lambda: ["low", "low_low"], min_length=1)
-    action: str = Field(pattern="^(" + "|".join(ACTIONS) + ")$")
-    device_code: str = Field(min_length=1, max_length=64)
-    command: dict[str, Any] = Field(default_factory=dict)
-    timeout_s: int = Field(default=10, ge=1, le=600)
-
-
 @router.post("/rules", status_code=201)
 def add_rule(body: RuleIn, db: DbSession, principal: CurrentPrincipal) -> dict[str, int]:
-    ensure_writable(db, principal, body.organisation_id)
-    rule = InterlockRule(**body.model_dump())
-    db.add(rule)
-    db.flush()
-    return {"id": rule.id}
+    return {"id": service.create_rule(db, principal, body).id}
+
+
+@router.get("/rules")
+def rules(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    query = select(InterlockRule).order_by(InterlockRule.id)
+    query = restrict(query, InterlockRule.organisation_id, db, principal)
+    return [
+        {
+            "id": r.id,
+            "organisation_id": r.organisation_id,
+            "site_id": r.site_id,
+            "room_id": r.room_id,
+            "point_id": r.point_id,
+            "conditions": r.conditions,
+            "action": r.action,
+            "device_code": r.device_code,
+            "command": r.command,
+            "timeout_s": r.timeout_s,
+            "enabled": r.enabled,
+        }
+        for r in db.scalars(query)
+    ]
 
 
 @router.get("/commands")

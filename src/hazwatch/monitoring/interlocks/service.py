@@ -4,7 +4,10 @@ Commands go out through a :class:`CommandTransport` (MQTT in production:
 ``{prefix}/v1/{site}/{device}/cmd`` with ``{"command_id", "action", …}``; the actuator answers
 on ``…/cmd/ack`` with ``{"command_id", "ok": true}``). A command not confirmed by its deadline
 raises its own urgent alarm (``interlock:<rule>`` / ``unconfirmed``), because an exhaust fan
-that did not start is a room that is not being protected.
+that did not start is a room that is not being protected. The condition clears when the
+rule's latest command is confirmed after all (a late acknowledgement, or the next command
+after a repair); the alarm then returns to normal through the usual lifecycle, so someone
+still has to acknowledge it.
 """
 
 from __future__ import annotations
@@ -15,16 +18,47 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from hazwatch.core.auth.roles import Principal
 from hazwatch.core.context import Context
+from hazwatch.core.errors import InvalidInput, NotFound
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, Event
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
+from hazwatch.monitoring.interlocks.schemas import RuleIn
 from hazwatch.monitoring.models import MeasurementPoint
+from hazwatch.monitoring.service import ensure_writable
+from hazwatch.registry.models import Building, Room
 
 log = logging.getLogger(__name__)
-ACTIONS = ("start_fan", "stop_fan", "close_valve", "open_valve", "horn_strobe")
+
+
+def create_rule(session: Session, principal: Principal, data: RuleIn) -> InterlockRule:
+    """A rule may only watch the organisation's own room or point, on that room's site: an
+    organisation must not be able to drive another's actuators."""
+    ensure_writable(session, principal, data.organisation_id)
+    if data.room_id is None and data.point_id is None:
+        raise InvalidInput("interlocks.trigger_required", field="room_id")
+    sites: set[int] = set()
+    if data.room_id is not None:
+        room = session.get(Room, data.room_id)
+        if room is None or room.organisation_id != data.organisation_id:
+            raise NotFound("scope.not_found", field="room_id")
+        building = session.get(Building, room.building_id)
+        sites.add(building.site_id if building else -1)
+    if data.point_id is not None:
+        point = session.get(MeasurementPoint, data.point_id)
+        if point is None or point.organisation_id != data.organisation_id:
+            raise NotFound("scope.not_found", field="point_id")
+        sites.add(point.site_id)
+    if sites != {data.site_id}:
+        raise InvalidInput("interlocks.wrong_site", field="site_id")
+    rule = InterlockRule(**data.model_dump())
+    session.add(rule)
+    session.flush()
+    return rule
 
 
 class CommandTransport(Protocol):
@@ -86,16 +120,26 @@ class Interlocks:
                 log.exception("sending interlock command %s failed", message["command_id"])
 
     def confirm(self, command_id: str, ok: bool, at: datetime) -> None:
+        """Record the actuator's answer; a timed-out command may still be confirmed late."""
         with self.context.unit_of_work() as session:
             command = session.scalar(
                 select(InterlockCommand).where(InterlockCommand.command_id == command_id)
             )
-            if command is None or command.status != "sent":
+            if command is None or command.status not in ("sent", "timeout"):
                 return
+            timed_out = command.status == "timeout"
             command.status = "confirmed" if ok else "refused"
             command.confirmed_at = at
+            latest = session.scalar(
+                select(func.max(InterlockCommand.id)).where(
+                    InterlockCommand.rule_id == command.rule_id
+                )
+            )
         if not ok:
-            self._unconfirmed(command, at)
+            if not timed_out:  # a timeout has already raised the alarm
+                self._unconfirmed(command, at)
+        elif latest == command.id:
+            self._unconfirmed(command, at, active=False)
 
     def tick(self, now: datetime) -> None:
         with self.context.unit_of_work() as session:
@@ -109,7 +153,7 @@ class Interlocks:
         for command in overdue:
             self._unconfirmed(command, now)
 
-    def _unconfirmed(self, command: InterlockCommand, at: datetime) -> None:
+    def _unconfirmed(self, command: InterlockCommand, at: datetime, active: bool = True) -> None:
         with self.context.sessions() as session:
             rule = session.get(InterlockRule, command.rule_id)
         if rule is None:
@@ -118,7 +162,7 @@ class Interlocks:
             site_id=rule.site_id,
             source=f"interlock:{rule.id}",
             condition="unconfirmed",
-            active=True,
+            active=active,
             at=at,
             organisation_id=rule.organisation_id,
             room_id=rule.room_id,
