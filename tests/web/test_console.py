@@ -99,3 +99,50 @@ def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
         states = {f"alarm-{a['id']}": a["state"] for a in api.get("/api/monitoring/alarms").json()}
     assert states[str(acked)] == "active_ack"
     assert states[str(shelved)] == "shelved"
+
+
+def test_another_organisation_cannot_see_the_lab(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    log_in(page, "chem")
+    page.get_by_text("氨制冷机房", exact=True).first.wait_for()  # its own room is there
+    expect(page.get_by_text("干燥房1", exact=True)).to_have_count(0)
+    page.goto("/alarms")
+    page.get_by_text("报警负荷统计（24 小时）").wait_for()
+    expect(page.get_by_text("O2-DRY1", exact=False)).to_have_count(0)
+    page.goto(f"/registry/rooms/{detectors['dry1']}")
+    page.get_by_text("对象不存在或不在您的权限范围内").wait_for()
+    expect(page.get_by_test_id("save")).to_have_count(0)
+    with server.api("chem") as api:
+        assert api.get(f"/api/registry/rooms/{detectors['dry1']}").status_code == 404
+
+
+def _new_organisation_with_bad_credit_code(page: Any, kind_label: str) -> Any:
+    page.get_by_test_id("field-name").fill("测试实验室")
+    page.get_by_test_id("field-kind").click()
+    page.get_by_role("option", name=kind_label).click()
+    page.get_by_test_id("field-credit_code").fill("91330206MA2AAAAAA0")
+    page.get_by_test_id("save").click()
+    field = page.locator(".q-field--error", has=page.get_by_test_id("field-credit_code"))
+    return field.locator(".q-field__messages")
+
+
+def test_field_errors_appear_next_to_the_field_in_the_users_language(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "lab", next_path="/registry/organisations/new")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_text("必填", exact=True)).to_have_count(3)  # kind, name, credit code
+    message = _new_organisation_with_bad_credit_code(page, "实验室 / 研发企业")
+    expect(message).to_have_text("统一社会信用代码无效（GB 32100-2015 校验位不符）")
+
+    page.get_by_test_id("language").get_by_text("EN").click()
+    page.get_by_text("Registry", exact=True).first.wait_for()
+    message = _new_organisation_with_bad_credit_code(page, "Laboratory / R&D company")
+    expect(message).to_have_text(
+        "The unified social credit code is not valid (GB 32100-2015 check character)"
+    )
+    screenshot(page, "registry-form-errors-en")
+    with server.api("lab") as api:
+        names = [o["name"] for o in api.get("/api/registry/organisations").json()]
+    assert "测试实验室" not in names

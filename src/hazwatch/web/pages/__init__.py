@@ -1,3 +1,12 @@
 """Console pages; importing this package registers every page with NiceGUI."""
 
-from hazwatch.web.pages import alarms, login, monitor, registry  # noqa: F401
+from hazwatch.web.pages import (  # noqa: F401
+    access,
+    alarms,
+    findings,
+    login,
+    monitor,
+    registry,
+    replay,
+    trend,
+)

@@ -9,6 +9,7 @@ from nicegui import ui
 from hazwatch.monitoring.choices import AlarmState, Quality
 from hazwatch.registry.choices import VentilationType
 from hazwatch.web import session, state
+from hazwatch.web.access_log import reason_text
 from hazwatch.web.layout import frame
 from hazwatch.web.rooms import PointView, RoomView, room_views
 from hazwatch.web.text import _t, age, label
@@ -78,7 +79,8 @@ def _room_body(view: RoomView) -> None:
             if door.entry_allowed:
                 badge(_t("web.door.allowed"), "green", "door-state")
             else:
-                badge(_t("web.door.refused"), "red", "door-state")
+                reasons = "；".join(reason_text(r) for r in door.reasons)
+                badge(_t("web.door.refused"), "red", "door-state").tooltip(reasons)
 
 
 @ui.page("/")

@@ -13,7 +13,7 @@ from hazwatch.core.errors import DomainError, NotFound
 from hazwatch.registry import service as registry
 from hazwatch.registry.resources import RESOURCES, Resource, resource
 from hazwatch.web import registry_form, session, state
-from hazwatch.web.forms import clear_errors, show_error
+from hazwatch.web.forms import clear_errors, require_filled, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t
 
@@ -139,6 +139,9 @@ def _form(who: Principal, res: Resource, ident: int | None, path: str) -> None:
     def save() -> None:
         clear_errors(elements, general)
         data = registry_form.read(fields)
+        required = tuple(name for name, field in fields.items() if field.required)
+        if not require_filled(elements, required):
+            return
         current = session.principal()
         if current is None:
             session.park_draft(path, data)

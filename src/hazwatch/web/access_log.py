@@ -1,0 +1,40 @@
+"""Door decisions for the access log page, scoped with the same ``restrict`` the access
+API's decision list uses, and their reasons in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.scope import restrict
+from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.web.text import _t
+
+#: Most recent decisions read per page (filters apply to these).
+LIMIT = 500
+
+
+def decisions(
+    session: Session,
+    who: Principal,
+    *,
+    person: str | None = None,
+    room_id: int | None = None,
+) -> list[AccessDecision]:
+    query = select(AccessDecision).order_by(AccessDecision.id.desc()).limit(LIMIT)
+    query = restrict(query, AccessDecision.organisation_id, session, who)
+    if person:
+        query = query.where(AccessDecision.person.ilike(f"%{person}%"))
+    rows = list(session.scalars(query))
+    if room_id is not None:
+        rows = [row for row in rows if room_id in row.room_ids]
+    return rows
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    params = dict(reason.get("params") or {})
+    params.setdefault("room", reason.get("room") or "")
+    return _t(str(reason.get("code", "")), **params)

@@ -1,0 +1,60 @@
+"""A point's trend: its history (downsampled by the monitoring service, dips kept) with the
+alarm bands, extended live as readings arrive."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from nicegui import ui
+
+from hazwatch.core.errors import DomainError
+from hazwatch.monitoring import service as monitoring
+from hazwatch.web import charts, session, state
+from hazwatch.web.layout import frame
+from hazwatch.web.text import _t
+from hazwatch.web.widgets import badge
+
+PERIODS_H = {1: "1 h", 6: "6 h", 24: "24 h", 168: "7 d"}
+
+
+@ui.page("/points/{point_id}")
+def trend_page(point_id: int) -> None:
+    path = f"/points/{point_id}"
+    who = session.require(path)
+    if who is None:
+        return
+    page = frame("web.trend.title", who)
+    context = state.context()
+    try:
+        with context.unit_of_work(who) as db:
+            point = monitoring.get_point(db, who, point_id)
+            name, unit, kind = point.name or point.code, point.unit, point.kind
+            bands = charts.alarm_bands(point.low_low, point.low, point.high, point.high_high)
+    except DomainError as exc:
+        ui.label(_t(exc.code, **exc.params)).classes("text-negative")
+        return
+    with ui.row().classes("items-center gap-3 w-full"):
+        ui.label(name).classes("text-h6")
+        if kind == "o2_modelled":
+            badge(_t("web.point.modelled"), "blue", "modelled")
+        ui.space()
+        period = ui.select(PERIODS_H, value=6, label=_t("web.history.period")).classes("w-28")
+    chart = ui.echart(charts.trend(name, unit, [], bands)).classes("w-full").style("height: 420px")
+    chart.props("data-testid=trend")
+
+    def load() -> None:
+        end = context.clock.now()
+        start = end - timedelta(hours=int(period.value))
+        with context.unit_of_work(who) as db:
+            _resolution, rows = monitoring.history(db, who, point_id, start, end)
+        chart.options.update(charts.trend(name, unit, rows, bands))
+        chart.update()
+
+    def live(event: dict[str, Any]) -> None:
+        if event.get("point_id") == point_id:
+            load()
+
+    period.on_value_change(load)
+    page.feed.on("point", live)
+    load()
