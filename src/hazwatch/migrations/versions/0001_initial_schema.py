@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:56:02.296473
+Create Date: 2026-11-23 07:32:11.970618
 """
 
 from collections.abc import Sequence
@@ -302,6 +302,7 @@ def upgrade() -> None:
         sa.Column("priority", sa.String(length=16), nullable=True),
         sa.Column("after_minutes", sa.Integer(), nullable=False),
         sa.Column("target", sa.String(length=24), nullable=False),
+        sa.Column("channels", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["jurisdiction_id"],
             ["jurisdiction.id"],
@@ -720,6 +721,37 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "tank_leak_setting",
+        sa.Column("tank_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "false_alarms_per_year",
+            hazwatch.core.db.ExactDecimal(precision=24, scale=8),
+            nullable=False,
+        ),
+        sa.Column("noise_mm", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=False),
+        sa.Column("interval_s", sa.Integer(), nullable=False),
+        sa.Column("allowance_mm", sa.Float(), nullable=False),
+        sa.Column("threshold_mm", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_tank_leak_setting_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tank_id"],
+            ["tank.id"],
+            name=op.f("fk_tank_leak_setting_tank_id_tank"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("tank_id", name=op.f("pk_tank_leak_setting")),
+    )
+    with op.batch_alter_table("tank_leak_setting", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_tank_leak_setting_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
         "door_guard",
         sa.Column("door_id", sa.Integer(), nullable=False),
         sa.Column("room_id", sa.Integer(), nullable=False),
@@ -805,10 +837,12 @@ def upgrade() -> None:
         sa.Column("room_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("computed_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("trigger", sa.String(length=24), nullable=False),
         sa.Column("inputs", sa.JSON(), nullable=False),
+        sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("phi_per_hour", sa.Float(), nullable=False),
         sa.Column("odh_class", sa.Integer(), nullable=False),
-        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("stale", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
@@ -827,6 +861,34 @@ def upgrade() -> None:
             batch_op.f("ix_odh_assessment_organisation_id"), ["organisation_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_odh_assessment_room_id"), ["room_id"], unique=False)
+
+    op.create_table(
+        "odh_safeguard",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column(
+            "failure_on_demand", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=True
+        ),
+        sa.Column("basis", sa.String(length=200), nullable=False),
+        sa.Column("in_service", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_odh_safeguard_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"], ["room.id"], name=op.f("fk_odh_safeguard_room_id_room"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_odh_safeguard")),
+    )
+    with op.batch_alter_table("odh_safeguard", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_odh_safeguard_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_odh_safeguard_room_id"), ["room_id"], unique=False)
 
     op.create_table(
         "supply",
@@ -882,7 +944,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["room_id"], ["room.id"], name=op.f("fk_work_permit_room_id_room")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_work_permit")),
-        sa.UniqueConstraint("number", name=op.f("uq_work_permit_number")),
+        sa.UniqueConstraint(
+            "organisation_id", "number", name=op.f("uq_work_permit_organisation_id_number")
+        ),
     )
     with op.batch_alter_table("work_permit", schema=None) as batch_op:
         batch_op.create_index(
@@ -1007,6 +1071,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("point_id", name=op.f("pk_point_state")),
     )
     op.create_table(
+        "tank_state",
+        sa.Column("tank_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("point_id", sa.Integer(), nullable=False),
+        sa.Column("detector", sa.JSON(), nullable=False),
+        sa.Column("alarm_rooms", sa.JSON(), nullable=False),
+        sa.Column("updated_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_tank_state_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["point_id"],
+            ["measurement_point.id"],
+            name=op.f("fk_tank_state_point_id_measurement_point"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tank_id"], ["tank.id"], name=op.f("fk_tank_state_tank_id_tank"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("tank_id", name=op.f("pk_tank_state")),
+    )
+    with op.batch_alter_table("tank_state", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_tank_state_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_tank_state_point_id"), ["point_id"], unique=False)
+
+    op.create_table(
         "interlock_command",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("rule_id", sa.Integer(), nullable=False),
@@ -1075,6 +1169,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_interlock_command_organisation_id"))
 
     op.drop_table("interlock_command")
+    with op.batch_alter_table("tank_state", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tank_state_point_id"))
+        batch_op.drop_index(batch_op.f("ix_tank_state_organisation_id"))
+
+    op.drop_table("tank_state")
     op.drop_table("point_state")
     with op.batch_alter_table("interlock_rule", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_interlock_rule_site_id"))
@@ -1104,6 +1203,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_supply_customer_id"))
 
     op.drop_table("supply")
+    with op.batch_alter_table("odh_safeguard", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_odh_safeguard_room_id"))
+        batch_op.drop_index(batch_op.f("ix_odh_safeguard_organisation_id"))
+
+    op.drop_table("odh_safeguard")
     with op.batch_alter_table("odh_assessment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_odh_assessment_room_id"))
         batch_op.drop_index(batch_op.f("ix_odh_assessment_organisation_id"))
@@ -1121,6 +1225,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_door_guard_organisation_id"))
 
     op.drop_table("door_guard")
+    with op.batch_alter_table("tank_leak_setting", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tank_leak_setting_organisation_id"))
+
+    op.drop_table("tank_leak_setting")
     with op.batch_alter_table("room", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_room_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_room_building_id"))
