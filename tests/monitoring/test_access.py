@@ -245,6 +245,12 @@ def test_decisions_are_logged_and_scoped(client: TestClient, plant: Plant, login
         "/api/access/decisions", headers=lab, params={"room_id": plant.demo["changing_room"]}
     ).json()
     assert [d["person"] for d in by_room] == ["zhang"]
+    dry_room_1 = client.get(
+        "/api/access/decisions", headers=lab, params={"room_id": plant.demo["dry_room_1"]}
+    ).json()
+    assert [d["person"] for d in dry_room_1] == ["li", "zhang"]
+    window = {"since": "2000-01-01T00:00:00Z", "until": "2000-01-02T00:00:00Z"}
+    assert client.get("/api/access/decisions", headers=lab, params=window).json() == []
     chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=plant.demo["chem"])
     assert client.get("/api/access/decisions", headers=chem).json() == []
     assert (

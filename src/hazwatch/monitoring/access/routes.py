@@ -32,6 +32,7 @@ from hazwatch.monitoring.access.schemas import (
     Reason,
 )
 from hazwatch.monitoring.routes import get_engine
+from hazwatch.registry.models import DoorGuard
 
 router = APIRouter(prefix="/api/access", tags=["access"])
 _bearer = HTTPBearer(auto_error=False)
@@ -116,8 +117,11 @@ def decisions(
     person: str | None = None,
     room_id: int | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=2000)] = 200,
 ) -> list[Any]:
+    """The access log, newest first. ``room_id`` finds decisions at the doors guarding the
+    room that covered it when they were taken."""
     query = select(AccessDecision).order_by(AccessDecision.id.desc()).limit(limit)
     query = restrict(query, AccessDecision.organisation_id, db, principal)
     if door:
@@ -126,7 +130,10 @@ def decisions(
         query = query.where(AccessDecision.person == person)
     if since:
         query = query.where(AccessDecision.at >= since)
-    rows = list(db.scalars(query))
-    if room_id is not None:
-        rows = [row for row in rows if room_id in row.room_ids]
-    return rows
+    if until:
+        query = query.where(AccessDecision.at < until)
+    if room_id is None:
+        return list(db.scalars(query))
+    guarding = select(DoorGuard.door_id).where(DoorGuard.room_id == room_id)
+    rows = db.scalars(query.where(AccessDecision.door_id.in_(guarding)))
+    return [row for row in rows if room_id in row.room_ids]
