@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, bench, monitoring, odh, physics, registry, replay, response
+from hazwatch.cli import admin, bench, demo, monitoring, odh, physics, registry, replay, response
 
 app = typer.Typer(
     name="hazwatch",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 admin.register(app)
 registry.register(app)
+demo.register(app)
 bench.register(app)
 monitoring.register(app)
 physics.register(app)

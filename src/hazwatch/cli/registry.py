@@ -1,4 +1,4 @@
-"""``hazwatch registry …`` and ``hazwatch demo …``: the registry from the command line."""
+"""``hazwatch registry …``: the registry from the command line."""
 
 from __future__ import annotations
 
@@ -7,21 +7,18 @@ from pathlib import Path
 
 import typer
 
-from hazwatch import demo as full_demo
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.i18n import translate
-from hazwatch.registry import demo, findings, service, transfer
+from hazwatch.registry import findings, service, transfer
 from hazwatch.registry.resources import RESOURCES, resource
 
 registry_app = typer.Typer(help="Organisations, premises, leases, supplies, licences.")
-demo_app = typer.Typer(help="The demo district (2·7 accident's lab and its supply chain).")
 KINDS = ", ".join(RESOURCES)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(registry_app, name="registry")
-    app.add_typer(demo_app, name="demo")
 
 
 @registry_app.command("list")
@@ -130,21 +127,3 @@ def import_(
         raise fail("registry.cli.import_rejected", 2, count=len(report.errors))
     key = "registry.cli.import_checked" if dry_run else "registry.cli.imported"
     typer.echo(translate(key, lang, created=report.created, updated=report.updated))
-
-
-@demo_app.command("load")
-def load(
-    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if data exist."),
-) -> None:
-    """Load the demo district and print the demo users."""
-    lang = language()
-    with cli_context() as context, context.unit_of_work() as session:
-        if demo.is_loaded(session):
-            if if_empty:
-                typer.echo(translate("registry.cli.demo_present", lang))
-                return
-            raise fail("registry.cli.demo_not_empty", 4)
-        loaded = full_demo.load(session)
-    typer.echo(translate("registry.cli.demo_loaded", lang, password=demo.DEMO_PASSWORD))
-    for username, role in loaded.users:
-        typer.echo(f"  {username:<12} {role}")
