@@ -1,14 +1,19 @@
 """Tank geometry: liquid level ↔ volume ↔ mass (vertical or horizontal flat-ended cylinder).
 
-The 2·7 tank: 4.99 m³ water volume, 2.5 MPa, vertical; its diameter is not in the report,
-so the demo assumes 1.6 m (a common size for a 5 m³ cryogenic tank), giving a 2.48 m
-cylindrical height: 1 mm of level is then 2.01 L of liquid, 1.62 kg of LN2.
+Heads are taken flat: a dished head changes the level-to-volume curve only in its bottom
+and top few hundred millimetres, where a tank is refilled or nearly full anyway, and the
+leak detector works on level changes in the straight part.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from hazwatch.physics.expansion import ROOM_C, gas_volume_from_mass
+
+#: LN2 at its boiling point, kg/m³ (DOMAIN §5; CoolProp: 806.08).
+LN2_DENSITY_KG_M3 = 806.0
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,39 @@ class TankGeometry:
 
     def mass_at(self, level_mm: float, density_kg_m3: float) -> float:
         return self.volume_at(level_mm) * density_kg_m3
+
+    def kg_per_mm(self, level_mm: float, density_kg_m3: float) -> float:
+        """Mass in the millimetre of liquid just below ``level_mm``."""
+        below = max(level_mm - 1.0, 0.0)
+        return (self.volume_at(level_mm) - self.volume_at(below)) * density_kg_m3
+
+
+@dataclass(frozen=True)
+class LevelDrop:
+    """A level drop rate expressed as what leaves the tank."""
+
+    mm_h: float
+    kg_h: float
+    gas_m3_h: float  # at room conditions
+
+
+def level_drop(
+    shape: TankGeometry,
+    mm_h: float,
+    level_mm: float,
+    density_kg_m3: float = LN2_DENSITY_KG_M3,
+    fluid: str = "Nitrogen",
+    room_c: float = ROOM_C,
+) -> LevelDrop:
+    """What a level drop of ``mm_h`` at ``level_mm`` means in kg/h and gas m³/h."""
+    kg_h = mm_h * shape.kg_per_mm(level_mm, density_kg_m3)
+    return LevelDrop(mm_h, kg_h, gas_volume_from_mass(kg_h, fluid, room_c))
+
+
+#: The 2·7 tank: 4.99 m³ water volume, 2.5 MPa, vertical (seed 000). The report gives no
+#: diameter. The inner vessel of a 5 m³ vertical cryogenic tank is 1.6–1.8 m across; 1.7 m is
+#: taken because it is what the reconstruction implies: its O2 after about 4 h fits an inflow
+#: of 49 m³/h (:mod:`hazwatch.physics.fit`), and 30.9 mm/h through a 1.71 m bore gives that.
+#: (1.6 m would give 43 m³/h and 2.6 % O2 after 4 h, outside the measured 1.84–2.22 %.)
+#: Then 1 mm of level is 2.27 L of liquid, 1.83 kg of LN2, 1.57 m³ of gas at 20 °C.
+TANK_2_7 = TankGeometry(volume_m3=4.99, diameter_m=1.7)
