@@ -38,6 +38,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DEMO_PASSWORD = "hazwatch-demo"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
+#: Where the people using the console are (charts show the browser's local time).
+TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass
@@ -165,7 +167,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: Server) -> Iterator[Any]:
-    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
+    context = browser.new_context(
+        base_url=server.url, viewport=DESKTOP, locale="zh-CN", timezone_id=TIMEZONE
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import PHONE, TIMEZONE, Server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
+
+#: A real ``hazwatch replay`` result of the bundled 2·7 scenario, series thinned 10:1.
+REPLAY_RESULT = Path(__file__).parent / "data" / "replay_2_7_as_it_should_have_been.json"
 
 
 def test_login_shows_the_lab_rooms_to_the_lab(page: Any, server: Server) -> None:
@@ -67,6 +72,7 @@ def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
     )
     expect(dry1).to_contain_text("17.2 %vol")
     expect(dry1.get_by_test_id("room-status")).to_have_text("报警未确认")
+    expect(page.locator(".q-notification").first).to_contain_text("O2-DRY1")  # the visual cue
     screenshot(page, "monitoring-alarm-desktop")
 
     server.publish(detectors["site_id"], "GW-LAB", "O2-DRY2", 18.6)
@@ -99,6 +105,12 @@ def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
         states = {f"alarm-{a['id']}": a["state"] for a in api.get("/api/monitoring/alarms").json()}
     assert states[str(acked)] == "active_ack"
     assert states[str(shelved)] == "shelved"
+
+    page.goto("/alarms/history")
+    history = page.locator(".q-table")
+    expect(history).to_contain_text("已通知现场，开启排风")
+    expect(history).to_contain_text("检测器标定中")
+    screenshot(page, "alarm-history-desktop")
 
 
 def test_another_organisation_cannot_see_the_lab(
@@ -146,3 +158,93 @@ def test_field_errors_appear_next_to_the_field_in_the_users_language(
     with server.api("lab") as api:
         names = [o["name"] for o in api.get("/api/registry/organisations").json()]
     assert "测试实验室" not in names
+
+
+def test_expired_session_returns_to_login_and_keeps_what_was_typed(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    form = f"/registry/rooms/{detectors['dry2']}"
+    log_in(page, "lab", next_path=form)
+    page.get_by_test_id("field-notes").fill("已加装固定式氧含量检测报警")
+    with server.api("lab") as api:  # the console session ends (expiry or revocation)
+        for token in api.get("/api/auth/tokens").json():
+            if token["name"] == "console" and token["revoked_at"] is None:
+                assert api.delete(f"/api/auth/tokens/{token['id']}").status_code == 204
+    page.get_by_test_id("save").click()
+    page.wait_for_url(re.compile(r"/login\?next=/registry/rooms/"))
+    log_in(page, "lab", next_path=form)
+    expect(page.get_by_test_id("field-notes")).to_have_value("已加装固定式氧含量检测报警")
+    page.get_by_test_id("save").click()
+    page.get_by_text("已保存").wait_for()
+    with server.api("lab") as api:
+        room = api.get(f"/api/registry/rooms/{detectors['dry2']}").json()
+    assert room["notes"] == "已加装固定式氧含量检测报警"
+
+
+def test_lost_connection_shows_reconnecting_and_live_updates_resume(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    log_in(page, "lab")
+    card = page.get_by_test_id(f"room-{detectors['dry2']}")
+    card.wait_for()
+    popup = page.locator("#popup")
+    page.context.set_offline(True)
+    page.evaluate("window.socket.io.engine.close()")
+    expect(popup).to_have_attribute("aria-hidden", "false")
+    expect(popup).to_contain_text("正在重新连接")
+    page.context.set_offline(False)
+    expect(popup).to_have_attribute("aria-hidden", "true", timeout=20_000)
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY2", 20.4)
+    expect(card).to_contain_text("20.4 %vol")
+
+
+def test_phone_width_alarm_board_and_room_cards(
+    browser: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    context = browser.new_context(
+        base_url=server.url, viewport=PHONE, locale="zh-CN", timezone_id=TIMEZONE
+    )
+    phone = context.new_page()
+    log_in(phone, "lab")
+    card = phone.get_by_test_id(f"room-{detectors['dry1']}")
+    card.wait_for()
+    box = card.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "monitoring-phone")
+    phone.get_by_test_id("menu").click()
+    phone.get_by_role("link", name="报警看板").click()
+    phone.wait_for_url("**/alarms")
+    phone.locator("[data-testid^=alarm-]").first.wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "alarms-phone")
+    context.close()
+
+
+def test_replay_result_shows_chart_and_both_timelines(page: Any, server: Server) -> None:
+    log_in(page, "lab", next_path="/replay")
+    page.locator("input[type=file]").set_input_files(str(REPLAY_RESULT))
+    page.get_by_test_id("timeline-actual").get_by_text("04:30").first.wait_for()
+    expect(page.get_by_test_id("timeline-hazwatch")).to_contain_text("报警")
+    expect(page.get_by_test_id("outcome").first).to_contain_text("首次氧含量报警")
+    page.get_by_test_id("replay-chart").locator("canvas").first.wait_for()
+    screenshot(page, "replay-desktop")
+
+
+def test_findings_trend_and_access_pages_render(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    log_in(page, "admin", next_path="/findings")
+    page.get_by_test_id("finding-sublease_without_consent").first.wait_for()
+    supplier = page.get_by_test_id("finding-unlicensed_supplier").first
+    expect(supplier).to_contain_text("依据")
+    expect(supplier).not_to_contain_text("{organisation}")  # names filled in, as in the API
+    screenshot(page, "findings-desktop")
+    with server.api("admin") as api:
+        points = {p["code"]: p["id"] for p in api.get("/api/monitoring/points").json()}
+    page.goto(f"/points/{points['O2-DRY1']}")
+    page.get_by_test_id("trend").locator("canvas").first.wait_for()
+    screenshot(page, "trend-desktop")
+    page.goto("/access")
+    page.get_by_test_id("person").wait_for()
+    screenshot(page, "access-desktop")

@@ -11,7 +11,7 @@ from nicegui import ui
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import DomainError
 from hazwatch.monitoring.choices import AlarmState, Condition, Priority
-from hazwatch.web import alarms, session, state
+from hazwatch.web import alarms, registry_form, session, state
 from hazwatch.web.alarms import AlarmView
 from hazwatch.web.forms import clear_errors, require_filled, show_error
 from hazwatch.web.layout import frame
@@ -301,6 +301,11 @@ def alarm_history_page() -> None:
             value="",
             label=_t("web.history.event"),
         ).classes("w-40")
+        with context.unit_of_work(who) as db:
+            rooms = registry_form.options(db, who, "rooms")
+        room = ui.select(
+            {None: _t("web.access.all_rooms")} | rooms, value=None, label=_t("web.field.room_id")
+        ).classes("w-48")
 
     columns = [
         {"name": "at", "label": _t("web.history.at"), "field": "at", "align": "left"},
@@ -315,7 +320,9 @@ def alarm_history_page() -> None:
     def load() -> None:
         since = context.clock.now() - timedelta(hours=int(hours.value))
         with context.unit_of_work(who) as db:
-            rows = alarms.history(db, who, since=since, event=event.value or None)
+            rows = alarms.history(
+                db, who, since=since, event=event.value or None, room_id=room.value
+            )
             table.rows = [
                 {
                     "id": row.id,
@@ -339,4 +346,5 @@ def alarm_history_page() -> None:
 
     hours.on_value_change(load)
     event.on_value_change(load)
+    room.on_value_change(load)
     load()

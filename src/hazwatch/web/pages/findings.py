@@ -7,9 +7,10 @@ from nicegui import ui
 
 from hazwatch.registry import findings as registry_findings
 from hazwatch.registry import service as registry
+from hazwatch.registry.routes import finding_out
 from hazwatch.web import session, state
 from hazwatch.web.layout import frame
-from hazwatch.web.text import _t, label
+from hazwatch.web.text import _t, label, language
 from hazwatch.web.widgets import badge
 
 #: Where each kind of object is edited in the console.
@@ -38,13 +39,14 @@ def findings_page() -> None:
     if not found:
         ui.label(_t("web.findings.none")).classes("text-positive text-h6")
     for finding in found:
+        shown = finding_out(finding, language(), names)  # the API's wording, word for word
         with ui.card().classes("w-full gap-1").props(f"data-testid=finding-{finding.code}"):
             with ui.row().classes("items-center gap-2 w-full"):
                 badge(label(finding.severity), finding.severity.colour, "severity")
-                ui.label(_t(finding.message_key, **finding.params)).classes("text-weight-bold grow")
-            if finding.organisation_id is not None:
-                ui.label(names.get(finding.organisation_id, "")).classes("text-caption")
-            ui.label(_t("web.findings.basis", basis=_t(finding.legal_basis_key))).classes(
+                ui.label(shown.message).classes("text-weight-bold grow")
+            if shown.organisation_name:
+                ui.label(shown.organisation_name).classes("text-caption")
+            ui.label(_t("web.findings.basis", basis=shown.legal_basis)).classes(
                 "text-caption text-grey-8"
             )
             page = OBJECT_PAGES.get(finding.object_type)

@@ -158,7 +158,8 @@ def _form(who: Principal, res: Resource, ident: int | None, path: str) -> None:
             show_error(exc, elements, general)
             return
         ui.notify(_t("web.registry.saved"), type="positive")
-        ui.navigate.to(f"/registry/{res.name}/{saved_id}")
+        if ident is None:
+            ui.navigate.to(f"/registry/{res.name}/{saved_id}")
 
     if who.can_edit:
         ui.button(_t("web.save"), icon="save", on_click=save).props("data-testid=save")

@@ -85,10 +85,11 @@ def replay_page() -> None:
     if who is None:
         return
     frame("web.nav.replay", who)
-    body = ui.column().classes("w-full")
+    body: ui.column | None = None
 
     def open_bytes(raw: bytes) -> None:
         result = parse(raw)
+        assert body is not None
         body.clear()
         with body:
             if result is None:
@@ -118,5 +119,6 @@ def replay_page() -> None:
                     open_bytes(files[str(e.value)].read_bytes()) if e.value in files else None
                 ),
             ).classes("w-72").props("data-testid=replay-saved")
+    body = ui.column().classes("w-full")
     with body:
         ui.label(_t("web.replay.none")).classes("text-grey-7")

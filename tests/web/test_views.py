@@ -1,0 +1,138 @@
+"""What the console shows, checked without a browser: room cards, chart bands, replay files.
+
+The room-card rules are safety rules: a point whose quality is not good has no value and
+colours its room grey (unknown is never safe); an alarm colours the room by its state; the
+cards follow the tenancy rules of the services.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from hazwatch import demo as full_demo
+from hazwatch.core.auth.roles import SYSTEM, Principal, Role
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.ingest import ReadingIn
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.registry.demo import DemoIds
+from hazwatch.web import charts
+from hazwatch.web.pages.replay import parse
+from hazwatch.web.rooms import RoomView, room_views
+
+
+@pytest.fixture
+def district(context: Context) -> tuple[DemoIds, int]:
+    """The demo with a fixed O2 detector in the lab's dry room 2."""
+    with context.unit_of_work() as session:
+        ids = full_demo.load(session)
+        device, _secret = monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=ids["plant"], organisation_id=ids["lab"], code="GW-LAB"),
+        )
+        point = monitoring.create_point(
+            session,
+            SYSTEM,
+            PointIn(
+                site_id=ids["plant"],
+                organisation_id=ids["lab"],
+                room_id=ids["dry_room_2"],
+                device_id=device.id,
+                code="O2-DRY2",
+                kind=PointKind.O2,
+                expected_interval_s=30,
+            ),
+        )
+        return ids, point.id
+
+
+def _lab(ids: DemoIds) -> Principal:
+    return Principal(
+        user_id=None, username="lab", role=Role.SAFETY_OFFICER, organisation_id=ids["lab"]
+    )
+
+
+def _reading(engine: MonitoringEngine, clock: ManualClock, value: float) -> None:
+    engine.submit([ReadingIn("O2-DRY2", clock.now(), value, "%vol")])
+    engine.flush()
+
+
+def test_room_goes_from_unknown_to_normal_to_alarm_and_back_to_unknown_when_stale(
+    context: Context, clock: ManualClock, district: tuple[DemoIds, int]
+) -> None:
+    ids, _point = district
+    lab = _lab(ids)
+
+    def dry_room(key: str = "dry_room_2") -> RoomView:
+        with context.unit_of_work(lab) as session:
+            (view,) = room_views(session, lab, room_id=ids[key])
+            return view
+
+    view = dry_room()
+    assert view.status == "unknown" and view.colour == "grey"
+    engine = MonitoringEngine(context)
+    try:
+        _reading(engine, clock, 20.9)
+        view = dry_room()
+        assert view.status == "normal"
+        fixed = next(p for p in view.points if p.code == "O2-DRY2")
+        assert fixed.known and fixed.value == pytest.approx(20.9)
+        modelled_room = dry_room("dry_room_1")  # only a modelled point, no model input yet
+        (modelled,) = modelled_room.points
+        assert modelled.modelled and modelled.value is None
+        assert modelled_room.status == "unknown"
+
+        clock.advance(timedelta(seconds=5))
+        _reading(engine, clock, 17.5)
+        view = dry_room()
+        assert view.status == "alarm:active_unack" and view.colour == "red"
+        assert any(not d.entry_allowed for d in view.doors)
+
+        clock.advance(timedelta(minutes=10))
+        engine.tick(clock.now())
+        engine.flush()
+        view = dry_room()
+        fixed = next(p for p in view.points if p.code == "O2-DRY2")
+        assert fixed.quality == "stale" and fixed.value is None and not fixed.known
+    finally:
+        engine.close()
+
+
+def test_room_cards_follow_tenancy(context: Context, district: tuple[DemoIds, int]) -> None:
+    ids, _point = district
+    chem = Principal(
+        user_id=None, username="chem", role=Role.ENTERPRISE_ADMIN, organisation_id=ids["chem"]
+    )
+    with context.unit_of_work(chem) as session:
+        rooms = {view.room_id for view in room_views(session, chem)}
+        assert ids["ammonia_room"] in rooms
+        assert ids["dry_room_1"] not in rooms
+        assert room_views(session, chem, room_id=ids["dry_room_1"]) == []
+
+
+def test_alarm_bands_shade_the_alarm_ranges_with_inclusive_setpoints() -> None:
+    bands = charts.alarm_bands(Decimal("18"), Decimal("19.5"), Decimal("23.5"), None)
+    assert [(b[0]["yAxis"], b[1]["yAxis"]) for b in bands] == [
+        ("min", 18.0),
+        (18.0, 19.5),
+        (23.5, "max"),
+    ]
+    assert charts.alarm_bands(None, None, None, None) == []
+
+
+def test_replay_view_opens_only_replay_results() -> None:
+    assert parse(b'{"format": "hazwatch.replay/1", "times": []}') == {
+        "format": "hazwatch.replay/1",
+        "times": [],
+    }
+    assert parse(b'{"format": "something/1"}') is None
+    assert parse(b"not json") is None
+    assert parse(b"\xff\xfe") is None
+    assert parse(b"[1, 2]") is None
