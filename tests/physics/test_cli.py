@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -29,3 +30,48 @@ def test_odh_room_prints_the_2_7_crossing_times() -> None:
     assert "(8.8 air changes per hour)" in result.output
     bad = runner.invoke(app, ["odh", "room", "--volume", "-1", "--inflow", "48.9"])
     assert bad.exit_code != 0
+
+
+def test_validate_2_7_reports_the_band() -> None:
+    result = runner.invoke(app, ["validate", "2-7"])
+    assert result.exit_code == 0, result.output
+    assert "O2 reaches 19.5 % at 04:37" in result.output
+    assert "inside the reconstruction's 1.84–2.22 %" in result.output
+
+
+def test_assess_file_prints_class_and_controls(tmp_path: Path) -> None:
+    room = tmp_path / "room.yaml"
+    room.write_text(
+        "volume_m3: 83.1\nsources:\n  - {name: hose, inflow_m3_h: 48.9, rate_per_hour: 0.01}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["odh", "assess-file", str(room)])
+    assert result.exit_code == 0, result.output
+    assert "ODH class 3" in result.output and "Two people, in communication" in result.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"volume_m3": -1}', encoding="utf-8")
+    assert runner.invoke(app, ["odh", "assess-file", str(bad)]).exit_code == 2
+
+
+def test_room_plot_and_leak_evaluation(tmp_path: Path) -> None:
+    plot = tmp_path / "o2.png"
+    result = runner.invoke(
+        app,
+        [
+            "odh",
+            "room",
+            "--volume",
+            "83.1",
+            "--inflow",
+            "48.9",
+            "--exhaust",
+            "831",
+            "--plot",
+            str(plot),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "never falls to 19.5 %" in result.output and plot.stat().st_size > 0
+    leak = runner.invoke(app, ["leak", "evaluate", "--years", "0.2", "--runs", "2"])
+    assert leak.exit_code == 0, leak.output
+    assert "missed 0/2" in leak.output

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hazwatch.physics.expansion import expansion_ratio, gas_volume_from_mass
-from hazwatch.physics.odh import FailureEvent, assess, fatality_factor, odh_class
+from hazwatch.physics.fatality import fatality_factor, odh_class
+from hazwatch.physics.odh import FailureEvent, assess
 
 
 def test_fatality_factor_anchor_points() -> None:
