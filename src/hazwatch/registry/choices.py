@@ -14,6 +14,11 @@ class OrganisationKind(Choice):
     PARK_COMMITTEE = "park_committee"
 
 
+#: Public bodies: they supervise others, carry a department function and are not themselves
+#: supervised (so they are never a supervision blind spot).
+GOVERNMENT_KINDS = frozenset({OrganisationKind.REGULATOR, OrganisationKind.PARK_COMMITTEE})
+
+
 class DepartmentFunction(Choice):
     """What a regulator department is responsible for; emergency management is the fallback
     owner of unassigned organisations (Safety Production Law Art. 10 §2; seed 001)."""
@@ -37,6 +42,17 @@ class JurisdictionKind(Choice):
     STREET = "street"
     TOWNSHIP = "township"
     PARK = "park"
+
+
+#: Depth of each kind in the territorial tree: a parent must be strictly shallower
+#: (a park may sit under a street or directly under the district).
+JURISDICTION_LEVEL = {
+    JurisdictionKind.CITY: 0,
+    JurisdictionKind.DISTRICT: 1,
+    JurisdictionKind.STREET: 2,
+    JurisdictionKind.TOWNSHIP: 2,
+    JurisdictionKind.PARK: 3,
+}
 
 
 class SupervisionStage(Choice):

@@ -20,7 +20,12 @@ from hazwatch.core.auth.roles import Principal
 from hazwatch.core.choices import Choice, with_colours
 from hazwatch.core.clock import local_today
 from hazwatch.core.scope import visible_organisations
-from hazwatch.registry.choices import SUPPLY_LICENCES, DepartmentFunction, OrganisationKind
+from hazwatch.registry.choices import (
+    GOVERNMENT_KINDS,
+    SUPPLY_LICENCES,
+    DepartmentFunction,
+    OrganisationKind,
+)
 from hazwatch.registry.models import (
     Lease,
     Licence,
@@ -169,7 +174,7 @@ def fallback_owner(session: Session, organisation: Organisation) -> Organisation
 def supervision_blind_spot(session: Session, visible: Visible) -> Iterable[Finding]:
     """An organisation no department supervises (Safety Production Law Art. 10 §2)."""
     supervised = set(session.scalars(select(SupervisionAssignment.organisation_id)))
-    query = select(Organisation).where(Organisation.kind != OrganisationKind.REGULATOR)
+    query = select(Organisation).where(Organisation.kind.not_in([str(k) for k in GOVERNMENT_KINDS]))
     for organisation in session.scalars(query):
         if organisation.id in supervised or not _in_scope(visible, organisation.id):
             continue

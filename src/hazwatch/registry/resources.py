@@ -19,7 +19,7 @@ from hazwatch.core.auth.roles import Role
 from hazwatch.core.db import Base
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.registry import schemas
-from hazwatch.registry.choices import OrganisationKind
+from hazwatch.registry.choices import GOVERNMENT_KINDS, JURISDICTION_LEVEL, OrganisationKind
 from hazwatch.registry.models import (
     Building,
     Door,
@@ -35,6 +35,7 @@ from hazwatch.registry.models import (
     Supply,
     Tank,
 )
+from hazwatch.registry.scope import jurisdiction_subtree
 
 Visible = frozenset[int]
 Check = Callable[[Session, schemas.Input, Any], None]
@@ -68,7 +69,9 @@ def require(session: Session, model: type[Base], ident: int | None, field: str) 
 
 def _check_jurisdiction(session: Session, data: schemas.Input, current: Any) -> None:
     assert isinstance(data, schemas.JurisdictionIn)
-    require(session, Jurisdiction, data.parent_id, "parent_id")
+    parent: Jurisdiction | None = require(session, Jurisdiction, data.parent_id, "parent_id")
+    if parent is not None and JURISDICTION_LEVEL[parent.kind] >= JURISDICTION_LEVEL[data.kind]:
+        raise InvalidInput("registry.jurisdiction_kind_order", field="parent_id")
     if current is not None and data.parent_id is not None:
         node: Jurisdiction | None = session.get(Jurisdiction, data.parent_id)
         while node is not None:
@@ -107,8 +110,10 @@ def _check_room(session: Session, data: schemas.Input, _current: Any) -> None:
 
 def _check_hazard_source(session: Session, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.HazardSourceIn)
-    require(session, Room, data.room_id, "room_id")
-    require(session, Supply, data.supply_id, "supply_id")
+    room: Room = require(session, Room, data.room_id, "room_id")
+    supply: Supply | None = require(session, Supply, data.supply_id, "supply_id")
+    if supply is not None and supply.customer_id != room.organisation_id:
+        raise InvalidInput("registry.hazard_supply_other_customer", field="supply_id")
 
 
 def _check_door(session: Session, data: schemas.Input, current: Any) -> None:
@@ -145,12 +150,16 @@ def _check_lease(session: Session, data: schemas.Input, current: Any) -> None:
     assert isinstance(data, schemas.LeaseIn)
     require(session, Organisation, data.lessor_id, "lessor_id")
     require(session, Organisation, data.lessee_id, "lessee_id")
-    require(session, Site, data.site_id, "site_id")
+    site: Site = require(session, Site, data.site_id, "site_id")
     if data.parent_id is None:
+        if site.organisation_id != data.lessor_id:
+            raise InvalidInput("registry.lease_site_not_lessors", field="site_id")
         return
     parent: Lease = require(session, Lease, data.parent_id, "parent_id")
     if parent.lessee_id != data.lessor_id:
         raise InvalidInput("registry.sublease_lessor_mismatch", field="lessor_id")
+    if parent.site_id != data.site_id:
+        raise InvalidInput("registry.sublease_other_site", field="site_id")
     ancestors = lease_chain(session, parent.id)
     if current is not None and any(lease.id == current.id for lease in ancestors):
         raise InvalidInput("registry.lease_cycle", field="parent_id")
@@ -170,8 +179,13 @@ def _check_supply(session: Session, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.SupplyIn)
     require(session, Organisation, data.supplier_id, "supplier_id")
     require(session, Organisation, data.customer_id, "customer_id")
-    require(session, Tank, data.tank_id, "tank_id")
-    require(session, Room, data.room_id, "room_id")
+    tank: Tank | None = require(session, Tank, data.tank_id, "tank_id")
+    room: Room | None = require(session, Room, data.room_id, "room_id")
+    parties = {data.supplier_id, data.customer_id}
+    if tank is not None and not {tank.organisation_id, tank.operator_id} & parties:
+        raise InvalidInput("registry.supply_tank_unrelated", field="tank_id")
+    if room is not None and room.organisation_id != data.customer_id:
+        raise InvalidInput("registry.supply_room_not_customers", field="room_id")
 
 
 def _check_licence(session: Session, data: schemas.Input, current: Any) -> None:
@@ -191,7 +205,18 @@ def _check_assignment(session: Session, data: schemas.Input, current: Any) -> No
     department: Organisation = require(session, Organisation, data.department_id, "department_id")
     if department.kind != OrganisationKind.REGULATOR:
         raise InvalidInput("registry.department_not_regulator", field="department_id")
-    require(session, Organisation, data.organisation_id, "organisation_id")
+    supervised: Organisation = require(
+        session, Organisation, data.organisation_id, "organisation_id"
+    )
+    if supervised.kind in GOVERNMENT_KINDS:
+        raise InvalidInput("registry.supervised_is_government", field="organisation_id")
+    area = (
+        jurisdiction_subtree(session, department.jurisdiction_id)
+        if department.jurisdiction_id is not None
+        else set()
+    )
+    if supervised.jurisdiction_id not in area:
+        raise InvalidInput("registry.outside_department_area", field="organisation_id")
     clash = session.scalar(
         select(SupervisionAssignment.id).where(
             SupervisionAssignment.department_id == data.department_id,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from hazwatch.registry import credit_code
 from hazwatch.registry.choices import (
+    GOVERNMENT_KINDS,
     DepartmentFunction,
     HazardKind,
     JurisdictionKind,
@@ -88,6 +89,8 @@ class OrganisationIn(Input):
     def _department_needs_function(self) -> OrganisationIn:
         if self.kind is OrganisationKind.REGULATOR and self.department_function is None:
             raise ValueError("registry.department_function_required")
+        if self.department_function is not None and self.kind not in GOVERNMENT_KINDS:
+            raise ValueError("registry.department_function_not_allowed")
         return self
 
 

@@ -160,8 +160,9 @@ def _ensure_writable(
     writable = writable_organisations(session, principal)
     if writable is None or resource.owners(obj) & writable:
         return
-    if creating or _visible(session, principal, resource, obj):
+    if _visible(session, principal, resource, obj):
         raise Forbidden("registry.not_your_organisation")
+    # Writing for an organisation the caller cannot see answers like a read would: 404.
     raise NotFound("scope.not_found")
 
 
