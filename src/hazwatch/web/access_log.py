@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.scope import restrict
 from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.registry.models import DoorGuard
 from hazwatch.web.text import _t
 
 #: Most recent decisions read per page (filters apply to these).
@@ -28,10 +29,13 @@ def decisions(
     query = restrict(query, AccessDecision.organisation_id, session, who)
     if person:
         query = query.where(AccessDecision.person.ilike(f"%{person}%"))
-    rows = list(session.scalars(query))
-    if room_id is not None:
-        rows = [row for row in rows if room_id in row.room_ids]
-    return rows
+    if room_id is None:
+        return list(session.scalars(query))
+    # In SQL through the doors guarding the room (before the limit), then only decisions
+    # that covered the room when they were taken, as the access API does.
+    guarding = select(DoorGuard.door_id).where(DoorGuard.room_id == room_id)
+    rows = session.scalars(query.where(AccessDecision.door_id.in_(guarding)))
+    return [row for row in rows if room_id in row.room_ids]
 
 
 def reason_text(reason: dict[str, Any]) -> str:
