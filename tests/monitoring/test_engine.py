@@ -15,7 +15,7 @@ from hazwatch.core.errors import InvalidInput
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import Event
 from hazwatch.monitoring.ingest import ReadingIn
-from hazwatch.monitoring.models import Alarm, AlarmEvent, PointState, Reading
+from hazwatch.monitoring.models import Alarm, AlarmEvent, PointState, Reading, ReadingMinute
 from tests.monitoring.conftest import Plant, alarm_changes
 
 OFFICER = Principal(user_id=1, username="duty", role=Role.SAFETY_OFFICER)
@@ -217,3 +217,5 @@ def test_restart_resumes_state_and_ignores_resent_readings(
     assert states(context) == {"low": "active_unack"}
     with context.sessions() as session:
         assert len(session.scalars(select(Reading)).all()) == 1
+        minute = session.scalars(select(ReadingMinute)).one()
+        assert (minute.count, minute.total) == (1, 19.0)  # the aggregate counts it once too

@@ -4,7 +4,9 @@ rejections, off the alarm path.
 The engine hands over plain rows; a writer thread drains a bounded queue (back-pressure: a
 full queue blocks ingest rather than dropping readings) and writes each batch in one
 transaction with dialect upserts, so a re-sent reading is stored once (the primary key
-(point_id, ts) is the backstop behind the engine's in-memory dedupe). Callbacks registered
+(point_id, ts) is the backstop behind the engine's in-memory dedupe, which a restart empties).
+Per-minute aggregates are built from the rows the insert returned, so a reading redelivered
+after a restart is not counted twice. Callbacks registered
 with a batch run after its commit: MQTT acknowledgements are sent only for readings that are
 durably stored.
 """
@@ -17,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine, func
@@ -58,9 +61,10 @@ def _insert(engine: Engine, table: Any) -> Any:
 
 
 def minute_rows(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Aggregate a batch's readings per point and minute."""
+    """Aggregate a batch's readings per point and minute (in time order, so ``last`` is the
+    newest value whatever order the rows came in)."""
     buckets: dict[tuple[int, datetime], dict[str, Any]] = {}
-    for reading in readings:
+    for reading in sorted(readings, key=itemgetter("ts")):
         value = reading["value"]
         if value is None:
             continue
@@ -90,11 +94,13 @@ def write_batch(engine: Engine, sessions: sessionmaker[Session], batch: Batch) -
     greatest = func.greatest if engine.dialect.name == "postgresql" else func.max
     with sessions.begin() as session:
         if batch.readings:
-            session.execute(
-                _insert(engine, Reading).on_conflict_do_nothing(index_elements=["point_id", "ts"]),
+            inserted = session.execute(
+                _insert(engine, Reading)
+                .on_conflict_do_nothing(index_elements=["point_id", "ts"])
+                .returning(Reading.point_id, Reading.ts, Reading.value),
                 batch.readings,
             )
-            minutes = minute_rows(batch.readings)
+            minutes = minute_rows([row._asdict() for row in inserted])
             if minutes:
                 stmt = _insert(engine, ReadingMinute)
                 excluded = stmt.excluded
