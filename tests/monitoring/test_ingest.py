@@ -18,7 +18,7 @@ from hazwatch.monitoring.ingest import PayloadError, decode
 )
 def test_unusable_payloads(payload: bytes, reason: str) -> None:
     with pytest.raises(PayloadError) as caught:
-        decode(payload)
+        decode(payload, max_batch=1000)
     assert caught.value.reason == reason
 
 
@@ -39,11 +39,13 @@ def test_unusable_payloads(payload: bytes, reason: str) -> None:
     ],
 )
 def test_rejected_readings(reading: bytes, reason: str) -> None:
-    decoded = decode(reading)
+    decoded = decode(reading, max_batch=1000)
     assert decoded.readings == []
     assert [r.reason for r in decoded.rejections] == [reason]
 
 
 def test_fault_status_without_value_is_a_reading_of_unknown_value() -> None:
-    decoded = decode(b'{"point": "P", "ts": 1700000000000, "status": "E07", "unit": "%vol"}')
+    decoded = decode(
+        b'{"point": "P", "ts": 1700000000000, "status": "E07", "unit": "%vol"}', max_batch=1000
+    )
     assert decoded.readings[0].value is None and decoded.readings[0].fault == "E07"

@@ -49,14 +49,22 @@ class Settings(BaseSettings):
     mqtt_tls_ca: Path | None = None
     mqtt_topic_prefix: str = "hazwatch"
     mqtt_client_id: str = "hazwatch-engine"
-    mqtt_shared_group: str | None = Field(
-        default=None,
-        description="MQTT shared-subscription group; set when several engines split the sites.",
+    engine_partitions: int = Field(
+        default=1,
+        ge=1,
+        le=1024,
+        description="Engine processes splitting the sites (hazwatch.monitoring.sharding).",
+    )
+    engine_partition: int = Field(
+        default=0, ge=0, description="Which of the engine partitions this process runs."
     )
     ingest_enabled: bool = Field(
         default=True, description="Run MQTT ingest, the tick loop and the writer thread."
     )
     engine_tick_seconds: float = Field(default=1.0, gt=0, le=60)
+    ingest_max_batch: int = Field(
+        default=1000, ge=1, le=100_000, description="Most readings in one gateway batch."
+    )
 
     access_deadline_ms: int = Field(
         default=800, ge=50, le=10_000, description="Past this the access check answers deny."

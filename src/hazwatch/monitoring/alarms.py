@@ -69,10 +69,7 @@ class Transition:
     comment: str | None = None
 
 
-def load_records(session: Session, site_ids: frozenset[int] | None) -> list[AlarmRecord]:
-    query = select(Alarm)
-    if site_ids is not None:
-        query = query.where(Alarm.site_id.in_(site_ids))
+def load_records(session: Session) -> list[AlarmRecord]:
     return [
         AlarmRecord(
             site_id=row.site_id,
@@ -97,7 +94,7 @@ def load_records(session: Session, site_ids: frozenset[int] | None) -> list[Alar
             activations=row.activations,
             state=AlarmState(row.state),
         )
-        for row in session.scalars(query)
+        for row in session.scalars(select(Alarm))
     ]
 
 

@@ -98,11 +98,8 @@ class DeviceConfig:
         )
 
 
-def load_points(session: Session, site_ids: frozenset[int] | None = None) -> list[PointConfig]:
-    query = select(MeasurementPoint)
-    if site_ids is not None:
-        query = query.where(MeasurementPoint.site_id.in_(site_ids))
-    return [PointConfig.of(point) for point in session.scalars(query)]
+def load_points(session: Session) -> list[PointConfig]:
+    return [PointConfig.of(point) for point in session.scalars(select(MeasurementPoint))]
 
 
 def load_devices(session: Session) -> list[DeviceConfig]:

@@ -1,10 +1,10 @@
 """The alarm engine: the single owner of the alarm state of the sites it serves.
 
 Every reading, tick and operator action for a site passes through one engine, under one
-lock, so a site's alarm state is never written by two hands. The engine serves a set of
-sites (``sites=None``: all); running several engines, each with its own partition of
-sites (:func:`hazwatch.monitoring.partitions.partition_of`), scales ingest out without
-sharing state. Readings are persisted in batches by the writer; alarm transitions are
+lock, so a site's alarm state is never written by two hands. The engine serves one
+:class:`~hazwatch.monitoring.sharding.Partition` of the sites (by default all of them);
+running several engines, each with its own partition, scales ingest out without sharing
+state. Readings are persisted in batches by the writer; alarm transitions are
 committed before they are published, so a listener never sees an alarm that is not stored.
 """
 
@@ -33,6 +33,7 @@ from hazwatch.monitoring.events import EventBus, PointUpdate
 from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection
 from hazwatch.monitoring.kinds import canonical_unit
 from hazwatch.monitoring.models import MeasurementPoint, PointState
+from hazwatch.monitoring.sharding import WHOLE, Partition
 from hazwatch.monitoring.writer import Batch, ReadingWriter
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,12 @@ class MonitoringEngine:
         context: Context,
         bus: EventBus | None = None,
         *,
-        sites: frozenset[int] | None = None,
+        partition: Partition = WHOLE,
         threaded_writer: bool = False,
     ) -> None:
         self.context = context
         self.bus = bus or EventBus()
-        self.sites = sites
+        self.partition = partition
         self._lock = threading.RLock()
         self._writer = ReadingWriter(context.engine, context.sessions, threaded=threaded_writer)
         self._hooks: list[TickHook] = []
@@ -86,7 +87,8 @@ class MonitoringEngine:
     def reload(self) -> None:
         """Re-read points, devices, current states and alarms (after configuration changes)."""
         with self._lock, self.context.sessions() as session:
-            self._points = {p.id: p for p in load_points(session, self.sites)}
+            owned = self.partition.owns
+            self._points = {p.id: p for p in load_points(session) if owned(p.site_id)}
             self._by_code = {p.code: p for p in self._points.values()}
             devices = load_devices(session)
             self._devices = {d.code: d for d in devices}
@@ -98,7 +100,7 @@ class MonitoringEngine:
                 if state is not None and runtime.last_ts is None:
                     runtime.last_ts, runtime.last_value = state.at, state.value
                     runtime.quality = Quality(state.quality)
-            records = alarm_store.load_records(session, self.sites)
+            records = [r for r in alarm_store.load_records(session) if owned(r.site_id)]
             self._alarms = {r.key: r for r in records}
             self._alarms_by_id = {r.id: r for r in records if r.id is not None}
             for record in records:
@@ -316,6 +318,8 @@ class MonitoringEngine:
         params: dict[str, Any],
         suppressed: bool = False,
     ) -> Transition | None:
+        if not self.partition.owns(site_id):
+            raise ValueError(f"site {site_id} is owned by another engine partition")
         key = (site_id, source, condition)
         record = self._alarms.get(key)
         if record is None:

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-#: Maximum readings in one gateway batch (larger batches are refused whole: HTTP 413).
-MAX_BATCH = 1000
-
 
 @dataclass(frozen=True, slots=True)
 class ReadingIn:
@@ -98,8 +95,9 @@ def decode_reading(item: Any) -> ReadingIn | Rejection:
     return ReadingIn(point=point, ts=ts, value=value, unit=unit, seq=seq, fault=fault)
 
 
-def decode(payload: bytes | str | dict[str, Any], *, max_batch: int = MAX_BATCH) -> Decoded:
-    """A single reading or a batch; per-reading problems are rejections, not exceptions."""
+def decode(payload: bytes | str | dict[str, Any], *, max_batch: int) -> Decoded:
+    """A single reading or a batch; per-reading problems are rejections, not exceptions.
+    A batch above ``max_batch`` (``settings.ingest_max_batch``) is refused whole."""
     if isinstance(payload, bytes | str):
         try:
             payload = json.loads(payload, parse_constant=lambda _c: math.nan)

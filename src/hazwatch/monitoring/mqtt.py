@@ -6,9 +6,9 @@ reading and ``…/batch`` for a gateway batch, QoS 1. The session is persistent
 reading's batch is committed, so a broker that goes away and comes back redelivers whatever
 was not yet stored, and the (point, timestamp) key stores it once.
 
-The site is in the topic so that engines can split sites between them: an engine serving a
-partition subscribes to its sites' topics (or, at scale, to a NATS JetStream subject
-partitioned by site); a site's messages then always reach the same owner.
+The site is in the topic so that engines can split sites between them
+(:mod:`hazwatch.monitoring.sharding`): an engine drops, unread, the messages of sites another
+partition owns, so a site's readings always reach the same owner.
 """
 
 from __future__ import annotations
@@ -31,12 +31,8 @@ log = logging.getLogger(__name__)
 MessageHandler = Callable[[mqtt.MQTTMessage], None]
 
 
-def reading_topics(prefix: str, sites: frozenset[int] | None) -> list[str]:
-    if sites is None:
-        return [f"{prefix}/v1/+/+/reading", f"{prefix}/v1/+/+/batch"]
-    return [
-        f"{prefix}/v1/{site}/+/{kind}" for site in sorted(sites) for kind in ("reading", "batch")
-    ]
+def reading_topics(prefix: str) -> list[str]:
+    return [f"{prefix}/v1/+/+/reading", f"{prefix}/v1/+/+/batch"]
 
 
 class MqttConnection:
@@ -134,8 +130,9 @@ class MqttIngest:
     def __init__(self, settings: Settings, engine: MonitoringEngine) -> None:
         self.engine = engine
         self.prefix = settings.mqtt_topic_prefix
+        self.max_batch = settings.ingest_max_batch
         self.connection = MqttConnection(settings, settings.mqtt_client_id, manual_ack=True)
-        for topic in reading_topics(settings.mqtt_topic_prefix, engine.sites):
+        for topic in reading_topics(settings.mqtt_topic_prefix):
             self.connection.add_subscription(topic, self.handle)
 
     def start(self) -> None:
@@ -145,18 +142,28 @@ class MqttIngest:
         self.connection.stop()
 
     def handle(self, message: mqtt.MQTTMessage) -> None:
-        """Decode and submit one message; refused ones are recorded and acknowledged."""
-        parts = message.topic.split("/")
-        device_code = parts[-2] if len(parts) >= 4 else ""
-        device = self.engine.device(device_code)
+        """Decode and submit one message; refused ones are recorded and acknowledged, and
+        another partition's are acknowledged unread (that partition's engine has its own
+        subscription and session)."""
+        # {prefix}/v1/{site}/{device}/{reading|batch}; the prefix may contain slashes.
+        *_, topic_site, device_code, _kind = message.topic.split("/")
+        site_id = int(topic_site) if topic_site.isdigit() else None
         connection = self.connection
+        if site_id is not None and not self.engine.partition.owns(site_id):
+            connection.ack(message)
+            return
+        device = self.engine.device(device_code)
         if device is None or device.revoked_at is not None:
             reason = "unknown_device" if device is None else "revoked_device"
             self.engine.reject_payload(reason, None, "mqtt", device_code)
             connection.ack(message)
             return
+        if site_id != device.site_id:
+            self.engine.reject_payload("wrong_site", device, "mqtt", message.topic)
+            connection.ack(message)
+            return
         try:
-            decoded = decode(bytes(message.payload))
+            decoded = decode(bytes(message.payload), max_batch=self.max_batch)
         except PayloadError as exc:
             excerpt = message.payload[:200].decode("utf-8", "replace")
             self.engine.reject_payload(exc.reason, device, "mqtt", excerpt)

@@ -10,12 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hazwatch.api.errors import language_of
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
-from hazwatch.core.errors import TooLarge, Unauthenticated
+from hazwatch.core.errors import Conflict, TooLarge, Unauthenticated
 from hazwatch.core.i18n import translate
 from hazwatch.monitoring import service
 from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import MonitoringEngine
-from hazwatch.monitoring.ingest import MAX_BATCH, decode
+from hazwatch.monitoring.ingest import decode
 from hazwatch.monitoring.models import Alarm, AlarmEvent, Device, MeasurementPoint
 from hazwatch.monitoring.schemas import (
     AckIn,
@@ -36,6 +36,7 @@ from hazwatch.monitoring.schemas import (
     ShelveIn,
     SiteStatistics,
 )
+from hazwatch.monitoring.sharding import partition_of
 
 router = APIRouter(prefix="/api/monitoring", tags=["monitoring"])
 ingest_router = APIRouter(prefix="/api/ingest", tags=["ingest"])
@@ -256,10 +257,17 @@ def ingest_readings(
     device: Annotated[DeviceConfig, Depends(authenticate_device)],
 ) -> IngestResult:
     """HTTP batch ingest for gateways that cannot speak MQTT (device bearer token)."""
-    if len(body.readings) > MAX_BATCH:
+    if not engine.partition.owns(device.site_id):
+        raise Conflict(
+            "monitoring.site_served_elsewhere",
+            site=device.site_id,
+            partition=partition_of(device.site_id, engine.partition.count),
+        )
+    max_batch = engine.context.settings.ingest_max_batch
+    if len(body.readings) > max_batch:
         engine.reject_payload("batch_too_large", device, "http")
-        raise TooLarge("monitoring.batch_too_large", max=MAX_BATCH)
-    decoded = decode({"readings": body.readings})
+        raise TooLarge("monitoring.batch_too_large", max=max_batch)
+    decoded = decode({"readings": body.readings}, max_batch=max_batch)
     report = engine.submit_decoded(decoded, device=device, source="http")
     return IngestResult(
         accepted=report.accepted,

@@ -25,6 +25,7 @@ from hazwatch.monitoring.interlocks.service import (
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
+from hazwatch.monitoring.sharding import Partition
 from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
 
@@ -51,7 +52,12 @@ class EngineRuntime:
         self.bus = EventBus()
         self.hub = LiveHub()
         threaded = live if threaded_writer is None else threaded_writer  # replay: batched
-        self.engine = MonitoringEngine(context, self.bus, threaded_writer=threaded)
+        self.engine = MonitoringEngine(
+            context,
+            self.bus,
+            partition=Partition.from_settings(context.settings),
+            threaded_writer=threaded,
+        )
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         if transport is None:
             transport = (
