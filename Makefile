@@ -40,8 +40,8 @@ pytest: install
 	$(UV) run --frozen pytest -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 
-## Everything CI runs: lint, strict typing, the whole suite on SQLite and PostgreSQL.
-test: lint typecheck pytest
+## Everything CI runs: browser deps, lint, strict typing, the whole suite on SQLite and PostgreSQL.
+test: browser-deps lint typecheck pytest
 
 ## Rerunnable benchmarks (ingest, alarm latency, access check, replay speed).
 bench: install

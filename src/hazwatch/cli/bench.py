@@ -73,12 +73,12 @@ def bench_access(
 ) -> None:
     """Door access check latency over HTTP at a fixed request rate."""
     settings = get_settings().model_copy(update={"ingest_enabled": False})
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, private_broker() as mqtt_url:
         for backend in _backends(postgres_url or None):
             url = database_url(backend, Path(folder), postgres_url or POSTGRES)
             try:
                 site = build(settings, url, 10)
-                latencies, failed, achieved, sequential = access.run(site, rate, seconds)
+                latencies, failed, achieved, sequential = access.run(site, mqtt_url, rate, seconds)
                 one = ingest.percentiles(sequential)
                 typer.echo(
                     f"[{backend}] access check, one reader at a time: p50 {one['p50']:.1f} ms, "
