@@ -305,3 +305,39 @@ def test_console_hub_shows_each_subscriber_only_its_organisations(
     assert {"alarm", "point"} <= {b["type"] for b in seen}
     assert any(b["type"] == "alarm" and b["condition"] == "low" for b in seen)
     assert unseen == []
+
+
+def test_a_step_added_while_the_ladder_runs_is_still_sent(
+    context: Context, plant: Plant, clock: ManualClock, webhook: tuple[str, Received]
+) -> None:
+    """Ticks between steps skip the database; a changed ladder must end that shortcut."""
+    url, received = webhook
+    lab = plant.demo["lab"]
+    with context.unit_of_work() as session:
+        for role in ("duty_officer", "safety_manager"):
+            session.add(
+                Contact(organisation_id=lab, role=role, channel="webhook", address=f"{url}/{role}")
+            )
+        session.add(EscalationStep(organisation_id=lab, after_minutes=0, target="duty_officer"))
+    runtime = EngineRuntime(context, RecordingActuator())
+    engine, dispatcher = runtime.engine, runtime.dispatcher
+    t0 = clock.now()
+
+    def at(minutes: int) -> list[str]:
+        clock.set(t0 + timedelta(minutes=minutes))
+        engine.submit(
+            [
+                ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol"),
+                ReadingIn("LT-LN2", clock.now(), 1500.0, "mm"),
+            ]
+        )
+        engine.tick()
+        dispatcher.run_once()
+        return [urlparse(path).path for path, _ in received.requests]
+
+    assert at(0) == ["/duty_officer"]
+    assert at(2) == ["/duty_officer"]  # next due only when the ladder repeats (15 min)
+    with context.unit_of_work() as session:
+        session.add(EscalationStep(organisation_id=lab, after_minutes=4, target="safety_manager"))
+    assert at(3) == ["/duty_officer"]
+    assert at(4) == ["/duty_officer", "/safety_manager"]

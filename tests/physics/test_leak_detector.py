@@ -95,3 +95,20 @@ def test_tuning_trades_threshold_for_budget() -> None:
     assert strict.allowance_mm == pytest.approx(0.3)
     with pytest.raises(ValueError):
         tune(0.0, step, 1.0)
+
+
+def test_per_second_samples_are_used_once_a_minute() -> None:
+    """A 1 s gauge costs what a 1 min gauge costs, and is tuned as one (MIN_STEP)."""
+    every_second, every_minute = detector(), detector()
+    level = 1500.0
+    for second in range(3 * 3600):
+        at = T0 + timedelta(seconds=second)
+        level -= (3.0 + 30.9) / 3600  # the draw plus the 2·7 leak
+        every_second.update(at, level)
+        if second % 60 == 0:
+            every_minute.update(at, level)
+        assert every_second.last == every_minute.last
+    assert every_second.alarmed_at == every_minute.alarmed_at is not None
+    assert tune(3.0, timedelta(seconds=1), 1.0, years=1) == tune(
+        3.0, timedelta(minutes=1), 1.0, years=1
+    )

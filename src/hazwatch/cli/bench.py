@@ -7,9 +7,11 @@ from pathlib import Path
 
 import typer
 
-from hazwatch.benchmarks import access, ingest
+from hazwatch.benchmarks import access, ingest, replay
 from hazwatch.benchmarks.broker import private_broker
 from hazwatch.benchmarks.fixture import build, database_url, drop_database
+from hazwatch.cli.common import language
+from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
 
 bench_app = typer.Typer(help="Benchmarks (figures are printed; nothing is asserted).")
@@ -95,8 +97,37 @@ def bench_access(
                 drop_database(url, postgres_url or POSTGRES)
 
 
+@bench_app.command("replay")
+def bench_replay(
+    points: int = typer.Option(50, min=2, max=500, help="Measurement points, each every second."),
+    hours: float = typer.Option(24.0, min=0.1, max=168, help="Simulated hours."),
+) -> None:
+    """Replay speed: a generated site through the live pipeline on a simulated clock."""
+    seconds = int(hours * 3600)
+    with typer.progressbar(length=seconds, label="replay", file=None) as bar:
+        done = [0]
+
+        def progress(offset: int) -> None:
+            bar.update(offset - done[0])
+            done[0] = offset
+
+        record = replay.measure(points, hours, progress)
+    typer.echo(
+        translate(
+            "scenarios.bench.result",
+            language(),
+            points=points,
+            hours=f"{hours:g}",
+            seconds=f"{record.wall_seconds:.1f}",
+            rate=f"{hours / record.wall_seconds:.3f}",
+            readings=f"{record.readings:,}",
+        )
+    )
+
+
 @bench_app.command("all")
 def bench_all() -> None:
     """Every benchmark with its default figures (what `make bench` runs)."""
     bench_ingest(40_000, 2_000, 1000, 10.0, POSTGRES)
     bench_access(1000.0, 10.0, POSTGRES)
+    bench_replay(50, 24.0)

@@ -208,7 +208,7 @@ class VirtualOxygen:
         return Modelled(min(last.ts, now), RoomState(room.volume_m3, last.value / 100))
 
     def tick(self, now: datetime) -> None:
-        if audit_revision() != self._revision or not self._rooms:
+        if audit_revision() != self._revision:
             with self.context.sessions() as session:
                 self._rooms = load_rooms(session)
             self._revision = audit_revision()

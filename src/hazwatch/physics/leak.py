@@ -42,6 +42,11 @@ CLIP_FRACTION = 1 / 3
 DRAW_TOLERANCE = 0.5
 #: A gap longer than this inside an hour of history leaves that hour out of the profile.
 PROFILE_MAX_GAP_H = 0.5
+#: The detector looks at the level at most once a minute. A leak moves the level by mm per
+#: hour; per-second samples add nothing but differences whose noise telescopes away, while
+#: they would multiply the work and the tuning's simulated record (20 years at 1 s is
+#: 630 million samples).
+MIN_STEP = timedelta(minutes=1)
 
 
 def _hours(start: datetime, end: datetime) -> float:
@@ -157,9 +162,10 @@ class LeakDetector:
 
     def update(self, at: datetime, level_mm: float) -> bool:
         """True the moment the excess drop crosses the threshold (then :attr:`alarm` says
-        what was found). Out-of-order and duplicate samples are ignored."""
+        what was found). Out-of-order and duplicate samples, and samples less than
+        :data:`MIN_STEP` after the last one used, are ignored."""
         previous = self.last
-        if previous is not None and at <= previous[0]:
+        if previous is not None and at - previous[0] < MIN_STEP:
             return False
         self.last = (at, level_mm)
         if previous is None:
@@ -284,7 +290,8 @@ def tune(
     """
     if noise_mm <= 0 or budget_per_year <= 0:
         raise ValueError("noise and false-alarm budget must be positive")
-    count = int(years * HOURS_PER_YEAR * 3600 / interval.total_seconds())
+    step = max(interval, MIN_STEP)  # the detector's own pace (see ``LeakDetector.update``)
+    count = int(years * HOURS_PER_YEAR * 3600 / step.total_seconds())
     level = np.random.default_rng(seed).normal(0.0, noise_mm, count)
     drops = level[:-1] - level[1:]
     allowance = 0.1 * noise_mm

@@ -127,7 +127,7 @@ def assemble(loaded: LoadedScenario, run: Run, language: str | None = None) -> d
             "readings": run.readings,
             "simulated_hours_per_wall_second": round(
                 (loaded.end - loaded.start).total_seconds() / 3600 / max(run.wall_seconds, 1e-9),
-                1,
+                3,
             ),
         },
     }

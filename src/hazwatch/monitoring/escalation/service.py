@@ -15,13 +15,14 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hazwatch.core.audit.service import revision as audit_revision
 from hazwatch.core.context import Context
 from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
@@ -57,6 +58,8 @@ OWN_ROLES = tuple(
 TARGETS = tuple(t.value for t in EscalationTarget)
 #: Pause after the last step before the ladder starts again.
 REPEAT_AFTER = timedelta(minutes=15)
+#: "No ladder step will ever fall due" (see ``Escalator._next_due``).
+NEVER = datetime.max.replace(tzinfo=UTC)
 MAX_ATTEMPTS = 8
 
 
@@ -184,10 +187,20 @@ class Escalator:
     def __init__(self, context: Context, on_enqueued: Callable[[], None] = lambda: None) -> None:
         self.context = context
         self.on_enqueued = on_enqueued
+        #: When the next running ladder step falls due; None: unknown, ask the database.
+        #: Escalations change only through this escalator's events and ladders only through
+        #: audited writes, so until then a tick before this moment has nothing to do and
+        #: costs no query. ``_changes`` counts events, so a tick that raced one discards its
+        #: answer.
+        self._next_due: datetime | None = None
+        self._changes = 0
+        self._revision = audit_revision()
 
     def on_event(self, event: Event) -> None:
         if not isinstance(event, AlarmChange):
             return
+        self._changes += 1
+        self._next_due = None
         with self.context.unit_of_work() as session:
             state = session.get(AlarmEscalation, event.alarm_id)
             if event.state == "active_unack":
@@ -210,33 +223,40 @@ class Escalator:
         self.on_enqueued()
 
     def tick(self, now: datetime) -> None:
+        if audit_revision() != self._revision:
+            self._revision, self._next_due = audit_revision(), None
+        if self._next_due is not None and now < self._next_due:
+            return
+        changes = self._changes
         with self.context.unit_of_work() as session:
             running = session.scalars(
                 select(AlarmEscalation).where(AlarmEscalation.stopped_at.is_(None))
             ).all()
-            for state in running:
-                self._advance(session, state, now)
+            due = [self._advance(session, state, now) for state in running]
+        if changes == self._changes:
+            self._next_due = min((at for at in due if at is not None), default=NEVER)
         self.on_enqueued()
 
-    def _advance(self, session: Session, state: AlarmEscalation, now: datetime) -> None:
+    def _advance(self, session: Session, state: AlarmEscalation, now: datetime) -> datetime | None:
+        """Send every step that is due; returns when the next one will be (None: never)."""
         alarm = session.get(Alarm, state.alarm_id)
         if alarm is None:
-            return
+            return None
         steps = ladder(session, state.organisation_id, alarm.priority)
         if not steps:
-            return
+            return None
         cycle = timedelta(minutes=steps[-1].after_minutes) + REPEAT_AFTER
         while True:
             round_start = state.started_at + cycle * state.round
             if state.steps_done >= len(steps):
                 if now < round_start + cycle:
-                    return
+                    return round_start + cycle
                 state.round += 1
                 state.steps_done = 0
                 continue
             step = steps[state.steps_done]
             if now < round_start + timedelta(minutes=step.after_minutes):
-                return
+                return round_start + timedelta(minutes=step.after_minutes)
             self._enqueue(session, alarm, step, state, now)
             state.steps_done += 1
 

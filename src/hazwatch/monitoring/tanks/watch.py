@@ -42,6 +42,10 @@ HISTORY = timedelta(days=28)
 FULL_WEEK = 24 * 7
 #: Level telemetry older than this cannot tell the current draw.
 STALE_AFTER = timedelta(minutes=15)
+#: Detector state is saved at most this often on ticks (a raised or reset alarm is saved at
+#: once): a restart replays at most this much level history into a fresh CUSUM, while a
+#: write per tick would contend with the reading writer for the database.
+PERSIST_EVERY = timedelta(minutes=1)
 
 
 @dataclass
@@ -67,6 +71,7 @@ class TankWatch:
         self._tanks: dict[int, LiveTank] = {}
         self._by_point: dict[int, int] = {}
         self._dirty: set[int] = set()
+        self._persisted_at: datetime | None = None
         self._revision = audit_revision()
 
     # -- feeding -----------------------------------------------------------------------------
@@ -209,7 +214,8 @@ class TankWatch:
             if audit_revision() != self._revision:
                 self._revision = audit_revision()
                 self._refresh_tuning()
-            self._persist(now)
+            if self._persisted_at is None or now - self._persisted_at >= PERSIST_EVERY:
+                self._persist(now)
 
     def _refresh_tuning(self) -> None:
         """Settings are audited, so a changed budget shows as a new audit revision."""
@@ -234,6 +240,7 @@ class TankWatch:
                     )
                 )
         self._dirty.clear()
+        self._persisted_at = now
 
     # -- for the modelled O2 ---------------------------------------------------------------
 
