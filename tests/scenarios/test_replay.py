@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from hazwatch.benchmarks.replay import measure
 from hazwatch.cli.main import app
 from hazwatch.scenarios import plot
 from hazwatch.scenarios.loader import bundled, load
@@ -116,3 +117,13 @@ def test_cli_lists_examples_and_reports_bad_files(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["replay", str(bad)])
     assert refused.exit_code == 2
     assert f"{bad}:3: colour" in refused.output
+
+
+def test_replay_benchmark_runs_the_generated_site_through_the_pipeline() -> None:
+    """`hazwatch bench replay`: every point at 1 s is ingested, the leak is alarmed."""
+    record = measure(points=6, hours=0.25)
+    assert record.readings == 6 * (15 * 60 + 1)
+    assert any(change.state == "active_unack" for change in record.alarms)
+    result = CliRunner().invoke(app, ["bench", "replay", "--points", "3", "--hours", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert "3 个测点" in result.output and "仿真小时" in result.output
