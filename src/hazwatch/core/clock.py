@@ -46,6 +46,10 @@ class ManualClock:
             self._now = when
 
 
+#: An instant after every real one: "nothing will ever fall due" for caches of next-due times.
+NEVER = datetime.max.replace(tzinfo=UTC)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

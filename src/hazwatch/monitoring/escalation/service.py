@@ -15,14 +15,15 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.audit.service import revision as audit_revision
+from hazwatch.core.clock import NEVER
 from hazwatch.core.context import Context
 from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
@@ -58,8 +59,8 @@ OWN_ROLES = tuple(
 TARGETS = tuple(t.value for t in EscalationTarget)
 #: Pause after the last step before the ladder starts again.
 REPEAT_AFTER = timedelta(minutes=15)
-#: "No ladder step will ever fall due" (see ``Escalator._next_due``).
-NEVER = datetime.max.replace(tzinfo=UTC)
+#: Outbox rows delivered per dispatcher run.
+BATCH = 100
 MAX_ATTEMPTS = 8
 
 
@@ -315,22 +316,41 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        #: When the earliest pending row may be tried; None: unknown, ask the database.
+        #: Rows are only added by this process's escalator, which wakes the dispatcher, so
+        #: until then nothing falls due earlier. ``_wakes`` lets a run that raced a wake
+        #: discard its answer.
+        self._next_attempt: datetime | None = None
+        self._wakes = 0
 
     def wake(self) -> None:
+        self._wakes += 1
+        self._next_attempt = None
         self._wake.set()
 
     def run_once(self, now: datetime | None = None) -> int:
         now = now or self.context.clock.now()
+        if self._next_attempt is not None and now < self._next_attempt:
+            return 0
+        wakes = self._wakes
         with self.context.unit_of_work() as session:
             due = session.scalars(
                 select(Notification)
                 .where(Notification.status == "pending", Notification.next_attempt_at <= now)
                 .order_by(Notification.id)
-                .limit(100)
+                .limit(BATCH)
             ).all()
             for notification in due:
                 self._deliver(notification, now)
-            return len(due)
+            session.flush()
+            upcoming = session.scalar(
+                select(func.min(Notification.next_attempt_at)).where(
+                    Notification.status == "pending"
+                )
+            )
+        if wakes == self._wakes and len(due) < BATCH:
+            self._next_attempt = upcoming or NEVER
+        return len(due)
 
     def _deliver(self, notification: Notification, now: datetime) -> None:
         notification.attempts += 1
