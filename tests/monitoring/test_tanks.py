@@ -30,7 +30,7 @@ from hazwatch.registry.models import Tank
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
-NORMAL_MM_H = 3.43  # 4000 kg/month through 1.62 kg/mm
+NORMAL_MM_H = 3.04  # 4000 kg/month through 1.83 kg/mm (1.7 m bore)
 LEAK_MM_H = 30.9  # the 2·7 leak
 
 
@@ -78,7 +78,7 @@ def test_contracted_draw_of_the_2_7_tank(context: Context) -> None:
         demo = load_demo(session)
         tank = session.get(Tank, demo["ln2_tank"])
         assert tank is not None
-        # 4000 kg/month = 5.56 kg/h; 1.62 kg per mm → 3.43 mm/h
+        # 4000 kg/month = 5.56 kg/h; 1.83 kg per mm → 3.04 mm/h
         assert abs(contracted_draw_mm_h(session, tank) - NORMAL_MM_H) < 0.01
 
 
@@ -165,8 +165,8 @@ def test_status_settings_and_reset_are_scoped(
     status = client.get(url, headers=operator).json()
     level = readings[-1].value
     assert status["level_quality"] == "good" and status["level_mm"] == level
-    # vertical 1.6 m cylinder: 2.0106 L per mm of level, 806 kg/m³
-    assert abs(status["volume_m3"] - 2.0106e-3 * level) < 1e-3
+    # vertical 1.7 m cylinder: 2.2698 L per mm of level, 806 kg/m³
+    assert abs(status["volume_m3"] - 2.2698e-3 * level) < 1e-3
     assert abs(status["mass_kg"] - status["volume_m3"] * 806) < 1e-6
     assert status["rooms_fed"] == [{"id": demo["dry_room_1"], "name": "干燥房1"}]
     assert status["detector"]["leak_alarm_active"] is True

@@ -291,7 +291,7 @@ def load_demo(session: Session) -> DemoIds:
         fluid="N2",
         orientation="vertical",
         volume_m3="4.99",
-        diameter_m="1.6",
+        diameter_m="1.7",  # as physics.tank.TANK_2_7: the bore the reconstruction implies
         design_pressure_mpa="2.5",
         liquid_density_kg_m3="806",
     )
