@@ -10,7 +10,7 @@ import typer
 from hazwatch.benchmarks import access, ingest, replay
 from hazwatch.benchmarks.broker import private_broker
 from hazwatch.benchmarks.fixture import build, database_url, drop_database
-from hazwatch.cli.common import language
+from hazwatch.cli.common import language, seconds_progress
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
 
@@ -103,14 +103,7 @@ def bench_replay(
     hours: float = typer.Option(24.0, min=0.1, max=168, help="Simulated hours."),
 ) -> None:
     """Replay speed: a generated site through the live pipeline on a simulated clock."""
-    seconds = int(hours * 3600)
-    with typer.progressbar(length=seconds, label="replay", file=None) as bar:
-        done = [0]
-
-        def progress(offset: int) -> None:
-            bar.update(offset - done[0])
-            done[0] = offset
-
+    with seconds_progress(int(hours * 3600), "replay") as progress:
         record = replay.measure(points, hours, progress)
     typer.echo(
         translate(

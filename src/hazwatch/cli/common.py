@@ -36,6 +36,19 @@ def cli_context() -> Iterator[Context]:
         context.dispose()
 
 
+@contextmanager
+def seconds_progress(seconds: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar over simulated seconds; yields the callback a replay reports to."""
+    with typer.progressbar(length=seconds, label=label, file=None) as bar:
+        done = [0]
+
+        def progress(offset: int) -> None:
+            bar.update(offset - done[0])
+            done[0] = offset
+
+        yield progress
+
+
 def language() -> str:
     return get_settings().language
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from hazwatch.cli.common import fail, language
+from hazwatch.cli.common import fail, language, seconds_progress
 from hazwatch.core.i18n import translate
 from hazwatch.scenarios import plot
 from hazwatch.scenarios.loader import LoadedScenario, ScenarioError, bundled, load
@@ -47,13 +47,7 @@ def replay(
         typer.secho(exc.describe(lang), err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from exc
     seconds = int((loaded.end - loaded.start).total_seconds())
-    with typer.progressbar(length=seconds, label=loaded.spec.name, file=None) as bar:
-        done = [0]
-
-        def progress(offset: int) -> None:
-            bar.update(offset - done[0])
-            done[0] = offset
-
+    with seconds_progress(seconds, loaded.spec.name) as progress:
         record = run(loaded, progress)
     result = assemble(loaded, record, lang)
     text = render_timeline(result, lang)
