@@ -14,15 +14,13 @@ import math
 from dataclasses import dataclass
 
 from hazwatch.physics.expansion import gas_volume_from_mass
+from hazwatch.physics.fit import CROSSINGS, RECONSTRUCTION_HOURS, RECONSTRUCTION_O2
 from hazwatch.physics.room import C0, no_ventilation, time_to_reach
 from hazwatch.physics.tank import TankGeometry
 from hazwatch.scenarios.format import Scenario, SourceSpec, TankSpec
 
-#: O2 fractions measured by the 2·7 reconstruction after about 4 h (seed 000, item 6).
-RECONSTRUCTION_BAND = (0.0184, 0.0222)
-RECONSTRUCTION_HOURS = 4.0
-#: Low alarm, low-low alarm (GB/T 50493-2019) and the FESHM 4240 certain-fatality level.
-CROSSINGS = (0.195, 0.18, 0.088)
+#: The span of the O2 fractions the 2·7 reconstruction measured after about 4 h.
+RECONSTRUCTION_BAND = (min(RECONSTRUCTION_O2), max(RECONSTRUCTION_O2))
 ROOM_C = 20.0  # gas temperature at room conditions, °C
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from hazwatch.core.i18n import translate
 from hazwatch.monitoring.events import AlarmChange
-from hazwatch.scenarios.fit import CROSSINGS, fit_sources
+from hazwatch.physics.fit import CROSSINGS
+from hazwatch.scenarios.fit import fit_sources
 from hazwatch.scenarios.loader import LoadedScenario
 from hazwatch.scenarios.runner import Run
 

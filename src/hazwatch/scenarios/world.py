@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hazwatch.physics.expansion import gas_volume_from_mass
+from hazwatch.physics.fit import CROSSINGS
 from hazwatch.physics.room import RoomState
 from hazwatch.scenarios import fit
 from hazwatch.scenarios.format import FanSpec, Scenario, SensorSpec
@@ -105,7 +106,7 @@ class World:
         for room, state in self.rooms.items():
             extract = self.extract(room)
             state = self.rooms[room] = state.step(hours, self.inflow(room), extract)
-            if state.o2 < fit.CROSSINGS[0]:
+            if state.o2 < CROSSINGS[0]:
                 self.seconds_below_low[room] += seconds
             if extract:
                 self.lowest_with_exhaust[room] = min(
