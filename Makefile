@@ -15,10 +15,11 @@ export HAZWATCH_DATA_DIR ?= $(CURDIR)/var
 install: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 	$(UV) sync --frozen --quiet
 
-## Install, migrate, load the demo district and start HazWatch (prints the URL).
+## Install, migrate, load the demo district and its 2·7 replays, start HazWatch (prints the URL).
 run: install
 	$(HAZWATCH) db upgrade
 	$(HAZWATCH) demo load --if-empty
+	$(HAZWATCH) demo replays
 	$(HAZWATCH) serve
 
 ## Chromium and a CJK font from Debian for the console's browser tests.

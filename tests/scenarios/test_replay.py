@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from hazwatch.benchmarks.replay import measure
 from hazwatch.cli.main import app
-from hazwatch.scenarios import plot
+from hazwatch.core.settings import get_settings
+from hazwatch.scenarios import plot, saved
 from hazwatch.scenarios.loader import bundled, load
 from hazwatch.scenarios.result import FORMAT, assemble
 from hazwatch.scenarios.runner import run
@@ -127,3 +128,27 @@ def test_replay_benchmark_runs_the_generated_site_through_the_pipeline() -> None
     result = CliRunner().invoke(app, ["bench", "replay", "--points", "3", "--hours", "0.1"])
     assert result.exit_code == 0, result.output
     assert "3 个测点" in result.output and "仿真小时" in result.output
+
+
+def test_saved_results_appear_where_the_console_lists_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`replay --save` keeps a result; `demo replays` replays only the bundled scenarios
+    not kept yet."""
+    monkeypatch.setenv("HAZWATCH_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        folder = saved.folder(get_settings())
+        assert len(saved.missing_bundled(get_settings())) == 2
+        result = CliRunner().invoke(app, ["replay", "ningbo_2_7_as_it_was", "--save"])
+        assert result.exit_code == 0, result.output
+        was = json.loads((folder / "ningbo_2_7_as_it_was.json").read_text(encoding="utf-8"))
+        assert was["format"] == FORMAT and was["outcomes"]["first_leak_alarm"] is not None
+        kept = folder / "ningbo_2_7_as_it_should_have_been.json"
+        kept.write_text("{}", encoding="utf-8")
+        result = CliRunner().invoke(app, ["demo", "replays"])
+        assert result.exit_code == 0, result.output
+        assert kept.read_text(encoding="utf-8") == "{}"  # kept: not replayed again
+        assert saved.missing_bundled(get_settings()) == []
+    finally:
+        get_settings.cache_clear()

@@ -6,8 +6,13 @@ import typer
 
 from hazwatch import demo as full_demo
 from hazwatch.cli.common import cli_context, fail, language
+from hazwatch.cli.replay import run_with_progress
 from hazwatch.core.i18n import translate
+from hazwatch.core.settings import get_settings
 from hazwatch.registry import demo
+from hazwatch.scenarios import saved
+from hazwatch.scenarios.loader import load as load_scenario
+from hazwatch.scenarios.result import assemble
 
 demo_app = typer.Typer(help="The demo district (2·7 accident's lab and its supply chain).")
 
@@ -32,3 +37,14 @@ def load(
     typer.echo(translate("registry.cli.demo_loaded", lang, password=demo.DEMO_PASSWORD))
     for username, role in loaded.users:
         typer.echo(f"  {username:<12} {role}")
+
+
+@demo_app.command("replays")
+def replay_bundled() -> None:
+    """Replay the bundled 2·7 scenarios into the console's replay folder (those missing)."""
+    settings = get_settings()
+    for path in saved.missing_bundled(settings):
+        loaded = load_scenario(path)
+        result = assemble(loaded, run_with_progress(loaded), settings.language)
+        written = saved.save(settings, result)
+        typer.echo(translate("scenarios.cli.written", settings.language, path=str(written)))

@@ -9,10 +9,11 @@ import typer
 
 from hazwatch.cli.common import fail, language, seconds_progress
 from hazwatch.core.i18n import translate
-from hazwatch.scenarios import plot
+from hazwatch.core.settings import get_settings
+from hazwatch.scenarios import plot, saved
 from hazwatch.scenarios.loader import LoadedScenario, ScenarioError, bundled, load
 from hazwatch.scenarios.result import assemble, render_timeline
-from hazwatch.scenarios.runner import run
+from hazwatch.scenarios.runner import Run, run
 
 
 def register(app: typer.Typer) -> None:
@@ -25,12 +26,21 @@ def resolve(file: str) -> LoadedScenario:
     return load(examples[file] if file in examples and not Path(file).exists() else file)
 
 
+def run_with_progress(loaded: LoadedScenario) -> Run:
+    seconds = int((loaded.end - loaded.start).total_seconds())
+    with seconds_progress(seconds, loaded.spec.name) as progress:
+        return run(loaded, progress)
+
+
 def replay(
     file: str | None = typer.Argument(None, help="Scenario YAML file, or a bundled name."),
     out: Path | None = typer.Option(None, help="Folder for <name>.json, .txt and .png."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON result, not the timeline."),
     with_plot: bool = typer.Option(False, "--plot", help="Draw <name>.png (into --out or .)."),
     list_examples: bool = typer.Option(False, "--list", help="List the bundled scenarios."),
+    keep: bool = typer.Option(
+        False, "--save", help="Also keep the JSON result where the console's replay page lists it."
+    ),
 ) -> None:
     """Replay a scenario: timeline (actual vs with HazWatch), JSON result and plot."""
     lang = language()
@@ -46,12 +56,12 @@ def replay(
     except ScenarioError as exc:
         typer.secho(exc.describe(lang), err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from exc
-    seconds = int((loaded.end - loaded.start).total_seconds())
-    with seconds_progress(seconds, loaded.spec.name) as progress:
-        record = run(loaded, progress)
-    result = assemble(loaded, record, lang)
+    result = assemble(loaded, run_with_progress(loaded), lang)
     text = render_timeline(result, lang)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else text)
+    if keep:
+        path = saved.save(get_settings(), result)
+        typer.echo(translate("scenarios.cli.written", lang, path=str(path)), err=True)
     folder = out if out is not None else (Path(".") if with_plot else None)
     if folder is None:
         return

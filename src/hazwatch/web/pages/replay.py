@@ -10,6 +10,7 @@ from typing import Any
 
 from nicegui import events, ui
 
+from hazwatch.scenarios import saved
 from hazwatch.web import charts, session, state
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t
@@ -20,7 +21,7 @@ MAX_UPLOAD_BYTES = 20_000_000
 
 
 def replay_folder() -> Path:
-    return state.context().settings.data_dir / "replays"
+    return saved.folder(state.context().settings)
 
 
 def parse(raw: bytes) -> dict[str, Any] | None:
