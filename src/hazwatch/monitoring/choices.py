@@ -72,3 +72,13 @@ DEFAULT_PRIORITY: dict[Condition, Priority] = {
     Condition.LEAK: Priority.URGENT,
     Condition.UNCONFIRMED: Priority.URGENT,
 }
+
+
+class EntryPurpose(Choice):
+    """Why a person asks a door to open. A door that refuses everyone else lets a rescuer
+    in only with a ready breathing apparatus (``access.service``)."""
+
+    WORK = "work"
+    VISIT = "visit"
+    MAINTENANCE = "maintenance"
+    RESCUE = "rescue"

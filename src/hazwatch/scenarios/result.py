@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from hazwatch.core.i18n import translate
+from hazwatch.monitoring.choices import EntryPurpose
 from hazwatch.monitoring.events import AlarmChange
 from hazwatch.physics.fit import CROSSINGS
 from hazwatch.scenarios.fit import fit_sources
@@ -250,6 +251,7 @@ def timeline(
         for at, entry in zip(loaded.actual_times, loaded.spec.actual, strict=True)
     ]
     entries: list[dict[str, str]] = []
+    source_names = {source.id: source.name for source in loaded.spec.sources}
 
     def add(at: str | None, kind: str, key: str, **params: Any) -> None:
         if at is not None:
@@ -277,7 +279,7 @@ def timeline(
                 key,
                 door=event["door"],
                 person=event["person"],
-                purpose=event["purpose"],
+                purpose=EntryPurpose(event["purpose"]).label(language),
                 reason=why,
             )
         elif kind == "scba_check":
@@ -305,7 +307,7 @@ def timeline(
                 event["at"],
                 "scenario",
                 f"scenarios.timeline.{kind}",
-                name=event.get("source") or event.get("fan") or "",
+                name=source_names.get(event.get("source", ""), event.get("fan", "")),
             )
     for alarm in result["alarms"]:
         if alarm["state"] == "active_unack" and alarm["previous_state"] != "active_unack":

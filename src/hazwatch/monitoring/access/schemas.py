@@ -7,12 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.monitoring.choices import EntryPurpose
+
 
 class AccessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     door: str = Field(min_length=1, max_length=64)
     person: str = Field(min_length=1, max_length=80)
-    purpose: str = Field(default="work", pattern=r"^(work|visit|maintenance|rescue)$")
+    purpose: EntryPurpose = EntryPurpose.WORK
 
 
 class Reason(BaseModel):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from hazwatch.monitoring.choices import EntryPurpose
 from hazwatch.web import access_log, registry_form, session, state
 from hazwatch.web.layout import frame
-from hazwatch.web.text import _t, local_time
+from hazwatch.web.text import _t, label, local_time
 
 
 @ui.page("/access")
@@ -27,6 +28,7 @@ def access_page() -> None:
         {"name": "at", "label": _t("web.history.at"), "field": "at", "align": "left"},
         {"name": "door", "label": _t("web.access.door"), "field": "door", "align": "left"},
         {"name": "person", "label": _t("web.access.person"), "field": "person", "align": "left"},
+        {"name": "purpose", "label": _t("web.access.purpose"), "field": "purpose", "align": "left"},
         {"name": "allowed", "label": _t("web.access.decision"), "field": "allowed"},
         {"name": "reasons", "label": _t("web.access.reasons"), "field": "reasons", "align": "left"},
     ]
@@ -42,6 +44,7 @@ def access_page() -> None:
                     "at": local_time(row.at),
                     "door": row.door_code,
                     "person": row.person,
+                    "purpose": label(EntryPurpose(row.purpose)),
                     "allowed": _t("web.door.allowed") if row.allowed else _t("web.door.refused"),
                     "reasons": "；".join(access_log.reason_text(r) for r in row.reasons),
                 }
