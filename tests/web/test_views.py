@@ -7,7 +7,7 @@ cards follow the tenancy rules of the services.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -136,3 +136,24 @@ def test_replay_view_opens_only_replay_results() -> None:
     assert parse(b"not json") is None
     assert parse(b"\xff\xfe") is None
     assert parse(b"[1, 2]") is None
+
+
+def test_replay_chart_reads_in_the_scenarios_wall_clock_whatever_the_browsers_zone() -> None:
+    result = {
+        "times": ["2025-02-07T04:30:00+08:00"],
+        "series": [{"name": "O2", "kind": "simulated", "unit": "%vol", "values": [20.9]}],
+        "alarms": [
+            {
+                "at": "2025-02-07T04:37:00+08:00",
+                "state": "active_unack",
+                "previous_state": "normal",
+                "point": "O2-DRY1",
+            }
+        ],
+    }
+    options = charts.replay(result, "alarm")
+    four_thirty = int(datetime(2025, 2, 7, 4, 30, tzinfo=UTC).timestamp() * 1000)
+    assert options["useUTC"] is True
+    assert options["series"][0]["data"] == [[four_thirty, 20.9]]
+    marked = options["series"][0]["markLine"]["data"][0]["xAxis"]
+    assert marked == four_thirty + 7 * 60 * 1000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -70,10 +70,17 @@ def trend(
     }
 
 
+def _wall_clock_ms(iso: str) -> int:
+    """An ISO time's wall-clock reading placed on a UTC axis (the chart sets ``useUTC``): a
+    replay is read in the scenario's zone (04:30 is 04:30 in Ningbo) whatever the browser's
+    zone is."""
+    return _ms(datetime.fromisoformat(iso).replace(tzinfo=UTC))
+
+
 def replay(result: dict[str, Any], event_label: str) -> dict[str, Any]:
     """A replay result's O2 series (left axis, %vol) and tank level (right axis, mm) with the
-    alarms raised marked on the time axis."""
-    times = result["times"]
+    alarms raised marked on the time axis (in the scenario's wall-clock time)."""
+    times = [_wall_clock_ms(at) for at in result["times"]]
     series = []
     legend = []
     for item in result["series"]:
@@ -102,7 +109,10 @@ def replay(result: dict[str, Any], event_label: str) -> dict[str, Any]:
             "symbol": "none",
             "label": {"formatter": "{b}", "fontSize": 10},
             "lineStyle": {"color": "#d32f2f"},
-            "data": [{"name": a.get("point") or event_label, "xAxis": a["at"]} for a in raises],
+            "data": [
+                {"name": a.get("point") or event_label, "xAxis": _wall_clock_ms(a["at"])}
+                for a in raises
+            ],
         }
         oxygen["markArea"] = {
             "silent": True,
@@ -110,6 +120,7 @@ def replay(result: dict[str, Any], event_label: str) -> dict[str, Any]:
         }
     return {
         "animation": False,
+        "useUTC": True,
         "legend": {"data": legend, "type": "scroll"},
         "grid": {"left": 50, "right": 60, "top": 50, "bottom": 60},
         "tooltip": {"trigger": "axis"},
