@@ -77,16 +77,20 @@ def _wall_clock_ms(iso: str) -> int:
     return _ms(datetime.fromisoformat(iso).replace(tzinfo=UTC))
 
 
-def replay(result: dict[str, Any], event_label: str) -> dict[str, Any]:
+def replay(
+    result: dict[str, Any], event_label: str, kind_labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     """A replay result's O2 series (left axis, %vol) and tank level (right axis, mm) with the
-    alarms raised marked on the time axis (in the scenario's wall-clock time)."""
+    alarms raised marked on the time axis (in the scenario's wall-clock time); each series
+    named with its kind (``simulated``, ``measured``, ``modelled``) in ``kind_labels``."""
+    kinds = kind_labels or {}
     times = [_wall_clock_ms(at) for at in result["times"]]
     series = []
     legend = []
     for item in result["series"]:
         if item["unit"] not in ("%vol", "mm"):
             continue
-        label = f"{item['name']} ({item['kind']})"
+        label = f"{item['name']} ({kinds.get(item['kind'], item['kind'])})"
         legend.append(label)
         series.append(
             {

@@ -18,6 +18,8 @@ from hazwatch.web.text import _t
 RESULT_FORMAT = "hazwatch.replay/1"
 #: Larger uploads are refused (a week-long replay at 30 s resolution is a few MB).
 MAX_UPLOAD_BYTES = 20_000_000
+#: What a series of a replay result is: the simulated truth, or HazWatch's view of a point.
+SERIES_KINDS = ("simulated", "measured", "modelled")
 
 
 def replay_folder() -> Path:
@@ -67,7 +69,8 @@ def show(result: dict[str, Any]) -> None:
     if scenario.get("description"):
         ui.label(str(scenario["description"])).classes("text-body2 text-grey-8")
     _outcomes(result)
-    ui.echart(charts.replay(result, _t("web.replay.alarm"))).classes("w-full").style(
+    kinds = {kind: _t(f"web.replay.kind.{kind}") for kind in SERIES_KINDS}
+    ui.echart(charts.replay(result, _t("web.replay.alarm"), kinds)).classes("w-full").style(
         "height: 420px"
     ).props("data-testid=replay-chart")
     timeline = result.get("timeline", {})
