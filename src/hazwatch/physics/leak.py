@@ -40,6 +40,10 @@ HOURS_PER_YEAR = 24 * 365
 CLIP_FRACTION = 1 / 3
 #: Share of the expected draw by which a day's real draw may exceed it without counting.
 DRAW_TOLERANCE = 0.5
+#: Standard errors of its slot's expected draw a sample's drop may exceed it by without
+#: counting: the profile's errors are the same every week, so at one standard error the
+#: worst of 168 slots would add an excess week after week.
+PROFILE_SIGMAS = 2.0
 #: A gap longer than this inside an hour of history leaves that hour out of the profile.
 PROFILE_MAX_GAP_H = 0.5
 #: The detector looks at the level at most once a minute. A leak moves the level by mm per
@@ -47,6 +51,23 @@ PROFILE_MAX_GAP_H = 0.5
 #: they would multiply the work and the tuning's simulated record (20 years at 1 s is
 #: 630 million samples).
 MIN_STEP = timedelta(minutes=1)
+#: Level noise (σ, mm) a CUSUM step copes with. A noisier gauge is averaged over blocks of
+#: samples first, so that a block mean carries about this much noise (σ/√n): per-sample
+#: differences of a 10 mm gauge are clipped so often that the clip eats the leak's drift,
+#: while block means keep the noise below the clip (DOMAIN §5: 2.5–3 h at 10 mm).
+BLOCK_NOISE_MM = 7.5
+#: Samples per block at most: a longer block would put a leak's whole drop inside one clipped
+#: step, like a sensor step's.
+MAX_BLOCK = 6
+
+
+def block_for(noise_mm: float) -> int:
+    """Samples averaged per CUSUM step for a gauge of this noise (1 up to 5 mm)."""
+    return max(1, min(MAX_BLOCK, math.ceil((noise_mm / BLOCK_NOISE_MM) ** 2 - 1e-9)))
+
+
+def _sample(entry: list[Any]) -> tuple[datetime, float]:
+    return datetime.fromisoformat(entry[0]), float(entry[1])
 
 
 def _hours(start: datetime, end: datetime) -> float:
@@ -154,11 +175,15 @@ class LeakDetector:
     refill_mm: float = 100.0  # a refill adds hundreds of mm; noise must never look like one
     kg_per_mm: float | None = None
     cusum: float = 0.0
-    last: tuple[datetime, float] | None = None
+    last: tuple[datetime, float] | None = None  # the last sample used
     alarmed_at: datetime | None = None
     onset_at: datetime | None = None
     excess_mm: float = 0.0  # clipped excess accumulated since the onset
     excess_mm_h: float | None = None  # the excess rate estimated at the alarm
+    block: int = 1  # samples averaged per CUSUM step (:func:`block_for`)
+    #: The previous CUSUM point (a block mean) and the samples of the block being filled.
+    anchor: tuple[datetime, float] | None = None
+    filling: list[tuple[datetime, float]] = field(default_factory=list)
 
     def update(self, at: datetime, level_mm: float) -> bool:
         """True the moment the excess drop crosses the threshold (then :attr:`alarm` says
@@ -168,22 +193,41 @@ class LeakDetector:
         if previous is not None and at - previous[0] < MIN_STEP:
             return False
         self.last = (at, level_mm)
+        if previous is not None and level_mm - previous[1] > self.refill_mm:
+            # refill: a new baseline from this sample on
+            self.cusum, self.onset_at, self.excess_mm = 0.0, None, 0.0
+            self.anchor, self.filling = None, []
+        self.filling.append((at, level_mm))
+        if len(self.filling) < self.block:
+            return False
+        first = self.filling[0][0]  # mean time and mean level: a gap inside stays unbiased
+        point = (
+            first + sum((t - first for t, _ in self.filling), timedelta(0)) / len(self.filling),
+            sum(level for _, level in self.filling) / len(self.filling),
+        )
+        self.filling = []
+        previous, self.anchor = self.anchor, point
         if previous is None:
             return False
-        if level_mm - previous[1] > self.refill_mm:  # refill: a new baseline
-            self.cusum, self.onset_at, self.excess_mm = 0.0, None, 0.0
-            return False
+        return self._step(previous, point, at)
+
+    def _step(
+        self, previous: tuple[datetime, float], point: tuple[datetime, float], now: datetime
+    ) -> bool:
+        """One CUSUM step from the previous block mean to this one; ``now`` is the sample
+        that completed the block (the alarm's time)."""
+        at, level_mm = point
         excess = min(
             previous[1] - level_mm - self.profile.expected_drop(previous[0], at), self.clip
         )
         slack = DRAW_TOLERANCE * self.profile.expected_drop(previous[0], at)
-        slack += self.profile.uncertainty * _hours(previous[0], at)
+        slack += PROFILE_SIGMAS * self.profile.uncertainty * _hours(previous[0], at)
         if self.cusum == 0:
             self.onset_at, self.excess_mm = previous[0], 0.0
         self.cusum = max(0.0, self.cusum + excess - self.allowance - slack)
         self.excess_mm = self.excess_mm + excess if self.cusum > 0 else 0.0
         if self.cusum > self.threshold and self.alarmed_at is None:
-            self.alarmed_at = at
+            self.alarmed_at = now
             onset = self.onset_at or previous[0]
             self.excess_mm_h = self.excess_mm / max(_hours(onset, at), 1e-9)
             return True
@@ -228,6 +272,9 @@ class LeakDetector:
             "onset_at": stamp(self.onset_at),
             "excess_mm": self.excess_mm,
             "excess_mm_h": self.excess_mm_h,
+            "block": self.block,
+            "anchor": None if self.anchor is None else [self.anchor[0].isoformat(), self.anchor[1]],
+            "filling": [[t.isoformat(), level] for t, level in self.filling],
         }
 
     @classmethod
@@ -249,6 +296,9 @@ class LeakDetector:
             moment(data["onset_at"]),
             float(data["excess_mm"]),
             data["excess_mm_h"],
+            int(data.get("block", 1)),
+            _sample(data["anchor"]) if data.get("anchor") else None,
+            [_sample(entry) for entry in data.get("filling", [])],
         )
 
 
@@ -256,9 +306,12 @@ class LeakDetector:
 class Tuning:
     allowance_mm: float
     threshold_mm: float
+    block: int = 1
 
     def detector(self, profile: DrawProfile, kg_per_mm: float | None = None) -> LeakDetector:
-        return LeakDetector(profile, self.threshold_mm, self.allowance_mm, kg_per_mm=kg_per_mm)
+        return LeakDetector(
+            profile, self.threshold_mm, self.allowance_mm, kg_per_mm=kg_per_mm, block=self.block
+        )
 
 
 def _excursion_peaks(increments: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -290,8 +343,11 @@ def tune(
     """
     if noise_mm <= 0 or budget_per_year <= 0:
         raise ValueError("noise and false-alarm budget must be positive")
-    step = max(interval, MIN_STEP)  # the detector's own pace (see ``LeakDetector.update``)
+    block = block_for(noise_mm)
+    # the detector's own pace (``LeakDetector.update``): one step per block of samples
+    step = max(interval, MIN_STEP) * block
     count = int(years * HOURS_PER_YEAR * 3600 / step.total_seconds())
+    noise_mm /= math.sqrt(block)  # of a block mean
     level = np.random.default_rng(seed).normal(0.0, noise_mm, count)
     drops = level[:-1] - level[1:]
     allowance = 0.1 * noise_mm
@@ -304,12 +360,4 @@ def tune(
         if abs(proposed - threshold) <= 1e-3 * threshold:
             break
         threshold = proposed
-    return Tuning(allowance, threshold)
-
-
-def tune_threshold(
-    noise_mm: float, interval: timedelta, budget_per_year: float, years: int = 20, seed: int = 7
-) -> tuple[float, float]:
-    """(k, h) as a pair, for callers that build the detector themselves."""
-    tuned = tune(noise_mm, interval, budget_per_year, years, seed)
-    return tuned.allowance_mm, tuned.threshold_mm
+    return Tuning(allowance, threshold, block)

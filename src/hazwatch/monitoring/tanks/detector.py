@@ -7,13 +7,12 @@ starting blind (a leak that began before the restart must still be found).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from hazwatch.physics.leak import DrawProfile, LeakDetector, tune_threshold
+from hazwatch.physics.leak import DrawProfile, LeakDetector, Tuning, tune
 
 #: Level noise assumed until the owner sets it, mm (a good radar or DP gauge; DOMAIN §5).
 DEFAULT_NOISE_MM = Decimal(3)
@@ -23,20 +22,13 @@ DEFAULT_FALSE_ALARMS_PER_YEAR = Decimal(1)
 TUNING_YEARS = 5
 
 
-@dataclass(frozen=True)
-class Tuning:
-    allowance_mm: float
-    threshold_mm: float
-
-
 @cache
 def tuning(noise_mm: Decimal, interval_s: int, budget_per_year: Decimal) -> Tuning:
-    """CUSUM allowance and threshold for a noise level, sample interval and false-alarm
-    budget; simulated once per process for each combination (about a second)."""
-    allowance, threshold = tune_threshold(
+    """CUSUM allowance, threshold and block for a noise level, sample interval and
+    false-alarm budget; simulated once per process for each combination (about a second)."""
+    return tune(
         float(noise_mm), timedelta(seconds=interval_s), float(budget_per_year), years=TUNING_YEARS
     )
-    return Tuning(allowance, threshold)
 
 
 def to_state(detector: LeakDetector) -> dict[str, Any]:
@@ -47,6 +39,8 @@ def to_state(detector: LeakDetector) -> dict[str, Any]:
         "cusum": detector.cusum,
         "last_at": last[0].isoformat() if last else None,
         "last_mm": last[1] if last else None,
+        "anchor_at": detector.anchor[0].isoformat() if detector.anchor else None,
+        "anchor_mm": detector.anchor[1] if detector.anchor else None,
         "alarmed_at": detector.alarmed_at.isoformat() if detector.alarmed_at else None,
     }
 
@@ -56,10 +50,13 @@ def from_state(state: dict[str, Any], tuned: Tuning) -> LeakDetector:
     profile = DrawProfile(
         {int(k): float(v) for k, v in state["profile"].items()}, float(state["default_mm_h"])
     )
-    detector = LeakDetector(profile, tuned.threshold_mm, tuned.allowance_mm)
+    detector = tuned.detector(profile)
     detector.cusum = float(state["cusum"])
     if state["last_at"] is not None:
         detector.last = (datetime.fromisoformat(state["last_at"]), float(state["last_mm"]))
+    # a block being filled is not kept: after a restart the next block starts afresh
+    if state.get("anchor_at") is not None:
+        detector.anchor = (datetime.fromisoformat(state["anchor_at"]), float(state["anchor_mm"]))
     if state["alarmed_at"] is not None:
         detector.alarmed_at = datetime.fromisoformat(state["alarmed_at"])
     return detector
@@ -68,3 +65,5 @@ def from_state(state: dict[str, Any], tuned: Tuning) -> LeakDetector:
 def retune(detector: LeakDetector, tuned: Tuning) -> None:
     detector.threshold = tuned.threshold_mm
     detector.allowance = tuned.allowance_mm
+    if detector.block != tuned.block:  # a new noise setting: blocks of the new size from now
+        detector.block, detector.filling = tuned.block, []

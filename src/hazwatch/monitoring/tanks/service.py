@@ -17,7 +17,6 @@ from hazwatch.monitoring.models import PointState
 from hazwatch.monitoring.tanks.detector import (
     DEFAULT_FALSE_ALARMS_PER_YEAR,
     DEFAULT_NOISE_MM,
-    Tuning,
     from_state,
     tuning,
 )
@@ -35,6 +34,7 @@ from hazwatch.monitoring.tanks.schemas import (
     RoomRef,
     TankStatusOut,
 )
+from hazwatch.physics.leak import Tuning, block_for
 from hazwatch.registry.models import Tank
 from hazwatch.registry.scope import writable_organisations
 
@@ -49,7 +49,7 @@ def tuning_for(session: Session, tank_id: int, interval_s: int) -> Tuning:
         return tuning(DEFAULT_NOISE_MM, interval_s, DEFAULT_FALSE_ALARMS_PER_YEAR)
     if setting.interval_s != interval_s:  # the gauge's interval changed since tuning
         return tuning(setting.noise_mm, interval_s, setting.false_alarms_per_year)
-    return Tuning(setting.allowance_mm, setting.threshold_mm)
+    return Tuning(setting.allowance_mm, setting.threshold_mm, block_for(float(setting.noise_mm)))
 
 
 def _owners(tank: Tank) -> set[int]:

@@ -119,9 +119,7 @@ class TankWatch:
                 attribution = ExcessAttribution.from_state(stored.detector)
                 alarm_rooms = list(stored.alarm_rooms)
             else:
-                detector = LeakDetector(
-                    self._profile(session, tank, point.id), tuned.threshold_mm, tuned.allowance_mm
-                )
+                detector = tuned.detector(self._profile(session, tank, point.id))
                 attribution, alarm_rooms = ExcessAttribution(), []
         live = LiveTank(
             tank.id,
