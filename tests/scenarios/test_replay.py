@@ -125,9 +125,11 @@ def test_replay_benchmark_runs_the_generated_site_through_the_pipeline() -> None
     record = measure(points=6, hours=0.25)
     assert record.readings == 6 * (15 * 60 + 1)
     assert any(change.state == "active_unack" for change in record.alarms)
-    result = CliRunner().invoke(app, ["bench", "replay", "--points", "3", "--hours", "0.1"])
+    args = ["bench", "replay", "--points", "3", "--hours", "0.1", "--interval", "5"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "3 个测点" in result.output and "仿真小时" in result.output
+    assert "3 个测点" in result.output and "每 5 秒" in result.output
+    assert "（219 条读数）" in result.output  # 3 points × (360 s / 5 s + 1)
 
 
 def test_saved_results_appear_where_the_console_lists_them(

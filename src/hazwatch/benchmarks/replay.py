@@ -1,5 +1,5 @@
-"""Replay-speed benchmark: a site of 50 points sampled every second, through the live
-pipeline (``hazwatch bench replay``).
+"""Replay-speed benchmark: a site of 50 points sampled every second (or every
+``interval_s``) on a 1 s world step, through the live pipeline (``hazwatch bench replay``).
 
 The site is generated rather than bundled so the point count and duration can be varied:
 ten lab rooms with 49 fixed O2 detectors between them and a tank-level gauge, a nitrogen
@@ -25,7 +25,7 @@ def _wall(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def scenario(points: int = 50, hours: float = 24.0) -> LoadedScenario:
+def scenario(points: int = 50, hours: float = 24.0, interval_s: int = 1) -> LoadedScenario:
     """The generated site as a loaded scenario (it goes through the same loader as files)."""
     end = START + timedelta(hours=hours)
     leak = START + timedelta(hours=min(1.0, hours / 4))
@@ -35,7 +35,7 @@ def scenario(points: int = 50, hours: float = 24.0) -> LoadedScenario:
             "code": f"O2-{number:02d}",
             "kind": "o2",
             "room": f"lab_{number % ROOMS}",
-            "interval_s": 1,
+            "interval_s": interval_s,
             "noise": 0.03,
         }
         for number in range(points - 1)
@@ -43,7 +43,7 @@ def scenario(points: int = 50, hours: float = 24.0) -> LoadedScenario:
     spec: dict[str, Any] = {
         "format": "hazwatch.scenario/1",
         "name": "bench_replay",
-        "title": f"replay benchmark: {points} points at 1 s",
+        "title": f"replay benchmark: {points} points every {interval_s} s",
         "start": _wall(START),
         "end": _wall(end),
         "resolution_s": 1,
@@ -73,7 +73,13 @@ def scenario(points: int = 50, hours: float = 24.0) -> LoadedScenario:
             }
         ],
         "sensors": [
-            {"code": "LT-LN2", "kind": "tank_level", "tank": "ln2", "interval_s": 1, "noise": 3},
+            {
+                "code": "LT-LN2",
+                "kind": "tank_level",
+                "tank": "ln2",
+                "interval_s": interval_s,
+                "noise": 3,
+            },
             *detectors,
         ],
         "fans": [
@@ -94,5 +100,7 @@ def scenario(points: int = 50, hours: float = 24.0) -> LoadedScenario:
     return load_text(yaml.safe_dump(spec, allow_unicode=True), "<bench_replay>")
 
 
-def measure(points: int, hours: float, progress: Progress | None = None) -> Run:
-    return run(scenario(points, hours), progress)
+def measure(
+    points: int, hours: float, interval_s: int = 1, progress: Progress | None = None
+) -> Run:
+    return run(scenario(points, hours, interval_s), progress)

@@ -101,15 +101,17 @@ def bench_access(
 def bench_replay(
     points: int = typer.Option(50, min=2, max=500, help="Measurement points, each every second."),
     hours: float = typer.Option(24.0, min=0.1, max=168, help="Simulated hours."),
+    interval: int = typer.Option(1, min=1, max=60, help="Seconds between a point's readings."),
 ) -> None:
     """Replay speed: a generated site through the live pipeline on a simulated clock."""
     with seconds_progress(int(hours * 3600), "replay") as progress:
-        record = replay.measure(points, hours, progress)
+        record = replay.measure(points, hours, interval, progress)
     typer.echo(
         translate(
             "scenarios.bench.result",
             language(),
             points=points,
+            interval=interval,
             hours=f"{hours:g}",
             seconds=f"{record.wall_seconds:.1f}",
             rate=f"{hours / record.wall_seconds:.3f}",
@@ -123,4 +125,4 @@ def bench_all() -> None:
     """Every benchmark with its default figures (what `make bench` runs)."""
     bench_ingest(40_000, 2_000, 1000, 10.0, POSTGRES)
     bench_access(1000.0, 10.0, POSTGRES)
-    bench_replay(50, 24.0)
+    bench_replay(50, 24.0, 1)
