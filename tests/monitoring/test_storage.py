@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from hazwatch.core.clock import ManualClock
@@ -44,6 +45,27 @@ def test_retention_drops_old_readings_and_partitions(
     with context.sessions() as session:
         assert [r.value for r in session.scalars(select(Reading))] == [20.8]
         assert len(session.scalars(select(ReadingMinute)).all()) == 2  # aggregates kept longer
+
+
+def test_a_day_already_in_the_default_partition_gets_its_own(
+    context: Context, engine: MonitoringEngine, clock: ManualClock
+) -> None:
+    """Readings of a day with no partition yet (a clock set back, a late device) land in
+    the default; creating that day's partition later moves them instead of failing."""
+    if context.engine.dialect.name != "postgresql":
+        pytest.skip("partitions are PostgreSQL's alone")
+    now = clock.now()
+    maintenance = StorageMaintenance(context)
+    maintenance.run(now)
+    earlier = now - timedelta(days=3)
+    engine.submit([ReadingIn("O2-DRY1", earlier, 20.7, "%vol")])
+    created, _ = maintenance.run(earlier)
+    assert partition_name(earlier.date()) in created
+    with context.engine.connect() as connection:
+        homes = connection.scalars(text("SELECT tableoid::regclass::text FROM reading")).all()
+    assert homes == [partition_name(earlier.date())]
+    with context.sessions() as session:
+        assert [r.value for r in session.scalars(select(Reading))] == [20.7]
 
 
 def test_downsampling_keeps_the_dip() -> None:

@@ -54,13 +54,29 @@ def ensure_partitions(engine: Engine, today: date, days_ahead: int = DAYS_AHEAD)
             name = partition_name(day)
             if name in existing:
                 continue
-            following = day + timedelta(days=1)
-            connection.exec_driver_sql(
-                f"CREATE TABLE {name} PARTITION OF reading "
-                f"FOR VALUES FROM ('{day.isoformat()}') TO ('{following.isoformat()}')"
-            )
+            _create_partition(connection, name, day, day + timedelta(days=1))
             created.append(name)
     return created
+
+
+def _create_partition(connection: Connection, name: str, day: date, following: date) -> None:
+    """A day's partition. Readings of that day already in the default partition (the clock
+    was set back, or a device sent a late day) would make a plain ``PARTITION OF`` fail on
+    every tick; they are moved into the new table before it is attached."""
+    bounds = {"start": day.isoformat(), "end": following.isoformat()}
+    connection.exec_driver_sql(
+        f"CREATE TABLE {name} (LIKE reading INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+    )
+    connection.exec_driver_sql(
+        f"WITH moved AS (DELETE FROM {DEFAULT_PARTITION} "
+        "WHERE ts >= %(start)s AND ts < %(end)s RETURNING *) "
+        f"INSERT INTO {name} SELECT * FROM moved",
+        bounds,
+    )
+    connection.exec_driver_sql(
+        f"ALTER TABLE reading ATTACH PARTITION {name} "
+        f"FOR VALUES FROM ('{bounds['start']}') TO ('{bounds['end']}')"
+    )
 
 
 def apply_retention(engine: Engine, now: datetime, raw_days: int, minute_days: int) -> list[str]:
