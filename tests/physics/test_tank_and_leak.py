@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hazwatch.physics.leak import MAX_BLOCK, DrawProfile, LeakDetector, block_for, tune
+from hazwatch.physics.leak import MAX_NOISE_BLOCK, DrawProfile, LeakDetector, block_for, tune
 from hazwatch.physics.leak_eval import evaluate
 from hazwatch.physics.tank import TankGeometry
 
@@ -64,15 +64,12 @@ def test_a_noisy_gauge_is_averaged_in_blocks_and_still_finds_the_leak() -> None:
     the leak's drift: 7.8 h median and 5 of 50 leaks missed within a day in the full
     evaluation (20 years, 50 runs), now 2.9–4.2 h and none missed (seeds 1–3; DOMAIN §5
     expects about 2.5–3 h). Six runs here: a wider bound."""
-    assert [block_for(noise) for noise in (1.0, 3.0, 7.5, 7.6, 10.0, 15.0, 40.0)] == [
-        1,
-        1,
-        1,
-        2,
-        2,
-        4,
-        MAX_BLOCK,
-    ]
+    five, second = timedelta(minutes=5), timedelta(seconds=1)
+    by_noise = [block_for(noise, five) for noise in (1.0, 3.0, 7.5, 7.6, 10.0, 15.0, 40.0)]
+    assert by_noise == [1, 1, 1, 2, 2, 4, MAX_NOISE_BLOCK]
+    # a fast gauge: one sample a minute (MIN_STEP), five of them per step (STEP_SPAN)
+    assert block_for(3.0, second) == block_for(3.0, timedelta(minutes=1)) == 5
+    assert block_for(3.0, timedelta(minutes=15)) == 1
     result = evaluate(10.0, budget_per_year=1.0, years=2, leak_runs=6, seed=3)
     assert result.tuning.block == 2
     assert result.false_alarms_per_year <= 1.5  # budget 1/year, two years simulated

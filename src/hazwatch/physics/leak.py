@@ -51,19 +51,25 @@ PROFILE_MAX_GAP_H = 0.5
 #: they would multiply the work and the tuning's simulated record (20 years at 1 s is
 #: 630 million samples).
 MIN_STEP = timedelta(minutes=1)
-#: Level noise (σ, mm) a CUSUM step copes with. A noisier gauge is averaged over blocks of
-#: samples first, so that a block mean carries about this much noise (σ/√n): per-sample
-#: differences of a 10 mm gauge are clipped so often that the clip eats the leak's drift,
-#: while block means keep the noise below the clip (DOMAIN §5: 2.5–3 h at 10 mm).
+#: A CUSUM step spans at least this long. The allowance k is per step, so a faster gauge
+#: stepping every minute would take five times the allowance out of each hour's leak.
+STEP_SPAN = timedelta(minutes=5)
+#: Level noise (σ, mm) a CUSUM step copes with. A noisier gauge is averaged over longer
+#: blocks, so that a block mean carries about this much noise (σ/√n): per-sample
+#: differences of a 10 mm gauge are clipped so often that the clip eats the leak's drift.
 BLOCK_NOISE_MM = 7.5
-#: Samples per block at most: a longer block would put a leak's whole drop inside one clipped
-#: step, like a sensor step's.
-MAX_BLOCK = 6
+#: Samples per block for noise at most: a longer block would put a leak's whole drop inside
+#: one clipped step, like a sensor step's.
+MAX_NOISE_BLOCK = 6
 
 
-def block_for(noise_mm: float) -> int:
-    """Samples averaged per CUSUM step for a gauge of this noise (1 up to 5 mm)."""
-    return max(1, min(MAX_BLOCK, math.ceil((noise_mm / BLOCK_NOISE_MM) ** 2 - 1e-9)))
+def block_for(noise_mm: float, interval: timedelta) -> int:
+    """Samples averaged per CUSUM step for a gauge of this noise and sample interval: enough
+    to span :data:`STEP_SPAN`, more for a gauge noisier than :data:`BLOCK_NOISE_MM`."""
+    pace = max(interval, MIN_STEP)
+    by_span = math.ceil(STEP_SPAN / pace - 1e-9)
+    by_noise = min(MAX_NOISE_BLOCK, math.ceil((noise_mm / BLOCK_NOISE_MM) ** 2 - 1e-9))
+    return max(1, by_span, by_noise)
 
 
 def _sample(entry: list[Any]) -> tuple[datetime, float]:
@@ -343,7 +349,7 @@ def tune(
     """
     if noise_mm <= 0 or budget_per_year <= 0:
         raise ValueError("noise and false-alarm budget must be positive")
-    block = block_for(noise_mm)
+    block = block_for(noise_mm, interval)
     # the detector's own pace (``LeakDetector.update``): one step per block of samples
     step = max(interval, MIN_STEP) * block
     count = int(years * HOURS_PER_YEAR * 3600 / step.total_seconds())

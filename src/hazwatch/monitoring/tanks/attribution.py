@@ -22,23 +22,25 @@ from hazwatch.physics.leak import LeakDetector
 
 @dataclass
 class ExcessAttribution:
-    onset_samples: int = 0  # samples since the CUSUM last stood at zero
+    onset_steps: int = 0  # CUSUM steps (block means) since the CUSUM last stood at zero
     total_mm: float = 0.0  # excess level drop attributed so far (only grows with evidence)
 
     def record(
         self, detector: LeakDetector, alarmed_now: bool, drop_mm: float, expected_mm: float
     ) -> None:
-        """After ``detector.update`` for a sample whose level fell by ``drop_mm`` while the
-        expected draw accounts for ``expected_mm``."""
-        self.onset_samples = 0 if detector.cusum == 0 else self.onset_samples + 1
+        """After ``detector.update`` took a sample whose level fell by ``drop_mm`` since the
+        one before while the expected draw accounts for ``expected_mm``."""
+        if not detector.filling:  # the sample completed a block: one CUSUM step
+            self.onset_steps = 0 if detector.cusum == 0 else self.onset_steps + 1
         if alarmed_now:
-            self.total_mm += detector.cusum + detector.allowance * self.onset_samples
+            self.total_mm += detector.cusum + detector.allowance * self.onset_steps
         elif detector.alarmed_at is not None and -drop_mm <= detector.refill_mm:
             self.total_mm += drop_mm - expected_mm
 
     def to_state(self) -> dict[str, Any]:
-        return {"onset_samples": self.onset_samples, "excess_mm": self.total_mm}
+        return {"onset_steps": self.onset_steps, "excess_mm": self.total_mm}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> ExcessAttribution:
-        return cls(int(state.get("onset_samples", 0)), float(state.get("excess_mm", 0.0)))
+        steps = state.get("onset_steps", state.get("onset_samples", 0))  # the former key
+        return cls(int(steps), float(state.get("excess_mm", 0.0)))

@@ -6,7 +6,7 @@ detector), so every process answers the same; unknown level quality shows no num
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -49,7 +49,8 @@ def tuning_for(session: Session, tank_id: int, interval_s: int) -> Tuning:
         return tuning(DEFAULT_NOISE_MM, interval_s, DEFAULT_FALSE_ALARMS_PER_YEAR)
     if setting.interval_s != interval_s:  # the gauge's interval changed since tuning
         return tuning(setting.noise_mm, interval_s, setting.false_alarms_per_year)
-    return Tuning(setting.allowance_mm, setting.threshold_mm, block_for(float(setting.noise_mm)))
+    block = block_for(float(setting.noise_mm), timedelta(seconds=interval_s))
+    return Tuning(setting.allowance_mm, setting.threshold_mm, block)
 
 
 def _owners(tank: Tank) -> set[int]:

@@ -88,7 +88,9 @@ class TankWatch:
                 return
             previous = live.detector.last
             alarmed = live.detector.update(event.at, event.value)
-            if previous is not None and event.at > previous[0]:
+            if live.detector.last is previous:  # not taken: too soon after the last one
+                return
+            if previous is not None:
                 hours = (event.at - previous[0]).total_seconds() / 3600
                 expected = live.detector.profile.expected(event.at) * hours
                 live.attribution.record(live.detector, alarmed, previous[1] - event.value, expected)
