@@ -7,6 +7,9 @@ CUSUM, S = max(0, S + min(x, c) − k − slack), which alarms when S > h (Page 
 - A leak is a sustained slope, a sensor step one sudden change: each sample's excess is
   clipped at c = h/3, so a step (of any size) moves S by at most a third of the way, while a
   leak's few mm per sample pass unclipped and keep accumulating.
+- Each CUSUM step is a block mean of samples (:func:`block_for`): at least five minutes of
+  them (the allowance is per step), more for a noisy gauge (the mean's noise stays under
+  the clip); samples less than a minute apart are skipped.
 - A rise of more than ``refill_mm`` is a refill: a new baseline, S restarts from zero.
 - A gap is a longer step in time: the expected draw is integrated over it, and the clip
   keeps a sensor step hidden in a gap from counting more than once.
