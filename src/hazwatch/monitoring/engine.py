@@ -168,6 +168,7 @@ class MonitoringEngine:
         batch = Batch()
         transitions: list[Transition] = []
         updates: list[PointUpdate] = []
+        current: dict[int, tuple[PointConfig, PointRuntime]] = {}
         with self._lock:
             now = self.context.clock.now()
             for reading in readings:
@@ -201,7 +202,7 @@ class MonitoringEngine:
                 transitions.extend(self._evaluate(config, runtime, reading))
                 runtime.last_ts = reading.ts
                 runtime.last_value = reading.value
-                batch.states[config.id] = self._state_row(config, runtime)
+                current[config.id] = (config, runtime)
                 updates.append(
                     PointUpdate(
                         config.id,
@@ -213,6 +214,8 @@ class MonitoringEngine:
                         runtime.quality.value,
                     )
                 )
+            for config, runtime in current.values():  # each point's state as the batch leaves it
+                batch.states[config.id] = self._state_row(config, runtime)
             self._commit(transitions)
             if after_commit is not None:
                 batch.after_commit.append(after_commit)
