@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -60,19 +60,18 @@ def _insert(engine: Engine, table: Any) -> Any:
     return sqlite.insert(table)
 
 
-def minute_rows(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Aggregate a batch's readings per point and minute (in time order, so ``last`` is the
-    newest value whatever order the rows came in)."""
+def minute_rows(readings: Iterable[tuple[int, datetime, float | None]]) -> list[dict[str, Any]]:
+    """Aggregate (point, time, value) rows per point and minute (in time order, so ``last``
+    is the newest value whatever order the rows came in)."""
     buckets: dict[tuple[int, datetime], dict[str, Any]] = {}
-    for reading in sorted(readings, key=itemgetter("ts")):
-        value = reading["value"]
+    for point_id, ts, value in sorted(readings, key=itemgetter(1)):
         if value is None:
             continue
-        minute = reading["ts"].replace(second=0, microsecond=0)
-        bucket = buckets.get((reading["point_id"], minute))
+        minute = ts.replace(second=0, microsecond=0)
+        bucket = buckets.get((point_id, minute))
         if bucket is None:
-            buckets[(reading["point_id"], minute)] = {
-                "point_id": reading["point_id"],
+            buckets[(point_id, minute)] = {
+                "point_id": point_id,
                 "minute": minute,
                 "count": 1,
                 "minimum": value,
@@ -105,7 +104,7 @@ def write_batch(engine: Engine, sessions: sessionmaker[Session], batch: Batch) -
                 .returning(READINGS.c.point_id, READINGS.c.ts, READINGS.c.value),
                 batch.readings,
             )
-            minutes = minute_rows([row._asdict() for row in inserted])
+            minutes = minute_rows(inserted.tuples())
             if minutes:
                 stmt = _insert(engine, MINUTES)
                 excluded = stmt.excluded
