@@ -104,7 +104,7 @@ def write_batch(engine: Engine, sessions: sessionmaker[Session], batch: Batch) -
                 .returning(READINGS.c.point_id, READINGS.c.ts, READINGS.c.value),
                 batch.readings,
             )
-            minutes = minute_rows(inserted.tuples())
+            minutes = minute_rows(inserted)  # rows unpack as (point_id, ts, value)
             if minutes:
                 stmt = _insert(engine, MINUTES)
                 excluded = stmt.excluded
