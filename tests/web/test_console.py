@@ -129,6 +129,27 @@ def test_another_organisation_cannot_see_the_lab(
         assert api.get(f"/api/registry/rooms/{detectors['dry1']}").status_code == 404
 
 
+def test_room_card_links_to_the_rooms_odh_class_and_controls(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    log_in(page, "lab")
+    card = page.get_by_test_id(f"room-{detectors['dry1']}")
+    card.get_by_test_id("odh-class").click()
+    page.wait_for_url(f"**/odh/{detectors['dry1']}")
+    expect(page.get_by_text("ODH 3 级").first).to_be_visible()
+    expect(page.get_by_test_id("odh-controls")).to_contain_text("便携式氧含量检测仪")
+    expect(page.get_by_test_id("odh-events")).to_contain_text("氮气")
+    screenshot(page, "odh-desktop")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_text("ODH class 3").first).to_be_visible()
+    expect(page.get_by_test_id("odh-controls")).to_contain_text("Personal O2 monitor")
+    page.get_by_test_id("language").get_by_text("中文").click()
+    page.get_by_text("ODH 3 级").first.wait_for()
+    log_in(page, "chem", next_path=f"/odh/{detectors['dry1']}")
+    page.get_by_text("对象不存在或不在您的权限范围内").wait_for()
+    expect(page.get_by_test_id("odh-controls")).to_have_count(0)
+
+
 def _new_organisation_with_bad_credit_code(page: Any, kind_label: str) -> Any:
     page.get_by_test_id("field-name").fill("测试实验室")
     page.get_by_test_id("field-kind").click()

@@ -22,6 +22,7 @@ from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.registry.demo import DemoIds
+from hazwatch.registry.models import Room
 from hazwatch.web import charts
 from hazwatch.web.pages.replay import parse
 from hazwatch.web.rooms import RoomView, room_views
@@ -115,6 +116,26 @@ def test_room_cards_follow_tenancy(context: Context, district: tuple[DemoIds, in
         assert ids["ammonia_room"] in rooms
         assert ids["dry_room_1"] not in rooms
         assert room_views(session, chem, room_id=ids["dry_room_1"]) == []
+
+
+def test_room_cards_carry_the_current_odh_class(
+    context: Context, district: tuple[DemoIds, int]
+) -> None:
+    """Dry room 1 (the 2·7 room, nitrogen, no exhaust) is class 3; a room whose source has
+    no current assessment is flagged; a room without inert gas shows neither."""
+    ids, _point = district
+    with context.unit_of_work(_lab(ids)) as session:
+        views = {view.room_id: view for view in room_views(session, _lab(ids))}
+    assert views[ids["dry_room_1"]].odh_class == 3 and not views[ids["dry_room_1"]].odh_missing
+    assert views[ids["dry_room_2"]].odh_class is None and not views[ids["dry_room_2"]].odh_missing
+    with context.unit_of_work() as session:
+        stored = session.get(Room, ids["dry_room_1"])
+        assert stored is not None
+        stored.free_volume_m3 = None  # no volume: not assessable, the latest goes stale
+        stored.length_m = None
+    with context.unit_of_work(_lab(ids)) as session:
+        view = room_views(session, _lab(ids), room_id=ids["dry_room_1"])[0]
+    assert view.odh_class is None and view.odh_missing
 
 
 def test_alarm_bands_shade_the_alarm_ranges_with_inclusive_setpoints() -> None:

@@ -14,6 +14,7 @@ from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.errors import InvalidInput
 from hazwatch.core.i18n import translate
 from hazwatch.prevention.odh import service
+from hazwatch.prevention.odh.choices import event_text
 from hazwatch.prevention.odh.models import OdhAssessment
 
 
@@ -52,7 +53,7 @@ def _print(assessment: OdhAssessment, room_name: str) -> None:
             translate(
                 "odh.cli.event",
                 lang,
-                event=event["event"],
+                event=event_text(event, lang),
                 probability=f"{event['probability_per_hour']:.2e}",
                 o2=f"{event['o2'] * 100:.1f}",
                 rate=f"{event['fatality_rate']:.2e}",

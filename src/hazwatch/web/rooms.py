@@ -18,6 +18,7 @@ from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.access.service import DatabaseState, load_layout, room_reasons
 from hazwatch.monitoring.choices import AlarmState
 from hazwatch.monitoring.models import Alarm
+from hazwatch.prevention.odh import service as odh
 from hazwatch.registry import service as registry
 from hazwatch.registry.models import Door
 from hazwatch.registry.resources import resource
@@ -73,6 +74,10 @@ class RoomView:
     points: list[PointView] = field(default_factory=list)
     alarms: list[Alarm] = field(default_factory=list)
     doors: list[DoorView] = field(default_factory=list)
+    #: The current ODH class; None without a current assessment.
+    odh_class: int | None = None
+    #: An inert-gas room without a current assessment (a registry finding too).
+    odh_missing: bool = False
 
     @property
     def status(self) -> str:
@@ -127,10 +132,14 @@ def room_views(session: Session, who: Principal, *, room_id: int | None = None) 
         if alarm.room_id is not None:
             alarms.setdefault(alarm.room_id, []).append(alarm)
     doors = _doors_by_room(session)
+    assessed = odh.latest_by_room(session, [room.id for room in rooms])
+    inert = set(odh.inert_gas_room_ids(session))
     views = []
     for room in rooms:
         building = buildings.get(room.building_id)
         site = sites.get(building.site_id) if building else None
+        assessment = assessed.get(room.id)
+        current = assessment if assessment is not None and not assessment.stale else None
         views.append(
             RoomView(
                 room_id=room.id,
@@ -145,6 +154,8 @@ def room_views(session: Session, who: Principal, *, room_id: int | None = None) 
                 points=points.get(room.id, []),
                 alarms=alarms.get(room.id, []),
                 doors=doors.get(room.id, []),
+                odh_class=current.odh_class if current is not None else None,
+                odh_missing=current is None and room.id in inert,
             )
         )
     return sorted(views, key=lambda v: (v.site, v.building, v.name))

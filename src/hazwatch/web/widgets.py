@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from hazwatch.web.text import _t
+
 #: The choice colours (``Choice.colour``) as screen colours; red/orange/yellow/blue follow the
 #: regulators' four warning colours (DOMAIN §4).
 HEX = {
@@ -25,3 +27,17 @@ def badge(text: str, colour: str, testid: str | None = None) -> ui.badge:
     if testid:
         element.props(f"data-testid={testid}")
     return element
+
+
+#: ODH class colours: 0 safe, 1 signage and training, 2 and above engineered controls.
+ODH_COLOURS = {0: "green", 1: "yellow", 2: "orange", 3: "red", 4: "red"}
+
+
+def odh_badge(odh_class: int | None, room_id: int) -> None:
+    """A room card's ODH class, linking to the room's ODH page; none current is red."""
+    if odh_class is None:
+        text, colour = _t("web.odh.missing"), "red"
+    else:
+        text, colour = _t("web.odh.class", n=odh_class), ODH_COLOURS[odh_class]
+    with ui.link(target=f"/odh/{room_id}").classes("no-underline"):
+        badge(text, colour, "odh-class")

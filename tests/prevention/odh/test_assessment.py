@@ -77,7 +77,7 @@ def test_dry_room_as_it_was_and_as_it_should_have_been(
     fit_interlocked_exhaust(client, demo, lab)
     exhaust_only = client.get(url, headers=lab).json()
     assert exhaust_only["trigger"] == "room" and exhaust_only["odh_class"] == 3
-    assert exhaust_only["result"]["events"][0]["event"].endswith("exhaust never started")
+    assert exhaust_only["result"]["events"][0]["case"] == "exhaust_never_started"
 
     # a fixed detector starts it: 10 ACH holds 19.7 % (F = 0); only failures on demand count
     fit_detector(context, demo)

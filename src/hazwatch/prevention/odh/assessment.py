@@ -23,7 +23,7 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import MeasurementPoint
 from hazwatch.physics.odh import FailureEvent, assess
 from hazwatch.physics.room import exhaust
-from hazwatch.prevention.odh.choices import DEFAULTS, SafeguardKind
+from hazwatch.prevention.odh.choices import DEFAULTS, ReleaseCase, SafeguardKind
 from hazwatch.prevention.odh.models import OdhSafeguard
 from hazwatch.registry.choices import HazardKind, VentilationType
 from hazwatch.registry.models import HazardSource, Room
@@ -159,29 +159,26 @@ def evaluate(inputs: dict[str, Any]) -> Outcome:
     fan = figures.get(SafeguardKind.INTERLOCKED_EXHAUST.value)
     rate = inputs["release_rate_per_hour"]
     events: list[FailureEvent] = []
+    cases: list[tuple[str, ReleaseCase]] = []  # (substance, case) of each event, in order
+
+    def add(name: str, case: ReleaseCase, probability: float, o2: float, *fod: float) -> None:
+        events.append(FailureEvent(f"{name}: {case.value}", probability, o2, fod))
+        cases.append((name, case))
+
     for source in inputs["sources"]:
         inflow, name = source["release_m3_h"], source["substance"]
         sealed = steady_o2(volume, inflow, 0.0)
         vented = steady_o2(volume, inflow, extract)
         if extract <= 0:
-            events.append(FailureEvent(f"{name}: release, no exhaust", rate, sealed))
+            add(name, ReleaseCase.NO_EXHAUST, rate, sealed)
         elif not on_demand:
-            events.append(FailureEvent(f"{name}: release, exhaust running", rate, vented))
+            add(name, ReleaseCase.EXHAUST_RUNNING, rate, vented)
         elif detection is None or fan is None:
-            events.append(FailureEvent(f"{name}: release, exhaust never started", rate, sealed))
+            add(name, ReleaseCase.EXHAUST_NEVER_STARTED, rate, sealed)
         else:
-            events += [
-                FailureEvent(
-                    f"{name}: release, exhaust started", rate * (1 - detection) * (1 - fan), vented
-                ),
-                FailureEvent(f"{name}: release, detection fails", rate, sealed, (detection,)),
-                FailureEvent(
-                    f"{name}: release, exhaust fails to start",
-                    rate * (1 - detection),
-                    sealed,
-                    (fan,),
-                ),
-            ]
+            add(name, ReleaseCase.EXHAUST_STARTED, rate * (1 - detection) * (1 - fan), vented)
+            add(name, ReleaseCase.DETECTION_FAILS, rate, sealed, detection)
+            add(name, ReleaseCase.EXHAUST_FAILS, rate * (1 - detection), sealed, fan)
     outcome = assess(events)
     kinds = set(figures)
     engineered = outcome.odh_class == 0 and kinds >= {k.value for k in SafeguardKind}
@@ -192,11 +189,13 @@ def evaluate(inputs: dict[str, Any]) -> Outcome:
             "events": [
                 {
                     "event": e.name,
+                    "substance": substance,
+                    "case": case.value,
                     "probability_per_hour": e.probability,
                     "o2": round(e.o2, 4),
                     "fatality_rate": e.fatality_rate,
                 }
-                for e in outcome.events
+                for e, (substance, case) in zip(outcome.events, cases, strict=True)
             ],
             "engineered_class_0": engineered,
         },

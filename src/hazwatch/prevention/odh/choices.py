@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from hazwatch.core.choices import Choice, with_colours
+from hazwatch.core.i18n import translate
 from hazwatch.physics.odh import FAILURE_ON_DEMAND, FAILURE_RATES_PER_HOUR
 
 
@@ -54,3 +56,23 @@ class AssessmentTrigger(Choice):
     SAFEGUARD = "safeguard"
     DETECTOR = "detector"
     MANUAL = "manual"
+
+
+class ReleaseCase(Choice):
+    """What happens after a source releases, as one failure event of the assessment."""
+
+    NO_EXHAUST = "no_exhaust"
+    EXHAUST_RUNNING = "exhaust_running"
+    EXHAUST_NEVER_STARTED = "exhaust_never_started"
+    EXHAUST_STARTED = "exhaust_started"
+    DETECTION_FAILS = "detection_fails"
+    EXHAUST_FAILS = "exhaust_fails"
+
+
+def event_text(event: dict[str, Any], language: str | None = None) -> str:
+    """A stored failure event in the reader's language (results stored before events
+    carried their case show their original text)."""
+    if "case" not in event:
+        return str(event["event"])
+    case = ReleaseCase(event["case"]).label(language)
+    return translate("odh.event", language, substance=event["substance"], case=case)

@@ -6,6 +6,7 @@ from hazwatch.web.pages import (  # noqa: F401
     findings,
     login,
     monitor,
+    odh,
     registry,
     replay,
     trend,

@@ -13,7 +13,7 @@ from hazwatch.web.access_log import reason_text
 from hazwatch.web.layout import frame
 from hazwatch.web.rooms import PointView, RoomView, room_views
 from hazwatch.web.text import _t, age, label
-from hazwatch.web.widgets import badge, hex_of
+from hazwatch.web.widgets import badge, hex_of, odh_badge
 
 #: Seconds between refreshes of every card (reading ages; quality changes also arrive live).
 AGE_REFRESH_S = 10.0
@@ -56,6 +56,8 @@ def _point_row(point: PointView) -> None:
 def _room_body(view: RoomView) -> None:
     with ui.row().classes("w-full items-center no-wrap"):
         ui.label(view.name).classes("text-subtitle1 text-weight-bold grow")
+        if view.odh_class is not None or view.odh_missing:
+            odh_badge(view.odh_class, view.room_id)
         badge(_status_text(view), view.colour, "room-status")
     if view.site or view.building:
         place = " · ".join(part for part in (view.site, view.building) if part)
