@@ -42,6 +42,22 @@ DESKTOP = {"width": 1366, "height": 900}
 TIMEZONE = "Asia/Shanghai"
 
 
+#: The suite's own API calls wait this long: the server shares two cores with the browser
+#: and the test process (the loop watchdog logs any stall over 5 s to serve.log).
+API_TIMEOUT_S = 20.0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test carries the end of the server's log (stalls, tracebacks)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    server = getattr(item, "funcargs", {}).get("server")
+    if report.failed and isinstance(server, Server) and server.log.exists():
+        tail = server.log.read_text(errors="replace").splitlines()[-150:]
+        report.sections.append(("serve.log (last 150 lines)", "\n".join(tail)))
+
+
 @dataclass
 class Server:
     url: str
@@ -49,17 +65,24 @@ class Server:
     env: dict[str, str]
     process: subprocess.Popen[bytes]
 
+    @property
+    def log(self) -> Path:
+        return Path(self.env["HAZWATCH_DATA_DIR"]) / "serve.log"
+
     def token(self, username: str) -> str:
         response = httpx.post(
             f"{self.url}/api/auth/login",
             json={"username": username, "password": DEMO_PASSWORD},
+            timeout=API_TIMEOUT_S,
         )
         response.raise_for_status()
         return str(response.json()["token"])
 
     def api(self, username: str) -> httpx.Client:
         return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {self.token(username)}"}
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.token(username)}"},
+            timeout=API_TIMEOUT_S,
         )
 
     def publish(self, site_id: int, device: str, point: str, value: float) -> None:

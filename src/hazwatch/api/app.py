@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from hazwatch import __version__
 from hazwatch.api.errors import install_error_handlers
 from hazwatch.api.health import router as health_router
+from hazwatch.api.watchdog import LoopWatchdog
 from hazwatch.core.audit.routes import router as audit_router
 from hazwatch.core.auth.routes import router as auth_router
 from hazwatch.core.auth.routes import users_router
@@ -26,9 +28,12 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runtime.start()
+        watchdog = LoopWatchdog(asyncio.get_running_loop())
+        watchdog.start()
         try:
             yield
         finally:
+            watchdog.stop()
             runtime.stop()
 
     app = FastAPI(
