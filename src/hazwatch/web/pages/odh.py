@@ -104,6 +104,7 @@ def odh_page(room_id: int) -> None:
             room = odh.room_name(db, room_id)
             reason = None
             if not assessments or assessments[0].stale:
+                reason = _t("web.odh.missing")  # the service's reason, when it gives one
                 try:
                     odh.room_assessment(db, who, room_id)
                 except DomainError as exc:
