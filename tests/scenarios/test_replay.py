@@ -78,6 +78,8 @@ def test_as_it_was_the_tank_and_the_model_still_close_the_door(was: dict[str, An
         codes = {reason["code"] for reason in decision["reasons"]}
         assert not decision["allowed"]
         assert {"access.reason.o2_alarm", "access.reason.room_alarm"} <= codes
+    denied = next(e["text"] for e in was["timeline"]["hazwatch"] if "08:22" in e["at"])
+    assert "(work)" in denied and "Low, Low-low" in denied  # purpose and conditions named
     rescue = entry(was, "13:25")
     assert rescue["purpose"] == "rescue" and not rescue["allowed"]
     assert "emergency.scba_low_pressure" in {r["code"] for r in rescue["reasons"]}

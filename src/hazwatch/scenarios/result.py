@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from hazwatch.core.i18n import translate
+from hazwatch.monitoring.access.service import describe as describe_reason
 from hazwatch.monitoring.choices import EntryPurpose
 from hazwatch.monitoring.events import AlarmChange
 from hazwatch.physics.fit import CROSSINGS
@@ -261,13 +262,7 @@ def timeline(
         kind = event["type"]
         if kind == "door_attempt":
             reasons = event.get("reasons") or []
-            why = (
-                translate(
-                    reasons[0]["code"], language, room=reasons[0]["room"], **reasons[0]["params"]
-                )
-                if reasons
-                else ""
-            )
+            why = describe_reason(reasons[0], language) if reasons else ""
             key = (
                 "scenarios.timeline.door_allowed"
                 if event["allowed"]

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.scope import restrict
 from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.monitoring.access.service import describe
 from hazwatch.registry.models import DoorGuard
-from hazwatch.web.text import _t
+from hazwatch.web.text import language
 
 #: Most recent decisions read per page (filters apply to these).
 LIMIT = 500
@@ -39,6 +40,4 @@ def decisions(
 
 
 def reason_text(reason: dict[str, Any]) -> str:
-    params = dict(reason.get("params") or {})
-    params.setdefault("room", reason.get("room") or "")
-    return _t(str(reason.get("code", "")), **params)
+    return describe(reason, language())

@@ -21,7 +21,6 @@ from hazwatch.api.errors import language_of
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.errors import Unauthenticated
-from hazwatch.core.i18n import translate
 from hazwatch.core.scope import restrict
 from hazwatch.monitoring.access import service
 from hazwatch.monitoring.access.models import AccessDecision
@@ -65,7 +64,7 @@ def answer(decision: service.Decision, language: str, at: datetime) -> AccessAns
         reasons=[
             Reason(
                 code=r["code"],
-                message=translate(r["code"], language, room=r.get("room") or "", **r["params"]),
+                message=service.describe(r, language),
                 room_id=r.get("room_id"),
                 room=r.get("room"),
                 params=r["params"],

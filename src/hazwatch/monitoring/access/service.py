@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,9 +28,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hazwatch.core.audit.service import revision as audit_revision
+from hazwatch.core.i18n import translate
 from hazwatch.core.settings import Settings
 from hazwatch.emergency.service import person_readiness
 from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.monitoring.choices import Condition
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
@@ -161,6 +163,16 @@ class DatabaseState:
             select(Alarm).where(Alarm.room_id == room_id, Alarm.active.is_(True))
         )
         return [(a.id, a.condition) for a in rows if a.point_id not in exclude_points]
+
+
+def describe(reason: Mapping[str, Any], language: str | None = None) -> str:
+    """A stored reason in the reader's language; alarm conditions named, not coded."""
+    params = dict(reason.get("params") or {})
+    params["room"] = reason.get("room") or ""
+    if params.get("conditions"):
+        names = (Condition(code).label(language) for code in str(params["conditions"]).split(","))
+        params["conditions"] = translate("access.list_separator", language).join(names)
+    return translate(str(reason.get("code", "")), language, **params)
 
 
 def _reason(code: str, room: RoomLayout | None = None, **params: Any) -> dict[str, Any]:
