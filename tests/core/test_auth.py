@@ -5,7 +5,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from hazwatch.core.auth import service as auth
-from hazwatch.core.auth.models import UserAccount
+from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
@@ -111,3 +111,28 @@ def test_user_creation_validates_input(client: TestClient, login_as) -> None:  #
         headers=headers,
     )
     assert dup.status_code == 409 and error_code(dup) == "auth.username_taken"
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(
+    context: Context, clock: ManualClock
+) -> None:
+    """The console resolves its session several times a second: no write for each."""
+    _admin(context)
+    with context.unit_of_work() as session:
+        user = session.query(UserAccount).filter_by(username="root").one()
+        token, secret = auth.issue_token(
+            session, user, kind="session", lifetime=timedelta(hours=8), now=clock.now()
+        )
+        token_id = token.id
+    first = clock.now()
+
+    def resolve_and_read() -> object:
+        with context.unit_of_work() as session:
+            auth.resolve_token(session, secret, now=clock.now())
+            return session.get(AccessToken, token_id).last_used_at  # type: ignore[union-attr]
+
+    assert resolve_and_read() == first
+    clock.advance(timedelta(seconds=30))
+    assert resolve_and_read() == first  # within the minute: not written again
+    clock.advance(timedelta(seconds=31))
+    assert resolve_and_read() == clock.now()

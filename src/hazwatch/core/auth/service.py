@@ -134,6 +134,12 @@ def issue_token(
     return token, secret
 
 
+#: How finely a token's last use is recorded. The console resolves its session on every live
+#: refresh (several times a second); writing each one put the event loop in line for the
+#: database's write lock (a console once waited ~20 s there behind other writers).
+LAST_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def resolve_token(session: Session, secret: str, now: datetime | None = None) -> Principal:
     """The principal a bearer secret stands for; expired, revoked or malformed ones fail."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
@@ -149,7 +155,8 @@ def resolve_token(session: Session, secret: str, now: datetime | None = None) ->
     user = session.get(UserAccount, token.user_id)
     if user is None or not user.active:
         raise Unauthenticated("auth.user_inactive")
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        token.last_used_at = now
     return principal_of(user)
 
 
