@@ -68,10 +68,9 @@ def replay(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     if out is not None:
-        json_path = folder / f"{loaded.spec.name}.json"
-        json_path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(saved.write(result, folder))
         (folder / f"{loaded.spec.name}.txt").write_text(text, encoding="utf-8")
-        written += [json_path, folder / f"{loaded.spec.name}.txt"]
+        written.append(folder / f"{loaded.spec.name}.txt")
     if with_plot:
         written.append(plot.render(result, folder / f"{loaded.spec.name}.png"))
     for path in written:

@@ -18,12 +18,16 @@ def folder(settings: Settings) -> Path:
     return settings.data_dir / "replays"
 
 
-def save(settings: Settings, result: dict[str, Any]) -> Path:
-    target = folder(settings)
+def write(result: dict[str, Any], target: Path) -> Path:
+    """``<target>/<scenario name>.json``, the form the console's replay page reads."""
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{result['scenario']['name']}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def save(settings: Settings, result: dict[str, Any]) -> Path:
+    return write(result, folder(settings))
 
 
 def missing_bundled(settings: Settings) -> list[Path]:
