@@ -132,8 +132,8 @@ def room_views(session: Session, who: Principal, *, room_id: int | None = None) 
         if alarm.room_id is not None:
             alarms.setdefault(alarm.room_id, []).append(alarm)
     doors = _doors_by_room(session)
-    assessed = odh.latest_by_room(session, [room.id for room in rooms])
-    inert = set(odh.inert_gas_room_ids(session))
+    shown = [room.id for room in rooms]
+    assessed, inert = odh.latest_by_room(session, shown), odh.with_inert_gas(session, shown)
     views = []
     for room in rooms:
         building = buildings.get(room.building_id)

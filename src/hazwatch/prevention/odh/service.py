@@ -88,6 +88,17 @@ def room_name(session: Session, room_id: int) -> str:
     return room.name if room is not None else str(room_id)
 
 
+def with_inert_gas(session: Session, room_ids: Sequence[int]) -> set[int]:
+    """Which of these rooms have an inert-gas source (one light query, for room cards)."""
+    return set(
+        session.scalars(
+            select(HazardSource.room_id).where(
+                HazardSource.kind == HazardKind.INERT_GAS.value, HazardSource.room_id.in_(room_ids)
+            )
+        )
+    )
+
+
 def inert_gas_room_ids(session: Session) -> list[int]:
     """Every room with an inert-gas source (for batch reassessment by the operator)."""
     return [room.id for room in inert_gas_rooms(session, None)]
