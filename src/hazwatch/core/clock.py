@@ -50,6 +50,35 @@ class ManualClock:
 NEVER = datetime.max.replace(tzinfo=UTC)
 
 
+class NextDue:
+    """When a tick hook next has work, so that ticks before then cost no query.
+
+    Unknown (after :meth:`invalidate`) until a lookup :meth:`settle` s it. A lookup takes a
+    :meth:`token` first: a change that lands while it runs invalidates again and wins, so a
+    stale answer never hides new work.
+    """
+
+    def __init__(self) -> None:
+        self._at: datetime | None = None
+        self._changes = 0
+
+    def invalidate(self) -> None:
+        self._changes += 1
+        self._at = None
+
+    def waiting(self, now: datetime) -> bool:
+        """True while nothing can be due yet."""
+        return self._at is not None and now < self._at
+
+    def token(self) -> int:
+        return self._changes
+
+    def settle(self, token: int, at: datetime | None) -> None:
+        """The lookup's answer (None: nothing will fall due), unless a change came since."""
+        if token == self._changes:
+            self._at = at or NEVER
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.audit.service import revision as audit_revision
-from hazwatch.core.clock import NEVER
+from hazwatch.core.clock import NextDue
 from hazwatch.core.context import Context
 from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
@@ -188,20 +188,15 @@ class Escalator:
     def __init__(self, context: Context, on_enqueued: Callable[[], None] = lambda: None) -> None:
         self.context = context
         self.on_enqueued = on_enqueued
-        #: When the next running ladder step falls due; None: unknown, ask the database.
-        #: Escalations change only through this escalator's events and ladders only through
-        #: audited writes, so until then a tick before this moment has nothing to do and
-        #: costs no query. ``_changes`` counts events, so a tick that raced one discards its
-        #: answer.
-        self._next_due: datetime | None = None
-        self._changes = 0
+        #: When the next running ladder step falls due. Escalations change only through this
+        #: escalator's events and ladders only through audited writes.
+        self._due = NextDue()
         self._revision = audit_revision()
 
     def on_event(self, event: Event) -> None:
         if not isinstance(event, AlarmChange):
             return
-        self._changes += 1
-        self._next_due = None
+        self._due.invalidate()
         with self.context.unit_of_work() as session:
             state = session.get(AlarmEscalation, event.alarm_id)
             if event.state == "active_unack":
@@ -225,17 +220,17 @@ class Escalator:
 
     def tick(self, now: datetime) -> None:
         if audit_revision() != self._revision:
-            self._revision, self._next_due = audit_revision(), None
-        if self._next_due is not None and now < self._next_due:
+            self._revision = audit_revision()
+            self._due.invalidate()
+        if self._due.waiting(now):
             return
-        changes = self._changes
+        token = self._due.token()
         with self.context.unit_of_work() as session:
             running = session.scalars(
                 select(AlarmEscalation).where(AlarmEscalation.stopped_at.is_(None))
             ).all()
             due = [self._advance(session, state, now) for state in running]
-        if changes == self._changes:
-            self._next_due = min((at for at in due if at is not None), default=NEVER)
+        self._due.settle(token, min((at for at in due if at is not None), default=None))
         self.on_enqueued()
 
     def _advance(self, session: Session, state: AlarmEscalation, now: datetime) -> datetime | None:
@@ -316,23 +311,19 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        #: When the earliest pending row may be tried; None: unknown, ask the database.
-        #: Rows are only added by this process's escalator, which wakes the dispatcher, so
-        #: until then nothing falls due earlier. ``_wakes`` lets a run that raced a wake
-        #: discard its answer.
-        self._next_attempt: datetime | None = None
-        self._wakes = 0
+        #: When the earliest pending row may be tried. Rows are only added by this process's
+        #: escalator, which wakes the dispatcher.
+        self._due = NextDue()
 
     def wake(self) -> None:
-        self._wakes += 1
-        self._next_attempt = None
+        self._due.invalidate()
         self._wake.set()
 
     def run_once(self, now: datetime | None = None) -> int:
         now = now or self.context.clock.now()
-        if self._next_attempt is not None and now < self._next_attempt:
+        if self._due.waiting(now):
             return 0
-        wakes = self._wakes
+        token = self._due.token()
         with self.context.unit_of_work() as session:
             due = session.scalars(
                 select(Notification)
@@ -348,8 +339,8 @@ class Dispatcher:
                     Notification.status == "pending"
                 )
             )
-        if wakes == self._wakes and len(due) < BATCH:
-            self._next_attempt = upcoming or NEVER
+        if len(due) < BATCH:  # a full batch may have left more due now
+            self._due.settle(token, upcoming)
         return len(due)
 
     def _deliver(self, notification: Notification, now: datetime) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
-from hazwatch.core.clock import NEVER
+from hazwatch.core.clock import NextDue
 from hazwatch.core.context import Context
 from hazwatch.core.errors import InvalidInput, NotFound
 from hazwatch.monitoring.engine import MonitoringEngine
@@ -75,12 +75,9 @@ class Interlocks:
         self.context = context
         self.engine = engine
         self.transport = transport
-        #: The earliest deadline of a command awaiting confirmation; None: unknown, ask the
-        #: database. Commands are only sent by this object, so until it sends another no
-        #: tick before this moment has anything to time out (``_sent`` counts sends, so a
-        #: tick that raced one discards its answer).
-        self._next_deadline: datetime | None = None
-        self._sent = 0
+        #: The earliest deadline of a command awaiting confirmation. Commands are only sent
+        #: by this object.
+        self._due = NextDue()
 
     def on_event(self, event: Event) -> None:
         if not isinstance(event, AlarmChange) or event.state != "active_unack":
@@ -121,8 +118,7 @@ class Interlocks:
                 message = {"command_id": command_id, "action": rule.action, **rule.command}
                 outgoing.append((rule.site_id, rule.device_code, message))
         if outgoing:
-            self._sent += 1
-            self._next_deadline = None
+            self._due.invalidate()
         for site_id, device_code, message in outgoing:
             try:
                 self.transport.send(site_id, device_code, message)
@@ -152,9 +148,9 @@ class Interlocks:
             self._unconfirmed(command, at, active=False)
 
     def tick(self, now: datetime) -> None:
-        if self._next_deadline is not None and now < self._next_deadline:
+        if self._due.waiting(now):
             return
-        sent = self._sent
+        token = self._due.token()
         with self.context.unit_of_work() as session:
             overdue = session.scalars(
                 select(InterlockCommand).where(
@@ -167,8 +163,7 @@ class Interlocks:
             upcoming = session.scalar(
                 select(func.min(InterlockCommand.deadline)).where(InterlockCommand.status == "sent")
             )
-        if sent == self._sent:
-            self._next_deadline = upcoming or NEVER
+        self._due.settle(token, upcoming)
         for command in overdue:
             self._unconfirmed(command, now)
 
