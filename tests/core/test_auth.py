@@ -17,6 +17,18 @@ def _admin(context: Context) -> None:
         auth.create_user(session, username="root", password="s3cret-pass", role=Role.PLATFORM_ADMIN)
 
 
+def _root_token(
+    context: Context, clock: ManualClock, kind: str, lifetime: timedelta
+) -> tuple[int, str]:
+    """A token of the admin ``_admin`` made: its id and secret."""
+    with context.unit_of_work() as session:
+        user = session.query(UserAccount).filter_by(username="root").one()
+        token, secret = auth.issue_token(
+            session, user, kind=kind, lifetime=lifetime, now=clock.now()
+        )
+        return token.id, secret
+
+
 def test_password_is_hashed_with_argon2(context: Context) -> None:
     _admin(context)
     with context.unit_of_work() as session:
@@ -73,11 +85,7 @@ def test_expired_and_malformed_tokens(
     client: TestClient, context: Context, clock: ManualClock
 ) -> None:
     _admin(context)
-    with context.unit_of_work() as session:
-        user = session.query(UserAccount).filter_by(username="root").one()
-        _t, secret = auth.issue_token(
-            session, user, kind="api", lifetime=timedelta(minutes=5), now=clock.now()
-        )
+    _id, secret = _root_token(context, clock, "api", timedelta(minutes=5))
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/auth/me", headers=headers).status_code == 200
     clock.advance(timedelta(minutes=6))
@@ -118,12 +126,7 @@ def test_a_tokens_last_use_is_written_at_most_once_a_minute(
 ) -> None:
     """The console resolves its session several times a second: no write for each."""
     _admin(context)
-    with context.unit_of_work() as session:
-        user = session.query(UserAccount).filter_by(username="root").one()
-        token, secret = auth.issue_token(
-            session, user, kind="session", lifetime=timedelta(hours=8), now=clock.now()
-        )
-        token_id = token.id
+    token_id, secret = _root_token(context, clock, "session", timedelta(hours=8))
     first = clock.now()
 
     def resolve_and_read() -> object:

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlparse
 
@@ -109,6 +109,16 @@ def configure_ladder(context: Context, plant: Plant, url: str) -> None:
             session.add(EscalationStep(organisation_id=lab, after_minutes=minutes, target=target))
 
 
+def still_low(runtime: EngineRuntime, clock: ManualClock, at: datetime) -> None:
+    """The detector keeps reporting the low value; time moves on; deliveries go out."""
+    clock.set(at)
+    runtime.engine.submit(
+        [ReadingIn("O2-DRY1", at, 19.1, "%vol"), ReadingIn("LT-LN2", at, 1500.0, "mm")]
+    )
+    runtime.engine.tick()
+    runtime.dispatcher.run_once()
+
+
 def test_ladder_climbs_until_acknowledged(
     context: Context,
     plant: Plant,
@@ -132,16 +142,7 @@ def test_ladder_climbs_until_acknowledged(
     assert body["priority"] == "high" and "干燥房1" in body["subject"]
 
     def at(minutes: int) -> None:
-        """The detector keeps reporting the low value; time moves on; deliveries go out."""
-        clock.set(t0 + timedelta(minutes=minutes))
-        engine.submit(
-            [
-                ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol"),
-                ReadingIn("LT-LN2", clock.now(), 1500.0, "mm"),
-            ]
-        )
-        engine.tick()
-        dispatcher.run_once()
+        still_low(runtime, clock, t0 + timedelta(minutes=minutes))
 
     for minutes in (4, 5, 10, 15):
         at(minutes)
@@ -320,19 +321,10 @@ def test_a_step_added_while_the_ladder_runs_is_still_sent(
             )
         session.add(EscalationStep(organisation_id=lab, after_minutes=0, target="duty_officer"))
     runtime = EngineRuntime(context, RecordingActuator())
-    engine, dispatcher = runtime.engine, runtime.dispatcher
     t0 = clock.now()
 
     def at(minutes: int) -> list[str]:
-        clock.set(t0 + timedelta(minutes=minutes))
-        engine.submit(
-            [
-                ReadingIn("O2-DRY1", clock.now(), 19.1, "%vol"),
-                ReadingIn("LT-LN2", clock.now(), 1500.0, "mm"),
-            ]
-        )
-        engine.tick()
-        dispatcher.run_once()
+        still_low(runtime, clock, t0 + timedelta(minutes=minutes))
         return [urlparse(path).path for path, _ in received.requests]
 
     assert at(0) == ["/duty_officer"]
