@@ -61,12 +61,27 @@ class AlarmRecord:
 
 @dataclass(frozen=True, slots=True)
 class Transition:
+    """One change of an alarm, with the record as it stood right after it: a batch can
+    raise and clear the same alarm, and each event must say what it did, not how the
+    record ended up (or a raise would reach the interlocks already cleared)."""
+
     record: AlarmRecord
     event: str
     previous: AlarmState
     at: datetime
     actor: str | None = None
     comment: str | None = None
+    state: AlarmState = field(init=False)
+    value: float | None = field(init=False)
+    message_key: str = field(init=False)
+    params: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        record = self.record
+        object.__setattr__(self, "state", record.state)
+        object.__setattr__(self, "value", record.value)
+        object.__setattr__(self, "message_key", record.message_key)
+        object.__setattr__(self, "params", dict(record.params))
 
 
 def load_records(session: Session) -> list[AlarmRecord]:
@@ -136,10 +151,10 @@ def persist(session: Session, transitions: list[Transition]) -> None:
                 organisation_id=record.organisation_id,
                 at=transition.at,
                 event=transition.event,
-                state=record.state.value,
+                state=transition.state.value,
                 actor=transition.actor,
                 comment=transition.comment,
-                value=record.value,
+                value=transition.value,
             )
         )
 
@@ -155,11 +170,11 @@ def change_event(transition: Transition) -> AlarmChange:
         point_id=record.point_id,
         condition=record.condition,
         priority=record.priority,
-        state=record.state.value,
+        state=transition.state.value,
         previous_state=transition.previous.value,
         at=transition.at,
-        value=record.value,
+        value=transition.value,
         actor=transition.actor,
-        message_key=record.message_key,
-        params=dict(record.params),
+        message_key=transition.message_key,
+        params=dict(transition.params),
     )
