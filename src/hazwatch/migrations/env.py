@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 from hazwatch.core.db import Base, import_all_models, make_engine
 from hazwatch.core.migrate import include_name
@@ -36,9 +37,16 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
+    """SQLite alters a table by rebuilding it, and dropping the old copy with foreign keys
+    on would cascade-delete the rows that reference it (a point's state with its point):
+    the checks are off while migrating, and the whole database is checked afterwards."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # outside any transaction, or SQLite ignores it
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
@@ -46,6 +54,12 @@ def _run(connection: object) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"migration left rows pointing nowhere: {broken[:10]}")
 
 
 if context.is_offline_mode():
