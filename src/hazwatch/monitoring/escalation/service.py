@@ -192,12 +192,18 @@ class Escalator:
         #: escalator's events and ladders only through audited writes.
         self._due = NextDue()
         self._revision = audit_revision()
+        #: When each running ladder's next step falls due, so a tick advances only those
+        #: (advancing one loads its alarm and ladder). Kept under ``_lock`` by the tick and
+        #: by events, so an event's restart of a ladder is never overwritten by a tick.
+        self._next_step: dict[int, datetime | None] = {}
+        self._lock = threading.RLock()
 
     def on_event(self, event: Event) -> None:
         if not isinstance(event, AlarmChange):
             return
         self._due.invalidate()
-        with self.context.unit_of_work() as session:
+        with self._lock, self.context.unit_of_work() as session:
+            self._next_step.pop(event.alarm_id, None)
             state = session.get(AlarmEscalation, event.alarm_id)
             if event.state == "active_unack":
                 if (
@@ -219,17 +225,24 @@ class Escalator:
         self.on_enqueued()
 
     def tick(self, now: datetime) -> None:
-        if audit_revision() != self._revision:
+        if audit_revision() != self._revision:  # a ladder may have changed
             self._revision = audit_revision()
             self._due.invalidate()
+            with self._lock:
+                self._next_step.clear()
         if self._due.waiting(now):
             return
         token = self._due.token()
-        with self.context.unit_of_work() as session:
+        with self._lock, self.context.unit_of_work() as session:
             running = session.scalars(
                 select(AlarmEscalation).where(AlarmEscalation.stopped_at.is_(None))
             ).all()
-            due = [self._advance(session, state, now) for state in running]
+            due = []
+            for state in running:
+                at = self._next_step.get(state.alarm_id, now)  # not known: look now
+                if at is not None and at <= now:
+                    at = self._next_step[state.alarm_id] = self._advance(session, state, now)
+                due.append(at)
         self._due.settle(token, min((at for at in due if at is not None), default=None))
         self.on_enqueued()
 
