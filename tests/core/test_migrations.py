@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -42,3 +43,59 @@ def test_upgrade_to_head_matches_the_models(empty_database: str) -> None:
         assert "alembic_version" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_existing_points_get_half_their_deadband_as_storage_deviation(
+    empty_database: str,
+) -> None:
+    """0002 fills the new column for points already stored, and rebuilding the table
+    (SQLite's way to alter it) deletes nothing that hangs off it."""
+    migrate.upgrade(empty_database, "0001")
+    engine = make_engine(empty_database)
+    point = (
+        "INSERT INTO measurement_point (id, organisation_id, site_id, code, name, kind, unit, "
+        "expected_interval_s, deadband, on_delay_s, off_delay_s, out_of_service, suppressed, "
+        "settings_reason) VALUES (:id, 1, 1, :code, '', :kind, :unit, 60, :deadband, 0, 10, "
+        "false, false, '')"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisation (id, kind, name, credit_code, address, industry, "
+                "principal_name, principal_phone, safety_manager_name, safety_manager_phone, "
+                "contacts) VALUES (1, 'enterprise', '实验室', '91330206MA2H00000X', '', '', "
+                "'', '', '', '', '[]')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO site (id, organisation_id, name, address) VALUES (1, 1, '厂区', '')")
+        )
+        connection.execute(
+            text(point),
+            [
+                {"id": 1, "code": "O2-1", "kind": "o2", "unit": "%vol", "deadband": "0.2"},
+                {"id": 2, "code": "LT-1", "kind": "tank_level", "unit": "mm", "deadband": "5"},
+            ],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO point_state (point_id, value, quality, conditions) "
+                "VALUES (1, 20.9, 'good', '[]')"
+            )
+        )
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT code, storage_deviation FROM measurement_point ORDER BY id")
+            ).all()
+            states = connection.execute(text("SELECT point_id FROM point_state")).scalars().all()
+    finally:
+        engine.dispose()
+    assert [(code, Decimal(value)) for code, value in rows] == [
+        ("O2-1", Decimal("0.1")),
+        ("LT-1", Decimal("2.5")),
+    ]
+    assert states == [1]  # not cascaded away with the rebuilt table

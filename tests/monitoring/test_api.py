@@ -115,6 +115,19 @@ def test_point_configuration(client: TestClient, plant: Plant, login_as: Login) 
         "23.5",
         "%vol",
     )
+    assert point["storage_deviation"] == "0.1"  # half the 0.2 %vol alarm deadband
+    finer = client.patch(
+        f"/api/monitoring/points/{plant.o2_point}",
+        json={"storage_deviation": "0.05", "reason": "commissioning: keep finer history"},
+        headers=lab,
+    )
+    assert finer.status_code == 200 and finer.json()["storage_deviation"] == "0.05"
+    negative = client.patch(
+        f"/api/monitoring/points/{plant.o2_point}",
+        json={"storage_deviation": "-1", "reason": "test"},
+        headers=lab,
+    )
+    assert negative.status_code == 422
     no_reason = client.patch(
         f"/api/monitoring/points/{plant.o2_point}", json={"low": "19"}, headers=lab
     )

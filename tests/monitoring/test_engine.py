@@ -211,6 +211,7 @@ def test_restart_resumes_state_and_ignores_resent_readings(
 ) -> None:
     t = clock.now()
     engine.submit([o2(t, 19.0)])
+    engine.close()  # stopping writes the open minute's aggregate
     restarted = MonitoringEngine(context)
     again = restarted.submit([o2(t, 19.0)])
     assert again.late == 1  # known from point_state: stored once, not re-evaluated

@@ -9,12 +9,14 @@ from sqlalchemy import select, text
 
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.monitoring.archive import StoredReading
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.models import Reading, ReadingMinute
 from hazwatch.monitoring.partitions import partition_name
 from hazwatch.monitoring.service import downsample
+from hazwatch.monitoring.writer import Batch, ReadingWriter
 
 
 def test_retention_drops_old_readings_and_partitions(
@@ -34,6 +36,7 @@ def test_retention_drops_old_readings_and_partitions(
             ReadingIn("O2-DRY1", now - timedelta(minutes=1), 20.8, "%vol"),
         ]
     )
+    engine.flush()  # the open minute's aggregate too
     if postgres:
         with context.engine.connect() as connection:
             homes = connection.scalars(text("SELECT tableoid::regclass::text FROM reading")).all()
@@ -74,3 +77,30 @@ def test_downsampling_keeps_the_dip() -> None:
     out = downsample(rows, 100)
     assert len(out) == 100
     assert min(r["minimum"] for r in out) == 15.0
+
+
+def test_a_holding_writer_writes_when_full_when_flushed_or_when_someone_waits(
+    context: Context, clock: ManualClock
+) -> None:
+    writer = ReadingWriter(context.engine, threaded=False, hold=3)
+    now = clock.now()
+
+    def reading(second: int) -> StoredReading:
+        return StoredReading(999, now + timedelta(seconds=second), 20.9, None, None, None, now)
+
+    def stored() -> int:
+        with context.sessions() as session:
+            return len(session.scalars(select(Reading).where(Reading.point_id == 999)).all())
+
+    writer.submit(Batch(readings=[reading(0), reading(1)]))
+    assert stored() == 0  # held
+    writer.submit(Batch(readings=[reading(2)]))
+    assert stored() == 3  # three rows: written in one transaction
+    acknowledged: list[int] = []
+    writer.submit(
+        Batch(readings=[reading(3)], after_commit=[lambda: acknowledged.append(stored())])
+    )
+    assert acknowledged == [4]  # a sender waiting for its acknowledgement is not held back
+    writer.submit(Batch(readings=[reading(4)]))
+    writer.flush()
+    assert stored() == 5

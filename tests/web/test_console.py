@@ -265,6 +265,7 @@ def test_findings_trend_and_access_pages_render(
         points = {p["code"]: p["id"] for p in api.get("/api/monitoring/points").json()}
     page.goto(f"/points/{points['O2-DRY1']}")
     page.get_by_test_id("trend").locator("canvas").first.wait_for()
+    expect(page.get_by_test_id("storage")).to_contain_text("0.1 %vol")  # how history is kept
     screenshot(page, "trend-desktop")
     page.goto("/access")
     page.get_by_test_id("person").wait_for()

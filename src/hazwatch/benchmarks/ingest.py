@@ -30,6 +30,7 @@ from hazwatch.benchmarks.fixture import BenchSite
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, Event, EventBus
 from hazwatch.monitoring.mqtt import MqttIngest
+from hazwatch.monitoring.writer import ReadingWriter
 
 BATCH = 100
 
@@ -191,7 +192,9 @@ def _engine(
     bus = EventBus()
     if listener is not None:
         bus.subscribe(listener)
-    engine = MonitoringEngine(site.context, bus, threaded_writer=True)
+    engine = MonitoringEngine(
+        site.context, bus, writer=ReadingWriter(site.context.engine, threaded=True)
+    )
     settings = site.context.settings.model_copy(
         update={
             "mqtt_url": url,

@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         "(25 MPa for a 30 MPa cylinder; GB/T 18664-2002 inspection and maintenance practice).",
     )
 
+    storage_max_interval_s: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="A point's reading is stored at least this often even when it does not "
+        "move (storage by exception, see hazwatch.monitoring.archive).",
+    )
     reading_retention_days: int = Field(default=90, ge=1)
     aggregate_retention_days: int = Field(default=730, ge=1)
 

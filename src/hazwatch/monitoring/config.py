@@ -3,8 +3,9 @@ hot path): loaded once, refreshed when a point or device changes."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ class PointConfig:
     expected_interval_s: int
     limits: tuple[tuple[Condition, float], ...]
     deadband: float
+    storage_deviation: float
     on_delay_s: int
     off_delay_s: int
     roc_limit_per_min: float | None
@@ -38,6 +40,12 @@ class PointConfig:
     suppressed: bool
     minimum: float
     maximum: float
+    #: Values in [quiet_low, quiet_high] violate no limit: with no alarm active or pending
+    #: and no rate-of-change limit, such a reading changes nothing (the engine's fast path).
+    quiet_low: float
+    quiet_high: float
+    #: Silence after which the point is stale: 1.5 expected intervals (``is_stale``).
+    stale_after: timedelta
 
     @property
     def source(self) -> str:
@@ -65,6 +73,7 @@ class PointConfig:
             expected_interval_s=point.expected_interval_s,
             limits=limits,
             deadband=float(point.deadband),
+            storage_deviation=float(point.storage_deviation),
             on_delay_s=point.on_delay_s,
             off_delay_s=point.off_delay_s,
             roc_limit_per_min=(
@@ -74,6 +83,9 @@ class PointConfig:
             suppressed=point.suppressed,
             minimum=spec.minimum,
             maximum=spec.maximum,
+            quiet_low=max((v for c, v in limits if c in LOW_CONDITIONS), default=-math.inf),
+            quiet_high=min((v for c, v in limits if c not in LOW_CONDITIONS), default=math.inf),
+            stale_after=timedelta(seconds=point.expected_interval_s * 1.5),
         )
 
 

@@ -26,9 +26,17 @@ from hazwatch.core.context import Context
 from hazwatch.core.errors import InvalidInput, NotFound
 from hazwatch.monitoring import alarms as alarm_store
 from hazwatch.monitoring.alarms import AlarmRecord, Transition
+from hazwatch.monitoring.archive import StoredReading
 from hazwatch.monitoring.choices import DEFAULT_PRIORITY, Condition, Quality
 from hazwatch.monitoring.config import DeviceConfig, PointConfig, load_devices, load_points
-from hazwatch.monitoring.evaluation import PointRuntime, due_after_delay, is_stale, wanted_changes
+from hazwatch.monitoring.evaluation import (
+    PointPresent,
+    PointRuntime,
+    due_after_delay,
+    is_stale,
+    settled,
+    wanted_changes,
+)
 from hazwatch.monitoring.events import EventBus, PointUpdate
 from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection
 from hazwatch.monitoring.kinds import canonical_unit
@@ -55,6 +63,19 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
 
 
+@dataclass
+class _Intake:
+    """What one ``submit`` call gathers while it takes readings."""
+
+    device_id: int | None
+    received_at: datetime
+    keep_every: timedelta
+    report: IngestReport = field(default_factory=IngestReport)
+    batch: Batch = field(default_factory=Batch)
+    transitions: list[Transition] = field(default_factory=list)
+    updates: list[PointUpdate] = field(default_factory=list)
+
+
 class MonitoringEngine:
     def __init__(
         self,
@@ -62,13 +83,14 @@ class MonitoringEngine:
         bus: EventBus | None = None,
         *,
         partition: Partition = WHOLE,
-        threaded_writer: bool = False,
+        writer: ReadingWriter | None = None,
     ) -> None:
         self.context = context
         self.bus = bus or EventBus()
         self.partition = partition
         self._lock = threading.RLock()
-        self._writer = ReadingWriter(context.engine, context.sessions, threaded=threaded_writer)
+        self._writer = writer or ReadingWriter(context.engine, threaded=False)
+        self._keep_every = timedelta(seconds=context.settings.storage_max_interval_s)
         self._hooks: list[TickHook] = []
         self._started = context.clock.now()
         self._points: dict[int, PointConfig] = {}
@@ -95,7 +117,7 @@ class MonitoringEngine:
             self._device_secrets = {d.secret_hash: d for d in devices if d.secret_hash}
             states = {s.point_id: s for s in session.scalars(select(PointState))}
             for point_id in self._points:
-                runtime = self._runtime.setdefault(point_id, PointRuntime())
+                runtime = self._runtime_of(point_id)
                 state = states.get(point_id)
                 if state is not None and runtime.last_ts is None:
                     runtime.last_ts, runtime.last_value = state.at, state.value
@@ -106,6 +128,12 @@ class MonitoringEngine:
             for record in records:
                 if record.point_id in self._runtime and record.active:
                     self._runtime[record.point_id].active.add(Condition(record.condition))
+
+    def _runtime_of(self, point_id: int) -> PointRuntime:
+        runtime = self._runtime.get(point_id)
+        if runtime is None:
+            runtime = self._runtime[point_id] = PointRuntime()
+        return runtime
 
     def add_tick_hook(self, hook: TickHook) -> None:
         self._hooks.append(hook)
@@ -163,85 +191,192 @@ class MonitoringEngine:
         source: str = "http",
         after_commit: Callable[[], None] | None = None,
     ) -> IngestReport:
-        """Validate, de-duplicate, evaluate and queue readings for storage."""
-        report = IngestReport()
-        batch = Batch()
-        transitions: list[Transition] = []
-        updates: list[PointUpdate] = []
-        current: dict[int, tuple[PointConfig, PointRuntime]] = {}
+        """Validate, de-duplicate, evaluate and queue readings for storage.
+
+        Readings are validated in the order they came, then taken point by point (each
+        point's in their order). A point whose readings cannot change its alarms or its
+        quality takes them in one step (:meth:`_take_quietly`); the outcome is the same as
+        taking them one by one, which is what happens otherwise."""
+        intake = _Intake(
+            device_id=device.id if device else None,
+            received_at=self.context.clock.now(),
+            keep_every=self._keep_every,
+        )
         with self._lock:
-            now = self.context.clock.now()
+            latest = intake.received_at + MAX_CLOCK_SKEW
+            groups: dict[int, tuple[PointConfig, list[ReadingIn]]] = {}
             for reading in readings:
                 config = self._by_code.get(reading.point)
                 if config is None:
                     self._refresh_on_miss()
                     config = self._by_code.get(reading.point)
-                problem = self._check(reading, config, device, now)
+                problem = self._check(reading, config, device, latest)
                 if problem is not None or config is None:
-                    report.rejected.append(Rejection(problem or "unknown_point", reading.point))
-                    continue
-                runtime = self._runtime.setdefault(config.id, PointRuntime())
-                if runtime.seen(reading.ts):
-                    report.duplicates += 1
-                    continue
-                report.accepted += 1
-                batch.readings.append(
-                    {
-                        "point_id": config.id,
-                        "ts": reading.ts,
-                        "value": reading.value,
-                        "status": reading.fault,
-                        "seq": reading.seq,
-                        "device_id": device.id if device else None,
-                        "received_at": now,
-                    }
-                )
-                if runtime.last_ts is not None and reading.ts <= runtime.last_ts:
-                    report.late += 1  # stored for history; the present is already known
-                    continue
-                transitions.extend(self._evaluate(config, runtime, reading))
-                runtime.last_ts = reading.ts
-                runtime.last_value = reading.value
-                current[config.id] = (config, runtime)
-                updates.append(
-                    PointUpdate(
-                        config.id,
-                        config.site_id,
-                        config.organisation_id,
-                        config.room_id,
-                        reading.ts,
-                        reading.value if runtime.quality is Quality.GOOD else None,
-                        runtime.quality.value,
+                    intake.report.rejected.append(
+                        Rejection(problem or "unknown_point", reading.point)
                     )
-                )
-            for config, runtime in current.values():  # each point's state as the batch leaves it
-                batch.states[config.id] = self._state_row(config, runtime)
-            self._commit(transitions)
-            if after_commit is not None:
+                    continue
+                known = groups.get(config.id)
+                if known is None:
+                    groups[config.id] = (config, [reading])
+                else:
+                    known[1].append(reading)
+            for config, group in groups.values():
+                runtime = self._runtime_of(config.id)
+                last_ts = runtime.last_ts
+                if not self._take_quietly(intake, config, runtime, group):
+                    for reading in group:
+                        self._take(intake, config, runtime, reading)
+                if runtime.last_ts is not None and runtime.last_ts != last_ts:
+                    intake.updates.append(  # the present moved: tell the listeners
+                        PointUpdate(
+                            config.id,
+                            config.site_id,
+                            config.organisation_id,
+                            config.room_id,
+                            runtime.last_ts,
+                            runtime.last_value if runtime.quality is Quality.GOOD else None,
+                            runtime.quality.value,
+                            config.kind,
+                        )
+                    )
+            batch = intake.batch
+            batch.taken = intake.report.accepted
+            self._commit(intake.transitions)
+            if after_commit is not None:  # acknowledged means stored: aggregates included
+                for point_id in groups:
+                    self._close_minute(point_id, batch)
                 batch.after_commit.append(after_commit)
             self._writer.submit(batch)
+        report = intake.report
         if report.rejected:
             self._record_rejections(report.rejected, device, source)
         self._count(report)
-        for update in updates:
+        for update in intake.updates:
             self.bus.publish(update)
-        self._publish(transitions)
+        self._publish(intake.transitions)
         return report
+
+    def _take(
+        self, intake: _Intake, config: PointConfig, runtime: PointRuntime, reading: ReadingIn
+    ) -> None:
+        """One reading: evaluated, offered to the archive, counted in its minute."""
+        report, batch = intake.report, intake.batch
+        ts, value = reading.ts, reading.value
+        if runtime.seen(ts):
+            report.duplicates += 1
+            return
+        report.accepted += 1
+        stored = StoredReading(
+            config.id, ts, value, reading.fault, reading.seq, intake.device_id, intake.received_at
+        )
+        if runtime.last_ts is not None and ts <= runtime.last_ts:
+            report.late += 1  # stored for history; the present is already known
+            batch.late.append(stored)
+            return
+        quality = runtime.quality
+        changed = self._evaluate(config, runtime, reading)
+        intake.transitions.extend(changed)
+        archive = runtime.archive
+        kept = archive.offer(
+            stored,
+            config.storage_deviation,
+            intake.keep_every,
+            bool(changed) or runtime.quality is not quality,
+        )
+        if value is not None and (closed := archive.count(ts, value)) is not None:
+            batch.minutes.append(closed.row(config.id))
+        runtime.last_ts = ts
+        runtime.last_value = value
+        if kept:
+            self._keep(batch, config, runtime, kept)
+
+    def _take_quietly(
+        self, intake: _Intake, config: PointConfig, runtime: PointRuntime, group: list[ReadingIn]
+    ) -> bool:
+        """Take a point's readings in one step when none of them can change anything but
+        the value: the point is good with no alarm active or pending and no rate-of-change
+        limit, and every reading is new, in order, good and inside all limits. Returns
+        False (having done nothing) otherwise."""
+        if (
+            runtime.quality is not Quality.GOOD
+            or config.out_of_service
+            or not settled(config, runtime)
+        ):
+            return False
+        newest = runtime.last_ts
+        if runtime.recent and (newest is None or runtime.recent[-1] > newest):
+            newest = runtime.recent[-1]
+        values: list[float] = []
+        times: list[datetime] = []
+        for reading in group:
+            value = reading.value
+            if (
+                value is None
+                or reading.fault is not None
+                or (newest is not None and reading.ts <= newest)
+                or not config.quiet_low <= value <= config.quiet_high
+            ):
+                return False
+            newest = reading.ts
+            values.append(value)
+            times.append(newest)
+        runtime.recent.extend(times)
+        runtime.forget_old()
+        intake.report.accepted += len(group)
+        archive, last = runtime.archive, group[-1]
+        low, high = min(values), max(values)
+        if not archive.steady(low, high, last.ts, config.storage_deviation, intake.keep_every):
+            for reading in group:  # something to keep: the archive decides reading by reading
+                kept = archive.offer(
+                    StoredReading(
+                        config.id,
+                        reading.ts,
+                        reading.value,
+                        None,
+                        reading.seq,
+                        intake.device_id,
+                        intake.received_at,
+                    ),
+                    config.storage_deviation,
+                    intake.keep_every,
+                    False,
+                )
+                if kept:
+                    runtime.last_ts, runtime.last_value = reading.ts, reading.value
+                    self._keep(intake.batch, config, runtime, kept)
+        else:
+            archive.held = StoredReading(
+                config.id,
+                last.ts,
+                values[-1],
+                None,
+                last.seq,
+                intake.device_id,
+                intake.received_at,
+            )
+        if not archive.count_within(last.ts, values, low, high):
+            for reading, value in zip(group, values, strict=True):
+                if (closed := archive.count(reading.ts, value)) is not None:
+                    intake.batch.minutes.append(closed.row(config.id))
+        runtime.last_ts, runtime.last_value = last.ts, values[-1]
+        return True
 
     def _check(
         self,
         reading: ReadingIn,
         config: PointConfig | None,
         device: DeviceConfig | None,
-        now: datetime,
+        latest: datetime,
     ) -> str | None:
+        """Why a reading is refused, if it is (``latest``: the newest acceptable time)."""
         if config is None:
             return "unknown_point"
         if device is not None and device.organisation_id != config.organisation_id:
             return "point_of_other_organisation"
-        if canonical_unit(reading.unit) != config.unit:
+        if reading.unit != config.unit and canonical_unit(reading.unit) != config.unit:
             return "wrong_unit"
-        if reading.ts > now + MAX_CLOCK_SKEW:
+        if reading.ts > latest:
             return "future_timestamp"
         if reading.value is not None and not config.minimum <= reading.value <= config.maximum:
             return "impossible_value"
@@ -267,6 +402,8 @@ class MonitoringEngine:
                 {"fault": reading.fault or "no value"},
             )
         runtime.quality = Quality.GOOD
+        if settled(config, runtime) and config.quiet_low <= reading.value <= config.quiet_high:
+            return []  # the common case: a normal value on a quiet point
         changes = wanted_changes(config, runtime, reading.ts, reading.value)
         return self._apply(config, runtime, changes, reading.ts, reading.value, {})
 
@@ -399,7 +536,10 @@ class MonitoringEngine:
         batch = Batch()
         with self._lock:
             for config in self._points.values():
-                runtime = self._runtime.setdefault(config.id, PointRuntime())
+                runtime = self._runtime_of(config.id)
+                closed = runtime.archive.close_minute(now)
+                if closed is not None:
+                    batch.minutes.append(closed.row(config.id))
                 if config.out_of_service:
                     continue
                 if Condition.STALE not in runtime.active and is_stale(
@@ -500,7 +640,7 @@ class MonitoringEngine:
                     transitions.append(
                         Transition(record, event, previous, now, principal.username, reason)
                     )
-            runtime = self._runtime.setdefault(point_id, PointRuntime())
+            runtime = self._runtime_of(point_id)
             runtime.quality = Quality.OUT_OF_SERVICE if out_of_service else Quality.UNKNOWN
             with self.context.unit_of_work(principal) as session:
                 point = session.get(MeasurementPoint, point_id)
@@ -532,6 +672,18 @@ class MonitoringEngine:
         self._publish(transitions)
 
     # -- plumbing ------------------------------------------------------------------------
+
+    def _keep(
+        self,
+        batch: Batch,
+        config: PointConfig,
+        runtime: PointRuntime,
+        kept: tuple[StoredReading, ...],
+    ) -> None:
+        """Store readings the archive kept, and the point's state as the newest of them
+        left it: the stored state moves with the stored readings (and on a stale tick)."""
+        batch.readings.extend(kept)
+        batch.states[config.id] = self._state_row(config, runtime)
 
     def _state_row(self, config: PointConfig, runtime: PointRuntime) -> dict[str, Any]:
         known = runtime.quality is Quality.GOOD
@@ -594,21 +746,43 @@ class MonitoringEngine:
             key = f"rejected.{rejection.reason}"
             counters[key] = counters.get(key, 0) + 1
 
+    def _close_minute(self, point_id: int, batch: Batch) -> None:
+        """Hand a point's open minute aggregate, ended or not, to ``batch``."""
+        runtime = self._runtime.get(point_id)
+        closed = runtime.archive.close_minute() if runtime is not None else None
+        if closed is not None:
+            batch.minutes.append(closed.row(point_id))
+
     def flush(self) -> None:
+        """Return once everything submitted so far is written, open minutes included."""
+        batch = Batch()
+        with self._lock:
+            for point_id in self._runtime:
+                self._close_minute(point_id, batch)
+            self._writer.submit(batch)
         self._writer.flush()
 
-    def point_facts(self, point_id: int) -> tuple[str, float | None, tuple[str, ...]]:
-        """Quality, value (only when good) and active conditions of a point, from memory."""
+    def present(self, point_id: int) -> PointPresent | None:
+        """The point as this engine took it last; None for a point it does not serve."""
         with self._lock:
             config = self._points.get(point_id)
             runtime = self._runtime.get(point_id)
             if config is None or runtime is None:
-                return ("unknown", None, ())
+                return None
             if config.out_of_service:
-                return (Quality.OUT_OF_SERVICE.value, None, ())
+                return PointPresent(runtime.last_ts, None, Quality.OUT_OF_SERVICE.value, ())
             good = runtime.quality is Quality.GOOD
-            conditions = tuple(sorted(c.value for c in runtime.active))
-            return (runtime.quality.value, runtime.last_value if good else None, conditions)
+            return PointPresent(
+                runtime.last_ts,
+                runtime.last_value if good else None,
+                runtime.quality.value,
+                tuple(sorted(c.value for c in runtime.active)),
+            )
+
+    def point_facts(self, point_id: int) -> tuple[str, float | None, tuple[str, ...]]:
+        """Quality, value (only when good) and active conditions of a point, from memory."""
+        now = self.present(point_id)
+        return ("unknown", None, ()) if now is None else (now.quality, now.value, now.conditions)
 
     def active_room_alarms(self, room_id: int) -> list[tuple[int, str, int | None]]:
         """(alarm id, condition, point id) of every active alarm on a room."""
@@ -624,10 +798,11 @@ class MonitoringEngine:
         self._writer.submit(Batch(decisions=list(rows)))
 
     def writer_count(self) -> int:
-        """Readings durably written so far (benchmarks watch it)."""
+        """Readings taken and committed so far, stored or not (benchmarks watch it)."""
         return self._writer.written
 
     def close(self) -> None:
+        self.flush()
         self._writer.close()
 
 

@@ -9,14 +9,26 @@ past the setpoint by the deadband.
 
 from __future__ import annotations
 
-from collections import deque
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from hazwatch.monitoring.archive import Archive
 from hazwatch.monitoring.choices import Condition, Quality
 from hazwatch.monitoring.config import LOW_CONDITIONS, PointConfig
 
 RECENT_KEYS = 512
+
+
+class PointPresent(NamedTuple):
+    """A point as its engine knows it now: the newest reading taken, not the newest stored
+    (storage by exception keeps the stored state up to a heartbeat behind)."""
+
+    at: datetime | None
+    value: float | None  # only when the quality is good
+    quality: str
+    conditions: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -29,18 +41,28 @@ class PointRuntime:
     active: set[Condition] = field(default_factory=set)
     #: First time a condition was seen wanting to change (for on/off delays).
     pending: dict[Condition, datetime] = field(default_factory=dict)
-    recent: set[datetime] = field(default_factory=set)
-    recent_order: deque[datetime] = field(default_factory=deque)
+    #: Timestamps of the newest readings, ascending (in-order readings only append).
+    recent: list[datetime] = field(default_factory=list)
+    archive: Archive = field(default_factory=Archive)
 
     def seen(self, ts: datetime) -> bool:
-        """True if this timestamp was already ingested (remember it otherwise)."""
-        if ts in self.recent:
-            return True
-        self.recent.add(ts)
-        self.recent_order.append(ts)
-        if len(self.recent_order) > RECENT_KEYS:
-            self.recent.discard(self.recent_order.popleft())
+        """True if this timestamp was already ingested (remember it otherwise). The newest
+        :data:`RECENT_KEYS` or more are remembered: enough for redeliveries, and in-order
+        readings, nearly all of them, cost one append."""
+        recent = self.recent
+        if not recent or ts > recent[-1]:
+            recent.append(ts)
+        else:
+            index = bisect_left(recent, ts)
+            if index < len(recent) and recent[index] == ts:
+                return True
+            recent.insert(index, ts)
+        self.forget_old()
         return False
+
+    def forget_old(self) -> None:
+        if len(self.recent) > 2 * RECENT_KEYS:
+            del self.recent[: len(self.recent) - RECENT_KEYS]
 
 
 def _violates(condition: Condition, setpoint: float, value: float) -> bool:
@@ -51,6 +73,12 @@ def _cleared(condition: Condition, setpoint: float, value: float, deadband: floa
     if condition in LOW_CONDITIONS:
         return value >= setpoint + deadband
     return value <= setpoint - deadband
+
+
+def settled(config: PointConfig, runtime: PointRuntime) -> bool:
+    """No condition active or pending and no rate-of-change limit: a good reading inside
+    ``[config.quiet_low, config.quiet_high]`` then changes nothing but the value."""
+    return not runtime.active and not runtime.pending and config.roc_limit_per_min is None
 
 
 def wanted_changes(
@@ -115,4 +143,4 @@ def is_stale(config: PointConfig, runtime: PointRuntime, now: datetime, since: d
     """A point is stale once 1.5 expected intervals pass with no reading (a half-interval
     grace absorbs jitter); a point that never reported counts from ``since``."""
     reference = runtime.last_ts or since
-    return now - reference > timedelta(seconds=config.expected_interval_s * 1.5)
+    return now - reference > config.stale_after

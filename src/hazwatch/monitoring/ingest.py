@@ -12,11 +12,12 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ReadingIn:
+class ReadingIn(NamedTuple):
+    """One decoded reading (a tuple: every reading of every device is built as one)."""
+
     point: str
     ts: datetime
     value: float | None

@@ -42,6 +42,13 @@ class KindSpec:
     life_safety: bool = False
     source: str = ""
 
+    @property
+    def storage_deviation(self) -> Decimal:
+        """How far a reading must move before it is stored (``monitoring.archive``): half
+        the alarm deadband, so stored history resolves every movement the alarm logic tells
+        apart; the readings that raise or clear an alarm are stored whatever the deviation."""
+        return self.deadband / 2
+
 
 _O2 = {
     "unit": "%vol",

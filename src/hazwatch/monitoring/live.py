@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from hazwatch.monitoring.events import AlarmChange, Event
+from hazwatch.monitoring.events import Event, PointUpdate
 
 QUEUE_SIZE = 1000
 
@@ -21,8 +21,8 @@ QUEUE_SIZE = 1000
 def event_json(event: Event | dict[str, Any]) -> dict[str, Any]:
     if isinstance(event, dict):
         return event
-    body = asdict(event)
-    body["type"] = "alarm" if isinstance(event, AlarmChange) else "point"
+    body = event._asdict() if isinstance(event, PointUpdate) else asdict(event)
+    body["type"] = "point" if isinstance(event, PointUpdate) else "alarm"
     for key, value in body.items():
         if isinstance(value, datetime):
             body[key] = value.isoformat()

@@ -61,6 +61,9 @@ class MeasurementPoint(Base):
     high: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     high_high: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     deadband: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
+    #: Storage by exception (``monitoring.archive``): a reading within this of the last
+    #: stored one is not stored (its minute aggregate still counts it).
+    storage_deviation: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     on_delay_s: Mapped[int] = mapped_column(Integer, default=0)
     off_delay_s: Mapped[int] = mapped_column(Integer, default=0)
     roc_limit_per_min: Mapped[Decimal | None] = mapped_column(ExactDecimal())

@@ -98,9 +98,10 @@ def list_points(
 
 @router.get("/points/status", response_model=list[PointStatus])
 def point_status(
-    db: DbSession, principal: CurrentPrincipal, room_id: int | None = None
+    request: Request, db: DbSession, principal: CurrentPrincipal, room_id: int | None = None
 ) -> list[dict[str, Any]]:
-    return service.point_statuses(db, principal, room_id=room_id)
+    engine: MonitoringEngine = request.app.state.engine
+    return service.point_statuses(db, principal, room_id=room_id, present=engine.present)
 
 
 @router.get("/points/{point_id}", response_model=PointOut)

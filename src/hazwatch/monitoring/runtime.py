@@ -15,19 +15,21 @@ from hazwatch.core.context import Context
 from hazwatch.monitoring.access.service import EngineState, FastAccess
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.escalation.service import Dispatcher, Escalator
-from hazwatch.monitoring.events import EventBus
+from hazwatch.monitoring.events import AlarmChange, EventBus
 from hazwatch.monitoring.interlocks.service import (
     CommandTransport,
     Interlocks,
     MqttCommandTransport,
     handle_ack,
 )
+from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
 from hazwatch.monitoring.sharding import Partition
 from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
+from hazwatch.monitoring.writer import ReadingWriter
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +47,17 @@ class EngineRuntime:
         context: Context,
         transport: CommandTransport | None = None,
         *,
-        threaded_writer: bool | None = None,
+        writer: ReadingWriter | None = None,
     ) -> None:
         self.context = context
         live = context.settings.ingest_enabled
         self.bus = EventBus()
         self.hub = LiveHub()
-        threaded = live if threaded_writer is None else threaded_writer  # replay: batched
         self.engine = MonitoringEngine(
             context,
             self.bus,
             partition=Partition.from_settings(context.settings),
-            threaded_writer=threaded,
+            writer=writer or ReadingWriter(context.engine, threaded=live),
         )
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         if transport is None:
@@ -69,13 +70,10 @@ class EngineRuntime:
         self.escalator = Escalator(context, self.dispatcher.wake)
         self.interlocks = Interlocks(context, self.engine, transport)
         self.tanks = TankWatch(context, self.engine)
-        for listener in (
-            self.hub.on_event,
-            self.escalator.on_event,
-            self.interlocks.on_event,
-            self.tanks.on_event,
-        ):
-            self.bus.subscribe(listener)
+        self.bus.subscribe(self.hub.on_event)
+        self.bus.subscribe(self.escalator.on_event, AlarmChange)
+        self.bus.subscribe(self.interlocks.on_event, AlarmChange)
+        self.bus.subscribe_kind(self.tanks.on_event, PointKind.TANK_LEVEL.value)
         self.access = FastAccess(
             context.sessions, EngineState(self.engine), self.engine.record_decisions
         )

@@ -53,6 +53,7 @@ class PointIn(BaseModel):
     high: Decimal | None = Setpoint
     high_high: Decimal | None = Setpoint
     deadband: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
+    storage_deviation: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
     on_delay_s: int | None = Field(default=None, ge=0, le=3600)
     off_delay_s: int | None = Field(default=None, ge=0, le=3600)
     roc_limit_per_min: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=6)
@@ -71,6 +72,7 @@ class PointPatch(BaseModel):
     high: Decimal | None = Setpoint
     high_high: Decimal | None = Setpoint
     deadband: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
+    storage_deviation: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
     on_delay_s: int | None = Field(default=None, ge=0, le=3600)
     off_delay_s: int | None = Field(default=None, ge=0, le=3600)
     roc_limit_per_min: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=6)
@@ -95,6 +97,7 @@ class PointOut(BaseModel):
     high: Decimal | None
     high_high: Decimal | None
     deadband: Decimal
+    storage_deviation: Decimal
     on_delay_s: int
     off_delay_s: int
     roc_limit_per_min: Decimal | None

@@ -7,6 +7,7 @@ Writes that change what the engine evaluates (points, devices) are followed by
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from hazwatch.core.auth.service import hash_secret, new_secret
 from hazwatch.core.clock import utcnow
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
+from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.kinds import KINDS
 from hazwatch.monitoring.models import (
     Alarm,
@@ -38,6 +40,17 @@ DEVICE_SECRET_PREFIX = "hwd_"
 RAW_HISTORY_LIMIT = 2000
 FLOOD_THRESHOLD = 10  # > 10 alarms in 10 minutes (EEMUA 191 / ISA-18.2)
 CHATTER_THRESHOLD = 3  # ≥ 3 activations of one alarm within a minute
+#: Point settings that default to the kind's (``monitoring.kinds``); overriding needs a reason.
+KIND_DEFAULTS = (
+    "low_low",
+    "low",
+    "high",
+    "high_high",
+    "deadband",
+    "storage_deviation",
+    "on_delay_s",
+    "off_delay_s",
+)
 
 
 def ensure_writable(session: Session, principal: Principal, organisation_id: int) -> None:
@@ -99,12 +112,12 @@ def create_point(session: Session, principal: Principal, data: PointIn) -> Measu
     values = data.model_dump()
     overridden = [
         name
-        for name in ("low_low", "low", "high", "high_high", "deadband", "on_delay_s", "off_delay_s")
+        for name in KIND_DEFAULTS
         if values[name] is not None and values[name] != getattr(spec, name)
     ]
     if overridden and not data.settings_reason.strip():
         raise InvalidInput("monitoring.reason_required", field="settings_reason")
-    for name in ("low_low", "low", "high", "high_high", "deadband", "on_delay_s", "off_delay_s"):
+    for name in KIND_DEFAULTS:
         if values[name] is None:
             values[name] = getattr(spec, name)
     _check_setpoints(values)
@@ -162,20 +175,28 @@ def list_points(
 
 
 def point_statuses(
-    session: Session, principal: Principal, *, room_id: int | None = None
+    session: Session,
+    principal: Principal,
+    *,
+    room_id: int | None = None,
+    present: Callable[[int], PointPresent | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Current value and quality per point; anything but good quality has no value."""
+    """Current value and quality per point; anything but good quality has no value.
+
+    ``present`` is the engine of this process: it knows the newest reading of the points it
+    serves, where ``point_state`` holds the newest stored one (storage by exception)."""
     points = list_points(session, principal, room_id=room_id)
     states = {
-        s.point_id: s
+        s.point_id: PointPresent(s.at, s.value, s.quality, tuple(s.conditions))
         for s in session.scalars(
             select(PointState).where(PointState.point_id.in_([p.id for p in points]))
         )
     }
     out = []
     for point in points:
-        state = states.get(point.id)
-        quality = state.quality if state else "unknown"
+        now = present(point.id) if present is not None else None
+        if now is None or now.at is None:
+            now = states.get(point.id) or PointPresent(None, None, "unknown", ())
         out.append(
             {
                 "point_id": point.id,
@@ -183,10 +204,10 @@ def point_statuses(
                 "kind": point.kind,
                 "unit": point.unit,
                 "modelled": KINDS[point.kind].modelled,  # type: ignore[index]
-                "value": state.value if state and quality == "good" else None,
-                "at": state.at if state else None,
-                "quality": quality,
-                "conditions": list(state.conditions) if state else [],
+                "value": now.value if now.quality == "good" else None,
+                "at": now.at,
+                "quality": now.quality,
+                "conditions": list(now.conditions),
             }
         )
     return out

@@ -5,10 +5,15 @@ The engine hands over plain rows; a writer thread drains a bounded queue (back-p
 full queue blocks ingest rather than dropping readings) and writes each batch in one
 transaction with dialect upserts, so a re-sent reading is stored once (the primary key
 (point_id, ts) is the backstop behind the engine's in-memory dedupe, which a restart empties).
-Per-minute aggregates are built from the rows the insert returned, so a reading redelivered
-after a restart is not counted twice. Callbacks registered
-with a batch run after its commit: MQTT acknowledgements are sent only for readings that are
-durably stored.
+
+Which readings are stored, and the minute aggregates of all of them, the engine decides
+(``monitoring.archive``); aggregates arrive as partial rows that the upsert adds up. Late
+readings (older than what the engine already evaluated: a buffering gateway, or a reading
+redelivered after a restart) are different: their aggregates are built here from the rows the
+insert returned, so one already stored is not counted twice (one that was not stored, by
+exception, can be: see ``docs/ingest.md``), and they never replace a minute's ``last``.
+Callbacks registered with a batch run after its commit: MQTT acknowledgements are sent only
+for readings that are durably stored.
 """
 
 from __future__ import annotations
@@ -19,150 +24,223 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
 
 from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.monitoring.archive import MinuteAggregate, StoredReading
 from hazwatch.monitoring.models import IngestRejection, PointState, Reading, ReadingMinute
+from hazwatch.monitoring.tanks.models import TankState
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Batch:
-    readings: list[dict[str, Any]] = field(default_factory=list)
+    readings: list[StoredReading] = field(default_factory=list)
+    #: Readings older than their point's evaluated present (aggregated from what is new).
+    late: list[StoredReading] = field(default_factory=list)
+    #: Partial minute aggregates: added to what the minute's row already holds.
+    minutes: list[dict[str, Any]] = field(default_factory=list)
     states: dict[int, dict[str, Any]] = field(default_factory=dict)
     rejections: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    tank_states: list[dict[str, Any]] = field(default_factory=list)
+    #: Readings the engine took into this batch, stored or not (storage is by exception).
+    taken: int = 0
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def merge(self, other: Batch) -> None:
         self.readings.extend(other.readings)
+        self.late.extend(other.late)
+        self.minutes.extend(other.minutes)
         self.states.update(other.states)
         self.rejections.extend(other.rejections)
         self.decisions.extend(other.decisions)
+        self.tank_states.extend(other.tank_states)
+        self.taken += other.taken
         self.after_commit.extend(other.after_commit)
+
+    def rows(self) -> int:
+        return (
+            len(self.readings)
+            + len(self.late)
+            + len(self.minutes)
+            + len(self.states)
+            + len(self.rejections)
+            + len(self.decisions)
+            + len(self.tank_states)
+        )
 
     def __bool__(self) -> bool:
         return bool(
-            self.readings or self.states or self.rejections or self.decisions or self.after_commit
+            self.readings
+            or self.late
+            or self.minutes
+            or self.states
+            or self.rejections
+            or self.decisions
+            or self.tank_states
+            or self.taken
+            or self.after_commit
         )
-
-
-def _insert(engine: Engine, table: Any) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (both backends support it)."""
-    if engine.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def minute_rows(readings: Iterable[tuple[int, datetime, float | None]]) -> list[dict[str, Any]]:
     """Aggregate (point, time, value) rows per point and minute (in time order, so ``last``
     is the newest value whatever order the rows came in)."""
-    buckets: dict[tuple[int, datetime], dict[str, Any]] = {}
-    for point_id, ts, value in sorted(readings, key=itemgetter(1)):
-        if value is None:
+    return merge_minutes(
+        MinuteAggregate(ts.replace(second=0, microsecond=0), 1, value, value, value, value).row(
+            point_id
+        )
+        for point_id, ts, value in sorted(readings, key=itemgetter(1))
+        if value is not None
+    )
+
+
+def merge_minutes(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per point and minute, partial aggregates added up and the later row's
+    ``last`` kept: PostgreSQL refuses a statement that upserts one row twice."""
+    merged: dict[tuple[int, datetime], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["point_id"], row["minute"])
+        into = merged.get(key)
+        if into is None:
+            merged[key] = dict(row)
             continue
-        minute = ts.replace(second=0, microsecond=0)
-        bucket = buckets.get((point_id, minute))
-        if bucket is None:
-            buckets[(point_id, minute)] = {
-                "point_id": point_id,
-                "minute": minute,
-                "count": 1,
-                "minimum": value,
-                "maximum": value,
-                "total": value,
-                "last": value,
-            }
-        else:
-            bucket["count"] += 1
-            bucket["minimum"] = min(bucket["minimum"], value)
-            bucket["maximum"] = max(bucket["maximum"], value)
-            bucket["total"] += value
-            bucket["last"] = value
-    return list(buckets.values())
+        into["count"] += row["count"]
+        into["minimum"] = min(into["minimum"], row["minimum"])
+        into["maximum"] = max(into["maximum"], row["maximum"])
+        into["total"] += row["total"]
+        into["last"] = row["last"]
+    return list(merged.values())
 
 
 #: The tables themselves: Core statements on them skip the ORM's per-row bulk bookkeeping,
 #: the largest share of a reading's storage cost.
-READINGS, MINUTES, STATES = Reading.__table__, ReadingMinute.__table__, PointState.__table__
+READINGS, MINUTES, STATES, TANK_STATES = (
+    cast(Table, model.__table__) for model in (Reading, ReadingMinute, PointState, TankState)
+)
 
 
-def write_batch(engine: Engine, sessions: sessionmaker[Session], batch: Batch) -> None:
-    least = func.least if engine.dialect.name == "postgresql" else func.min
-    greatest = func.greatest if engine.dialect.name == "postgresql" else func.max
-    with sessions.begin() as session:
+@dataclass(frozen=True)
+class Statements:
+    """The writer's statements for one dialect, built once (building and caching a
+    statement per batch cost more than executing it)."""
+
+    readings: Any
+    late_readings: Any
+    add_minutes: Any
+    add_late_minutes: Any
+    states: Any
+    rejections: Any
+    decisions: Any
+    tank_states: Any
+
+
+@cache
+def statements(dialect: str) -> Statements:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    least, greatest = (
+        (func.least, func.greatest) if dialect == "postgresql" else (func.min, func.max)
+    )
+    readings = insert(READINGS).on_conflict_do_nothing(index_elements=["point_id", "ts"])
+    minutes = insert(MINUTES)
+    added = {  # a partial aggregate adds to the minute's row
+        "count": MINUTES.c.count + minutes.excluded.count,
+        "minimum": least(MINUTES.c.minimum, minutes.excluded.minimum),
+        "maximum": greatest(MINUTES.c.maximum, minutes.excluded.maximum),
+        "total": MINUTES.c.total + minutes.excluded.total,
+    }
+    states = insert(STATES)
+    tank_states = insert(TANK_STATES)
+    return Statements(
+        readings=readings,
+        late_readings=readings.returning(READINGS.c.point_id, READINGS.c.ts, READINGS.c.value),
+        add_minutes=minutes.on_conflict_do_update(
+            index_elements=["point_id", "minute"],
+            set_={**added, "last": minutes.excluded["last"]},
+        ),
+        # a late reading counts in its minute but is not the minute's newest value
+        add_late_minutes=minutes.on_conflict_do_update(
+            index_elements=["point_id", "minute"], set_=added
+        ),
+        states=states.on_conflict_do_update(
+            index_elements=["point_id"],
+            set_={
+                "value": states.excluded.value,
+                "at": states.excluded.at,
+                "quality": states.excluded.quality,
+                "conditions": states.excluded.conditions,
+            },
+        ),
+        rejections=insert(IngestRejection),
+        decisions=insert(AccessDecision),
+        tank_states=tank_states.on_conflict_do_update(
+            index_elements=["tank_id"],
+            set_={
+                name: tank_states.excluded[name]
+                for name in ("organisation_id", "point_id", "detector", "alarm_rooms", "updated_at")
+            },
+        ),
+    )
+
+
+def write_batch(engine: Engine, batch: Batch) -> None:
+    """One transaction for the whole batch; its callbacks run after the commit."""
+    sql = statements(engine.dialect.name)
+    with engine.begin() as connection:
         if batch.readings:
-            inserted = session.execute(
-                _insert(engine, READINGS)
-                .on_conflict_do_nothing(index_elements=["point_id", "ts"])
-                .returning(READINGS.c.point_id, READINGS.c.ts, READINGS.c.value),
-                batch.readings,
+            connection.execute(sql.readings, [reading._asdict() for reading in batch.readings])
+        if batch.minutes:
+            connection.execute(sql.add_minutes, merge_minutes(batch.minutes))
+        if batch.late:
+            inserted = connection.execute(
+                sql.late_readings, [reading._asdict() for reading in batch.late]
             )
-            minutes = minute_rows(inserted)  # rows unpack as (point_id, ts, value)
-            if minutes:
-                stmt = _insert(engine, MINUTES)
-                excluded = stmt.excluded
-                session.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["point_id", "minute"],
-                        set_={
-                            "count": MINUTES.c.count + excluded.count,
-                            "minimum": least(MINUTES.c.minimum, excluded.minimum),
-                            "maximum": greatest(MINUTES.c.maximum, excluded.maximum),
-                            "total": MINUTES.c.total + excluded.total,
-                            "last": excluded["last"],
-                        },
-                    ),
-                    minutes,
-                )
+            late_minutes = minute_rows(inserted)  # rows unpack as (point_id, ts, value)
+            if late_minutes:
+                connection.execute(sql.add_late_minutes, late_minutes)
         if batch.states:
-            stmt = _insert(engine, STATES)
-            session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["point_id"],
-                    set_={
-                        "value": stmt.excluded.value,
-                        "at": stmt.excluded.at,
-                        "quality": stmt.excluded.quality,
-                        "conditions": stmt.excluded.conditions,
-                    },
-                ),
-                list(batch.states.values()),
-            )
+            connection.execute(sql.states, list(batch.states.values()))
         if batch.rejections:
-            session.execute(_insert(engine, IngestRejection), batch.rejections)
+            connection.execute(sql.rejections, batch.rejections)
         if batch.decisions:
-            session.execute(_insert(engine, AccessDecision), batch.decisions)
+            connection.execute(sql.decisions, batch.decisions)
+        if batch.tank_states:
+            connection.execute(sql.tank_states, batch.tank_states)
     for callback in batch.after_commit:
         callback()
 
 
 class ReadingWriter:
-    """Writes batches inline (``threaded=False``: tests, replay) or from a writer thread."""
+    """Writes batches from a writer thread (``threaded``: a live server) or inline (tests,
+    replay). An inline writer may ``hold`` batches until they make that many rows and
+    write them in one transaction (a replay, where nobody waits for a row: a transaction
+    per five simulated seconds was half its time); a batch with callbacks is never held."""
 
     def __init__(
         self,
         engine: Engine,
-        sessions: sessionmaker[Session],
         *,
         threaded: bool,
+        hold: int = 0,
         max_queued_batches: int = 2_000,
         max_batch: int = 20_000,
     ) -> None:
         self._engine = engine
-        self._sessions = sessions
         self._threaded = threaded
+        self._hold = 0 if threaded else hold
+        self._held = Batch()
         self._max_batch = max_batch
         self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_queued_batches)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self.written = 0
+        self.written = 0  # readings taken into committed batches
         self.failures = 0
         if threaded:
             self._thread = threading.Thread(target=self._run, name="reading-writer", daemon=True)
@@ -174,12 +252,23 @@ class ReadingWriter:
         if self._threaded:
             self._queue.put(batch)
             return
-        self._write(batch)
+        if not self._hold:
+            self._write(batch)
+            return
+        self._held.merge(batch)
+        if batch.after_commit or self._held.rows() >= self._hold:
+            self._write_held()
 
     def flush(self) -> None:
         """Return once everything submitted so far is written."""
         if self._threaded:
             self._queue.join()
+        elif self._held:
+            self._write_held()
+
+    def _write_held(self) -> None:
+        held, self._held = self._held, Batch()
+        self._write(held)
 
     def close(self) -> None:
         if self._thread is not None:
@@ -188,8 +277,8 @@ class ReadingWriter:
             self._thread = None
 
     def _write(self, batch: Batch) -> None:
-        write_batch(self._engine, self._sessions, batch)
-        self.written += len(batch.readings)
+        write_batch(self._engine, batch)
+        self.written += batch.taken
 
     def _run(self) -> None:
         while not (self._stopping.is_set() and self._queue.empty()):

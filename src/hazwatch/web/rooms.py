@@ -7,6 +7,7 @@ number); a room's colour is its worst alarm state, and grey when any point is un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from hazwatch.core.auth.roles import Principal
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.access.service import DatabaseState, load_layout, room_reasons
 from hazwatch.monitoring.choices import AlarmState
+from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.models import Alarm
 from hazwatch.prevention.odh import service as odh
 from hazwatch.registry import service as registry
@@ -99,8 +101,15 @@ class RoomView:
         return "green" if status == "normal" else "grey"
 
 
-def room_views(session: Session, who: Principal, *, room_id: int | None = None) -> list[RoomView]:
-    """Room cards for every room ``who`` may see (or just ``room_id``)."""
+def room_views(
+    session: Session,
+    who: Principal,
+    *,
+    room_id: int | None = None,
+    present: Callable[[int], PointPresent | None] | None = None,
+) -> list[RoomView]:
+    """Room cards for every room ``who`` may see (or just ``room_id``); ``present``: see
+    ``monitoring.service.point_statuses``."""
     filters = {"id": room_id} if room_id is not None else None
     rooms = registry.list_objects(session, who, resource("rooms"), filters=filters, limit=5000)
     buildings = {
@@ -109,7 +118,7 @@ def room_views(session: Session, who: Principal, *, room_id: int | None = None) 
     sites = {s.id: s for s in registry.list_objects(session, who, resource("sites"), limit=5000)}
     configured = {p.id: p for p in monitoring.list_points(session, who, room_id=room_id)}
     points: dict[int, list[PointView]] = {}
-    for status in monitoring.point_statuses(session, who, room_id=room_id):
+    for status in monitoring.point_statuses(session, who, room_id=room_id, present=present):
         point = configured[status["point_id"]]
         if point.room_id is None:
             continue

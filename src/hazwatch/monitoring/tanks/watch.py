@@ -31,6 +31,7 @@ from hazwatch.monitoring.tanks.detector import from_state, retune, to_state
 from hazwatch.monitoring.tanks.feeds import contracted_draw_mm_h, fed_rooms
 from hazwatch.monitoring.tanks.models import TankState
 from hazwatch.monitoring.tanks.service import tuning_for
+from hazwatch.monitoring.writer import Batch, write_batch
 from hazwatch.physics.leak import DrawProfile, LeakDetector
 from hazwatch.registry.models import Tank
 
@@ -78,9 +79,9 @@ class TankWatch:
 
     def on_event(self, event: Event) -> None:
         if not isinstance(event, PointUpdate) or event.value is None:
-            return
+            return  # subscribed to tank-level updates only (EventBus.subscribe_kind)
         config = self.engine.point(event.point_id)
-        if config is None or config.kind is not PointKind.TANK_LEVEL or config.tank_id is None:
+        if config is None or config.tank_id is None:
             return
         with self._lock:
             live = self._live(config.tank_id)
@@ -224,21 +225,23 @@ class TankWatch:
                 retune(live.detector, tuning_for(session, live.tank_id, live.interval_s))
 
     def _persist(self, now: datetime) -> None:
+        """Save changed detectors (a plain upsert: this runs every minute on the tick)."""
         if not self._dirty:
             return
-        with self.context.unit_of_work() as session:
-            for tank_id in sorted(self._dirty):
-                live = self._tanks[tank_id]
-                session.merge(
-                    TankState(
-                        tank_id=tank_id,
-                        organisation_id=live.organisation_id,
-                        point_id=live.point_id,
-                        detector=to_state(live.detector) | live.attribution.to_state(),
-                        alarm_rooms=live.alarm_rooms,
-                        updated_at=now,
-                    )
-                )
+        rows = []
+        for tank_id in sorted(self._dirty):
+            live = self._tanks[tank_id]
+            rows.append(
+                {
+                    "tank_id": tank_id,
+                    "organisation_id": live.organisation_id,
+                    "point_id": live.point_id,
+                    "detector": to_state(live.detector) | live.attribution.to_state(),
+                    "alarm_rooms": live.alarm_rooms,
+                    "updated_at": now,
+                }
+            )
+        write_batch(self.context.engine, Batch(tank_states=rows))
         self._dirty.clear()
         self._persisted_at = now
 

@@ -92,8 +92,9 @@ def monitoring_page() -> None:
         return
     page = frame("web.nav.monitoring", who)
     context = state.context()
+    present = state.runtime().engine.present
     with context.unit_of_work(who) as db:
-        views = room_views(db, who)
+        views = room_views(db, who, present=present)
     cards: dict[int, ui.card] = {}
     selected: set[int] | None = None
 
@@ -114,9 +115,9 @@ def monitoring_page() -> None:
             return
         with context.unit_of_work(who) as db:
             fresh = (
-                room_views(db, who)
+                room_views(db, who, present=present)
                 if room_ids is None or len(room_ids) > 1
-                else room_views(db, who, room_id=next(iter(room_ids)))
+                else room_views(db, who, room_id=next(iter(room_ids)), present=present)
             )
         for view in fresh:
             if view.room_id in cards and (room_ids is None or view.room_id in room_ids):

@@ -30,6 +30,7 @@ def trend_page(point_id: int) -> None:
         with context.unit_of_work(who) as db:
             point = monitoring.get_point(db, who, point_id)
             name, unit, kind = point.name or point.code, point.unit, point.kind
+            deviation = point.storage_deviation
             bands = charts.alarm_bands(point.low_low, point.low, point.high, point.high_high)
     except DomainError as exc:
         ui.label(_t(exc.code, **exc.params)).classes("text-negative")
@@ -42,6 +43,13 @@ def trend_page(point_id: int) -> None:
         period = ui.select(PERIODS_H, value=6, label=_t("web.history.period")).classes("w-28")
     chart = ui.echart(charts.trend(name, unit, [], bands)).classes("w-full").style("height: 420px")
     chart.props("data-testid=trend")
+    storage = _t(
+        "web.trend.storage",
+        deviation=f"{deviation:f}",
+        unit=unit,
+        seconds=context.settings.storage_max_interval_s,
+    )
+    ui.label(storage).classes("text-caption text-grey-7").props("data-testid=storage")
 
     def load() -> None:
         end = context.clock.now()
