@@ -58,9 +58,11 @@ def test_as_it_should_have_been(should: dict[str, Any]) -> None:
     (command,) = should["interlocks"]
     assert command["device"] == "FAN-DRY1" and command["status"] == "confirmed"
     assert command["sent_at"] == first["at"]
-    # the exhaust turns the fall round at once and holds the room above 19.5 %
+    # the exhaust turns the fall round at once and holds the room above 19.5 %: it dips
+    # below only between the true crossing and the fan's start (a 5 s detector with noise,
+    # a 5 s start delay), then recovers towards 19.7 % with V/Q = 6 min (DOMAIN §3, case B)
     assert outcomes["o2_minimum_after_exhaust_percent"]["dry_room_1"] > 19.4
-    assert outcomes["seconds_below_19_5"]["dry_room_1"] < 60
+    assert outcomes["seconds_below_19_5"]["dry_room_1"] < 120
     assert outcomes["o2_final_percent"]["dry_room_1"] >= 19.5
     assert not entry(should, "08:22")["allowed"] and not entry(should, "12:11")["allowed"]
     targets = [step["target"] for step in outcomes["escalation_targets"]]

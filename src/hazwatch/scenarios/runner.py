@@ -39,6 +39,7 @@ from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.interlocks.models import InterlockCommand
 from hazwatch.monitoring.kinds import KINDS, PointKind
 from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.monitoring.writer import ReadingWriter
 from hazwatch.scenarios.build import Built, build
 from hazwatch.scenarios.format import (
     DoorEvent,
@@ -51,6 +52,10 @@ from hazwatch.scenarios.loader import LoadedScenario
 from hazwatch.scenarios.world import World
 
 Progress = Callable[[int], None]
+#: Rows the replay's writer gathers before a transaction (nothing reads them meanwhile).
+HELD_ROWS = 20_000
+#: The replay's throw-away database lives in memory-backed storage where the system has it.
+SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 UNIT = {kind.value: spec.unit for kind, spec in KINDS.items()}
 
 
@@ -90,7 +95,7 @@ def window_seconds(loaded: LoadedScenario) -> int:
 
 
 def run(loaded: LoadedScenario, progress: Progress | None = None) -> Run:
-    with tempfile.TemporaryDirectory(prefix="hazwatch-replay-") as folder:
+    with tempfile.TemporaryDirectory(prefix="hazwatch-replay-", dir=SCRATCH) as folder:
         return _run(loaded, Path(folder), progress)
 
 
@@ -108,9 +113,10 @@ def _run(loaded: LoadedScenario, folder: Path, progress: Progress | None) -> Run
     with context.unit_of_work() as session:
         built = build(session, spec, loaded.local(loaded.start).date())
     actuators = Actuators()
-    runtime = EngineRuntime(context, transport=actuators, threaded_writer=True)
+    writer = ReadingWriter(context.engine, threaded=False, hold=HELD_ROWS)
+    runtime = EngineRuntime(context, transport=actuators, writer=writer)
     record = Run(built, World(spec))
-    runtime.bus.subscribe(lambda event: _on_event(record, event))
+    runtime.bus.subscribe(lambda event: _on_event(record, event), AlarmChange)
     started = time.perf_counter()
     try:
         _Loop(loaded, runtime, actuators, record, clock, progress).run()
@@ -173,8 +179,20 @@ class _Loop:
         self.world = record.world
         self.clock = clock
         self.progress = progress
-        self.sampled = [s for s in self.spec.sensors if s.kind != "o2_modelled"]
-        self.last_sample: dict[str, float] = {}
+        sampled = [s for s in self.spec.sensors if s.kind != "o2_modelled"]
+        #: Sensors read together: those sharing a sampling interval.
+        self.samplers = [
+            (interval, self.world.sampler(group), [(s.code, UNIT[s.kind]) for s in group])
+            for interval in sorted({s.interval_s for s in sampled})
+            if (group := [s for s in sampled if s.interval_s == interval])
+        ]
+        #: Each sampler's latest values, and where a sensor's value sits among them.
+        self.last_sample: dict[int, list[float]] = {}
+        self.sample_slot = {
+            code: (index, position)
+            for index, (_interval, _sampler, points) in enumerate(self.samplers)
+            for position, (code, _unit) in enumerate(points)
+        }
         self.events = list(zip(loaded.event_times, self.spec.events, strict=True))
         self._series_keys()
 
@@ -244,11 +262,13 @@ class _Loop:
     def _sample(self, offset: int) -> list[ReadingIn]:
         at = self.loaded.start + timedelta(seconds=offset)
         readings = []
-        for sensor in self.sampled:
-            if offset % sensor.interval_s == 0:
-                value = self.world.sample(sensor)
-                self.last_sample[sensor.code] = value
-                readings.append(ReadingIn(sensor.code, at, value, UNIT[sensor.kind]))
+        for index, (interval, sampler, points) in enumerate(self.samplers):
+            if offset % interval == 0:
+                values = self.last_sample[index] = sampler.read()
+                readings += [
+                    ReadingIn(code, at, value, unit)
+                    for (code, unit), value in zip(points, values, strict=True)
+                ]
         return readings
 
     def _submit(self, readings: list[ReadingIn]) -> None:
@@ -336,9 +356,14 @@ class _Loop:
             running = fan.running and not fan.failed
             series[f"fan:{code}"].append(fan.flow_m3_h if running else 0.0)
 
+    def _last_sampled(self, code: str) -> float | None:
+        index, position = self.sample_slot[code]
+        values = self.last_sample.get(index)
+        return values[position] if values is not None else None
+
     def _point_value(self, sensor: SensorSpec) -> float | None:
         if sensor.kind != PointKind.O2_MODELLED.value:
-            return self.last_sample.get(sensor.code)
+            return self._last_sampled(sensor.code)
         point = self.record.built.points[sensor.code]
         quality, value, _conditions = self.runtime.engine.point_facts(point)
         return value if quality == "good" else None

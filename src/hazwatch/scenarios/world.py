@@ -11,9 +11,12 @@ a replay is repeatable.
 
 from __future__ import annotations
 
-import random
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+import numpy as np
 
 from hazwatch.physics.expansion import gas_volume_from_mass
 from hazwatch.physics.fit import CROSSINGS
@@ -73,7 +76,7 @@ class World:
         self.liquid_per_gas = (
             1.0 / gas_volume_from_mass(tank.density_kg_m3, tank.fluid, fit.ROOM_C) if tank else 0.0
         )
-        self.random = random.Random(spec.seed if seed is None else seed)
+        self.seed = spec.seed if seed is None else seed
         self.log = WorldLog()
         #: Lowest O2 fraction per room once an exhaust fan ran there, and seconds spent
         #: below the 19.5 % low alarm level (GB/T 50493-2019), tracked at every step.
@@ -89,23 +92,22 @@ class World:
         tank = self.spec.tank
         return fit.geometry(tank).level_at(max(self.liquid_m3, 0.0)) if tank else 0.0
 
-    def inflow(self, room: str) -> float:
-        return sum(self.inflows[s] for s in self.open if self.source_room[s] == room)
-
-    def extract(self, room: str) -> float:
-        return sum(
-            fan.flow_m3_h
-            for fan in self.fans.values()
-            if fan.spec.room == room and fan.running and not fan.failed
-        )
-
     # -- time ----------------------------------------------------------------------------
 
     def advance(self, seconds: float) -> None:
         hours = seconds / 3600
+        extracts: dict[str, float] = {}
+        for fan in self.fans.values():
+            if fan.running and not fan.failed:
+                extracts[fan.spec.room] = extracts.get(fan.spec.room, 0.0) + fan.flow_m3_h
+        inflows: dict[str, float] = {}
+        for source in self.open:
+            room = self.source_room[source]
+            inflows[room] = inflows.get(room, 0.0) + self.inflows[source]
         for room, state in self.rooms.items():
-            extract = self.extract(room)
-            state = self.rooms[room] = state.step(hours, self.inflow(room), extract)
+            extract, inflow = extracts.get(room, 0.0), inflows.get(room, 0.0)
+            if extract or inflow:  # a still room keeps its air
+                state = self.rooms[room] = state.step(hours, inflow, extract)
             if state.o2 < CROSSINGS[0]:
                 self.seconds_below_low[room] += seconds
             if extract:
@@ -149,12 +151,44 @@ class World:
 
     # -- sensors ---------------------------------------------------------------------
 
-    def sample(self, sensor: SensorSpec) -> float:
-        """A reading of ``sensor`` now: the true value plus seeded Gaussian noise."""
-        if sensor.kind == "tank_level":
-            true, digits, ceiling = self.level_mm(), 1, 100_000.0
-        else:
-            assert sensor.room is not None
-            true, digits, ceiling = self.o2_percent(sensor.room), 2, 100.0
-        noisy = true + self.random.gauss(0.0, sensor.noise) if sensor.noise else true
-        return round(min(max(noisy, 0.0), ceiling), digits)
+    def sampler(self, sensors: Sequence[SensorSpec]) -> Sampler:
+        return Sampler(self, sensors)
+
+
+#: Digits a device reports and the highest value it can show, by kind.
+DISPLAY = {"tank_level": (1, 100_000.0), "o2": (2, 100.0)}
+
+
+class Sampler:
+    """Reads a fixed set of sensors together: the true value plus seeded Gaussian noise,
+    rounded and clipped as the device would show it. One vector operation per instant
+    instead of one random draw per sensor: a day of 50 sensors at 1 s is 4.3 M readings."""
+
+    def __init__(self, world: World, sensors: Sequence[SensorSpec]) -> None:
+        self.world = world
+        self.sensors = list(sensors)
+        self.rooms = list(world.rooms)
+        # each sensor reads one source: a room's O2 (by position) or the tank (last)
+        self.source = np.array(
+            [
+                len(self.rooms) if s.kind == "tank_level" else self.rooms.index(s.room or "")
+                for s in self.sensors
+            ]
+        )
+        self.noise = np.array([s.noise for s in self.sensors])
+        # a noise stream of its own, named by its sensors: adding a detector to a room (the
+        # two 2·7 variants) leaves every other sensor's readings as they were
+        codes = ",".join(s.code for s in self.sensors).encode()
+        self.random = np.random.default_rng([world.seed, zlib.crc32(codes)])
+        self.scale = np.array([10.0 ** DISPLAY[s.kind][0] for s in self.sensors])
+        self.ceiling = np.array([DISPLAY[s.kind][1] for s in self.sensors])
+
+    def read(self) -> list[float]:
+        world = self.world
+        sources = [world.rooms[room].o2 * 100 for room in self.rooms]
+        sources.append(world.level_mm())
+        true = np.array(sources)[self.source]
+        noisy = true + self.noise * self.random.standard_normal(len(self.sensors))
+        shown = np.round(noisy * self.scale) / self.scale
+        values: list[float] = np.clip(shown, 0.0, self.ceiling).tolist()
+        return values
