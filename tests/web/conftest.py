@@ -199,12 +199,23 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     context.close()
 
 
+def wait_until_live(page: Any) -> None:
+    """Until the page's socket has finished NiceGUI's handshake. Events raised before it are
+    held in the browser and sent afterwards, each on its own timer, so a value typed and a
+    button clicked in that window can reach the server in either order (a login click before
+    its user name reads as a wrong password). A person is slower than that; a test is not."""
+    page.wait_for_function("window.did_handshake === true")
+
+
 def log_in(page: Any, username: str, *, next_path: str = "/") -> None:
     page.goto(f"/login?next={next_path}")
+    wait_until_live(page)
     page.get_by_test_id("username").fill(username)
     page.get_by_test_id("password").fill(DEMO_PASSWORD)
     page.get_by_test_id("submit").click()
-    page.wait_for_url(f"**{next_path}")
+    # The path itself: a glob on it would also match the login page's own ?next=<path>.
+    page.wait_for_url(lambda url: urlparse(url).path == urlparse(next_path).path)
+    wait_until_live(page)
 
 
 def screenshot(page: Any, name: str) -> Path:

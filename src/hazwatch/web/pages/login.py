@@ -17,9 +17,13 @@ def _safe_next(target: str) -> str:
 
 
 @ui.page("/login")
-def login_page(next: str = "/") -> None:
+async def login_page(next: str = "/") -> None:
     ui.page_title(f"{_t('web.login.title')} · HazWatch")
     target = _safe_next(next)
+    # The form appears once the page's socket is live: a browser holds events raised before
+    # that and sends them afterwards in no fixed order, so a quick user's "log in" could
+    # reach the server before the name typed into the form and read as a wrong password.
+    await ui.context.client.connected()
     with ui.card().classes("absolute-center w-80 max-w-full"):
         with ui.row().classes("w-full items-center"):
             ui.label(_t("web.login.title")).classes("text-h6")
