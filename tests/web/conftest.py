@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hazwatch.core.audit import service as audit
 from hazwatch.core.db import Base, import_all_models, make_engine
@@ -214,7 +215,11 @@ def log_in(page: Any, username: str, *, next_path: str = "/") -> None:
     page.get_by_test_id("password").fill(DEMO_PASSWORD)
     page.get_by_test_id("submit").click()
     # The path itself: a glob on it would also match the login page's own ?next=<path>.
-    page.wait_for_url(lambda url: urlparse(url).path == urlparse(next_path).path)
+    try:
+        page.wait_for_url(lambda url: urlparse(url).path == urlparse(next_path).path)
+    except PlaywrightTimeout:
+        error = page.get_by_test_id("login-error").text_content(timeout=1_000)
+        pytest.fail(f"{username} not logged in after 15 s; the form says: {error!r}")
     wait_until_live(page)
 
 
