@@ -88,7 +88,11 @@ def frame(title_key: str, who: Principal) -> Frame:
     ui.colors(primary="#1f3a5f")
     feed = LiveFeed(who)
 
-    drawer = ui.left_drawer(value=None, bordered=True).props("width=220 breakpoint=900")
+    # Open on a wide screen by Quasar's own show-if-above (which reports the opening back),
+    # not value=None: that asks the browser on connect and logs an error with a traceback
+    # whenever the page is left within a second.
+    drawer = ui.left_drawer(value=False, bordered=True)
+    drawer.props("show-if-above width=220 breakpoint=900")
     with ui.header(elevated=True).classes("items-center gap-2 px-2 py-1"):
         ui.button(icon="menu", on_click=lambda: drawer.toggle()).props(
             "flat round color=white"
