@@ -104,6 +104,25 @@ def test_leak_on_the_tank_raises_alarms_on_the_fed_rooms_and_closes_the_door(
     assert any(r["code"] == "access.reason.room_alarm" for r in decision.reasons)
 
 
+def test_hourly_uploads_raise_the_leak_as_readings_one_by_one_do(
+    context: Context, clock: ManualClock
+) -> None:
+    """Tank telemetry often arrives as an hourly upload of 5-minute levels: the detector
+    must see every level of the batch, not only the newest."""
+    with_level_point(context)
+    readings = telemetry(clock.now(), 12 * 4, leak_after=12)
+    tuned = tuning(Decimal(3), 300, DEFAULT_FALSE_ALARMS_PER_YEAR)
+    reference = LeakDetector(DrawProfile({}, NORMAL_MM_H), tuned.threshold_mm, tuned.allowance_mm)
+    expected = next(r.ts for r in readings if reference.update(r.ts, r.value or 0.0))
+    runtime = EngineRuntime(context)
+    for hour in range(4):
+        upload = readings[hour * 12 : (hour + 1) * 12]
+        clock.set(upload[-1].ts)
+        assert runtime.engine.submit(upload).accepted == len(upload)
+    leaks = leak_alarms(context)
+    assert leaks and leaks[0].raised_at == expected
+
+
 def test_refills_sensor_steps_and_gaps_do_not_raise_a_leak(
     context: Context, clock: ManualClock
 ) -> None:

@@ -224,22 +224,14 @@ class MonitoringEngine:
             for config, group in groups.values():
                 runtime = self._runtime_of(config.id)
                 last_ts = runtime.last_ts
+                if self.bus.follows_kind(config.kind):
+                    self._take_each_told(intake, config, runtime, group)
+                    continue
                 if not self._take_quietly(intake, config, runtime, group):
                     for reading in group:
                         self._take(intake, config, runtime, reading)
                 if runtime.last_ts is not None and runtime.last_ts != last_ts:
-                    intake.updates.append(  # the present moved: tell the listeners
-                        PointUpdate(
-                            config.id,
-                            config.site_id,
-                            config.organisation_id,
-                            config.room_id,
-                            runtime.last_ts,
-                            runtime.last_value if runtime.quality is Quality.GOOD else None,
-                            runtime.quality.value,
-                            config.kind,
-                        )
-                    )
+                    intake.updates.append(_update(config, runtime, runtime.last_ts))  # it moved
             batch = intake.batch
             batch.taken = intake.report.accepted
             self._commit(intake.transitions)
@@ -256,6 +248,18 @@ class MonitoringEngine:
             self.bus.publish(update)
         self._publish(intake.transitions)
         return report
+
+    def _take_each_told(
+        self, intake: _Intake, config: PointConfig, runtime: PointRuntime, group: list[ReadingIn]
+    ) -> None:
+        """Readings of a kind whose listeners follow every one (a tank's leak detector sums
+        each level): taken one by one, and each that moves the present is published, so an
+        hourly upload of 5-minute levels is heard as twelve levels, not one."""
+        for reading in group:
+            before = runtime.last_ts
+            self._take(intake, config, runtime, reading)
+            if runtime.last_ts is not None and runtime.last_ts != before:
+                intake.updates.append(_update(config, runtime, runtime.last_ts))
 
     def _take(
         self, intake: _Intake, config: PointConfig, runtime: PointRuntime, reading: ReadingIn
@@ -808,3 +812,17 @@ class MonitoringEngine:
 
 #: The identity alarm transitions are written under.
 _ENGINE = Principal(user_id=None, username="engine", role=Role.PLATFORM_ADMIN)
+
+
+def _update(config: PointConfig, runtime: PointRuntime, at: datetime) -> PointUpdate:
+    """The point's present as listeners hear it: no value unless its quality is good."""
+    return PointUpdate(
+        config.id,
+        config.site_id,
+        config.organisation_id,
+        config.room_id,
+        at,
+        runtime.last_value if runtime.quality is Quality.GOOD else None,
+        runtime.quality.value,
+        config.kind,
+    )

@@ -85,8 +85,13 @@ class EventBus:
         return unsubscribe
 
     def subscribe_kind(self, listener: Listener, kind: str) -> None:
-        """Add a listener for the point updates of one point kind (a tank's level)."""
+        """Add a listener for every reading of one point kind (a tank's level), where other
+        listeners hear only the newest of each point in a batch."""
         self._by_kind[kind] = (*self._by_kind.get(kind, ()), listener)
+
+    def follows_kind(self, kind: str) -> bool:
+        """Whether some listener follows every reading of this kind."""
+        return kind in self._by_kind
 
     def publish(self, event: Event) -> None:
         listeners = self._listeners[type(event)]
