@@ -254,3 +254,40 @@ def test_attribution_follows_the_detector_evidence() -> None:
     assert attribution.total_mm == 62.0
     sample(6, -1200.0)  # a refill
     assert attribution.total_mm == 62.0
+
+
+def test_the_tank_list_shows_each_party_its_own_tanks_leaking_first(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = with_level_point(context)
+    with context.unit_of_work() as session:  # a second tank of the supplier, no gauge
+        spare = Tank(
+            site_id=demo["plant"],
+            organisation_id=demo["gas_supplier"],
+            name="备用液氩储罐",
+            fluid="Ar",
+            orientation="vertical",
+            volume_m3=Decimal("2"),
+            diameter_m=Decimal("1.2"),
+            liquid_density_kg_m3=Decimal("1395"),
+        )
+        session.add(spare)
+        session.flush()
+        spare_id = spare.id
+    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.engine.reload()
+    readings = telemetry(clock.now(), 12 * 4, leak_after=12)
+    clock.set(readings[-1].ts)
+    runtime.engine.submit(readings)
+
+    supplier = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["gas_supplier"])
+    listed = client.get("/api/tanks", headers=supplier).json()
+    assert [t["id"] for t in listed] == [demo["ln2_tank"], spare_id]  # the leaking one first
+    assert listed[0]["detector"]["leak_alarm_active"] is True
+    assert listed[1]["level_quality"] == "unknown" and listed[1]["level_mm"] is None
+    operator = login_as(Role.SAFETY_OFFICER, organisation_id=demo["sublessor"])
+    assert [t["id"] for t in client.get("/api/tanks", headers=operator).json()] == [
+        demo["ln2_tank"]
+    ]
+    other = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    assert client.get("/api/tanks", headers=other).json() == []

@@ -1,4 +1,4 @@
-"""Tank status, leak settings and leak reset over HTTP (``/api/tanks``)."""
+"""Tank statuses, leak settings and leak reset over HTTP (``/api/tanks``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ from hazwatch.monitoring.tanks import service
 from hazwatch.monitoring.tanks.schemas import LeakSettingsIn, ResetIn, TankStatusOut
 
 router = APIRouter(prefix="/api/tanks", tags=["tanks"])
+
+
+@router.get("")
+def tank_statuses(
+    request: Request, db: DbSession, principal: CurrentPrincipal
+) -> list[TankStatusOut]:
+    """The tanks the caller owns or operates, those with a leak alarm or unknown level first."""
+    return service.statuses(db, principal, get_context(request).clock.now())
 
 
 @router.get("/{tank_id}")

@@ -6,12 +6,15 @@ detector), so every process answers the same; unknown level quality shows no num
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from pydantic import ValidationError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
-from hazwatch.core.errors import Forbidden, NotFound
+from hazwatch.core.errors import Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import visible_organisations
 from hazwatch.monitoring.models import PointState
 from hazwatch.monitoring.tanks.detector import (
@@ -74,6 +77,16 @@ def writable_tank(session: Session, principal: Principal, tank_id: int) -> Tank:
     return tank
 
 
+def settings_in(raw: Mapping[str, object]) -> LeakSettingsIn:
+    """Leak settings typed by a person (console, CLI): a value out of range is refused with
+    a message naming the field and its range, in the person's language."""
+    try:
+        return LeakSettingsIn.model_validate(raw)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        raise InvalidInput(f"tanks.invalid.{field}", field=field) from None
+
+
 def update_settings(
     session: Session, principal: Principal, tank_id: int, data: LeakSettingsIn
 ) -> TankLeakSetting:
@@ -96,9 +109,25 @@ def update_settings(
     return setting
 
 
+def statuses(session: Session, principal: Principal, now: datetime) -> list[TankStatusOut]:
+    """Every tank the principal sees (as owner or operator): those with a leak alarm first,
+    then those whose level is not known (unknown is never taken for fine), then by name."""
+    query = select(Tank).order_by(Tank.name, Tank.id)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(or_(Tank.organisation_id.in_(visible), Tank.operator_id.in_(visible)))
+    found = [_status(session, tank, now) for tank in session.scalars(query)]
+    return sorted(
+        found, key=lambda s: (not s.detector.leak_alarm_active, s.level_quality == "good")
+    )
+
+
 def status(session: Session, principal: Principal, tank_id: int, now: datetime) -> TankStatusOut:
     """Level, volume and mass now, the rooms the tank feeds, and its leak detector."""
-    tank = visible_tank(session, principal, tank_id)
+    return _status(session, visible_tank(session, principal, tank_id), now)
+
+
+def _status(session: Session, tank: Tank, now: datetime) -> TankStatusOut:
     shape = geometry(tank)
     density = float(tank.liquid_density_kg_m3)
     point = level_point(session, tank.id)

@@ -84,7 +84,7 @@ class TankWatch:
         if config is None or config.tank_id is None:
             return
         with self._lock:
-            live = self._live(config.tank_id)
+            live = self._live(config.tank_id, before=event.at)
             if live is None or live.point_id != event.point_id:
                 return
             previous = live.detector.last
@@ -99,8 +99,10 @@ class TankWatch:
             if alarmed:
                 self._raise_leak(live, event.at, event.value)
 
-    def _live(self, tank_id: int) -> LiveTank | None:
-        """The tank's detector: resumed from ``tank_state``, else built from history."""
+    def _live(self, tank_id: int, before: datetime | None = None) -> LiveTank | None:
+        """The tank's detector: resumed from ``tank_state``, else built from the history
+        before ``before`` (default now): the level it is about to be fed may already be
+        stored, and a leak learnt as the usual draw is never found."""
         if tank_id in self._tanks:
             return self._tanks[tank_id]
         with self.context.sessions() as session:
@@ -122,7 +124,8 @@ class TankWatch:
                 attribution = ExcessAttribution.from_state(stored.detector)
                 alarm_rooms = list(stored.alarm_rooms)
             else:
-                detector = tuned.detector(self._profile(session, tank, point.id))
+                until = before or self.context.clock.now()
+                detector = tuned.detector(self._profile(session, tank, point.id, until))
                 attribution, alarm_rooms = ExcessAttribution(), []
         live = LiveTank(
             tank.id,
@@ -139,11 +142,15 @@ class TankWatch:
         self._by_point[point.id] = tank_id
         return live
 
-    def _profile(self, session: Session, tank: Tank, point_id: int) -> DrawProfile:
-        since = self.context.clock.now() - HISTORY
+    def _profile(self, session: Session, tank: Tank, point_id: int, until: datetime) -> DrawProfile:
         history = session.execute(
             select(Reading.ts, Reading.value)
-            .where(Reading.point_id == point_id, Reading.ts >= since, Reading.value.is_not(None))
+            .where(
+                Reading.point_id == point_id,
+                Reading.ts >= until - HISTORY,
+                Reading.ts < until,
+                Reading.value.is_not(None),
+            )
             .order_by(Reading.ts)
         ).all()
         profile = DrawProfile.learn([(ts, v) for ts, v in history if v is not None])
