@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from hazwatch.cli import admin, bench, demo, monitoring, odh, physics, registry, replay, response
+from hazwatch.cli import (
+    admin,
+    bench,
+    demo,
+    monitoring,
+    odh,
+    physics,
+    registry,
+    replay,
+    response,
+    tanks,
+)
 
 app = typer.Typer(
     name="hazwatch",
@@ -21,6 +32,7 @@ physics.register(app)
 odh.register(app)
 replay.register(app)
 response.register(app)
+tanks.register(app)
 
 if __name__ == "__main__":
     app()

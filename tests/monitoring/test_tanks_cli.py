@@ -1,0 +1,84 @@
+"""``hazwatch tank status`` and ``hazwatch tank leak-settings`` as an operator types them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from hazwatch.cli.main import app
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.core.settings import get_settings
+from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.monitoring.tanks.models import TankLeakSetting
+from hazwatch.registry.demo import DemoIds
+from tests.monitoring.test_tanks import telemetry, with_level_point
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def demo(context: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoIds]:
+    monkeypatch.setenv("HAZWATCH_DATABASE_URL", context.settings.effective_database_url)
+    monkeypatch.setenv("HAZWATCH_DATA_DIR", str(context.settings.data_dir))
+    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
+    get_settings.cache_clear()
+    yield with_level_point(context)
+    get_settings.cache_clear()
+
+
+def test_status_says_unknown_then_the_leak_and_exits_non_zero(
+    demo: DemoIds, context: Context, clock: ManualClock
+) -> None:
+    tank = str(demo["ln2_tank"])
+    unknown = runner.invoke(app, ["tank", "status", tank])
+    assert unknown.exit_code == 1  # a level nobody knows is not fine
+    assert "Level not known (Unknown)" in unknown.output
+
+    runtime = EngineRuntime(context)
+    normal = telemetry(clock.now(), 12)
+    clock.set(normal[-1].ts)
+    runtime.engine.submit(normal)
+    runtime.engine.flush()
+    fine = runner.invoke(app, ["tank", "status", tank])
+    assert fine.exit_code == 0, fine.output
+    level = normal[-1].value
+    assert f"Level {level:.0f} mm · {2.2698e-3 * level:.2f} m³" in fine.output
+    assert "No leak alarm; rooms fed: 干燥房1" in fine.output
+
+    leaking = telemetry(clock.now(), 12 * 3, leak_after=0)
+    clock.set(leaking[-1].ts)
+    runtime.engine.submit(leaking)
+    runtime.engine.tick()  # the watch saves its detector
+    runtime.stop()
+    alarmed = runner.invoke(app, ["tank", "status"])
+    assert alarmed.exit_code == 1
+    assert "LEAK ALARM since" in alarmed.output and "干燥房1" in alarmed.output
+
+
+def test_leak_settings_are_tuned_or_refused_with_the_range(
+    demo: DemoIds, context: Context
+) -> None:
+    tank = str(demo["ln2_tank"])
+    refused = runner.invoke(
+        app, ["tank", "leak-settings", tank, "--false-alarms-per-year", "0.1", "--noise-mm", "3"]
+    )
+    assert refused.exit_code == 2
+    assert "from 0.2 to 52 per tank-year" in refused.output
+    with context.sessions() as session:
+        assert session.get(TankLeakSetting, demo["ln2_tank"]) is None  # nothing half-saved
+
+    saved = runner.invoke(
+        app, ["tank", "leak-settings", tank, "--false-alarms-per-year", "0.5", "--noise-mm", "3"]
+    )
+    assert saved.exit_code == 0, saved.output
+    with context.sessions() as session:
+        setting = session.get(TankLeakSetting, demo["ln2_tank"])
+        assert setting is not None
+        assert f"threshold {setting.threshold_mm:.1f} mm" in saved.output
+    missing = runner.invoke(
+        app, ["tank", "leak-settings", "999999", "--false-alarms-per-year", "1", "--noise-mm", "3"]
+    )
+    assert missing.exit_code == 3
