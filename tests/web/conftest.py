@@ -87,22 +87,22 @@ class Server:
         )
 
     def publish(self, site_id: int, device: str, point: str, value: float) -> None:
-        """One reading over MQTT, as a gas detector's gateway sends it (QoS 1)."""
+        """One O2 reading now over MQTT, as a gas detector's gateway sends it (QoS 1)."""
+        payload = {"point": point, "ts": datetime.now(UTC).isoformat(), "value": value}
+        self._send(f"{site_id}/{device}/reading", payload | {"unit": "%vol"})
+
+    def publish_batch(self, site_id: int, device: str, readings: list[dict[str, Any]]) -> None:
+        """A gateway's batch (a tank telemetry unit uploads its levels this way)."""
+        self._send(f"{site_id}/{device}/batch", {"readings": readings})
+
+    def _send(self, topic: str, payload: dict[str, Any]) -> None:
         import paho.mqtt.client as mqtt
 
         parsed = urlparse(MQTT_URL)
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
         client.connect(parsed.hostname or "127.0.0.1", parsed.port or 1883)
         client.loop_start()
-        payload = {
-            "point": point,
-            "ts": datetime.now(UTC).isoformat(),
-            "value": value,
-            "unit": "%vol",
-        }
-        info = client.publish(
-            f"{self.prefix}/v1/{site_id}/{device}/reading", json.dumps(payload), qos=1
-        )
+        info = client.publish(f"{self.prefix}/v1/{topic}", json.dumps(payload), qos=1)
         info.wait_for_publish(10)
         client.loop_stop()
         client.disconnect()

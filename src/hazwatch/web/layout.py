@@ -22,6 +22,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/", "web.nav.monitoring", "sensors"),
     ("/alarms", "web.nav.alarms", "notifications_active"),
     ("/alarms/history", "web.nav.alarm_history", "history"),
+    ("/tanks", "web.nav.tanks", "propane_tank"),
     ("/findings", "web.nav.findings", "report_problem"),
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),

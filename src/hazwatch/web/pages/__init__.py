@@ -9,5 +9,6 @@ from hazwatch.web.pages import (  # noqa: F401
     odh,
     registry,
     replay,
+    tanks,
     trend,
 )

@@ -1,0 +1,88 @@
+"""The tanks page as the site operator uses it: the supplier's telemetry unit uploads four
+hours of 5-minute levels with the 2·7 leak in them, the card turns red and names the room,
+a budget out of range is refused at its field, and the leak alarm is reset with a reason.
+A module of its own: the leak alarms it raises would crowd the other console tests' boards."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.conftest import Server, log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+NORMAL_MM_H = 3.04  # the contracted draw: 4000 kg/month through 1.83 kg/mm
+LEAK_MM_H = 30.9  # the level drop the 2·7 hose caused
+
+
+def levels(end: datetime, hours: int, leak_after_h: int) -> list[dict[str, Any]]:
+    """Every 5 minutes up to ``end``: the contracted draw, then the leak on top."""
+    steps = hours * 12
+    level, readings = 2000.0, []
+    for step in range(1, steps + 1):
+        leaking = step > leak_after_h * 12
+        level -= (NORMAL_MM_H + (LEAK_MM_H if leaking else 0.0)) * 5 / 60
+        at = end - timedelta(minutes=5 * (steps - step))
+        readings.append(
+            {"point": "LT-LN2", "ts": at.isoformat(), "value": round(level, 1), "unit": "mm"}
+        )
+    return readings
+
+
+@pytest.fixture(scope="module")
+def leaking_tank(server: Server) -> dict[str, Any]:
+    with server.api("sublessor") as api:
+        (tank,) = api.get("/api/tanks").json()
+        site_id = api.get(f"/api/registry/tanks/{tank['id']}").json()["site_id"]
+    server.publish_batch(site_id, "GW-PLANT", levels(datetime.now(UTC), 4, leak_after_h=1))
+    return {"id": tank["id"]}
+
+
+def test_the_operator_sees_the_leak_tunes_the_budget_and_resets(
+    page: Any, server: Server, leaking_tank: dict[str, Any]
+) -> None:
+    log_in(page, "sublessor", next_path="/tanks")
+    card = page.get_by_test_id(f"tank-{leaking_tank['id']}")
+    expect(card.get_by_test_id("leak-badge")).to_have_text("泄漏报警", timeout=20_000)
+    expect(card.get_by_test_id("level")).to_contain_text("充装率")
+    expect(card.get_by_test_id("leak")).to_contain_text("干燥房1")
+    expect(card.get_by_test_id("detector")).to_contain_text("误报预算 1 次/罐·年")
+    screenshot(page, "tanks-desktop")
+
+    card.get_by_test_id("leak-settings").click()
+    budget = card.get_by_test_id("field-false_alarms_per_year")
+    budget.fill("100")
+    card.get_by_test_id("save-leak-settings").click()
+    expect(card.get_by_role("alert")).to_contain_text("误报预算须为 0.2 至 52")  # at its field
+    budget.fill("0.5")
+    card.get_by_test_id("save-leak-settings").click()
+    expect(card.get_by_test_id("detector")).to_contain_text("误报预算 0.5 次/罐·年")
+
+    card.get_by_test_id("reset").click()
+    page.get_by_test_id("reset-confirm").click()
+    expect(page.get_by_text("必填")).to_be_visible()  # no reset without the cause
+    page.get_by_test_id("reset-reason").fill("软管脱落，已重新紧固并检漏")
+    page.get_by_test_id("reset-confirm").click()
+    expect(card.get_by_test_id("leak-badge")).to_have_count(0)
+    expect(card.get_by_test_id("leak")).to_contain_text("无泄漏报警")
+    with server.api("sublessor") as api:
+        status = api.get(f"/api/tanks/{leaking_tank['id']}").json()
+        alarms = api.get("/api/monitoring/alarms").json()
+    assert status["detector"]["leak_alarm_active"] is False
+    assert status["detector"]["false_alarms_per_year"] == "0.5"
+    assert not [a for a in alarms if a["condition"] == "leak" and a["state"] != "normal"]
+
+
+def test_a_party_without_tanks_sees_none_and_the_page_speaks_english(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "chem", next_path="/tanks")
+    page.get_by_text("没有可见的储罐").wait_for()
+    page.get_by_test_id("language").get_by_text("EN").click()
+    page.get_by_text("No tank visible").wait_for()
+    page.get_by_test_id("language").get_by_text("中文").click()
+    page.get_by_text("没有可见的储罐").wait_for()
