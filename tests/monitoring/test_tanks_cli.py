@@ -58,9 +58,7 @@ def test_status_says_unknown_then_the_leak_and_exits_non_zero(
     assert "LEAK ALARM since" in alarmed.output and "干燥房1" in alarmed.output
 
 
-def test_leak_settings_are_tuned_or_refused_with_the_range(
-    demo: DemoIds, context: Context
-) -> None:
+def test_leak_settings_are_tuned_or_refused_with_the_range(demo: DemoIds, context: Context) -> None:
     tank = str(demo["ln2_tank"])
     refused = runner.invoke(
         app, ["tank", "leak-settings", tank, "--false-alarms-per-year", "0.1", "--noise-mm", "3"]
