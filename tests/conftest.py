@@ -31,7 +31,7 @@ from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base, import_all_models, make_engine, make_session_factory
-from hazwatch.core.settings import Settings
+from hazwatch.core.settings import Settings, get_settings
 from tests.services import POSTGRES_URL, require
 
 #: 2·7 accident day, 04:00 Beijing time: the default start of the controllable clock.
@@ -164,3 +164,14 @@ def error_code(response: Any) -> str:
     """The machine-readable reason of an error response."""
     body = response.json()
     return str(body["error"]["code"])
+
+
+@pytest.fixture
+def cli_on_context(context: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
+    """The ``hazwatch`` command run in-process against this test's database, in English."""
+    monkeypatch.setenv("HAZWATCH_DATABASE_URL", context.settings.effective_database_url)
+    monkeypatch.setenv("HAZWATCH_DATA_DIR", str(context.settings.data_dir))
+    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
+    get_settings.cache_clear()
+    yield context
+    get_settings.cache_clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -11,7 +10,6 @@ from typer.testing import CliRunner
 from hazwatch import demo as full_demo
 from hazwatch.cli.main import app
 from hazwatch.core.context import Context
-from hazwatch.core.settings import get_settings
 from hazwatch.registry.demo import DemoIds
 from tests.monitoring.conftest import Received
 
@@ -19,15 +17,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def demo(context: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoIds]:
-    monkeypatch.setenv("HAZWATCH_DATABASE_URL", context.settings.effective_database_url)
-    monkeypatch.setenv("HAZWATCH_DATA_DIR", str(context.settings.data_dir))
-    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
-    get_settings.cache_clear()
-    with context.unit_of_work() as session:
-        ids = full_demo.load(session)
-    yield ids
-    get_settings.cache_clear()
+def demo(cli_on_context: Context) -> DemoIds:
+    with cli_on_context.unit_of_work() as session:
+        return full_demo.load(session)
 
 
 def test_show_the_ladder_and_its_gaps(demo: DemoIds) -> None:

@@ -68,6 +68,13 @@ def telemetry(
     return readings
 
 
+def first_alarm(readings: list[ReadingIn]) -> datetime:
+    """When a bare detector with the default tuning and the contracted draw alarms."""
+    tuned = tuning(Decimal(3), 300, DEFAULT_FALSE_ALARMS_PER_YEAR)
+    reference = LeakDetector(DrawProfile({}, NORMAL_MM_H), tuned.threshold_mm, tuned.allowance_mm)
+    return next(r.ts for r in readings if reference.update(r.ts, r.value or 0.0))
+
+
 def leak_alarms(context: Context) -> list[Alarm]:
     with context.sessions() as session:
         return list(session.scalars(select(Alarm).where(Alarm.condition == "leak")).all())
@@ -111,9 +118,7 @@ def test_hourly_uploads_raise_the_leak_as_readings_one_by_one_do(
     must see every level of the batch, not only the newest."""
     with_level_point(context)
     readings = telemetry(clock.now(), 12 * 4, leak_after=12)
-    tuned = tuning(Decimal(3), 300, DEFAULT_FALSE_ALARMS_PER_YEAR)
-    reference = LeakDetector(DrawProfile({}, NORMAL_MM_H), tuned.threshold_mm, tuned.allowance_mm)
-    expected = next(r.ts for r in readings if reference.update(r.ts, r.value or 0.0))
+    expected = first_alarm(readings)
     runtime = EngineRuntime(context)
     for hour in range(4):
         upload = readings[hour * 12 : (hour + 1) * 12]
@@ -147,9 +152,7 @@ def test_a_restart_resumes_the_detector_where_it_stopped(
 ) -> None:
     with_level_point(context)
     readings = telemetry(clock.now(), 12 * 4, leak_after=12)
-    tuned = tuning(Decimal(3), 300, DEFAULT_FALSE_ALARMS_PER_YEAR)
-    reference = LeakDetector(DrawProfile({}, NORMAL_MM_H), tuned.threshold_mm, tuned.allowance_mm)
-    expected = next(r.ts for r in readings if reference.update(r.ts, r.value or 0.0))
+    expected = first_alarm(readings)
     first = EngineRuntime(context)
     before = [r for r in readings if r.ts < expected - timedelta(minutes=10)]
     for reading in before:

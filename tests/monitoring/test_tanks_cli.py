@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from typer.testing import CliRunner
 
 from hazwatch.cli.main import app
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
-from hazwatch.core.settings import get_settings
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.tanks.models import TankLeakSetting
 from hazwatch.registry.demo import DemoIds
@@ -20,13 +17,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def demo(context: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoIds]:
-    monkeypatch.setenv("HAZWATCH_DATABASE_URL", context.settings.effective_database_url)
-    monkeypatch.setenv("HAZWATCH_DATA_DIR", str(context.settings.data_dir))
-    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
-    get_settings.cache_clear()
-    yield with_level_point(context)
-    get_settings.cache_clear()
+def demo(cli_on_context: Context) -> DemoIds:
+    return with_level_point(cli_on_context)
 
 
 def test_status_says_unknown_then_the_leak_and_exits_non_zero(

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from typer.testing import CliRunner
 
 from hazwatch.cli.main import app
 from hazwatch.core.context import Context
-from hazwatch.core.settings import get_settings
 from hazwatch.registry.demo import DemoIds, load_demo
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def demo(context: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoIds]:
-    monkeypatch.setenv("HAZWATCH_DATABASE_URL", context.settings.effective_database_url)
-    monkeypatch.setenv("HAZWATCH_DATA_DIR", str(context.settings.data_dir))
-    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
-    get_settings.cache_clear()
-    with context.unit_of_work() as session:
-        ids = load_demo(session)
-    yield ids
-    get_settings.cache_clear()
+def demo(cli_on_context: Context) -> DemoIds:
+    with cli_on_context.unit_of_work() as session:
+        return load_demo(session)
 
 
 def test_show_and_assess_the_dry_room(demo: DemoIds) -> None:
