@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from hazwatch.core.auth.roles import SYSTEM, Role
-from hazwatch.core.clock import local_today
+from hazwatch.core.clock import ManualClock, local_date
 from hazwatch.core.context import Context
 from hazwatch.registry import transfer
 from hazwatch.registry.demo import DemoIds, credit_code
@@ -118,7 +118,7 @@ def test_leases_and_supplies_point_at_the_right_premises(
 
 
 def test_lapsed_or_revoked_licences_do_not_count(
-    client: TestClient, login_as: Login, demo: DemoIds
+    client: TestClient, login_as: Login, demo: DemoIds, clock: ManualClock
 ) -> None:
     admin = login_as(Role.PLATFORM_ADMIN)
     query = {"organisation_id": demo["gas_supplier"], "code": "unlicensed_supplier"}
@@ -131,14 +131,15 @@ def test_lapsed_or_revoked_licences_do_not_count(
     assert unlicensed() == []
     client.patch(licence, json={"revoked": True}, headers=admin)
     assert [f["object_id"] for f in unlicensed()] == [demo["ln2_supply"]]
-    yesterday = local_today() - timedelta(days=1)
+    today = local_date(clock.now(), "Asia/Shanghai")  # the findings' day is the clock's
+    yesterday = today - timedelta(days=1)
     client.patch(
         licence,
         json={"revoked": False, "valid_until": yesterday.isoformat()},
         headers=admin,
     )
     assert len(unlicensed()) == 1
-    client.patch(licence, json={"valid_until": local_today().isoformat()}, headers=admin)
+    client.patch(licence, json={"valid_until": today.isoformat()}, headers=admin)
     assert unlicensed() == []  # valid through its last day, inclusive
 
 

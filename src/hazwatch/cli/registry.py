@@ -50,7 +50,8 @@ def list_findings(
     """Registry findings with their legal basis (exit 1 when there are any)."""
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
-        found = findings.compute(session, SYSTEM, organisation_id=organisation_id, code=code)
+        as_of = findings.AsOf.of(context)
+        found = findings.compute(session, SYSTEM, as_of, organisation_id=organisation_id, code=code)
         ids = [f.organisation_id for f in found if f.organisation_id]
         names = service.organisation_names(session, ids)
     out = []

@@ -88,6 +88,7 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def local_today(timezone: str = "Asia/Shanghai") -> date:
-    """Today's date where the regulated sites are (licence and agreement validity)."""
-    return datetime.now(ZoneInfo(timezone)).date()
+def local_date(moment: datetime, timezone: str) -> date:
+    """The date at ``moment`` where the regulated sites are (licence and agreement validity
+    run by local calendar days)."""
+    return moment.astimezone(ZoneInfo(timezone)).date()

@@ -8,15 +8,14 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hazwatch.core.clock import utcnow
 from hazwatch.emergency.models import ScbaSet
 from hazwatch.emergency.service import set_readiness
-from hazwatch.registry.findings import Finding, Severity, Visible, register_rule
+from hazwatch.registry.findings import AsOf, Finding, Severity, Visible, register_rule
 
 
 @register_rule
-def scba_not_ready(session: Session, visible: Visible) -> Iterable[Finding]:
-    now = utcnow()
+def scba_not_ready(session: Session, visible: Visible, as_of: AsOf) -> Iterable[Finding]:
+    now = as_of.now
     for scba in session.scalars(select(ScbaSet)):
         if visible is not None and scba.organisation_id not in visible:
             continue

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import MeasurementPoint
 from hazwatch.registry.choices import ATMOSPHERIC_HAZARDS, HazardKind
-from hazwatch.registry.findings import Finding, Severity, Visible, register_rule
+from hazwatch.registry.findings import AsOf, Finding, Severity, Visible, register_rule
 from hazwatch.registry.models import HazardSource, Room
 
 DETECTS = {
@@ -25,7 +25,9 @@ DETECTS = {
 
 
 @register_rule
-def room_without_fixed_detector(session: Session, visible: Visible) -> Iterable[Finding]:
+def room_without_fixed_detector(
+    session: Session, visible: Visible, as_of: AsOf
+) -> Iterable[Finding]:
     kinds = [k.value for k in ATMOSPHERIC_HAZARDS]
     for source in session.scalars(select(HazardSource).where(HazardSource.kind.in_(kinds))):
         room = session.get(Room, source.room_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.choices import Choice, with_colours
-from hazwatch.core.clock import local_today
+from hazwatch.core.clock import local_date
+from hazwatch.core.context import Context
 from hazwatch.core.scope import visible_organisations
 from hazwatch.registry.choices import (
     GOVERNMENT_KINDS,
@@ -71,8 +72,22 @@ class Finding:
         return f"registry.basis.{self.code}"
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """The moment findings are computed for: the context clock's (so a test or a replay
+    sees the findings of its own time), and that day where the sites are."""
+
+    now: datetime
+    today: date
+
+    @classmethod
+    def of(cls, context: Context) -> AsOf:
+        now = context.clock.now()
+        return cls(now, local_date(now, context.settings.timezone))
+
+
 Visible = frozenset[int] | None
-FindingRule = Callable[[Session, Visible], Iterable[Finding]]
+FindingRule = Callable[[Session, Visible, AsOf], Iterable[Finding]]
 _RULES: list[FindingRule] = []
 
 
@@ -87,7 +102,7 @@ def _in_scope(visible: Visible, *organisation_ids: int | None) -> bool:
 
 
 @register_rule
-def sublease_without_consent(session: Session, visible: Visible) -> Iterable[Finding]:
+def sublease_without_consent(session: Session, visible: Visible, as_of: AsOf) -> Iterable[Finding]:
     """A sub-lease needs the head lessor's consent (Civil Code Art. 716)."""
     for lease in session.scalars(select(Lease).where(Lease.parent_id.is_not(None))):
         if not _in_scope(visible, lease.lessor_id, lease.lessee_id):
@@ -106,9 +121,11 @@ def sublease_without_consent(session: Session, visible: Visible) -> Iterable[Fin
 
 
 @register_rule
-def lease_without_safety_agreement(session: Session, visible: Visible) -> Iterable[Finding]:
+def lease_without_safety_agreement(
+    session: Session, visible: Visible, as_of: AsOf
+) -> Iterable[Finding]:
     """Every let needs a safety management agreement (Safety Production Law Art. 49 §2)."""
-    today = local_today()
+    today = as_of.today
     for lease in session.scalars(select(Lease)):
         if not _in_scope(visible, lease.lessor_id, lease.lessee_id):
             continue
@@ -138,9 +155,9 @@ def valid_supply_licence(session: Session, organisation_id: int, on: date) -> Li
 
 
 @register_rule
-def unlicensed_supplier(session: Session, visible: Visible) -> Iterable[Finding]:
+def unlicensed_supplier(session: Session, visible: Visible, as_of: AsOf) -> Iterable[Finding]:
     """Supplying hazardous chemicals needs a licence (Hazchem Regulations Art. 33 §1)."""
-    today = local_today()
+    today = as_of.today
     for supply in session.scalars(select(Supply).where(Supply.hazardous.is_(True))):
         if not _in_scope(visible, supply.supplier_id, supply.customer_id):
             continue
@@ -171,7 +188,7 @@ def fallback_owner(session: Session, organisation: Organisation) -> Organisation
 
 
 @register_rule
-def supervision_blind_spot(session: Session, visible: Visible) -> Iterable[Finding]:
+def supervision_blind_spot(session: Session, visible: Visible, as_of: AsOf) -> Iterable[Finding]:
     """An organisation no department supervises (Safety Production Law Art. 10 §2)."""
     supervised = set(session.scalars(select(SupervisionAssignment.organisation_id)))
     query = select(Organisation).where(Organisation.kind.not_in([str(k) for k in GOVERNMENT_KINDS]))
@@ -193,12 +210,13 @@ def supervision_blind_spot(session: Session, visible: Visible) -> Iterable[Findi
 def compute(
     session: Session,
     principal: Principal,
+    as_of: AsOf,
     *,
     organisation_id: int | None = None,
     code: str | None = None,
 ) -> list[Finding]:
     visible = visible_organisations(session, principal)
-    findings = [finding for rule in _RULES for finding in rule(session, visible)]
+    findings = [finding for rule in _RULES for finding in rule(session, visible, as_of)]
     if organisation_id is not None:
         findings = [f for f in findings if organisation_id in f.involved]
     if code is not None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 
 from hazwatch.api.errors import language_of
-from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.i18n import translate
 from hazwatch.registry import findings as findings_service
 from hazwatch.registry import service
@@ -47,7 +47,10 @@ def list_findings(
     organisation_id: int | None = None,
     code: str | None = None,
 ) -> list[FindingOut]:
-    found = findings_service.compute(db, principal, organisation_id=organisation_id, code=code)
+    as_of = findings_service.AsOf.of(get_context(request))
+    found = findings_service.compute(
+        db, principal, as_of, organisation_id=organisation_id, code=code
+    )
     names = service.organisation_names(db, [f.organisation_id for f in found if f.organisation_id])
     language = language_of(request)
     return [finding_out(finding, language, names) for finding in found]

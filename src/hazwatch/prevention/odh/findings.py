@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from hazwatch.prevention.odh.service import inert_gas_rooms, latest_by_room
-from hazwatch.registry.findings import Finding, Severity, Visible, register_rule
+from hazwatch.registry.findings import AsOf, Finding, Severity, Visible, register_rule
 
 #: Class 2 and above need controls beyond signage and training (FESHM 4240 Table 2).
 FINDING_CLASS = 2
 
 
 @register_rule
-def odh_class_findings(session: Session, visible: Visible) -> Iterable[Finding]:
+def odh_class_findings(session: Session, visible: Visible, as_of: AsOf) -> Iterable[Finding]:
     rooms = inert_gas_rooms(session, visible)
     current = latest_by_room(session, [room.id for room in rooms])
     for room in rooms:

@@ -32,7 +32,7 @@ def findings_page() -> None:
     frame("web.nav.findings", who)
     context = state.context()
     with context.unit_of_work(who) as db:
-        found = registry_findings.compute(db, who)
+        found = registry_findings.compute(db, who, registry_findings.AsOf.of(context))
         names = registry.organisation_names(
             db, [f.organisation_id for f in found if f.organisation_id is not None]
         )
