@@ -38,8 +38,16 @@ def leaking_tank(server: Server) -> dict[str, Any]:
     with server.api("sublessor") as api:
         (tank,) = api.get("/api/tanks").json()
         site_id = api.get(f"/api/registry/tanks/{tank['id']}").json()["site_id"]
-    server.publish_batch(site_id, "GW-PLANT", levels(datetime.now(UTC), 4, leak_after_h=1))
-    return {"id": tank["id"]}
+    uploaded = levels(datetime.now(UTC) - timedelta(minutes=5), 4, leak_after_h=1)
+    server.publish_batch(site_id, "GW-PLANT", uploaded)
+    return {"id": tank["id"], "site_id": site_id, "last": uploaded[-1]}
+
+
+def next_level(tank: dict[str, Any]) -> dict[str, Any]:
+    """The gauge's next report: 5 minutes on, the leak still draining the tank."""
+    last = tank["last"]
+    at = datetime.fromisoformat(last["ts"]) + timedelta(minutes=5)
+    return last | {"ts": at.isoformat(), "value": round(last["value"] - 2.8, 1)}
 
 
 def test_the_operator_sees_the_leak_tunes_the_budget_and_resets(
@@ -56,6 +64,11 @@ def test_the_operator_sees_the_leak_tunes_the_budget_and_resets(
     card.get_by_test_id("leak-settings").click()
     budget = card.get_by_test_id("field-false_alarms_per_year")
     budget.fill("100")
+    level = card.get_by_test_id("level")
+    before = level.text_content()
+    server.publish_batch(leaking_tank["site_id"], "GW-PLANT", [next_level(leaking_tank)])
+    expect(level).not_to_have_text(before or "")  # the card followed the gauge live …
+    expect(budget).to_have_value("100")  # … and kept what the operator was typing
     card.get_by_test_id("save-leak-settings").click()
     expect(card.get_by_role("alert")).to_contain_text("误报预算须为 0.2 至 52")  # at its field
     budget.fill("0.5")

@@ -30,77 +30,100 @@ def tanks_page() -> None:
     if who is None:
         return
     page = frame("web.nav.tanks", who)
-    shown: set[int] = set()
-
-    @ui.refreshable
-    def cards() -> None:
-        context = state.context()
-        with context.unit_of_work(who) as db:
-            found = tanks.statuses(db, who, context.clock.now())
-        shown.clear()
-        shown.update(s.level_point_id for s in found if s.level_point_id is not None)
-        if not found:
-            ui.label(_t("web.tanks.none")).classes("text-grey-7")
-        with ui.row().classes("w-full gap-4 items-stretch"):
-            for status in found:
-                _card(status, who, cards.refresh)
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        found = tanks.statuses(db, who, context.clock.now())
+    if not found:
+        ui.label(_t("web.tanks.none")).classes("text-grey-7")
+        return
+    with ui.row().classes("w-full gap-4 items-stretch"):
+        cards = [TankCard(status, who) for status in found]
+    by_point: dict[Any, TankCard] = {
+        c.level_point_id: c for c in cards if c.level_point_id is not None
+    }
 
     def on_point(event: dict[str, Any]) -> None:
-        if event.get("point_id") in shown:
-            cards.refresh()
+        if (card := by_point.get(event.get("point_id"))) is not None:
+            card.refresh()
 
     def on_alarm(event: dict[str, Any]) -> None:
         if event.get("condition") == "leak":
-            cards.refresh()
+            refresh_all()
 
-    cards()
+    def refresh_all() -> None:
+        for card in cards:
+            card.refresh()
+
     page.feed.on("point", on_point)
     page.feed.on("alarm", on_alarm)
-    ui.timer(REFRESH_S, cards.refresh)
+    ui.timer(REFRESH_S, refresh_all)
 
 
-def _card(status: TankStatusOut, who: Principal, refresh: Any) -> None:
+class TankCard:
+    """One tank: its figures are redrawn on each refresh; the settings form and the reset
+    dialog are built once, so a live update never wipes what an editor is typing."""
+
+    def __init__(self, status: TankStatusOut, who: Principal) -> None:
+        self.tank_id = status.id
+        self.level_point_id = status.level_point_id
+        self.who = who
+        with ui.card().classes("w-full md:w-[32rem]").props(f"data-testid=tank-{status.id}"):
+            self.figures = ui.column().classes("w-full gap-2")
+            self.reset_dialog = _reset_dialog(status, who, self.refresh) if who.can_edit else None
+            self._draw(status)
+            if who.can_edit:
+                _settings(status, who, self.refresh)
+
+    def refresh(self) -> None:
+        context = state.context()
+        try:
+            with context.unit_of_work(self.who) as db:
+                status = tanks.status(db, self.who, self.tank_id, context.clock.now())
+        except DomainError:  # no longer visible (scope changed): leave the last figures
+            return
+        self._draw(status)
+
+    def _draw(self, status: TankStatusOut) -> None:
+        self.figures.clear()
+        with self.figures:
+            _figures(status, self.reset_dialog)
+
+
+def _figures(status: TankStatusOut, reset_dialog: ui.dialog | None) -> None:
     text = describe(status, language(), state.context().settings.timezone)
     alarm = status.detector.leak_alarm_active
     colour = "red" if alarm else ("green" if text.fine else "grey")
-    with (
-        ui.card()
-        .classes("w-full md:w-[32rem]")
-        .style(f"border-left: 6px solid var(--q-{'negative' if alarm else 'primary'})")
-        .props(f"data-testid=tank-{status.id} data-status={colour}")
-    ):
-        with ui.row().classes("items-center w-full"):
-            ui.label(text.title).classes("text-h6")
-            ui.space()
-            if alarm:
-                badge(_t("web.tanks.leak"), "red", "leak-badge")
-            elif not text.fine:
-                badge(_t("web.tanks.unknown"), "grey", "unknown-badge")
-        ui.label(text.level).props("data-testid=level")
-        if status.fill_fraction is not None:
-            ui.linear_progress(value=status.fill_fraction, show_value=False, size="10px")
-        ui.label(text.draw).classes("text-body2")
-        ui.label(text.detector).classes("text-body2").props("data-testid=detector")
-        share = cusum_share(status)
-        if share is not None:
-            gauge = (
-                "negative" if alarm or share >= 0.8 else "warning" if share >= 0.5 else "positive"
-            )
-            ui.linear_progress(value=share, show_value=False, size="10px").props(
-                f"color={gauge} data-testid=cusum"
-            )
-        ui.label(text.leak).classes("text-negative" if alarm else "text-body2").props(
-            "data-testid=leak"
+    with ui.row().classes("items-center w-full").props(f"data-status={colour}"):
+        ui.label(text.title).classes("text-h6")
+        ui.space()
+        if alarm:
+            badge(_t("web.tanks.leak"), "red", "leak-badge")
+        elif not text.fine:
+            badge(_t("web.tanks.unknown"), "grey", "unknown-badge")
+    ui.label(text.level).props("data-testid=level")
+    if status.fill_fraction is not None:
+        ui.linear_progress(value=status.fill_fraction, show_value=False, size="10px")
+    ui.label(text.draw).classes("text-body2")
+    ui.label(text.detector).classes("text-body2").props("data-testid=detector")
+    share = cusum_share(status)
+    if share is not None:
+        gauge = "negative" if alarm or share >= 0.8 else "warning" if share >= 0.5 else "positive"
+        ui.linear_progress(value=share, show_value=False, size="10px").props(
+            f"color={gauge} data-testid=cusum"
         )
-        with ui.row().classes("gap-2"):
-            if status.level_point_id is not None:
-                ui.link(_t("web.tanks.trend"), f"/points/{status.level_point_id}")
-            for room in status.rooms_fed:
-                ui.link(_t("web.tanks.room_odh", room=room.name), f"/odh/{room.id}")
-        if who.can_edit:
-            _settings(status, who, refresh)
-            if alarm:
-                _reset(status, who, refresh)
+    ui.label(text.leak).classes("text-negative" if alarm else "text-body2").props(
+        "data-testid=leak"
+    )
+    with ui.row().classes("gap-2 items-center"):
+        if status.level_point_id is not None:
+            ui.link(_t("web.tanks.trend"), f"/points/{status.level_point_id}")
+        for room in status.rooms_fed:
+            ui.link(_t("web.tanks.room_odh", room=room.name), f"/odh/{room.id}")
+        if alarm and reset_dialog is not None:
+            ui.space()
+            ui.button(_t("web.tanks.reset"), on_click=reset_dialog.open).props(
+                "outline color=negative data-testid=reset"
+            )
 
 
 def _settings(status: TankStatusOut, who: Principal, refresh: Any) -> None:
@@ -135,7 +158,7 @@ def _settings(status: TankStatusOut, who: Principal, refresh: Any) -> None:
         ui.button(_t("web.save"), on_click=save).props("data-testid=save-leak-settings")
 
 
-def _reset(status: TankStatusOut, who: Principal, refresh: Any) -> None:
+def _reset_dialog(status: TankStatusOut, who: Principal, refresh: Any) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().classes("w-96 max-w-full"):
         ui.label(_t("web.tanks.reset_title", tank=status.name)).classes("text-subtitle1")
         reason = ui.input(_t("web.tanks.reset_reason")).classes("w-full")
@@ -153,6 +176,7 @@ def _reset(status: TankStatusOut, who: Principal, refresh: Any) -> None:
             except DomainError as exc:
                 ui.notify(_t(exc.code, **exc.params), type="negative")
                 return
+            reason.value = ""
             dialog.close()
             refresh()
 
@@ -161,6 +185,4 @@ def _reset(status: TankStatusOut, who: Principal, refresh: Any) -> None:
             ui.button(_t("web.tanks.reset"), on_click=confirm).props(
                 "color=negative data-testid=reset-confirm"
             )
-    ui.button(_t("web.tanks.reset"), on_click=dialog.open).props(
-        "outline color=negative data-testid=reset"
-    )
+    return dialog
