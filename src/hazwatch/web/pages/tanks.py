@@ -18,7 +18,7 @@ from hazwatch.web import session, state
 from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language
-from hazwatch.web.widgets import badge
+from hazwatch.web.widgets import badge, hex_of
 
 #: Seconds between refreshes when no event arrives (a level gauge reports every few minutes).
 REFRESH_S = 30.0
@@ -67,7 +67,8 @@ class TankCard:
         self.tank_id = status.id
         self.level_point_id = status.level_point_id
         self.who = who
-        with ui.card().classes("w-full md:w-[32rem]").props(f"data-testid=tank-{status.id}"):
+        self.card = ui.card().classes("w-full md:w-[32rem]").props(f"data-testid=tank-{status.id}")
+        with self.card:
             self.figures = ui.column().classes("w-full gap-2")
             self.reset_dialog = _reset_dialog(status, who, self.refresh) if who.can_edit else None
             self._draw(status)
@@ -84,6 +85,8 @@ class TankCard:
         self._draw(status)
 
     def _draw(self, status: TankStatusOut) -> None:
+        edge = hex_of("red" if status.detector.leak_alarm_active else "grey")
+        self.card.style(replace=f"border-left: 6px solid {edge}")
         self.figures.clear()
         with self.figures:
             _figures(status, self.reset_dialog)
