@@ -259,7 +259,7 @@ def test_attribution_follows_the_detector_evidence() -> None:
     assert attribution.total_mm == 62.0
 
 
-def test_the_tank_list_shows_each_party_its_own_tanks_leaking_first(
+def test_the_tank_list_shows_owners_operators_and_fed_rooms_their_tanks_leaking_first(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
     demo = with_level_point(context)
@@ -292,5 +292,13 @@ def test_the_tank_list_shows_each_party_its_own_tanks_leaking_first(
     assert [t["id"] for t in client.get("/api/tanks", headers=operator).json()] == [
         demo["ln2_tank"]
     ]
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])  # its room is fed
+    assert [t["id"] for t in client.get("/api/tanks", headers=lab).json()] == [demo["ln2_tank"]]
+    refused = client.put(
+        f"/api/tanks/{demo['ln2_tank']}/leak-settings",
+        headers=lab,
+        json={"false_alarms_per_year": "2", "noise_mm": "3"},
+    )
+    assert refused.status_code == 403 and error_code(refused) == "tanks.not_your_tank"
     other = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
     assert client.get("/api/tanks", headers=other).json() == []

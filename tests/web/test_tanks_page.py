@@ -90,9 +90,14 @@ def test_the_operator_sees_the_leak_tunes_the_budget_and_resets(
     assert not [a for a in alarms if a["condition"] == "leak" and a["state"] != "normal"]
 
 
-def test_a_party_without_tanks_sees_none_and_the_page_speaks_english(
-    page: Any, server: Server
+def test_the_fed_lab_reads_the_tank_and_others_see_none_in_both_languages(
+    page: Any, server: Server, leaking_tank: dict[str, Any]
 ) -> None:
+    log_in(page, "lab", next_path="/tanks")  # its dry room is fed by the tank: it reads it
+    card = page.get_by_test_id(f"tank-{leaking_tank['id']}")
+    expect(card.get_by_test_id("level")).to_contain_text("液位")
+    expect(card.get_by_test_id("leak-settings")).to_have_count(0)  # not the lab's tank to tune
+    expect(card.get_by_text("液位趋势")).to_have_count(0)  # nor its gauge to open
     log_in(page, "chem", next_path="/tanks")
     page.get_by_text("没有可见的储罐").wait_for()
     page.get_by_test_id("language").get_by_text("EN").click()

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
@@ -38,7 +38,7 @@ from hazwatch.monitoring.tanks.schemas import (
     TankStatusOut,
 )
 from hazwatch.physics.leak import Tuning, block_for
-from hazwatch.registry.models import Tank
+from hazwatch.registry.models import Supply, Tank
 from hazwatch.registry.scope import writable_organisations
 
 #: Sample interval assumed for tuning when a tank has no level point yet, s.
@@ -60,11 +60,20 @@ def _owners(tank: Tank) -> set[int]:
     return {tank.organisation_id} | ({tank.operator_id} if tank.operator_id else set())
 
 
+def _readers(session: Session, tank: Tank) -> set[int]:
+    """Who may read a tank: its owner and operator, the customers it supplies and the
+    organisations whose rooms it feeds (DOMAIN §1: a lab watches the tank feeding its rooms,
+    as the 2·7 lab never could). Only owner and operator change its settings."""
+    customers = session.scalars(select(Supply.customer_id).where(Supply.tank_id == tank.id))
+    rooms = {room.organisation_id for room in fed_rooms(session, tank.id)}
+    return _owners(tank) | set(customers) | rooms
+
+
 def visible_tank(session: Session, principal: Principal, tank_id: int) -> Tank:
-    """The tank if its owner or operator is visible to the principal, else 404."""
+    """The tank if the principal sees one of its readers, else 404."""
     tank = session.get(Tank, tank_id)
     visible = visible_organisations(session, principal)
-    if tank is None or (visible is not None and not _owners(tank) & visible):
+    if tank is None or (visible is not None and not _readers(session, tank) & visible):
         raise NotFound("scope.not_found")
     return tank
 
@@ -110,13 +119,14 @@ def update_settings(
 
 
 def statuses(session: Session, principal: Principal, now: datetime) -> list[TankStatusOut]:
-    """Every tank the principal sees (as owner or operator): those with a leak alarm first,
-    then those whose level is not known (unknown is never taken for fine), then by name."""
-    query = select(Tank).order_by(Tank.name, Tank.id)
+    """Every tank the principal may read: those with a leak alarm first, then those whose
+    level is not known (unknown is never taken for fine), then by name."""
     visible = visible_organisations(session, principal)
-    if visible is not None:
-        query = query.where(or_(Tank.organisation_id.in_(visible), Tank.operator_id.in_(visible)))
-    found = [_status(session, tank, now) for tank in session.scalars(query)]
+    found = [
+        _status(session, tank, now)
+        for tank in session.scalars(select(Tank).order_by(Tank.name, Tank.id))
+        if visible is None or _readers(session, tank) & visible
+    ]
     return sorted(
         found, key=lambda s: (not s.detector.leak_alarm_active, s.level_quality == "good")
     )

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import DomainError
+from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.tanks import service as tanks
 from hazwatch.monitoring.tanks.schemas import TankStatusOut
 from hazwatch.monitoring.tanks.text import cusum_share, describe
@@ -67,12 +68,13 @@ class TankCard:
         self.tank_id = status.id
         self.level_point_id = status.level_point_id
         self.who = who
+        writable, self.trend = _rights(status, who)
         self.card = ui.card().classes("w-full md:w-[32rem]").props(f"data-testid=tank-{status.id}")
         with self.card:
             self.figures = ui.column().classes("w-full gap-2")
-            self.reset_dialog = _reset_dialog(status, who, self.refresh) if who.can_edit else None
+            self.reset_dialog = _reset_dialog(status, who, self.refresh) if writable else None
             self._draw(status)
-            if who.can_edit:
+            if writable:
                 _settings(status, who, self.refresh)
 
     def refresh(self) -> None:
@@ -89,10 +91,28 @@ class TankCard:
         self.card.style(replace=f"border-left: 6px solid {edge}")
         self.figures.clear()
         with self.figures:
-            _figures(status, self.reset_dialog)
+            _figures(status, self.reset_dialog, self.trend)
 
 
-def _figures(status: TankStatusOut, reset_dialog: ui.dialog | None) -> None:
+def _rights(status: TankStatusOut, who: Principal) -> tuple[bool, bool]:
+    """Whether the person may change this tank's leak detection (its owner or operator;
+    a lab whose room it feeds only reads it), and may open its level point's trend."""
+    with state.context().unit_of_work(who) as db:
+        try:
+            tanks.writable_tank(db, who, status.id)
+            writable = True
+        except DomainError:
+            writable = False
+        if status.level_point_id is None:
+            return writable, False
+        try:
+            monitoring.get_point(db, who, status.level_point_id)
+        except DomainError:
+            return writable, False
+    return writable, True
+
+
+def _figures(status: TankStatusOut, reset_dialog: ui.dialog | None, trend: bool) -> None:
     text = describe(status, language(), state.context().settings.timezone)
     alarm = status.detector.leak_alarm_active
     colour = "red" if alarm else ("green" if text.fine else "grey")
@@ -118,7 +138,7 @@ def _figures(status: TankStatusOut, reset_dialog: ui.dialog | None) -> None:
         "data-testid=leak"
     )
     with ui.row().classes("gap-2 items-center"):
-        if status.level_point_id is not None:
+        if trend:
             ui.link(_t("web.tanks.trend"), f"/points/{status.level_point_id}")
         for room in status.rooms_fed:
             ui.link(_t("web.tanks.room_odh", room=room.name), f"/odh/{room.id}")
