@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from hazwatch.physics.leak import MAX_NOISE_BLOCK, DrawProfile, LeakDetector, block_for, tune
 from hazwatch.physics.leak_eval import evaluate
-from hazwatch.physics.tank import TankGeometry
+from hazwatch.physics.tank import HeadShape, TankGeometry
 
 TANK = TankGeometry(4.99, 1.6)  # the 2·7 tank, diameter assumed (see tank.py)
 
@@ -92,3 +93,58 @@ def test_a_blocked_detector_resumes_mid_block_from_its_dict() -> None:
     outcomes = [(original.update(*s), copy.update(*s)) for s in samples[31:]]
     assert all(a == b for a, b in outcomes) and any(a for a, _ in outcomes)
     assert copy.alarmed_at == original.alarmed_at
+
+
+def _sliced_volume(tank: TankGeometry, level_mm: float, slices: int = 20_000) -> float:
+    """The liquid volume summed from thin horizontal slices of the tank's cross-section: an
+    independent check of the closed forms (midpoint rule)."""
+    r, a, length = tank.radius_m, tank.head_depth_m, tank.length_m
+    height = level_mm / 1000
+    dz = height / slices
+    total = 0.0
+    for i in range(slices):
+        z = (i + 0.5) * dz
+        if tank.horizontal:
+            half_chord_sq = max(r**2 - (z - r) ** 2, 0.0)
+            # shell: a strip 2c wide; both heads: half-ellipses of semi-axes c and a·c/R
+            total += (2 * half_chord_sq**0.5 * length + math.pi * a * half_chord_sq / r) * dz
+        else:
+            top = 2 * a + length
+            depth = min(z, top - z)
+            radius_sq = r**2 * (1 - ((a - depth) / a) ** 2) if depth < a else r**2
+            total += math.pi * radius_sq * dz
+    return total
+
+
+@pytest.mark.parametrize("heads", [HeadShape.ELLIPSOIDAL_2_1, HeadShape.HEMISPHERICAL])
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_dished_heads_match_the_sliced_tank(heads: HeadShape, horizontal: bool) -> None:
+    tank = TankGeometry(4.99, 1.7, horizontal=horizontal, heads=heads)
+    for share in (0.05, 0.1, 0.3, 0.5, 0.8, 0.97, 1.0):
+        level = share * tank.max_level_mm
+        assert tank.volume_at(level) == pytest.approx(_sliced_volume(tank, level), rel=1e-5)
+        # to a micrometre: at the very top the volume hardly changes with the level
+        assert tank.level_at(tank.volume_at(level)) == pytest.approx(level, abs=1e-3)
+    assert tank.volume_at(tank.max_level_mm) == pytest.approx(4.99)
+
+
+def test_the_2_7_tank_with_2_1_heads() -> None:
+    # R = 0.85 m, a = D/4 = 0.425 m: both heads 4/3·π·0.85²·0.425 = 1.2862 m³, a quarter of
+    # the tank; shell (4.99 − 1.2862)/(π·0.85²) = 1.6318 m, so the top is at 2481.8 mm
+    # where flat heads would put it at 2198.4 mm.
+    tank = TankGeometry(4.99, 1.7, heads=HeadShape.ELLIPSOIDAL_2_1)
+    flat = TankGeometry(4.99, 1.7)
+    assert tank.heads_volume_m3 == pytest.approx(1.28622, abs=1e-5)
+    assert tank.length_m == pytest.approx(1.63176, abs=1e-5)
+    assert tank.max_level_mm == pytest.approx(2481.76, abs=0.01)
+    assert flat.max_level_mm == pytest.approx(2198.43, abs=0.01)
+    assert tank.volume_at(425) == pytest.approx(1.28622 / 2, abs=1e-5)  # bottom head full
+    # in the shell a millimetre is the same 1.83 kg of LN2 either way (the leak detector's
+    # figure); in the bottom head it is less: 0 at the very bottom
+    assert tank.kg_per_mm(1000, 806) == pytest.approx(flat.kg_per_mm(1000, 806))
+    assert tank.kg_per_mm(100, 806) < 0.5 * flat.kg_per_mm(100, 806)
+
+
+def test_heads_larger_than_the_tank_are_refused() -> None:
+    with pytest.raises(ValueError, match="heads"):
+        TankGeometry(1.0, 2.0, heads=HeadShape.HEMISPHERICAL)  # a 2 m sphere alone is 4.19 m³
