@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from hazwatch.monitoring.tanks.detector import DEFAULT_FALSE_ALARMS_PER_YEAR, tu
 from hazwatch.monitoring.tanks.feeds import contracted_draw_mm_h
 from hazwatch.monitoring.tanks.models import TankState
 from hazwatch.physics.leak import DrawProfile, LeakDetector
+from hazwatch.physics.tank import HeadShape, TankGeometry
 from hazwatch.registry.demo import DemoIds, load_demo
 from hazwatch.registry.models import Tank
 from tests.conftest import error_code
@@ -302,3 +304,32 @@ def test_the_tank_list_shows_owners_operators_and_fed_rooms_their_tanks_leaking_
     assert refused.status_code == 403 and error_code(refused) == "tanks.not_your_tank"
     other = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
     assert client.get("/api/tanks", headers=other).json() == []
+
+
+def test_dished_heads_change_mass_and_fill_and_impossible_heads_are_refused(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = with_level_point(context)
+    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.engine.reload()
+    runtime.engine.submit([ReadingIn("LT-LN2", clock.now(), 300.0, "mm")])  # in the bottom head
+    runtime.engine.flush()
+    admin = login_as(Role.PLATFORM_ADMIN)
+    tank_url = f"/api/registry/tanks/{demo['ln2_tank']}"
+    flat = client.get(f"/api/tanks/{demo['ln2_tank']}", headers=admin).json()
+    changed = client.patch(tank_url, json={"heads": "ellipsoidal_2_1"}, headers=admin)
+    assert changed.status_code == 200, changed.text
+    dished = client.get(f"/api/tanks/{demo['ln2_tank']}", headers=admin).json()
+    expected = TankGeometry(4.99, 1.7, heads=HeadShape.ELLIPSOIDAL_2_1)
+    assert flat["volume_m3"] == pytest.approx(TankGeometry(4.99, 1.7).volume_at(300.0))
+    assert dished["volume_m3"] == pytest.approx(expected.volume_at(300.0))
+    assert dished["mass_kg"] < 0.6 * flat["mass_kg"]  # 300 mm up a 425 mm deep head
+    assert dished["fill_fraction"] == pytest.approx(expected.volume_at(300.0) / 4.99)
+
+    refused = client.patch(  # a 3 m bore: two hemispheres alone hold 14.1 m³
+        tank_url, json={"diameter_m": "3", "heads": "hemispherical"}, headers=admin
+    )
+    assert refused.status_code == 422
+    assert error_code(refused) == "registry.tank_heads_exceed_volume"
+    kept = client.get(tank_url, headers=admin).json()
+    assert (kept["diameter_m"], kept["heads"]) == ("1.7", "ellipsoidal_2_1")

@@ -89,6 +89,20 @@ def test_impossible_geometry() -> None:
     )
     exc = error(MINIMAL.replace(", length_m: 4, width_m: 3", ""))
     assert (exc.code, exc.line) == ("scenarios.error.room_volume", 10)
+    exc = error(MINIMAL.replace("diameter_m: 1.7\n", "diameter_m: 3\n  heads: hemispherical\n"))
+    assert (exc.code, exc.line, exc.field) == (
+        "scenarios.error.heads_exceed_volume",
+        16,
+        "tank.heads",
+    )
+
+
+def test_dished_heads_raise_the_top_of_the_tank() -> None:
+    # flat heads put the top of a 4.99 m³, 1.7 m tank at 2198 mm; 2:1 heads at 2482 mm
+    tall = MINIMAL.replace("initial_level_mm: 1500", "initial_level_mm: 2400")
+    assert error(tall).code == "scenarios.error.level_above_top"
+    dished = tall.replace("diameter_m: 1.7\n", "diameter_m: 1.7\n  heads: ellipsoidal_2_1\n")
+    assert load_text(dished).spec.tank is not None
 
 
 def test_negative_rate() -> None:

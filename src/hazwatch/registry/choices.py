@@ -113,3 +113,11 @@ SUPPLY_LICENCES = frozenset(
 class TankOrientation(Choice):
     VERTICAL = "vertical"
     HORIZONTAL = "horizontal"
+
+
+class TankHeads(Choice):
+    """Head shape (values as :class:`hazwatch.physics.tank.HeadShape`; GB/T 25198-2023)."""
+
+    FLAT = "flat"
+    ELLIPSOIDAL_2_1 = "ellipsoidal_2_1"
+    HEMISPHERICAL = "hemispherical"

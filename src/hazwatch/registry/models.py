@@ -18,6 +18,7 @@ from hazwatch.registry.choices import (
     OrganisationKind,
     SupervisionStage,
     SupplyForm,
+    TankHeads,
     TankOrientation,
     VentilationType,
 )
@@ -233,6 +234,9 @@ class Tank(Base):
     name: Mapped[str] = mapped_column(String(200))
     fluid: Mapped[str] = mapped_column(String(40))
     orientation: Mapped[TankOrientation] = mapped_column(String(16))
+    heads: Mapped[TankHeads] = mapped_column(
+        String(24), default=TankHeads.FLAT, server_default=TankHeads.FLAT.value
+    )
     volume_m3: Mapped[Decimal] = mapped_column(ExactDecimal())
     diameter_m: Mapped[Decimal] = mapped_column(ExactDecimal())
     design_pressure_mpa: Mapped[Decimal | None] = mapped_column(ExactDecimal())

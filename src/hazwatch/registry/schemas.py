@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hazwatch.physics.tank import HeadShape, TankGeometry
 from hazwatch.registry import credit_code
 from hazwatch.registry.choices import (
     GOVERNMENT_KINDS,
@@ -23,6 +24,7 @@ from hazwatch.registry.choices import (
     OrganisationKind,
     SupervisionStage,
     SupplyForm,
+    TankHeads,
     TankOrientation,
     VentilationType,
 )
@@ -217,10 +219,22 @@ class TankIn(Input):
     name: str = Name
     fluid: str = Field(min_length=1, max_length=40)
     orientation: TankOrientation
+    heads: TankHeads = TankHeads.FLAT
     volume_m3: Decimal = positive()
     diameter_m: Decimal = positive()
     design_pressure_mpa: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=6)
     liquid_density_kg_m3: Decimal = positive()
+
+    @model_validator(mode="after")
+    def _heads_fit(self) -> TankIn:
+        """Level → mass needs a straight shell between the heads."""
+        try:
+            TankGeometry(
+                float(self.volume_m3), float(self.diameter_m), heads=HeadShape(self.heads.value)
+            )
+        except ValueError:
+            raise ValueError("registry.tank_heads_exceed_volume") from None
+        return self
 
 
 class TankOut(TankIn, Output):

@@ -155,6 +155,7 @@ def _tank_and_sources(add: Any, spec: Scenario, built: Built) -> None:
             name=tank.name,
             fluid="N2" if tank.fluid == "Nitrogen" else "Ar",
             orientation=tank.orientation,
+            heads=tank.heads.value,
             volume_m3=_decimal(tank.volume_m3),
             diameter_m=_decimal(tank.diameter_m),
             liquid_density_kg_m3=_decimal(tank.density_kg_m3),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from hazwatch.physics.expansion import gas_volume_from_mass
 from hazwatch.physics.fit import CROSSINGS, RECONSTRUCTION_HOURS, RECONSTRUCTION_O2
 from hazwatch.physics.room import C0, no_ventilation, time_to_reach
-from hazwatch.physics.tank import TankGeometry
+from hazwatch.physics.tank import HeadShape, TankGeometry
 from hazwatch.scenarios.format import Scenario, SourceSpec, TankSpec
 
 #: The span of the O2 fractions the 2·7 reconstruction measured after about 4 h.
@@ -25,7 +25,9 @@ ROOM_C = 20.0  # gas temperature at room conditions, °C
 
 
 def geometry(tank: TankSpec) -> TankGeometry:
-    return TankGeometry(tank.volume_m3, tank.diameter_m, tank.orientation == "horizontal")
+    return TankGeometry(
+        tank.volume_m3, tank.diameter_m, tank.orientation == "horizontal", HeadShape(tank.heads)
+    )
 
 
 def gas_m3_per_mm(tank: TankSpec, level_mm: float) -> float:

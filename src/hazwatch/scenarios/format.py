@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hazwatch.physics.tank import HeadShape
+
 FORMAT = "hazwatch.scenario/1"
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
@@ -66,6 +68,8 @@ class TankSpec(Part):
     volume_m3: Annotated[float, Field(gt=0, le=10_000)]
     diameter_m: Metres
     orientation: Literal["vertical", "horizontal"] = "vertical"
+    #: Head shape: flat, 2:1 ellipsoidal or hemispherical (GB/T 25198-2023 EHA/HHA).
+    heads: HeadShape = HeadShape.FLAT
     fluid: Literal["Nitrogen", "Argon"] = "Nitrogen"
     density_kg_m3: Annotated[float, Field(gt=0, le=2_000)] = 806.0
     initial_level_mm: Annotated[float, Field(ge=0)]

@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 
 from hazwatch.core.errors import InvalidInput
 from hazwatch.core.i18n import translate
-from hazwatch.physics.tank import TankGeometry
+from hazwatch.scenarios import fit
 from hazwatch.scenarios.format import Scenario
 
 MAX_DURATION = timedelta(days=7)
@@ -306,7 +306,12 @@ class _Checker:
         tank = self.spec.tank
         if tank is None:
             return
-        geometry = TankGeometry(tank.volume_m3, tank.diameter_m, tank.orientation == "horizontal")
+        try:
+            geometry = fit.geometry(tank)
+        except ValueError:
+            raise self.lines.error(
+                "scenarios.error.heads_exceed_volume", ("tank", "heads")
+            ) from None
         if tank.initial_level_mm > geometry.max_level_mm:
             raise self.lines.error(
                 "scenarios.error.level_above_top",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import MeasurementPoint
-from hazwatch.physics.tank import TankGeometry
+from hazwatch.physics.tank import HeadShape, TankGeometry
 from hazwatch.registry.choices import TankOrientation
 from hazwatch.registry.models import HazardSource, Room, Supply, Tank
 
@@ -23,6 +23,7 @@ def geometry(tank: Tank) -> TankGeometry:
         float(tank.volume_m3),
         float(tank.diameter_m),
         horizontal=tank.orientation == TankOrientation.HORIZONTAL,
+        heads=HeadShape(tank.heads),
     )
 
 
