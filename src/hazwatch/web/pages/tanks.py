@@ -5,6 +5,7 @@ rooms a leak would reach; editors set the false-alarm budget and reset a latched
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
@@ -149,7 +150,7 @@ def _figures(status: TankStatusOut, reset_dialog: ui.dialog | None, trend: bool)
             )
 
 
-def _settings(status: TankStatusOut, who: Principal, refresh: Any) -> None:
+def _settings(status: TankStatusOut, who: Principal, refresh: Callable[[], None]) -> None:
     with (
         ui.expansion(_t("web.tanks.settings"))
         .classes("w-full")
@@ -181,7 +182,7 @@ def _settings(status: TankStatusOut, who: Principal, refresh: Any) -> None:
         ui.button(_t("web.save"), on_click=save).props("data-testid=save-leak-settings")
 
 
-def _reset_dialog(status: TankStatusOut, who: Principal, refresh: Any) -> ui.dialog:
+def _reset_dialog(status: TankStatusOut, who: Principal, refresh: Callable[[], None]) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().classes("w-96 max-w-full"):
         ui.label(_t("web.tanks.reset_title", tank=status.name)).classes("text-subtitle1")
         reason = ui.input(_t("web.tanks.reset_reason")).classes("w-full")
