@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import DESKTOP, PHONE, Server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +98,12 @@ def test_the_fed_lab_reads_the_tank_and_others_see_none_in_both_languages(
     expect(card.get_by_test_id("level")).to_contain_text("液位")
     expect(card.get_by_test_id("leak-settings")).to_have_count(0)  # not the lab's tank to tune
     expect(card.get_by_text("液位趋势")).to_have_count(0)  # nor its gauge to open
+    page.set_viewport_size(PHONE)
+    page.reload()  # as a phone opens it: the navigation folded away
+    expect(card.get_by_test_id("detector")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "tanks-phone")
+    page.set_viewport_size(DESKTOP)
     log_in(page, "chem", next_path="/tanks")
     page.get_by_text("没有可见的储罐").wait_for()
     page.get_by_test_id("language").get_by_text("EN").click()
