@@ -333,3 +333,21 @@ def test_dished_heads_change_mass_and_fill_and_impossible_heads_are_refused(
     assert error_code(refused) == "registry.tank_heads_exceed_volume"
     kept = client.get(tank_url, headers=admin).json()
     assert (kept["diameter_m"], kept["heads"]) == ("1.7", "ellipsoidal_2_1")
+
+
+def test_the_status_shows_the_gauges_newest_level_not_only_the_stored_one(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = with_level_point(context)
+    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.engine.reload()
+    runtime.engine.submit([ReadingIn("LT-LN2", clock.now(), 1000.0, "mm")])
+    clock.advance(timedelta(seconds=30))
+    runtime.engine.submit([ReadingIn("LT-LN2", clock.now(), 1001.0, "mm")])  # not stored:
+    runtime.engine.flush()  # 1 mm is inside the point's 2.5 mm storage deviation
+    admin = login_as(Role.PLATFORM_ADMIN)
+    shown = client.get(f"/api/tanks/{demo['ln2_tank']}", headers=admin).json()
+    assert shown["level_mm"] == 1001.0
+    assert datetime.fromisoformat(shown["level_at"]) == clock.now()
+    listed = client.get("/api/tanks", headers=admin).json()
+    assert listed[0]["level_mm"] == 1001.0

@@ -19,14 +19,16 @@ def tank_statuses(
     request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> list[TankStatusOut]:
     """The tanks the caller owns or operates, those with a leak alarm or unknown level first."""
-    return service.statuses(db, principal, get_context(request).clock.now())
+    present = request.app.state.engine.present
+    return service.statuses(db, principal, get_context(request).clock.now(), present)
 
 
 @router.get("/{tank_id}")
 def tank_status(
     tank_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> TankStatusOut:
-    return service.status(db, principal, tank_id, get_context(request).clock.now())
+    present = request.app.state.engine.present
+    return service.status(db, principal, tank_id, get_context(request).clock.now(), present)
 
 
 @router.put("/{tank_id}/leak-settings")

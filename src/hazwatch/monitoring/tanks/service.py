@@ -6,7 +6,7 @@ detector), so every process answers the same; unknown level quality shows no num
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import visible_organisations
+from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.models import PointState
 from hazwatch.monitoring.tanks.detector import (
     DEFAULT_FALSE_ALARMS_PER_YEAR,
@@ -40,6 +41,8 @@ from hazwatch.monitoring.tanks.schemas import (
 from hazwatch.physics.leak import Tuning, block_for
 from hazwatch.registry.models import Supply, Tank
 from hazwatch.registry.scope import writable_organisations
+
+Present = Callable[[int], PointPresent | None]
 
 #: Sample interval assumed for tuning when a tank has no level point yet, s.
 DEFAULT_INTERVAL_S = 300
@@ -118,12 +121,14 @@ def update_settings(
     return setting
 
 
-def statuses(session: Session, principal: Principal, now: datetime) -> list[TankStatusOut]:
+def statuses(
+    session: Session, principal: Principal, now: datetime, present: Present | None = None
+) -> list[TankStatusOut]:
     """Every tank the principal may read: those with a leak alarm first, then those whose
     level is not known (unknown is never taken for fine), then by name."""
     visible = visible_organisations(session, principal)
     found = [
-        _status(session, tank, now)
+        _status(session, tank, now, present)
         for tank in session.scalars(select(Tank).order_by(Tank.name, Tank.id))
         if visible is None or _readers(session, tank) & visible
     ]
@@ -132,18 +137,38 @@ def statuses(session: Session, principal: Principal, now: datetime) -> list[Tank
     )
 
 
-def status(session: Session, principal: Principal, tank_id: int, now: datetime) -> TankStatusOut:
-    """Level, volume and mass now, the rooms the tank feeds, and its leak detector."""
-    return _status(session, visible_tank(session, principal, tank_id), now)
+def status(
+    session: Session,
+    principal: Principal,
+    tank_id: int,
+    now: datetime,
+    present: Present | None = None,
+) -> TankStatusOut:
+    """Level, volume and mass now, the rooms the tank feeds, and its leak detector.
+
+    ``present`` is the engine of this process, which knows the gauge's newest level where
+    ``point_state`` holds the newest stored one (storage by exception, and written after the
+    readings' event): without it the figures can lag by up to a minute."""
+    return _status(session, visible_tank(session, principal, tank_id), now, present)
 
 
-def _status(session: Session, tank: Tank, now: datetime) -> TankStatusOut:
+def _level(session: Session, point_id: int, present: Present | None) -> PointPresent | None:
+    newest = present(point_id) if present is not None else None
+    if newest is not None and newest.at is not None:
+        return newest
+    state = session.get(PointState, point_id)
+    if state is None:
+        return None
+    return PointPresent(state.at, state.value, state.quality, tuple(state.conditions))
+
+
+def _status(session: Session, tank: Tank, now: datetime, present: Present | None) -> TankStatusOut:
     shape = geometry(tank)
     density = float(tank.liquid_density_kg_m3)
     point = level_point(session, tank.id)
-    state = session.get(PointState, point.id) if point is not None else None
-    quality = state.quality if state is not None else "unknown"
-    level = state.value if state is not None and quality == "good" else None
+    now_level = _level(session, point.id, present) if point is not None else None
+    quality = now_level.quality if now_level is not None else "unknown"
+    level = now_level.value if now_level is not None and quality == "good" else None
     setting = session.get(TankLeakSetting, tank.id)
     interval = point.expected_interval_s if point is not None else DEFAULT_INTERVAL_S
     tuned = tuning_for(session, tank.id, interval)
@@ -158,7 +183,7 @@ def _status(session: Session, tank: Tank, now: datetime) -> TankStatusOut:
         level_point_id=point.id if point is not None else None,
         level_quality=quality,
         level_mm=level,
-        level_at=state.at if state is not None else None,
+        level_at=now_level.at if now_level is not None else None,
         volume_m3=None if level is None else shape.volume_at(level),
         mass_kg=None if level is None else shape.mass_at(level, density),
         fill_fraction=None if level is None else shape.volume_at(level) / shape.volume_m3,
