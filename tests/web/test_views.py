@@ -148,6 +148,19 @@ def test_alarm_bands_shade_the_alarm_ranges_with_inclusive_setpoints() -> None:
     assert charts.alarm_bands(None, None, None, None) == []
 
 
+def test_a_live_trend_ends_at_the_reading_just_announced() -> None:
+    t0 = datetime(2025, 2, 7, 4, 30, tzinfo=UTC)
+    stored = [{"t": t0, "value": 20.9}]
+    event = {"point_id": 1, "at": (t0 + timedelta(seconds=5)).isoformat(), "value": 20.85}
+    assert charts.with_newest(stored, event) == [
+        *stored,
+        {"t": t0 + timedelta(seconds=5), "value": 20.85},
+    ]
+    assert charts.with_newest(stored, event | {"at": t0.isoformat()}) == stored  # already in
+    assert charts.with_newest(stored, event | {"value": None}) == stored  # unknown: no point
+    assert charts.with_newest([], event)[0]["value"] == 20.85
+
+
 def test_replay_view_opens_only_replay_results() -> None:
     assert parse(b'{"format": "hazwatch.replay/1", "times": []}') == {
         "format": "hazwatch.replay/1",

@@ -51,18 +51,20 @@ def trend_page(point_id: int) -> None:
     )
     ui.label(storage).classes("text-caption text-grey-7").props("data-testid=storage")
 
-    def load() -> None:
+    def load(newest: dict[str, Any] | None = None) -> None:
         end = context.clock.now()
         start = end - timedelta(hours=int(period.value))
         with context.unit_of_work(who) as db:
             _resolution, rows = monitoring.history(db, who, point_id, start, end)
+        if newest is not None:
+            rows = charts.with_newest(rows, newest)
         chart.options.update(charts.trend(name, unit, rows, bands))
         chart.update()
 
     def live(event: dict[str, Any]) -> None:
         if event.get("point_id") == point_id:
-            load()
+            load(event)
 
-    period.on_value_change(load)
+    period.on_value_change(lambda: load())
     page.feed.on("point", live)
     load()
