@@ -54,6 +54,13 @@ def with_level_point(context: Context) -> DemoIds:
     return demo
 
 
+def serving(client: TestClient) -> EngineRuntime:
+    """The API's engine runtime, after the test added its points and tanks."""
+    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.engine.reload()
+    return runtime
+
+
 def telemetry(
     t0: datetime, steps: int, leak_after: int | None = None, refill_at: int | None = None
 ) -> list[ReadingIn]:
@@ -177,8 +184,7 @@ def test_status_settings_and_reset_are_scoped(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
     demo = with_level_point(context)
-    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
-    runtime.engine.reload()
+    runtime = serving(client)
     readings = telemetry(clock.now(), 12 * 4, leak_after=12)
     clock.set(readings[-1].ts)
     for reading in readings:
@@ -279,8 +285,7 @@ def test_the_tank_list_shows_owners_operators_and_fed_rooms_their_tanks_leaking_
         session.add(spare)
         session.flush()
         spare_id = spare.id
-    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
-    runtime.engine.reload()
+    runtime = serving(client)
     readings = telemetry(clock.now(), 12 * 4, leak_after=12)
     clock.set(readings[-1].ts)
     runtime.engine.submit(readings)
@@ -310,8 +315,7 @@ def test_dished_heads_change_mass_and_fill_and_impossible_heads_are_refused(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
     demo = with_level_point(context)
-    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
-    runtime.engine.reload()
+    runtime = serving(client)
     runtime.engine.submit([ReadingIn("LT-LN2", clock.now(), 300.0, "mm")])  # in the bottom head
     runtime.engine.flush()
     admin = login_as(Role.PLATFORM_ADMIN)
@@ -339,8 +343,7 @@ def test_the_status_shows_the_gauges_newest_level_not_only_the_stored_one(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
     demo = with_level_point(context)
-    runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
-    runtime.engine.reload()
+    runtime = serving(client)
     runtime.engine.submit([ReadingIn("LT-LN2", clock.now(), 1000.0, "mm")])
     clock.advance(timedelta(seconds=30))
     runtime.engine.submit([ReadingIn("LT-LN2", clock.now(), 1001.0, "mm")])  # not stored:
