@@ -39,7 +39,7 @@ from hazwatch.monitoring.tanks.schemas import (
     TankStatusOut,
 )
 from hazwatch.physics.leak import Tuning, block_for
-from hazwatch.registry.models import Supply, Tank
+from hazwatch.registry.models import Room, Supply, Tank
 from hazwatch.registry.scope import writable_organisations
 
 Present = Callable[[int], PointPresent | None]
@@ -63,22 +63,29 @@ def _owners(tank: Tank) -> set[int]:
     return {tank.organisation_id} | ({tank.operator_id} if tank.operator_id else set())
 
 
-def _readers(session: Session, tank: Tank) -> set[int]:
+def _readers(session: Session, tank: Tank, rooms: list[Room]) -> set[int]:
     """Who may read a tank: its owner and operator, the customers it supplies and the
     organisations whose rooms it feeds (DOMAIN §1: a lab watches the tank feeding its rooms,
     as the 2·7 lab never could). Only owner and operator change its settings."""
     customers = session.scalars(select(Supply.customer_id).where(Supply.tank_id == tank.id))
-    rooms = {room.organisation_id for room in fed_rooms(session, tank.id)}
-    return _owners(tank) | set(customers) | rooms
+    return _owners(tank) | set(customers) | {room.organisation_id for room in rooms}
 
 
 def visible_tank(session: Session, principal: Principal, tank_id: int) -> Tank:
     """The tank if the principal sees one of its readers, else 404."""
+    return _visible(session, principal, tank_id)[0]
+
+
+def _visible(session: Session, principal: Principal, tank_id: int) -> tuple[Tank, list[Room]]:
+    """The tank and the rooms it feeds (which also decide who reads it), or 404."""
     tank = session.get(Tank, tank_id)
-    visible = visible_organisations(session, principal)
-    if tank is None or (visible is not None and not _readers(session, tank) & visible):
+    if tank is None:
         raise NotFound("scope.not_found")
-    return tank
+    rooms = fed_rooms(session, tank.id)
+    visible = visible_organisations(session, principal)
+    if visible is not None and not _readers(session, tank, rooms) & visible:
+        raise NotFound("scope.not_found")
+    return tank, rooms
 
 
 def writable_tank(session: Session, principal: Principal, tank_id: int) -> Tank:
@@ -127,11 +134,11 @@ def statuses(
     """Every tank the principal may read: those with a leak alarm first, then those whose
     level is not known (unknown is never taken for fine), then by name."""
     visible = visible_organisations(session, principal)
-    found = [
-        _status(session, tank, now, present)
-        for tank in session.scalars(select(Tank).order_by(Tank.name, Tank.id))
-        if visible is None or _readers(session, tank) & visible
-    ]
+    found = []
+    for tank in session.scalars(select(Tank).order_by(Tank.name, Tank.id)):
+        rooms = fed_rooms(session, tank.id)
+        if visible is None or _readers(session, tank, rooms) & visible:
+            found.append(_status(session, tank, rooms, now, present))
     return sorted(
         found, key=lambda s: (not s.detector.leak_alarm_active, s.level_quality == "good")
     )
@@ -149,7 +156,8 @@ def status(
     ``present`` is the engine of this process, which knows the gauge's newest level where
     ``point_state`` holds the newest stored one (storage by exception, and written after the
     readings' event): without it the figures can lag by up to a minute."""
-    return _status(session, visible_tank(session, principal, tank_id), now, present)
+    tank, rooms = _visible(session, principal, tank_id)
+    return _status(session, tank, rooms, now, present)
 
 
 def _level(session: Session, point_id: int, present: Present | None) -> PointPresent | None:
@@ -162,13 +170,16 @@ def _level(session: Session, point_id: int, present: Present | None) -> PointPre
     return PointPresent(state.at, state.value, state.quality, tuple(state.conditions))
 
 
-def _status(session: Session, tank: Tank, now: datetime, present: Present | None) -> TankStatusOut:
+def _status(
+    session: Session, tank: Tank, rooms: list[Room], now: datetime, present: Present | None
+) -> TankStatusOut:
     shape = geometry(tank)
     density = float(tank.liquid_density_kg_m3)
     point = level_point(session, tank.id)
     now_level = _level(session, point.id, present) if point is not None else None
     quality = now_level.quality if now_level is not None else "unknown"
     level = now_level.value if now_level is not None and quality == "good" else None
+    volume = None if level is None else shape.volume_at(level)
     setting = session.get(TankLeakSetting, tank.id)
     interval = point.expected_interval_s if point is not None else DEFAULT_INTERVAL_S
     tuned = tuning_for(session, tank.id, interval)
@@ -184,12 +195,12 @@ def _status(session: Session, tank: Tank, now: datetime, present: Present | None
         level_quality=quality,
         level_mm=level,
         level_at=now_level.at if now_level is not None else None,
-        volume_m3=None if level is None else shape.volume_at(level),
-        mass_kg=None if level is None else shape.mass_at(level, density),
-        fill_fraction=None if level is None else shape.volume_at(level) / shape.volume_m3,
+        volume_m3=volume,
+        mass_kg=None if volume is None else volume * density,
+        fill_fraction=None if volume is None else volume / shape.volume_m3,
         contracted_draw_mm_h=contracted_draw_mm_h(session, tank),
         kg_per_mm=kg_per_mm(tank),
-        rooms_fed=[RoomRef(id=r.id, name=r.name) for r in fed_rooms(session, tank.id)],
+        rooms_fed=[RoomRef(id=r.id, name=r.name) for r in rooms],
         detector=DetectorOut(
             false_alarms_per_year=setting.false_alarms_per_year
             if setting
