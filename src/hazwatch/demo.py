@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import utcnow
+from hazwatch.core.settings import Settings
 from hazwatch.emergency import service as emergency
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry.demo import DemoIds, load_demo
 
 LADDER = (
@@ -29,7 +31,10 @@ LADDER = (
 )
 
 
-def load(session: Session) -> DemoIds:
+def load(session: Session, moment: Moment | None = None) -> DemoIds:
+    """``moment``: when the demo happens and the settings in force (default: now, and the
+    default settings)."""
+    moment = moment or Moment(utcnow(), Settings())
     demo = load_demo(session)
     plant, lab, sublessor, chem = demo["plant"], demo["lab"], demo["sublessor"], demo["chem"]
     gateway, _secret = monitoring.create_device(
@@ -114,13 +119,18 @@ def load(session: Session) -> DemoIds:
             session.add(
                 EscalationStep(organisation_id=organisation, after_minutes=minutes, target=target)
             )
-    checked = utcnow() - timedelta(days=3)
+    checked = moment.now - timedelta(days=3)
     for code, pressure in (("SCBA-LANDLORD-1", "18"), ("SCBA-LANDLORD-2", "21")):
         emergency.create_set(
             session, SYSTEM, organisation_id=demo["landlord"], code=code, holder="landlord-rescue"
         )
         emergency.record_check(
-            session, SYSTEM, set_code=code, at=checked, cylinder_pressure_mpa=Decimal(pressure)
+            session,
+            SYSTEM,
+            set_code=code,
+            at=checked,
+            cylinder_pressure_mpa=Decimal(pressure),
+            moment=moment,
         )
     session.flush()
     return demo

@@ -5,10 +5,12 @@ Alembic, the test suite and :func:`hazwatch.core.context.build_context` reach th
 :func:`hazwatch.core.db.import_all_models`. A new domain adds its lines here.
 """
 
+from hazwatch.attachments import models as attachment_models  # noqa: F401
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.emergency import findings as emergency_findings  # noqa: F401
 from hazwatch.emergency import models as emergency_models  # noqa: F401
+from hazwatch.emergency import watch as emergency_watch  # noqa: F401
 from hazwatch.monitoring import findings as monitoring_findings  # noqa: F401
 from hazwatch.monitoring import models as monitoring_models  # noqa: F401
 from hazwatch.monitoring import partitions as reading_partitions  # noqa: F401
@@ -17,6 +19,8 @@ from hazwatch.monitoring.escalation import models as escalation_models  # noqa: 
 from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F401
 from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
+from hazwatch.prevention.hazard_findings import escalation as hazard_escalation  # noqa: F401
+from hazwatch.prevention.hazard_findings import models as hazard_models  # noqa: F401
 from hazwatch.prevention.odh import findings as odh_findings  # noqa: F401
 from hazwatch.prevention.odh import hooks as odh_hooks  # noqa: F401
 from hazwatch.prevention.odh import models as odh_models  # noqa: F401

@@ -99,3 +99,40 @@ def test_existing_points_get_half_their_deadband_as_storage_deviation(
         ("LT-1", Decimal("2.5")),
     ]
     assert states == [1]  # not cascaded away with the rebuilt table
+
+
+def test_alarm_ladders_and_their_outbox_become_alarm_subjects(empty_database: str) -> None:
+    """0009 keeps a running alarm ladder and its messages: they become subjects of type
+    ``alarm``, so the generalised escalator carries on where the old one was."""
+    migrate.upgrade(empty_database, "0003")
+    engine = make_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO alarm_escalation (alarm_id, organisation_id, started_at, "
+                "steps_done, round) VALUES (7, 3, '2025-02-06 20:37:00', 2, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO notification (alarm_id, organisation_id, step, round, target, "
+                "channel, address, subject, body, payload, status, attempts, created_at, "
+                "next_attempt_at) VALUES (7, 3, 1, 0, 'safety_manager', 'console', 'console', "
+                "'s', 'b', '{}', 'sent', 1, '2025-02-06 20:42:00', '2025-02-06 20:42:00')"
+            )
+        )
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as connection:
+            ladder = connection.execute(
+                text("SELECT subject_type, subject_id, steps_done FROM escalation")
+            ).one()
+            message = connection.execute(
+                text("SELECT subject_type, subject_id, target FROM notification")
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(ladder) == ("alarm", 7, 2)
+    assert tuple(message) == ("alarm", 7, "safety_manager")

@@ -59,6 +59,7 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 
 def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
+    from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
     from hazwatch.monitoring.escalation.routes import live_router
@@ -67,6 +68,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.monitoring.tanks.routes import router as tanks_router
+    from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.odh.routes import router as odh_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
@@ -83,4 +85,6 @@ def domain_routers() -> list[APIRouter]:
         permits_router,
         odh_router,
         tanks_router,
+        hazard_router,
+        attachments_router,
     ]

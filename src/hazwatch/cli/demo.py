@@ -9,6 +9,7 @@ from hazwatch.cli.common import cli_context, fail, language
 from hazwatch.cli.replay import run_with_progress
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
+from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry import demo
 from hazwatch.scenarios import saved
 from hazwatch.scenarios.loader import load as load_scenario
@@ -33,7 +34,7 @@ def load(
                 typer.echo(translate("registry.cli.demo_present", lang))
                 return
             raise fail("registry.cli.demo_not_empty", 4)
-        loaded = full_demo.load(session)
+        loaded = full_demo.load(session, Moment.of(context))
     typer.echo(translate("registry.cli.demo_loaded", lang, password=demo.DEMO_PASSWORD))
     for username, role in loaded.users:
         typer.echo(f"  {username:<12} {role}")

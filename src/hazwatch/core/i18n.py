@@ -49,16 +49,24 @@ def normalise_language(value: str | None) -> str:
 
 
 def translate(key: str, language: str | None = None, /, **params: Any) -> str:
-    """The message for ``key`` in ``language``; the key itself if no catalogue has it."""
+    """The message for ``key`` in ``language``; the key itself if no catalogue has it.
+    A parameter that is an enumeration member (:class:`~hazwatch.core.choices.Choice`) is
+    written as its label in that language; its value stays the machine-readable one."""
     text = catalogue(normalise_language(language)).get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE).get(key, key)
     if params:
+        shown = {name: _labelled(value, language) for name, value in params.items()}
         try:
-            return text.format(**params)
+            return text.format(**shown)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def _labelled(value: Any, language: str | None) -> Any:
+    label = getattr(value, "label", None)
+    return label(language) if callable(label) else value
 
 
 _ = translate

@@ -84,6 +84,40 @@ class Settings(BaseSettings):
         "(25 MPa for a 30 MPa cylinder; GB/T 18664-2002 inspection and maintenance practice).",
     )
 
+    hazard_general_deadline_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Deadline given to a general (一般) hidden danger when none is entered: no "
+        "national deadline exists (DOMAIN §7), so it is the enterprise's setting. A major (重大) "
+        "one always needs its deadline entered.",
+    )
+    attachment_store: Literal["local", "s3"] = Field(
+        default="local", description="Where photos and documents are kept: a local folder or S3."
+    )
+    attachment_dir: Path | None = Field(
+        default=None, description="Folder for attachments (default: data_dir/attachments)."
+    )
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024, description="Largest file."
+    )
+    attachment_types: list[Literal["jpeg", "png", "webp", "pdf", "docx", "xlsx"]] = Field(
+        default=["jpeg", "png", "webp", "pdf", "docx", "xlsx"],
+        min_length=1,
+        description="File types accepted, recognised by their content (not their name).",
+    )
+    attachment_s3_bucket: str | None = None
+    attachment_s3_endpoint_url: str | None = Field(
+        default=None, description="An S3-compatible store (MinIO, Ceph, OSS …); none: AWS."
+    )
+    attachment_s3_region: str = "us-east-1"
+    attachment_s3_access_key_id: str | None = None
+    attachment_s3_secret_access_key: SecretStr | None = None
+    attachment_s3_prefix: str = "attachments/"
+    attachment_s3_path_style: bool = Field(
+        default=True, description="Path-style bucket addressing (what on-premise stores want)."
+    )
+
     storage_max_interval_s: int = Field(
         default=60,
         ge=1,
@@ -100,6 +134,10 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
+
+    @property
+    def effective_attachment_dir(self) -> Path:
+        return self.attachment_dir or self.data_dir / "attachments"
 
     @property
     def effective_database_url(self) -> str:

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.emergency import service
+from hazwatch.emergency.service import hidden_danger_of
+from hazwatch.prevention.hazard_findings.service import Moment
 
 router = APIRouter(prefix="/api/emergency", tags=["emergency"])
 
@@ -67,17 +69,19 @@ def list_sets(request: Request, db: DbSession, principal: CurrentPrincipal) -> l
 def record_check(
     body: ScbaCheckIn, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> dict[str, Any]:
-    at = body.at or get_context(request).clock.now()
+    context = get_context(request)
     check = service.record_check(
         db,
         principal,
         set_code=body.set_code,
-        at=at,
+        at=body.at or context.clock.now(),
         cylinder_pressure_mpa=body.cylinder_pressure_mpa,
         mask_ok=body.mask_ok,
         alarm_whistle_ok=body.alarm_whistle_ok,
+        moment=Moment.of(context),
     )
-    return {"id": check.id}
+    opened = hidden_danger_of(db, check.set_id)
+    return {"id": check.id, "hidden_danger_id": opened.id if opened else None}
 
 
 @router.get("/scba/{code}/checks")

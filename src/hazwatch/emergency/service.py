@@ -12,17 +12,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.roles import Principal
+from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.core.settings import Settings
 from hazwatch.emergency.models import ScbaCheck, ScbaSet
+from hazwatch.prevention.hazard_findings.choices import HazardGrade
+from hazwatch.prevention.hazard_findings.models import HazardFinding
+from hazwatch.prevention.hazard_findings.service import (
+    Moment,
+    SourceKind,
+    open_for_source,
+    open_from_source,
+    register_source,
+)
 
 CHECK_MAX_AGE = timedelta(days=30)
+#: The source type of the hidden dangers a set opens.
+SOURCE = "scba_set"
 DEFAULT_MINIMUM_PRESSURE_MPA: Decimal = Settings.model_fields["scba_minimum_pressure_mpa"].default
 
 
@@ -72,7 +84,11 @@ def record_check(
     cylinder_pressure_mpa: Decimal,
     mask_ok: bool = True,
     alarm_whistle_ok: bool = True,
+    moment: Moment | None = None,
 ) -> ScbaCheck:
+    """Record a check. With ``moment`` (every caller acting for a person: API, console, CLI,
+    demo), a set the check leaves not ready opens a hidden danger (:func:`open_hidden_danger`),
+    in the same unit of work."""
     scba = get_set(session, principal, set_code)
     if cylinder_pressure_mpa < 0 or cylinder_pressure_mpa > scba.rated_pressure_mpa * 2:
         raise InvalidInput("emergency.bad_pressure", field="cylinder_pressure_mpa")
@@ -87,7 +103,62 @@ def record_check(
     )
     session.add(check)
     session.flush()
+    if moment is not None:
+        open_hidden_danger(session, scba, moment, principal)
     return check
+
+
+def open_hidden_danger(
+    session: Session, scba: ScbaSet, moment: Moment, actor: Principal = SYSTEM
+) -> HazardFinding | None:
+    """A set that is not ready (low cylinder, faulty mask or whistle, check overdue) is a
+    general hidden danger of its organisation, one per set while open; it closes only
+    through the loop, its self-check needing a passing re-check (:func:`still_failing`)."""
+    readiness = set_readiness(session, scba, moment.now)
+    if readiness.ready or readiness.reason is None:
+        return None
+    return open_from_source(
+        session,
+        moment,
+        organisation_id=scba.organisation_id,
+        source_type=SOURCE,
+        source_id=scba.id,
+        title_key=readiness.reason.replace("emergency.", "emergency.hazard.", 1),
+        params=_params(scba, readiness),
+        grade=HazardGrade.GENERAL,
+        location=scba.holder,
+        actor=actor,
+    )
+
+
+def hidden_danger_of(session: Session, set_id: int) -> HazardFinding | None:
+    """The set's open hidden danger, if it has one."""
+    return open_for_source(session, SOURCE, set_id)
+
+
+def _params(scba: ScbaSet, readiness: Readiness) -> dict[str, Any]:
+    return {
+        "scba": scba.code,
+        "holder": scba.holder,
+        "pressure": f"{readiness.pressure_mpa:g}" if readiness.pressure_mpa is not None else "-",
+        "minimum": f"{scba.minimum_pressure_mpa:g}",
+    }
+
+
+def still_failing(
+    session: Session, set_id: int, now: datetime
+) -> tuple[str, dict[str, Any]] | None:
+    """What still keeps a set from being ready (None: a passing re-check shows it fixed)."""
+    scba = session.get(ScbaSet, set_id)
+    if scba is None:
+        return None
+    readiness = set_readiness(session, scba, now)
+    if readiness.ready or readiness.reason is None:
+        return None
+    return readiness.reason, _params(scba, readiness)
+
+
+register_source(SOURCE, SourceKind("emergency.source.scba_set", still_failing))
 
 
 def get_set(session: Session, principal: Principal, code: str) -> ScbaSet:

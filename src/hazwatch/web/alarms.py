@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.monitoring import service as monitoring
-from hazwatch.monitoring.escalation.models import AlarmEscalation
+from hazwatch.monitoring.escalation import models as escalation_models
 from hazwatch.monitoring.escalation.service import ladder
 from hazwatch.monitoring.models import Alarm, AlarmEvent
 from hazwatch.registry.models import Room
@@ -46,7 +46,7 @@ def board(session: Session, who: Principal) -> list[AlarmView]:
 
 def _view(session: Session, alarm: Alarm) -> AlarmView:
     room = session.get(Room, alarm.room_id) if alarm.room_id else None
-    progress = session.get(AlarmEscalation, alarm.id)
+    progress = session.get(escalation_models.Escalation, (escalation_models.ALARM, alarm.id))
     escalation = None
     if progress is not None:
         steps = ladder(session, alarm.organisation_id, alarm.priority)

@@ -1,14 +1,18 @@
-"""Who to call (contacts), in what order (ladder steps), and every attempt (outbox)."""
+"""Who to call (contacts), in what order (ladder steps), how far each escalated subject has
+climbed, and every attempt (outbox)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hazwatch.core.db import Base, UTCDateTime
+
+#: The subject type of alarm escalations (work items name their own, e.g. ``hazard_finding``).
+ALARM = "alarm"
 
 
 class Contact(Base):
@@ -44,14 +48,18 @@ class EscalationStep(Base):
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
-class AlarmEscalation(Base):
-    """Progress of one alarm up its ladder (one row per unacknowledged raise)."""
+class Escalation(Base):
+    """Progress of one escalated subject up its ladder: an alarm (one row per unacknowledged
+    raise) or an overdue work item such as a hidden danger past its deadline (one row per
+    deadline missed). ``due_at`` is the deadline a work item missed (none for alarms)."""
 
-    __tablename__ = "alarm_escalation"
+    __tablename__ = "escalation"
 
-    alarm_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(Integer, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     steps_done: Mapped[int] = mapped_column(Integer, default=0)
     round: Mapped[int] = mapped_column(Integer, default=0)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -62,9 +70,11 @@ class Notification(Base):
     """One message to one address; attempts, outcome and back-off are recorded here."""
 
     __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alarm_id: Mapped[int] = mapped_column(Integer, index=True)
+    subject_type: Mapped[str] = mapped_column(String(32), default=ALARM)
+    subject_id: Mapped[int] = mapped_column(Integer)
     organisation_id: Mapped[int] = mapped_column(Integer, index=True)
     step: Mapped[int] = mapped_column(Integer)
     round: Mapped[int] = mapped_column(Integer, default=0)
@@ -81,3 +91,8 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def alarm_id(self) -> int | None:
+        """The alarm this message is about (None for a work item's)."""
+        return self.subject_id if self.subject_type == ALARM else None

@@ -17,7 +17,12 @@ from hazwatch.core.auth.roles import Role
 from hazwatch.core.errors import Forbidden, InvalidInput
 from hazwatch.core.scope import restrict, visible_organisations
 from hazwatch.monitoring.escalation.channels import CHANNELS
-from hazwatch.monitoring.escalation.models import Contact, EscalationStep, Notification
+from hazwatch.monitoring.escalation.models import (
+    ALARM,
+    Contact,
+    EscalationStep,
+    Notification,
+)
 from hazwatch.monitoring.escalation.service import TARGETS
 from hazwatch.monitoring.service import ensure_writable
 from hazwatch.registry.scope import jurisdiction_subtree
@@ -102,17 +107,26 @@ def notifications(
     db: DbSession,
     principal: CurrentPrincipal,
     alarm_id: int | None = None,
+    subject_type: Annotated[str | None, Query(max_length=32)] = None,
+    subject_id: int | None = None,
     limit: Annotated[int, Query(ge=1, le=2000)] = 200,
 ) -> list[dict[str, Any]]:
-    """Every attempt to reach someone, with its outcome."""
+    """Every attempt to reach someone, with its outcome: about an alarm (``alarm_id``) or
+    any escalated subject (``subject_type`` and ``subject_id``, e.g. ``hazard_finding``)."""
     query = select(Notification).order_by(Notification.id.desc()).limit(limit)
     query = restrict(query, Notification.organisation_id, db, principal)
     if alarm_id is not None:
-        query = query.where(Notification.alarm_id == alarm_id)
+        subject_type, subject_id = ALARM, alarm_id
+    if subject_type is not None:
+        query = query.where(Notification.subject_type == subject_type)
+    if subject_id is not None:
+        query = query.where(Notification.subject_id == subject_id)
     return [
         {
             "id": n.id,
             "alarm_id": n.alarm_id,
+            "subject_type": n.subject_type,
+            "subject_id": n.subject_id,
             "step": n.step,
             "round": n.round,
             "target": n.target,

@@ -1,11 +1,19 @@
 """The escalation ladder and the notification outbox.
 
+What climbs a ladder is a *subject*: an alarm, or an overdue work item (a hidden danger past
+its deadline; later dispatch orders, manifests, commitments). Each subject type registers a
+:class:`SubjectKind` (:func:`register_subject`) that loads a subject's organisation,
+priority and message, and, for work items, lists those overdue now. One ladder logic serves
+them all.
+
 :class:`Escalator` listens to alarm changes: an alarm that becomes active and
 unacknowledged starts its organisation's ladder (steps by minutes since the raise, for its
 priority); the ladder repeats until the alarm is acknowledged or leaves the
-active-unacknowledged state. Each step resolves its target to contacts (the organisation's
-own roles, the landlords up its lease chain, or the regulator duty desk: the supervising
-departments, else the district's fallback owner) and writes one outbox row per address.
+active-unacknowledged state. On its tick it also sweeps the work items: one that is overdue
+starts its ladder, one that is no longer overdue (closed) stops it, a new deadline missed
+starts it again. Each step resolves its target to contacts (the organisation's own roles,
+the landlords up its lease chain, or the regulator duty desk: the supervising departments,
+else the district's fallback owner) and writes one outbox row per address.
 :class:`Dispatcher` delivers the outbox off the engine's path, with back-off retries.
 """
 
@@ -30,8 +38,9 @@ from hazwatch.core.i18n import translate
 from hazwatch.monitoring.escalation import channels
 from hazwatch.monitoring.escalation.choices import EscalationTarget
 from hazwatch.monitoring.escalation.models import (
-    AlarmEscalation,
+    ALARM,
     Contact,
+    Escalation,
     EscalationStep,
     Notification,
 )
@@ -57,8 +66,11 @@ OWN_ROLES = tuple(
     )
 )
 TARGETS = tuple(t.value for t in EscalationTarget)
-#: Pause after the last step before the ladder starts again.
+#: Pause after the last step before an alarm's ladder starts again.
 REPEAT_AFTER = timedelta(minutes=15)
+#: Longest wait before work items and the outbox are looked at again, so that what another
+#: process (a CLI command) wrote is picked up.
+RECHECK = timedelta(minutes=1)
 #: Outbox rows delivered per dispatcher run.
 BATCH = 100
 MAX_ATTEMPTS = 8
@@ -182,29 +194,180 @@ def describe(session: Session, alarm: Alarm, language: str, timezone: str) -> tu
     return subject, body
 
 
-class Escalator:
-    """Starts, advances and stops ladders; its ``tick`` is an engine tick hook."""
+@dataclass(frozen=True)
+class Escalated:
+    """A subject as its ladder needs it: whose ladder, which priority's steps, what the
+    messages carry (``payload``), and their subject and body in a language and time zone."""
 
-    def __init__(self, context: Context, on_enqueued: Callable[[], None] = lambda: None) -> None:
+    organisation_id: int
+    priority: str
+    payload: dict[str, Any]
+    message: Callable[[str, str], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    subject_id: int
+    organisation_id: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class OverdueScan:
+    """The work items of one type that are overdue now, and when the next one falls due."""
+
+    items: list[OverdueItem]
+    next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """How one subject type is escalated. ``overdue`` (work items only) lists what is
+    overdue now; alarms are started by the engine's events instead. ``repeat_after`` is the
+    pause after the last step before the ladder starts again."""
+
+    load: Callable[[Session, int], Escalated | None]
+    repeat_after: timedelta
+    overdue: Callable[[Session, datetime], OverdueScan] | None = None
+
+
+_KINDS: dict[str, SubjectKind] = {}
+
+
+def register_subject(subject_type: str, kind: SubjectKind) -> None:
+    """Let ``subject_type`` climb the ladders (called by the domain that owns it, from a
+    module the wiring imports)."""
+    _KINDS[subject_type] = kind
+
+
+def _alarm(session: Session, alarm_id: int) -> Escalated | None:
+    alarm = session.get(Alarm, alarm_id)
+    if alarm is None:
+        return None
+    return Escalated(
+        organisation_id=alarm.organisation_id,
+        priority=alarm.priority,
+        payload={
+            "alarm_id": alarm.id,
+            "priority": alarm.priority,
+            "condition": alarm.condition,
+            "site_id": alarm.site_id,
+            "room_id": alarm.room_id,
+        },
+        message=lambda language, timezone: describe(session, alarm, language, timezone),
+    )
+
+
+register_subject(ALARM, SubjectKind(_alarm, REPEAT_AFTER))
+
+
+def enqueue(
+    session: Session,
+    contacts: list[Contact],
+    *,
+    subject_type: str,
+    subject_id: int,
+    organisation_id: int,
+    target: str,
+    message: tuple[str, str],
+    payload: dict[str, Any],
+    now: datetime,
+    step: int = 0,
+    round_: int = 0,
+) -> None:
+    """One outbox row per contact; the dispatcher delivers them."""
+    subject, body = message
+    for contact in contacts:
+        session.add(
+            Notification(
+                subject_type=subject_type,
+                subject_id=subject_id,
+                organisation_id=organisation_id,
+                step=step,
+                round=round_,
+                target=target,
+                channel=contact.channel,
+                address=contact.address,
+                secret=contact.secret,
+                subject=subject,
+                body=body,
+                payload=payload,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if not contacts:
+        log.warning("no contact for %s of organisation %s", target, organisation_id)
+
+
+def notify_now(
+    session: Session,
+    *,
+    subject_type: str,
+    subject_id: int,
+    organisation_id: int,
+    target: str,
+    message: tuple[str, str],
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Tell ``target`` of ``organisation_id`` about a subject at once, outside any ladder (a
+    major hidden danger is reported to the regulator when it is graded); returns how many
+    messages were queued."""
+    contacts = contacts_for(session, organisation_id, target)
+    enqueue(
+        session,
+        contacts,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        organisation_id=organisation_id,
+        target=target,
+        message=message,
+        payload={**payload, "target": target},
+        now=now,
+    )
+    return len(contacts)
+
+
+Key = tuple[str, int]
+
+
+class Escalator:
+    """Starts, advances and stops ladders; its ``tick`` is an engine tick hook.
+
+    ``sweep_work_items`` is off in all but one engine partition, so an overdue work item is
+    escalated once however many engines run."""
+
+    def __init__(
+        self,
+        context: Context,
+        on_enqueued: Callable[[], None] = lambda: None,
+        *,
+        sweep_work_items: bool = True,
+    ) -> None:
         self.context = context
         self.on_enqueued = on_enqueued
+        self.sweep_work_items = sweep_work_items
         #: When the next running ladder step falls due. Escalations change only through this
-        #: escalator's events and ladders only through audited writes.
+        #: escalator's events and sweeps, and ladders only through audited writes.
         self._due = NextDue()
+        #: When the next work item falls due (audited writes may change deadlines).
+        self._sweep_due = NextDue()
         self._revision = audit_revision()
         #: When each running ladder's next step falls due, so a tick advances only those
-        #: (advancing one loads its alarm and ladder). Kept under ``_lock`` by the tick and
+        #: (advancing one loads its subject and ladder). Kept under ``_lock`` by the tick and
         #: by events, so an event's restart of a ladder is never overwritten by a tick.
-        self._next_step: dict[int, datetime | None] = {}
+        self._next_step: dict[Key, datetime | None] = {}
         self._lock = threading.RLock()
 
     def on_event(self, event: Event) -> None:
         if not isinstance(event, AlarmChange):
             return
         self._due.invalidate()
+        key = (ALARM, event.alarm_id)
         with self._lock, self.context.unit_of_work() as session:
-            self._next_step.pop(event.alarm_id, None)
-            state = session.get(AlarmEscalation, event.alarm_id)
+            self._next_step.pop(key, None)
+            state = session.get(Escalation, key)
             if event.state == "active_unack":
                 if (
                     state is None
@@ -212,49 +375,110 @@ class Escalator:
                     or event.previous_state != ("active_unack")
                 ):
                     if state is None:
-                        state = AlarmEscalation(
-                            alarm_id=event.alarm_id, organisation_id=event.organisation_id
+                        state = Escalation(
+                            subject_type=ALARM,
+                            subject_id=event.alarm_id,
+                            organisation_id=event.organisation_id,
                         )
                         session.add(state)
-                    state.started_at, state.steps_done, state.round = event.at, 0, 0
-                    state.stopped_at = state.stop_reason = None
-                    session.flush()
-                    self._advance(session, state, event.at)
+                    self._start(session, state, event.at)
             elif state is not None and state.stopped_at is None:
                 state.stopped_at, state.stop_reason = event.at, event.state
         self.on_enqueued()
 
+    def _start(
+        self, session: Session, state: Escalation, at: datetime, due_at: datetime | None = None
+    ) -> None:
+        state.started_at, state.due_at, state.steps_done, state.round = at, due_at, 0, 0
+        state.stopped_at = state.stop_reason = None
+        session.flush()
+        key = (state.subject_type, state.subject_id)
+        self._next_step[key] = self._advance(session, state, at)
+
     def tick(self, now: datetime) -> None:
-        if audit_revision() != self._revision:  # a ladder may have changed
+        if audit_revision() != self._revision:  # a ladder or a deadline may have changed
             self._revision = audit_revision()
             self._due.invalidate()
+            self._sweep_due.invalidate()
             with self._lock:
                 self._next_step.clear()
+        if self.sweep_work_items:
+            self._sweep(now)
         if self._due.waiting(now):
             return
         token = self._due.token()
         with self._lock, self.context.unit_of_work() as session:
             running = session.scalars(
-                select(AlarmEscalation).where(AlarmEscalation.stopped_at.is_(None))
+                select(Escalation).where(Escalation.stopped_at.is_(None))
             ).all()
             due = []
             for state in running:
-                at = self._next_step.get(state.alarm_id, now)  # not known: look now
+                key = (state.subject_type, state.subject_id)
+                at = self._next_step.get(key, now)  # not known: look now
                 if at is not None and at <= now:
-                    at = self._next_step[state.alarm_id] = self._advance(session, state, now)
+                    at = self._next_step[key] = self._advance(session, state, now)
                 due.append(at)
         self._due.settle(token, min((at for at in due if at is not None), default=None))
         self.on_enqueued()
 
-    def _advance(self, session: Session, state: AlarmEscalation, now: datetime) -> datetime | None:
+    def _sweep(self, now: datetime) -> None:
+        """Start the ladders of work items that went overdue, stop those of items that no
+        longer are, and restart those whose new deadline passed too."""
+        if self._sweep_due.waiting(now):
+            return
+        token = self._sweep_due.token()
+        next_due = now + RECHECK
+        started = False
+        with self._lock, self.context.unit_of_work() as session:
+            for subject_type, kind in _KINDS.items():
+                if kind.overdue is None:
+                    continue
+                scan = kind.overdue(session, now)
+                if scan.next_due is not None:
+                    next_due = min(next_due, scan.next_due)
+                overdue = {item.subject_id: item for item in scan.items}
+                rows = {
+                    row.subject_id: row
+                    for row in session.scalars(
+                        select(Escalation).where(
+                            Escalation.subject_type == subject_type,
+                            Escalation.stopped_at.is_(None)
+                            | Escalation.subject_id.in_(list(overdue)),
+                        )
+                    ).all()
+                }
+                for subject_id, item in overdue.items():
+                    row = rows.get(subject_id)
+                    if row is not None and row.due_at == item.due_at:
+                        continue
+                    if row is None:
+                        row = Escalation(
+                            subject_type=subject_type,
+                            subject_id=subject_id,
+                            organisation_id=item.organisation_id,
+                        )
+                        session.add(row)
+                    self._due.invalidate()
+                    self._start(session, row, now, item.due_at)
+                    started = True
+                for subject_id, row in rows.items():
+                    if row.stopped_at is None and subject_id not in overdue:
+                        row.stopped_at, row.stop_reason = now, "resolved"
+                        self._next_step.pop((subject_type, subject_id), None)
+        self._sweep_due.settle(token, next_due)
+        if started:
+            self.on_enqueued()
+
+    def _advance(self, session: Session, state: Escalation, now: datetime) -> datetime | None:
         """Send every step that is due; returns when the next one will be (None: never)."""
-        alarm = session.get(Alarm, state.alarm_id)
-        if alarm is None:
+        kind = _KINDS.get(state.subject_type)
+        item = kind.load(session, state.subject_id) if kind is not None else None
+        if kind is None or item is None:
             return None
-        steps = ladder(session, state.organisation_id, alarm.priority)
+        steps = ladder(session, state.organisation_id, item.priority)
         if not steps:
             return None
-        cycle = timedelta(minutes=steps[-1].after_minutes) + REPEAT_AFTER
+        cycle = timedelta(minutes=steps[-1].after_minutes) + kind.repeat_after
         while True:
             round_start = state.started_at + cycle * state.round
             if state.steps_done >= len(steps):
@@ -266,48 +490,31 @@ class Escalator:
             step = steps[state.steps_done]
             if now < round_start + timedelta(minutes=step.after_minutes):
                 return round_start + timedelta(minutes=step.after_minutes)
-            self._enqueue(session, alarm, step, state, now)
+            self._enqueue(session, state, item, step, now)
             state.steps_done += 1
 
     def _enqueue(
         self,
         session: Session,
-        alarm: Alarm,
+        state: Escalation,
+        item: Escalated,
         step: EscalationStep,
-        state: AlarmEscalation,
         now: datetime,
     ) -> None:
-        contacts = step_contacts(session, alarm.organisation_id, step)
         settings = self.context.settings
-        subject, body = describe(session, alarm, settings.language, settings.timezone)
-        for contact in contacts:
-            session.add(
-                Notification(
-                    alarm_id=alarm.id,
-                    organisation_id=alarm.organisation_id,
-                    step=state.steps_done,
-                    round=state.round,
-                    target=step.target,
-                    channel=contact.channel,
-                    address=contact.address,
-                    secret=contact.secret,
-                    subject=subject,
-                    body=body,
-                    payload={
-                        "alarm_id": alarm.id,
-                        "priority": alarm.priority,
-                        "condition": alarm.condition,
-                        "site_id": alarm.site_id,
-                        "room_id": alarm.room_id,
-                        "step": state.steps_done,
-                        "target": step.target,
-                    },
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-        if not contacts:
-            log.warning("no contact for %s of organisation %s", step.target, alarm.organisation_id)
+        enqueue(
+            session,
+            step_contacts(session, item.organisation_id, step),
+            subject_type=state.subject_type,
+            subject_id=state.subject_id,
+            organisation_id=item.organisation_id,
+            target=step.target,
+            message=item.message(settings.language, settings.timezone),
+            payload={**item.payload, "step": state.steps_done, "target": step.target},
+            now=now,
+            step=state.steps_done,
+            round_=state.round,
+        )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -324,9 +531,11 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        #: When the earliest pending row may be tried. Rows are only added by this process's
-        #: escalator, which wakes the dispatcher.
+        #: When the earliest pending row may be tried. This process's escalator wakes the
+        #: dispatcher; rows a request queued come with an audited change (checked on each
+        #: run), and rows another process queued are found within ``RECHECK``.
         self._due = NextDue()
+        self._revision = audit_revision()
 
     def wake(self) -> None:
         self._due.invalidate()
@@ -334,6 +543,9 @@ class Dispatcher:
 
     def run_once(self, now: datetime | None = None) -> int:
         now = now or self.context.clock.now()
+        if audit_revision() != self._revision:
+            self._revision = audit_revision()
+            self._due.invalidate()
         if self._due.waiting(now):
             return 0
         token = self._due.token()
@@ -353,7 +565,7 @@ class Dispatcher:
                 )
             )
         if len(due) < BATCH:  # a full batch may have left more due now
-            self._due.settle(token, upcoming)
+            self._due.settle(token, min(upcoming or now + RECHECK, now + RECHECK))
         return len(due)
 
     def _deliver(self, notification: Notification, now: datetime) -> None:
