@@ -6,12 +6,14 @@ each leaving everything stored as it was, and the tenancy rule."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from hazwatch.core.audit.models import AuditEntry
@@ -347,3 +349,43 @@ def test_the_enterprise_edits_its_own_its_landlord_reads_others_see_nothing(
     assert elsewhere.status_code == 404 and elsewhere.json()["error"]["field"] == "room_id"
     theirs = client.post(API, headers=officer, json={"organisation_id": demo["chem"], "title": "x"})
     assert theirs.status_code == 404
+
+
+def test_an_scba_check_falling_overdue_opens_one_hidden_danger_on_the_tick(
+    client: TestClient, context: Context, clock: ManualClock, lab: tuple[DemoIds, dict[str, str]]
+) -> None:
+    demo, officer = lab
+    client.post(
+        "/api/emergency/scba",
+        headers=officer,
+        json={"organisation_id": demo["lab"], "code": "LAB-SCBA-1", "holder": "wang"},
+    )
+    assert scba_check(client, officer, "29")["hidden_danger_id"] is None  # ready: nothing
+    tick(client)
+    clock.set(clock.now() + timedelta(days=30))
+    tick(client)
+    assert client.get(API, headers=relogin(context, "liu")).json() == []  # due, not overdue
+    clock.set(clock.now() + timedelta(minutes=1))
+    tick(client)
+    tick(client)
+    [opened] = client.get(API, headers=relogin(context, "liu")).json()
+    assert opened["title"] == "空气呼吸器 LAB-SCBA-1 超过 30 天未检查（持有：wang）"
+    assert (opened["source_type"], opened["state"]) == ("scba_set", "graded")
+
+
+def test_the_ledger_exports_to_excel_with_the_filters_of_the_list(
+    client: TestClient, context: Context, lab: tuple[DemoIds, dict[str, str]]
+) -> None:
+    demo, officer = lab
+    finding = reported(client, officer, demo)
+    act(client, officer, finding, "grade", grade="general")
+    client.post(API, headers=officer, json={"organisation_id": demo["lab"], "title": "通道堵塞"})
+    response = client.get(f"{API}/ledger.xlsx", headers=officer, params={"state": "graded"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "隐患排查治理台账"
+    assert rows[2][:6] == ("编号", "单位", "隐患内容", "部位", "等级", "状态")
+    assert [r[2] for r in rows[3:]] == ["气氛炉进气软管无卡箍"]  # only the graded one
+    assert rows[3][4:6] == ("一般隐患", "已评级")

@@ -80,6 +80,12 @@ def clean_filename(filename: str) -> str:
     return kept[-200:] or "file"
 
 
+def readable_size(size: int) -> str:
+    if size >= 2**20:
+        return f"{size / 2**20:.3g} MB"
+    return f"{size / 2**10:.3g} KB"
+
+
 def add(
     session: Session,
     settings: Settings,
@@ -95,7 +101,7 @@ def add(
 ) -> Attachment:
     limit = settings.attachment_max_bytes
     if len(data) > limit:
-        raise TooLarge("attachments.too_large", field="file", limit_mb=f"{limit / 2**20:g}")
+        raise TooLarge("attachments.too_large", field="file", limit=readable_size(limit))
     if not data:
         raise InvalidInput("attachments.empty", field="file")
     found = recognise(data, list(settings.attachment_types))
