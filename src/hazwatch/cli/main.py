@@ -8,6 +8,7 @@ from hazwatch.cli import (
     admin,
     bench,
     demo,
+    hazards,
     monitoring,
     odh,
     physics,
@@ -33,6 +34,7 @@ odh.register(app)
 replay.register(app)
 response.register(app)
 tanks.register(app)
+hazards.register(app)
 
 if __name__ == "__main__":
     app()

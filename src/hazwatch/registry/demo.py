@@ -413,6 +413,7 @@ def load_demo(session: Session) -> DemoIds:
         ("regulator", Role.REGULATOR, ema, district),
         ("street", Role.REGULATOR, street_office, street),
         ("lab", Role.SAFETY_OFFICER, lab, None),
+        ("labhead", Role.ENTERPRISE_ADMIN, lab, None),
         ("labworker", Role.WORKER, lab, None),
         ("sublessor", Role.ENTERPRISE_ADMIN, sublessor, None),
         ("landlord", Role.LANDLORD, landlord, None),
