@@ -21,6 +21,7 @@ from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
 from hazwatch.prevention.hazard_findings import escalation as hazard_escalation  # noqa: F401
 from hazwatch.prevention.hazard_findings import models as hazard_models  # noqa: F401
+from hazwatch.prevention.inspections import models as inspection_models  # noqa: F401
 from hazwatch.prevention.odh import findings as odh_findings  # noqa: F401
 from hazwatch.prevention.odh import hooks as odh_hooks  # noqa: F401
 from hazwatch.prevention.odh import models as odh_models  # noqa: F401

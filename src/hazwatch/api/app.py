@@ -69,6 +69,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.monitoring.tanks.routes import router as tanks_router
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
+    from hazwatch.prevention.inspections.routes import router as inspections_router
     from hazwatch.prevention.odh.routes import router as odh_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
@@ -86,5 +87,6 @@ def domain_routers() -> list[APIRouter]:
         odh_router,
         tanks_router,
         hazard_router,
+        inspections_router,
         attachments_router,
     ]

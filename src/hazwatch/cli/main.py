@@ -9,6 +9,7 @@ from hazwatch.cli import (
     bench,
     demo,
     hazards,
+    inspections,
     monitoring,
     odh,
     physics,
@@ -35,6 +36,7 @@ replay.register(app)
 response.register(app)
 tanks.register(app)
 hazards.register(app)
+inspections.register(app)
 
 if __name__ == "__main__":
     app()

@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.core import qr
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.emergency import service
 from hazwatch.emergency.service import hidden_danger_of
@@ -98,3 +100,13 @@ def list_checks(code: str, db: DbSession, principal: CurrentPrincipal) -> list[d
         }
         for check in service.list_checks(db, principal, code)
     ]
+
+
+@router.get("/scba/{code}/qr.{kind}")
+def scba_qr(
+    code: str, kind: str, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> Response:
+    """The set's QR code (``svg`` or ``png``): it opens the set's check form on a phone."""
+    service.get_set(db, principal, code)
+    url = qr.console_url(get_context(request).settings, str(request.base_url), f"/scba/{code}")
+    return qr.response(url, kind)

@@ -169,6 +169,223 @@ def upgrade() -> None:
             batch_op.f("ix_hazard_finding_event_organisation_id"), ["organisation_id"], unique=False
         )
 
+    op.create_table(
+        "checklist_template",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_checklist_template_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checklist_template")),
+    )
+    with op.batch_alter_table("checklist_template", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checklist_template_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "checklist_item",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("template_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(length=300), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("expected_yes", sa.Boolean(), nullable=False),
+        sa.Column("minimum", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=True),
+        sa.Column("maximum", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=True),
+        sa.Column("unit", sa.String(length=16), nullable=False),
+        sa.Column("grade", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_checklist_item_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["checklist_template.id"],
+            name=op.f("fk_checklist_item_template_id_checklist_template"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checklist_item")),
+    )
+    with op.batch_alter_table("checklist_item", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checklist_item_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_checklist_item_template_id"), ["template_id"], unique=False
+        )
+
+    op.create_table(
+        "inspection_point",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=True),
+        sa.Column("room_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_inspection_point_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"], ["room.id"], name=op.f("fk_inspection_point_room_id_room")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_inspection_point_site_id_site")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_point")),
+        sa.UniqueConstraint(
+            "organisation_id", "code", name=op.f("uq_inspection_point_organisation_id_code")
+        ),
+    )
+    with op.batch_alter_table("inspection_point", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inspection_point_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_inspection_point_room_id"), ["room_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inspection_point_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
+        "inspection_plan",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("template_id", sa.Integer(), nullable=False),
+        sa.Column("point_id", sa.Integer(), nullable=False),
+        sa.Column("frequency", sa.String(length=16), nullable=False),
+        sa.Column("assignee", sa.String(length=80), nullable=False),
+        sa.Column("starts_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_due", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_inspection_plan_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["point_id"],
+            ["inspection_point.id"],
+            name=op.f("fk_inspection_plan_point_id_inspection_point"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["checklist_template.id"],
+            name=op.f("fk_inspection_plan_template_id_checklist_template"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_plan")),
+    )
+    with op.batch_alter_table("inspection_plan", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_inspection_plan_next_due"), ["next_due"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inspection_plan_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_inspection_plan_point_id"), ["point_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inspection_plan_template_id"), ["template_id"], unique=False
+        )
+
+    op.create_table(
+        "inspection_record",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=True),
+        sa.Column("template_id", sa.Integer(), nullable=False),
+        sa.Column("point_id", sa.Integer(), nullable=False),
+        sa.Column("inspector", sa.String(length=80), nullable=False),
+        sa.Column("at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_inspection_record_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["inspection_plan.id"],
+            name=op.f("fk_inspection_record_plan_id_inspection_plan"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["point_id"],
+            ["inspection_point.id"],
+            name=op.f("fk_inspection_record_point_id_inspection_point"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["checklist_template.id"],
+            name=op.f("fk_inspection_record_template_id_checklist_template"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_record")),
+    )
+    with op.batch_alter_table("inspection_record", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_inspection_record_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inspection_record_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_inspection_record_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inspection_record_point_id"), ["point_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_inspection_record_template_id"), ["template_id"], unique=False
+        )
+
+    op.create_table(
+        "inspection_answer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("yes", sa.Boolean(), nullable=True),
+        sa.Column("value", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=True),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("hazard_finding_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["hazard_finding_id"],
+            ["hazard_finding.id"],
+            name=op.f("fk_inspection_answer_hazard_finding_id_hazard_finding"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["checklist_item.id"],
+            name=op.f("fk_inspection_answer_item_id_checklist_item"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_inspection_answer_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["record_id"],
+            ["inspection_record.id"],
+            name=op.f("fk_inspection_answer_record_id_inspection_record"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_answer")),
+    )
+    with op.batch_alter_table("inspection_answer", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inspection_answer_hazard_finding_id"),
+            ["hazard_finding_id"],
+            unique=False,
+        )
+        batch_op.create_index(batch_op.f("ix_inspection_answer_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inspection_answer_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_inspection_answer_record_id"), ["record_id"], unique=False
+        )
+
     op.execute(
         "INSERT INTO escalation (subject_type, subject_id, organisation_id, started_at, "
         "steps_done, round, stopped_at, stop_reason) SELECT 'alarm', alarm_id, "
@@ -193,6 +410,44 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inspection_answer", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_answer_record_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_answer_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_answer_item_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_answer_hazard_finding_id"))
+
+    op.drop_table("inspection_answer")
+    with op.batch_alter_table("inspection_record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_record_template_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_record_point_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_record_plan_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_record_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_record_at"))
+
+    op.drop_table("inspection_record")
+    with op.batch_alter_table("inspection_plan", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_plan_template_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_plan_point_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_plan_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_plan_next_due"))
+
+    op.drop_table("inspection_plan")
+    with op.batch_alter_table("inspection_point", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_point_site_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_point_room_id"))
+        batch_op.drop_index(batch_op.f("ix_inspection_point_organisation_id"))
+
+    op.drop_table("inspection_point")
+    with op.batch_alter_table("checklist_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checklist_item_template_id"))
+        batch_op.drop_index(batch_op.f("ix_checklist_item_organisation_id"))
+
+    op.drop_table("checklist_item")
+    with op.batch_alter_table("checklist_template", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checklist_template_organisation_id"))
+
+    op.drop_table("checklist_template")
+
     op.execute("DELETE FROM notification WHERE subject_type <> 'alarm'")
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.drop_index("ix_notification_subject")

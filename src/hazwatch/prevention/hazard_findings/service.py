@@ -188,7 +188,7 @@ def ensure_may_run_loop(session: Session, principal: Principal, organisation_id:
 # -- opening ---------------------------------------------------------------------------------
 
 
-def _where(
+def locate(
     session: Session, organisation_id: int, site_id: int | None, room_id: int | None
 ) -> int | None:
     """The site of the hidden danger: the room's when a room is named. A room must be the
@@ -315,7 +315,7 @@ def report(
         principal,
         moment,
         organisation_id=organisation_id,
-        site_id=_where(session, organisation_id, site_id, room_id),
+        site_id=locate(session, organisation_id, site_id, room_id),
         room_id=room_id,
         location=location,
         title=title,
@@ -370,7 +370,7 @@ def open_from_source(
         actor,
         moment,
         organisation_id=organisation_id,
-        site_id=_where(session, organisation_id, site_id, room_id),
+        site_id=locate(session, organisation_id, site_id, room_id),
         room_id=room_id,
         location=location,
         title_key=title_key,
