@@ -1,8 +1,9 @@
 """The whole demo: the registry district (:mod:`hazwatch.registry.demo`) plus what the other
 domains add on top: detectors where a careful operator fitted them (not in the 2·7 dry
 rooms, which get a modelled O2 point fed by the tank telemetry), the LN2 tank's level
-telemetry, escalation ladders delivering to the console, and the
-landlord's two rescue SCBA sets with low cylinders, as on the day."""
+telemetry, escalation ladders delivering to the console, the
+landlord's two rescue SCBA sets with low cylinders, as on the day (each opening a hidden
+danger), and the lab's prevention loops (:mod:`hazwatch.prevention.demo`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.prevention import demo as prevention_demo
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry.demo import DemoIds, load_demo
 
@@ -132,5 +134,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
             cylinder_pressure_mpa=Decimal(pressure),
             moment=moment,
         )
+    prevention_demo.load(session, demo, moment)
     session.flush()
     return demo

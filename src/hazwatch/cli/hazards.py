@@ -8,7 +8,7 @@ sites are (a bare date means the end of that day).
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.auth.service import principal_of
-from hazwatch.core.errors import InvalidInput, NotFound
+from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
 from hazwatch.prevention.hazard_findings import service, views
@@ -48,20 +48,6 @@ def acting(session: Session, username: str | None) -> Principal:
     if user is None or not user.active:
         raise NotFound("hazard.cli.unknown_user", field="as", username=username)
     return principal_of(user)
-
-
-def parse_deadline(value: str | None, timezone: str) -> datetime | None:
-    """``2025-03-01`` (the end of that day) or ``2025-03-01T17:00``, local time; an explicit
-    offset is kept."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("hazard.cli.bad_deadline", field="deadline", value=value) from None
-    if len(value) <= 10:
-        moment = datetime.combine(moment.date(), time(23, 59))
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
 
 
 def _print_one(shown: HazardOut | HazardDetailOut, as_json: bool, timezone: str) -> None:
@@ -198,7 +184,7 @@ def report(
             room_id=room,
             location=location,
             grade=grade,
-            deadline=parse_deadline(deadline, context.settings.timezone),
+            deadline=service.local_deadline(deadline, context.settings.timezone),
         )
         shown = views.detail(session, who, finding.id, context.clock.now(), language())
     _print_one(shown, as_json, context.settings.timezone)
@@ -222,7 +208,7 @@ def grade(
         as_json,
         service.grade,
         grade=grade,
-        deadline=parse_deadline(deadline, timezone),
+        deadline=service.local_deadline(deadline, timezone),
         comment=comment,
     )
 
@@ -250,7 +236,7 @@ def order(
         responsible_person=person,
         funds_yuan=funds,
         contingency_plan=plan,
-        deadline=parse_deadline(deadline, _timezone()),
+        deadline=service.local_deadline(deadline, _timezone()),
         comment=comment,
     )
 
@@ -291,7 +277,7 @@ def reject(
         as_json,
         service.reject,
         comment=comment,
-        deadline=parse_deadline(deadline, _timezone()),
+        deadline=service.local_deadline(deadline, _timezone()),
     )
 
 

@@ -14,28 +14,18 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.monitoring import service as monitoring
-from hazwatch.monitoring.escalation import models as escalation_models
-from hazwatch.monitoring.escalation.service import ladder
+from hazwatch.monitoring.escalation.models import ALARM
+from hazwatch.monitoring.escalation.service import Progress, progress
 from hazwatch.monitoring.models import Alarm, AlarmEvent
 from hazwatch.registry.models import Room
 from hazwatch.web import state
 
 
 @dataclass(frozen=True)
-class Escalation:
-    """How far up the ladder an unacknowledged alarm has gone."""
-
-    steps_done: int
-    targets: tuple[str, ...]
-    round: int
-    stopped: str | None
-
-
-@dataclass(frozen=True)
 class AlarmView:
     alarm: Alarm
     room: str | None
-    escalation: Escalation | None
+    escalation: Progress | None
 
 
 def board(session: Session, who: Principal) -> list[AlarmView]:
@@ -46,16 +36,7 @@ def board(session: Session, who: Principal) -> list[AlarmView]:
 
 def _view(session: Session, alarm: Alarm) -> AlarmView:
     room = session.get(Room, alarm.room_id) if alarm.room_id else None
-    progress = session.get(escalation_models.Escalation, (escalation_models.ALARM, alarm.id))
-    escalation = None
-    if progress is not None:
-        steps = ladder(session, alarm.organisation_id, alarm.priority)
-        escalation = Escalation(
-            steps_done=progress.steps_done,
-            targets=tuple(step.target for step in steps),
-            round=progress.round,
-            stopped=progress.stop_reason,
-        )
+    escalation = progress(session, ALARM, alarm.id)
     return AlarmView(alarm, room.name if room else None, escalation)
 
 

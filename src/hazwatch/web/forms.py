@@ -28,10 +28,11 @@ def clear_errors(fields: Mapping[str, Any], general: ui.label | None = None) -> 
 def show_error(
     exc: DomainError, fields: Mapping[str, Any], general: ui.label | None = None
 ) -> None:
-    """Put the translated message on the named field; otherwise under the form (or notify)."""
+    """Put the translated message on the named field (its full path, ``answers.2.deadline``,
+    else its first part); otherwise under the form (or notify)."""
     message = error_text(exc)
-    field = (exc.field or "").split(".")[0]
-    element = fields.get(field)
+    field = exc.field or ""
+    element = fields.get(field) or fields.get(field.split(".")[0])
     if isinstance(element, ValidationElement):
         element.error = message
         return

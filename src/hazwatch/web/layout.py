@@ -11,7 +11,8 @@ from nicegui import app, ui
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.i18n import LANGUAGES
-from hazwatch.web import session
+from hazwatch.prevention.hazard_findings import service as hidden_dangers
+from hazwatch.web import session, state
 from hazwatch.web.live import LiveFeed
 from hazwatch.web.text import _t, label, language
 
@@ -24,6 +25,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/alarms/history", "web.nav.alarm_history", "history"),
     ("/tanks", "web.nav.tanks", "propane_tank"),
     ("/findings", "web.nav.findings", "report_problem"),
+    ("/hidden-dangers", "web.nav.hidden_dangers", "assignment_late"),
+    ("/inspections", "web.nav.inspections", "fact_check"),
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
     ("/replay", "web.nav.replay", "replay"),
@@ -111,6 +114,7 @@ def frame(title_key: str, who: Principal) -> Frame:
             _t("web.logout")
         ).props("data-testid=logout")
 
+    overdue = _overdue_hidden_dangers(who)
     with drawer:
         for path, key, icon in NAVIGATION:
             with (
@@ -119,10 +123,20 @@ def frame(title_key: str, who: Principal) -> Frame:
             ):
                 ui.icon(icon).classes("text-primary")
                 ui.label(_t(key))
+                if path == "/hidden-dangers" and overdue:
+                    ui.badge(str(overdue), color="negative").props("data-testid=nav-overdue")
 
     feed.on("alarm", _cue_on_new_alarm)
     feed.on("notification", _notify)
     return Frame(who, feed)
+
+
+def _overdue_hidden_dangers(who: Principal) -> int:
+    """How many hidden dangers the person sees are past their deadline (shown on every page:
+    overdue work items are not alarms, but nobody should have to look for them)."""
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        return hidden_dangers.count_overdue(db, who, context.clock.now())
 
 
 def _logout() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from hazwatch.monitoring.escalation.service import Progress
 from hazwatch.web.text import _t
 
 #: The choice colours (``Choice.colour``) as screen colours; red/orange/yellow/blue follow the
@@ -41,3 +42,17 @@ def odh_badge(odh_class: int | None, room_id: int) -> None:
         text, colour = _t("web.odh.class", n=odh_class), ODH_COLOURS[odh_class]
     with ui.link(target=f"/odh/{room_id}").classes("no-underline"):
         badge(text, colour, "odh-class")
+
+
+def escalation_badges(escalation: Progress | None) -> None:
+    """The ladder's steps, those already called in orange (an alarm's or an overdue work
+    item's)."""
+    if escalation is None or not escalation.targets:
+        return
+    with ui.row().classes("items-center gap-1").props("data-testid=escalation"):
+        ui.icon("trending_up").classes("text-grey-7")
+        for index, target in enumerate(escalation.targets):
+            done = index < escalation.steps_done
+            badge(_t(f"web.escalation.target.{target}"), "orange" if done else "grey")
+        if escalation.stopped:
+            ui.label(_t("web.escalation.stopped")).classes("text-caption text-grey-7")

@@ -329,6 +329,31 @@ def notify_now(
     return len(contacts)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far up its ladder a subject has gone (for the console)."""
+
+    steps_done: int
+    targets: tuple[str, ...]
+    round: int
+    stopped: str | None
+
+
+def progress(session: Session, subject_type: str, subject_id: int) -> Progress | None:
+    state = session.get(Escalation, (subject_type, subject_id))
+    kind = _KINDS.get(subject_type)
+    item = kind.load(session, subject_id) if state is not None and kind is not None else None
+    if state is None or item is None:
+        return None
+    steps = ladder(session, state.organisation_id, item.priority)
+    return Progress(
+        steps_done=state.steps_done,
+        targets=tuple(step.target for step in steps),
+        round=state.round,
+        stopped=state.stop_reason,
+    )
+
+
 Key = tuple[str, int]
 
 

@@ -86,6 +86,8 @@ class HazardOut(BaseModel):
     description: str
     site_id: int | None
     room_id: int | None
+    #: Where, in words: the room's name and the location entered.
+    place: str
     location: str
     source_type: str | None
     source_id: int | None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -153,6 +153,16 @@ def list_findings(
     return list(session.scalars(query.limit(limit)))
 
 
+def count_overdue(session: Session, principal: Principal, now: datetime) -> int:
+    query = restrict(
+        select(func.count()).select_from(HazardFinding),
+        HazardFinding.organisation_id,
+        session,
+        principal,
+    ).where(HazardFinding.deadline < now, HazardFinding.state != HazardState.CLOSED.value)
+    return session.scalar(query) or 0
+
+
 def timeline(session: Session, principal: Principal, finding_id: int) -> list[HazardFindingEvent]:
     get(session, principal, finding_id)
     query = (
@@ -280,6 +290,20 @@ def _deadline_for(grade: HazardGrade, deadline: datetime | None, moment: Moment)
     if grade is HazardGrade.MAJOR:
         raise InvalidInput("hazard.deadline_required", field="deadline")
     return moment.general_deadline
+
+
+def local_deadline(value: str | None, timezone: str) -> datetime | None:
+    """A deadline typed by a person: ``2025-03-01`` (the end of that day) or
+    ``2025-03-01T17:00``, local time where the sites are; an explicit offset is kept."""
+    if value is None or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput("hazard.bad_deadline", field="deadline", value=value) from None
+    if len(value.strip()) <= 10:
+        moment = datetime.combine(moment.date(), time(23, 59))
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
 
 
 def _required(value: str, field: str) -> str:

@@ -26,6 +26,7 @@ from hazwatch.prevention.hazard_findings.schemas import (
     HazardOut,
 )
 from hazwatch.prevention.ledger import Ledger
+from hazwatch.registry.models import Room
 from hazwatch.registry.service import organisation_names
 
 
@@ -53,6 +54,7 @@ def out(
         description=finding.description,
         site_id=finding.site_id,
         room_id=finding.room_id,
+        place=_place(session, finding),
         location=finding.location,
         source_type=finding.source_type,
         source_id=finding.source_id,
@@ -74,6 +76,11 @@ def out(
         closed_at=finding.closed_at,
         next_actions=[a.value for a in next_actions(state)] if runs else [],
     )
+
+
+def _place(session: Session, finding: HazardFinding) -> str:
+    room = session.get(Room, finding.room_id) if finding.room_id is not None else None
+    return " · ".join(part for part in (room.name if room else "", finding.location) if part)
 
 
 def detail(
@@ -160,7 +167,7 @@ def ledger(shown: list[HazardOut], now: datetime, language: str, timezone: str) 
             h.number,
             h.organisation,
             h.title,
-            h.location,
+            h.place,
             h.grade_label or "",
             h.state_label,
             when(h.reported_at),

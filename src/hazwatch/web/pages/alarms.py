@@ -16,7 +16,7 @@ from hazwatch.web.alarms import AlarmView
 from hazwatch.web.forms import clear_errors, require_filled, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, age, label, local_time
-from hazwatch.web.widgets import badge
+from hazwatch.web.widgets import badge, escalation_badges
 
 #: Shelving choices offered (the engine refuses more than 24 h).
 SHELVE_HOURS = (0.5, 1, 4, 8, 24)
@@ -37,20 +37,6 @@ def _message(view: AlarmView) -> str:
     if alarm.message_key:
         return _t(alarm.message_key, **alarm.params)
     return label(Condition(alarm.condition))
-
-
-def _escalation(view: AlarmView) -> None:
-    escalation = view.escalation
-    if escalation is None or not escalation.targets:
-        return
-    with ui.row().classes("items-center gap-1").props("data-testid=escalation"):
-        ui.icon("trending_up").classes("text-grey-7")
-        for index, target in enumerate(escalation.targets):
-            done = index < escalation.steps_done
-            colour = "orange" if done else "grey"
-            badge(_t(f"web.escalation.target.{target}"), colour)
-        if escalation.stopped:
-            ui.label(_t("web.escalation.stopped")).classes("text-caption text-grey-7")
 
 
 class Controls:
@@ -197,7 +183,7 @@ def _alarm_card(who: Principal, view: AlarmView, done: Controls) -> None:
                         reason=alarm.shelve_reason or "",
                     )
                 )
-        _escalation(view)
+        escalation_badges(view.escalation)
         with ui.row().classes("gap-2"):
             if state_choice in (AlarmState.ACTIVE_UNACK, AlarmState.RTN_UNACK):
                 ui.button(_t("web.alarm.ack"), on_click=lambda: _act(who, "ack", view, done)).props(
