@@ -16,13 +16,22 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from hazwatch import demo as full_demo
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.models import TokenKind, UserAccount
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
-from hazwatch.monitoring.escalation.models import Contact, Escalation, EscalationStep
+from hazwatch.monitoring.escalation.models import (
+    Contact,
+    Escalation,
+    EscalationStep,
+    Notification,
+)
+from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.prevention.hazard_findings.models import HazardFinding, HazardFindingEvent
+from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry.demo import DemoIds, load_demo
 from tests.conftest import error_code
 from tests.monitoring.conftest import Received
@@ -217,8 +226,6 @@ def lab(context: Context, login_as: Login) -> tuple[DemoIds, dict[str, str]]:
 
 def stored(context: Context, finding: int) -> tuple[Any, ...]:
     """Everything a refusal must leave as it was: the row, its timeline, the audit chain."""
-    from hazwatch.prevention.hazard_findings.models import HazardFinding, HazardFindingEvent
-
     with context.sessions() as session:
         row = session.get(HazardFinding, finding)
         assert row is not None
@@ -389,3 +396,34 @@ def test_the_ledger_exports_to_excel_with_the_filters_of_the_list(
     assert rows[2][:6] == ("编号", "单位", "隐患内容", "部位", "等级", "状态")
     assert [r[2] for r in rows[3:]] == ["气氛炉进气软管无卡箍"]  # only the graded one
     assert rows[3][4:6] == ("一般隐患", "已评级")
+
+
+def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates(
+    context: Context,
+) -> None:
+    with context.unit_of_work() as session:
+        full_demo.load(session, Moment.of(context))
+    runtime = EngineRuntime(context)
+    runtime.engine.tick()
+    with context.sessions() as session:
+        found = {
+            finding.id: (finding.title or finding.params.get("scba"), finding.state)
+            for finding in session.scalars(select(HazardFinding))
+        }
+        notified = {
+            (found[n.subject_id][0], n.target)
+            for n in session.scalars(
+                select(Notification).where(Notification.subject_type == "hazard_finding")
+            )
+        }
+    assert sorted(found.values()) == [
+        ("SCBA-LANDLORD-1", "graded"),
+        ("SCBA-LANDLORD-2", "graded"),
+        ("实验室入口未张贴缺氧危险警示标识", "closed"),
+        ("干燥房1 接入氮气，无固定式氧含量检测报警，无联锁排风", "graded"),
+        ("干燥房1 气氛炉进气推入式软管无卡箍、已老化", "rectifying"),
+    ]
+    assert notified == {
+        ("干燥房1 接入氮气，无固定式氧含量检测报警，无联锁排风", "regulator"),  # at grading
+        ("干燥房1 气氛炉进气推入式软管无卡箍、已老化", "duty_officer"),  # overdue: step 0
+    }

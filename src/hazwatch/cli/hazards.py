@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.auth.service import principal_of
+from hazwatch.core.clock import local_text
 from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
@@ -55,10 +55,9 @@ def _print_one(shown: HazardOut | HazardDetailOut, as_json: bool, timezone: str)
         typer.echo(json.dumps(shown.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     lang = language()
-    zone = ZoneInfo(timezone)
 
     def when(moment: datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
+        return local_text(moment, timezone) or "-"
 
     overdue = f" [{translate('hazard.cli.overdue', lang)}]" if shown.overdue else ""
     typer.secho(f"#{shown.id} {shown.number} {shown.title}{overdue}", bold=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.prevention.inspections import service, views
 from hazwatch.prevention.ledger import workbook
@@ -42,9 +42,8 @@ def plans(
     if as_json:
         typer.echo(json.dumps([p.model_dump(mode="json") for p in shown], ensure_ascii=False))
     else:
-        zone = ZoneInfo(timezone)
         for plan in shown:
-            due = plan.next_due.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            due = local_text(plan.next_due, timezone)
             flag = f" [{translate('choice.PlanStatus.overdue', lang)}]" if plan.overdue else ""
             typer.secho(f"#{plan.id} {plan.name}{flag}", bold=True)
             typer.echo(

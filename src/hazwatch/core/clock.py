@@ -92,3 +92,9 @@ def local_date(moment: datetime, timezone: str) -> date:
     """The date at ``moment`` where the regulated sites are (licence and agreement validity
     run by local calendar days)."""
     return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_text(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored instant as people where the sites are read it ("" for none): ledgers,
+    notices and the command line."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt) if moment else ""

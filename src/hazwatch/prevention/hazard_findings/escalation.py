@@ -11,11 +11,11 @@ step; a new deadline (acceptance refused with more time) that passes starts it a
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.monitoring.escalation.service import (
     Escalated,
@@ -51,7 +51,7 @@ def _load(session: Session, finding_id: int) -> Escalated | None:
             organisation=organisation.name if organisation else "",
             title=title,
             state=translate(f"choice.HazardState.{finding.state}", language),
-            deadline=deadline.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M"),
+            deadline=local_text(deadline, timezone),
             responsible=finding.responsible_person or "-",
         )
         return subject, body

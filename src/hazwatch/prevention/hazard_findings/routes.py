@@ -3,6 +3,7 @@ the Excel ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -133,33 +134,32 @@ def order(
     return _after(finding_id, request, db, principal)
 
 
-@router.post("/{finding_id}/start", response_model=HazardDetailOut)
-def start(
-    finding_id: int, body: CommentIn, request: Request, db: DbSession, principal: CurrentPrincipal
-) -> HazardDetailOut:
-    moment = service.Moment.of(get_context(request))
-    service.start(db, principal, moment, finding_id, body.comment)
-    return _after(finding_id, request, db, principal)
+def _comment_action(path: str, action: Callable[..., object], summary: str) -> None:
+    """An action of the loop that takes only a comment."""
+
+    def endpoint(
+        finding_id: int,
+        body: CommentIn,
+        request: Request,
+        db: DbSession,
+        principal: CurrentPrincipal,
+    ) -> HazardDetailOut:
+        moment = service.Moment.of(get_context(request))
+        action(db, principal, moment, finding_id, body.comment)
+        return _after(finding_id, request, db, principal)
+
+    router.post(
+        f"/{{finding_id}}/{path}",
+        response_model=HazardDetailOut,
+        summary=summary,
+        name=f"hidden_danger_{path.replace('-', '_')}",
+    )(endpoint)
 
 
-@router.post("/{finding_id}/self-check", response_model=HazardDetailOut)
-def self_check(
-    finding_id: int, body: CommentIn, request: Request, db: DbSession, principal: CurrentPrincipal
-) -> HazardDetailOut:
-    """The rectifier's own check: what was done (required)."""
-    moment = service.Moment.of(get_context(request))
-    service.self_check(db, principal, moment, finding_id, body.comment)
-    return _after(finding_id, request, db, principal)
-
-
-@router.post("/{finding_id}/accept", response_model=HazardDetailOut)
-def accept(
-    finding_id: int, body: CommentIn, request: Request, db: DbSession, principal: CurrentPrincipal
-) -> HazardDetailOut:
-    """Acceptance, by someone other than the rectifier."""
-    moment = service.Moment.of(get_context(request))
-    service.accept(db, principal, moment, finding_id, body.comment)
-    return _after(finding_id, request, db, principal)
+_comment_action("start", service.start, "Start the rectification")
+_comment_action("self-check", service.self_check, "The rectifier's self-check (what was done)")
+_comment_action("accept", service.accept, "Acceptance, by someone other than the rectifier")
+_comment_action("close", service.close, "Close (销号), after acceptance")
 
 
 @router.post("/{finding_id}/reject", response_model=HazardDetailOut)

@@ -34,7 +34,7 @@ from hazwatch.attachments import service as attachments
 from hazwatch.attachments.models import Attachment
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Principal, Role
-from hazwatch.core.clock import local_date
+from hazwatch.core.clock import local_date, local_text
 from hazwatch.core.context import Context
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import translate
@@ -338,10 +338,7 @@ def report(
         session,
         principal,
         moment,
-        organisation_id=organisation_id,
-        site_id=locate(session, organisation_id, site_id, room_id),
-        room_id=room_id,
-        location=location,
+        (organisation_id, site_id, room_id, location),
         title=title,
         description=description,
     )
@@ -393,10 +390,7 @@ def open_from_source(
         session,
         actor,
         moment,
-        organisation_id=organisation_id,
-        site_id=locate(session, organisation_id, site_id, room_id),
-        room_id=room_id,
-        location=location,
+        (organisation_id, site_id, room_id, location),
         title_key=title_key,
         params=params,
         source_type=source_type,
@@ -406,11 +400,23 @@ def open_from_source(
     return finding
 
 
-def _open(session: Session, principal: Principal, moment: Moment, **fields: Any) -> HazardFinding:
-    if session.get(Organisation, fields["organisation_id"]) is None:
+def _open(
+    session: Session,
+    principal: Principal,
+    moment: Moment,
+    where: tuple[int, int | None, int | None, str],
+    **fields: Any,
+) -> HazardFinding:
+    """A new hidden danger of an organisation, at a site / room / location, reported."""
+    organisation_id, site_id, room_id, location = where
+    if session.get(Organisation, organisation_id) is None:
         raise NotFound("scope.not_found", field="organisation_id")
     finding = HazardFinding(
-        number=_number(session, fields["organisation_id"], moment),
+        organisation_id=organisation_id,
+        site_id=locate(session, organisation_id, site_id, room_id),
+        room_id=room_id,
+        location=location,
+        number=_number(session, organisation_id, moment),
         state=HazardState.REPORTED,
         reported_at=moment.now,
         reported_by=principal.username,
@@ -515,7 +521,7 @@ def _report_to_regulator(
             number=finding.number,
             organisation=organisation.name if organisation else "",
             title=title_of(finding, settings.language),
-            deadline=_local(finding.deadline, settings),
+            deadline=local_text(finding.deadline, settings.timezone),
         ),
     )
     sent = notify_now(
@@ -553,12 +559,6 @@ def payload(finding: HazardFinding) -> dict[str, Any]:
         "site_id": finding.site_id,
         "room_id": finding.room_id,
     }
-
-
-def _local(moment: datetime | None, settings: Settings) -> str:
-    if moment is None:
-        return "-"
-    return moment.astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def order(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from hazwatch.attachments import service as attachments
 from hazwatch.attachments.models import Attachment
 from hazwatch.core.auth.roles import Principal
+from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.prevention.hazard_findings import service
 from hazwatch.prevention.hazard_findings.choices import (
@@ -156,10 +156,9 @@ LEDGER_COLUMNS = (
 
 def ledger(shown: list[HazardOut], now: datetime, language: str, timezone: str) -> Ledger:
     """The hidden-danger ledger (隐患排查治理台账) of the rows shown."""
-    zone = ZoneInfo(timezone)
 
     def when(moment: datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return local_text(moment, timezone)
 
     yes, no = translate("hazard.yes", language), translate("hazard.no", language)
     rows = [

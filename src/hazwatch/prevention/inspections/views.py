@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.prevention.inspections import service
 from hazwatch.prevention.inspections.choices import Frequency
@@ -105,11 +105,10 @@ def ledger(
     timezone: str,
 ) -> Ledger:
     """The inspection records ledger (隐患排查记录台账)."""
-    zone = ZoneInfo(timezone)
     names = organisation_names(session, [r.organisation_id for r in records])
 
     def when(moment: datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return local_text(moment, timezone)
 
     passed, failed = (translate(f"inspection.result.{k}", language) for k in ("pass", "fail"))
     rows = [
