@@ -123,6 +123,14 @@ def test_a_round_with_a_failed_item_opens_its_hidden_danger_and_moves_the_plan_o
         demo["dry_room_1"],
         "inspection_answer",
     )
+    photo = client.post(
+        f"{API}/records/{record['id']}/attachments",
+        headers=officer,
+        files={"file": ("hose.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
+    )
+    assert photo.status_code == 201, photo.text
+    shown = client.get(f"{API}/records/{record['id']}", headers=officer).json()
+    assert [a["filename"] for a in shown["attachments"]] == ["hose.pdf"]
     plans = client.get(f"{API}/plans", headers=officer).json()
     assert plans[0]["next_due"].startswith((clock.now() + timedelta(hours=22)).date().isoformat())
     assert client.get(f"{API}/plans", headers=officer, params={"overdue": True}).json() == []

@@ -173,16 +173,6 @@ def reject(
     return _after(finding_id, request, db, principal)
 
 
-@router.post("/{finding_id}/close", response_model=HazardDetailOut)
-def close(
-    finding_id: int, body: CommentIn, request: Request, db: DbSession, principal: CurrentPrincipal
-) -> HazardDetailOut:
-    """销号, after acceptance."""
-    moment = service.Moment.of(get_context(request))
-    service.close(db, principal, moment, finding_id, body.comment)
-    return _after(finding_id, request, db, principal)
-
-
 @router.post("/{finding_id}/attachments", status_code=201, response_model=AttachmentOut)
 def attach(
     finding_id: int,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
+from hazwatch.prevention.hazard_findings.schemas import AttachmentOut
 from hazwatch.prevention.inspections.choices import AnswerKind, Frequency
 
 
@@ -142,3 +143,4 @@ class RecordOut(BaseModel):
     passed: bool
     notes: str
     answers: list[AnswerOut]
+    attachments: list[AttachmentOut]

@@ -8,8 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from hazwatch.attachments import service as attachments
 from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
+from hazwatch.prevention.hazard_findings.views import attachment_out
 from hazwatch.prevention.inspections import service
 from hazwatch.prevention.inspections.choices import Frequency
 from hazwatch.prevention.inspections.models import (
@@ -91,6 +93,10 @@ def record_out(session: Session, record: InspectionRecord) -> RecordOut:
         passed=record.passed,
         notes=record.notes,
         answers=answers,
+        attachments=[
+            attachment_out(a)
+            for a in attachments.list_for(session, service.RECORD_SUBJECT, record.id)
+        ],
     )
 
 
