@@ -267,3 +267,30 @@ def test_registry_changes_are_audited(
     assert entry.changes["notes"][1] == "已加装卡箍"
     trail = client.get("/api/audit", params={"entity_type": "room"}, headers=lab).json()
     assert trail[0]["changes"]["notes"][1] == "已加装卡箍"
+
+
+def test_safety_officer_registers_a_gas_source(
+    client: TestClient, login_as: Login, demo: DemoIds
+) -> None:
+    """Issue 11: every non-admin got a 500 (the source's room was not loaded for scoping)."""
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    created = client.post(
+        "/api/registry/hazard-sources",
+        json={
+            "room_id": demo["dry_room_1"],
+            "kind": "inert_gas",
+            "substance": "nitrogen",
+            "max_release_m3_h": "12.5",
+        },
+        headers=lab,
+    )
+    assert created.status_code == 201, created.text
+    source = created.json()
+    assert source["room_id"] == demo["dry_room_1"]
+    path = f"/api/registry/hazard-sources/{source['id']}"
+    assert client.get(path, headers=lab).status_code == 200
+    changed = client.patch(path, json={"description": "manifold hose"}, headers=lab)
+    assert changed.status_code == 200 and changed.json()["description"] == "manifold hose"
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    assert client.get(path, headers=chem).status_code == 404
+    assert client.delete(path, headers=lab).status_code == 204

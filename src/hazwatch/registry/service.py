@@ -20,7 +20,7 @@ from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import DEFAULT_LANGUAGE, catalogue
 from hazwatch.core.scope import visible_organisations
-from hazwatch.registry.models import Door, Jurisdiction, Organisation
+from hazwatch.registry.models import Door, HazardSource, Jurisdiction, Organisation, Room
 from hazwatch.registry.resources import Resource, set_door_guards
 from hazwatch.registry.schemas import Input, OrganisationIn
 from hazwatch.registry.scope import jurisdiction_subtree, writable_organisations
@@ -85,7 +85,7 @@ def create_object(
     validated = data if isinstance(data, Input) else validate(resource, data)
     resource.check(session, validated, None)
     obj = resource.model()
-    _assign(obj, validated)
+    _assign(session, obj, validated)
     _ensure_writable(session, principal, resource, obj, creating=True)
     session.add(obj)
     _flush(session)
@@ -109,7 +109,7 @@ def update_object(
         raise InvalidInput("registry.unknown_field", field=sorted(unknown)[0])
     validated = validate(resource, current | dict(patch))
     resource.check(session, validated, obj)
-    _assign(obj, validated)
+    _assign(session, obj, validated)
     _ensure_writable(session, principal, resource, obj)
     _flush(session)
     return obj
@@ -122,12 +122,15 @@ def delete_object(session: Session, principal: Principal, resource: Resource, id
     _flush(session)
 
 
-def _assign(obj: Any, data: Input) -> None:
+def _assign(session: Session, obj: Any, data: Input) -> None:
     values = data.model_dump(exclude=_DERIVED)
     if isinstance(data, OrganisationIn):
         values["contacts"] = [contact.model_dump() for contact in data.contacts]
     for name, value in values.items():
         setattr(obj, name, value)
+    if isinstance(obj, HazardSource):
+        # Scoping and the audit row need the room before the new source is flushed.
+        obj.room = session.get(Room, obj.room_id)
     if isinstance(obj, Door):
         set_door_guards(obj, list(getattr(data, "guarded_room_ids", [])))
 
