@@ -39,6 +39,17 @@ def plant(context: Context) -> Plant:
             SYSTEM,
             DeviceIn(site_id=demo["plant"], organisation_id=demo["lab"], code="GW-LAB"),
         )
+        # The dry room's exhaust fan: interlock rules drive registered actuators only.
+        service.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(
+                site_id=demo["plant"],
+                organisation_id=demo["lab"],
+                code="FAN-DRY1",
+                kind="actuator",
+            ),
+        )
         o2 = service.create_point(
             session,
             SYSTEM,

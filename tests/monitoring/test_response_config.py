@@ -145,7 +145,7 @@ def test_an_interlock_names_its_trigger_on_the_right_site(
     client: TestClient, plant: Plant, login_as: Login
 ) -> None:
     lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
-    base = {"organisation_id": plant.demo["lab"], "action": "start_fan", "device_code": "FAN-1"}
+    base = {"organisation_id": plant.demo["lab"], "action": "start_fan", "device_code": "FAN-DRY1"}
     nothing = client.post(
         "/api/interlocks/rules", headers=lab, json={**base, "site_id": plant.demo["plant"]}
     )

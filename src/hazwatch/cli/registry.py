@@ -8,9 +8,11 @@ from pathlib import Path
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
+from hazwatch.cli.hazards import acting
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.i18n import translate
 from hazwatch.registry import findings, service, transfer
+from hazwatch.registry.choices import Consent
 from hazwatch.registry.resources import RESOURCES, resource
 
 registry_app = typer.Typer(help="Organisations, premises, leases, supplies, licences.")
@@ -91,6 +93,47 @@ def export(
         rows = transfer.export_rows(session, SYSTEM, res)
     transfer.write(path, transfer.columns(res), rows)
     typer.echo(translate("registry.cli.exported", language(), count=len(rows), path=str(path)))
+
+
+def _decide(kind: str, ident: int, username: str | None, as_json: bool, accept: bool) -> None:
+    res = resource(kind)
+    with cli_context() as context, context.unit_of_work() as session:
+        principal = acting(session, username)
+        link = service.confirm(session, principal, res, ident, accept=accept)
+        row = res.schema_out.model_validate(link).model_dump(mode="json")
+    if as_json:
+        typer.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    status = Consent(row["status"]).label(language())
+    typer.echo(translate("registry.cli.consent_decided", language(), id=ident, status=status))
+
+
+LINK_KIND = typer.Argument(..., help="leases or supplies")
+AS_USER = typer.Option(None, "--as", help="Answer as this user (default: the system).")
+
+
+@registry_app.command("confirm")
+@reports_domain_errors
+def confirm(
+    kind: str = LINK_KIND,
+    ident: int = typer.Argument(..., help="The lease's or supply's id."),
+    username: str | None = AS_USER,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Confirm a lease or supply another organisation recorded naming yours."""
+    _decide(kind, ident, username, as_json, accept=True)
+
+
+@registry_app.command("decline")
+@reports_domain_errors
+def decline(
+    kind: str = LINK_KIND,
+    ident: int = typer.Argument(..., help="The lease's or supply's id."),
+    username: str | None = AS_USER,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Decline it: it then grants no visibility."""
+    _decide(kind, ident, username, as_json, accept=False)
 
 
 class _DryRun(Exception):

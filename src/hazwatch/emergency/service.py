@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
-from hazwatch.core.scope import ensure_visible, restrict
+from hazwatch.core.scope import restrict
 from hazwatch.core.settings import Settings
 from hazwatch.emergency.models import ScbaCheck, ScbaSet
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
@@ -31,6 +31,7 @@ from hazwatch.prevention.hazard_findings.service import (
     open_from_source,
     register_source,
 )
+from hazwatch.registry.scope import Tenancy
 
 CHECK_MAX_AGE = timedelta(days=30)
 #: The source type of the hidden dangers a set opens.
@@ -56,7 +57,7 @@ def create_set(
     rated_pressure_mpa: Decimal = Decimal(30),
     minimum_pressure_mpa: Decimal | None = None,
 ) -> ScbaSet:
-    ensure_visible(session, principal, organisation_id)
+    Tenancy(session, principal).writable_organisation(organisation_id)
     if minimum_pressure_mpa is None:
         minimum_pressure_mpa = DEFAULT_MINIMUM_PRESSURE_MPA
     if minimum_pressure_mpa <= 0 or minimum_pressure_mpa > rated_pressure_mpa:
@@ -90,6 +91,7 @@ def record_check(
     demo), a set the check leaves not ready opens a hidden danger (:func:`open_hidden_danger`),
     in the same unit of work."""
     scba = get_set(session, principal, set_code)
+    Tenancy(session, principal).ensure_writable([scba.organisation_id], "set_code")
     if cylinder_pressure_mpa < 0 or cylinder_pressure_mpa > scba.rated_pressure_mpa * 2:
         raise InvalidInput("emergency.bad_pressure", field="cylinder_pressure_mpa")
     check = ScbaCheck(

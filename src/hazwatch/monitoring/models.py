@@ -147,6 +147,9 @@ class Alarm(Base):
     priority: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=False)
     acked: Mapped[bool] = mapped_column(default=True)
+    #: Who acknowledged the current activation, and when (cleared when it re-activates).
+    acked_by: Mapped[str | None] = mapped_column(String(80))
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     shelved_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     shelved_by: Mapped[str | None] = mapped_column(String(80))
     shelve_reason: Mapped[str | None] = mapped_column(String(300))

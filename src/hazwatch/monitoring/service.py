@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.auth.service import hash_secret, new_secret
 from hazwatch.core.clock import utcnow
-from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.kinds import KINDS
@@ -32,8 +32,8 @@ from hazwatch.monitoring.models import (
     ReadingMinute,
 )
 from hazwatch.monitoring.schemas import DeviceIn, PointIn, PointPatch
-from hazwatch.registry.models import Room, Site, Tank
-from hazwatch.registry.scope import writable_organisations
+from hazwatch.registry.models import Building, Room
+from hazwatch.registry.scope import Tenancy
 
 DEVICE_SECRET_PREFIX = "hwd_"
 #: History answers with raw readings up to this many; beyond, per-minute aggregates.
@@ -54,21 +54,20 @@ KIND_DEFAULTS = (
 
 
 def ensure_writable(session: Session, principal: Principal, organisation_id: int) -> None:
-    ensure_visible(session, principal, organisation_id)
-    writable = writable_organisations(session, principal)
-    if writable is not None and organisation_id not in writable:
-        raise Forbidden("monitoring.not_your_organisation")
+    """The caller may change this organisation's data (404 unseen, 403 read-only)."""
+    Tenancy(session, principal).writable_organisation(organisation_id)
 
 
-def _check_site(session: Session, site_id: int) -> None:
-    if session.get(Site, site_id) is None:
-        raise NotFound("monitoring.unknown_reference", field="site_id", id=site_id)
+def _site_of_room(session: Session, room: Room) -> int | None:
+    building = session.get(Building, room.building_id)
+    return building.site_id if building is not None else None
 
 
 def create_device(session: Session, principal: Principal, data: DeviceIn) -> tuple[Device, str]:
     """Register a device; its secret is returned once and only its hash is stored."""
-    ensure_writable(session, principal, data.organisation_id)
-    _check_site(session, data.site_id)
+    tenancy = Tenancy(session, principal)
+    owner = tenancy.writable_organisation(data.organisation_id)
+    tenancy.writable_site(data.site_id, for_organisation=owner)
     if session.scalar(select(Device.id).where(Device.code == data.code)):
         raise Conflict("monitoring.device_code_taken", field="code", value=data.code)
     secret = DEVICE_SECRET_PREFIX + new_secret()
@@ -96,16 +95,24 @@ def list_devices(session: Session, principal: Principal) -> list[Device]:
 
 def create_point(session: Session, principal: Principal, data: PointIn) -> MeasurementPoint:
     """A point takes its kind's unit and default setpoints unless given (with a reason)."""
-    ensure_writable(session, principal, data.organisation_id)
-    _check_site(session, data.site_id)
+    tenancy = Tenancy(session, principal)
+    owner = tenancy.writable_organisation(data.organisation_id)
+    tenancy.writable_site(data.site_id, for_organisation=owner)
     if data.room_id is None and data.tank_id is None:
         raise InvalidInput("monitoring.point_needs_place", field="room_id")
-    if data.room_id is not None and session.get(Room, data.room_id) is None:
-        raise NotFound("monitoring.unknown_reference", field="room_id", id=data.room_id)
-    if data.tank_id is not None and session.get(Tank, data.tank_id) is None:
-        raise NotFound("monitoring.unknown_reference", field="tank_id", id=data.tank_id)
-    if data.device_id is not None and session.get(Device, data.device_id) is None:
-        raise NotFound("monitoring.unknown_reference", field="device_id", id=data.device_id)
+    if data.room_id is not None:
+        # A point decides a room's alarms and its doors: only the room's occupant places one.
+        room = tenancy.writable_room(data.room_id)
+        tenancy.same_organisation(room, owner, "room_id")
+        if _site_of_room(session, room) != data.site_id:
+            raise InvalidInput("monitoring.point_other_site", field="room_id")
+    if data.tank_id is not None:
+        tank = tenancy.writable_tank(data.tank_id, for_organisation=owner)
+        if tank.site_id != data.site_id:
+            raise InvalidInput("monitoring.point_other_site", field="tank_id")
+    if data.device_id is not None:
+        device = tenancy.writable_device(data.device_id)
+        tenancy.same_organisation(device, owner, "device_id")
     if session.scalar(select(MeasurementPoint.id).where(MeasurementPoint.code == data.code)):
         raise Conflict("monitoring.point_code_taken", field="code", value=data.code)
     spec = KINDS[data.kind]

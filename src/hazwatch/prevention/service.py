@@ -19,7 +19,7 @@ from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.prevention.models import GasTest, WorkPermit
-from hazwatch.registry.models import Room
+from hazwatch.registry.scope import Tenancy
 
 O2_MIN = Decimal("19.5")  # GB 30871-2022, confined-space gas test: oxygen 19.5–21 %
 O2_MAX = Decimal("21")
@@ -43,10 +43,7 @@ def open_permit(
     valid_from: datetime,
     valid_until: datetime,
 ) -> WorkPermit:
-    room = session.get(Room, room_id)
-    if room is None:
-        raise NotFound("scope.not_found", field="room_id")
-    ensure_visible(session, principal, room.organisation_id)
+    room = Tenancy(session, principal).writable_room(room_id)
     if valid_until <= valid_from:
         raise InvalidInput("prevention.bad_validity", field="valid_until")
     taken = select(WorkPermit.id).where(
@@ -87,8 +84,14 @@ def list_permits(
     return list(session.scalars(query))
 
 
-def close_permit(session: Session, principal: Principal, permit_id: int) -> WorkPermit:
+def writable_permit(session: Session, principal: Principal, permit_id: int) -> WorkPermit:
     permit = get_permit(session, principal, permit_id)
+    Tenancy(session, principal).ensure_writable([permit.organisation_id], "permit_id")
+    return permit
+
+
+def close_permit(session: Session, principal: Principal, permit_id: int) -> WorkPermit:
+    permit = writable_permit(session, principal, permit_id)
     permit.closed = True
     session.flush()
     return permit
@@ -104,7 +107,7 @@ def record_gas_test(
     toxic_ppm: Decimal | None = None,
     lel_percent: Decimal | None = None,
 ) -> GasTest:
-    permit = get_permit(session, principal, permit_id)
+    permit = writable_permit(session, principal, permit_id)
     if permit.closed:
         raise Conflict("prevention.permit_closed", field="permit_id", number=permit.number)
     if not Decimal(0) <= o2_percent <= Decimal(100):

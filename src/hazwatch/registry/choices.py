@@ -121,3 +121,12 @@ class TankHeads(Choice):
     FLAT = "flat"
     ELLIPSOIDAL_2_1 = "ellipsoidal_2_1"
     HEMISPHERICAL = "hemispherical"
+
+
+class Consent(Choice):
+    """A lease or supply names another organisation; it grants visibility only once that
+    party has confirmed it (rows from before confirmations existed count as confirmed)."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"

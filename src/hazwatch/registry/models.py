@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hazwatch.core.db import Base, ExactDecimal
+from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
 from hazwatch.registry.choices import (
+    Consent,
     DepartmentFunction,
     HazardKind,
     JurisdictionKind,
@@ -166,6 +167,8 @@ class Door(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     reader: Mapped[str] = mapped_column(String(64), default="")
+    #: The reader device whose token may ask this door's access check.
+    reader_device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"), index=True)
 
     guards: Mapped[list[DoorGuard]] = relationship(
         cascade="all, delete-orphan", order_by="DoorGuard.room_id"
@@ -211,6 +214,13 @@ class Lease(Base):
     safety_agreement_document: Mapped[str] = mapped_column(String(300), default="")
     safety_agreement_start: Mapped[date | None] = mapped_column(Date)
     safety_agreement_end: Mapped[date | None] = mapped_column(Date)
+    #: The other party's answer; only a confirmed link grants visibility.
+    status: Mapped[Consent] = mapped_column(
+        String(16), default=Consent.CONFIRMED, server_default=Consent.CONFIRMED.value, index=True
+    )
+    #: The party that recorded the link (the other one confirms); None: both at once.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def audit_organisation_id(self) -> int:
@@ -263,6 +273,13 @@ class Supply(Base):
     agreement_document: Mapped[str] = mapped_column(String(300), default="")
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    #: The other party's answer; only a confirmed link grants visibility.
+    status: Mapped[Consent] = mapped_column(
+        String(16), default=Consent.CONFIRMED, server_default=Consent.CONFIRMED.value, index=True
+    )
+    #: The party that recorded the link (the other one confirms); None: both at once.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def audit_organisation_id(self) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.db import Base
-from hazwatch.core.errors import Conflict, InvalidInput, NotFound
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.registry import schemas
 from hazwatch.registry.choices import GOVERNMENT_KINDS, JURISDICTION_LEVEL, OrganisationKind
 from hazwatch.registry.models import (
@@ -35,10 +35,10 @@ from hazwatch.registry.models import (
     Supply,
     Tank,
 )
-from hazwatch.registry.scope import jurisdiction_subtree
+from hazwatch.registry.scope import Tenancy, jurisdiction_subtree
 
 Visible = frozenset[int]
-Check = Callable[[Session, schemas.Input, Any], None]
+Check = Callable[[Tenancy, schemas.Input, Any], None]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def require(session: Session, model: type[Base], ident: int | None, field: str) 
     return row
 
 
-def _check_jurisdiction(session: Session, data: schemas.Input, current: Any) -> None:
+def _check_jurisdiction(tenancy: Tenancy, data: schemas.Input, current: Any) -> None:
+    session = tenancy.session
     assert isinstance(data, schemas.JurisdictionIn)
     parent: Jurisdiction | None = require(session, Jurisdiction, data.parent_id, "parent_id")
     if parent is not None and JURISDICTION_LEVEL[parent.kind] >= JURISDICTION_LEVEL[data.kind]:
@@ -80,9 +81,20 @@ def _check_jurisdiction(session: Session, data: schemas.Input, current: Any) -> 
             node = node.parent
 
 
-def _check_organisation(session: Session, data: schemas.Input, current: Any) -> None:
+def _check_organisation(tenancy: Tenancy, data: schemas.Input, current: Any) -> None:
+    session = tenancy.session
     assert isinstance(data, schemas.OrganisationIn)
     require(session, Jurisdiction, data.jurisdiction_id, "jurisdiction_id")
+    moved = current is not None and data.jurisdiction_id != current.jurisdiction_id
+    if moved and not tenancy.principal.is_platform_admin:
+        # The jurisdiction decides which regulators supervise it: only one of them moves it.
+        area = (
+            jurisdiction_subtree(session, tenancy.principal.jurisdiction_id)
+            if tenancy.principal.role is Role.REGULATOR and tenancy.principal.jurisdiction_id
+            else set()
+        )
+        if data.jurisdiction_id not in area:
+            raise Forbidden("registry.not_your_jurisdiction", field="jurisdiction_id")
     clash = session.scalar(
         select(Organisation.id).where(Organisation.credit_code == data.credit_code)
     )
@@ -90,46 +102,57 @@ def _check_organisation(session: Session, data: schemas.Input, current: Any) -> 
         raise Conflict("registry.credit_code_taken", field="credit_code", value=data.credit_code)
 
 
-def _check_site(session: Session, data: schemas.Input, _current: Any) -> None:
+def _check_site(tenancy: Tenancy, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.SiteIn)
-    require(session, Organisation, data.organisation_id, "organisation_id")
-    require(session, Jurisdiction, data.jurisdiction_id, "jurisdiction_id")
+    tenancy.writable_organisation(data.organisation_id)
+    require(tenancy.session, Jurisdiction, data.jurisdiction_id, "jurisdiction_id")
 
 
-def _check_building(session: Session, data: schemas.Input, _current: Any) -> None:
+def _check_building(tenancy: Tenancy, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.BuildingIn)
-    require(session, Site, data.site_id, "site_id")
-    require(session, Organisation, data.organisation_id, "organisation_id")
+    owner = tenancy.writable_organisation(data.organisation_id)
+    tenancy.writable_site(data.site_id, for_organisation=owner)
 
 
-def _check_room(session: Session, data: schemas.Input, _current: Any) -> None:
+def _check_room(tenancy: Tenancy, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.RoomIn)
-    require(session, Building, data.building_id, "building_id")
-    require(session, Organisation, data.organisation_id, "organisation_id")
+    owner = tenancy.writable_organisation(data.organisation_id)
+    tenancy.writable_building(data.building_id, for_organisation=owner)
 
 
-def _check_hazard_source(session: Session, data: schemas.Input, _current: Any) -> None:
+def _check_hazard_source(tenancy: Tenancy, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.HazardSourceIn)
-    room: Room = require(session, Room, data.room_id, "room_id")
-    supply: Supply | None = require(session, Supply, data.supply_id, "supply_id")
-    if supply is not None and supply.customer_id != room.organisation_id:
+    room = tenancy.writable_room(data.room_id)
+    if data.supply_id is None:
+        return
+    supply = tenancy.writable_supply(data.supply_id)
+    if supply.customer_id != room.organisation_id:
         raise InvalidInput("registry.hazard_supply_other_customer", field="supply_id")
 
 
-def _check_door(session: Session, data: schemas.Input, current: Any) -> None:
+def _check_door(tenancy: Tenancy, data: schemas.Input, current: Any) -> None:
     assert isinstance(data, schemas.DoorIn)
-    require(session, Site, data.site_id, "site_id")
-    require(session, Organisation, data.organisation_id, "organisation_id")
+    session = tenancy.session
+    owner = tenancy.writable_organisation(data.organisation_id)
+    tenancy.writable_site(data.site_id, for_organisation=owner)
     clash = session.scalar(select(Door.id).where(Door.code == data.code))
     if clash is not None and (current is None or clash != current.id):
         raise Conflict("registry.door_code_taken", field="code", value=data.code)
     for room_id in data.guarded_room_ids:
-        room: Room = require(session, Room, room_id, "guarded_room_ids")
+        # A door guards the rooms of its own organisation only: another's door must not
+        # decide who enters them (nor turn their alarms into its refusals).
+        room = tenancy.writable_room(room_id, "guarded_room_ids")
+        tenancy.same_organisation(room, owner, "guarded_room_ids")
         building = session.get(Building, room.building_id)
         if building is None or building.site_id != data.site_id:
             raise InvalidInput(
                 "registry.door_room_other_site", field="guarded_room_ids", id=room_id
             )
+    if data.reader_device_id is not None:
+        reader = tenancy.writable_device(data.reader_device_id, "reader_device_id")
+        tenancy.same_organisation(reader, owner, "reader_device_id")
+        if reader.site_id != data.site_id:
+            raise InvalidInput("registry.door_reader_other_site", field="reader_device_id")
 
 
 def lease_chain(session: Session, lease_id: int | None) -> list[Lease]:
@@ -146,16 +169,25 @@ def lease_chain(session: Session, lease_id: int | None) -> list[Lease]:
     return chain
 
 
-def _check_lease(session: Session, data: schemas.Input, current: Any) -> None:
+def _parties(tenancy: Tenancy, first: tuple[str, int], second: tuple[str, int]) -> None:
+    """A lease or supply is recorded by one of its parties (the other confirms it)."""
+    (first_field, first_id), (second_field, second_id) = first, second
+    for field, ident in ((first_field, first_id), (second_field, second_id)):
+        tenancy.counterparty(ident, field)
+    if not tenancy.may_write_any((first_id, second_id)):
+        tenancy.writable_organisation(first_id, first_field)
+
+
+def _check_lease(tenancy: Tenancy, data: schemas.Input, current: Any) -> None:
     assert isinstance(data, schemas.LeaseIn)
-    require(session, Organisation, data.lessor_id, "lessor_id")
-    require(session, Organisation, data.lessee_id, "lessee_id")
+    session = tenancy.session
+    _parties(tenancy, ("lessor_id", data.lessor_id), ("lessee_id", data.lessee_id))
     site: Site = require(session, Site, data.site_id, "site_id")
     if data.parent_id is None:
         if site.organisation_id != data.lessor_id:
             raise InvalidInput("registry.lease_site_not_lessors", field="site_id")
         return
-    parent: Lease = require(session, Lease, data.parent_id, "parent_id")
+    parent = tenancy.writable_lease(data.parent_id)
     if parent.lessee_id != data.lessor_id:
         raise InvalidInput("registry.sublease_lessor_mismatch", field="lessor_id")
     if parent.site_id != data.site_id:
@@ -168,17 +200,21 @@ def _check_lease(session: Session, data: schemas.Input, current: Any) -> None:
         raise InvalidInput("registry.lease_cycle", field="lessee_id")
 
 
-def _check_tank(session: Session, data: schemas.Input, _current: Any) -> None:
+def _check_tank(tenancy: Tenancy, data: schemas.Input, _current: Any) -> None:
     assert isinstance(data, schemas.TankIn)
-    require(session, Site, data.site_id, "site_id")
-    require(session, Organisation, data.organisation_id, "organisation_id")
-    require(session, Organisation, data.operator_id, "operator_id")
+    owner = tenancy.writable_organisation(data.organisation_id)
+    tenancy.writable_site(data.site_id, for_organisation=owner)
+    if data.operator_id is not None and data.operator_id != owner:
+        # The operator (a supplier running the tank, say) is named, not written for: it
+        # sees the tank only through the owner's record.
+        tenancy.counterparty(data.operator_id, "operator_id")
 
 
-def _check_supply(session: Session, data: schemas.Input, _current: Any) -> None:
+def _check_supply(tenancy: Tenancy, data: schemas.Input, _current: Any) -> None:
+    """Each reference is the caller's own, or the other party's (which then confirms)."""
     assert isinstance(data, schemas.SupplyIn)
-    require(session, Organisation, data.supplier_id, "supplier_id")
-    require(session, Organisation, data.customer_id, "customer_id")
+    session = tenancy.session
+    _parties(tenancy, ("supplier_id", data.supplier_id), ("customer_id", data.customer_id))
     tank: Tank | None = require(session, Tank, data.tank_id, "tank_id")
     room: Room | None = require(session, Room, data.room_id, "room_id")
     parties = {data.supplier_id, data.customer_id}
@@ -188,9 +224,10 @@ def _check_supply(session: Session, data: schemas.Input, _current: Any) -> None:
         raise InvalidInput("registry.supply_room_not_customers", field="room_id")
 
 
-def _check_licence(session: Session, data: schemas.Input, current: Any) -> None:
+def _check_licence(tenancy: Tenancy, data: schemas.Input, current: Any) -> None:
+    session = tenancy.session
     assert isinstance(data, schemas.LicenceIn)
-    require(session, Organisation, data.organisation_id, "organisation_id")
+    tenancy.writable_organisation(data.organisation_id)
     clash = session.scalar(
         select(Licence.id).where(
             Licence.licence_type == data.licence_type, Licence.number == data.number
@@ -200,7 +237,8 @@ def _check_licence(session: Session, data: schemas.Input, current: Any) -> None:
         raise Conflict("registry.licence_taken", field="number", number=data.number)
 
 
-def _check_assignment(session: Session, data: schemas.Input, current: Any) -> None:
+def _check_assignment(tenancy: Tenancy, data: schemas.Input, current: Any) -> None:
+    session = tenancy.session
     assert isinstance(data, schemas.SupervisionAssignmentIn)
     department: Organisation = require(session, Organisation, data.department_id, "department_id")
     if department.kind != OrganisationKind.REGULATOR:
@@ -208,6 +246,7 @@ def _check_assignment(session: Session, data: schemas.Input, current: Any) -> No
     supervised: Organisation = require(
         session, Organisation, data.organisation_id, "organisation_id"
     )
+    tenancy.ensure_writable([supervised.id, department.id], "organisation_id")
     if supervised.kind in GOVERNMENT_KINDS:
         raise InvalidInput("registry.supervised_is_government", field="organisation_id")
     area = (
@@ -288,7 +327,7 @@ RESOURCES: dict[str, Resource] = {
             schemas.HazardSourceIn,
             schemas.HazardSourceOut,
             scope=lambda v: HazardSource.room_id.in_(_rooms_of(v)),
-            owners=lambda o: {o.room.organisation_id},
+            owners=lambda o: {o.room.organisation_id} if o.room is not None else set(),
             check=_check_hazard_source,
             search_column="substance",
         ),

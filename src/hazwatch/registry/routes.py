@@ -137,5 +137,27 @@ def _add_resource_routes(resource: Resource) -> None:
     )
 
 
+def _add_consent_routes(resource: Resource) -> None:
+    """The other party of a lease or supply confirms or declines it."""
+
+    def confirm(ident: int, db: DbSession, principal: CurrentPrincipal) -> Any:
+        return service.confirm(db, principal, resource, ident, accept=True)
+
+    def decline(ident: int, db: DbSession, principal: CurrentPrincipal) -> Any:
+        return service.confirm(db, principal, resource, ident, accept=False)
+
+    for action, endpoint in (("confirm", confirm), ("decline", decline)):
+        router.add_api_route(
+            f"/{resource.name}/{{ident}}/{action}",
+            endpoint,
+            methods=["POST"],
+            response_model=resource.schema_out,
+            name=f"{action}_{resource.name}",
+            summary=f"{action.capitalize()} one of {resource.name} (the other party)",
+        )
+
+
 for _resource in RESOURCES.values():
     _add_resource_routes(_resource)
+    if _resource.name in ("leases", "supplies"):
+        _add_consent_routes(_resource)

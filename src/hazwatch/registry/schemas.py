@@ -7,7 +7,7 @@ paths cannot drift apart.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from hazwatch.physics.tank import HeadShape, TankGeometry
 from hazwatch.registry import credit_code
 from hazwatch.registry.choices import (
     GOVERNMENT_KINDS,
+    Consent,
     DepartmentFunction,
     HazardKind,
     JurisdictionKind,
@@ -173,6 +174,7 @@ class DoorIn(Input):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
     name: str = Name
     reader: str = Field(default="", max_length=64)
+    reader_device_id: int | None = None
     guarded_room_ids: list[int] = Field(default_factory=list)
 
 
@@ -208,7 +210,15 @@ class LeaseIn(Input):
         return self
 
 
-class LeaseOut(LeaseIn, Output):
+class Consented(BaseModel):
+    """A link the other party must confirm before it grants visibility."""
+
+    status: Consent
+    requested_by_id: int | None
+    decided_at: datetime | None
+
+
+class LeaseOut(LeaseIn, Consented, Output):
     pass
 
 
@@ -264,7 +274,7 @@ class SupplyIn(Input):
         return self
 
 
-class SupplyOut(SupplyIn, Output):
+class SupplyOut(SupplyIn, Consented, Output):
     pass
 
 

@@ -16,14 +16,30 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.roles import Principal
+from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.clock import utcnow
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import DEFAULT_LANGUAGE, catalogue
 from hazwatch.core.scope import visible_organisations
-from hazwatch.registry.models import Door, HazardSource, Jurisdiction, Organisation, Room
+from hazwatch.registry.choices import Consent
+from hazwatch.registry.models import (
+    Door,
+    HazardSource,
+    Jurisdiction,
+    Lease,
+    Organisation,
+    Room,
+    Supply,
+)
 from hazwatch.registry.resources import Resource, set_door_guards
 from hazwatch.registry.schemas import Input, OrganisationIn
-from hazwatch.registry.scope import jurisdiction_subtree, writable_organisations
+from hazwatch.registry.scope import (
+    Tenancy,
+    consent_for,
+    decide_consent,
+    jurisdiction_subtree,
+    writable_organisations,
+)
 
 #: Fields of an input schema that are not columns (handled by the resource itself).
 _DERIVED = {"guarded_room_ids"}
@@ -83,10 +99,14 @@ def create_object(
     session: Session, principal: Principal, resource: Resource, data: Mapping[str, Any] | Input
 ) -> Any:
     validated = data if isinstance(data, Input) else validate(resource, data)
-    resource.check(session, validated, None)
+    tenancy = Tenancy(session, principal)
+    _ensure_role(principal, resource)
+    resource.check(tenancy, validated, None)
     obj = resource.model()
     _assign(session, obj, validated)
     _ensure_writable(session, principal, resource, obj, creating=True)
+    if isinstance(obj, Lease | Supply):
+        consent_for(tenancy, _parties(obj), obj, utcnow())
     session.add(obj)
     _flush(session)
     return obj
@@ -108,9 +128,16 @@ def update_object(
     if unknown:
         raise InvalidInput("registry.unknown_field", field=sorted(unknown)[0])
     validated = validate(resource, current | dict(patch))
-    resource.check(session, validated, obj)
+    tenancy = Tenancy(session, principal)
+    resource.check(tenancy, validated, obj)
+    before = _links(obj)
     _assign(session, obj, validated)
     _ensure_writable(session, principal, resource, obj)
+    if isinstance(obj, Lease | Supply) and (
+        _links(obj) != before or obj.status == Consent.DECLINED
+    ):
+        # Re-pointed (or asked again after a refusal): the other party confirms anew.
+        consent_for(tenancy, _parties(obj), obj, utcnow())
     _flush(session)
     return obj
 
@@ -122,6 +149,42 @@ def delete_object(session: Session, principal: Principal, resource: Resource, id
     _flush(session)
 
 
+def _parties(link: Lease | Supply) -> tuple[int, int]:
+    if isinstance(link, Lease):
+        return (link.lessor_id, link.lessee_id)
+    return (link.supplier_id, link.customer_id)
+
+
+def _links(obj: Any) -> tuple[Any, ...]:
+    """What a lease or supply points at: changing any of it needs a new confirmation."""
+    if isinstance(obj, Lease):
+        return (obj.lessor_id, obj.lessee_id, obj.site_id, obj.parent_id)
+    if isinstance(obj, Supply):
+        return (obj.supplier_id, obj.customer_id, obj.tank_id, obj.room_id)
+    return ()
+
+
+def confirm(
+    session: Session, principal: Principal, resource: Resource, ident: int, *, accept: bool
+) -> Any:
+    """The other party of a lease or supply confirms (or declines) it."""
+    if resource.model not in (Lease, Supply):
+        raise InvalidInput("tenancy.not_a_link", field="kind", kind=resource.name)
+    link = get_object(session, principal, resource, ident)
+    decide_consent(session, principal, link, accept, utcnow())
+    _flush(session)
+    return link
+
+
+def _ensure_role(principal: Principal, resource: Resource) -> None:
+    if principal.is_platform_admin:
+        return
+    if resource.writers is not None and principal.role not in resource.writers:
+        raise Forbidden("registry.role_cannot_write", role=principal.role.value)
+    if not principal.can_edit and principal.role not in (Role.LANDLORD, Role.SUPPLIER):
+        raise Forbidden("registry.not_your_organisation")
+
+
 def _assign(session: Session, obj: Any, data: Input) -> None:
     values = data.model_dump(exclude=_DERIVED)
     if isinstance(data, OrganisationIn):
@@ -130,7 +193,9 @@ def _assign(session: Session, obj: Any, data: Input) -> None:
         setattr(obj, name, value)
     if isinstance(obj, HazardSource):
         # Scoping and the audit row need the room before the new source is flushed.
-        obj.room = session.get(Room, obj.room_id)
+        room = session.get(Room, obj.room_id)
+        if room is not None:
+            obj.room = room
     if isinstance(obj, Door):
         set_door_guards(obj, list(getattr(data, "guarded_room_ids", [])))
 

@@ -46,6 +46,7 @@ from hazwatch.monitoring.escalation.models import (
 )
 from hazwatch.monitoring.events import AlarmChange, Event
 from hazwatch.monitoring.models import Alarm, MeasurementPoint
+from hazwatch.registry.choices import Consent
 from hazwatch.registry.findings import fallback_owner
 from hazwatch.registry.models import (
     Jurisdiction,
@@ -101,7 +102,9 @@ def landlords(session: Session, organisation_id: int) -> list[int]:
     frontier = [organisation_id]
     while frontier:
         lessors = session.scalars(
-            select(Lease.lessor_id).where(Lease.lessee_id.in_(frontier))
+            select(Lease.lessor_id).where(
+                Lease.lessee_id.in_(frontier), Lease.status == Consent.CONFIRMED
+            )
         ).all()
         frontier = [o for o in lessors if o not in found and o != organisation_id]
         found.extend(frontier)

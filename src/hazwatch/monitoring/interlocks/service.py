@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.clock import NextDue
 from hazwatch.core.context import Context
-from hazwatch.core.errors import InvalidInput, NotFound
+from hazwatch.core.errors import InvalidInput
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, Event
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.interlocks.schemas import RuleIn
 from hazwatch.monitoring.models import MeasurementPoint
-from hazwatch.monitoring.service import ensure_writable
-from hazwatch.registry.models import Building, Room
+from hazwatch.registry.models import Building
+from hazwatch.registry.scope import Tenancy
 
 log = logging.getLogger(__name__)
 
@@ -39,23 +39,28 @@ log = logging.getLogger(__name__)
 def create_rule(session: Session, principal: Principal, data: RuleIn) -> InterlockRule:
     """A rule may only watch the organisation's own room or point, on that room's site: an
     organisation must not be able to drive another's actuators."""
-    ensure_writable(session, principal, data.organisation_id)
+    tenancy = Tenancy(session, principal)
+    owner = tenancy.writable_organisation(data.organisation_id)
     if data.room_id is None and data.point_id is None:
         raise InvalidInput("interlocks.trigger_required", field="room_id")
     sites: set[int] = set()
     if data.room_id is not None:
-        room = session.get(Room, data.room_id)
-        if room is None or room.organisation_id != data.organisation_id:
-            raise NotFound("scope.not_found", field="room_id")
+        room = tenancy.writable_room(data.room_id)
+        tenancy.same_organisation(room, owner, "room_id")
         building = session.get(Building, room.building_id)
         sites.add(building.site_id if building else -1)
     if data.point_id is not None:
-        point = session.get(MeasurementPoint, data.point_id)
-        if point is None or point.organisation_id != data.organisation_id:
-            raise NotFound("scope.not_found", field="point_id")
+        point = tenancy.writable_point(data.point_id)
+        tenancy.same_organisation(point, owner, "point_id")
         sites.add(point.site_id)
     if sites != {data.site_id}:
         raise InvalidInput("interlocks.wrong_site", field="site_id")
+    # The actuator is a registered device of the organisation on that site: a rule must not
+    # drive another organisation's fan or valve.
+    actuator = tenancy.writable_device_code(data.device_code)
+    tenancy.same_organisation(actuator, owner, "device_code")
+    if actuator.site_id != data.site_id:
+        raise InvalidInput("interlocks.wrong_site", field="device_code")
     rule = InterlockRule(**data.model_dump())
     session.add(rule)
     session.flush()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import MeasurementPoint
 from hazwatch.physics.tank import HeadShape, TankGeometry
-from hazwatch.registry.choices import TankOrientation
+from hazwatch.registry.choices import Consent, TankOrientation
 from hazwatch.registry.models import HazardSource, Room, Supply, Tank
 
 #: Days in the month of a supply agreement's "monthly quantity".
@@ -43,7 +43,9 @@ def level_point(session: Session, tank_id: int) -> MeasurementPoint | None:
 def fed_rooms(session: Session, tank_id: int) -> list[Room]:
     """Rooms a supply from this tank delivers into, and rooms whose hazard sources are fed
     by such a supply (the 2·7 lab ran its own hoses from the pipe at its door)."""
-    supplies = session.scalars(select(Supply).where(Supply.tank_id == tank_id)).all()
+    supplies = session.scalars(
+        select(Supply).where(Supply.tank_id == tank_id, Supply.status == Consent.CONFIRMED)
+    ).all()
     room_ids = {s.room_id for s in supplies if s.room_id is not None}
     supply_ids = [s.id for s in supplies]
     room_ids |= set(

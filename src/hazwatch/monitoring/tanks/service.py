@@ -39,6 +39,7 @@ from hazwatch.monitoring.tanks.schemas import (
     TankStatusOut,
 )
 from hazwatch.physics.leak import Tuning, block_for
+from hazwatch.registry.choices import Consent
 from hazwatch.registry.models import Room, Supply, Tank
 from hazwatch.registry.scope import writable_organisations
 
@@ -67,7 +68,11 @@ def _readers(session: Session, tank: Tank, rooms: list[Room]) -> set[int]:
     """Who may read a tank: its owner and operator, the customers it supplies and the
     organisations whose rooms it feeds (DOMAIN §1: a lab watches the tank feeding its rooms,
     as the 2·7 lab never could). Only owner and operator change its settings."""
-    customers = session.scalars(select(Supply.customer_id).where(Supply.tank_id == tank.id))
+    customers = session.scalars(
+        select(Supply.customer_id).where(
+            Supply.tank_id == tank.id, Supply.status == Consent.CONFIRMED
+        )
+    )
     return _owners(tank) | set(customers) | {room.organisation_id for room in rooms}
 
 
