@@ -139,3 +139,69 @@ def test_a_tokens_last_use_is_written_at_most_once_a_minute(
     assert resolve_and_read() == first  # within the minute: not written again
     clock.advance(timedelta(seconds=31))
     assert resolve_and_read() == clock.now()
+
+
+def test_users_get_roles_at_or_below_their_creators_in_its_organisation(
+    client: TestClient,
+    context: Context,
+    login_as,  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue 11: an enterprise user created a ``landlord`` that then read two other
+    organisations. Roles follow a hierarchy and the organisation's kind."""
+    from hazwatch.registry.demo import load_demo
+
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+    lab_admin = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    officer = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    worker = login_as(Role.WORKER, organisation_id=demo["lab"])
+    landlord_admin = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["landlord"])
+
+    def create(headers: dict[str, str], name: str, role: str, **scope: int) -> object:
+        body = {"username": name, "password": "long-enough", "role": role, **scope}
+        return client.post("/api/users", json=body, headers=headers)
+
+    lab = {"organisation_id": demo["lab"]}
+    assert create(lab_admin, "officer2", "safety_officer", **lab).status_code == 201  # type: ignore[attr-defined]
+    assert create(officer, "worker2", "worker", **lab).status_code == 201  # type: ignore[attr-defined]
+    refusals = [
+        (lab_admin, "fake-landlord", "landlord", lab, 422, "auth.role_needs_organisation_kind"),
+        (lab_admin, "boss", "platform_admin", lab, 403, "tenancy.role_above_yours"),
+        (lab_admin, "reg", "regulator", {"jurisdiction_id": demo["district"]}, 403, None),
+        (lab_admin, "other", "worker", {"organisation_id": demo["chem"]}, 403, None),
+        (officer, "admin2", "enterprise_admin", lab, 403, "tenancy.role_above_yours"),
+        (worker, "worker3", "worker", lab, 403, "auth.cannot_manage_user"),
+    ]
+    for headers, name, role, scope, status, code in refusals:
+        response = create(headers, name, role, **scope)
+        assert response.status_code == status, (name, response.text)  # type: ignore[attr-defined]
+        if code is not None:
+            assert error_code(response) == code, name
+    landlord = {"organisation_id": demo["landlord"]}
+    assert create(landlord_admin, "landlord2", "landlord", **landlord).status_code == 201  # type: ignore[attr-defined]
+    with context.sessions() as session:
+        names = {u.username for u in session.query(UserAccount)}
+    assert {"officer2", "worker2", "landlord2"} <= names
+    assert not names & {"fake-landlord", "boss", "reg", "other", "admin2", "worker3"}
+
+
+def test_device_accounts_cannot_log_in_interactively(client: TestClient, context: Context) -> None:
+    from hazwatch.registry.demo import load_demo
+
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+        device = auth.create_user(
+            session,
+            username="gateway-7",
+            password="long-enough-secret",
+            role=Role.DEVICE,
+            organisation_id=demo["lab"],
+        )
+        _token, secret = auth.issue_token(session, device, kind="api", lifetime=timedelta(days=1))
+    refused = client.post(
+        "/api/auth/login", json={"username": "gateway-7", "password": "long-enough-secret"}
+    )
+    assert refused.status_code == 401
+    assert error_code(refused) == "tenancy.device_cannot_log_in"
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 200 and me.json()["role"] == "device"

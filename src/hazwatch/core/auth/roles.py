@@ -26,6 +26,23 @@ class Role(Choice):
 ORGANISATION_ROLES = frozenset(
     {Role.ENTERPRISE_ADMIN, Role.SAFETY_OFFICER, Role.WORKER, Role.LANDLORD, Role.SUPPLIER}
 )
+#: The role hierarchy: a user is given only a role at or below its creator's rank, in the
+#: creator's organisation. Landlord and supplier rank with the safety officer (they read
+#: wider but write only their own records); a device account ranks lowest.
+RANK: dict[Role, int] = {
+    Role.PLATFORM_ADMIN: 100,
+    Role.REGULATOR: 80,
+    Role.ENTERPRISE_ADMIN: 60,
+    Role.SAFETY_OFFICER: 40,
+    Role.LANDLORD: 40,
+    Role.SUPPLIER: 40,
+    Role.WORKER: 20,
+    Role.DEVICE: 10,
+}
+#: Roles that may create users (besides the platform administrator).
+USER_MANAGERS = frozenset({Role.ENTERPRISE_ADMIN, Role.SAFETY_OFFICER})
+#: Accounts that use API tokens only (no password login, no console).
+NON_INTERACTIVE = frozenset({Role.DEVICE})
 #: Roles allowed to change safety data of the organisations in their scope.
 EDITOR_ROLES = frozenset(
     {Role.PLATFORM_ADMIN, Role.ENTERPRISE_ADMIN, Role.SAFETY_OFFICER, Role.REGULATOR}

@@ -15,7 +15,6 @@ from hazwatch.core.auth.deps import (
     get_context,
 )
 from hazwatch.core.auth.models import TokenKind, UserAccount
-from hazwatch.core.auth.roles import ORGANISATION_ROLES, Principal, Role
 from hazwatch.core.auth.schemas import (
     LoginRequest,
     TokenCreate,
@@ -33,7 +32,7 @@ users_router = APIRouter(prefix="/api/users", tags=["auth"])
 @router.post("/login", response_model=TokenOut)
 def login(body: LoginRequest, request: Request, response: Response, db: DbSession) -> TokenOut:
     context = get_context(request)
-    user = service.authenticate(db, body.username, body.password)
+    user = service.authenticate(db, body.username, body.password, interactive=True)
     db.info["principal"] = service.principal_of(user)
     token, secret = service.issue_token(
         db,
@@ -91,20 +90,11 @@ def revoke_token(token_id: int, db: DbSession, principal: CurrentPrincipal) -> N
     service.revoke_token(db, token_id, user_id=principal.user_id)
 
 
-def _may_manage(principal: Principal, body: UserCreate) -> bool:
-    if principal.is_platform_admin:
-        return True
-    return (
-        principal.role is Role.ENTERPRISE_ADMIN
-        and body.role in ORGANISATION_ROLES
-        and body.organisation_id == principal.organisation_id
-    )
-
-
 @users_router.post("", response_model=UserOut, status_code=201)
 def create_user(body: UserCreate, db: DbSession, principal: CurrentPrincipal) -> UserAccount:
-    if not _may_manage(principal, body):
-        raise Forbidden("auth.cannot_manage_user")
+    service.ensure_may_give_role(db, principal, body.role, body.organisation_id)
+    if body.jurisdiction_id is not None and not principal.is_platform_admin:
+        raise Forbidden("auth.cannot_manage_user", field="jurisdiction_id")
     return service.create_user(db, **body.model_dump())
 
 

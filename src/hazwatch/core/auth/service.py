@@ -13,9 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.models import AccessToken, UserAccount
-from hazwatch.core.auth.roles import ORGANISATION_ROLES, Principal, Role
+from hazwatch.core.auth.roles import (
+    NON_INTERACTIVE,
+    ORGANISATION_ROLES,
+    RANK,
+    USER_MANAGERS,
+    Principal,
+    Role,
+)
 from hazwatch.core.clock import utcnow
-from hazwatch.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
 def _password_hasher() -> PasswordHasher:
@@ -77,7 +84,7 @@ def create_user(
 ) -> UserAccount:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("auth.password_too_short", field="password", min=MIN_PASSWORD_LENGTH)
-    if role in ORGANISATION_ROLES and organisation_id is None:
+    if role in ORGANISATION_ROLES | NON_INTERACTIVE and organisation_id is None:
         raise InvalidInput("auth.role_needs_organisation", field="organisation_id")
     if role is Role.REGULATOR and jurisdiction_id is None:
         raise InvalidInput("auth.role_needs_jurisdiction", field="jurisdiction_id")
@@ -100,10 +107,45 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> UserAccount:
+#: Organisation kinds a role fits (others: any kind). A landlord account reads the tenants
+#: of its organisation's confirmed leases, so only a landlord organisation gets one.
+ROLE_KINDS: dict[Role, frozenset[str]] = {
+    Role.LANDLORD: frozenset({"landlord"}),
+    Role.SUPPLIER: frozenset({"gas_supplier"}),
+}
+
+
+def ensure_may_give_role(
+    session: Session, principal: Principal, role: Role, organisation_id: int | None
+) -> None:
+    """Only a role at or below the creator's, in the creator's organisation (the platform
+    administrator gives any), and one that fits the organisation's kind."""
+    if not principal.is_platform_admin:
+        if principal.role not in USER_MANAGERS:
+            raise Forbidden("auth.cannot_manage_user", field="role")
+        if organisation_id is None or organisation_id != principal.organisation_id:
+            raise Forbidden("auth.cannot_manage_user", field="organisation_id")
+        if RANK[role] > RANK[principal.role] or role not in ORGANISATION_ROLES | NON_INTERACTIVE:
+            raise Forbidden("tenancy.role_above_yours", field="role", role=role.value)
+    kinds = ROLE_KINDS.get(role)
+    if kinds is not None and organisation_id is not None:
+        from hazwatch.registry.models import Organisation
+
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None or organisation.kind not in kinds:
+            raise InvalidInput("auth.role_needs_organisation_kind", field="role", role=role.value)
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, interactive: bool = True
+) -> UserAccount:
+    """The user whose password this is. ``interactive`` (a login, the console) refuses
+    device accounts: they act through their API tokens only."""
     user = session.scalar(select(UserAccount).where(UserAccount.username == username))
     if user is None or not user.active or not verify_password(user.password_hash, password):
         raise Unauthenticated("auth.bad_credentials")
+    if interactive and Role(user.role) in NON_INTERACTIVE:
+        raise Unauthenticated("tenancy.device_cannot_log_in")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
