@@ -1,0 +1,819 @@
+"""Tenancy over every write endpoint and every reference it takes (issue 11).
+
+The write operations are enumerated from the app's OpenAPI schema, so a new endpoint without
+a case here fails :func:`test_every_write_endpoint_has_a_tenancy_case`. For each case an
+enterprise administrator of the chemical plant (``chem``) points each reference (a body field
+or a path parameter) at an object of another organisation — the lab, its landlord, the gas
+company — and must get a 4xx naming the field (or a 403/404), with nothing stored.
+
+Fields that name the *other party* of a lease or supply (``lessee_id``, ``customer_id``) are
+allowed: the link is stored pending, grants nothing until that party confirms it, and the
+test checks exactly that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from hazwatch import demo as full_demo
+from hazwatch.core.auth.models import AccessToken, UserAccount
+from hazwatch.core.auth.roles import SYSTEM, Role
+from hazwatch.core.context import Context
+from hazwatch.core.db import Base
+from hazwatch.emergency import service as emergency
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.models import Alarm, Device, MeasurementPoint
+from hazwatch.monitoring.schemas import DeviceIn
+from hazwatch.prevention import service as permits
+from hazwatch.prevention.hazard_findings.models import HazardFinding
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.prevention.inspections import service as inspections
+from hazwatch.prevention.inspections.models import (
+    ChecklistTemplate,
+    InspectionPlan,
+    InspectionPoint,
+    InspectionRecord,
+)
+from hazwatch.prevention.inspections.schemas import ItemIn, TemplateIn
+from hazwatch.prevention.inspections.schemas import PointIn as InspectionPointIn
+from hazwatch.prevention.odh import service as odh
+from hazwatch.prevention.odh.choices import SafeguardKind
+from hazwatch.prevention.odh.schemas import SafeguardIn
+from hazwatch.registry import service as registry_service
+from hazwatch.registry.demo import DemoIds, credit_code
+from hazwatch.registry.resources import RESOURCES
+from tests.conftest import error_code
+
+Login = Callable[..., dict[str, str]]
+
+#: Write operations with no reference into an organisation's data, and why.
+EXEMPT = {
+    ("POST", "/api/auth/login"): "credentials only",
+    ("POST", "/api/auth/logout"): "ends the caller's own session",
+    ("POST", "/api/auth/tokens"): "a token of the caller's own account",
+    ("POST", "/api/ingest/readings"): "device token; a device writes only its site's points",
+    ("POST", "/api/access/check"): "tests/monitoring/test_access.py scopes it by caller",
+}
+
+
+@dataclass
+class World:
+    """Ids of the attacker's own objects (``own``) and of other organisations' (``other``)."""
+
+    own: dict[str, Any]
+    other: dict[str, Any]
+    demo: DemoIds
+
+
+@dataclass
+class Case:
+    """One write operation: a body valid for the attacker's own objects, its own path
+    parameters, and for each reference the change that points it elsewhere."""
+
+    path: dict[str, str] = field(default_factory=dict)
+    body: Callable[[World], dict[str, Any]] | None = None
+    #: reference → (world → changes to the body); ``None`` in the changes drops a field.
+    refs: dict[str, Callable[[World], dict[str, Any]]] = field(default_factory=dict)
+    #: path parameter → key of ``World.other`` it is pointed at.
+    path_refs: dict[str, str] = field(default_factory=dict)
+    #: references that name the other party of a link: allowed, stored pending.
+    counterparties: dict[str, str] = field(default_factory=dict)
+    multipart: bool = False
+
+
+def to(key: str, name: str | None = None) -> Callable[[World], dict[str, Any]]:
+    """Point body field ``name`` (default: the reference itself) at ``other[key]``."""
+
+    def change(world: World, _name: str | None = name) -> dict[str, Any]:
+        return {"__field__": world.other[key]} if _name is None else {_name: world.other[key]}
+
+    return change
+
+
+def registry(
+    body: Callable[[World], dict[str, Any]],
+    refs: dict[str, Callable[[World], dict[str, Any]]],
+    own_key: str,
+    other_key: str,
+    counterparties: dict[str, str] | None = None,
+    links: bool = False,
+    extra: Callable[[World], dict[str, Any]] | None = None,
+) -> dict[tuple[str, str], Case]:
+    """The generated endpoints of one registry resource."""
+    kind = own_key
+    if extra is not None:
+        plain = body
+
+        def body(world: World) -> dict[str, Any]:
+            return {**plain(world), **extra(world)}
+
+    cases = {
+        ("POST", f"/api/registry/{kind}"): Case(
+            body=body, refs=refs, counterparties=counterparties or {}
+        ),
+        ("PATCH", f"/api/registry/{kind}/{{ident}}"): Case(
+            path={"ident": kind},
+            body=lambda _w: {},
+            refs=refs,
+            path_refs={"ident": other_key},
+        ),
+        ("DELETE", f"/api/registry/{kind}/{{ident}}"): Case(
+            path={"ident": kind}, path_refs={"ident": other_key}
+        ),
+    }
+    if links:
+        for action in ("confirm", "decline"):
+            cases[("POST", f"/api/registry/{kind}/{{ident}}/{action}")] = Case(
+                path={"ident": kind}, path_refs={"ident": other_key}
+            )
+    return cases
+
+
+def _b(**values: Any) -> Callable[[World], dict[str, Any]]:
+    """A body whose string values naming ``own.<key>`` are replaced by that id."""
+
+    def build(world: World) -> dict[str, Any]:
+        return {
+            k: world.own[v[4:]] if isinstance(v, str) and v.startswith("own.") else v
+            for k, v in values.items()
+        }
+
+    return build
+
+
+CASES: dict[tuple[str, str], Case] = {
+    **registry(
+        _b(kind="city", name="x"),
+        {"parent_id": to("jurisdiction")},
+        "jurisdictions",
+        "jurisdiction",
+    ),
+    **registry(
+        _b(kind="enterprise", name="x", credit_code=credit_code("91330200MA2XXXXX0")),
+        {"jurisdiction_id": to("jurisdiction")},
+        "organisations",
+        "organisation",
+    ),
+    **registry(
+        _b(organisation_id="own.organisation", name="x"),
+        {"organisation_id": to("organisation")},
+        "sites",
+        "site",
+    ),
+    **registry(
+        _b(site_id="own.site", organisation_id="own.organisation", name="x"),
+        {"site_id": to("site"), "organisation_id": to("organisation")},
+        "buildings",
+        "building",
+    ),
+    **registry(
+        _b(
+            building_id="own.building",
+            organisation_id="own.organisation",
+            name="x",
+            free_volume_m3="10",
+        ),
+        {"building_id": to("building"), "organisation_id": to("organisation")},
+        "rooms",
+        "room",
+    ),
+    **registry(
+        _b(room_id="own.room", kind="toxic_gas", substance="NH3"),
+        {"room_id": to("room"), "supply_id": to("supply")},
+        "hazard-sources",
+        "hazard-source",
+    ),
+    **registry(
+        _b(
+            site_id="own.site",
+            organisation_id="own.organisation",
+            code="CHEM-GATE-2",
+            name="x",
+        ),
+        {
+            "site_id": to("site"),
+            "organisation_id": to("organisation"),
+            "guarded_room_ids": lambda w: {"guarded_room_ids": [w.other["room"]]},
+            "reader_device_id": to("device"),
+        },
+        "doors",
+        "door",
+        extra=lambda w: {"guarded_room_ids": [w.own["room"]]},
+    ),
+    **registry(
+        _b(
+            lessor_id="own.organisation",
+            lessee_id="own.partner",
+            site_id="own.site",
+            start_date="2025-01-01",
+        ),
+        {
+            "lessor_id": to("organisation"),
+            "site_id": to("site"),
+            "parent_id": to("lease"),
+        },
+        "leases",
+        "lease",
+        counterparties={"lessee_id": "organisation"},
+        links=True,
+    ),
+    **registry(
+        _b(
+            site_id="own.site",
+            organisation_id="own.organisation",
+            name="x",
+            fluid="N2",
+            orientation="vertical",
+            volume_m3="2",
+            diameter_m="1",
+            liquid_density_kg_m3="806",
+        ),
+        {"site_id": to("site"), "organisation_id": to("organisation")},
+        "tanks",
+        "tank",
+    ),
+    **registry(
+        _b(
+            supplier_id="own.organisation",
+            customer_id="own.partner",
+            substance="N2",
+            form="cylinder",
+        ),
+        {
+            "supplier_id": to("organisation"),
+            "tank_id": to("tank"),
+            "room_id": to("room"),
+        },
+        "supplies",
+        "supply",
+        counterparties={"customer_id": "organisation"},
+        links=True,
+    ),
+    **registry(
+        _b(
+            organisation_id="own.organisation",
+            licence_type="hazchem_use",
+            number="X-1",
+            valid_from="2025-01-01",
+            valid_until="2027-01-01",
+        ),
+        {"organisation_id": to("organisation")},
+        "licences",
+        "licence",
+    ),
+    **registry(
+        _b(department_id="own.department", organisation_id="own.organisation", stage="use"),
+        {"organisation_id": to("organisation"), "department_id": to("department")},
+        "supervision-assignments",
+        "assignment",
+    ),
+    ("POST", "/api/users"): Case(
+        body=_b(
+            username="new-worker",
+            password="long-enough",
+            role="worker",
+            organisation_id="own.organisation",
+        ),
+        refs={
+            "organisation_id": to("organisation"),
+            "jurisdiction_id": lambda w: {
+                "role": "regulator",
+                "organisation_id": None,
+                "jurisdiction_id": w.other["jurisdiction"],
+            },
+        },
+    ),
+    ("DELETE", "/api/auth/tokens/{token_id}"): Case(
+        path={"token_id": "token"}, path_refs={"token_id": "token"}
+    ),
+    ("POST", "/api/monitoring/devices"): Case(
+        body=_b(site_id="own.site", organisation_id="own.organisation", code="CHEM-NEW"),
+        refs={"site_id": to("site"), "organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/monitoring/devices/{device_id}/revoke"): Case(
+        path={"device_id": "device"}, path_refs={"device_id": "device"}
+    ),
+    ("POST", "/api/monitoring/points"): Case(
+        body=_b(
+            site_id="own.site",
+            organisation_id="own.organisation",
+            room_id="own.room",
+            device_id="own.device",
+            code="CHEM-O2-9",
+            kind="o2",
+            expected_interval_s=30,
+        ),
+        refs={
+            "site_id": to("site"),
+            "organisation_id": to("organisation"),
+            "room_id": to("room"),
+            "tank_id": to("tank"),
+            "device_id": to("device"),
+        },
+    ),
+    ("PATCH", "/api/monitoring/points/{point_id}"): Case(
+        path={"point_id": "point"},
+        body=_b(reason="retune", high="1"),
+        path_refs={"point_id": "point"},
+    ),
+    ("POST", "/api/monitoring/points/{point_id}/service"): Case(
+        path={"point_id": "point"},
+        body=_b(reason="calibration", out_of_service=True),
+        path_refs={"point_id": "point"},
+    ),
+    **{
+        ("POST", f"/api/monitoring/alarms/{{alarm_id}}/{action}"): Case(
+            path={"alarm_id": "alarm"}, body=body, path_refs={"alarm_id": "alarm"}
+        )
+        for action, body in (
+            ("ack", _b(comment="seen")),
+            ("shelve", lambda _w: {"reason": "maintenance", "until": "2099-01-01T00:00:00Z"}),
+            ("unshelve", None),
+            ("comment", _b(comment="seen")),
+        )
+    },
+    ("POST", "/api/escalation/contacts"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            role="principal",
+            channel="console",
+            address="x",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/escalation/steps"): Case(
+        body=_b(organisation_id="own.organisation", after_minutes=5, target="principal"),
+        refs={
+            "organisation_id": to("organisation"),
+            "jurisdiction_id": lambda w: {
+                "organisation_id": None,
+                "jurisdiction_id": w.other["jurisdiction"],
+            },
+        },
+    ),
+    ("POST", "/api/interlocks/rules"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            site_id="own.site",
+            room_id="own.room",
+            action="start_fan",
+            device_code="own.fan",
+        ),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": to("site"),
+            "room_id": to("room"),
+            "point_id": lambda w: {"room_id": None, "point_id": w.other["point"]},
+            "device_code": to("fan"),
+        },
+    ),
+    ("POST", "/api/emergency/scba"): Case(
+        body=_b(organisation_id="own.organisation", code="SCBA-CHEM-9"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/emergency/scba/checks"): Case(
+        body=_b(set_code="own.scba", cylinder_pressure_mpa="28"),
+        refs={"set_code": to("scba")},
+    ),
+    ("POST", "/api/permits"): Case(
+        body=_b(
+            room_id="own.room",
+            number="P-9",
+            valid_from="2025-02-06T00:00:00Z",
+            valid_until="2025-02-07T00:00:00Z",
+        ),
+        refs={"room_id": to("room")},
+    ),
+    ("POST", "/api/permits/{permit_id}/close"): Case(
+        path={"permit_id": "permit"}, path_refs={"permit_id": "permit"}
+    ),
+    ("POST", "/api/permits/{permit_id}/gas-tests"): Case(
+        path={"permit_id": "permit"},
+        body=_b(o2_percent="20.9"),
+        path_refs={"permit_id": "permit"},
+    ),
+    ("POST", "/api/odh/rooms/{room_id}/assess"): Case(
+        path={"room_id": "room"}, path_refs={"room_id": "room"}
+    ),
+    ("POST", "/api/odh/rooms/{room_id}/safeguards"): Case(
+        path={"room_id": "room"},
+        body=_b(kind="detection_system"),
+        path_refs={"room_id": "room"},
+    ),
+    ("PATCH", "/api/odh/safeguards/{safeguard_id}"): Case(
+        path={"safeguard_id": "safeguard"},
+        body=_b(note="x"),
+        path_refs={"safeguard_id": "safeguard"},
+    ),
+    ("DELETE", "/api/odh/safeguards/{safeguard_id}"): Case(
+        path={"safeguard_id": "safeguard"}, path_refs={"safeguard_id": "safeguard"}
+    ),
+    ("PUT", "/api/tanks/{tank_id}/leak-settings"): Case(
+        path={"tank_id": "tank"},
+        body=_b(false_alarms_per_year="1", noise_mm="2"),
+        path_refs={"tank_id": "tank"},
+    ),
+    ("POST", "/api/tanks/{tank_id}/leak-reset"): Case(
+        path={"tank_id": "tank"}, body=_b(reason="x"), path_refs={"tank_id": "tank"}
+    ),
+    ("POST", "/api/hidden-dangers"): Case(
+        body=_b(organisation_id="own.organisation", title="x", room_id="own.room"),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": lambda w: {"room_id": None, "site_id": w.other["site"]},
+            "room_id": to("room"),
+        },
+    ),
+    **{
+        ("POST", f"/api/hidden-dangers/{{finding_id}}/{action}"): Case(
+            path={"finding_id": "finding"}, body=body, path_refs={"finding_id": "finding"}
+        )
+        for action, body in (
+            ("grade", _b(grade="general")),
+            (
+                "order",
+                _b(measures="x", responsible_person="x", funds_yuan="1", contingency_plan="x"),
+            ),
+            ("start", _b(comment="x")),
+            ("self-check", _b(comment="x")),
+            ("accept", _b(comment="x")),
+            ("close", _b(comment="x")),
+            ("reject", _b(comment="x")),
+        )
+    },
+    ("POST", "/api/hidden-dangers/{finding_id}/attachments"): Case(
+        path={"finding_id": "finding"}, path_refs={"finding_id": "finding"}, multipart=True
+    ),
+    ("POST", "/api/inspections/templates"): Case(
+        body=_b(organisation_id="own.organisation", name="x", items=[{"text": "ok?"}]),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/inspections/points"): Case(
+        body=_b(organisation_id="own.organisation", code="CHEM-P9", name="x", room_id="own.room"),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": lambda w: {"room_id": None, "site_id": w.other["site"]},
+            "room_id": to("room"),
+        },
+    ),
+    ("POST", "/api/inspections/plans"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            name="x",
+            template_id="own.template",
+            point_id="own.inspection_point",
+            frequency="daily",
+            assignee="x",
+        ),
+        refs={
+            "organisation_id": to("organisation"),
+            "template_id": to("template"),
+            "point_id": to("inspection_point"),
+        },
+    ),
+    ("POST", "/api/inspections/records"): Case(
+        body=lambda w: {
+            "template_id": w.own["template"],
+            "point_id": w.own["inspection_point"],
+            "answers": [{"item_id": w.own["item"], "yes": True}],
+        },
+        refs={
+            "plan_id": lambda w: {
+                "template_id": None,
+                "point_id": None,
+                "plan_id": w.other["plan"],
+            },
+            "template_id": to("template"),
+            "point_id": to("inspection_point"),
+        },
+    ),
+    ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
+        path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
+    ),
+}
+
+
+def write_operations(client: TestClient) -> set[tuple[str, str]]:
+    schema = client.app.openapi()  # type: ignore[attr-defined]
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete")
+    }
+
+
+def _create(session: Any, kind: str, **data: Any) -> int:
+    return int(registry_service.create_object(session, SYSTEM, RESOURCES[kind], data).id)
+
+
+@pytest.fixture
+def world(context: Context, login_as: Login) -> Iterator[World]:
+    moment = Moment.of(context)
+    with context.unit_of_work() as session:
+        demo = full_demo.load(session, moment)
+        chem, lab, chem_site = demo["chem"], demo["lab"], demo["chem_site"]
+        monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=chem_site, organisation_id=chem, code="FAN-CHEM", kind="actuator"),
+        )
+        lab_fan, _ = monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=demo["plant"], organisation_id=lab, code="FAN-DRY1", kind="actuator"),
+        )
+        emergency.create_set(session, SYSTEM, organisation_id=chem, code="SCBA-CHEM-1")
+        template = inspections.create_template(
+            session,
+            SYSTEM,
+            TemplateIn(organisation_id=chem, name="chem round", items=[ItemIn(text="ok?")]),
+        )
+        chem_point = inspections.create_point(
+            session,
+            SYSTEM,
+            InspectionPointIn(
+                organisation_id=chem, code="CHEM-P1", name="x", room_id=demo["ammonia_room"]
+            ),
+        )
+        permit = permits.open_permit(
+            session,
+            SYSTEM,
+            room_id=demo["dry_room_1"],
+            number="LAB-P1",
+            valid_from=moment.now,
+            valid_until=moment.now + timedelta(hours=8),
+        )
+        safeguard = odh.add_safeguard(
+            session, SYSTEM, demo["dry_room_1"], SafeguardIn(kind=SafeguardKind.ALARM)
+        )
+        session.add(
+            Alarm(
+                organisation_id=lab,
+                site_id=demo["plant"],
+                room_id=demo["dry_room_1"],
+                source="test",
+                condition="low",
+                priority="urgent",
+                active=True,
+                acked=False,
+                state="active_unack",
+                changed_at=moment.now,
+            )
+        )
+        assignment = _create(
+            session,
+            "supervision-assignments",
+            department_id=demo["ema"],
+            organisation_id=lab,
+            stage="use",
+        )
+        own_registry = {
+            "jurisdictions": demo["park"],
+            "organisations": chem,
+            "sites": chem_site,
+            "buildings": demo["chem_building"],
+            "rooms": demo["ammonia_room"],
+            "hazard-sources": demo["ammonia"],
+            "licences": demo["chem_licence"],
+            "supervision-assignments": assignment,
+            "doors": _create(
+                session,
+                "doors",
+                site_id=chem_site,
+                organisation_id=chem,
+                code="CHEM-GATE",
+                name="gate",
+                guarded_room_ids=[demo["ammonia_room"]],
+            ),
+            "leases": _create(
+                session,
+                "leases",
+                lessor_id=chem,
+                lessee_id=demo["dyeworks"],
+                site_id=chem_site,
+                start_date=date(2025, 1, 1),
+            ),
+            "tanks": _create(
+                session,
+                "tanks",
+                site_id=chem_site,
+                organisation_id=chem,
+                name="N2",
+                fluid="N2",
+                orientation="vertical",
+                volume_m3="2",
+                diameter_m="1",
+                liquid_density_kg_m3="806",
+            ),
+            "supplies": _create(
+                session,
+                "supplies",
+                supplier_id=chem,
+                customer_id=demo["dyeworks"],
+                substance="N2",
+                form="cylinder",
+            ),
+        }
+        session.flush()
+
+        def one(model: Any, **where: Any) -> int:
+            return int(
+                session.scalars(select(model.id).filter_by(**where).order_by(model.id)).first()
+            )
+
+        own: dict[str, Any] = {
+            **own_registry,
+            "organisation": chem,
+            "partner": demo["dyeworks"],
+            "department": demo["ema"],
+            "site": chem_site,
+            "building": demo["chem_building"],
+            "room": demo["ammonia_room"],
+            "device": one(Device, code="GW-CHEM"),
+            "point": one(MeasurementPoint, code="NH3-01"),
+            "fan": "FAN-CHEM",
+            "scba": "SCBA-CHEM-1",
+            "template": template.id,
+            "item": template.items[0].id,
+            "inspection_point": chem_point.id,
+        }
+        other: dict[str, Any] = {
+            "jurisdiction": demo["district"],
+            "organisation": lab,
+            "department": demo["ema"],
+            "site": demo["plant"],
+            "building": demo["shed"],
+            "room": demo["dry_room_1"],
+            "hazard-source": demo["dry1_nitrogen"],
+            "door": demo["lab_entrance"],
+            "lease": demo["head_lease"],
+            "tank": demo["ln2_tank"],
+            "supply": demo["n2_to_lab"],
+            "licence": demo["gas_licence"],
+            "assignment": assignment,
+            "device": one(Device, code="GW-PLANT"),
+            "fan": lab_fan.code,
+            "point": one(MeasurementPoint, code="O2M-DRY1"),
+            "alarm": one(Alarm, organisation_id=lab),
+            "scba": "SCBA-LAB-1",
+            "permit": permit.id,
+            "safeguard": safeguard.id,
+            "finding": one(HazardFinding, organisation_id=lab),
+            "template": one(ChecklistTemplate, organisation_id=lab),
+            "inspection_point": one(InspectionPoint, organisation_id=lab),
+            "plan": one(InspectionPlan, organisation_id=lab),
+            "record": one(InspectionRecord, organisation_id=lab),
+        }
+    login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
+    with context.sessions() as session:
+        user = session.scalar(select(UserAccount.id).where(UserAccount.username == "lab-officer"))
+        other["token"] = session.scalar(select(AccessToken.id).where(AccessToken.user_id == user))
+    own["token"] = other["token"]
+    own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
+    own["finding"], own["record"] = 10**6, 10**6
+    own["tank"] = own["tanks"]
+    yield World(own=own, other=other, demo=demo)
+
+
+def fingerprint(context: Context) -> dict[str, int]:
+    """Row counts of every table (the audit chain among them: it records every update)."""
+    with context.sessions() as session:
+        return {
+            table.name: int(session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in Base.metadata.sorted_tables
+            if table.name != "access_token"
+        }
+
+
+def own_path(case: Case, world: World, template: str) -> str:
+    return template.format(**{name: world.own[key] for name, key in case.path.items()})
+
+
+def send(
+    client: TestClient,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    multipart: bool,
+) -> Any:
+    if multipart:
+        files = {"file": ("note.txt", b"hello", "text/plain")}
+        return client.request(method, path, files=files, headers=headers)
+    return client.request(method, path, json=body, headers=headers)
+
+
+def refused(response: Any, reference: str) -> bool:
+    """A 4xx that is about the reference: 403/404, or a 422 naming it."""
+    if response.status_code in (403, 404):
+        return True
+    if response.status_code in (409, 422):
+        return error_code(response) != "request.invalid" and response.json()["error"]["field"] in (
+            reference,
+            None,
+        )
+    return False
+
+
+def test_every_write_endpoint_has_a_tenancy_case(client: TestClient) -> None:
+    operations = write_operations(client)
+    missing = sorted(operations - set(CASES) - set(EXEMPT))
+    assert not missing, f"write endpoints without a tenancy case: {missing}"
+    stale = sorted(set(CASES) - operations)
+    assert not stale, f"cases for endpoints that no longer exist: {stale}"
+
+
+def test_no_reference_reaches_into_another_organisation(
+    client: TestClient, context: Context, login_as: Login, world: World
+) -> None:
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=world.own["organisation"])
+    failures: list[str] = []
+    tried = 0
+    for (method, template), case in sorted(CASES.items()):
+        base = case.body(world) if case.body else None
+        attempts: list[tuple[str, str, dict[str, Any] | None]] = []
+        for name, key in case.path_refs.items():
+            values = {n: world.own[k] for n, k in case.path.items()}
+            values[name] = world.other[key]
+            attempts.append((name, template.format(**values), base))
+        for reference, change in case.refs.items():
+            changes = change(world)
+            if "__field__" in changes:
+                changes = {reference: changes.pop("__field__")}
+            body = {**(base or {}), **changes}
+            body = {k: v for k, v in body.items() if v is not None}
+            attempts.append((reference, own_path(case, world, template), body))
+        for reference, path, body in attempts:
+            tried += 1
+            before = fingerprint(context)
+            response = send(client, chem, method, path, body, case.multipart)
+            after = fingerprint(context)
+            label = f"{method} {template} [{reference}] -> {response.status_code}"
+            if not refused(response, reference):
+                failures.append(f"{label}: {response.text[:200]}")
+            elif before != after:
+                changed = {t for t in before if before[t] != after[t]}
+                failures.append(f"{label}: stored something in {sorted(changed)}")
+    assert tried > 100
+    assert not failures, "\n".join(failures)
+
+
+def test_naming_the_other_party_stores_a_pending_link_that_grants_nothing(
+    client: TestClient, context: Context, login_as: Login, world: World
+) -> None:
+    """A lessor naming a lessee (or a supplier a customer) needs that party's consent:
+    until then, a landlord account sees nothing of the named organisation."""
+    demo = world.demo
+    landlord = login_as(Role.LANDLORD, organisation_id=demo["landlord"])
+    lab = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    chem_admin = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    claim = client.post(
+        "/api/registry/leases",
+        json={
+            "lessor_id": demo["landlord"],
+            "lessee_id": demo["chem"],
+            "site_id": demo["plant"],
+            "start_date": "2025-01-01",
+        },
+        headers=landlord,
+    )
+    assert claim.status_code == 201, claim.text
+    lease = claim.json()
+    assert lease["status"] == "pending" and lease["requested_by_id"] == demo["landlord"]
+    seen = {o["id"] for o in client.get("/api/registry/organisations", headers=landlord).json()}
+    assert demo["chem"] not in seen
+    path = f"/api/registry/leases/{lease['id']}"
+    # the asking party cannot confirm its own claim; an outsider cannot see it
+    assert client.post(f"{path}/confirm", headers=landlord).status_code in (403, 404)
+    assert client.post(f"{path}/confirm", headers=lab).status_code == 404
+    declined = client.post(f"{path}/decline", headers=chem_admin)
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    seen = {o["id"] for o in client.get("/api/registry/organisations", headers=landlord).json()}
+    assert demo["chem"] not in seen
+    # asked again, then confirmed: now the landlord sees its tenant
+    again = client.patch(path, json={"premises": "east yard"}, headers=landlord)
+    assert again.status_code == 200 and again.json()["status"] == "pending"
+    confirmed = client.post(f"{path}/confirm", headers=chem_admin)
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    seen = {o["id"] for o in client.get("/api/registry/organisations", headers=landlord).json()}
+    assert demo["chem"] in seen
+    # a supply naming the lab as customer, from a tank the lab does not read
+    supply = client.post(
+        "/api/registry/supplies",
+        json={
+            "supplier_id": demo["chem"],
+            "customer_id": demo["lab"],
+            "substance": "N2",
+            "form": "cylinder",
+        },
+        headers=chem_admin,
+    )
+    assert supply.status_code == 201 and supply.json()["status"] == "pending"
