@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.clock import ManualClock
@@ -20,6 +21,8 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import PointIn
 from hazwatch.prevention import service as permits
 from hazwatch.registry.demo import DemoIds, load_demo
+from hazwatch.registry.models import Door
+from tests.conftest import error_code
 from tests.monitoring.conftest import Plant
 
 Login = Callable[..., dict[str, str]]
@@ -59,16 +62,23 @@ def test_the_2_7_room_as_it_was_is_refused(
     assert codes(answer) == ["access.reason.no_working_o2_point"]
     assert "干燥房1" in str(answer["reasons"])
     assert ask(client, lab, door="LAB-DRY1")["decision"] == "deny"
-    assert codes(ask(client, lab, door="NO-SUCH-DOOR")) == ["access.reason.unknown_door"]
+    unknown = client.post(
+        "/api/access/check", headers=lab, json={"door": "NO-SUCH-DOOR", "person": "x"}
+    )
+    assert unknown.status_code == 404 and error_code(unknown) == "access.unknown_door"
 
 
 def test_fixed_detector_decides(
-    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login, context: Context
 ) -> None:
     lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
     never = ask(client, lab)
     assert codes(never) == ["access.reason.o2_unknown", "access.reason.no_working_o2_point"]
     device = {"Authorization": f"Bearer {plant.device_token}"}
+    with context.unit_of_work() as session:  # the gateway is also the entrance's reader
+        entrance = session.scalar(select(Door).where(Door.code == "LAB-ENTRANCE"))
+        assert entrance is not None
+        entrance.reader_device_id = plant.device_id
 
     def send(value: float, seconds: int) -> None:
         ts = (clock.now() + timedelta(seconds=seconds)).isoformat()
@@ -281,3 +291,66 @@ def test_a_check_that_overruns_its_deadline_answers_deny(
     lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
     answer = ask(client, lab)
     assert answer["decision"] == "deny" and codes(answer) == ["access.reason.timeout"]
+
+
+def test_door_checks_come_from_its_reader_or_users_who_see_it(
+    client: TestClient, plant: Plant, context: Context, login_as: Login
+) -> None:
+    """Issue 11: any user learnt another organisation's rooms, points and alarm states by
+    asking about its door, and the probe landed in the victim's access log."""
+    from sqlalchemy import func, select
+
+    from hazwatch.monitoring.access.models import AccessDecision
+    from hazwatch.monitoring.schemas import DeviceIn
+    from hazwatch.registry.models import Door
+
+    with context.unit_of_work() as session:
+        reader, reader_token = monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=plant.demo["plant"], organisation_id=plant.demo["lab"], code="RD-1"),
+        )
+        door = session.scalar(select(Door).where(Door.code == "LAB-ENTRANCE"))
+        assert door is not None
+        door.reader_device_id = reader.id
+        _chem_reader, chem_token = monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(
+                site_id=plant.demo["chem_site"], organisation_id=plant.demo["chem"], code="RD-C"
+            ),
+        )
+
+    def logged() -> int:
+        with context.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(AccessDecision)) or 0)
+
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=plant.demo["chem"])
+    strangers = {
+        "another organisation's user": chem,
+        "another organisation's reader": {"Authorization": f"Bearer {chem_token}"},
+        "the lab's gateway (not this door's reader)": {
+            "Authorization": f"Bearer {plant.device_token}"
+        },
+    }
+    for who, headers in strangers.items():
+        probe = client.post(
+            "/api/access/check",
+            headers={**headers, "Accept-Language": "en"},
+            json={"door": "LAB-ENTRANCE", "person": "spy"},
+        )
+        assert probe.status_code == 404, who
+        assert error_code(probe) == "access.unknown_door"
+        assert "干燥房" not in probe.text and "O2-DRY1" not in probe.text
+    assert logged() == 0
+    own_reader = ask(client, {"Authorization": f"Bearer {reader_token}"}, person="zhang")
+    assert own_reader["decision"] == "deny"  # the reader asks and is answered
+    landlord = login_as(Role.LANDLORD, organisation_id=plant.demo["landlord"])
+    assert ask(client, landlord, person="li")["door"] == "LAB-ENTRANCE"  # it sees its tenant
+    reader_elsewhere = client.post(
+        "/api/access/check",
+        headers={"Authorization": f"Bearer {reader_token}"},
+        json={"door": "LAB-DRY1", "person": "x"},
+    )
+    assert reader_elsewhere.status_code == 404
+    assert logged() == 2

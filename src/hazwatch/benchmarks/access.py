@@ -15,11 +15,13 @@ import sys
 import time
 
 import httpx
+from sqlalchemy import select
 
 from hazwatch.benchmarks.fixture import BenchSite
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.schemas import DeviceIn
+from hazwatch.registry.models import Door
 
 Figures = tuple[list[float], int, float, list[float]]
 
@@ -34,11 +36,16 @@ def run(site: BenchSite, mqtt_url: str, rate: float, seconds: float) -> Figures:
     """Latencies (ms) of allow/deny answers, refused count, and the achieved rate."""
     context = site.context
     with context.unit_of_work() as session:  # door readers authenticate as devices
-        _reader, secret = monitoring.create_device(
+        reader, secret = monitoring.create_device(
             session,
             SYSTEM,
             DeviceIn(site_id=site.site_id, organisation_id=site.demo["lab"], code="READER-1"),
         )
+        # A reader asks only for the doors that name it (both lab doors, in this bench).
+        for door in session.scalars(
+            select(Door).where(Door.code.in_(("LAB-ENTRANCE", "LAB-DRY1")))
+        ):
+            door.reader_device_id = reader.id
     port = _free_port()
     environment = {
         **os.environ,

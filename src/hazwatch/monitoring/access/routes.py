@@ -10,6 +10,7 @@ which the engine checks in memory.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,8 +21,8 @@ from sqlalchemy import select
 from hazwatch.api.errors import language_of
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
-from hazwatch.core.errors import Unauthenticated
-from hazwatch.core.scope import restrict
+from hazwatch.core.errors import NotFound, Unauthenticated
+from hazwatch.core.scope import restrict, visible_organisations
 from hazwatch.monitoring.access import service
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.access.schemas import (
@@ -37,22 +38,40 @@ router = APIRouter(prefix="/api/access", tags=["access"])
 _bearer = HTTPBearer(auto_error=False)
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: a door reader (its device token) or a logged-in user, with the
+    organisations that user sees (None: every one)."""
+
+    device_id: int | None = None
+    visible: frozenset[int] | None = None
+
+    def may_ask(self, door: service.DoorLayout | None) -> bool:
+        """A reader asks for its own door; a user for a door it may see."""
+        if door is None:
+            return False
+        if self.device_id is not None:
+            return door.reader_device_id == self.device_id
+        return self.visible is None or door.organisation_id in self.visible
+
+
 def authenticate_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
+) -> Caller:
     """A door reader (device token) or a logged-in user may ask."""
     if credentials is None:
         raise Unauthenticated("auth.missing_credentials")
     secret = credentials.credentials
     device = get_engine(request).device_for_secret(secret)
     if device is not None:
-        return f"device:{device.code}"
+        return Caller(device_id=device.id)
     context = get_context(request)
     with context.sessions() as session:
         principal = auth.resolve_token(session, secret, now=context.clock.now())
+        visible = visible_organisations(session, principal)
         session.commit()
-    return f"user:{principal.username}"
+    return Caller(visible=visible)
 
 
 def answer(decision: service.Decision, language: str, at: datetime) -> AccessAnswer:
@@ -79,10 +98,15 @@ def answer(decision: service.Decision, language: str, at: datetime) -> AccessAns
 async def check(
     body: AccessRequest,
     request: Request,
-    _caller: Annotated[str, Depends(authenticate_caller)],
+    caller: Annotated[Caller, Depends(authenticate_caller)],
 ) -> AccessAnswer:
+    """Unknown doors, and doors the caller may not ask about, answer 404 and are not
+    logged: a probe must neither learn another organisation's rooms nor fill its log."""
     context = get_context(request)
     fast: service.FastAccess = request.app.state.runtime.access
+    door = await asyncio.to_thread(fast.door, body.door)
+    if not caller.may_ask(door):
+        raise NotFound("access.unknown_door", field="door", door=body.door)
     now = context.clock.now()
     try:
         decision = await asyncio.wait_for(

@@ -91,6 +91,8 @@ class DoorLayout:
     code: str
     organisation_id: int
     rooms: tuple[RoomLayout, ...]
+    #: The reader device whose token may ask for this door (None: users only).
+    reader_device_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def load_layout(session: Session) -> dict[str, DoorLayout]:
             door.code,
             door.organisation_id,
             tuple(rooms[r] for r in guards.get(door.id, ()) if r in rooms),
+            door.reader_device_id,
         )
         for door in session.scalars(select(Door))
     }
@@ -357,6 +360,10 @@ class FastAccess:
         self._layout: dict[str, DoorLayout] = {}
         self._revision: int | None = None
         self._loaded_at = 0.0
+
+    def door(self, door_code: str) -> DoorLayout | None:
+        """The door as the hot path knows it (callers check who may ask about it)."""
+        return self._door(door_code)
 
     def _door(self, door_code: str) -> DoorLayout | None:
         with self._lock:
