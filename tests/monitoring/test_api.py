@@ -6,9 +6,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.monitoring.models import Alarm
 from tests.conftest import error_code
 from tests.monitoring.conftest import Plant
 
@@ -182,3 +185,72 @@ def test_flood_and_chattering_statistics(
     ).json()
     assert stats["activations"] >= 3 and stats["flood_windows"] == 0
     assert stats["chattering"] and stats["chattering"][0]["activations_per_minute"] >= 3
+
+
+def _raise_low_o2(client: TestClient, plant: Plant, clock: ManualClock) -> None:
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+    readings = {"readings": [reading(clock, 20.9, -10), reading(clock, 19.2, -5)]}
+    assert client.post("/api/ingest/readings", headers=device, json=readings).status_code == 200
+
+
+def test_a_regulator_comments_and_the_enterprise_acknowledges(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login, context: Context
+) -> None:
+    """Issue 11: a regulator could acknowledge an enterprise's alarm (stopping its
+    escalation) and no card said who did. Each call uses a fresh token, whose first use is
+    written: on SQLite that write held the lock the engine's own transaction then waited 30 s
+    for."""
+    import time
+
+    _raise_low_o2(client, plant, clock)
+    with context.sessions() as session:
+        alarm_id = session.scalars(select(Alarm.id)).one()
+    regulator = login_as(Role.REGULATOR, jurisdiction_id=plant.demo["district"])
+    base = f"/api/monitoring/alarms/{alarm_id}"
+    started = time.monotonic()
+    for action, body in (
+        ("ack", {}),
+        ("shelve", {"reason": "maintenance", "until": "2099-01-01T00:00:00Z"}),
+    ):
+        refused = client.post(f"{base}/{action}", json=body, headers=regulator)
+        assert refused.status_code == 403, action
+        assert error_code(refused) == "monitoring.regulator_comments_only"
+    said = client.post(
+        f"{base}/comment",
+        json={"comment": "请立即通风"},
+        headers=login_as(
+            Role.REGULATOR, jurisdiction_id=plant.demo["district"], username="inspector-wang"
+        ),
+    )
+    assert said.status_code == 204
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"], username="officer-li")
+    assert client.post(f"{base}/ack", json={}, headers=lab).status_code == 204
+    assert time.monotonic() - started < 10  # no 30 s wait for the database lock
+    alarm = client.get("/api/monitoring/alarms", headers=lab).json()[0]
+    assert alarm["acked"] is True and alarm["acked_by"] == "officer-li"
+    assert alarm["acked_at"] is not None
+    seen = client.get("/api/monitoring/alarms", headers=regulator).json()[0]
+    assert seen["acked_by"] == "officer-li"
+    events = client.get(
+        "/api/monitoring/alarms/history", headers=lab, params={"alarm_id": alarm_id}
+    ).json()
+    assert [(e["event"], e["actor"], e["comment"]) for e in events][:2] == [
+        ("ack", "officer-li", None),
+        ("comment", "inspector-wang", "请立即通风"),
+    ]
+
+
+def test_a_district_may_let_its_regulators_acknowledge(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login, context: Context
+) -> None:
+    context.settings = context.settings.model_copy(update={"regulator_may_acknowledge": True})
+    _raise_low_o2(client, plant, clock)
+    with context.sessions() as session:
+        alarm_id = session.scalars(select(Alarm.id)).one()
+    regulator = login_as(
+        Role.REGULATOR, jurisdiction_id=plant.demo["district"], username="inspector-zhao"
+    )
+    done = client.post(f"/api/monitoring/alarms/{alarm_id}/ack", json={}, headers=regulator)
+    assert done.status_code == 204
+    alarm = client.get("/api/monitoring/alarms", headers=regulator).json()[0]
+    assert alarm["acked_by"] == "inspector-zhao"

@@ -89,6 +89,9 @@ def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
     page.get_by_test_id("ack-comment").fill("已通知现场，开启排风")
     page.get_by_test_id("ack-confirm").click()
     page.wait_for_selector(f"[data-testid={acked}][data-state=active_ack]")
+    expect(page.locator(f"[data-testid={acked}]").get_by_test_id("acked-by")).to_contain_text(
+        "lab"
+    )  # who acknowledged, and when, on the card
 
     other = page.locator("[data-testid^=alarm-][data-state=active_unack]").first
     shelved = other.get_attribute("data-testid")
@@ -111,6 +114,26 @@ def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
     expect(history).to_contain_text("已通知现场，开启排风")
     expect(history).to_contain_text("检测器标定中")
     screenshot(page, "alarm-history-desktop")
+
+
+def test_a_regulator_comments_on_the_labs_alarm_but_does_not_acknowledge_it(
+    page: Any, server: Server, detectors: dict[str, Any]
+) -> None:
+    """Issue 11: acknowledging stops the enterprise's escalation, so by default only the
+    enterprise does it; a regulator's card offers the comment alone."""
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY1", 20.9)
+    server.publish(detectors["site_id"], "GW-LAB", "O2-DRY1", 17.0)
+    log_in(page, "regulator", next_path="/alarms")
+    card = page.locator("[data-testid^=alarm-]").first
+    card.wait_for()
+    expect(page.get_by_test_id("ack")).to_have_count(0)
+    expect(page.get_by_test_id("shelve")).to_have_count(0)
+    expect(page.get_by_test_id("unshelve")).to_have_count(0)
+    card.get_by_role("button", name="备注").click()
+    page.locator("textarea").fill("请立即组织通风并报告")
+    page.get_by_role("button", name="保存").click()
+    page.goto("/alarms/history")
+    expect(page.locator(".q-table")).to_contain_text("请立即组织通风并报告")
 
 
 def test_another_organisation_cannot_see_the_lab(

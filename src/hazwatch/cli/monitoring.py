@@ -9,6 +9,7 @@ import typer
 
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.monitoring import service
 from hazwatch.monitoring.access import service as access
@@ -49,7 +50,17 @@ def alarms(all_states: bool = typer.Option(False, "--all", help="Include normal 
             state = translate(f"choice.AlarmState.{alarm.state}", lang)
             priority = translate(f"choice.Priority.{alarm.priority}", lang)
             message = translate(alarm.message_key, lang, **alarm.params)
-            typer.echo(f"#{alarm.id:<5} {priority:<12} {state:<12} {message}")
+            acked = (
+                translate(
+                    "monitoring.cli.acked_by",
+                    lang,
+                    by=alarm.acked_by,
+                    at=local_text(alarm.acked_at, context.settings.timezone),
+                )
+                if alarm.acked_by
+                else ""
+            )
+            typer.echo(f"#{alarm.id:<5} {priority:<12} {state:<12} {message}{acked}")
 
 
 @monitoring_app.command("submit")

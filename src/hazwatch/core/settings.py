@@ -66,6 +66,13 @@ class Settings(BaseSettings):
         default=1000, ge=1, le=100_000, description="Most readings in one gateway batch."
     )
 
+    regulator_may_acknowledge: bool = Field(
+        default=False,
+        description="Whether a regulator may acknowledge or shelve an enterprise's alarm. By "
+        "default a regulator comments and the enterprise acknowledges: an acknowledgement stops "
+        "the enterprise's escalation, which only the enterprise may decide.",
+    )
+
     access_deadline_ms: int = Field(
         default=800, ge=50, le=10_000, description="Past this the access check answers deny."
     )

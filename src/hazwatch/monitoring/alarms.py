@@ -31,6 +31,8 @@ class AlarmRecord:
     id: int | None = None
     active: bool = False
     acked: bool = True
+    acked_by: str | None = None
+    acked_at: datetime | None = None
     shelved_until: datetime | None = None
     shelved_by: str | None = None
     shelve_reason: str | None = None
@@ -97,6 +99,8 @@ def load_records(session: Session) -> list[AlarmRecord]:
             id=row.id,
             active=row.active,
             acked=row.acked,
+            acked_by=row.acked_by,
+            acked_at=row.acked_at,
             shelved_until=row.shelved_until,
             shelved_by=row.shelved_by,
             shelve_reason=row.shelve_reason,
@@ -128,6 +132,8 @@ def persist(session: Session, transitions: list[Transition]) -> None:
             "point_id",
             "active",
             "acked",
+            "acked_by",
+            "acked_at",
             "shelved_until",
             "shelved_by",
             "shelve_reason",

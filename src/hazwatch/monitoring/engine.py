@@ -489,6 +489,7 @@ class MonitoringEngine:
         record.params = params
         if active:
             record.acked = False
+            record.acked_by = record.acked_at = None
             record.raised_at = at
             record.activations += 1
         record.state = record.derive(at)
@@ -594,7 +595,11 @@ class MonitoringEngine:
         return record
 
     def acknowledge(self, alarm_id: int, principal: Principal, comment: str | None = None) -> None:
-        self._act(alarm_id, principal, "ack", comment, lambda r, now: setattr(r, "acked", True))
+        def acknowledge_it(record: AlarmRecord, now: datetime) -> None:
+            if not record.acked:
+                record.acked, record.acked_by, record.acked_at = True, principal.username, now
+
+        self._act(alarm_id, principal, "ack", comment, acknowledge_it)
 
     def shelve(self, alarm_id: int, principal: Principal, reason: str, until: datetime) -> None:
         now = self.context.clock.now()

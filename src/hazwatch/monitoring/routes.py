@@ -125,6 +125,7 @@ def set_out_of_service(
 ) -> None:
     point = service.get_point(db, principal, point_id)
     service.ensure_writable(db, principal, point.organisation_id)
+    db.commit()  # the engine writes in its own transaction (see _operable)
     engine.set_out_of_service(point_id, principal, body.reason, body.out_of_service)
 
 
@@ -188,9 +189,15 @@ def statistics(
     return service.site_statistics(db, principal, site_id, engine.context.clock.now(), minutes)
 
 
-def _operable(db: DbSession, principal: CurrentPrincipal, alarm_id: int) -> Alarm:
+def _operable(
+    db: DbSession, principal: CurrentPrincipal, alarm_id: int, action: str, engine: MonitoringEngine
+) -> Alarm:
+    """Check the caller may act, then end the request's transaction: the engine writes in
+    its own, which on SQLite would otherwise wait for this one's lock (a 30 s hang once the
+    token's last use had been written)."""
     alarm = service.get_alarm(db, principal, alarm_id)
-    service.ensure_writable(db, principal, alarm.organisation_id)
+    service.ensure_may_operate(db, principal, alarm, action, engine.context.settings)
+    db.commit()
     return alarm
 
 
@@ -198,7 +205,7 @@ def _operable(db: DbSession, principal: CurrentPrincipal, alarm_id: int) -> Alar
 def acknowledge(
     alarm_id: int, body: AckIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
-    _operable(db, principal, alarm_id)
+    _operable(db, principal, alarm_id, "ack", engine)
     engine.acknowledge(alarm_id, principal, body.comment)
 
 
@@ -206,13 +213,13 @@ def acknowledge(
 def shelve(
     alarm_id: int, body: ShelveIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
-    _operable(db, principal, alarm_id)
+    _operable(db, principal, alarm_id, "shelve", engine)
     engine.shelve(alarm_id, principal, body.reason, body.until)
 
 
 @router.post("/alarms/{alarm_id}/unshelve", status_code=204)
 def unshelve(alarm_id: int, db: DbSession, principal: CurrentPrincipal, engine: Engine) -> None:
-    _operable(db, principal, alarm_id)
+    _operable(db, principal, alarm_id, "unshelve", engine)
     engine.unshelve(alarm_id, principal)
 
 
@@ -220,7 +227,7 @@ def unshelve(alarm_id: int, db: DbSession, principal: CurrentPrincipal, engine: 
 def comment(
     alarm_id: int, body: CommentIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
-    _operable(db, principal, alarm_id)
+    _operable(db, principal, alarm_id, "comment", engine)
     engine.comment(alarm_id, principal, body.comment)
 
 

@@ -150,6 +150,9 @@ class AlarmOut(BaseModel):
     state: str
     active: bool
     acked: bool
+    #: Who acknowledged the current activation, and when (None: not acknowledged).
+    acked_by: str | None = None
+    acked_at: datetime | None = None
     shelved_until: datetime | None
     shelved_by: str | None
     shelve_reason: str | None

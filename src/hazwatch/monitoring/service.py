@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.roles import Principal
+from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.auth.service import hash_secret, new_secret
 from hazwatch.core.clock import utcnow
-from hazwatch.core.errors import Conflict, InvalidInput, NotFound
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
+from hazwatch.core.settings import Settings
 from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.kinds import KINDS
 from hazwatch.monitoring.models import (
@@ -51,6 +52,25 @@ KIND_DEFAULTS = (
     "on_delay_s",
     "off_delay_s",
 )
+
+
+#: Alarm actions that change what the enterprise's escalation does (comments do not).
+STEERING_ACTIONS = frozenset({"ack", "shelve", "unshelve"})
+
+
+def ensure_may_operate(
+    session: Session, principal: Principal, alarm: Alarm, action: str, settings: Settings
+) -> None:
+    """The rule for alarm actions: the alarm's organisation acknowledges and shelves; a
+    regulator comments (recorded on the alarm's timeline) unless
+    ``regulator_may_acknowledge`` is set."""
+    ensure_writable(session, principal, alarm.organisation_id)
+    if (
+        action in STEERING_ACTIONS
+        and principal.role is Role.REGULATOR
+        and not settings.regulator_may_acknowledge
+    ):
+        raise Forbidden("monitoring.regulator_comments_only", field="action", action=action)
 
 
 def ensure_writable(session: Session, principal: Principal, organisation_id: int) -> None:

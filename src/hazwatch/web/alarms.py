@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.roles import Principal
+from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.escalation.models import ALARM
 from hazwatch.monitoring.escalation.service import Progress, progress
@@ -43,7 +43,14 @@ def _view(session: Session, alarm: Alarm) -> AlarmView:
 def signature(view: AlarmView) -> tuple[object, ...]:
     """What the board shows of an alarm; equal signatures need no redraw."""
     alarm = view.alarm
-    return (alarm.id, alarm.state, alarm.value, alarm.shelved_until, view.escalation)
+    return (
+        alarm.id,
+        alarm.state,
+        alarm.value,
+        alarm.shelved_until,
+        alarm.acked_by,
+        view.escalation,
+    )
 
 
 def history(
@@ -75,27 +82,33 @@ def statistics(session: Session, who: Principal, now: datetime) -> list[dict[str
     return [monitoring.site_statistics(session, who, site_id, now) for site_id in sites]
 
 
-def _operable(who: Principal, alarm_id: int) -> None:
-    with state.context().unit_of_work(who) as session:
+def _operable(who: Principal, alarm_id: int, action: str) -> None:
+    context = state.context()
+    with context.unit_of_work(who) as session:
         alarm = monitoring.get_alarm(session, who, alarm_id)
-        monitoring.ensure_writable(session, who, alarm.organisation_id)
+        monitoring.ensure_may_operate(session, who, alarm, action, context.settings)
+
+
+def may_steer(who: Principal) -> bool:
+    """Whether the viewer may acknowledge and shelve (a regulator comments by default)."""
+    return who.role is not Role.REGULATOR or state.context().settings.regulator_may_acknowledge
 
 
 def acknowledge(who: Principal, alarm_id: int, comment: str | None) -> None:
-    _operable(who, alarm_id)
+    _operable(who, alarm_id, "ack")
     state.runtime().engine.acknowledge(alarm_id, who, comment or None)
 
 
 def shelve(who: Principal, alarm_id: int, reason: str, until: datetime) -> None:
-    _operable(who, alarm_id)
+    _operable(who, alarm_id, "shelve")
     state.runtime().engine.shelve(alarm_id, who, reason, until)
 
 
 def unshelve(who: Principal, alarm_id: int) -> None:
-    _operable(who, alarm_id)
+    _operable(who, alarm_id, "unshelve")
     state.runtime().engine.unshelve(alarm_id, who)
 
 
 def comment(who: Principal, alarm_id: int, text: str) -> None:
-    _operable(who, alarm_id)
+    _operable(who, alarm_id, "comment")
     state.runtime().engine.comment(alarm_id, who, text)

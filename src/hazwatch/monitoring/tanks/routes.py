@@ -52,6 +52,7 @@ def reset_leak(
 ) -> dict[str, Any]:
     """Clear a latched leak alarm after the cause was found; the engine owns the alarms."""
     service.writable_tank(db, principal, tank_id)
+    db.commit()  # the engine writes in its own transaction: do not hold the lock it waits for
     runtime: EngineRuntime = request.app.state.runtime
     now = get_context(request).clock.now()
     cleared = runtime.tanks.reset(tank_id, principal, body.reason, now)

@@ -174,6 +174,14 @@ def _alarm_card(who: Principal, view: AlarmView, done: Controls) -> None:
                 ui.label(_t("web.alarm.value", value=f"{alarm.value:.1f}"))
             raised = alarm.raised_at or alarm.changed_at
             ui.label(f"{local_time(raised)} ({age(raised, now)})")
+            if alarm.acked_by and alarm.acked_at:
+                ui.label(
+                    _t(
+                        "web.alarm.acked_by",
+                        by=alarm.acked_by,
+                        at=local_time(alarm.acked_at, "%m-%d %H:%M"),
+                    )
+                ).props("data-testid=acked-by")
             if alarm.shelved_until and state_choice is AlarmState.SHELVED:
                 ui.label(
                     _t(
@@ -184,12 +192,15 @@ def _alarm_card(who: Principal, view: AlarmView, done: Controls) -> None:
                     )
                 )
         escalation_badges(view.escalation)
+        steer = alarms.may_steer(who)
         with ui.row().classes("gap-2"):
-            if state_choice in (AlarmState.ACTIVE_UNACK, AlarmState.RTN_UNACK):
+            if steer and state_choice in (AlarmState.ACTIVE_UNACK, AlarmState.RTN_UNACK):
                 ui.button(_t("web.alarm.ack"), on_click=lambda: _act(who, "ack", view, done)).props(
                     "color=negative dense data-testid=ack"
                 )
-            if state_choice is AlarmState.SHELVED:
+            if not steer:
+                pass  # a regulator comments; the enterprise acknowledges and shelves
+            elif state_choice is AlarmState.SHELVED:
                 ui.button(
                     _t("web.alarm.unshelve"), on_click=lambda: _act(who, "unshelve", view, done)
                 ).props("dense outline data-testid=unshelve")
