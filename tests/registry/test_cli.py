@@ -91,3 +91,61 @@ def test_export_then_import_updates_in_place(demo_dir: Path) -> None:
     result = runner.invoke(app, ["registry", "import", "licences", str(path)])
     assert result.exit_code == 0, result.output
     assert "0 created, 2 updated" in result.output
+
+
+def test_the_other_party_confirms_or_declines_a_link(
+    cli_on_context: object, login_as: object
+) -> None:
+    """``hazwatch registry confirm|decline``: only the party that did not ask answers."""
+    import json
+
+    from hazwatch.core.auth import service as auth
+    from hazwatch.core.auth.roles import Principal, Role
+    from hazwatch.core.context import Context
+    from hazwatch.registry import service
+    from hazwatch.registry.demo import load_demo
+    from hazwatch.registry.resources import RESOURCES
+
+    context = cli_on_context
+    assert isinstance(context, Context)
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+        landlord = Principal(
+            user_id=None, username="l", role=Role.LANDLORD, organisation_id=demo["landlord"]
+        )
+        lease = service.create_object(
+            session,
+            landlord,
+            RESOURCES["leases"],
+            {
+                "lessor_id": demo["landlord"],
+                "lessee_id": demo["chem"],
+                "site_id": demo["plant"],
+                "start_date": "2025-01-01",
+            },
+        )
+        assert lease.status == "pending"
+        lease_id = lease.id
+        for name, role, organisation in (
+            ("chem-admin", Role.ENTERPRISE_ADMIN, demo["chem"]),
+            ("landlord-user", Role.LANDLORD, demo["landlord"]),
+        ):
+            auth.create_user(
+                session,
+                username=name,
+                password="long-enough",
+                role=role,
+                organisation_id=organisation,
+            )
+    asker = runner.invoke(
+        app, ["registry", "confirm", "leases", str(lease_id), "--as", "landlord-user"]
+    )
+    # the asking party cannot confirm its own claim (it does not even see the other party)
+    assert asker.exit_code in (3, 5), asker.output
+    answered = runner.invoke(
+        app, ["registry", "confirm", "leases", str(lease_id), "--as", "chem-admin", "--json"]
+    )
+    assert answered.exit_code == 0, answered.output
+    assert json.loads(answered.output)["status"] == "confirmed"
+    again = runner.invoke(app, ["registry", "decline", "leases", str(lease_id)])
+    assert again.exit_code == 2 and "pending" in again.output
