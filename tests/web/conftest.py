@@ -155,7 +155,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Generous: a loaded 2-core CI machine has taken over a minute to start the server.
+    deadline = time.monotonic() + 180
     while True:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

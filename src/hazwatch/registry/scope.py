@@ -278,20 +278,31 @@ def consent_for(
         link.status, link.requested_by_id, link.decided_at = Consent.PENDING, second, None
 
 
-def decide_consent(
-    session: Session, principal: Principal, link: Lease | Supply, accept: bool, now: datetime
-) -> None:
-    """The other party confirms or declines a pending link; the asking party cannot."""
+def _answering_parties(link: Lease | Supply) -> list[int]:
+    """The parties of a link other than the one that asked: they confirm or decline it."""
     parties = (
         (link.lessor_id, link.lessee_id)
         if isinstance(link, Lease)
         else (link.supplier_id, link.customer_id)
     )
-    tenancy = Tenancy(session, principal)
-    answering = [p for p in parties if p != link.requested_by_id]
+    return [p for p in parties if p != link.requested_by_id]
+
+
+def awaits_answer_from(session: Session, principal: Principal, link: Lease | Supply) -> bool:
+    """Whether ``principal`` is the one a pending link waits for (the console offers it the
+    confirm and decline buttons; the asking party only sees that it is pending)."""
+    return link.status == Consent.PENDING and Tenancy(session, principal).may_write_any(
+        _answering_parties(link)
+    )
+
+
+def decide_consent(
+    session: Session, principal: Principal, link: Lease | Supply, accept: bool, now: datetime
+) -> None:
+    """The other party confirms or declines a pending link; the asking party cannot."""
     if link.status != Consent.PENDING:
         raise InvalidInput("tenancy.not_pending", field="status", status=link.status)
-    tenancy.ensure_writable(answering, "status")
+    Tenancy(session, principal).ensure_writable(_answering_parties(link), "status")
     link.status = Consent.CONFIRMED if accept else Consent.DECLINED
     link.decided_at = now
 

@@ -35,6 +35,7 @@ from hazwatch.registry.resources import Resource, set_door_guards
 from hazwatch.registry.schemas import Input, OrganisationIn
 from hazwatch.registry.scope import (
     Tenancy,
+    awaits_answer_from,
     consent_for,
     decide_consent,
     jurisdiction_subtree,
@@ -174,6 +175,11 @@ def confirm(
     decide_consent(session, principal, link, accept, utcnow())
     _flush(session)
     return link
+
+
+def awaits_answer(session: Session, principal: Principal, obj: Any) -> bool:
+    """Whether ``obj`` is a pending lease or supply waiting for ``principal``'s answer."""
+    return isinstance(obj, Lease | Supply) and awaits_answer_from(session, principal, obj)
 
 
 def _ensure_role(principal: Principal, resource: Resource) -> None:

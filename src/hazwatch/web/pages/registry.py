@@ -11,6 +11,7 @@ from nicegui import ui
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import DomainError, NotFound
 from hazwatch.registry import service as registry
+from hazwatch.registry.choices import Consent
 from hazwatch.registry.resources import RESOURCES, Resource, resource
 from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import clear_errors, require_filled, show_error
@@ -112,6 +113,37 @@ def registry_form_page(kind: str, ident: str) -> None:
     _form(who, res, None if ident == "new" else int(ident), path)
 
 
+def _consent(res: Resource, ident: int, *, answering: bool) -> None:
+    """A pending lease or supply: the party it waits for confirms or declines it here; the
+    party that asked sees that it grants nothing yet."""
+    context = state.context()
+
+    def answer(accept: bool) -> None:
+        current = session.principal()
+        if current is None:
+            session.to_login(f"/registry/{res.name}/{ident}")
+            return
+        try:
+            with context.unit_of_work(current) as db:
+                registry.confirm(db, current, res, ident, accept=accept)
+        except DomainError as exc:
+            ui.notify(_t(exc.code, **exc.params), type="negative")
+            return
+        ui.navigate.reload()
+
+    with ui.card().classes("w-full max-w-3xl bg-amber-1").props("data-testid=consent"):
+        key = "web.registry.awaits_your_answer" if answering else "web.registry.awaits_other_party"
+        ui.label(_t(key)).classes("text-body1")
+        if answering:
+            with ui.row().classes("gap-3"):
+                ui.button(
+                    _t("web.registry.confirm"), icon="check", on_click=lambda: answer(True)
+                ).props("color=positive data-testid=confirm")
+                ui.button(
+                    _t("web.registry.decline"), icon="close", on_click=lambda: answer(False)
+                ).props("color=negative outline data-testid=decline")
+
+
 def _form(who: Principal, res: Resource, ident: int | None, path: str) -> None:
     context = state.context()
     values: dict[str, Any] = {}
@@ -131,6 +163,8 @@ def _form(who: Principal, res: Resource, ident: int | None, path: str) -> None:
             ui.link(_t("web.registry.back"), f"/registry/{res.name}")
             heading = _t("web.registry.edit") if ident is not None else _t("web.registry.new")
             ui.label(f"{_title(res)} · {heading}").classes("text-h6")
+        if ident is not None and values.get("status") == Consent.PENDING:
+            _consent(res, ident, answering=registry.awaits_answer(db, who, obj))
         with ui.card().classes("w-full max-w-3xl"):
             fields = registry_form.build(db, who, res, values)
     general = ui.label("").classes("text-negative").props("data-testid=form-error")
