@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,41 @@ def test_check_reports_agreement(cli_env: Path) -> None:
     runner.invoke(app, ["db", "upgrade"])
     result = runner.invoke(app, ["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_audit_verify_prints_the_head_and_an_anchor_reveals_a_rollback(cli_env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    for name in ("duty", "night"):
+        runner.invoke(
+            app,
+            ["users", "create", name, "--role", "platform_admin"],
+            env={"HAZWATCH_PASSWORD": "long-enough-pw"},
+        )
+    anchor_file = cli_env / "anchor.json"
+    exported = runner.invoke(app, ["audit", "anchor", "--output", str(anchor_file)])
+    assert exported.exit_code == 0, exported.output
+    anchor = json.loads(exported.stdout)
+    assert json.loads(anchor_file.read_text()) == anchor
+    assert (anchor["id"], anchor["count"]) == (2, 2) and len(anchor["hash"]) == 64
+    verify = runner.invoke(app, ["audit", "verify", "--anchor", str(anchor_file)])
+    assert verify.exit_code == 0, verify.output
+    assert "2 entries" in verify.output and anchor["hash"] in verify.output
+    as_json = runner.invoke(app, ["audit", "verify", "--json"])
+    assert json.loads(as_json.stdout)["head"] == anchor
+
+    from hazwatch.core.db import make_engine
+
+    engine = make_engine(get_settings().effective_database_url)
+    with engine.begin() as connection:
+        for trigger in ("audit_entry_no_delete", "audit_chain_head_forward_only"):
+            connection.execute(text(f"DROP TRIGGER {trigger}"))
+        first = connection.execute(text("SELECT hash FROM audit_entry WHERE id = 1")).scalar_one()
+        connection.execute(text("DELETE FROM audit_entry WHERE id = 2"))
+        connection.execute(
+            text("UPDATE audit_chain_head SET seq = 1, last_hash = :h"), {"h": first}
+        )
+    engine.dispose()
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0  # consistent with itself
+    revealed = runner.invoke(app, ["audit", "verify", "--anchor", str(anchor_file)])
+    assert revealed.exit_code == 1
+    assert "rolled back" in revealed.output

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
 
 from hazwatch.core import migrate
-from hazwatch.core.db import make_engine
+from hazwatch.core.audit import service as audit
+from hazwatch.core.audit.models import GENESIS_HASH, AuditEntry
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.db import make_engine, make_session_factory, session_scope
 
 
 @pytest.fixture
@@ -136,3 +141,51 @@ def test_alarm_ladders_and_their_outbox_become_alarm_subjects(empty_database: st
         engine.dispose()
     assert tuple(ladder) == ("alarm", 7, 2)
     assert tuple(message) == ("alarm", 7, "safety_manager")
+
+
+def test_audit_entries_before_0011_keep_their_scheme_and_the_head_gets_its_guard(
+    empty_database: str,
+) -> None:
+    """Entries hashed under scheme 1 (without organisation and actor id) still verify after
+    0011; new ones are written under scheme 2; the head row can no longer be rolled back."""
+    migrate.upgrade(empty_database, "0010")
+    engine = make_engine(empty_database)
+    at = datetime(2025, 2, 6, 20, 0, tzinfo=UTC)
+    prev = GENESIS_HASH
+    with engine.begin() as connection:
+        for seq in (1, 2):
+            digest = audit.entry_hash(seq, at, "system", "create", "site", str(seq), {}, prev)
+            connection.execute(
+                text(
+                    "INSERT INTO audit_entry (id, at, actor, actor_user_id, action, entity_type, "
+                    "entity_id, organisation_id, changes, prev_hash, hash) VALUES (:id, :at, "
+                    "'system', NULL, 'create', 'site', :eid, 7, '{}', :prev, :hash)"
+                ),
+                {"id": seq, "at": at, "eid": str(seq), "prev": prev, "hash": digest},
+            )
+            prev = digest
+        connection.execute(text("UPDATE audit_chain_head SET seq = 2, last_hash = :h"), {"h": prev})
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    sessions = make_session_factory(engine)
+    try:
+        with session_scope(sessions) as session:
+            assert audit.verify(session).ok
+            entry = audit.PendingEntry("update", "site", "1", 7, {"name": ["a", "b"]})
+            audit.append(session, SYSTEM, [entry])
+        with session_scope(sessions) as session:
+            schemes = session.execute(select(AuditEntry.id, AuditEntry.scheme)).all()
+            report = audit.verify(session)
+        assert sorted(tuple(row) for row in schemes) == [(1, 1), (2, 1), (3, 2)]
+        assert report.ok and report.entries == 3
+        with pytest.raises(DatabaseError), engine.begin() as connection:
+            connection.execute(
+                text("UPDATE audit_chain_head SET seq = 2, last_hash = :h"), {"h": prev}
+            )
+        with pytest.raises(DatabaseError), engine.begin() as connection:
+            connection.execute(text("DELETE FROM audit_chain_head"))
+        with pytest.raises(DatabaseError), engine.begin() as connection:
+            connection.execute(text("DELETE FROM audit_entry WHERE id = 3"))
+    finally:
+        engine.dispose()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
@@ -97,10 +100,60 @@ def users_create(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit hash chain; exit 1 if any entry was altered or removed."""
+def audit_verify(
+    anchor: Path | None = typer.Option(
+        None,
+        "--anchor",
+        help="A head exported earlier by 'hazwatch audit anchor': the chain must still hold it.",
+        exists=True,
+        dir_okay=False,
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Recompute the audit hash chain; exit 1 if any entry was altered or removed, or the
+    chain no longer holds its anchor (rolled back or rewritten). Prints the head to keep."""
+    expected = None
+    if anchor is not None:
+        try:
+            expected = audit.Head.from_json(json.loads(anchor.read_text(encoding="utf-8")))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise fail("audit.anchor.invalid", 2, path=str(anchor)) from exc
     with cli_context() as context, context.unit_of_work() as session:
-        report = audit.verify(session)
+        report = audit.verify(session, expected)
+    head = report.head
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "entries": report.entries,
+                    "first_bad_id": report.first_bad_id,
+                    "reason": report.reason,
+                    "head": head.as_json() if head else None,
+                }
+            )
+        )
+        if not report.ok:
+            raise typer.Exit(1)
+        return
     if not report.ok:
         raise fail(report.reason or "audit.verify.failed", 1, id=report.first_bad_id)
     typer.echo(translate("audit.verify.ok", language(), entries=report.entries))
+    if head is not None:
+        typer.echo(translate("audit.verify.head", language(), id=head.id, hash=head.hash))
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Also write the anchor to this file.", dir_okay=False
+    ),
+) -> None:
+    """Print the chain head (id, hash, count, time) as JSON, to keep outside this database:
+    'hazwatch audit verify --anchor FILE' later reveals a rollback or a rewrite."""
+    with cli_context() as context, context.unit_of_work() as session:
+        head = audit.head(session)
+    text = json.dumps(head.as_json())
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(text)

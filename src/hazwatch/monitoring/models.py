@@ -175,7 +175,7 @@ class AlarmEvent(Base):
     site_id: Mapped[int] = mapped_column(Integer)
     organisation_id: Mapped[int] = mapped_column(Integer, index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    event: Mapped[str] = mapped_column(String(16))
+    event: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str | None] = mapped_column(String(80))
     comment: Mapped[str | None] = mapped_column(String(500))

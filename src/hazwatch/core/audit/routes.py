@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
+from hazwatch.api.errors import language_of
 from hazwatch.core.audit import service
 from hazwatch.core.audit.models import AuditEntry
-from hazwatch.core.audit.schemas import AuditEntryOut, VerifyOut
+from hazwatch.core.audit.schemas import AuditEntryOut, HeadOut, VerifyOut
 from hazwatch.core.auth.deps import AdminPrincipal, CurrentPrincipal, DbSession
+from hazwatch.core.auth.roles import Principal
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import restrict
 
@@ -37,11 +39,31 @@ def list_entries(
     return list(db.scalars(query))
 
 
+def _language(request: Request, principal: Principal) -> str:
+    """The Accept-Language the caller sent, else the language of its account."""
+    sent = request.headers.get("accept-language")
+    return language_of(request) if sent else principal.language
+
+
+def _head_out(head: service.Head) -> HeadOut:
+    return HeadOut(id=head.id, hash=head.hash, count=head.count, time=head.time)
+
+
+@router.get("/head", response_model=HeadOut)
+def chain_head(db: DbSession, principal: AdminPrincipal) -> HeadOut:
+    """The chain head to keep outside the platform (an anchor): a later chain that no longer
+    holds this entry with this hash was rolled back or rewritten."""
+    return _head_out(service.head(db))
+
+
 @router.get("/verify", response_model=VerifyOut)
-def verify(db: DbSession, principal: AdminPrincipal) -> VerifyOut:
+def verify(request: Request, db: DbSession, principal: AdminPrincipal) -> VerifyOut:
     report = service.verify(db)
     message = translate(
-        report.reason or "audit.verify.ok", principal.language, id=report.first_bad_id
+        report.reason or "audit.verify.ok",
+        _language(request, principal),
+        id=report.first_bad_id,
+        entries=report.entries,
     )
     return VerifyOut(
         ok=report.ok,
@@ -49,4 +71,5 @@ def verify(db: DbSession, principal: AdminPrincipal) -> VerifyOut:
         first_bad_id=report.first_bad_id,
         reason=report.reason,
         message=message,
+        head=_head_out(report.head) if report.head else None,
     )

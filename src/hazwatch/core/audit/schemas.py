@@ -21,9 +21,19 @@ class AuditEntryOut(BaseModel):
     hash: str
 
 
+class HeadOut(BaseModel):
+    """The newest entry of the chain: its id, hash, the number of entries and its time."""
+
+    id: int
+    hash: str
+    count: int
+    time: datetime | None
+
+
 class VerifyOut(BaseModel):
     ok: bool
     entries: int
     first_bad_id: int | None
     reason: str | None
     message: str
+    head: HeadOut | None = None

@@ -17,11 +17,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import get_history
 
-from hazwatch.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+from hazwatch.core.audit.models import CURRENT_SCHEME, GENESIS_HASH, AuditChainHead, AuditEntry
 from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.clock import utcnow
 
@@ -85,6 +85,8 @@ def entry_hash(
     changes: dict[str, Any],
     prev_hash: str,
 ) -> str:
+    """Scheme 1: entries written before revision 0011 keep this hash (it leaves out the
+    organisation, the actor's user id and the scheme)."""
     payload = json.dumps(
         [seq, at.isoformat(), actor, action, entity_type, entity_id, changes, prev_hash],
         sort_keys=True,
@@ -92,6 +94,49 @@ def entry_hash(
         separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+#: Every column of an audit entry but its own hash: scheme 2 hashes all of them, so moving
+#: an entry to another organisation or actor breaks the chain. A test keeps this list equal
+#: to the table's columns.
+SCHEME_2_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "actor_user_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "organisation_id",
+    "changes",
+    "prev_hash",
+    "scheme",
+)
+
+
+def entry_hash_v2(row: dict[str, Any]) -> str:
+    """Scheme 2: the SHA-256 of every column of the entry (its hash aside) as sorted JSON."""
+    fields = {name: _plain(row[name]) for name in SCHEME_2_COLUMNS}
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def hash_of(entry: AuditEntry) -> str | None:
+    """The hash an entry should carry under its own scheme (None for an unknown scheme)."""
+    if entry.scheme == 1:
+        return entry_hash(
+            entry.id,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.changes,
+            entry.prev_hash,
+        )
+    if entry.scheme == 2:
+        return entry_hash_v2({name: getattr(entry, name) for name in SCHEME_2_COLUMNS})
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,32 +203,21 @@ def append(session: Session, principal: Principal, entries: Iterable[PendingEntr
     rows = []
     for entry in entries:
         seq += 1
-        digest = entry_hash(
-            seq,
-            at,
-            principal.username,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            entry.changes,
-            prev,
-        )
-        rows.append(
-            {
-                "id": seq,
-                "at": at,
-                "actor": principal.username,
-                "actor_user_id": principal.user_id,
-                "action": entry.action,
-                "entity_type": entry.entity_type,
-                "entity_id": entry.entity_id,
-                "organisation_id": entry.organisation_id,
-                "changes": entry.changes,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
+        row: dict[str, Any] = {
+            "id": seq,
+            "at": at,
+            "actor": principal.username,
+            "actor_user_id": principal.user_id,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": entry.entity_id,
+            "organisation_id": entry.organisation_id,
+            "changes": entry.changes,
+            "prev_hash": prev,
+            "scheme": CURRENT_SCHEME,
+        }
+        row["hash"] = prev = entry_hash_v2(row)
+        rows.append(row)
     connection.execute(insert(AuditEntry), rows)
     connection.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev))
 
@@ -224,39 +258,86 @@ def _record_after_flush(session: Session, _ctx: UOWTransaction) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Head:
+    """The chain's newest entry: kept outside the database (an anchor), it reveals a chain
+    rolled back or rewritten later, which a chain checked only against itself cannot."""
+
+    id: int
+    hash: str
+    count: int
+    time: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "hash": self.hash,
+            "count": self.count,
+            "time": self.time.isoformat() if self.time else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Head:
+        """An anchor read back; ``ValueError`` names what is missing or malformed."""
+        if not isinstance(data, dict):
+            raise ValueError("audit.anchor.invalid")
+        try:
+            ident, digest, count = data["id"], data["hash"], data["count"]
+            time = datetime.fromisoformat(data["time"]) if data.get("time") else None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError("audit.anchor.invalid") from exc
+        if not (isinstance(ident, int) and isinstance(count, int) and isinstance(digest, str)):
+            raise ValueError("audit.anchor.invalid")
+        if ident < 0 or count < 0 or len(digest) != 64:
+            raise ValueError("audit.anchor.invalid")
+        return cls(ident, digest, count, time)
+
+
+def head(session: Session) -> Head:
+    """The chain head as the database holds it now."""
+    row = session.get(AuditChainHead, 1)
+    seq, digest = (row.seq, row.last_hash) if row is not None else (0, GENESIS_HASH)
+    count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    time = session.scalar(select(AuditEntry.at).where(AuditEntry.id == seq)) if seq else None
+    return Head(seq, digest, count, time)
+
+
+@dataclass(frozen=True, slots=True)
 class VerifyReport:
     ok: bool
     entries: int
     first_bad_id: int | None = None
     reason: str | None = None
+    head: Head | None = None
 
 
-def verify(session: Session) -> VerifyReport:
-    """Recompute every hash and link; report the first entry that does not match."""
+def verify(session: Session, anchor: Head | None = None) -> VerifyReport:
+    """Recompute every hash and link under each entry's scheme; report the first entry that
+    does not match. With an ``anchor`` (a head exported earlier), the chain must still hold
+    that entry with that hash: a tail deleted with the head rolled back, or a chain rewritten
+    and rehashed, verifies against itself but not against its anchor."""
     prev = GENESIS_HASH
     expected = 0
     count = 0
+    current = head(session)
+
+    def failed(bad_id: int | None, reason: str) -> VerifyReport:
+        return VerifyReport(False, count, bad_id, reason, current)
+
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
         expected += 1
         count += 1
         if entry.id != expected:
-            return VerifyReport(False, count, entry.id, "audit.verify.gap")
+            return failed(entry.id, "audit.verify.gap")
         if entry.prev_hash != prev:
-            return VerifyReport(False, count, entry.id, "audit.verify.broken_link")
-        digest = entry_hash(
-            entry.id,
-            entry.at,
-            entry.actor,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            entry.changes,
-            entry.prev_hash,
-        )
-        if digest != entry.hash:
-            return VerifyReport(False, count, entry.id, "audit.verify.hash_mismatch")
+            return failed(entry.id, "audit.verify.broken_link")
+        if hash_of(entry) != entry.hash:
+            return failed(entry.id, "audit.verify.hash_mismatch")
+        if anchor is not None and entry.id == anchor.id and entry.hash != anchor.hash:
+            return failed(entry.id, "audit.verify.rewritten")
         prev = entry.hash
-    head = session.get(AuditChainHead, 1)
-    if head is not None and (head.seq != expected or head.last_hash != prev):
-        return VerifyReport(False, count, None, "audit.verify.truncated")
-    return VerifyReport(True, count)
+    row = session.get(AuditChainHead, 1)
+    if row is not None and (row.seq != expected or row.last_hash != prev):
+        return failed(None, "audit.verify.truncated")
+    if anchor is not None and (count < anchor.id or count < anchor.count):
+        return failed(anchor.id, "audit.verify.rolled_back")
+    return VerifyReport(True, count, head=current)
