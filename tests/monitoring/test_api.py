@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from hazwatch.core.auth.roles import Role
+from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.monitoring.models import Alarm
@@ -254,3 +255,58 @@ def test_a_district_may_let_its_regulators_acknowledge(
     assert done.status_code == 204
     alarm = client.get("/api/monitoring/alarms", headers=regulator).json()[0]
     assert alarm["acked_by"] == "inspector-zhao"
+
+
+def test_a_point_taken_out_of_service_can_be_returned_to_service(
+    client: TestClient,
+    plant: Plant,
+    clock: ManualClock,
+    login_as: Login,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Returning a point always failed on PostgreSQL (the event ``return_to_service`` was
+    longer than its 16-character column), so a sensor taken out of service stayed out. And
+    the engine changed its memory before the write, so a failed write left the point out of
+    service in memory while the database still had it in service."""
+    device = {"Authorization": f"Bearer {plant.device_token}"}
+    client.post(
+        "/api/ingest/readings",
+        headers=device,
+        json={"readings": [reading(clock, 20.9, -10), reading(clock, 19.2, -5)]},
+    )
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    url = f"/api/monitoring/points/{plant.o2_point}/service"
+
+    def o2() -> dict[str, object]:
+        status = client.get("/api/monitoring/points/status", headers=lab).json()
+        return dict(next(s for s in status if s["code"] == "O2-DRY1"))
+
+    def alarm_states() -> list[str]:
+        return [a["state"] for a in client.get("/api/monitoring/alarms", headers=lab).json()]
+
+    out = client.post(url, headers=lab, json={"out_of_service": True, "reason": "calibration"})
+    assert out.status_code == 204, out.text
+    assert o2()["quality"] == "out_of_service" and alarm_states() == ["out_of_service"]
+
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    alarm_id = client.get("/api/monitoring/alarms", headers=lab).json()[0]["id"]
+
+    def refuse(*_args: object) -> None:
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr("hazwatch.monitoring.alarms.persist", refuse)
+    with pytest.raises(RuntimeError):
+        engine.set_out_of_service(plant.o2_point, SYSTEM, "back", False)
+    monkeypatch.undo()
+    assert engine.alarm(alarm_id).out_of_service  # memory follows the database, not the try
+    assert engine.point(plant.o2_point).out_of_service
+    assert engine.present(plant.o2_point).quality == "out_of_service"
+
+    back = client.post(url, headers=lab, json={"out_of_service": False, "reason": "calibrated"})
+    assert back.status_code == 204, back.text
+    assert o2()["quality"] == "unknown" and alarm_states() == ["active_unack"]
+    assert not engine.alarm(alarm_id).out_of_service
+    events = client.get("/api/monitoring/alarms/history", headers=lab).json()
+    assert [e["event"] for e in events][:2] == ["return_to_service", "out_of_service"]
+    with client.app.state.context.unit_of_work() as session:  # type: ignore[attr-defined]
+        assert session.scalars(select(Alarm.out_of_service)).all() == [False]

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -634,7 +634,9 @@ class MonitoringEngine:
     def set_out_of_service(
         self, point_id: int, principal: Principal, reason: str, out_of_service: bool
     ) -> None:
-        """Take a point (and its alarms) out of service, or back; its value is then unknown."""
+        """Take a point (and its alarms) out of service, or back; its value is then unknown.
+        The change is worked out on copies and takes effect in memory only once it is stored:
+        a failed write leaves the engine as the database is."""
         if not reason.strip():
             raise InvalidInput("monitoring.reason_required", field="reason")
         with self._lock:
@@ -642,25 +644,31 @@ class MonitoringEngine:
             if config is None:
                 raise NotFound("monitoring.point_not_found", id=point_id)
             now = self.context.clock.now()
+            event = "out_of_service" if out_of_service else "return_to_service"
             transitions = []
             for record in self._alarms.values():
                 if record.point_id == point_id:
-                    previous = record.state
-                    record.out_of_service = out_of_service
-                    record.state = record.derive(now)
-                    event = "out_of_service" if out_of_service else "return_to_service"
+                    changed = replace(record, out_of_service=out_of_service)
+                    changed.state = changed.derive(now)
                     transitions.append(
-                        Transition(record, event, previous, now, principal.username, reason)
+                        Transition(changed, event, record.state, now, principal.username, reason)
                     )
             runtime = self._runtime_of(point_id)
-            runtime.quality = Quality.OUT_OF_SERVICE if out_of_service else Quality.UNKNOWN
+            quality = Quality.OUT_OF_SERVICE if out_of_service else Quality.UNKNOWN
+            state = self._state_row(config, runtime) | {"quality": quality.value, "value": None}
             with self.context.unit_of_work(principal) as session:
                 point = session.get(MeasurementPoint, point_id)
                 assert point is not None
                 point.out_of_service = out_of_service
                 point.settings_reason = reason
                 alarm_store.persist(session, transitions)
-                session.merge(PointState(**self._state_row(self._points[point_id], runtime)))
+                session.merge(PointState(**state))
+            runtime.quality = quality
+            for transition in transitions:
+                changed = transition.record
+                self._alarms[changed.key] = changed
+                if changed.id is not None:
+                    self._alarms_by_id[changed.id] = changed
             self._points[point_id] = PointConfig.of(point)
             self._by_code[config.code] = self._points[point_id]
         self._publish(transitions)
