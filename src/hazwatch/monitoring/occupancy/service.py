@@ -247,7 +247,7 @@ def record_exit(
     """A reader's exit event: the person left the rooms its door guards."""
     door = session.get(Door, door_id)
     if door is None:
-        raise NotFound("access.unknown_door", field="door")
+        raise NotFound("access.unknown_door", field="door", door=door_id)
     row = AccessExit(
         at=at,
         organisation_id=door.organisation_id,
