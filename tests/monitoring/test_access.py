@@ -212,7 +212,10 @@ def test_an_alarm_on_the_room_denies_entry(
         organisation_id=plant.demo["lab"],
         room_id=plant.demo["dry_room_1"],
     )
-    assert codes(ask(client, lab)) == ["access.reason.room_alarm"]
+    answer = ask(client, lab)
+    assert codes(answer) == ["access.reason.room_alarm"]
+    messages = [r["message"] for r in answer["reasons"]]  # type: ignore[attr-defined]
+    assert messages == ["干燥房1: an alarm is active (Leak); do not enter"], messages
 
 
 def test_modelled_oxygen_counts_as_a_working_point(

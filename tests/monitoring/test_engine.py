@@ -12,6 +12,7 @@ from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.core.errors import InvalidInput
+from hazwatch.core.i18n import LANGUAGES, translate
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import Event
 from hazwatch.monitoring.ingest import ReadingIn
@@ -122,6 +123,22 @@ def test_fault_code_makes_the_value_unknown(
     with context.sessions() as session:
         state = session.scalar(select(PointState).where(PointState.quality == "fault"))
     assert state is not None and state.value is None
+
+
+def test_a_cleared_fault_keeps_its_message(
+    engine: MonitoringEngine, clock: ManualClock, context: Context
+) -> None:
+    """The clearing reading carries no fault code: the alarm keeps the message it was raised
+    with (it read "{point} reports a fault ({fault})" after the fault cleared)."""
+    engine.submit([o2(clock.now(), None, fault="E07-sensor-cell")])
+    clock.advance(timedelta(seconds=5))
+    engine.submit([o2(clock.now(), 20.9)])
+    assert states(context)["fault"] == "rtn_unack"
+    with context.sessions() as session:
+        alarm = session.scalars(select(Alarm).where(Alarm.condition == "fault")).one()
+        shown = {lang: translate(alarm.message_key, lang, **alarm.params) for lang in LANGUAGES}
+    for text in shown.values():
+        assert "E07-sensor-cell" in text and "O2-DRY1" in text and "{" not in text, shown
 
 
 def test_shelving_needs_reason_and_expires(

@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy import select
@@ -23,8 +25,6 @@ from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.schemas import DeviceIn
 from hazwatch.registry.models import Door
 
-Figures = tuple[list[float], int, float, list[float]]
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -32,8 +32,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run(site: BenchSite, mqtt_url: str, rate: float, seconds: float) -> Figures:
-    """Latencies (ms) of allow/deny answers, refused count, and the achieved rate."""
+def run(
+    site: BenchSite, mqtt_url: str, rate: float, seconds: float, generators: int
+) -> tuple[Load, list[float]]:
+    """The open-loop load's outcome and the latencies (ms) of one reader asking at a time."""
     context = site.context
     with context.unit_of_work() as session:  # door readers authenticate as devices
         reader, secret = monitoring.create_device(
@@ -63,18 +65,23 @@ def run(site: BenchSite, mqtt_url: str, rate: float, seconds: float) -> Figures:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        _wait_until_healthy(port, server, deadline=time.monotonic() + 60)
         sequential = _sequential(port, secret, 500)
-        return (*asyncio.run(_load(port, secret, rate, seconds)), sequential)
+        return load(port, secret, rate, seconds, generators), sequential
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _wait_until_healthy(port: int, server: subprocess.Popen[bytes], deadline: float) -> None:
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"hazwatch serve on port {port} did not become healthy")
 
 
 def _sequential(port: int, secret: str, count: int) -> list[float]:
@@ -92,39 +99,100 @@ def _sequential(port: int, secret: str, count: int) -> list[float]:
     return latencies
 
 
-async def _load(
-    port: int, secret: str, rate: float, seconds: float
-) -> tuple[list[float], int, float]:
+@dataclass(frozen=True)
+class Load:
+    """What an open-loop load run achieved. Requests are sent on schedule whatever the server
+    does; a request the schedule wanted while ``MAX_IN_FLIGHT`` were still unanswered is
+    ``shed`` (the generator could not keep up), and one still unanswered ``GRACE_S`` after the
+    schedule ended is ``unanswered``: the run ends on time and says so instead of waiting."""
+
+    latencies_ms: list[float]
+    errors: int
+    unanswered: int
+    shed: int
+    elapsed_s: float
+
+    @property
+    def answered_per_s(self) -> float:
+        return len(self.latencies_ms) / self.elapsed_s if self.elapsed_s else 0.0
+
+    def __add__(self, other: Load) -> Load:
+        return Load(
+            self.latencies_ms + other.latencies_ms,
+            self.errors + other.errors,
+            self.unanswered + other.unanswered,
+            self.shed + other.shed,
+            max(self.elapsed_s, other.elapsed_s),
+        )
+
+
+#: Requests one generator process keeps waiting at once before it sheds the next.
+MAX_IN_FLIGHT = 256
+#: How long answers are awaited after the schedule ends.
+GRACE_S = 5.0
+
+
+def load(port: int, secret: str, rate: float, seconds: float, generators: int) -> Load:
+    """Open-loop load from ``generators`` processes of their own (so the client's interpreter
+    lock is not what is measured), each sending ``rate / generators`` requests per second."""
+    share = rate / generators
+    with ProcessPoolExecutor(generators) as pool:
+        runs = [
+            pool.submit(_generate, port, secret, share, seconds, offset)
+            for offset in range(generators)
+        ]
+        results = [run.result() for run in runs]
+    return sum(results[1:], results[0])
+
+
+def _generate(port: int, secret: str, rate: float, seconds: float, offset: int) -> Load:
+    return asyncio.run(_schedule(port, secret, rate, seconds, offset))
+
+
+async def _schedule(port: int, secret: str, rate: float, seconds: float, offset: int) -> Load:
     url = f"http://127.0.0.1:{port}/api/access/check"
     headers = {"Authorization": f"Bearer {secret}"}
     latencies: list[float] = []
-    failures = [0]
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(limits=limits, timeout=5.0) as client:
+    errors = shed = 0
+    in_flight: set[asyncio.Task[None]] = set()
+    limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64)
+    async with httpx.AsyncClient(limits=limits, timeout=GRACE_S + seconds) as client:
 
         async def one(index: int) -> None:
+            nonlocal errors
             started = time.perf_counter()
-            response = await client.post(
-                url,
-                headers=headers,
-                json={
-                    "door": "LAB-ENTRANCE" if index % 2 else "LAB-DRY1",
-                    "person": f"p{index % 50}",
-                },
-            )
+            try:
+                response = await client.post(
+                    url,
+                    headers=headers,
+                    json={
+                        "door": "LAB-ENTRANCE" if index % 2 else "LAB-DRY1",
+                        "person": f"p{offset}-{index % 50}",
+                    },
+                )
+            except httpx.HTTPError:
+                errors += 1
+                return
             if response.status_code == 200:
                 latencies.append((time.perf_counter() - started) * 1000)
             else:
-                failures[0] += 1
+                errors += 1
 
-        tasks = []
         began = time.perf_counter()
-        total = int(rate * seconds)
-        for index in range(total):
+        for index in range(int(rate * seconds)):
             delay = began + index / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(index)))
-        await asyncio.gather(*tasks)
+            if len(in_flight) >= MAX_IN_FLIGHT:
+                shed += 1
+                continue
+            task = asyncio.create_task(one(index))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+        if in_flight:
+            await asyncio.wait(set(in_flight), timeout=GRACE_S)
+        unanswered = len(in_flight)
+        for task in in_flight:
+            task.cancel()
         elapsed = time.perf_counter() - began
-    return latencies, failures[0], total / elapsed
+    return Load(latencies, errors, unanswered, shed, elapsed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -38,8 +39,9 @@ def cli_context() -> Iterator[Context]:
 
 @contextmanager
 def seconds_progress(seconds: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar over simulated seconds; yields the callback a replay reports to."""
-    with typer.progressbar(length=seconds, label=label, file=None) as bar:
+    """A progress bar over simulated seconds; yields the callback a replay reports to. It is
+    drawn on standard error: standard output carries the result (JSON with ``--json``)."""
+    with typer.progressbar(length=seconds, label=label, file=sys.stderr) as bar:
         done = [0]
 
         def progress(offset: int) -> None:

@@ -485,8 +485,11 @@ class MonitoringEngine:
         record.active = active
         record.value = value
         record.suppressed = suppressed
-        record.message_key = message_key
-        record.params = params
+        if active or not record.message_key:
+            # A clearing reading says nothing about the cause (a fault clears with no code):
+            # the alarm keeps the message it was raised with.
+            record.message_key = message_key
+            record.params = params
         if active:
             record.acked = False
             record.acked_by = record.acked_at = None

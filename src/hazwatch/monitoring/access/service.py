@@ -175,6 +175,8 @@ def describe(reason: Mapping[str, Any], language: str | None = None) -> str:
     if params.get("conditions"):
         names = (Condition(code).label(language) for code in str(params["conditions"]).split(","))
         params["conditions"] = translate("access.list_separator", language).join(names)
+    if params.get("condition") in {c.value for c in Condition}:
+        params["condition"] = Condition(params["condition"]).label(language)
     return translate(str(reason.get("code", "")), language, **params)
 
 

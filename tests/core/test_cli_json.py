@@ -1,0 +1,144 @@
+"""``--json`` prints JSON alone on standard output, for every command that offers it; progress,
+logs and messages go to standard error. Run against the demo district, in order (the
+hidden-danger loop walks one new hidden danger from report to closing)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from hazwatch import demo as full_demo
+from hazwatch.cli.main import app
+from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.context import Context
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.registry import service
+from hazwatch.registry.demo import DemoIds
+from hazwatch.registry.resources import RESOURCES
+
+runner = CliRunner()
+
+#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room} are
+#: filled in) and the exit code it has by design on the demo district.
+TABLE: list[tuple[str, list[str], int]] = [
+    ("audit verify", [], 0),
+    ("registry list", ["rooms"], 0),
+    ("registry list", ["leases", "-q", "钢棚"], 0),
+    ("registry findings", [], 1),  # findings present
+    ("registry confirm", ["leases", "{lease}", "--as", "chem"], 0),
+    ("registry decline", ["supplies", "{supply}", "--as", "chem"], 0),
+    ("inspection plans", ["--as", "lab"], 1),  # one plan overdue
+    ("hidden-danger list", ["--as", "lab"], 1),  # one overdue
+    (
+        "hidden-danger report",
+        ["--org", "{org}", "--title", "氧含量报警仪未校准", "--room", "{room}", "--as", "lab"],
+        0,
+    ),
+    ("hidden-danger show", ["{new}", "--as", "lab"], 0),
+    ("hidden-danger grade", ["{new}", "--grade", "general", "--as", "lab"], 0),
+    (
+        "hidden-danger order",
+        [
+            "{new}",
+            "--measures",
+            "送检校准",
+            "--person",
+            "刘工",
+            "--funds",
+            "800",
+            "--plan",
+            "便携式检测",
+            "--as",
+            "lab",
+        ],
+        0,
+    ),
+    ("hidden-danger start", ["{new}", "--as", "lab"], 0),
+    ("hidden-danger self-check", ["{new}", "-m", "已校准", "--as", "lab"], 0),
+    ("hidden-danger reject", ["{new}", "-m", "无校准证书", "--as", "labhead"], 0),
+    ("hidden-danger self-check", ["{new}", "-m", "证书已附", "--as", "lab"], 0),
+    ("hidden-danger accept", ["{new}", "--as", "labhead"], 0),
+    ("hidden-danger close", ["{new}", "--as", "labhead"], 0),
+    ("replay", ["ningbo_2_7_as_it_was"], 0),
+]
+
+
+def _pending_links(context: Context, demo: DemoIds) -> dict[str, str]:
+    """A lease and a supply the landlord and the supplier recorded naming chem (to answer)."""
+    with context.unit_of_work() as session:
+        landlord = Principal(
+            user_id=None, username="l", role=Role.LANDLORD, organisation_id=demo["landlord"]
+        )
+        lease = service.create_object(
+            session,
+            landlord,
+            RESOURCES["leases"],
+            {
+                "lessor_id": demo["landlord"],
+                "lessee_id": demo["chem"],
+                "site_id": demo["plant"],
+                "start_date": "2025-01-01",
+            },
+        )
+        supplier = Principal(
+            user_id=None, username="s", role=Role.SUPPLIER, organisation_id=demo["gas_supplier"]
+        )
+        supply = service.create_object(
+            session,
+            supplier,
+            RESOURCES["supplies"],
+            {
+                "supplier_id": demo["gas_supplier"],
+                "customer_id": demo["chem"],
+                "substance": "液氮",
+                "form": "cylinder",
+                "start_date": "2025-01-01",
+            },
+        )
+        return {"lease": str(lease.id), "supply": str(supply.id)}
+
+
+def test_json_output_parses_for_every_command(cli_on_context: Context) -> None:
+    with cli_on_context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(cli_on_context))
+    values = {"org": str(demo["lab"]), "room": str(demo["dry_room_1"])}
+    values |= _pending_links(cli_on_context, demo)
+    for command, args, expected in TABLE:
+        argv = [*command.split(), *(a.format(**values) for a in args), "--json"]
+        result = runner.invoke(app, argv)
+        shown = " ".join(argv)
+        assert result.exit_code == expected, (shown, result.stdout, result.stderr)
+        try:
+            parsed: Any = json.loads(result.stdout)
+        except ValueError as exc:
+            raise AssertionError(
+                f"{shown}: stdout is not JSON alone: {result.stdout[:300]!r}"
+            ) from exc
+        if command == "hidden-danger report":
+            values["new"] = str(parsed["id"])
+        if command == "hidden-danger close":
+            assert parsed["state"] == "closed", parsed
+
+
+def _commands(group: Any, prefix: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}".strip()
+        if hasattr(command, "commands"):
+            found |= _commands(command, path)
+        else:
+            found[path] = command
+    return found
+
+
+def test_every_json_command_is_in_the_table() -> None:
+    root = get_command(app)
+    with_json = {
+        path
+        for path, command in _commands(root).items()
+        if any("--json" in getattr(p, "opts", ()) for p in command.params)
+    }
+    assert with_json == {command for command, _args, _code in TABLE}
