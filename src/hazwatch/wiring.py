@@ -15,8 +15,12 @@ from hazwatch.monitoring import findings as monitoring_findings  # noqa: F401
 from hazwatch.monitoring import models as monitoring_models  # noqa: F401
 from hazwatch.monitoring import partitions as reading_partitions  # noqa: F401
 from hazwatch.monitoring.access import models as access_models  # noqa: F401
+from hazwatch.monitoring.calibration import models as calibration_models  # noqa: F401
+from hazwatch.monitoring.calibration import watch as calibration_watch  # noqa: F401
 from hazwatch.monitoring.escalation import models as escalation_models  # noqa: F401
 from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F401
+from hazwatch.monitoring.occupancy import models as occupancy_models  # noqa: F401
+from hazwatch.monitoring.occupancy import watch as occupancy_watch  # noqa: F401
 from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
 from hazwatch.prevention.hazard_findings import escalation as hazard_escalation  # noqa: F401

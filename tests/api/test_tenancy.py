@@ -374,6 +374,21 @@ CASES: dict[tuple[str, str], Case] = {
             "device_code": to("fan"),
         },
     ),
+    ("POST", "/api/occupancy/exits"): Case(
+        body=_b(door="CHEM-GATE", person="x"),
+        refs={"door": lambda _w: {"door": "LAB-ENTRANCE"}},
+    ),
+    ("POST", "/api/occupancy/check-outs"): Case(
+        body=_b(site_id="own.site", person="x", reason="seen leaving"),
+        refs={
+            "site_id": to("site"),
+            "room_ids": lambda w: {"room_ids": [w.other["room"]]},
+        },
+    ),
+    ("POST", "/api/calibration/records"): Case(
+        body=_b(point_id="own.point", passed=True, performed_by="x"),
+        refs={"point_id": to("point")},
+    ),
     ("POST", "/api/emergency/scba"): Case(
         body=_b(organisation_id="own.organisation", code="SCBA-CHEM-9"),
         refs={"organisation_id": to("organisation")},

@@ -94,6 +94,11 @@ INDIRECT: dict[str, set[str]] = {
         for c in ("scba_never_checked", "scba_check_overdue", "scba_low_pressure", "scba_defect")
     },
     "inspection.hazard.failed_item": {"item", "point", "answer", "note"},
+    # monitoring.calibration.service._params: the hidden danger an uncalibrated detector opens
+    **{f"calibration.hazard.{c}": {"point", "due"} for c in ("overdue", "failed")},
+    # monitoring.occupancy.watch: the check asked for a long stay
+    "occupancy.stay.subject": {"person", "rooms", "since", "door"},
+    "occupancy.stay.body": {"person", "rooms", "since", "door"},
     # audit.service.verify reasons: the API passes id and entries, the CLI id
     **{
         f"audit.verify.{c}": {"id"}

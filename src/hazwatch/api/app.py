@@ -63,9 +63,11 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
+    from hazwatch.monitoring.calibration.routes import router as calibration_router
     from hazwatch.monitoring.escalation.routes import live_router
     from hazwatch.monitoring.escalation.routes import router as escalation_router
     from hazwatch.monitoring.interlocks.routes import router as interlock_router
+    from hazwatch.monitoring.occupancy.routes import router as occupancy_router
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.monitoring.tanks.routes import router as tanks_router
@@ -80,6 +82,8 @@ def domain_routers() -> list[APIRouter]:
         monitoring_router,
         ingest_router,
         access_router,
+        occupancy_router,
+        calibration_router,
         escalation_router,
         interlock_router,
         live_router,

@@ -91,6 +91,23 @@ class Settings(BaseSettings):
         "(25 MPa for a 30 MPa cylinder; GB/T 18664-2002 inspection and maintenance practice).",
     )
 
+    occupancy_max_stay_minutes: int = Field(
+        default=480,
+        ge=5,
+        le=7 * 24 * 60,
+        description="A person still inside a room this long after entering is asked about: "
+        "nobody is ever inside forever (a missed exit, or someone in trouble). Default one "
+        "shift (8 h).",
+    )
+    calibration_interval_months: int = Field(
+        default=12,
+        ge=1,
+        le=60,
+        description="A fixed gas detector is calibrated at least this often (GB/T 50493-2019 "
+        "practice and JJG 365 verification: once a year); past it the detector is "
+        "uncalibrated.",
+    )
+
     hazard_general_deadline_days: int = Field(
         default=30,
         ge=1,

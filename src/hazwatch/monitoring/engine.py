@@ -27,7 +27,7 @@ from hazwatch.core.errors import InvalidInput, NotFound
 from hazwatch.monitoring import alarms as alarm_store
 from hazwatch.monitoring.alarms import AlarmRecord, Transition
 from hazwatch.monitoring.archive import StoredReading
-from hazwatch.monitoring.choices import DEFAULT_PRIORITY, Condition, Quality
+from hazwatch.monitoring.choices import DEFAULT_PRIORITY, Condition, Priority, Quality
 from hazwatch.monitoring.config import DeviceConfig, PointConfig, load_devices, load_points
 from hazwatch.monitoring.evaluation import (
     PointPresent,
@@ -39,7 +39,7 @@ from hazwatch.monitoring.evaluation import (
 )
 from hazwatch.monitoring.events import EventBus, PointUpdate
 from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection
-from hazwatch.monitoring.kinds import canonical_unit
+from hazwatch.monitoring.kinds import PointKind, canonical_unit
 from hazwatch.monitoring.models import MeasurementPoint, PointState
 from hazwatch.monitoring.sharding import WHOLE, Partition
 from hazwatch.monitoring.writer import Batch, ReadingWriter
@@ -53,6 +53,9 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 REFRESH_ON_MISS_S = 5.0
 
 TickHook = Callable[[datetime], None]
+#: Who is inside a room at an instant (names), for O2 alarms in occupied rooms.
+OccupantsLookup = Callable[[int, datetime], list[str]]
+O2_KINDS = frozenset({PointKind.O2, PointKind.O2_MODELLED})
 
 
 @dataclass
@@ -102,6 +105,9 @@ class MonitoringEngine:
         self._alarms_by_id: dict[int, AlarmRecord] = {}
         self.counters: dict[str, int] = {}
         self._last_refresh = float("-inf")
+        #: Set by the runtime: an O2 alarm raised in an occupied room is urgent and names
+        #: the people inside (looked up only when such an alarm is raised).
+        self.occupants: OccupantsLookup | None = None
         self.reload()
 
     # -- configuration -------------------------------------------------------------------
@@ -421,11 +427,19 @@ class MonitoringEngine:
         params: dict[str, Any],
     ) -> list[Transition]:
         transitions = []
+        inside: list[str] | None = None
         for condition, active in changes.items():
             if active:
                 runtime.active.add(condition)
             else:
                 runtime.active.discard(condition)
+            priority, extra = DEFAULT_PRIORITY[condition], params
+            room_id = config.room_id if config.kind in O2_KINDS else None
+            if active and self.occupants is not None and room_id is not None:
+                if inside is None:
+                    inside = self.occupants(room_id, at)
+                if inside:
+                    priority, extra = Priority.URGENT, {**params, "occupants": inside}
             transition = self._set(
                 site_id=config.site_id,
                 source=config.source,
@@ -435,10 +449,10 @@ class MonitoringEngine:
                 organisation_id=config.organisation_id,
                 room_id=config.room_id,
                 point_id=config.id,
-                priority=DEFAULT_PRIORITY[condition].value,
+                priority=priority.value,
                 value=value,
                 message_key=f"monitoring.alarm.{condition.value}",
-                params={"point": config.code, **params},
+                params={"point": config.code, **extra},
                 suppressed=config.suppressed,
             )
             if transition is not None:
@@ -491,6 +505,7 @@ class MonitoringEngine:
             record.message_key = message_key
             record.params = params
         if active:
+            record.priority = priority
             record.acked = False
             record.acked_by = record.acked_at = None
             record.raised_at = at

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hazwatch.api.errors import language_of
 from hazwatch.api.inputs import Id, Instant, Router, Text16, up_to
-from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.errors import Conflict, TooLarge, Unauthenticated
 from hazwatch.core.i18n import translate
 from hazwatch.monitoring import service
@@ -101,7 +101,13 @@ def point_status(
     request: Request, db: DbSession, principal: CurrentPrincipal, room_id: Id | None = None
 ) -> list[dict[str, Any]]:
     engine: MonitoringEngine = request.app.state.engine
-    return service.point_statuses(db, principal, room_id=room_id, present=engine.present)
+    return service.point_statuses(
+        db,
+        principal,
+        room_id=room_id,
+        present=engine.present,
+        at=get_context(request).clock.now(),
+    )
 
 
 @router.get("/points/{point_id}", response_model=PointOut)

@@ -28,6 +28,7 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
+from hazwatch.monitoring.occupancy import service as occupancy
 from hazwatch.monitoring.sharding import Partition
 from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
@@ -74,6 +75,7 @@ class EngineRuntime:
             partition=Partition.from_settings(context.settings),
             writer=writer or ReadingWriter(context.engine, threaded=live),
         )
+        self.engine.occupants = occupancy.lookup(context.sessions)
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         if transport is None:
             transport = (

@@ -117,6 +117,10 @@ class PointStatus(BaseModel):
     at: datetime | None
     quality: str
     conditions: list[str]
+    #: calibrated / unrecorded / overdue / failed (``monitoring.calibration``).
+    calibration: str = "unrecorded"
+    #: The detector's calibration failed or ran out: its value tells nothing for sure.
+    uncalibrated: bool = False
 
 
 class OutOfService(BaseModel):

@@ -20,6 +20,7 @@ from hazwatch.core.clock import utcnow
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.core.settings import Settings
+from hazwatch.monitoring.calibration.service import statuses as calibration_statuses
 from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.kinds import KINDS
 from hazwatch.monitoring.models import (
@@ -207,12 +208,15 @@ def point_statuses(
     *,
     room_id: int | None = None,
     present: Callable[[int], PointPresent | None] | None = None,
+    at: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Current value and quality per point; anything but good quality has no value.
+    """Current value and quality per point; anything but good quality has no value; a
+    detector whose calibration failed or ran out is marked ``uncalibrated``.
 
     ``present`` is the engine of this process: it knows the newest reading of the points it
     serves, where ``point_state`` holds the newest stored one (storage by exception)."""
     points = list_points(session, principal, room_id=room_id)
+    calibration = calibration_statuses(session, [p.id for p in points], at or utcnow())
     states = {
         s.point_id: PointPresent(s.at, s.value, s.quality, tuple(s.conditions))
         for s in session.scalars(
@@ -235,6 +239,8 @@ def point_statuses(
                 "at": now.at,
                 "quality": now.quality,
                 "conditions": list(now.conditions),
+                "calibration": calibration[point.id].status,
+                "uncalibrated": calibration[point.id].uncalibrated,
             }
         )
     return out

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
+from hazwatch.core.clock import utcnow
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.access.service import DatabaseState, load_layout, room_reasons
 from hazwatch.monitoring.choices import AlarmState
@@ -177,7 +178,7 @@ def _doors_by_room(session: Session) -> dict[int, list[DoorView]]:
     out: dict[int, list[DoorView]] = {}
     for layout in load_layout(session).values():
         door = session.get(Door, layout.id)
-        reasons = tuple(r for room in layout.rooms for r in room_reasons(room, state))
+        reasons = tuple(r for room in layout.rooms for r in room_reasons(room, state, utcnow()))
         view = DoorView(layout.code, door.name if door else layout.code, not reasons, reasons)
         for room in layout.rooms:
             out.setdefault(room.id, []).append(view)

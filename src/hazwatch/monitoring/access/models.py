@@ -13,7 +13,11 @@ from hazwatch.core.db import Base, UTCDateTime
 
 class AccessDecision(Base):
     __tablename__ = "access_decision"
-    __table_args__ = (Index("ix_access_decision_door_at", "door_code", "at"),)
+    __table_args__ = (
+        Index("ix_access_decision_door_at", "door_code", "at"),
+        # who is inside a room: the allowed entries at the doors guarding it
+        Index("ix_access_decision_door_id_at", "door_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -32,6 +32,7 @@ from hazwatch.core.i18n import translate
 from hazwatch.core.settings import Settings
 from hazwatch.emergency.service import person_readiness
 from hazwatch.monitoring.access.models import AccessDecision
+from hazwatch.monitoring.calibration.service import FAILED, statuses
 from hazwatch.monitoring.choices import Condition
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.kinds import PointKind
@@ -74,6 +75,16 @@ class O2Point:
     id: int
     code: str
     modelled: bool
+    #: The detector's last calibration or bump test failed (``monitoring.calibration``).
+    calibration_failed: bool = False
+    #: Its calibration holds until then (None: never calibrated, or modelled).
+    calibration_due: datetime | None = None
+
+    def uncalibrated(self, now: datetime | None) -> bool:
+        if self.calibration_failed:
+            return True
+        due = self.calibration_due
+        return now is not None and due is not None and now > due
 
 
 @dataclass(frozen=True)
@@ -113,12 +124,18 @@ class StateSource(Protocol):
 def load_layout(session: Session) -> dict[str, DoorLayout]:
     """Every door with the rooms it guards and what matters in them, in four queries."""
     points: dict[int, list[O2Point]] = {}
-    for point in session.scalars(
+    rows = session.scalars(
         select(MeasurementPoint).where(MeasurementPoint.kind.in_(O2_KINDS))
-    ):
+    ).all()
+    # the time-independent part of each status (failed or not, valid until when)
+    calibration = statuses(session, [p.id for p in rows], datetime.min.replace(tzinfo=UTC))
+    for point in rows:
         if point.room_id is not None:
             modelled = point.kind == PointKind.O2_MODELLED.value
-            points.setdefault(point.room_id, []).append(O2Point(point.id, point.code, modelled))
+            status = calibration[point.id]
+            points.setdefault(point.room_id, []).append(
+                O2Point(point.id, point.code, modelled, status.status == FAILED, status.due_at)
+            )
     inert = set(
         session.scalars(
             select(HazardSource.room_id).where(HazardSource.kind == HazardKind.INERT_GAS.value)
@@ -189,10 +206,17 @@ def _reason(code: str, room: RoomLayout | None = None, **params: Any) -> dict[st
     }
 
 
-def room_reasons(room: RoomLayout, state: StateSource) -> list[dict[str, Any]]:
-    """Why entering ``room`` now is unsafe, from its O2 points and alarms (empty: safe)."""
+def room_reasons(
+    room: RoomLayout, state: StateSource, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Why entering ``room`` now is unsafe, from its O2 points and alarms (empty: safe).
+
+    An uncalibrated fixed detector tells nothing: when no calibrated fixed detector of the
+    room works, the room's O2 is unknown (``o2_uncalibrated``)."""
     reasons: list[dict[str, Any]] = []
     working = 0
+    calibrated = 0
+    uncalibrated: list[O2Point] = []
     for point in room.o2_points:
         facts = state.point(point.id)
         if facts.quality != "good":
@@ -206,7 +230,11 @@ def room_reasons(room: RoomLayout, state: StateSource) -> list[dict[str, Any]]:
                 )
             )
             continue
-        working += 1
+        if point.uncalibrated(now):
+            uncalibrated.append(point)
+        else:
+            working += 1
+            calibrated += 0 if point.modelled else 1
         if facts.conditions:
             reasons.append(
                 _reason(
@@ -218,7 +246,9 @@ def room_reasons(room: RoomLayout, state: StateSource) -> list[dict[str, Any]]:
                     modelled=point.modelled,
                 )
             )
-    if room.inert_source and working == 0:
+    if uncalibrated and calibrated == 0:
+        reasons.extend(_reason("o2_uncalibrated", room, point=p.code) for p in uncalibrated)
+    elif room.inert_source and working == 0:
         reasons.append(_reason("no_working_o2_point", room))
     exclude = {p.id for p in room.o2_points}
     for alarm_id, condition in state.room_alarms(room.id, exclude):
@@ -268,7 +298,7 @@ def decide(
         door_id=door.id,
     )
     for room in door.rooms:
-        decision.reasons.extend(room_reasons(room, state))
+        decision.reasons.extend(room_reasons(room, state, now))
         if room.confined_space:
             decision.reasons.extend(
                 _confined_reasons(session(), room, now, policy.gas_test_max_age)

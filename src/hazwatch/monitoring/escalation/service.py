@@ -45,7 +45,9 @@ from hazwatch.monitoring.escalation.models import (
     Notification,
 )
 from hazwatch.monitoring.events import AlarmChange, Event
+from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm, MeasurementPoint
+from hazwatch.monitoring.occupancy.service import names_inside
 from hazwatch.registry.choices import Consent
 from hazwatch.registry.findings import fallback_owner
 from hazwatch.registry.models import (
@@ -173,8 +175,28 @@ def plan(session: Session, organisation_id: int, priority: str) -> list[PlannedS
     ]
 
 
-def describe(session: Session, alarm: Alarm, language: str, timezone: str) -> tuple[str, str]:
-    """Subject and body of a notification in the recipient organisation's language."""
+O2_KINDS = (PointKind.O2.value, PointKind.O2_MODELLED.value)
+
+
+def occupants_of(session: Session, alarm: Alarm) -> list[str]:
+    """The people inside the room of an O2 alarm: those inside now, else those inside when
+    it was raised (kept in its parameters). Empty for other alarms."""
+    point = session.get(MeasurementPoint, alarm.point_id) if alarm.point_id else None
+    if point is None or point.kind not in O2_KINDS or alarm.room_id is None:
+        return []
+    now = names_inside(session, alarm.room_id, alarm.raised_at or alarm.changed_at)
+    return now or [str(name) for name in alarm.params.get("occupants") or []]
+
+
+def describe(
+    session: Session,
+    alarm: Alarm,
+    language: str,
+    timezone: str,
+    occupants: list[str] | None = None,
+) -> tuple[str, str]:
+    """Subject and body of a notification in the recipient organisation's language; the
+    people inside the room, if any, are named in both."""
     room = session.get(Room, alarm.room_id) if alarm.room_id else None
     point = session.get(MeasurementPoint, alarm.point_id) if alarm.point_id else None
     priority = translate(f"choice.Priority.{alarm.priority}", language)
@@ -194,6 +216,10 @@ def describe(session: Session, alarm: Alarm, language: str, timezone: str) -> tu
         raised=raised.strftime("%Y-%m-%d %H:%M:%S"),
         alarm=alarm.id,
     )
+    if occupants:
+        people = translate("occupancy.name_separator", language).join(occupants)
+        subject = translate("occupancy.notice.subject", language, subject=subject, people=people)
+        body = translate("occupancy.notice.body", language, body=body, people=people)
     return subject, body
 
 
@@ -247,17 +273,23 @@ def _alarm(session: Session, alarm_id: int) -> Escalated | None:
     alarm = session.get(Alarm, alarm_id)
     if alarm is None:
         return None
+    occupants = occupants_of(session, alarm)
+    # an O2 alarm with people inside is the top priority, whatever its condition
+    priority = "urgent" if occupants else alarm.priority
+    payload: dict[str, Any] = {
+        "alarm_id": alarm.id,
+        "priority": priority,
+        "condition": alarm.condition,
+        "site_id": alarm.site_id,
+        "room_id": alarm.room_id,
+    }
+    if occupants:
+        payload["occupants"] = occupants
     return Escalated(
         organisation_id=alarm.organisation_id,
-        priority=alarm.priority,
-        payload={
-            "alarm_id": alarm.id,
-            "priority": alarm.priority,
-            "condition": alarm.condition,
-            "site_id": alarm.site_id,
-            "room_id": alarm.room_id,
-        },
-        message=lambda language, timezone: describe(session, alarm, language, timezone),
+        priority=priority,
+        payload=payload,
+        message=lambda language, timezone: describe(session, alarm, language, timezone, occupants),
     )
 
 

@@ -1,0 +1,1 @@
+"""Detector calibration and bump tests: an uncalibrated O2 detector tells nothing."""

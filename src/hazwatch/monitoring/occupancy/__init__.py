@@ -1,0 +1,1 @@
+"""Who is inside: door decisions and exits give each room's occupants."""
