@@ -23,6 +23,8 @@ Cubic = Annotated[float, _rounded(3)]
 Kg = Annotated[float, _rounded(1)]
 Fraction = Annotated[float, _rounded(4)]
 
+from hazwatch.api.inputs import NO_NUL
+
 
 class LeakSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -36,7 +38,7 @@ class LeakSettingsIn(BaseModel):
 class ResetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=300)
+    reason: str = Field(min_length=1, max_length=300, pattern=NO_NUL)
 
 
 class RoomRef(BaseModel):
