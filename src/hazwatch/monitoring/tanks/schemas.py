@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from hazwatch.api.inputs import NO_NUL
+
 
 def _rounded(places: int) -> PlainSerializer:
     """Figures computed in floating point, shown to the places they mean (no 0.30000000000000004)."""
@@ -22,8 +24,6 @@ Mm = Annotated[float, _rounded(3)]
 Cubic = Annotated[float, _rounded(3)]
 Kg = Annotated[float, _rounded(1)]
 Fraction = Annotated[float, _rounded(4)]
-
-from hazwatch.api.inputs import NO_NUL
 
 
 class LeakSettingsIn(BaseModel):
