@@ -12,7 +12,7 @@ from hazwatch.api.inputs import NO_NUL
 
 
 def _rounded(places: int) -> PlainSerializer:
-    """Figures computed in floating point, shown to the places they mean (no 0.30000000000000004)."""
+    """Floating-point figures shown to the places they mean (no 0.30000000000000004)."""
     return PlainSerializer(
         lambda value: None if value is None else round(value, places), return_type=float | None
     )
