@@ -17,6 +17,7 @@ from hazwatch.core.clock import utcnow
 from hazwatch.core.settings import Settings
 from hazwatch.emergency import service as emergency
 from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.calibration import demo as calibration_demo
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
@@ -135,5 +136,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
             moment=moment,
         )
     prevention_demo.load(session, demo, moment)
+    calibration_demo.load(session, moment)
     session.flush()
     return demo

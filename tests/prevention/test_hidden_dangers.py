@@ -407,7 +407,10 @@ def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates
     runtime.engine.tick()
     with context.sessions() as session:
         found = {
-            finding.id: (finding.title or finding.params.get("scba"), finding.state)
+            finding.id: (
+                finding.title or finding.params.get("scba") or finding.params.get("point"),
+                finding.state,
+            )
             for finding in session.scalars(select(HazardFinding))
         }
         notified = {
@@ -417,6 +420,7 @@ def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates
             )
         }
     assert sorted(found.values()) == [
+        ("NH3-01", "graded"),  # its calibration ran out a month ago
         ("SCBA-LANDLORD-1", "graded"),
         ("SCBA-LANDLORD-2", "graded"),
         ("实验室入口未张贴缺氧危险警示标识", "closed"),

@@ -3,11 +3,13 @@
 from hazwatch.web.pages import (  # noqa: F401
     access,
     alarms,
+    calibration,
     findings,
     hidden_dangers,
     inspections,
     login,
     monitor,
+    muster,
     odh,
     registry,
     replay,
