@@ -726,12 +726,24 @@ def send(
     return client.request(method, path, json=body, headers=headers)
 
 
+BAD_INPUT = frozenset(
+    {
+        "request.invalid",
+        "request.out_of_range",
+        "request.too_long",
+        "request.nul_character",
+        "request.not_a_time",
+    }
+)
+
+
 def refused(response: Any, reference: str) -> bool:
     """A 4xx that is about the reference: 403/404, or a 422 naming it."""
     if response.status_code in (403, 404):
         return True
     if response.status_code in (409, 422):
-        return error_code(response) != "request.invalid" and response.json()["error"]["field"] in (
+        bad_input = error_code(response) in BAD_INPUT  # about the input's form, not the reference
+        return not bad_input and response.json()["error"]["field"] in (
             reference,
             None,
         )

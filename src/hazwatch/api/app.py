@@ -46,7 +46,8 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
     app.state.runtime = runtime
     app.state.engine = runtime.engine
     install_error_handlers(app)
-    for router in (health_router, auth_router, users_router, audit_router):
+    routers: tuple[APIRouter, ...] = (health_router, auth_router, users_router, audit_router)
+    for router in routers:
         app.include_router(router)
     for router in domain_routers():
         app.include_router(router)

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from hazwatch.api.inputs import reason_of
 from hazwatch.core.errors import DomainError, ErrorKind
 from hazwatch.core.i18n import DEFAULT_LANGUAGE, catalogue, normalise_language, translate
 
@@ -44,15 +45,21 @@ def error_body(code: str, language: str, field: str | None = None, **params: Any
     }
 
 
-def _reason(errors: Sequence[Any]) -> str:
-    """A domain message key raised inside a validator (``ValueError("registry.…")``) is the
-    reason; otherwise the generic ``request.invalid``."""
+def _reason(errors: Sequence[Any]) -> tuple[str, int | None, dict[str, Any]]:
+    """The reason of a refused request, the index of the error it comes from, and its
+    parameters: a domain message key raised inside a validator (``ValueError("registry.…")``),
+    else a rule of :mod:`hazwatch.api.inputs` (out of range, too long, NUL, a number for a
+    time), else the generic ``request.invalid``."""
     known = catalogue(DEFAULT_LANGUAGE)
-    for err in errors:
+    for index, err in enumerate(errors):
         key = str(err.get("ctx", {}).get("error", ""))
         if key in known:
-            return key
-    return "request.invalid"
+            return key, index, {}
+    for index, err in enumerate(errors):
+        rule = reason_of(err)
+        if rule is not None:
+            return rule[0], index, rule[1]
+    return "request.invalid", None, {}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -73,8 +80,9 @@ def install_error_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        first = details[0]["field"] if details else None
-        body = error_body(_reason(exc.errors()), language, first)
+        code, index, params = _reason(exc.errors())
+        chosen = details[index if index is not None else 0] if details else None
+        body = error_body(code, language, chosen["field"] if chosen else None, **params)
         body["error"]["details"] = details
         return JSONResponse(body, status_code=422)
 

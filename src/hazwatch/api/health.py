@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from hazwatch import __version__
+from hazwatch.api.inputs import Router
 from hazwatch.core.auth.deps import get_context
 from hazwatch.core.context import Context
 
-router = APIRouter(tags=["health"])
+router = Router(tags=["health"])
 
 
 @router.get("/healthz")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
+from hazwatch.api.inputs import Id, Router
 from hazwatch.attachments import service
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 
-router = APIRouter(prefix="/api/attachments", tags=["attachments"])
+router = Router(prefix="/api/attachments", tags=["attachments"])
 
 
 @router.get("/{attachment_id}")
 def download(
-    attachment_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    attachment_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> Response:
     """The file, to whoever may see the record it belongs to."""
     attachment = service.get(db, principal, attachment_id)

@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Code, Id, Instant, QrKind, Router
 from hazwatch.core import qr
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.emergency import service
 from hazwatch.emergency.service import hidden_danger_of
 from hazwatch.prevention.hazard_findings.service import Moment
 
-router = APIRouter(prefix="/api/emergency", tags=["emergency"])
+router = Router(prefix="/api/emergency", tags=["emergency"])
 
 
 class ScbaSetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
-    code: str = Field(min_length=1, max_length=64)
-    holder: str = Field(default="", max_length=80)
+    organisation_id: Id
+    code: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    holder: str = Field(default="", max_length=80, pattern=NO_NUL)
     rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)
     minimum_pressure_mpa: Decimal | None = Field(default=None, gt=0, le=60)
 
 
 class ScbaCheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    set_code: str = Field(min_length=1, max_length=64)
+    set_code: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     cylinder_pressure_mpa: Decimal = Field(ge=0, le=100)
     mask_ok: bool = True
     alarm_whistle_ok: bool = True
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 @router.post("/scba", status_code=201)
@@ -87,7 +87,7 @@ def record_check(
 
 
 @router.get("/scba/{code}/checks")
-def list_checks(code: str, db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+def list_checks(code: Code, db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The set's check history, newest first (who checked it, when, at what pressure)."""
     return [
         {
@@ -104,7 +104,7 @@ def list_checks(code: str, db: DbSession, principal: CurrentPrincipal) -> list[d
 
 @router.get("/scba/{code}/qr.{kind}")
 def scba_qr(
-    code: str, kind: str, request: Request, db: DbSession, principal: CurrentPrincipal
+    code: Code, kind: QrKind, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> Response:
     """The set's QR code (``svg`` or ``png``): it opens the set's check form on a phone."""
     service.get_set(db, principal, code)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import Id, Instant, Router, Text16, up_to
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.errors import Conflict, TooLarge, Unauthenticated
 from hazwatch.core.i18n import translate
@@ -38,8 +38,8 @@ from hazwatch.monitoring.schemas import (
 )
 from hazwatch.monitoring.sharding import partition_of
 
-router = APIRouter(prefix="/api/monitoring", tags=["monitoring"])
-ingest_router = APIRouter(prefix="/api/ingest", tags=["ingest"])
+router = Router(prefix="/api/monitoring", tags=["monitoring"])
+ingest_router = Router(prefix="/api/ingest", tags=["ingest"])
 _device_bearer = HTTPBearer(auto_error=False)
 
 
@@ -68,7 +68,7 @@ def list_devices(db: DbSession, principal: CurrentPrincipal) -> list[Device]:
 
 @router.post("/devices/{device_id}/revoke", response_model=DeviceOut)
 def revoke_device(
-    device_id: int, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    device_id: Id, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> Device:
     device = service.revoke_device(db, principal, device_id)
     db.commit()
@@ -90,15 +90,15 @@ def create_point(
 def list_points(
     db: DbSession,
     principal: CurrentPrincipal,
-    room_id: int | None = None,
-    site_id: int | None = None,
+    room_id: Id | None = None,
+    site_id: Id | None = None,
 ) -> list[MeasurementPoint]:
     return service.list_points(db, principal, room_id=room_id, site_id=site_id)
 
 
 @router.get("/points/status", response_model=list[PointStatus])
 def point_status(
-    request: Request, db: DbSession, principal: CurrentPrincipal, room_id: int | None = None
+    request: Request, db: DbSession, principal: CurrentPrincipal, room_id: Id | None = None
 ) -> list[dict[str, Any]]:
     engine: MonitoringEngine = request.app.state.engine
     return service.point_statuses(
@@ -111,13 +111,13 @@ def point_status(
 
 
 @router.get("/points/{point_id}", response_model=PointOut)
-def get_point(point_id: int, db: DbSession, principal: CurrentPrincipal) -> MeasurementPoint:
+def get_point(point_id: Id, db: DbSession, principal: CurrentPrincipal) -> MeasurementPoint:
     return service.get_point(db, principal, point_id)
 
 
 @router.patch("/points/{point_id}", response_model=PointOut)
 def update_point(
-    point_id: int, body: PointPatch, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    point_id: Id, body: PointPatch, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> MeasurementPoint:
     point = service.update_point(db, principal, point_id, body)
     db.commit()
@@ -127,7 +127,7 @@ def update_point(
 
 @router.post("/points/{point_id}/service", status_code=204)
 def set_out_of_service(
-    point_id: int, body: OutOfService, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    point_id: Id, body: OutOfService, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
     point = service.get_point(db, principal, point_id)
     service.ensure_writable(db, principal, point.organisation_id)
@@ -137,11 +137,11 @@ def set_out_of_service(
 
 @router.get("/points/{point_id}/history", response_model=History)
 def point_history(
-    point_id: int,
+    point_id: Id,
     db: DbSession,
     principal: CurrentPrincipal,
-    start: datetime,
-    end: datetime,
+    start: Instant,
+    end: Instant,
     max_points: Annotated[int, Query(ge=10, le=5000)] = 500,
 ) -> History:
     resolution, rows = service.history(db, principal, point_id, start, end, max_points)
@@ -160,9 +160,9 @@ def list_alarms(
     db: DbSession,
     principal: CurrentPrincipal,
     active_only: bool = True,
-    site_id: int | None = None,
-    room_id: int | None = None,
-    state: str | None = None,
+    site_id: Id | None = None,
+    room_id: Id | None = None,
+    state: Text16 | None = None,
 ) -> list[AlarmOut]:
     alarms = service.list_alarms(
         db, principal, active_only=active_only, site_id=site_id, room_id=room_id, state=state
@@ -174,10 +174,10 @@ def list_alarms(
 def alarm_history(
     db: DbSession,
     principal: CurrentPrincipal,
-    alarm_id: int | None = None,
-    site_id: int | None = None,
-    since: datetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    alarm_id: Id | None = None,
+    site_id: Id | None = None,
+    since: Instant | None = None,
+    limit: Annotated[int, up_to(5000)] = 500,
 ) -> list[AlarmEvent]:
     return service.alarm_events(
         db, principal, alarm_id=alarm_id, site_id=site_id, since=since, limit=limit
@@ -186,7 +186,7 @@ def alarm_history(
 
 @router.get("/sites/{site_id}/statistics", response_model=SiteStatistics)
 def statistics(
-    site_id: int,
+    site_id: Id,
     db: DbSession,
     principal: CurrentPrincipal,
     engine: Engine,
@@ -196,7 +196,7 @@ def statistics(
 
 
 def _operable(
-    db: DbSession, principal: CurrentPrincipal, alarm_id: int, action: str, engine: MonitoringEngine
+    db: DbSession, principal: CurrentPrincipal, alarm_id: Id, action: str, engine: MonitoringEngine
 ) -> Alarm:
     """Check the caller may act, then end the request's transaction: the engine writes in
     its own, which on SQLite would otherwise wait for this one's lock (a 30 s hang once the
@@ -209,7 +209,7 @@ def _operable(
 
 @router.post("/alarms/{alarm_id}/ack", status_code=204)
 def acknowledge(
-    alarm_id: int, body: AckIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    alarm_id: Id, body: AckIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
     _operable(db, principal, alarm_id, "ack", engine)
     engine.acknowledge(alarm_id, principal, body.comment)
@@ -217,21 +217,21 @@ def acknowledge(
 
 @router.post("/alarms/{alarm_id}/shelve", status_code=204)
 def shelve(
-    alarm_id: int, body: ShelveIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    alarm_id: Id, body: ShelveIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
     _operable(db, principal, alarm_id, "shelve", engine)
     engine.shelve(alarm_id, principal, body.reason, body.until)
 
 
 @router.post("/alarms/{alarm_id}/unshelve", status_code=204)
-def unshelve(alarm_id: int, db: DbSession, principal: CurrentPrincipal, engine: Engine) -> None:
+def unshelve(alarm_id: Id, db: DbSession, principal: CurrentPrincipal, engine: Engine) -> None:
     _operable(db, principal, alarm_id, "unshelve", engine)
     engine.unshelve(alarm_id, principal)
 
 
 @router.post("/alarms/{alarm_id}/comment", status_code=204)
 def comment(
-    alarm_id: int, body: CommentIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    alarm_id: Id, body: CommentIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
     _operable(db, principal, alarm_id, "comment", engine)
     engine.comment(alarm_id, principal, body.comment)

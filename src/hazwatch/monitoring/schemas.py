@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id, Instant
 from hazwatch.monitoring.kinds import PointKind
 
 Setpoint = Field(default=None, max_digits=16, decimal_places=6)
@@ -15,10 +16,10 @@ Setpoint = Field(default=None, max_digits=16, decimal_places=6)
 
 class DeviceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    site_id: int
-    organisation_id: int
+    site_id: Id
+    organisation_id: Id
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    name: str = Field(default="", max_length=200)
+    name: str = Field(default="", max_length=200, pattern=NO_NUL)
     kind: str = Field(default="sensor", pattern=r"^(sensor|gateway|actuator)$")
 
 
@@ -39,13 +40,13 @@ class DeviceCreated(DeviceOut):
 
 class PointIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    site_id: int
-    organisation_id: int
-    room_id: int | None = None
-    tank_id: int | None = None
-    device_id: int | None = None
+    site_id: Id
+    organisation_id: Id
+    room_id: Id | None = None
+    tank_id: Id | None = None
+    device_id: Id | None = None
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    name: str = Field(default="", max_length=200)
+    name: str = Field(default="", max_length=200, pattern=NO_NUL)
     kind: PointKind
     expected_interval_s: int = Field(default=60, ge=1, le=86_400)
     low_low: Decimal | None = Setpoint
@@ -57,15 +58,15 @@ class PointIn(BaseModel):
     on_delay_s: int | None = Field(default=None, ge=0, le=3600)
     off_delay_s: int | None = Field(default=None, ge=0, le=3600)
     roc_limit_per_min: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=6)
-    settings_reason: str = Field(default="", max_length=500)
+    settings_reason: str = Field(default="", max_length=500, pattern=NO_NUL)
 
 
 class PointPatch(BaseModel):
     """Setpoint and interval changes; a reason is required and recorded with them."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=2, max_length=500)
-    name: str | None = Field(default=None, max_length=200)
+    reason: str = Field(min_length=2, max_length=500, pattern=NO_NUL)
+    name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     expected_interval_s: int | None = Field(default=None, ge=1, le=86_400)
     low_low: Decimal | None = Setpoint
     low: Decimal | None = Setpoint
@@ -125,7 +126,7 @@ class PointStatus(BaseModel):
 class OutOfService(BaseModel):
     model_config = ConfigDict(extra="forbid")
     out_of_service: bool
-    reason: str = Field(min_length=2, max_length=500)
+    reason: str = Field(min_length=2, max_length=500, pattern=NO_NUL)
 
 
 class HistoryPoint(BaseModel):
@@ -182,18 +183,18 @@ class AlarmEventOut(BaseModel):
 
 class AckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    comment: str | None = Field(default=None, max_length=500)
+    comment: str | None = Field(default=None, max_length=500, pattern=NO_NUL)
 
 
 class ShelveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=2, max_length=300)
-    until: datetime
+    reason: str = Field(min_length=2, max_length=300, pattern=NO_NUL)
+    until: Instant
 
 
 class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    comment: str = Field(min_length=1, max_length=500)
+    comment: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
 
 
 class SiteStatistics(BaseModel):

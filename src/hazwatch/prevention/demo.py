@@ -33,25 +33,30 @@ from hazwatch.prevention.inspections.schemas import (
 )
 from hazwatch.registry.demo import DemoIds
 
-DRY_ROOM_ROUND = TemplateIn(
-    organisation_id=0,
-    name="干燥房日常巡检",
-    description="GB 30871 与本单位缺氧危险作业管理规定；每日开工前",
-    items=[
-        ItemIn(text="气氛炉氮气软管完好、接头卡箍紧固"),
-        ItemIn(text="便携式氧含量读数", kind="number", minimum=Decimal("19.5"), unit="%"),
-        ItemIn(text="应急疏散通道畅通", grade=HazardGrade.MAJOR),
-        ItemIn(text="缺氧危险警示标识在位"),
-    ],
-)
-ENTRANCE_ROUND = TemplateIn(
-    organisation_id=0,
-    name="实验室入口每周检查",
-    items=[
-        ItemIn(text="门禁读卡器与 HazWatch 联动正常（拒绝时不开门）"),
-        ItemIn(text="空气呼吸器在位、压力表指针在绿区"),
-    ],
-)
+
+def dry_room_round(organisation_id: int) -> TemplateIn:
+    return TemplateIn(
+        organisation_id=organisation_id,
+        name="干燥房日常巡检",
+        description="GB 30871 与本单位缺氧危险作业管理规定；每日开工前",
+        items=[
+            ItemIn(text="气氛炉氮气软管完好、接头卡箍紧固"),
+            ItemIn(text="便携式氧含量读数", kind="number", minimum=Decimal("19.5"), unit="%"),
+            ItemIn(text="应急疏散通道畅通", grade=HazardGrade.MAJOR),
+            ItemIn(text="缺氧危险警示标识在位"),
+        ],
+    )
+
+
+def entrance_round(organisation_id: int) -> TemplateIn:
+    return TemplateIn(
+        organisation_id=organisation_id,
+        name="实验室入口每周检查",
+        items=[
+            ItemIn(text="门禁读卡器与 HazWatch 联动正常（拒绝时不开门）"),
+            ItemIn(text="空气呼吸器在位、压力表指针在绿区"),
+        ],
+    )
 
 
 def _person(session: Session, username: str) -> Principal:
@@ -129,12 +134,8 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
 
 def _rounds(session: Session, lab: Principal, demo: DemoIds, moment: Moment) -> None:
     lab_id = demo["lab"]
-    dry = inspections.create_template(
-        session, lab, DRY_ROOM_ROUND.model_copy(update={"organisation_id": lab_id})
-    )
-    entrance = inspections.create_template(
-        session, lab, ENTRANCE_ROUND.model_copy(update={"organisation_id": lab_id})
-    )
+    dry = inspections.create_template(session, lab, dry_room_round(lab_id))
+    entrance = inspections.create_template(session, lab, entrance_round(lab_id))
     dry_point = inspections.create_point(
         session,
         lab,

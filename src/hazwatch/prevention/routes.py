@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 
+from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.prevention import service
 from hazwatch.prevention.models import WorkPermit
 from hazwatch.prevention.schemas import GasTestIn, GasTestOut, PermitIn, PermitOut
 
-router = APIRouter(prefix="/api/permits", tags=["prevention"])
+router = Router(prefix="/api/permits", tags=["prevention"])
 
 
 def _out(session: Session, permit: WorkPermit, request: Request) -> PermitOut:
@@ -50,7 +51,7 @@ def list_permits(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
-    room_id: int | None = None,
+    room_id: Id | None = None,
     open_only: bool = False,
 ) -> list[PermitOut]:
     permits = service.list_permits(db, principal, room_id=room_id, open_only=open_only)
@@ -59,21 +60,21 @@ def list_permits(
 
 @router.get("/{permit_id}", response_model=PermitOut)
 def get_permit(
-    permit_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    permit_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> PermitOut:
     return _out(db, service.get_permit(db, principal, permit_id), request)
 
 
 @router.post("/{permit_id}/close", response_model=PermitOut)
 def close_permit(
-    permit_id: int, request: Request, db: DbSession, principal: EditorPrincipal
+    permit_id: Id, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> PermitOut:
     return _out(db, service.close_permit(db, principal, permit_id), request)
 
 
 @router.post("/{permit_id}/gas-tests", status_code=201, response_model=GasTestOut)
 def record_gas_test(
-    permit_id: int, body: GasTestIn, request: Request, db: DbSession, principal: EditorPrincipal
+    permit_id: Id, body: GasTestIn, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> GasTestOut:
     fields = body.model_dump()
     fields["at"] = body.at or get_context(request).clock.now()

@@ -7,21 +7,23 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id, Instant
+
 
 class PermitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    room_id: int
-    number: str = Field(min_length=1, max_length=64)
-    valid_from: datetime
-    valid_until: datetime
+    room_id: Id
+    number: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    valid_from: Instant
+    valid_until: Instant
 
 
 class GasTestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     o2_percent: Decimal = Field(ge=0, le=100)
-    toxic_ppm: Decimal | None = Field(default=None, ge=0)
+    toxic_ppm: Decimal | None = Field(default=None, ge=0, le=1_000_000)
     lel_percent: Decimal | None = Field(default=None, ge=0, le=100)
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class GasTestOut(BaseModel):

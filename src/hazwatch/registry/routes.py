@@ -8,9 +8,10 @@ endpoint at runtime.)
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import Body, Request
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import Id, Offset, Router, Text64, Text100, up_to
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.i18n import translate
 from hazwatch.registry import findings as findings_service
@@ -18,7 +19,7 @@ from hazwatch.registry import service
 from hazwatch.registry.resources import RESOURCES, Resource
 from hazwatch.registry.schemas import FindingOut
 
-router = APIRouter(prefix="/api/registry", tags=["registry"])
+router = Router(prefix="/api/registry", tags=["registry"])
 
 
 def finding_out(
@@ -44,8 +45,8 @@ def list_findings(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
-    organisation_id: int | None = None,
-    code: str | None = None,
+    organisation_id: Id | None = None,
+    code: Text64 | None = None,
 ) -> list[FindingOut]:
     as_of = findings_service.AsOf.of(get_context(request))
     found = findings_service.compute(
@@ -63,10 +64,10 @@ def _add_resource_routes(resource: Resource) -> None:
     def list_(
         db: DbSession,
         principal: CurrentPrincipal,
-        q: Annotated[str | None, Query(max_length=100)] = None,
-        organisation_id: int | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        q: Text100 | None = None,
+        organisation_id: Id | None = None,
+        limit: Annotated[int, up_to(1000)] = 500,
+        offset: Offset = 0,
     ) -> list[Any]:
         filters = {}
         if organisation_id is not None:
@@ -75,21 +76,21 @@ def _add_resource_routes(resource: Resource) -> None:
             db, principal, resource, filters=filters, search=q, limit=limit, offset=offset
         )
 
-    def get(ident: int, db: DbSession, principal: CurrentPrincipal) -> Any:
+    def get(ident: Id, db: DbSession, principal: CurrentPrincipal) -> Any:
         return service.get_object(db, principal, resource, ident)
 
     def create(body: Any, db: DbSession, principal: CurrentPrincipal) -> Any:
         return service.create_object(db, principal, resource, body)
 
     def update(
-        ident: int,
+        ident: Id,
         body: Annotated[dict[str, Any], Body()],
         db: DbSession,
         principal: CurrentPrincipal,
     ) -> Any:
         return service.update_object(db, principal, resource, ident, body)
 
-    def delete(ident: int, db: DbSession, principal: CurrentPrincipal) -> None:
+    def delete(ident: Id, db: DbSession, principal: CurrentPrincipal) -> None:
         service.delete_object(db, principal, resource, ident)
 
     create.__annotations__["body"] = schema_in
@@ -140,10 +141,10 @@ def _add_resource_routes(resource: Resource) -> None:
 def _add_consent_routes(resource: Resource) -> None:
     """The other party of a lease or supply confirms or declines it."""
 
-    def confirm(ident: int, db: DbSession, principal: CurrentPrincipal) -> Any:
+    def confirm(ident: Id, db: DbSession, principal: CurrentPrincipal) -> Any:
         return service.confirm(db, principal, resource, ident, accept=True)
 
-    def decline(ident: int, db: DbSession, principal: CurrentPrincipal) -> Any:
+    def decline(ident: Id, db: DbSession, principal: CurrentPrincipal) -> Any:
         return service.confirm(db, principal, resource, ident, accept=False)
 
     for action, endpoint in (("confirm", confirm), ("decline", decline)):

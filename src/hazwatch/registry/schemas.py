@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hazwatch.api.inputs import INT32_MAX, NO_NUL, Id
 from hazwatch.physics.tank import HeadShape, TankGeometry
 from hazwatch.registry import credit_code
 from hazwatch.registry.choices import (
@@ -30,7 +31,7 @@ from hazwatch.registry.choices import (
     VentilationType,
 )
 
-Name = Field(min_length=1, max_length=200)
+Name = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 def positive(default: Any = ...) -> Any:
@@ -50,8 +51,8 @@ class Output(BaseModel):
 class JurisdictionIn(Input):
     name: str = Name
     kind: JurisdictionKind
-    parent_id: int | None = None
-    code: str | None = Field(default=None, max_length=32)
+    parent_id: Id | None = None
+    code: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
 
 
 class JurisdictionOut(JurisdictionIn, Output):
@@ -59,25 +60,25 @@ class JurisdictionOut(JurisdictionIn, Output):
 
 
 class Contact(Input):
-    name: str = Field(min_length=1, max_length=80)
-    role: str = Field(default="", max_length=80)
-    phone: str = Field(default="", max_length=40)
-    email: str = Field(default="", max_length=200)
+    name: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    role: str = Field(default="", max_length=80, pattern=NO_NUL)
+    phone: str = Field(default="", max_length=40, pattern=NO_NUL)
+    email: str = Field(default="", max_length=200, pattern=NO_NUL)
 
 
 class OrganisationIn(Input):
     kind: OrganisationKind
     name: str = Name
-    credit_code: str = Field(min_length=18, max_length=18)
-    jurisdiction_id: int | None = None
+    credit_code: str = Field(min_length=18, max_length=18, pattern=NO_NUL)
+    jurisdiction_id: Id | None = None
     department_function: DepartmentFunction | None = None
-    address: str = Field(default="", max_length=300)
-    industry: str = Field(default="", max_length=120)
-    employees: int | None = Field(default=None, ge=0)
-    principal_name: str = Field(default="", max_length=80)
-    principal_phone: str = Field(default="", max_length=40)
-    safety_manager_name: str = Field(default="", max_length=80)
-    safety_manager_phone: str = Field(default="", max_length=40)
+    address: str = Field(default="", max_length=300, pattern=NO_NUL)
+    industry: str = Field(default="", max_length=120, pattern=NO_NUL)
+    employees: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    principal_name: str = Field(default="", max_length=80, pattern=NO_NUL)
+    principal_phone: str = Field(default="", max_length=40, pattern=NO_NUL)
+    safety_manager_name: str = Field(default="", max_length=80, pattern=NO_NUL)
+    safety_manager_phone: str = Field(default="", max_length=40, pattern=NO_NUL)
     contacts: list[Contact] = Field(default_factory=list)
 
     @field_validator("credit_code")
@@ -103,10 +104,10 @@ class OrganisationOut(OrganisationIn, Output):
 
 
 class SiteIn(Input):
-    organisation_id: int
-    jurisdiction_id: int | None = None
+    organisation_id: Id
+    jurisdiction_id: Id | None = None
     name: str = Name
-    address: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=300, pattern=NO_NUL)
 
 
 class SiteOut(SiteIn, Output):
@@ -114,8 +115,8 @@ class SiteOut(SiteIn, Output):
 
 
 class BuildingIn(Input):
-    site_id: int
-    organisation_id: int
+    site_id: Id
+    organisation_id: Id
     name: str = Name
     floors: int | None = Field(default=None, ge=1, le=200)
 
@@ -125,10 +126,10 @@ class BuildingOut(BuildingIn, Output):
 
 
 class RoomIn(Input):
-    building_id: int
-    organisation_id: int
+    building_id: Id
+    organisation_id: Id
     name: str = Name
-    floor: int | None = None
+    floor: int | None = Field(default=None, ge=-20, le=300)
     length_m: Decimal | None = positive(None)
     width_m: Decimal | None = positive(None)
     height_m: Decimal | None = positive(None)
@@ -137,7 +138,7 @@ class RoomIn(Input):
     air_changes_per_hour: Decimal = Field(default=Decimal(0), ge=0, max_digits=16, decimal_places=6)
     ventilation_interlocked: bool = False
     confined_space: bool = False
-    notes: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
     @model_validator(mode="after")
     def _volume_known(self) -> RoomIn:
@@ -154,14 +155,14 @@ class RoomOut(RoomIn, Output):
 
 
 class HazardSourceIn(Input):
-    room_id: int
+    room_id: Id
     kind: HazardKind
-    substance: str = Field(min_length=1, max_length=80)
-    cas: str | None = Field(default=None, max_length=16)
-    description: str = Field(default="", max_length=300)
+    substance: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    cas: str | None = Field(default=None, max_length=16, pattern=NO_NUL)
+    description: str = Field(default="", max_length=300, pattern=NO_NUL)
     pressure_mpa: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
     max_release_m3_h: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=6)
-    supply_id: int | None = None
+    supply_id: Id | None = None
 
 
 class HazardSourceOut(HazardSourceIn, Output):
@@ -169,13 +170,13 @@ class HazardSourceOut(HazardSourceIn, Output):
 
 
 class DoorIn(Input):
-    site_id: int
-    organisation_id: int
+    site_id: Id
+    organisation_id: Id
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
     name: str = Name
-    reader: str = Field(default="", max_length=64)
-    reader_device_id: int | None = None
-    guarded_room_ids: list[int] = Field(default_factory=list)
+    reader: str = Field(default="", max_length=64, pattern=NO_NUL)
+    reader_device_id: Id | None = None
+    guarded_room_ids: list[Id] = Field(default_factory=list)
 
 
 class DoorOut(DoorIn, Output):
@@ -183,18 +184,18 @@ class DoorOut(DoorIn, Output):
 
 
 class LeaseIn(Input):
-    parent_id: int | None = None
-    lessor_id: int
-    lessee_id: int
-    site_id: int
-    premises: str = Field(default="", max_length=300)
+    parent_id: Id | None = None
+    lessor_id: Id
+    lessee_id: Id
+    site_id: Id
+    premises: str = Field(default="", max_length=300, pattern=NO_NUL)
     area_m2: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=4)
     start_date: date
     end_date: date | None = None
     sublet_allowed: bool = False
     lessor_consent: bool = False
-    consent_document: str = Field(default="", max_length=300)
-    safety_agreement_document: str = Field(default="", max_length=300)
+    consent_document: str = Field(default="", max_length=300, pattern=NO_NUL)
+    safety_agreement_document: str = Field(default="", max_length=300, pattern=NO_NUL)
     safety_agreement_start: date | None = None
     safety_agreement_end: date | None = None
 
@@ -223,11 +224,11 @@ class LeaseOut(LeaseIn, Consented, Output):
 
 
 class TankIn(Input):
-    site_id: int
-    organisation_id: int
-    operator_id: int | None = None
+    site_id: Id
+    organisation_id: Id
+    operator_id: Id | None = None
     name: str = Name
-    fluid: str = Field(min_length=1, max_length=40)
+    fluid: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
     orientation: TankOrientation
     heads: TankHeads = TankHeads.FLAT
     volume_m3: Decimal = positive()
@@ -252,16 +253,16 @@ class TankOut(TankIn, Output):
 
 
 class SupplyIn(Input):
-    supplier_id: int
-    customer_id: int
-    substance: str = Field(min_length=1, max_length=80)
-    cas: str | None = Field(default=None, max_length=16)
+    supplier_id: Id
+    customer_id: Id
+    substance: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    cas: str | None = Field(default=None, max_length=16, pattern=NO_NUL)
     hazardous: bool = True
     form: SupplyForm
-    tank_id: int | None = None
-    room_id: int | None = None
+    tank_id: Id | None = None
+    room_id: Id | None = None
     monthly_quantity_kg: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=3)
-    agreement_document: str = Field(default="", max_length=300)
+    agreement_document: str = Field(default="", max_length=300, pattern=NO_NUL)
     start_date: date | None = None
     end_date: date | None = None
 
@@ -279,11 +280,11 @@ class SupplyOut(SupplyIn, Consented, Output):
 
 
 class LicenceIn(Input):
-    organisation_id: int
+    organisation_id: Id
     licence_type: LicenceType
-    number: str = Field(min_length=1, max_length=80)
-    issuer: str = Field(default="", max_length=200)
-    scope: str = Field(default="", max_length=500)
+    number: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    issuer: str = Field(default="", max_length=200, pattern=NO_NUL)
+    scope: str = Field(default="", max_length=500, pattern=NO_NUL)
     valid_from: date
     valid_until: date
     revoked: bool = False
@@ -300,10 +301,10 @@ class LicenceOut(LicenceIn, Output):
 
 
 class SupervisionAssignmentIn(Input):
-    department_id: int
-    organisation_id: int
+    department_id: Id
+    organisation_id: Id
     stage: SupervisionStage
-    basis: str = Field(default="", max_length=300)
+    basis: str = Field(default="", max_length=300, pattern=NO_NUL)
 
 
 class SupervisionAssignmentOut(SupervisionAssignmentIn, Output):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hazwatch.core.i18n import translate
+from hazwatch.core.i18n import LANGUAGES, normalise_language, translate
 from hazwatch.monitoring.access.service import describe as describe_reason
 from hazwatch.monitoring.choices import EntryPurpose
 from hazwatch.monitoring.events import AlarmChange
@@ -70,6 +70,7 @@ def assemble(loaded: LoadedScenario, run: Run, language: str | None = None) -> d
             "seed": spec.seed,
             "resolution_s": spec.resolution_s,
             "tick_s": spec.tick_s,
+            "rooms": {room.id: room.name for room in spec.rooms},
         },
         "fits": [f.as_dict() for f in fit_sources(spec)],
         "times": [iso(t) for t in run.times],
@@ -134,7 +135,9 @@ def assemble(loaded: LoadedScenario, run: Run, language: str | None = None) -> d
             ),
         },
     }
-    result["timeline"] = timeline(loaded, result, language)
+    # The story in each language (the console shows its reader's); "timeline" is the one asked.
+    result["timelines"] = {lang: timeline(loaded, result, lang) for lang in LANGUAGES}
+    result["timeline"] = result["timelines"][normalise_language(language)]
     return result
 
 
@@ -168,6 +171,9 @@ def _alarm(
         "message": translate(change.message_key, language, **change.params)
         if change.message_key
         else "",
+        # to say it again in another language
+        "message_key": change.message_key,
+        "params": _jsonable(change.params),
     }
 
 
@@ -253,6 +259,7 @@ def timeline(
     ]
     entries: list[dict[str, str]] = []
     source_names = {source.id: source.name for source in loaded.spec.sources}
+    room_names = {room.id: room.name for room in loaded.spec.rooms}
 
     def add(at: str | None, kind: str, key: str, **params: Any) -> None:
         if at is not None:
@@ -307,12 +314,17 @@ def timeline(
     for alarm in result["alarms"]:
         if alarm["state"] == "active_unack" and alarm["previous_state"] != "active_unack":
             value = "-" if alarm["value"] is None else f"{alarm['value']:g}"
+            message = (
+                translate(alarm["message_key"], language, **alarm["params"])
+                if alarm.get("message_key")
+                else alarm["message"]
+            )
             add(
                 alarm["at"],
                 "alarm",
                 "scenarios.timeline.alarm",
-                message=alarm["message"],
-                where=alarm["point"] or alarm["room"] or "-",
+                message=message,
+                where=alarm["point"] or room_names.get(alarm["room"], alarm["room"]) or "-",
                 value=value,
             )
     seen: set[tuple[int, int]] = set()
@@ -350,20 +362,30 @@ def timeline(
             crossing["at"],
             "physics",
             "scenarios.timeline.crossing",
-            room=crossing["room"],
+            room=room_names.get(crossing["room"], crossing["room"]),
             level=crossing["level_percent"],
         )
     entries.sort(key=lambda e: e["at"])
     return {"actual": actual, "hazwatch": entries}
 
 
+def story_in(result: dict[str, Any], language: str | None) -> dict[str, list[dict[str, str]]]:
+    """The two timelines in ``language`` (results saved before they were kept in both
+    languages have only the one they were made in)."""
+    story: dict[str, list[dict[str, str]]] = result.get("timelines", {}).get(
+        normalise_language(language)
+    ) or result.get("timeline", {"actual": [], "hazwatch": []})
+    return story
+
+
 def render_timeline(result: dict[str, Any], language: str | None = None) -> str:
     """The two timelines merged by time, then the key figures, as plain text."""
+    story = story_in(result, language)
     rows = [
         (e["at"], translate("scenarios.column.actual", language), e["text"])
-        for e in result["timeline"]["actual"]
+        for e in story["actual"]
     ]
-    rows += [(e["at"], "HazWatch", e["text"]) for e in result["timeline"]["hazwatch"]]
+    rows += [(e["at"], "HazWatch", e["text"]) for e in story["hazwatch"]]
     rows.sort(key=lambda row: row[0])
     lines = [f"{result['scenario']['title']}", ""]
     lines += [f"{at[11:19]}  {column:<9} {text}" for at, column, text in rows]
@@ -392,12 +414,13 @@ def render_timeline(result: dict[str, Any], language: str | None = None) -> str:
                 minutes=leak["minutes_after_release"],
             )
         )
+    names = result["scenario"].get("rooms", {})
     for room, value in outcomes["o2_minimum_after_exhaust_percent"].items():
         lines.append(
             translate(
                 "scenarios.summary.exhaust_minimum",
                 language,
-                room=room,
+                room=names.get(room, room),
                 value=f"{value:.2f}",
                 seconds=f"{outcomes['seconds_below_19_5'].get(room, 0):.0f}",
                 final=f"{outcomes['o2_final_percent'].get(room, 0):.2f}",

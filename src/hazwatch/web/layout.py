@@ -11,6 +11,7 @@ from nicegui import app, ui
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.i18n import LANGUAGES
+from hazwatch.monitoring.escalation import service as escalation
 from hazwatch.prevention.hazard_findings import service as hidden_dangers
 from hazwatch.web import session, state
 from hazwatch.web.live import LiveFeed
@@ -157,4 +158,13 @@ def _cue_on_new_alarm(event: dict[str, Any]) -> None:
 
 
 def _notify(event: dict[str, Any]) -> None:
-    ui.notify(str(event.get("subject", "")), type="warning", position="top-right")
+    """An escalation step's pop-up, in the reader's language (the stored subject is in the
+    installation's)."""
+    subject = str(event.get("subject", ""))
+    kind, ident = event.get("subject_type"), event.get("subject_id")
+    if isinstance(kind, str) and isinstance(ident, int):
+        context = state.context()
+        with context.unit_of_work() as db:
+            shown = escalation.message_in(db, kind, ident, language(), context.settings.timezone)
+        subject = shown[0] if shown else subject
+    ui.notify(subject, type="warning", position="top-right", classes="escalation-pop-up")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
 from hazwatch.monitoring.escalation.service import Progress
@@ -17,6 +19,23 @@ HEX = {
     "green": "#2e7d32",
     "grey": "#757575",
 }
+
+
+def table(
+    columns: list[dict[str, Any]], rows: list[dict[str, Any]], *, pagination: int | None = None
+) -> ui.table:
+    """A table that speaks the reader's language: the console loads Quasar in Chinese, so its
+    own texts (empty table, rows per page, the pager's "1-10 of 20") are set here."""
+    element = ui.table(columns=columns, rows=rows, row_key="id", pagination=pagination)
+    of = _t("web.table.of")
+    element.props(
+        f'no-data-label="{_t("web.table.no_data")}" '
+        f'no-results-label="{_t("web.table.no_results")}" '
+        f'rows-per-page-label="{_t("web.table.rows_per_page")}" '
+        ':rows-per-page-options="[5, 10, 25, 50, 100]" '
+        f':pagination-label="(first, end, total) => `${{first}}–${{end}} {of} ${{total}}`"'
+    )
+    return element.classes("w-full")
 
 
 def hex_of(colour: str) -> str:

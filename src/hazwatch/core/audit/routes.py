@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from sqlalchemy import select
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import Id, Router, Text64, up_to
 from hazwatch.core.audit import service
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.audit.schemas import AuditEntryOut, HeadOut, VerifyOut
@@ -16,17 +17,17 @@ from hazwatch.core.auth.roles import Principal
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import restrict
 
-router = APIRouter(prefix="/api/audit", tags=["audit"])
+router = Router(prefix="/api/audit", tags=["audit"])
 
 
 @router.get("", response_model=list[AuditEntryOut])
 def list_entries(
     db: DbSession,
     principal: CurrentPrincipal,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before_id: int | None = None,
+    entity_type: Text64 | None = None,
+    entity_id: Text64 | None = None,
+    limit: Annotated[int, up_to(1000)] = 100,
+    before_id: Id | None = None,
 ) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     query = restrict(query, AuditEntry.organisation_id, db, principal)

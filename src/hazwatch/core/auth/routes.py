@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import select
 
+from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth import service
 from hazwatch.core.auth.deps import (
     SESSION_COOKIE,
@@ -25,8 +26,8 @@ from hazwatch.core.auth.schemas import (
 )
 from hazwatch.core.errors import Forbidden
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
-users_router = APIRouter(prefix="/api/users", tags=["auth"])
+router = Router(prefix="/api/auth", tags=["auth"])
+users_router = Router(prefix="/api/users", tags=["auth"])
 
 
 @router.post("/login", response_model=TokenOut)
@@ -86,7 +87,7 @@ def list_tokens(db: DbSession, principal: CurrentPrincipal) -> list[object]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, db: DbSession, principal: CurrentPrincipal) -> None:
+def revoke_token(token_id: Id, db: DbSession, principal: CurrentPrincipal) -> None:
     service.revoke_token(db, token_id, user_id=principal.user_id)
 
 

@@ -6,13 +6,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id
 from hazwatch.core.auth.roles import Role
 
 
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    password: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class TokenOut(BaseModel):
@@ -23,7 +24,7 @@ class TokenOut(BaseModel):
 
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=NO_NUL)
     days: float = Field(default=365, gt=0, le=3650)
 
 
@@ -41,14 +42,14 @@ class TokenInfo(BaseModel):
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(min_length=8, max_length=200, pattern=NO_NUL)
     role: Role
-    organisation_id: int | None = None
-    jurisdiction_id: int | None = None
-    display_name: str = Field(default="", max_length=120)
+    organisation_id: Id | None = None
+    jurisdiction_id: Id | None = None
+    display_name: str = Field(default="", max_length=120, pattern=NO_NUL)
     language: str = Field(default="zh_CN", pattern=r"^(zh_CN|en)$")
-    email: str | None = Field(default=None, max_length=200)
-    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
+    phone: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
 
 
 class UserOut(BaseModel):

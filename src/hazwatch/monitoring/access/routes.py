@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import Code, Id, Instant, Router, Text80, up_to
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.errors import NotFound, Unauthenticated
@@ -34,7 +35,7 @@ from hazwatch.monitoring.access.schemas import (
 from hazwatch.monitoring.routes import get_engine
 from hazwatch.registry.models import DoorGuard
 
-router = APIRouter(prefix="/api/access", tags=["access"])
+router = Router(prefix="/api/access", tags=["access"])
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -136,12 +137,12 @@ async def check(
 def decisions(
     db: DbSession,
     principal: CurrentPrincipal,
-    door: str | None = None,
-    person: str | None = None,
-    room_id: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=2000)] = 200,
+    door: Code | None = None,
+    person: Text80 | None = None,
+    room_id: Id | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
+    limit: Annotated[int, up_to(2000)] = 200,
 ) -> list[Any]:
     """The access log, newest first. ``room_id`` finds decisions at the doors guarding the
     room that covered it when they were taken."""

@@ -7,13 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL
 from hazwatch.monitoring.choices import EntryPurpose
 
 
 class AccessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    door: str = Field(min_length=1, max_length=64)
-    person: str = Field(min_length=1, max_length=80)
+    door: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
     purpose: EntryPurpose = EntryPurpose.WORK
 
 

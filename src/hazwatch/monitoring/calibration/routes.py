@@ -5,26 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id, Instant, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.monitoring.calibration import service
 from hazwatch.prevention.hazard_findings.service import Moment
 
-router = APIRouter(prefix="/api/calibration", tags=["calibration"])
+router = Router(prefix="/api/calibration", tags=["calibration"])
 
 
 class RecordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    point_id: int
+    point_id: Id
     kind: Literal["calibration", "bump_test"] = "calibration"
     passed: bool
-    performed_by: str = Field(min_length=1, max_length=80)
-    at: datetime | None = None
-    reference_gas: str = Field(default="", max_length=120)
-    certificate: str = Field(default="", max_length=120)
-    notes: str = Field(default="", max_length=2000)
+    performed_by: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    at: Instant | None = None
+    reference_gas: str = Field(default="", max_length=120, pattern=NO_NUL)
+    certificate: str = Field(default="", max_length=120, pattern=NO_NUL)
+    notes: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 class DetectorOut(BaseModel):
@@ -83,7 +84,7 @@ def record(
 
 @router.get("/detectors", response_model=list[DetectorOut])
 def detectors(
-    request: Request, db: DbSession, principal: CurrentPrincipal, site_id: int | None = None
+    request: Request, db: DbSession, principal: CurrentPrincipal, site_id: Id | None = None
 ) -> list[dict[str, Any]]:
     now = get_context(request).clock.now()
     out = []
@@ -108,5 +109,5 @@ def detectors(
 
 
 @router.get("/points/{point_id}/records", response_model=list[RecordOut])
-def records(point_id: int, db: DbSession, principal: CurrentPrincipal) -> list[Any]:
+def records(point_id: Id, db: DbSession, principal: CurrentPrincipal) -> list[Any]:
     return list(service.list_records(db, principal, point_id))

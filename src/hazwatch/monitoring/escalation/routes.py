@@ -7,11 +7,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from hazwatch.api.inputs import NO_NUL, Id, Router, Text32, up_to
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.errors import Forbidden, InvalidInput
@@ -27,28 +28,28 @@ from hazwatch.monitoring.escalation.service import TARGETS
 from hazwatch.monitoring.service import ensure_writable
 from hazwatch.registry.scope import jurisdiction_subtree
 
-router = APIRouter(prefix="/api/escalation", tags=["escalation"])
-live_router = APIRouter(prefix="/api/live", tags=["live"])
+router = Router(prefix="/api/escalation", tags=["escalation"])
+live_router = Router(prefix="/api/live", tags=["live"])
 _CHANNEL = "^(" + "|".join(CHANNELS) + ")$"
 _TARGET = "^(" + "|".join(TARGETS) + ")$"
 
 
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
+    organisation_id: Id
     role: str = Field(pattern=r"^(duty_officer|safety_manager|principal)$")
-    name: str = Field(default="", max_length=80)
+    name: str = Field(default="", max_length=80, pattern=NO_NUL)
     channel: str = Field(pattern=_CHANNEL)
-    address: str = Field(min_length=1, max_length=500)
-    secret: str | None = Field(default=None, max_length=200)
+    address: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    secret: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
 
 
 class StepIn(BaseModel):
     """A step of an organisation's ladder, or (regulators) of a jurisdiction's default."""
 
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int | None = None
-    jurisdiction_id: int | None = None
+    organisation_id: Id | None = None
+    jurisdiction_id: Id | None = None
     priority: str | None = Field(default=None, pattern=r"^(urgent|high|medium|low)$")
     after_minutes: int = Field(ge=0, le=1440)
     target: str = Field(pattern=_TARGET)
@@ -106,10 +107,10 @@ def list_steps(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any
 def notifications(
     db: DbSession,
     principal: CurrentPrincipal,
-    alarm_id: int | None = None,
-    subject_type: Annotated[str | None, Query(max_length=32)] = None,
-    subject_id: int | None = None,
-    limit: Annotated[int, Query(ge=1, le=2000)] = 200,
+    alarm_id: Id | None = None,
+    subject_type: Text32 | None = None,
+    subject_id: Id | None = None,
+    limit: Annotated[int, up_to(2000)] = 200,
 ) -> list[dict[str, Any]]:
     """Every attempt to reach someone, with its outcome: about an alarm (``alarm_id``) or
     any escalated subject (``subject_type`` and ``subject_id``, e.g. ``hazard_finding``)."""

@@ -296,6 +296,16 @@ def _alarm(session: Session, alarm_id: int) -> Escalated | None:
 register_subject(ALARM, SubjectKind(_alarm, REPEAT_AFTER))
 
 
+def message_in(
+    session: Session, subject_type: str, subject_id: int, language: str, timezone: str
+) -> tuple[str, str] | None:
+    """A notification's subject and body in another language (the console's reader's); None
+    if the subject is gone."""
+    kind = _KINDS.get(subject_type)
+    item = kind.load(session, subject_id) if kind else None
+    return item.message(language, timezone) if item else None
+
+
 def enqueue(
     session: Session,
     contacts: list[Contact],
@@ -638,7 +648,14 @@ class Dispatcher:
                 notification.secret,
                 notification.subject,
                 notification.body,
-                dict(notification.payload),
+                {
+                    **notification.payload,
+                    # whose it is (the console shows it to those who see that organisation)
+                    # and what about (the console renders it in the reader's language)
+                    "organisation_id": notification.organisation_id,
+                    "subject_type": notification.subject_type,
+                    "subject_id": notification.subject_id,
+                },
                 self.console,
             )
         except Exception as exc:  # any failure is an outcome to record, not a crash

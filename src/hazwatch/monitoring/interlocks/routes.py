@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from sqlalchemy import select
 
+from hazwatch.api.inputs import Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession
 from hazwatch.core.scope import restrict
 from hazwatch.monitoring.interlocks import service
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.interlocks.schemas import RuleIn
 
-router = APIRouter(prefix="/api/interlocks", tags=["interlocks"])
+router = Router(prefix="/api/interlocks", tags=["interlocks"])
 
 
 @router.post("/rules", status_code=201)

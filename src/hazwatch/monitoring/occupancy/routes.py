@@ -6,9 +6,10 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id, Instant, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.core.errors import NotFound
 from hazwatch.monitoring.access import service as access
@@ -17,22 +18,22 @@ from hazwatch.monitoring.occupancy import service
 from hazwatch.registry.models import Room
 from hazwatch.registry.scope import Tenancy
 
-router = APIRouter(prefix="/api/occupancy", tags=["occupancy"])
+router = Router(prefix="/api/occupancy", tags=["occupancy"])
 
 
 class ExitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    door: str = Field(min_length=1, max_length=64)
-    person: str = Field(min_length=1, max_length=80)
+    door: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
 
 
 class CheckOutIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    site_id: int
-    person: str = Field(min_length=1, max_length=80)
-    room_ids: list[int] = Field(default_factory=list, max_length=200)
-    reason: str = Field(min_length=2, max_length=500)
-    at: datetime | None = None
+    site_id: Id
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    room_ids: list[Id] = Field(default_factory=list, max_length=200)
+    reason: str = Field(min_length=2, max_length=500, pattern=NO_NUL)
+    at: Instant | None = None
 
 
 class OccupantOut(BaseModel):
@@ -96,7 +97,7 @@ def check_out(
 
 @router.get("/sites/{site_id}", response_model=list[OccupantOut])
 def muster(
-    site_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    site_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> list[service.Occupant]:
     """The site's muster list: who is inside which rooms, since when, and whose stay is
     long enough to ask about (``check_due``)."""
@@ -106,7 +107,7 @@ def muster(
 
 @router.get("/rooms/{room_id}", response_model=list[OccupantOut])
 def room(
-    room_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    room_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> list[service.Occupant]:
     room = db.get(Room, room_id)
     if room is None or not Tenancy(db, principal).may_see(room.organisation_id):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
+from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.tanks import service
 from hazwatch.monitoring.tanks.schemas import LeakSettingsIn, ResetIn, TankStatusOut
 
-router = APIRouter(prefix="/api/tanks", tags=["tanks"])
+router = Router(prefix="/api/tanks", tags=["tanks"])
 
 
 @router.get("")
@@ -25,7 +26,7 @@ def tank_statuses(
 
 @router.get("/{tank_id}")
 def tank_status(
-    tank_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    tank_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> TankStatusOut:
     present = request.app.state.engine.present
     return service.status(db, principal, tank_id, get_context(request).clock.now(), present)
@@ -33,7 +34,7 @@ def tank_status(
 
 @router.put("/{tank_id}/leak-settings")
 def update_settings(
-    tank_id: int, body: LeakSettingsIn, db: DbSession, principal: EditorPrincipal
+    tank_id: Id, body: LeakSettingsIn, db: DbSession, principal: EditorPrincipal
 ) -> dict[str, Any]:
     """The false-alarm budget per tank-year and the level noise; returns the tuned CUSUM."""
     setting = service.update_settings(db, principal, tank_id, body)
@@ -48,7 +49,7 @@ def update_settings(
 
 @router.post("/{tank_id}/leak-reset")
 def reset_leak(
-    tank_id: int, body: ResetIn, request: Request, db: DbSession, principal: EditorPrincipal
+    tank_id: Id, body: ResetIn, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> dict[str, Any]:
     """Clear a latched leak alarm after the cause was found; the engine owns the alarms."""
     service.writable_tank(db, principal, tank_id)

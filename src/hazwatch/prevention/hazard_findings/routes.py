@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.prevention.hazard_findings import service, views
 from hazwatch.prevention.hazard_findings.choices import AttachmentStage, HazardGrade, HazardState
@@ -25,7 +26,7 @@ from hazwatch.prevention.hazard_findings.schemas import (
 )
 from hazwatch.prevention.ledger import XLSX, workbook
 
-router = APIRouter(prefix="/api/hidden-dangers", tags=["hidden dangers"])
+router = Router(prefix="/api/hidden-dangers", tags=["hidden dangers"])
 
 
 def _list(
@@ -35,7 +36,7 @@ def _list(
     state: HazardState | None,
     grade: HazardGrade | None,
     overdue: bool | None,
-    organisation_id: int | None,
+    organisation_id: Id | None,
     reported: bool | None,
 ) -> list[HazardOut]:
     now = get_context(request).clock.now()
@@ -60,7 +61,7 @@ def list_hidden_dangers(
     state: HazardState | None = None,
     grade: HazardGrade | None = None,
     overdue: bool | None = None,
-    organisation_id: int | None = None,
+    organisation_id: Id | None = None,
     reported: bool | None = None,
 ) -> list[HazardOut]:
     """Hidden dangers the caller sees: open ones first by deadline, closed ones last.
@@ -76,7 +77,7 @@ def ledger_xlsx(
     state: HazardState | None = None,
     grade: HazardGrade | None = None,
     overdue: bool | None = None,
-    organisation_id: int | None = None,
+    organisation_id: Id | None = None,
     reported: bool | None = None,
 ) -> Response:
     """The hidden-danger ledger (same filters as the list) as an Excel file."""
@@ -101,14 +102,14 @@ def report(
 
 @router.get("/{finding_id}", response_model=HazardDetailOut)
 def detail(
-    finding_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    finding_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> HazardDetailOut:
     """The hidden danger with its timeline and attachments."""
     return _after(finding_id, request, db, principal)
 
 
 def _after(
-    finding_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+    finding_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> HazardDetailOut:
     now = get_context(request).clock.now()
     return views.detail(db, principal, finding_id, now, language_of(request))
@@ -116,7 +117,7 @@ def _after(
 
 @router.post("/{finding_id}/grade", response_model=HazardDetailOut)
 def grade(
-    finding_id: int, body: GradeIn, request: Request, db: DbSession, principal: CurrentPrincipal
+    finding_id: Id, body: GradeIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> HazardDetailOut:
     """一般 or 重大, with the deadline (a major one is reported to the regulator at once)."""
     moment = service.Moment.of(get_context(request))
@@ -126,7 +127,7 @@ def grade(
 
 @router.post("/{finding_id}/order", response_model=HazardDetailOut)
 def order(
-    finding_id: int, body: OrderIn, request: Request, db: DbSession, principal: CurrentPrincipal
+    finding_id: Id, body: OrderIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> HazardDetailOut:
     """The rectification order with the five fixes."""
     moment = service.Moment.of(get_context(request))
@@ -138,7 +139,7 @@ def _comment_action(path: str, action: Callable[..., object], summary: str) -> N
     """An action of the loop that takes only a comment."""
 
     def endpoint(
-        finding_id: int,
+        finding_id: Id,
         body: CommentIn,
         request: Request,
         db: DbSession,
@@ -164,7 +165,7 @@ _comment_action("close", service.close, "Close (销号), after acceptance")
 
 @router.post("/{finding_id}/reject", response_model=HazardDetailOut)
 def reject(
-    finding_id: int, body: RejectIn, request: Request, db: DbSession, principal: CurrentPrincipal
+    finding_id: Id, body: RejectIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> HazardDetailOut:
     """Acceptance refused: back to rectification (why is required; a new deadline may be
     given)."""
@@ -175,7 +176,7 @@ def reject(
 
 @router.post("/{finding_id}/attachments", status_code=201, response_model=AttachmentOut)
 def attach(
-    finding_id: int,
+    finding_id: Id,
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,

@@ -8,49 +8,50 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id, Instant
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
 
 
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
-    title: str = Field(max_length=300)
-    description: str = Field(default="", max_length=5000)
-    site_id: int | None = None
-    room_id: int | None = None
-    location: str = Field(default="", max_length=200)
+    organisation_id: Id
+    title: str = Field(max_length=300, pattern=NO_NUL)
+    description: str = Field(default="", max_length=5000, pattern=NO_NUL)
+    site_id: Id | None = None
+    room_id: Id | None = None
+    location: str = Field(default="", max_length=200, pattern=NO_NUL)
     grade: HazardGrade | None = None
-    deadline: datetime | None = None
+    deadline: Instant | None = None
 
 
 class GradeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     grade: HazardGrade
-    deadline: datetime | None = None
-    comment: str = Field(default="", max_length=2000)
+    deadline: Instant | None = None
+    comment: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 class OrderIn(BaseModel):
     """The five fixes (五落实): measures, responsible person, funds, deadline, contingency."""
 
     model_config = ConfigDict(extra="forbid")
-    measures: str = Field(max_length=5000)
-    responsible_person: str = Field(max_length=80)
-    funds_yuan: Decimal = Field(allow_inf_nan=False)
-    contingency_plan: str = Field(max_length=5000)
-    deadline: datetime | None = None
-    comment: str = Field(default="", max_length=2000)
+    measures: str = Field(max_length=5000, pattern=NO_NUL)
+    responsible_person: str = Field(max_length=80, pattern=NO_NUL)
+    funds_yuan: Decimal = Field(allow_inf_nan=False, ge=0, max_digits=16, decimal_places=2)
+    contingency_plan: str = Field(max_length=5000, pattern=NO_NUL)
+    deadline: Instant | None = None
+    comment: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    comment: str = Field(default="", max_length=2000)
+    comment: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 class RejectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    comment: str = Field(max_length=2000)
-    deadline: datetime | None = None
+    comment: str = Field(max_length=2000, pattern=NO_NUL)
+    deadline: Instant | None = None
 
 
 class EventOut(BaseModel):

@@ -3,13 +3,13 @@ records' ledger."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import File, Request, UploadFile
 from fastapi.responses import Response
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import Id, Instant, QrKind, Router
 from hazwatch.attachments import service as attachments
 from hazwatch.core import qr
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
@@ -29,7 +29,7 @@ from hazwatch.prevention.inspections.schemas import (
 )
 from hazwatch.prevention.ledger import XLSX, workbook
 
-router = APIRouter(prefix="/api/inspections", tags=["inspections"])
+router = Router(prefix="/api/inspections", tags=["inspections"])
 
 
 @router.post("/templates", status_code=201, response_model=TemplateOut)
@@ -54,7 +54,7 @@ def list_points(db: DbSession, principal: CurrentPrincipal) -> list[PointOut]:
 
 @router.get("/points/{point_id}/qr.{kind}")
 def point_qr(
-    point_id: int, kind: str, request: Request, db: DbSession, principal: CurrentPrincipal
+    point_id: Id, kind: QrKind, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> Response:
     """The point's QR code (``svg`` or ``png``): it opens the point's inspection form."""
     point = service.get_point(db, principal, point_id)
@@ -81,7 +81,7 @@ def list_plans(
     db: DbSession,
     principal: CurrentPrincipal,
     overdue: bool | None = None,
-    point_id: int | None = None,
+    point_id: Id | None = None,
 ) -> list[PlanOut]:
     """Plans with their status (``overdue`` when past their due date) and next due dates."""
     context = get_context(request)
@@ -105,9 +105,9 @@ def record(
 def list_records(
     db: DbSession,
     principal: CurrentPrincipal,
-    plan_id: int | None = None,
-    point_id: int | None = None,
-    since: datetime | None = None,
+    plan_id: Id | None = None,
+    point_id: Id | None = None,
+    since: Instant | None = None,
 ) -> list[RecordOut]:
     found = service.list_records(db, principal, plan_id=plan_id, point_id=point_id, since=since)
     return [views.record_out(db, r) for r in found]
@@ -118,9 +118,9 @@ def records_ledger(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
-    plan_id: int | None = None,
-    point_id: int | None = None,
-    since: datetime | None = None,
+    plan_id: Id | None = None,
+    point_id: Id | None = None,
+    since: Instant | None = None,
 ) -> Response:
     """The inspection records as an Excel ledger (same filters as the list)."""
     context = get_context(request)
@@ -137,13 +137,13 @@ def records_ledger(
 
 
 @router.get("/records/{record_id}", response_model=RecordOut)
-def get_record(record_id: int, db: DbSession, principal: CurrentPrincipal) -> RecordOut:
+def get_record(record_id: Id, db: DbSession, principal: CurrentPrincipal) -> RecordOut:
     return views.record_out(db, service.get_record(db, principal, record_id))
 
 
 @router.post("/records/{record_id}/attachments", status_code=201, response_model=AttachmentOut)
 def attach(
-    record_id: int,
+    record_id: Id,
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL, Id, Instant
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.prevention.hazard_findings.schemas import AttachmentOut
 from hazwatch.prevention.inspections.choices import AnswerKind, Frequency
@@ -14,20 +15,24 @@ from hazwatch.prevention.inspections.choices import AnswerKind, Frequency
 
 class ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=300, pattern=NO_NUL)
     kind: AnswerKind = AnswerKind.YES_NO
     expected_yes: bool = True
-    minimum: Decimal | None = Field(default=None, allow_inf_nan=False)
-    maximum: Decimal | None = Field(default=None, allow_inf_nan=False)
-    unit: str = Field(default="", max_length=16)
+    minimum: Decimal | None = Field(
+        default=None, allow_inf_nan=False, max_digits=16, decimal_places=6
+    )
+    maximum: Decimal | None = Field(
+        default=None, allow_inf_nan=False, max_digits=16, decimal_places=6
+    )
+    unit: str = Field(default="", max_length=16, pattern=NO_NUL)
     grade: HazardGrade = HazardGrade.GENERAL
 
 
 class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=2000)
+    organisation_id: Id
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    description: str = Field(default="", max_length=2000, pattern=NO_NUL)
     items: list[ItemIn] = Field(min_length=1, max_length=200)
 
 
@@ -48,11 +53,11 @@ class TemplateOut(BaseModel):
 
 class PointIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
+    organisation_id: Id
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
-    name: str = Field(min_length=1, max_length=200)
-    site_id: int | None = None
-    room_id: int | None = None
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    site_id: Id | None = None
+    room_id: Id | None = None
 
 
 class PointOut(BaseModel):
@@ -69,13 +74,13 @@ class PointOut(BaseModel):
 
 class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int
-    name: str = Field(min_length=1, max_length=200)
-    template_id: int
-    point_id: int
+    organisation_id: Id
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    template_id: Id
+    point_id: Id
     frequency: Frequency
-    assignee: str = Field(min_length=1, max_length=80)
-    starts_at: datetime | None = None
+    assignee: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    starts_at: Instant | None = None
 
 
 class PlanOut(BaseModel):
@@ -99,12 +104,14 @@ class PlanOut(BaseModel):
 
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    item_id: int
+    item_id: Id
     yes: bool | None = None
-    value: Decimal | None = Field(default=None, allow_inf_nan=False)
-    note: str = Field(default="", max_length=500)
+    value: Decimal | None = Field(
+        default=None, allow_inf_nan=False, max_digits=16, decimal_places=6
+    )
+    note: str = Field(default="", max_length=500, pattern=NO_NUL)
     #: Needed when a failed item of a major grade becomes a hidden danger.
-    deadline: datetime | None = None
+    deadline: Instant | None = None
 
 
 class RecordIn(BaseModel):
@@ -112,11 +119,11 @@ class RecordIn(BaseModel):
     at a point. Failed items become hidden dangers unless ``raise_hidden_dangers`` is off."""
 
     model_config = ConfigDict(extra="forbid")
-    plan_id: int | None = None
-    template_id: int | None = None
-    point_id: int | None = None
+    plan_id: Id | None = None
+    template_id: Id | None = None
+    point_id: Id | None = None
     answers: list[AnswerIn] = Field(min_length=1, max_length=200)
-    notes: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=2000, pattern=NO_NUL)
     raise_hidden_dangers: bool = True
 
 

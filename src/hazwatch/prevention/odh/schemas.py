@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hazwatch.api.inputs import NO_NUL
 from hazwatch.prevention.odh.choices import SafeguardKind
 
 
@@ -32,18 +33,18 @@ class SafeguardIn(BaseModel):
     kind: SafeguardKind
     #: Probability of failing on demand; empty takes the kind's FESHM 4240 default.
     failure_on_demand: Decimal | None = Field(default=None, gt=0, le=1, decimal_places=8)
-    basis: str = Field(default="", max_length=200)
+    basis: str = Field(default="", max_length=200, pattern=NO_NUL)
     in_service: bool = True
-    note: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=300, pattern=NO_NUL)
 
 
 class SafeguardPatch(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     failure_on_demand: Decimal | None = Field(default=None, gt=0, le=1, decimal_places=8)
-    basis: str | None = Field(default=None, max_length=200)
+    basis: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     in_service: bool | None = None
-    note: str | None = Field(default=None, max_length=300)
+    note: str | None = Field(default=None, max_length=300, pattern=NO_NUL)
 
 
 class SafeguardOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from hazwatch.monitoring.choices import EntryPurpose
-from hazwatch.web import access_log, registry_form, session, state
+from hazwatch.web import access_log, registry_form, session, state, widgets
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, label, local_time
 
@@ -32,7 +32,7 @@ def access_page() -> None:
         {"name": "allowed", "label": _t("web.access.decision"), "field": "allowed"},
         {"name": "reasons", "label": _t("web.access.reasons"), "field": "reasons", "align": "left"},
     ]
-    table = ui.table(columns=columns, rows=[], row_key="id", pagination=50).classes("w-full")
+    table = widgets.table(columns, [], pagination=50)
     table.props("wrap-cells")
 
     def load() -> None:

@@ -11,7 +11,7 @@ from nicegui import ui
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import DomainError
 from hazwatch.monitoring.choices import AlarmState, Condition, Priority
-from hazwatch.web import alarms, registry_form, session, state
+from hazwatch.web import alarms, registry_form, session, state, widgets
 from hazwatch.web.alarms import AlarmView
 from hazwatch.web.forms import clear_errors, require_filled, show_error
 from hazwatch.web.layout import frame
@@ -312,7 +312,7 @@ def alarm_history_page() -> None:
         {"name": "actor", "label": _t("web.history.actor"), "field": "actor", "align": "left"},
         {"name": "comment", "label": _t("web.alarm.comment"), "field": "comment", "align": "left"},
     ]
-    table = ui.table(columns=columns, rows=[], row_key="id", pagination=50).classes("w-full")
+    table = widgets.table(columns, [], pagination=50)
 
     def load() -> None:
         since = context.clock.now() - timedelta(hours=int(hours.value))

@@ -11,7 +11,7 @@ from hazwatch.physics.fatality import class_message_key, required_controls
 from hazwatch.prevention.odh import service as odh
 from hazwatch.prevention.odh.choices import AssessmentTrigger, event_text
 from hazwatch.prevention.odh.models import OdhAssessment
-from hazwatch.web import session, state
+from hazwatch.web import session, state, widgets
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, label, language, local_time
 from hazwatch.web.widgets import ODH_COLOURS, badge
@@ -54,9 +54,7 @@ def _current(assessment: OdhAssessment) -> None:
         }
         for number, event in enumerate(assessment.result.get("events", []))
     ]
-    ui.table(columns=columns, rows=rows, row_key="id").classes("w-full").props(
-        "data-testid=odh-events flat"
-    )
+    widgets.table(columns, rows).props("data-testid=odh-events flat")
     inputs = assessment.inputs
     ventilation = inputs.get("ventilation", {})
     ui.label(
@@ -88,7 +86,7 @@ def _history(assessments: list[OdhAssessment]) -> None:
         }
         for a in assessments
     ]
-    ui.table(columns=columns, rows=rows, row_key="id").classes("w-full").props("flat")
+    widgets.table(columns, rows).props("flat")
 
 
 @ui.page("/odh/{room_id}")

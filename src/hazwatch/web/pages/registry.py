@@ -4,19 +4,20 @@ service with the person's Principal; the service's refusals appear next to their
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from nicegui import ui
 
 from hazwatch.core.auth.roles import Principal
+from hazwatch.core.choices import Choice
 from hazwatch.core.errors import DomainError, NotFound
 from hazwatch.registry import service as registry
 from hazwatch.registry.choices import Consent
 from hazwatch.registry.resources import RESOURCES, Resource, resource
-from hazwatch.web import registry_form, session, state
+from hazwatch.web import registry_form, session, state, widgets
 from hazwatch.web.forms import clear_errors, require_filled, show_error
 from hazwatch.web.layout import frame
-from hazwatch.web.text import _t
+from hazwatch.web.text import _t, language
 
 #: Columns of a list besides its label: the first few fields of the input schema.
 LIST_FIELDS = 4
@@ -41,14 +42,26 @@ def _kind_switch(current: str) -> None:
     ).classes("w-56").props("data-testid=kind")
 
 
-def _cell(value: Any, references: dict[int, str] | None) -> str:
+def _choice_of(annotation: Any) -> type[Choice] | None:
+    """The enumeration a field holds (``Kind`` or ``Kind | None``), if any."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, Choice):
+            return candidate
+    return None
+
+
+def _cell(value: Any, references: dict[int, str] | None, choice: type[Choice] | None) -> str:
+    """A value as the reader reads it: a reference by its name, a code by its label."""
     if value is None:
         return ""
     if references is not None and isinstance(value, int):
         return references.get(value, f"#{value}")
     if isinstance(value, bool):
         return "✓" if value else ""
-    return str(getattr(value, "value", value))
+    code = str(getattr(value, "value", value))
+    if choice is not None and code in {c.value for c in choice}:
+        return choice(code).label(language())
+    return code
 
 
 @ui.page("/registry/{kind}")
@@ -77,7 +90,8 @@ def registry_list_page(kind: str) -> None:
     columns += [
         {"name": n, "label": _t(f"web.field.{n}"), "field": n, "align": "left"} for n in shown
     ]
-    table = ui.table(columns=columns, rows=[], row_key="id", pagination=25).classes("w-full")
+    choices = {n: _choice_of(res.schema_in.model_fields[n].annotation) for n in shown}
+    table = widgets.table(columns, [], pagination=25)
     table.on("rowClick", lambda e: ui.navigate.to(f"{path}/{e.args[1]['id']}"))
 
     def load() -> None:
@@ -90,7 +104,7 @@ def registry_list_page(kind: str) -> None:
             }
             table.rows = [
                 {"id": obj.id, "label": registry_form.label_of(obj, res)}
-                | {n: _cell(getattr(obj, n, None), references.get(n)) for n in shown}
+                | {n: _cell(getattr(obj, n, None), references.get(n), choices[n]) for n in shown}
                 for obj in objects
             ]
         table.update()

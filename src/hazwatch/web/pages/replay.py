@@ -11,9 +11,10 @@ from typing import Any
 from nicegui import events, ui
 
 from hazwatch.scenarios import saved
+from hazwatch.scenarios.result import story_in
 from hazwatch.web import charts, session, state
 from hazwatch.web.layout import frame
-from hazwatch.web.text import _t
+from hazwatch.web.text import _t, language
 
 RESULT_FORMAT = "hazwatch.replay/1"
 #: Larger uploads are refused (a week-long replay at 30 s resolution is a few MB).
@@ -73,7 +74,7 @@ def show(result: dict[str, Any]) -> None:
     ui.echart(charts.replay(result, _t("web.replay.alarm"), kinds)).classes("w-full").style(
         "height: 420px"
     ).props("data-testid=replay-chart")
-    timeline = result.get("timeline", {})
+    timeline = story_in(result, language())
     with (
         ui.element("div")
         .classes("w-full grid gap-3")
