@@ -16,6 +16,7 @@ from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import utcnow
 from hazwatch.core.settings import Settings
 from hazwatch.emergency import service as emergency
+from hazwatch.emergency.readiness import demo as readiness_demo
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.calibration import demo as calibration_demo
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
@@ -137,5 +138,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
         )
     prevention_demo.load(session, demo, moment)
     calibration_demo.load(session, moment)
+    readiness_demo.load(session, demo, moment)
     session.flush()
     return demo

@@ -408,7 +408,10 @@ def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates
     with context.sessions() as session:
         found = {
             finding.id: (
-                finding.title or finding.params.get("scba") or finding.params.get("point"),
+                finding.title
+                or finding.params.get("scba")
+                or finding.params.get("point")
+                or finding.params.get("text"),
                 finding.state,
             )
             for finding in session.scalars(select(HazardFinding))
@@ -426,6 +429,7 @@ def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates
         ("实验室入口未张贴缺氧危险警示标识", "closed"),
         ("干燥房1 接入氮气，无固定式氧含量检测报警，无联锁排风", "graded"),
         ("干燥房1 气氛炉进气推入式软管无卡箍、已老化", "rectifying"),
+        ("空气呼吸器存放于更衣室柜内且上锁，取用耗时过长", "graded"),  # the drill's finding
     ]
     assert notified == {
         ("干燥房1 接入氮气，无固定式氧含量检测报警，无联锁排风", "regulator"),  # at grading

@@ -78,3 +78,31 @@ def test_an_overdue_calibration_is_shown_and_a_new_one_recorded(page: Any, serve
     expect(card.get_by_test_id("calibration-status")).to_have_text("已标定")
     page.get_by_test_id("language").get_by_text("EN").click()
     expect(card.get_by_test_id("calibration-status")).to_have_text("calibrated")
+
+
+def test_readiness_shows_the_drill_the_lapsed_qualification_and_a_failed_check(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "lab", next_path="/readiness")
+    expect(page.get_by_text("干燥房缺氧窒息事故专项应急预案")).to_be_visible()
+    drill = page.locator("[data-testid^=drill-]").filter(has_text="人员窒息救援演练")
+    expect(drill.get_by_test_id("drill-state")).to_have_text("已实施")
+    expect(drill.get_by_test_id("drill-finding")).to_contain_text("空气呼吸器存放于更衣室柜内")
+    matrix = page.get_by_test_id("training-matrix")
+    lapsed = matrix.locator("td.text-negative")
+    expect(lapsed).to_have_count(1)
+    expect(lapsed).to_contain_text("（已失效）")
+    expect(matrix.get_by_role("row").filter(has_text="张伟")).to_contain_text("（已失效）")
+    with page.expect_download() as download:
+        page.get_by_test_id("matrix-excel").click()
+    assert download.value.suggested_filename == "training-matrix.xlsx"
+    meter = page.get_by_test_id("equipment-LAB-PO2-1")
+    expect(meter.get_by_test_id("equipment-ready")).to_have_text("可用")
+    meter.get_by_test_id("check-fail").click()
+    expect(meter.get_by_test_id("equipment-ready")).to_have_text("不可用")
+    expect(meter.get_by_test_id("equipment-hidden-danger")).to_be_visible()
+    screenshot(page, "readiness-desktop")
+    meter.get_by_test_id("equipment-hidden-danger").click()
+    page.wait_for_url("**/hidden-dangers/*")
+    expect(page.get_by_test_id("title")).to_contain_text("LAB-PO2-1")
+    expect(page.get_by_test_id("state")).to_have_text("已评级")

@@ -3,16 +3,17 @@ qualifications (and the training matrix, also as Excel), the equipment registry.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import NO_NUL, Code, Id, Instant, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.core.clock import local_date
 from hazwatch.emergency.readiness import matrix, service
@@ -22,7 +23,7 @@ from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.models import Organisation
 
-router = APIRouter(prefix="/api/emergency", tags=["emergency"])
+router = Router(prefix="/api/emergency", tags=["emergency"])
 
 
 class _In(BaseModel):
@@ -30,64 +31,64 @@ class _In(BaseModel):
 
 
 class PlanIn(_In):
-    organisation_id: int
-    site_id: int
-    title: str = Field(min_length=1, max_length=200)
-    version: str = Field(default="", max_length=32)
+    organisation_id: Id
+    site_id: Id
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    version: str = Field(default="", max_length=32, pattern=NO_NUL)
     approved_on: date
     review_due: date
-    notes: str = Field(default="", max_length=4000)
+    notes: str = Field(default="", max_length=4000, pattern=NO_NUL)
 
 
 class DrillIn(_In):
-    organisation_id: int
-    site_id: int
-    title: str = Field(min_length=1, max_length=200)
-    planned_for: datetime
-    scenario: str = Field(default="", max_length=4000)
-    plan_id: int | None = None
+    organisation_id: Id
+    site_id: Id
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    planned_for: Instant
+    scenario: str = Field(default="", max_length=4000, pattern=NO_NUL)
+    plan_id: Id | None = None
 
 
 class HoldIn(_In):
-    held_at: datetime | None = None
+    held_at: Instant | None = None
     participants: int = Field(ge=0, le=100_000)
-    summary: str = Field(min_length=1, max_length=4000)
+    summary: str = Field(min_length=1, max_length=4000, pattern=NO_NUL)
 
 
 class DrillFindingIn(_In):
-    text: str = Field(min_length=1, max_length=2000)
+    text: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
     grade: HazardGrade = HazardGrade.GENERAL
-    deadline: datetime | None = None
+    deadline: Instant | None = None
 
 
 class QualificationIn(_In):
-    organisation_id: int
-    person: str = Field(min_length=1, max_length=80)
+    organisation_id: Id
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
     kind: QualificationKind
     issued_on: date
     expires_on: date | None = None
-    certificate_no: str = Field(default="", max_length=64)
-    issued_by: str = Field(default="", max_length=120)
+    certificate_no: str = Field(default="", max_length=64, pattern=NO_NUL)
+    issued_by: str = Field(default="", max_length=120, pattern=NO_NUL)
 
 
 class TrainingIn(_In):
-    organisation_id: int
-    person: str = Field(min_length=1, max_length=80)
-    course: str = Field(min_length=1, max_length=200)
+    organisation_id: Id
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    course: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
     held_on: date
     hours: Decimal = Field(gt=0, le=1000)
-    trainer: str = Field(default="", max_length=120)
+    trainer: str = Field(default="", max_length=120, pattern=NO_NUL)
     passed: bool = True
 
 
 class EquipmentIn(_In):
-    organisation_id: int
+    organisation_id: Id
     kind: EquipmentKind
-    code: str = Field(min_length=1, max_length=64)
-    name: str = Field(default="", max_length=200)
-    holder: str = Field(default="", max_length=80)
-    location: str = Field(default="", max_length=200)
-    site_id: int | None = None
+    code: Code = Field(min_length=1)
+    name: str = Field(default="", max_length=200, pattern=NO_NUL)
+    holder: str = Field(default="", max_length=80, pattern=NO_NUL)
+    location: str = Field(default="", max_length=200, pattern=NO_NUL)
+    site_id: Id | None = None
     check_interval_days: int = Field(default=30, ge=1, le=366)
     rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)
     minimum_pressure_mpa: Decimal | None = Field(default=None, gt=0, le=60)
@@ -95,8 +96,8 @@ class EquipmentIn(_In):
 
 class EquipmentCheckIn(_In):
     passed: bool = True
-    notes: str = Field(default="", max_length=2000)
-    at: datetime | None = None
+    notes: str = Field(default="", max_length=2000, pattern=NO_NUL)
+    at: Instant | None = None
     cylinder_pressure_mpa: Decimal | None = Field(default=None, ge=0, le=100)
     mask_ok: bool = True
     alarm_whistle_ok: bool = True
@@ -163,7 +164,7 @@ def plan_drill(
 
 @router.post("/drills/{drill_id}/hold")
 def hold_drill(
-    drill_id: int, body: HoldIn, request: Request, db: DbSession, principal: EditorPrincipal
+    drill_id: Id, body: HoldIn, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> dict[str, Any]:
     drill = service.hold_drill(db, principal, _moment(request), drill_id, **body.model_dump())
     return _drill_out(db, drill)
@@ -171,7 +172,7 @@ def hold_drill(
 
 @router.post("/drills/{drill_id}/findings", status_code=201)
 def drill_finding(
-    drill_id: int,
+    drill_id: Id,
     body: DrillFindingIn,
     request: Request,
     db: DbSession,
@@ -279,7 +280,7 @@ def register_equipment(
 
 @router.post("/equipment/{code}/checks", status_code=201)
 def check_equipment(
-    code: str,
+    code: Code,
     body: EquipmentCheckIn,
     request: Request,
     db: DbSession,
