@@ -8,6 +8,7 @@ from hazwatch.cli import (
     admin,
     bench,
     demo,
+    emergency,
     hazards,
     inspections,
     monitoring,
@@ -37,6 +38,7 @@ response.register(app)
 tanks.register(app)
 hazards.register(app)
 inspections.register(app)
+emergency.register(app)
 
 if __name__ == "__main__":
     app()
