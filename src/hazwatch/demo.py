@@ -25,6 +25,7 @@ from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.prevention import demo as prevention_demo
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry.demo import DemoIds, load_demo
+from hazwatch.supervision import demo as supervision_demo
 
 LADDER = (
     (0, "duty_officer"),
@@ -137,6 +138,7 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
             moment=moment,
         )
     prevention_demo.load(session, demo, moment)
+    supervision_demo.load(session, demo, moment.now)
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
     session.flush()

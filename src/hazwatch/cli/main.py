@@ -17,6 +17,7 @@ from hazwatch.cli import (
     registry,
     replay,
     response,
+    supervision,
     tanks,
 )
 
@@ -38,6 +39,7 @@ response.register(app)
 tanks.register(app)
 hazards.register(app)
 inspections.register(app)
+supervision.register(app)
 emergency.register(app)
 
 if __name__ == "__main__":

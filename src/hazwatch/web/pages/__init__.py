@@ -15,6 +15,7 @@ from hazwatch.web.pages import (  # noqa: F401
     registry,
     replay,
     scba,
+    supervision,
     tanks,
     trend,
 )
