@@ -69,7 +69,9 @@ def test_the_reporting_chain_on_a_manual_clock(
         json={"level": "city", "reported_at": _iso(reported_at)},
         headers=district,
     )
-    assert early.status_code == 409 and error_code(early) == "supervision.incident.report_out_of_order"
+    assert (
+        early.status_code == 409 and error_code(early) == "supervision.incident.report_out_of_order"
+    )
     shown = client.post(
         f"{path}/reports",
         json={"level": "county", "reported_at": _iso(reported_at), "recipient": "区应急管理局"},
@@ -78,11 +80,14 @@ def test_the_reporting_chain_on_a_manual_clock(
     assert shown["steps"][0]["late"] and shown["late_steps"] == 1
     city_due = shown["steps"][1]["due"]
     assert city_due.startswith("2025-02-07T07:44")  # 2 h after the county received it
-    assert client.post(
-        f"{path}/reports",
-        json={"level": "city", "reported_at": _iso(reported_at + timedelta(hours=1))},
-        headers=lab,
-    ).status_code == 403  # the unit reports only to the county
+    assert (
+        client.post(
+            f"{path}/reports",
+            json={"level": "city", "reported_at": _iso(reported_at + timedelta(hours=1))},
+            headers=lab,
+        ).status_code
+        == 403
+    )  # the unit reports only to the county
     clock.set(datetime(2025, 2, 7, 7, 45, tzinfo=UTC))
     assert client.get(path, headers=district).json()["steps"][1]["overdue"]
     on_time = client.post(
@@ -92,10 +97,14 @@ def test_the_reporting_chain_on_a_manual_clock(
     ).json()
     assert [s["late"] for s in on_time["steps"]] == [True, False]
     assert on_time["overdue_steps"] == 0
-    assert client.post(
-        f"{path}/reports", json={"level": "province", "reported_at": "2025-02-07T06:52:00Z"},
-        headers=district,
-    ).status_code == 422  # a general accident goes no higher than the city
+    assert (
+        client.post(
+            f"{path}/reports",
+            json={"level": "province", "reported_at": "2025-02-07T06:52:00Z"},
+            headers=district,
+        ).status_code
+        == 422
+    )  # a general accident goes no higher than the city
 
 
 def test_casualty_changes_within_the_window_regrade_the_incident(
@@ -161,7 +170,11 @@ def test_fire_and_road_accidents_have_seven_days(
     assert fire["casualty_window_ends"].startswith("2025-02-14T00:22")
     refused = client.post(
         f"/api/supervision/incidents/{fire['id']}/casualties",
-        json={"at": _iso(OCCURRED + timedelta(days=7, minutes=1)), "deaths": 2, "serious_injuries": 0},
+        json={
+            "at": _iso(OCCURRED + timedelta(days=7, minutes=1)),
+            "deaths": 2,
+            "serious_injuries": 0,
+        },
         headers=admin,
     )
     assert refused.status_code == 409
