@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from hazwatch import __version__
 from hazwatch.api.errors import install_error_handlers
@@ -36,7 +37,9 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
             watchdog.stop()
             runtime.stop()
 
-    app = FastAPI(
+    # /docs and /redoc from assets shipped in the package (Swagger UI 5, which reads OpenAPI
+    # 3.1), not a CDN: the API's documentation works on a site network without internet.
+    app = FastAPIOffline(
         title="HazWatch",
         version=__version__,
         description="Hazardous-chemical and oxygen-deficiency risk monitoring API.",
