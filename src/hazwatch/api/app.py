@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi_offline import FastAPIOffline
 
 from hazwatch import __version__
+from hazwatch.api.docs import install_docs
 from hazwatch.api.errors import install_error_handlers
 from hazwatch.api.health import router as health_router
 from hazwatch.api.watchdog import LoopWatchdog
@@ -37,14 +37,15 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
             watchdog.stop()
             runtime.stop()
 
-    # /docs and /redoc from assets shipped in the package (Swagger UI 5, which reads OpenAPI
-    # 3.1), not a CDN: the API's documentation works on a site network without internet.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="HazWatch",
         version=__version__,
         description="Hazardous-chemical and oxygen-deficiency risk monitoring API.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.context = context
     app.state.runtime = runtime
     app.state.engine = runtime.engine
