@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from hazwatch.chemicals import demo as chemicals_demo
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import utcnow
 from hazwatch.core.settings import Settings
@@ -135,5 +136,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
             moment=moment,
         )
     prevention_demo.load(session, demo, moment)
+    chemicals_demo.load(session, demo, moment)
     session.flush()
     return demo

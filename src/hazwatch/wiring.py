@@ -6,6 +6,9 @@ Alembic, the test suite and :func:`hazwatch.core.context.build_context` reach th
 """
 
 from hazwatch.attachments import models as attachment_models  # noqa: F401
+from hazwatch.chemicals import findings as chemical_findings  # noqa: F401
+from hazwatch.chemicals import hooks as chemical_hooks  # noqa: F401
+from hazwatch.chemicals import models as chemical_models  # noqa: F401
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.emergency import findings as emergency_findings  # noqa: F401
