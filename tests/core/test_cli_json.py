@@ -62,6 +62,10 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("hidden-danger self-check", ["{new}", "-m", "证书已附", "--as", "lab"], 0),
     ("hidden-danger accept", ["{new}", "--as", "labhead"], 0),
     ("hidden-danger close", ["{new}", "--as", "labhead"], 0),
+    ("chemicals list", ["-q", "氨"], 0),
+    ("chemicals units", ["--as", "chem"], 0),
+    ("chemicals major-hazards", [], 0),
+    ("chemicals identify", ["--all", "--as", "chem"], 0),
     ("replay", ["ningbo_2_7_as_it_was"], 0),
 ]
 

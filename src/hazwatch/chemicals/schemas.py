@@ -95,7 +95,9 @@ class UnitOut(BaseModel):
 class HoldingIn(_In):
     chemical_id: Id
     design_max_t: Tonnes
-    current_t: Tonnes | None = None
+    current_t: Decimal | None = Field(
+        default=None, ge=0, max_digits=16, decimal_places=6, allow_inf_nan=False
+    )
 
 
 class HoldingOut(BaseModel):
@@ -136,9 +138,9 @@ class MovementOut(BaseModel):
 class RoomLinkIn(_In):
     room_id: Id
     #: Largest credible release of the unit's inert gas into the room, m³/h.
-    max_release_m3_h: (
-        Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4, allow_inf_nan=False)] | None
-    ) = None
+    max_release_m3_h: Decimal | None = Field(
+        default=None, ge=0, max_digits=16, decimal_places=6, allow_inf_nan=False
+    )
 
 
 class RoomLinkOut(BaseModel):

@@ -7,6 +7,7 @@ import typer
 from hazwatch.cli import (
     admin,
     bench,
+    chemicals,
     demo,
     hazards,
     inspections,
@@ -37,6 +38,7 @@ response.register(app)
 tanks.register(app)
 hazards.register(app)
 inspections.register(app)
+chemicals.register(app)
 
 if __name__ == "__main__":
     app()
