@@ -23,6 +23,7 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.prevention import demo as prevention_demo
 from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.prevention.risks import demo as risks_demo
 from hazwatch.registry.demo import DemoIds, load_demo
 
 LADDER = (
@@ -137,5 +138,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
         )
     prevention_demo.load(session, demo, moment)
     chemicals_demo.load(session, demo, moment)
+    risks_demo.load(session, demo, moment)
     session.flush()
     return demo

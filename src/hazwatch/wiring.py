@@ -32,6 +32,8 @@ from hazwatch.prevention.inspections import models as inspection_models  # noqa:
 from hazwatch.prevention.odh import findings as odh_findings  # noqa: F401
 from hazwatch.prevention.odh import hooks as odh_hooks  # noqa: F401
 from hazwatch.prevention.odh import models as odh_models  # noqa: F401
+from hazwatch.prevention.risks import hooks as risk_hooks  # noqa: F401
+from hazwatch.prevention.risks import models as risk_models  # noqa: F401
 from hazwatch.registry import findings as registry_findings  # noqa: F401
 from hazwatch.registry import models as registry_models  # noqa: F401
 from hazwatch.registry import scope as registry_scope  # noqa: F401

@@ -50,6 +50,7 @@ from hazwatch.prevention.inspections.schemas import PointIn as InspectionPointIn
 from hazwatch.prevention.odh import service as odh
 from hazwatch.prevention.odh.choices import SafeguardKind
 from hazwatch.prevention.odh.schemas import SafeguardIn
+from hazwatch.prevention.risks.models import RiskEvent, RiskObject
 from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
@@ -491,6 +492,36 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/chemicals/persons/{person_id}/checks"): Case(
         path={"person_id": "person"}, body=_b(note="x"), path_refs={"person_id": "person"}
     ),
+    ("POST", "/api/risks/objects"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": to("site"),
+            "room_id": to("room"),
+            "chemical_unit_id": to("unit"),
+        },
+    ),
+    ("POST", "/api/risks/objects/{object_id}/events"): Case(
+        path={"object_id": "risk_object"},
+        body=_b(title="x", method="ls", factors={"L": 1, "S": 1}),
+        path_refs={"object_id": "risk_object"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/assess"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(factors={"L": 1, "S": 1}),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/controls"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(kind="engineering", description="x"),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/band-tables"): Case(
+        body=_b(
+            organisation_id="own.organisation", method="ls", bands=[{"low": 0, "level": "blue"}]
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
     ("PUT", "/api/tanks/{tank_id}/leak-settings"): Case(
         path={"tank_id": "tank"},
         body=_b(false_alarms_per_year="1", noise_mm="2"),
@@ -739,6 +770,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "chemical": chem_chemical.id,
             "held_chemical": by_table1(session, 1).id,
             "person": farm_person.id,
+            "risk_object": one(RiskObject, organisation_id=chem),
+            "risk_event": one(RiskEvent, organisation_id=chem),
         }
         other: dict[str, Any] = {
             "jurisdiction": demo["district"],
@@ -769,6 +802,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "unit": lab_unit.id,
             "chemical": lab_chemical.id,
             "person": lab_person.id,
+            "risk_object": one(RiskObject, organisation_id=lab),
+            "risk_event": one(RiskEvent, organisation_id=lab),
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:

@@ -66,6 +66,8 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals units", ["--as", "chem"], 0),
     ("chemicals major-hazards", [], 0),
     ("chemicals identify", ["--all", "--as", "chem"], 0),
+    ("risk events", ["--as", "lab"], 0),
+    ("risk map", [], 0),
     ("replay", ["ningbo_2_7_as_it_was"], 0),
 ]
 

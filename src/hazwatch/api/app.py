@@ -75,6 +75,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.inspections.routes import router as inspections_router
     from hazwatch.prevention.odh.routes import router as odh_router
+    from hazwatch.prevention.risks.routes import router as risks_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
 
@@ -92,6 +93,7 @@ def domain_routers() -> list[APIRouter]:
         permits_router,
         odh_router,
         chemicals_router,
+        risks_router,
         tanks_router,
         hazard_router,
         inspections_router,

@@ -17,6 +17,7 @@ from hazwatch.cli import (
     registry,
     replay,
     response,
+    risks,
     tanks,
 )
 
@@ -39,6 +40,7 @@ tanks.register(app)
 hazards.register(app)
 inspections.register(app)
 chemicals.register(app)
+risks.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,12 +1,13 @@
-"""chemicals and major hazards
+"""chemicals, major hazards and the risk register
 
-Issue 14 items 1–2: the chemical catalogue, production/storage units with their holdings,
-stock movements and rooms, GB 18218-2018 identifications (history kept), and the persons
-accountable for each major hazard with their duty checks.
+Issue 14 items 1–3: the chemical catalogue, production/storage units with their holdings,
+stock movements and rooms, GB 18218-2018 identifications (history kept), the persons
+accountable for each major hazard with their duty checks; the risk register (band tables by
+version, analysis objects, hazardous events, control measures, assessments).
 
 Revision ID: 0012
 Revises: 0013
-Create Date: 2026-12-05 16:43:27.422060
+Create Date: 2026-12-05 16:52:50.261598
 """
 
 from collections.abc import Sequence
@@ -52,6 +53,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_chemical_cas"), ["cas"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_chemical_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "risk_band_table",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("bands", sa.JSON(), nullable=False),
+        sa.Column("basis", sa.String(length=300), nullable=False),
+        sa.Column("created_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_risk_band_table_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_band_table")),
+        sa.UniqueConstraint("organisation_id", "method", "version", name="version"),
+    )
+    with op.batch_alter_table("risk_band_table", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_risk_band_table_organisation_id"), ["organisation_id"], unique=False
         )
 
     op.create_table(
@@ -322,11 +345,158 @@ def upgrade() -> None:
             batch_op.f("ix_major_hazard_duty_check_unit_id"), ["unit_id"], unique=False
         )
 
+    op.create_table(
+        "risk_object",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=True),
+        sa.Column("chemical_unit_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["chemical_unit_id"],
+            ["chemical_unit.id"],
+            name=op.f("fk_risk_object_chemical_unit_id_chemical_unit"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_risk_object_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"], ["room.id"], name=op.f("fk_risk_object_room_id_room"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_risk_object_site_id_site")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_object")),
+    )
+    with op.batch_alter_table("risk_object", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_risk_object_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_risk_object_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
+        "risk_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("consequence", sa.String(length=300), nullable=False),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("odh", sa.Boolean(), nullable=False),
+        sa.Column("score", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=True),
+        sa.Column("level", sa.String(length=8), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["object_id"],
+            ["risk_object.id"],
+            name=op.f("fk_risk_event_object_id_risk_object"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_risk_event_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_event")),
+    )
+    with op.batch_alter_table("risk_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_event_object_id"), ["object_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_risk_event_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "risk_assessment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("assessed_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("factors", sa.JSON(), nullable=False),
+        sa.Column("score", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=False),
+        sa.Column("level", sa.String(length=8), nullable=False),
+        sa.Column("band_table_id", sa.Integer(), nullable=True),
+        sa.Column("band_version", sa.Integer(), nullable=False),
+        sa.Column("basis", sa.String(length=200), nullable=False),
+        sa.Column("assessed_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["band_table_id"],
+            ["risk_band_table.id"],
+            name=op.f("fk_risk_assessment_band_table_id_risk_band_table"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["risk_event.id"],
+            name=op.f("fk_risk_assessment_event_id_risk_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_risk_assessment_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_assessment")),
+    )
+    with op.batch_alter_table("risk_assessment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_assessment_event_id"), ["event_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_risk_assessment_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "risk_control",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("responsible", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["risk_event.id"],
+            name=op.f("fk_risk_control_event_id_risk_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_risk_control_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_control")),
+    )
+    with op.batch_alter_table("risk_control", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_control_event_id"), ["event_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_risk_control_organisation_id"), ["organisation_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("risk_control", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_control_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_risk_control_event_id"))
+
+    op.drop_table("risk_control")
+    with op.batch_alter_table("risk_assessment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_assessment_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_risk_assessment_event_id"))
+
+    op.drop_table("risk_assessment")
+    with op.batch_alter_table("risk_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_event_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_risk_event_object_id"))
+
+    op.drop_table("risk_event")
+    with op.batch_alter_table("risk_object", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_object_site_id"))
+        batch_op.drop_index(batch_op.f("ix_risk_object_organisation_id"))
+
+    op.drop_table("risk_object")
     with op.batch_alter_table("major_hazard_duty_check", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_major_hazard_duty_check_unit_id"))
         batch_op.drop_index(batch_op.f("ix_major_hazard_duty_check_person_id"))
@@ -367,6 +537,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_chemical_unit_organisation_id"))
 
     op.drop_table("chemical_unit")
+    with op.batch_alter_table("risk_band_table", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_band_table_organisation_id"))
+
+    op.drop_table("risk_band_table")
     with op.batch_alter_table("chemical", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chemical_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_chemical_cas"))
