@@ -17,7 +17,9 @@ from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import utcnow
 from hazwatch.core.settings import Settings
 from hazwatch.emergency import service as emergency
+from hazwatch.emergency.readiness import demo as readiness_demo
 from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.calibration import demo as calibration_demo
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
@@ -139,5 +141,7 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     prevention_demo.load(session, demo, moment)
     chemicals_demo.load(session, demo, moment)
     risks_demo.load(session, demo, moment)
+    calibration_demo.load(session, moment)
+    readiness_demo.load(session, demo, moment)
     session.flush()
     return demo

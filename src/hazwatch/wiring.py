@@ -14,6 +14,9 @@ from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.emergency import findings as emergency_findings  # noqa: F401
 from hazwatch.emergency import models as emergency_models  # noqa: F401
 from hazwatch.emergency import watch as emergency_watch  # noqa: F401
+from hazwatch.emergency.readiness import findings as readiness_findings  # noqa: F401
+from hazwatch.emergency.readiness import models as readiness_models  # noqa: F401
+from hazwatch.emergency.readiness import watch as readiness_watch  # noqa: F401
 from hazwatch.monitoring import findings as monitoring_findings  # noqa: F401
 from hazwatch.monitoring import models as monitoring_models  # noqa: F401
 from hazwatch.monitoring import partitions as reading_partitions  # noqa: F401

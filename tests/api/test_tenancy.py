@@ -32,6 +32,7 @@ from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
 from hazwatch.emergency import service as emergency
+from hazwatch.emergency.readiness.models import Drill, EmergencyPlan
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.models import Alarm, Device, MeasurementPoint
 from hazwatch.monitoring.schemas import DeviceIn
@@ -393,6 +394,63 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/calibration/records"): Case(
         body=_b(point_id="own.point", passed=True, performed_by="x"),
         refs={"point_id": to("point")},
+    ),
+    ("POST", "/api/emergency/plans"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            site_id="own.site",
+            title="x",
+            approved_on="2025-01-01",
+            review_due="2099-01-01",
+        ),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("POST", "/api/emergency/drills"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            site_id="own.site",
+            title="x",
+            planned_for="2099-01-01T00:00:00Z",
+        ),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": to("site"),
+            "plan_id": to("emergency_plan"),
+        },
+    ),
+    ("POST", "/api/emergency/drills/{drill_id}/hold"): Case(
+        path={"drill_id": "drill"},
+        body=_b(participants=3, summary="x"),
+        path_refs={"drill_id": "drill"},
+    ),
+    ("POST", "/api/emergency/drills/{drill_id}/findings"): Case(
+        path={"drill_id": "drill"}, body=_b(text="x"), path_refs={"drill_id": "drill"}
+    ),
+    ("POST", "/api/emergency/qualifications"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            person="x",
+            kind="first_aid",
+            issued_on="2025-01-01",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/emergency/training-records"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            person="x",
+            course="x",
+            held_on="2025-01-01",
+            hours="2",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/emergency/equipment"): Case(
+        body=_b(organisation_id="own.organisation", kind="fan", code="CHEM-FAN-9"),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("POST", "/api/emergency/equipment/{code}/checks"): Case(
+        path={"code": "equipment"}, body=_b(passed=True), path_refs={"code": "equipment"}
     ),
     ("POST", "/api/emergency/scba"): Case(
         body=_b(organisation_id="own.organisation", code="SCBA-CHEM-9"),
@@ -804,6 +862,9 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "person": lab_person.id,
             "risk_object": one(RiskObject, organisation_id=lab),
             "risk_event": one(RiskEvent, organisation_id=lab),
+            "emergency_plan": one(EmergencyPlan, organisation_id=lab),
+            "drill": one(Drill, organisation_id=lab),
+            "equipment": "LAB-EEBD-1",
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -812,6 +873,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["token"] = other["token"]
     own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
     own["finding"], own["record"] = 10**6, 10**6
+    own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)
 

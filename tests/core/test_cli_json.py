@@ -68,6 +68,9 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals identify", ["--all", "--as", "chem"], 0),
     ("risk events", ["--as", "lab"], 0),
     ("risk map", [], 0),
+    ("emergency training", ["--as", "lab"], 1),  # one qualification lapsed
+    ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
+    ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
     ("replay", ["ningbo_2_7_as_it_was"], 0),
 ]
 

@@ -96,6 +96,10 @@ INDIRECT: dict[str, set[str]] = {
     "inspection.hazard.failed_item": {"item", "point", "answer", "note"},
     # monitoring.calibration.service._params: the hidden danger an uncalibrated detector opens
     **{f"calibration.hazard.{c}": {"point", "due"} for c in ("overdue", "failed")},
+    # emergency.readiness.service: drill findings and equipment checks open hidden dangers
+    "readiness.hazard.drill_finding": {"drill", "text"},
+    **{f"readiness.hazard.{c}": {"code", "kind"} for c in ("check_failed", "check_overdue")},
+    "registry.finding.qualification_lapsed": _FINDING | {"person", "kind", "expired"},
     # monitoring.occupancy.watch: the check asked for a long stay
     "occupancy.stay.subject": {"person", "rooms", "since", "door"},
     "occupancy.stay.body": {"person", "rooms", "since", "door"},

@@ -197,7 +197,7 @@ def test_status_settings_and_reset_are_scoped(
     assert status["level_quality"] == "good" and status["level_mm"] == level
     # vertical 1.7 m cylinder: 2.2698 L per mm of level, 806 kg/m³
     assert abs(status["volume_m3"] - 2.2698e-3 * level) < 1e-3
-    assert abs(status["mass_kg"] - status["volume_m3"] * 806) < 1e-6
+    assert abs(status["mass_kg"] - status["volume_m3"] * 806) < 0.5  # each rounded as shown
     assert status["rooms_fed"] == [{"id": demo["dry_room_1"], "name": "干燥房1"}]
     assert status["detector"]["leak_alarm_active"] is True
     assert status["detector"]["alarmed_at"] is not None
@@ -325,10 +325,10 @@ def test_dished_heads_change_mass_and_fill_and_impossible_heads_are_refused(
     assert changed.status_code == 200, changed.text
     dished = client.get(f"/api/tanks/{demo['ln2_tank']}", headers=admin).json()
     expected = TankGeometry(4.99, 1.7, heads=HeadShape.ELLIPSOIDAL_2_1)
-    assert flat["volume_m3"] == pytest.approx(TankGeometry(4.99, 1.7).volume_at(300.0))
-    assert dished["volume_m3"] == pytest.approx(expected.volume_at(300.0))
+    assert flat["volume_m3"] == pytest.approx(TankGeometry(4.99, 1.7).volume_at(300.0), abs=5e-4)
+    assert dished["volume_m3"] == pytest.approx(expected.volume_at(300.0), abs=5e-4)
     assert dished["mass_kg"] < 0.6 * flat["mass_kg"]  # 300 mm up a 425 mm deep head
-    assert dished["fill_fraction"] == pytest.approx(expected.volume_at(300.0) / 4.99)
+    assert dished["fill_fraction"] == pytest.approx(expected.volume_at(300.0) / 4.99, abs=5e-5)
 
     refused = client.patch(  # a 3 m bore: two hemispheres alone hold 14.1 m³
         tank_url, json={"diameter_m": "3", "heads": "hemispherical"}, headers=admin

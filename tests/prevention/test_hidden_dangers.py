@@ -407,7 +407,13 @@ def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates
     runtime.engine.tick()
     with context.sessions() as session:
         found = {
-            finding.id: (finding.title or finding.params.get("scba"), finding.state)
+            finding.id: (
+                finding.title
+                or finding.params.get("scba")
+                or finding.params.get("point")
+                or finding.params.get("text"),
+                finding.state,
+            )
             for finding in session.scalars(select(HazardFinding))
         }
         notified = {
@@ -417,11 +423,13 @@ def test_the_demo_district_has_its_loops_and_its_overdue_hidden_danger_escalates
             )
         }
     assert sorted(found.values()) == [
+        ("NH3-01", "graded"),  # its calibration ran out a month ago
         ("SCBA-LANDLORD-1", "graded"),
         ("SCBA-LANDLORD-2", "graded"),
         ("实验室入口未张贴缺氧危险警示标识", "closed"),
         ("干燥房1 接入氮气，无固定式氧含量检测报警，无联锁排风", "graded"),
         ("干燥房1 气氛炉进气推入式软管无卡箍、已老化", "rectifying"),
+        ("空气呼吸器存放于更衣室柜内且上锁，取用耗时过长", "graded"),  # the drill's finding
     ]
     assert notified == {
         ("干燥房1 接入氮气，无固定式氧含量检测报警，无联锁排风", "regulator"),  # at grading

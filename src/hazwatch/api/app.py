@@ -62,6 +62,7 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.emergency.readiness.routes import router as readiness_router
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
     from hazwatch.monitoring.calibration.routes import router as calibration_router
@@ -90,6 +91,7 @@ def domain_routers() -> list[APIRouter]:
         interlock_router,
         live_router,
         emergency_router,
+        readiness_router,
         permits_router,
         odh_router,
         chemicals_router,

@@ -9,6 +9,7 @@ from hazwatch.cli import (
     bench,
     chemicals,
     demo,
+    emergency,
     hazards,
     inspections,
     monitoring,
@@ -41,6 +42,7 @@ hazards.register(app)
 inspections.register(app)
 chemicals.register(app)
 risks.register(app)
+emergency.register(app)
 
 if __name__ == "__main__":
     app()

@@ -36,7 +36,9 @@ def replay(
     file: str | None = typer.Argument(None, help="Scenario YAML file, or a bundled name."),
     out: Path | None = typer.Option(None, help="Folder for <name>.json, .txt and .png."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON result, not the timeline."),
-    with_plot: bool = typer.Option(False, "--plot", help="Draw <name>.png (into --out or .)."),
+    with_plot: bool = typer.Option(
+        False, "--plot", help="Draw <name>.png (into --out, else the data dir's replays folder)."
+    ),
     list_examples: bool = typer.Option(False, "--list", help="List the bundled scenarios."),
     keep: bool = typer.Option(
         False, "--save", help="Also keep the JSON result where the console's replay page lists it."
@@ -62,7 +64,8 @@ def replay(
     if keep:
         path = saved.save(get_settings(), result)
         typer.echo(translate("scenarios.cli.written", lang, path=str(path)), err=True)
-    folder = out if out is not None else (Path(".") if with_plot else None)
+    # Never the working directory (that is the repository under `make run`).
+    folder = out if out is not None else (saved.folder(get_settings()) if with_plot else None)
     if folder is None:
         return
     folder.mkdir(parents=True, exist_ok=True)

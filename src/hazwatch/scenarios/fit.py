@@ -69,7 +69,7 @@ class Fit:
             "gas_m3_per_mm": None if self.gas_m3_per_mm is None else round(self.gas_m3_per_mm, 4),
             "inflow_m3_h": round(self.inflow_m3_h, 2),
             "reference_hours": RECONSTRUCTION_HOURS,
-            "reference_band_percent": [b * 100 for b in RECONSTRUCTION_BAND],
+            "reference_band_percent": [round(b * 100, 3) for b in RECONSTRUCTION_BAND],
             "o2_after_reference_percent": round(self.o2_after_reference * 100, 3),
             "within_band": self.within_band,
             "crossing_minutes": {

@@ -49,6 +49,8 @@ class PointView:
     at: datetime | None
     quality: str
     conditions: tuple[str, ...]
+    #: The detector's calibration failed or ran out (``monitoring.calibration``).
+    uncalibrated: bool = False
 
     @property
     def known(self) -> bool:
@@ -135,6 +137,7 @@ def room_views(
                 at=status["at"],
                 quality=str(status["quality"]),
                 conditions=tuple(status["conditions"]),
+                uncalibrated=bool(status.get("uncalibrated")),
             )
         )
     alarms: dict[int, list[Alarm]] = {}

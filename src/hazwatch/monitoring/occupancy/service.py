@@ -222,6 +222,17 @@ def _tenant_on_site(session: Session, visible: frozenset[int] | None, site_id: i
     )
 
 
+def muster_sites(session: Session, principal: Principal) -> dict[int, str]:
+    """Sites whose muster list the principal may read: its own, and those where its doors
+    are (a tenant on a landlord's site)."""
+    visible = visible_organisations(session, principal)
+    query = select(Site.id, Site.name).order_by(Site.id)
+    if visible is not None:
+        doors = select(Door.site_id).where(Door.organisation_id.in_(visible))
+        query = query.where(Site.organisation_id.in_(visible) | Site.id.in_(doors))
+    return dict(session.execute(query).all())
+
+
 def muster(
     session: Session, principal: Principal, site_id: int, now: datetime, max_stay: timedelta
 ) -> list[Occupant]:

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from hazwatch.api.inputs import NO_NUL
+
+
+def _rounded(places: int) -> PlainSerializer:
+    """Floating-point figures shown to the places they mean (no 0.30000000000000004)."""
+    return PlainSerializer(
+        lambda value: None if value is None else round(value, places), return_type=float | None
+    )
+
+
+#: Level and draw figures (mm, mm/h, kg/mm) to the thousandth: far below any gauge's noise.
+Mm = Annotated[float, _rounded(3)]
+#: Volumes (m³) to the litre, masses (kg) to the 100 g, fractions to 0.01 %.
+Cubic = Annotated[float, _rounded(3)]
+Kg = Annotated[float, _rounded(1)]
+Fraction = Annotated[float, _rounded(4)]
 
 
 class LeakSettingsIn(BaseModel):
@@ -33,10 +49,10 @@ class RoomRef(BaseModel):
 class DetectorOut(BaseModel):
     false_alarms_per_year: Decimal
     noise_mm: Decimal
-    allowance_mm: float
-    threshold_mm: float
-    cusum_mm: float | None
-    expected_draw_mm_h: float | None
+    allowance_mm: Mm
+    threshold_mm: Mm
+    cusum_mm: Mm | None
+    expected_draw_mm_h: Mm | None
     last_sample_at: datetime | None
     alarmed_at: datetime | None
     leak_alarm_active: bool
@@ -47,15 +63,15 @@ class TankStatusOut(BaseModel):
     name: str
     fluid: str
     orientation: str
-    capacity_m3: float
+    capacity_m3: Cubic
     level_point_id: int | None
     level_quality: str
-    level_mm: float | None
+    level_mm: Mm | None
     level_at: datetime | None
-    volume_m3: float | None
-    mass_kg: float | None
-    fill_fraction: float | None
-    contracted_draw_mm_h: float
-    kg_per_mm: float
+    volume_m3: Cubic | None
+    mass_kg: Kg | None
+    fill_fraction: Fraction | None
+    contracted_draw_mm_h: Mm
+    kg_per_mm: Mm
     rooms_fed: list[RoomRef]
     detector: DetectorOut

@@ -41,6 +41,8 @@ def _point_row(point: PointView) -> None:
             ui.label(point.name).classes("text-body2")
         if point.modelled:
             badge(_t("web.point.modelled"), "blue", "modelled")
+        if point.uncalibrated:
+            badge(_t("web.calibration.uncalibrated"), "orange", "uncalibrated")
         if point.known and point.value is not None:
             ui.label(f"{point.value:.1f} {point.unit}").classes("text-weight-bold").props(
                 "data-testid=value"

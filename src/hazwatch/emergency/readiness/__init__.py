@@ -1,0 +1,1 @@
+"""Emergency readiness: plans, drills, training and qualifications, the equipment registry."""

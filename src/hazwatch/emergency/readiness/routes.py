@@ -1,0 +1,312 @@
+"""Emergency readiness over HTTP: plans, drills and their findings, training records and
+qualifications (and the training matrix, also as Excel), the equipment registry."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from hazwatch.api.errors import language_of
+from hazwatch.api.inputs import NO_NUL, Code, Id, Instant, Router
+from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
+from hazwatch.core.clock import local_date
+from hazwatch.emergency.readiness import matrix, service
+from hazwatch.emergency.readiness.choices import EquipmentKind, QualificationKind
+from hazwatch.prevention.hazard_findings.choices import HazardGrade
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.prevention.ledger import XLSX, workbook
+from hazwatch.registry.models import Organisation
+
+router = Router(prefix="/api/emergency", tags=["emergency"])
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanIn(_In):
+    organisation_id: Id
+    site_id: Id
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    version: str = Field(default="", max_length=32, pattern=NO_NUL)
+    approved_on: date
+    review_due: date
+    notes: str = Field(default="", max_length=4000, pattern=NO_NUL)
+
+
+class DrillIn(_In):
+    organisation_id: Id
+    site_id: Id
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    planned_for: Instant
+    scenario: str = Field(default="", max_length=4000, pattern=NO_NUL)
+    plan_id: Id | None = None
+
+
+class HoldIn(_In):
+    held_at: Instant | None = None
+    participants: int = Field(ge=0, le=100_000)
+    summary: str = Field(min_length=1, max_length=4000, pattern=NO_NUL)
+
+
+class DrillFindingIn(_In):
+    text: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
+    grade: HazardGrade = HazardGrade.GENERAL
+    deadline: Instant | None = None
+
+
+class QualificationIn(_In):
+    organisation_id: Id
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    kind: QualificationKind
+    issued_on: date
+    expires_on: date | None = None
+    certificate_no: str = Field(default="", max_length=64, pattern=NO_NUL)
+    issued_by: str = Field(default="", max_length=120, pattern=NO_NUL)
+
+
+class TrainingIn(_In):
+    organisation_id: Id
+    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    course: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    held_on: date
+    hours: Decimal = Field(gt=0, le=1000)
+    trainer: str = Field(default="", max_length=120, pattern=NO_NUL)
+    passed: bool = True
+
+
+class EquipmentIn(_In):
+    organisation_id: Id
+    kind: EquipmentKind
+    code: Code = Field(min_length=1)
+    name: str = Field(default="", max_length=200, pattern=NO_NUL)
+    holder: str = Field(default="", max_length=80, pattern=NO_NUL)
+    location: str = Field(default="", max_length=200, pattern=NO_NUL)
+    site_id: Id | None = None
+    check_interval_days: int = Field(default=30, ge=1, le=366)
+    rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)
+    minimum_pressure_mpa: Decimal | None = Field(default=None, gt=0, le=60)
+
+
+class EquipmentCheckIn(_In):
+    passed: bool = True
+    notes: str = Field(default="", max_length=2000, pattern=NO_NUL)
+    at: Instant | None = None
+    cylinder_pressure_mpa: Decimal | None = Field(default=None, ge=0, le=100)
+    mask_ok: bool = True
+    alarm_whistle_ok: bool = True
+
+
+def _moment(request: Request) -> Moment:
+    return Moment.of(get_context(request))
+
+
+@router.post("/plans", status_code=201)
+def create_plan(
+    body: PlanIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    plan = service.create_plan(db, principal, _moment(request), **body.model_dump())
+    return {"id": plan.id}
+
+
+@router.get("/plans")
+def list_plans(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[Any]:
+    context = get_context(request)
+    today = local_date(context.clock.now(), context.settings.timezone)
+    return [
+        {
+            "id": p.id,
+            "organisation_id": p.organisation_id,
+            "site_id": p.site_id,
+            "title": p.title,
+            "version": p.version,
+            "approved_on": p.approved_on,
+            "review_due": p.review_due,
+            "review_overdue": p.review_due < today,
+        }
+        for p in service.list_plans(db, principal)
+    ]
+
+
+def _drill_out(db: Any, drill: Any) -> dict[str, Any]:
+    return {
+        "id": drill.id,
+        "organisation_id": drill.organisation_id,
+        "site_id": drill.site_id,
+        "plan_id": drill.plan_id,
+        "title": drill.title,
+        "scenario": drill.scenario,
+        "planned_for": drill.planned_for,
+        "state": drill.state,
+        "held_at": drill.held_at,
+        "participants": drill.participants,
+        "summary": drill.summary,
+        "findings": [
+            {"id": f.id, "text": f.text, "hidden_danger_id": f.hidden_danger_id}
+            for f in service.drill_findings(db, drill.id)
+        ],
+    }
+
+
+@router.post("/drills", status_code=201)
+def plan_drill(
+    body: DrillIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    drill = service.plan_drill(db, principal, _moment(request), **body.model_dump())
+    return _drill_out(db, drill)
+
+
+@router.post("/drills/{drill_id}/hold")
+def hold_drill(
+    drill_id: Id, body: HoldIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    drill = service.hold_drill(db, principal, _moment(request), drill_id, **body.model_dump())
+    return _drill_out(db, drill)
+
+
+@router.post("/drills/{drill_id}/findings", status_code=201)
+def drill_finding(
+    drill_id: Id,
+    body: DrillFindingIn,
+    request: Request,
+    db: DbSession,
+    principal: EditorPrincipal,
+) -> dict[str, Any]:
+    """What the held drill showed wrong: opened at once as a hidden danger."""
+    found = service.add_drill_finding(
+        db, principal, _moment(request), drill_id, **body.model_dump()
+    )
+    return {"id": found.id, "hidden_danger_id": found.hidden_danger_id}
+
+
+@router.get("/drills")
+def list_drills(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    return [_drill_out(db, d) for d in service.list_drills(db, principal)]
+
+
+@router.post("/qualifications", status_code=201)
+def add_qualification(
+    body: QualificationIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    row = service.add_qualification(db, principal, _moment(request), **body.model_dump())
+    return {"id": row.id}
+
+
+@router.post("/training-records", status_code=201)
+def add_training(
+    body: TrainingIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    row = service.add_training(db, principal, _moment(request), **body.model_dump())
+    return {"id": row.id}
+
+
+@router.get("/training-records")
+def list_training(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "organisation_id": r.organisation_id,
+            "person": r.person,
+            "course": r.course,
+            "held_on": r.held_on,
+            "hours": r.hours,
+            "trainer": r.trainer,
+            "passed": r.passed,
+        }
+        for r in service.list_training(db, principal)
+    ]
+
+
+def _today(request: Request) -> date:
+    context = get_context(request)
+    return local_date(context.clock.now(), context.settings.timezone)
+
+
+@router.get("/training-matrix")
+def training_matrix(
+    request: Request, db: DbSession, principal: CurrentPrincipal
+) -> list[dict[str, Any]]:
+    """People × qualification kinds, each cell with its expiry and whether it lapsed."""
+    return [
+        {
+            "organisation_id": row.organisation_id,
+            "person": row.person,
+            "trainings": row.trainings,
+            "hours": row.hours,
+            "qualifications": {
+                kind: {
+                    "expires_on": cell.expires_on,
+                    "lapsed": cell.lapsed,
+                    "certificate_no": cell.certificate_no,
+                }
+                for kind, cell in row.cells.items()
+            },
+        }
+        for row in service.training_matrix(db, principal, _today(request))
+    ]
+
+
+@router.get("/training-matrix.xlsx")
+def training_matrix_xlsx(request: Request, db: DbSession, principal: CurrentPrincipal) -> Response:
+    today = _today(request)
+    rows = service.training_matrix(db, principal, today)
+    ids = {row.organisation_id for row in rows}
+    names = dict(
+        db.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()
+    )
+    book = matrix.ledger(rows, names, today, language_of(request))
+    return Response(
+        workbook(book),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="training-matrix.xlsx"'},
+    )
+
+
+@router.post("/equipment", status_code=201)
+def register_equipment(
+    body: EquipmentIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    fields = body.model_dump()
+    if fields["minimum_pressure_mpa"] is None:
+        fields["minimum_pressure_mpa"] = get_context(request).settings.scba_minimum_pressure_mpa
+    return {"code": service.register_equipment(db, principal, **fields)}
+
+
+@router.post("/equipment/{code}/checks", status_code=201)
+def check_equipment(
+    code: Code,
+    body: EquipmentCheckIn,
+    request: Request,
+    db: DbSession,
+    principal: EditorPrincipal,
+) -> dict[str, Any]:
+    """A periodic check (an SCBA set's needs its cylinder pressure); one that leaves the item
+    not ready opens its hidden danger (``hidden_danger_id``)."""
+    opened = service.check_equipment(db, principal, _moment(request), code, **body.model_dump())
+    return {"code": code, "hidden_danger_id": opened}
+
+
+@router.get("/equipment")
+def equipment(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[Any]:
+    now = get_context(request).clock.now()
+    return [
+        {
+            "code": item.code,
+            "kind": item.kind,
+            "organisation_id": item.organisation_id,
+            "holder": item.holder,
+            "name": item.name,
+            "ready": item.ready,
+            "reason": item.reason,
+            "last_check": item.last_check,
+            "due_at": item.due_at,
+            "hidden_danger_id": item.hidden_danger_id,
+        }
+        for item in service.equipment_registry(db, principal, now)
+    ]

@@ -1,0 +1,171 @@
+"""Emergency readiness: the organisation's plans (with review dates), drills (held ones with
+their findings as hidden dangers), the training matrix (lapsed qualifications in red, also
+as Excel) and the equipment registry (SCBA sets open their check form; other items are
+checked here; an item not ready shows its hidden danger)."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from sqlalchemy import select
+
+from hazwatch.core.clock import local_date
+from hazwatch.core.errors import DomainError
+from hazwatch.emergency.readiness import matrix, service
+from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.prevention.ledger import XLSX, workbook
+from hazwatch.registry.models import Organisation
+from hazwatch.registry.scope import Tenancy
+from hazwatch.web import session, state
+from hazwatch.web.forms import error_text
+from hazwatch.web.layout import frame
+from hazwatch.web.text import _t, label, language, local_time
+from hazwatch.web.widgets import badge
+
+
+@ui.page("/readiness")
+def readiness_page() -> None:
+    who = session.require("/readiness")
+    if who is None:
+        return
+    frame("web.nav.readiness", who)
+    context = state.context()
+    today = local_date(context.clock.now(), context.settings.timezone)
+
+    with context.unit_of_work(who) as db:
+        plans = service.list_plans(db, who)
+        drills = [(d, service.drill_findings(db, d.id)) for d in service.list_drills(db, who)]
+    ui.label(_t("web.readiness.plans")).classes("text-h6")
+    for plan in plans:
+        with ui.row().classes("items-center gap-2").props(f"data-testid=plan-{plan.id}"):
+            ui.label(plan.title).classes("text-body1")
+            ui.label(_t("web.readiness.review_due", date=plan.review_due.isoformat()))
+            if plan.review_due < today:
+                badge(_t("web.readiness.review_overdue"), "red", "review-overdue")
+    if not plans:
+        ui.label(_t("web.readiness.no_plan")).classes("text-negative")
+
+    ui.label(_t("web.readiness.drills")).classes("text-h6")
+    for drill, findings in drills:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=drill-{drill.id}"):
+            with ui.row().classes("items-center gap-2"):
+                ui.label(drill.title).classes("text-subtitle1")
+                state_ = DrillState(drill.state)
+                badge(label(state_), state_.colour, "drill-state")
+                when = drill.held_at or drill.planned_for
+                ui.label(local_time(when, "%Y-%m-%d %H:%M")).classes("text-caption")
+            if drill.summary:
+                ui.label(drill.summary).classes("text-body2")
+            for finding in findings:
+                ui.link(finding.text, f"/hidden-dangers/{finding.hidden_danger_id}").props(
+                    "data-testid=drill-finding"
+                )
+
+    _matrix()
+    _equipment()
+
+
+def _matrix() -> None:
+    who = session.principal()
+    assert who is not None
+    context = state.context()
+    day = local_date(context.clock.now(), context.settings.timezone)
+    with context.unit_of_work(who) as db:
+        rows = service.training_matrix(db, who, day)
+        ids = {row.organisation_id for row in rows}
+        names = {
+            r[0]: r[1]
+            for r in db.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+            ).all()
+        }
+    with ui.row().classes("items-center gap-2"):
+        ui.label(_t("web.readiness.matrix")).classes("text-h6")
+        ui.button(
+            _t("web.hd.excel"),
+            icon="download",
+            on_click=lambda: ui.download(
+                workbook(matrix.ledger(rows, names, day, language())),
+                "training-matrix.xlsx",
+                XLSX,
+            ),
+        ).props("flat data-testid=matrix-excel")
+    kinds = list(QualificationKind)
+    columns = [{"name": "person", "label": _t("readiness.matrix.person"), "field": "person"}]
+    columns += [{"name": k.value, "label": label(k), "field": k.value} for k in kinds]
+    table_rows = []
+    for row in rows:
+        entry: dict[str, str] = {"person": row.person, "id": f"{row.organisation_id}-{row.person}"}
+        for kind in kinds:
+            cell = row.cells.get(kind.value)
+            if cell is None:
+                entry[kind.value] = ""
+            elif cell.expires_on is None:
+                entry[kind.value] = _t("readiness.matrix.no_expiry")
+            else:
+                mark = f" {_t('readiness.matrix.lapsed')}" if cell.lapsed else ""
+                entry[kind.value] = cell.expires_on.isoformat() + mark
+        table_rows.append(entry)
+    table = ui.table(columns=columns, rows=table_rows, row_key="id").classes("w-full")
+    table.props("dense wrap-cells data-testid=training-matrix")
+    table.add_slot(
+        "body-cell",
+        r"""<q-td :props="props" :class="String(props.value).includes('"""
+        + _t("readiness.matrix.lapsed")
+        + r"""') ? 'bg-red-2 text-negative text-weight-bold' : ''">{{ props.value }}</q-td>""",
+    )
+
+
+def _equipment() -> None:
+    who = session.principal()
+    assert who is not None
+    context = state.context()
+    ui.label(_t("web.readiness.equipment")).classes("text-h6")
+
+    @ui.refreshable
+    def listing() -> None:
+        with context.unit_of_work(who) as db:
+            items = service.equipment_registry(db, who, context.clock.now())
+            tenancy = Tenancy(db, who)
+            writable = {i.code for i in items if tenancy.may_write(i.organisation_id)}
+        for item in items:
+            with (
+                ui.card().classes("w-full gap-1").props(f"data-testid=equipment-{item.code}"),
+                ui.row().classes("items-center gap-2 w-full"),
+            ):
+                kind = EquipmentKind(item.kind)
+                target = f"/scba/{item.code}" if kind == EquipmentKind.SCBA else None
+                text = f"{label(kind)} {item.code}"
+                if target:
+                    ui.link(text, target).classes("grow")
+                else:
+                    ui.label(text).classes("grow")
+                ready = item.ready
+                badge(
+                    _t("web.scba.ready" if ready else "web.scba.not_ready"),
+                    "green" if ready else "red",
+                    "equipment-ready",
+                )
+                if item.hidden_danger_id is not None:
+                    ui.link(
+                        _t("web.readiness.hidden_danger"),
+                        f"/hidden-dangers/{item.hidden_danger_id}",
+                    ).props("data-testid=equipment-hidden-danger")
+                if kind != EquipmentKind.SCBA and item.code in writable:
+                    error = ui.label("").classes("text-negative")
+                    for passed in (True, False):
+                        ui.button(
+                            _t("web.readiness.passed" if passed else "web.readiness.failed"),
+                            on_click=lambda _e, c=item.code, p=passed, e=error: record(c, p, e),
+                        ).props(f"flat dense data-testid=check-{'pass' if passed else 'fail'}")
+
+    def record(code: str, passed: bool, error: ui.label) -> None:
+        try:
+            with context.unit_of_work(who) as db:
+                service.check_equipment(db, who, Moment.of(context), code, passed=passed)
+        except DomainError as exc:
+            error.text = error_text(exc)
+            return
+        listing.refresh()
+
+    listing()

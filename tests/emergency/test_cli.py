@@ -1,0 +1,62 @@
+"""``hazwatch emergency``: the training matrix (exit 1 with a lapsed qualification) and its
+Excel, the equipment registry, and a check that opens a hidden danger, as a named user."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from hazwatch import demo as full_demo
+from hazwatch.cli.main import app
+from hazwatch.core.context import Context
+from hazwatch.prevention.hazard_findings.service import Moment
+
+runner = CliRunner()
+
+
+def test_training_matrix_equipment_and_a_failed_check(
+    cli_on_context: Context, tmp_path: Path
+) -> None:
+    context = cli_on_context
+    with context.unit_of_work() as session:
+        full_demo.load(session, Moment.of(context))
+    matrix = runner.invoke(app, ["emergency", "training", "--as", "lab", "--json"])
+    assert matrix.exit_code == 1, matrix.output  # 张伟's SCBA wearer certificate lapsed
+    people = {row["person"]: row for row in json.loads(matrix.stdout)}
+    assert people["张伟"]["qualifications"]["scba_user"]["lapsed"] is True
+    out = tmp_path / "matrix.xlsx"
+    exported = runner.invoke(app, ["emergency", "training-export", str(out), "--as", "lab"])
+    assert exported.exit_code == 0, exported.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[0][0] == "Training matrix" and len(rows) == 3 + 3
+    listed = runner.invoke(app, ["emergency", "equipment", "--as", "lab", "--json"])
+    # (the command line's clock is today's: the demo's checks may be overdue by now)
+    assert listed.exit_code in (0, 1), listed.output
+    assert {i["code"] for i in json.loads(listed.stdout)} >= {"LAB-PO2-1", "SCBA-LAB-1"}
+    failed = runner.invoke(
+        app,
+        [
+            "emergency",
+            "check",
+            "LAB-PO2-1",
+            "--failed",
+            "-m",
+            "传感器失效",
+            "--as",
+            "lab",
+            "--json",
+        ],
+    )
+    assert failed.exit_code == 0, failed.output
+    assert json.loads(failed.stdout)["hidden_danger_id"] is not None
+    again = runner.invoke(app, ["emergency", "equipment", "--as", "lab"])
+    assert again.exit_code == 1 and "LAB-PO2-1" in again.stdout
+    refused = runner.invoke(
+        app, ["emergency", "check", "SCBA-LAB-1", "--pressure", "x", "--as", "lab"]
+    )
+    assert refused.exit_code != 0
+    other = runner.invoke(app, ["emergency", "check", "LAB-PO2-1", "--as", "chem"])
+    assert other.exit_code != 0

@@ -1,0 +1,240 @@
+"""The equipment registry (issue 14 item 6): SCBA sets, escape packs, portable O2 meters and
+fans with their periodic checks. A hidden danger opened by a failed SCBA check, recorded
+through the registry, travels the whole loop (register → grade → order with the five fixes →
+self-check → acceptance by another person → closed) with an overdue escalation on a manual
+clock; an overdue or failed check of any item opens one; the holder's rescue entry waits for
+a ready set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from hazwatch.core.auth.roles import Role
+from hazwatch.core.clock import ManualClock
+from hazwatch.core.context import Context
+from hazwatch.emergency.readiness.models import EquipmentCheck
+from hazwatch.emergency.readiness.watch import EquipmentWatch
+from hazwatch.prevention.hazard_findings.models import HazardFinding
+from tests.conftest import error_code
+from tests.monitoring.conftest import Received
+from tests.prevention.test_hidden_dangers import API, act, demo_ids, ladder, relogin, tick
+
+Login = Callable[..., dict[str, str]]
+EQUIPMENT = "/api/emergency/equipment"
+
+
+def check(client: TestClient, headers: dict[str, str], code: str, **body: Any) -> dict[str, Any]:
+    response = client.post(f"{EQUIPMENT}/{code}/checks", headers=headers, json=body)
+    assert response.status_code == 201, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def registry(client: TestClient, headers: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {item["code"]: item for item in client.get(EQUIPMENT, headers=headers).json()}
+
+
+def test_a_failed_scba_check_opens_a_hidden_danger_that_travels_the_whole_loop(
+    client: TestClient,
+    context: Context,
+    clock: ManualClock,
+    login_as: Login,
+    webhook: tuple[str, Received],
+) -> None:
+    url, received = webhook
+    demo = demo_ids(context)
+    ladder(context, demo, url)
+    officer = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"], username="liu")
+    manager = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"], username="chen")
+    made = client.post(
+        EQUIPMENT,
+        headers=officer,
+        json={
+            "organisation_id": demo["lab"],
+            "kind": "scba",
+            "code": "LAB-SCBA-9",
+            "holder": "wang",
+        },
+    )
+    assert made.status_code == 201, made.text
+    rescue = client.post(
+        "/api/access/check",
+        headers=officer,
+        json={"door": "LAB-DRY1", "person": "wang", "purpose": "rescue"},
+    ).json()
+    assert rescue["decision"] == "deny"  # never checked: not ready
+
+    low = check(client, officer, "LAB-SCBA-9", cylinder_pressure_mpa="18")  # below 25 MPa
+    finding = low["hidden_danger_id"]
+    assert finding is not None
+    item = registry(client, officer)["LAB-SCBA-9"]
+    assert (item["kind"], item["ready"], item["reason"]) == (
+        "scba",
+        False,
+        "emergency.scba_low_pressure",
+    )
+    assert item["hidden_danger_id"] == finding
+    rescue = client.post(
+        "/api/access/check",
+        headers=officer,
+        json={"door": "LAB-DRY1", "person": "wang", "purpose": "rescue"},
+    ).json()
+    assert "emergency.scba_low_pressure" in [r["code"] for r in rescue["reasons"]]
+    assert rescue["decision"] == "deny"  # the holder's rescue entry is not ready
+
+    shown = client.get(f"{API}/{finding}", headers=officer).json()
+    assert (shown["state"], shown["grade"]) == ("graded", "general")
+    # a skipped transition: closing before anything was done
+    skipped = act(client, officer, finding, "close")
+    assert skipped.status_code == 409, skipped.text
+    past = act(
+        client,
+        officer,
+        finding,
+        "order",
+        measures="换瓶",
+        responsible_person="王五",
+        funds_yuan="800",
+        contingency_plan="借用备用呼吸器",
+        deadline=(clock.now() - timedelta(days=1)).isoformat(),
+    )
+    assert past.status_code == 422 and past.json()["error"]["field"] == "deadline"
+    ordered = act(
+        client,
+        officer,
+        finding,
+        "order",
+        measures="更换气瓶并充气至 30 MPa",
+        responsible_person="王五",
+        funds_yuan="800",
+        contingency_plan="借用备用呼吸器，救援须两人",
+    )
+    assert ordered.status_code == 200, ordered.text
+    assert act(client, officer, finding, "start").json()["state"] == "rectifying"
+
+    # nothing done by the deadline: the lab's ladder on the manual clock
+    t0 = clock.now() + timedelta(days=30, minutes=1)
+    for minutes in (0, 5, 10):
+        clock.set(t0 + timedelta(minutes=minutes))
+        tick(client)
+    paths = [path for path, _body in received.requests]
+    assert paths == ["/duty", "/manager", "/regulator"]
+    assert received.requests[0][1]["hazard_finding_id"] == finding
+    assert received.requests[0][1]["overdue"] is True
+    officer, manager = relogin(context, "liu"), relogin(context, "chen")
+
+    still = act(client, officer, finding, "self-check", comment="已充气")
+    assert still.status_code == 409 and error_code(still) == "hazard.source_still_failing"
+    assert (
+        check(client, officer, "LAB-SCBA-9", cylinder_pressure_mpa="29.5")["hidden_danger_id"]
+        == finding
+    )
+    done = act(client, officer, finding, "self-check", comment="气瓶已更换，复检 29.5 MPa")
+    assert done.json()["state"] == "self_checked"
+    own = act(client, officer, finding, "accept")
+    assert own.status_code == 403 and own.json()["error"]["field"] == "accepted_by"
+    assert act(client, manager, finding, "accept", comment="现场复核").json()["state"] == "accepted"
+    closed = act(client, manager, finding, "close").json()
+    assert closed["state"] == "closed"
+    assert [e["action"] for e in closed["timeline"]] == [
+        "report",
+        "grade",
+        "order",
+        "start",
+        "self_check",
+        "accept",
+        "close",
+    ]
+    before = len(received.requests)
+    clock.set(t0 + timedelta(days=2))
+    tick(client)
+    assert len(received.requests) == before  # closed: nobody is called again
+    officer = relogin(context, "liu")
+    rescue = client.post(
+        "/api/access/check",
+        headers=officer,
+        json={"door": "LAB-DRY1", "person": "wang", "purpose": "rescue"},
+    ).json()
+    assert "access.reason.rescue_with_scba" in [r["code"] for r in rescue["reasons"]]
+
+
+def test_other_equipment_is_checked_periodically_and_an_overdue_check_opens_a_hidden_danger(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = demo_ids(context)
+    officer = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    for kind, code in (("escape_pack", "EP-1"), ("portable_o2_meter", "PO2-1"), ("fan", "FAN-P1")):
+        made = client.post(
+            EQUIPMENT,
+            headers=officer,
+            json={
+                "organisation_id": demo["lab"],
+                "kind": kind,
+                "code": code,
+                "check_interval_days": 7,
+            },
+        )
+        assert made.status_code == 201, made.text
+    taken = client.post(
+        EQUIPMENT,
+        headers=officer,
+        json={"organisation_id": demo["lab"], "kind": "fan", "code": "EP-1"},
+    )
+    assert taken.status_code == 409 and taken.json()["error"]["field"] == "code"
+    assert registry(client, officer)["EP-1"]["reason"] == "readiness.never_checked"
+    assert check(client, officer, "EP-1")["hidden_danger_id"] is None
+    failed = check(client, officer, "PO2-1", passed=False, notes="传感器失效")
+    assert failed["hidden_danger_id"] is not None
+    future = client.post(
+        f"{EQUIPMENT}/FAN-P1/checks",
+        headers=officer,
+        json={"at": (clock.now() + timedelta(hours=1)).isoformat()},
+    )
+    assert future.status_code == 422 and future.json()["error"]["field"] == "at"
+    scba_without_pressure = client.post(
+        EQUIPMENT,
+        headers=officer,
+        json={"organisation_id": demo["lab"], "kind": "scba", "code": "LAB-SCBA-8"},
+    )
+    assert scba_without_pressure.status_code == 201
+    refused = client.post(f"{EQUIPMENT}/LAB-SCBA-8/checks", headers=officer, json={})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "cylinder_pressure_mpa"
+    with context.sessions() as session:
+        assert session.scalar(select(func.count(EquipmentCheck.id))) == 2
+
+    def opened_for(code: str) -> int:
+        with context.sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count(HazardFinding.id)).where(
+                        HazardFinding.source_type == "emergency_equipment",
+                        HazardFinding.params["code"].as_string() == code,
+                    )
+                )
+                or 0
+            )
+
+    watch = EquipmentWatch(context)
+    watch.tick(clock.now())
+    assert opened_for("EP-1") == 0
+    clock.advance(timedelta(days=7, seconds=1))
+    watch.tick(clock.now())
+    assert opened_for("EP-1") == 1
+    assert registry(client, relogin_any(context, login_as, demo))["EP-1"]["reason"] == (
+        "readiness.check_overdue"
+    )
+    # another organisation neither sees nor checks the lab's equipment
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    assert "EP-1" not in registry(client, chem)
+    other = client.post(f"{EQUIPMENT}/EP-1/checks", headers=chem, json={})
+    assert other.status_code in (404, 422)
+
+
+def relogin_any(context: Context, login_as: Login, demo: Any) -> dict[str, str]:
+    return login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])

@@ -1,0 +1,108 @@
+"""Who is inside and detector calibration in the console: the lab's muster list shows the
+two people the dry room's door let in, one is checked out; the chemical plant sees its
+ammonia detector uncalibrated with its hidden danger and records a calibration; English too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.conftest import Server, log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _meeting_room(server: Server) -> dict[str, Any]:
+    """A meeting room of the lab with its own door: nothing in it to make entry unsafe."""
+    with server.api("admin") as api:
+        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
+        dry1 = rooms["干燥房1"]
+        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
+        room = api.post(
+            "/api/registry/rooms",
+            json={
+                "building_id": dry1["building_id"],
+                "organisation_id": dry1["organisation_id"],
+                "name": "会议室",
+                "free_volume_m3": "40",
+            },
+        )
+        assert room.status_code == 201, room.text
+        door = api.post(
+            "/api/registry/doors",
+            json={
+                "site_id": site_id,
+                "organisation_id": dry1["organisation_id"],
+                "code": "LAB-MEET",
+                "name": "会议室门",
+                "guarded_room_ids": [room.json()["id"]],
+            },
+        )
+        assert door.status_code == 201, door.text
+    return {"site_id": site_id}
+
+
+def test_the_muster_list_shows_who_went_in_and_one_is_checked_out(
+    page: Any, server: Server
+) -> None:
+    site = _meeting_room(server)["site_id"]
+    with server.api("lab") as api:
+        for person in ("张三", "李四"):
+            answer = api.post("/api/access/check", json={"door": "LAB-MEET", "person": person})
+            assert answer.json()["decision"] == "allow", answer.text
+    log_in(page, "lab", next_path=f"/muster?site={site}")
+    expect(page.get_by_test_id("muster-count")).to_have_text("在场 2 人")
+    expect(page.get_by_test_id("occupant-张三")).to_contain_text("会议室")
+    screenshot(page, "muster-desktop")
+    person = page.get_by_test_id("occupant-李四")
+    person.get_by_test_id("field-reason").fill("当面确认已离开")
+    person.get_by_test_id("check-out").click()
+    expect(page.get_by_test_id("muster-count")).to_have_text("在场 1 人")
+    expect(page.get_by_test_id("occupant-李四")).to_have_count(0)
+
+
+def test_an_overdue_calibration_is_shown_and_a_new_one_recorded(page: Any, server: Server) -> None:
+    log_in(page, "chem", next_path="/calibration")
+    card = page.get_by_test_id("detector-NH3-01")
+    expect(card.get_by_test_id("calibration-status")).to_have_text("未标定（超期）")
+    expect(card.get_by_test_id("calibration-hidden-danger")).to_be_visible()
+    screenshot(page, "calibration-desktop")
+    form = page.get_by_test_id("calibration-form")
+    form.get_by_test_id("save-calibration").click()
+    expect(form.get_by_text("请填写标定人")).to_be_visible()  # at its field, nothing stored
+    expect(card.get_by_test_id("calibration-status")).to_have_text("未标定（超期）")
+    form.get_by_test_id("field-performed_by").fill("仪表班 李工")
+    form.get_by_test_id("save-calibration").click()
+    expect(card.get_by_test_id("calibration-status")).to_have_text("已标定")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(card.get_by_test_id("calibration-status")).to_have_text("calibrated")
+
+
+def test_readiness_shows_the_drill_the_lapsed_qualification_and_a_failed_check(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "lab", next_path="/readiness")
+    expect(page.get_by_text("干燥房缺氧窒息事故专项应急预案")).to_be_visible()
+    drill = page.locator("[data-testid^=drill-]").filter(has_text="人员窒息救援演练")
+    expect(drill.get_by_test_id("drill-state")).to_have_text("已实施")
+    expect(drill.get_by_test_id("drill-finding")).to_contain_text("空气呼吸器存放于更衣室柜内")
+    matrix = page.get_by_test_id("training-matrix")
+    lapsed = matrix.locator("td.text-negative")
+    expect(lapsed).to_have_count(1)
+    expect(lapsed).to_contain_text("（已失效）")
+    expect(matrix.get_by_role("row").filter(has_text="张伟")).to_contain_text("（已失效）")
+    with page.expect_download() as download:
+        page.get_by_test_id("matrix-excel").click()
+    assert download.value.suggested_filename == "training-matrix.xlsx"
+    meter = page.get_by_test_id("equipment-LAB-PO2-1")
+    expect(meter.get_by_test_id("equipment-ready")).to_have_text("可用")
+    meter.get_by_test_id("check-fail").click()
+    expect(meter.get_by_test_id("equipment-ready")).to_have_text("不可用")
+    expect(meter.get_by_test_id("equipment-hidden-danger")).to_be_visible()
+    screenshot(page, "readiness-desktop")
+    meter.get_by_test_id("equipment-hidden-danger").click()
+    page.wait_for_url("**/hidden-dangers/*")
+    expect(page.get_by_test_id("title")).to_contain_text("LAB-PO2-1")
+    expect(page.get_by_test_id("state")).to_have_text("已评级")
