@@ -89,9 +89,7 @@ def add_control(
 
 
 @router.get("/map")
-def colour_map(
-    db: DbSession, principal: CurrentPrincipal, site_id: Id = Query()
-) -> list[dict[str, Any]]:
+def colour_map(site_id: Id, db: DbSession, principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The site's rooms coloured by their highest current risk (grey: no event)."""
     return [room.as_dict() for room in service.colour_map(db, principal, site_id)]
 
