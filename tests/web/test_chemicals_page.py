@@ -5,7 +5,6 @@ dry room red on the colour map, in Chinese and in English."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -17,9 +16,7 @@ from tests.web.conftest import Server, log_in, screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_the_tank_farm_shows_its_working_and_the_ledger_exports(
-    page: Any, server: Server
-) -> None:
+def test_the_tank_farm_shows_its_working_and_the_ledger_exports(page: Any, server: Server) -> None:
     log_in(page, "chem", next_path="/chemicals")
     card = page.locator("[data-testid^=unit-]").filter(has_text="液氨罐区").first
     expect(card.get_by_test_id("unit-level")).to_have_text("三级")
@@ -39,8 +36,8 @@ def test_the_tank_farm_shows_its_working_and_the_ledger_exports(
     expect(ledger).to_contain_text("周建国")
     with page.expect_download() as download:
         page.get_by_text("导出 Excel").click()
-    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
-    rows = [[c for c in row] for row in book.active.iter_rows(min_row=4, values_only=True)]
+    book = load_workbook(download.value.path())
+    rows = [list(row) for row in book.active.iter_rows(min_row=4, values_only=True)]
     assert rows and rows[0][2] == "液氨罐区" and rows[0][5] == "5" and rows[0][6] == "15"
 
 
