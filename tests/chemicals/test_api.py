@@ -391,3 +391,39 @@ def test_accountable_persons_and_overdue_duty_checks(
     assert done.status_code == 201, done.text
     findings = client.get("/api/registry/findings", headers=chem).json()
     assert not [f for f in findings if f["code"] == "major_hazard_duty_overdue"]
+
+
+def test_changing_a_chemicals_classes_identifies_its_units_again(
+    client: TestClient, login_as: Login, demo: DemoIds
+) -> None:
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    body = {"organisation_id": demo["chem"], "name": "某溶剂", "gb_classes": ["W5.4"]}
+    solvent = client.post("/api/chemicals/catalogue", json=body, headers=chem).json()["id"]
+    unit = client.post(
+        "/api/chemicals/units",
+        json={"organisation_id": demo["chem"], "site_id": demo["chem_site"], "name": "溶剂罐"},
+        headers=chem,
+    ).json()["id"]
+    client.put(
+        f"/api/chemicals/units/{unit}/holdings",
+        json={"chemical_id": solvent, "design_max_t": "100"},
+        headers=chem,
+    )
+    before = client.get(f"/api/chemicals/units/{unit}/identification", headers=chem).json()
+    assert (before["s"], before["major"]) == ("0.02", False)  # W5.4: Q 5000 t
+    changed = client.put(
+        f"/api/chemicals/catalogue/{solvent}", json={**body, "gb_classes": ["W5.1"]}, headers=chem
+    )
+    assert changed.status_code == 200, changed.text
+    after = client.get(f"/api/chemicals/units/{unit}/identification", headers=chem).json()
+    assert (after["s"], after["major"], after["trigger"]) == ("10", True, "chemical")
+    assert after["r"] == "7.5" and after["level"] == 4  # β 1.5 (W5.1), nobody near: α 0.5
+    # The platform's entries are the platform administrator's to change.
+    platform = client.get("/api/chemicals/catalogue", params={"q": "7664-41-7"}, headers=chem)
+    ammonia = platform.json()[0]
+    refused = client.put(
+        f"/api/chemicals/catalogue/{ammonia['id']}",
+        json={"organisation_id": demo["chem"], "name": "氨", "gb_classes": []},
+        headers=chem,
+    )
+    assert (refused.status_code, refused.json()["error"]["field"]) == (403, "chemical_id")
