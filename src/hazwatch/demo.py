@@ -27,6 +27,7 @@ from hazwatch.prevention import demo as prevention_demo
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.risks import demo as risks_demo
 from hazwatch.registry.demo import DemoIds, load_demo
+from hazwatch.supervision import demo as supervision_demo
 
 LADDER = (
     (0, "duty_officer"),
@@ -141,6 +142,7 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     prevention_demo.load(session, demo, moment)
     chemicals_demo.load(session, demo, moment)
     risks_demo.load(session, demo, moment)
+    supervision_demo.load(session, demo, moment.now)
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
     session.flush()

@@ -659,6 +659,21 @@ CASES: dict[tuple[str, str], Case] = {
             "point_id": to("inspection_point"),
         },
     ),
+    ("POST", "/api/supervision/matrices"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions", rules=[]),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("PUT", "/api/supervision/sectors/{organisation_id}"): Case(
+        path={"organisation_id": "organisation"},
+        body=_b(sector="research"),
+        path_refs={"organisation_id": "organisation"},
+    ),
+    ("POST", "/api/supervision/blind-spots/{organisation_id}/assign"): Case(
+        path={"organisation_id": "organisation"},
+        body=_b(department_id="own.department", stage="use"),
+        path_refs={"organisation_id": "organisation"},
+        refs={"department_id": to("department")},
+    ),
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),

@@ -72,6 +72,10 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
     ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
     ("replay", ["ningbo_2_7_as_it_was"], 0),
+    ("supervision matrices", ["--as", "street"], 0),
+    ("supervision blind-spots", ["--as", "street"], 1),  # the 2·7 lab among them
+    ("supervision supervisors", ["{org}", "--as", "regulator"], 0),
+    ("supervision classify", ["{org}", "research", "--as", "regulator"], 0),
 ]
 
 

@@ -79,6 +79,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.prevention.risks.routes import router as risks_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
+    from hazwatch.supervision.routes import router as supervision_router
 
     return [
         registry_router,
@@ -100,4 +101,5 @@ def domain_routers() -> list[APIRouter]:
         hazard_router,
         inspections_router,
         attachments_router,
+        supervision_router,
     ]

@@ -19,6 +19,7 @@ from hazwatch.cli import (
     replay,
     response,
     risks,
+    supervision,
     tanks,
 )
 
@@ -42,6 +43,7 @@ hazards.register(app)
 inspections.register(app)
 chemicals.register(app)
 risks.register(app)
+supervision.register(app)
 emergency.register(app)
 
 if __name__ == "__main__":

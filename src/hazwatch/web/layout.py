@@ -35,6 +35,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),
+    ("/supervision", "web.nav.supervision", "account_balance"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

@@ -17,6 +17,7 @@ from hazwatch.web.pages import (  # noqa: F401
     replay,
     risks,
     scba,
+    supervision,
     tanks,
     trend,
 )
