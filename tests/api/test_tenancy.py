@@ -55,6 +55,8 @@ from hazwatch.prevention.risks.models import RiskEvent, RiskObject
 from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
+from hazwatch.supervision import incidents
+from hazwatch.supervision.choices import IncidentKind
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
@@ -674,6 +676,25 @@ CASES: dict[tuple[str, str], Case] = {
         path_refs={"organisation_id": "organisation"},
         refs={"department_id": to("department")},
     ),
+    ("POST", "/api/supervision/incidents"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            title="x",
+            occurred_at="2025-02-06T10:00:00Z",
+            room_id="own.room",
+        ),
+        refs={"organisation_id": to("organisation"), "room_id": to("room")},
+    ),
+    **{
+        ("POST", f"/api/supervision/incidents/{{incident_id}}/{action}"): Case(
+            path={"incident_id": "incident"}, body=body, path_refs={"incident_id": "incident"}
+        )
+        for action, body in (
+            ("reports", _b(level="county", reported_at="2025-02-06T19:00:00Z")),
+            ("casualties", _b(at="2025-02-06T19:00:00Z", deaths=0, serious_injuries=0)),
+            ("extension", _b(days=1, approved_by="x")),
+        )
+    },
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),
@@ -762,6 +783,15 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
                 state="active_unack",
                 changed_at=moment.now,
             )
+        )
+        other_incident = incidents.record(
+            session,
+            SYSTEM,
+            moment.now,
+            organisation_id=lab,
+            title="x",
+            kind=IncidentKind.PRODUCTION,
+            occurred_at=moment.now - timedelta(hours=1),
         )
         assignment = _create(
             session,
@@ -880,6 +910,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "emergency_plan": one(EmergencyPlan, organisation_id=lab),
             "drill": one(Drill, organisation_id=lab),
             "equipment": "LAB-EEBD-1",
+            "incident": other_incident.id,
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -887,7 +918,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
         other["token"] = session.scalar(select(AccessToken.id).where(AccessToken.user_id == user))
     own["token"] = other["token"]
     own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
-    own["finding"], own["record"] = 10**6, 10**6
+    own["finding"], own["record"], own["incident"] = 10**6, 10**6, 10**6
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)

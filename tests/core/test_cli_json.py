@@ -76,6 +76,8 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision blind-spots", ["--as", "street"], 1),  # the 2·7 lab among them
     ("supervision supervisors", ["{org}", "--as", "regulator"], 0),
     ("supervision classify", ["{org}", "research", "--as", "regulator"], 0),
+    ("supervision incidents", ["--as", "regulator"], 0),  # the demo clock is before 2·7
+    ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
 ]
 
 

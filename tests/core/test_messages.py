@@ -59,6 +59,12 @@ _ACCESS = {"room"}  # access.service.describe adds the room to every stored reas
 _FINDING = {"organisation"}  # registry routes and CLI add the organisation's name
 #: Keys filled from stored or passed-along parameters, with what their producers put there.
 INDIRECT: dict[str, set[str]] = {
+    # monitoring.danger.advise: Advice(key, params), rendered by web.danger.advice_text
+    **{
+        f"console.advice.action.{s}": {"action", "at"}
+        for s in ("sent", "confirmed", "refused", "timeout")
+    },
+    "console.advice.evacuate": {"n"},
     # core.exposure.warnings: (key, params) pairs that hazwatch serve prints
     "core.exposure.default_secret_key": {"host"},
     "core.exposure.demo_passwords": {"host", "users"},

@@ -36,6 +36,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),
     ("/supervision", "web.nav.supervision", "account_balance"),
+    ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/replay", "web.nav.replay", "replay"),
 )
 
