@@ -125,6 +125,10 @@ INDIRECT: dict[str, set[str]] = {
     "registry.finding.room_without_fixed_detector": _FINDING | {"room", "substance"},
     "registry.finding.odh_not_assessed": _FINDING | {"room"},
     "registry.finding.odh_class": _FINDING | {"room", "odh_class", "phi"},
+    # chemicals.findings
+    "registry.finding.major_hazard": _FINDING | {"unit", "level", "s", "r"},
+    "registry.finding.major_hazard_person_missing": _FINDING | {"unit", "role"},
+    "registry.finding.major_hazard_duty_overdue": _FINDING | {"unit", "role", "person", "due"},
     "registry.finding.scba_not_ready": _FINDING | {"scba", "why"},  # emergency.findings
     # scenarios.loader._from_pydantic: pydantic's error types mapped to keys, with its message
     **{

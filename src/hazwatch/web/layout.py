@@ -28,6 +28,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/findings", "web.nav.findings", "report_problem"),
     ("/hidden-dangers", "web.nav.hidden_dangers", "assignment_late"),
     ("/inspections", "web.nav.inspections", "fact_check"),
+    ("/risks", "web.nav.risks", "grid_view"),
+    ("/chemicals", "web.nav.chemicals", "science"),
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
     ("/readiness", "web.nav.readiness", "health_and_safety"),
