@@ -13,6 +13,7 @@ from hazwatch.cli import (
     inspections,
     monitoring,
     odh,
+    permits,
     physics,
     registry,
     replay,
@@ -39,6 +40,7 @@ tanks.register(app)
 hazards.register(app)
 inspections.register(app)
 emergency.register(app)
+permits.register(app)
 
 if __name__ == "__main__":
     app()

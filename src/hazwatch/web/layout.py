@@ -30,6 +30,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/inspections", "web.nav.inspections", "fact_check"),
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
+    ("/permits", "web.nav.permits", "assignment_ind"),
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),
