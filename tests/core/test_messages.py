@@ -59,6 +59,9 @@ _ACCESS = {"room"}  # access.service.describe adds the room to every stored reas
 _FINDING = {"organisation"}  # registry routes and CLI add the organisation's name
 #: Keys filled from stored or passed-along parameters, with what their producers put there.
 INDIRECT: dict[str, set[str]] = {
+    # core.exposure.warnings: (key, params) pairs that hazwatch serve prints
+    "core.exposure.default_secret_key": {"host"},
+    "core.exposure.demo_passwords": {"host", "users"},
     # monitoring.engine._apply: {"point": code, **params}; a clear keeps the raised message
     **{
         f"monitoring.alarm.{c}": {"point"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.core import migrate
+from hazwatch.core import exposure, migrate
 from hazwatch.core.audit import service as audit
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.roles import Role
@@ -44,6 +44,10 @@ def serve(
     context = build_context(settings)
     bind_host = host or settings.host
     bind_port = port or settings.port
+    with context.unit_of_work() as session:
+        exposed = exposure.warnings(settings, bind_host, session)
+    for key, params in exposed:  # standard error: the service's log under systemd or make run
+        typer.secho(translate(key, language(), **params), err=True, fg=typer.colors.YELLOW)
     typer.secho(
         translate("cli.serve.listening", language(), url=f"http://{bind_host}:{bind_port}/"),
         fg=typer.colors.GREEN,

@@ -62,6 +62,7 @@ class MqttConnection:
         self.client.max_queued_messages_set(0)
         self._handlers: list[tuple[str, MessageHandler]] = []
         self.connected = threading.Event()
+        self._stopping = False
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -79,6 +80,7 @@ class MqttConnection:
         self.client.loop_start()
 
     def stop(self) -> None:
+        self._stopping = True
         self.client.disconnect()
         self.client.loop_stop()
 
@@ -104,6 +106,9 @@ class MqttConnection:
         _properties: object,
     ) -> None:
         self.connected.clear()
+        if self._stopping:  # our own disconnect on a normal stop: nothing to reconnect
+            log.info("MQTT disconnected (%s)", reason)
+            return
         log.warning("MQTT disconnected (%s); reconnecting", reason)
 
     def ack(self, message: mqtt.MQTTMessage) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hazwatch.core import exposure
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.registry import service
@@ -22,7 +23,7 @@ from hazwatch.registry.credit_code import check_character
 from hazwatch.registry.models import Organisation
 from hazwatch.registry.resources import RESOURCES
 
-DEMO_PASSWORD = "hazwatch-demo"
+DEMO_PASSWORD = exposure.DEMO_PASSWORD
 
 
 @dataclass

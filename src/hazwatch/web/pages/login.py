@@ -24,6 +24,10 @@ async def login_page(next: str = "/") -> None:
     # that and sends them afterwards in no fixed order, so a quick user's "log in" could
     # reach the server before the name typed into the form and read as a wrong password.
     await ui.context.client.connected()
+    if ui.context.client.is_deleted:
+        # Nobody connected (a plain GET: a probe, curl): NiceGUI drops the client after a
+        # minute and wakes this wait; building the form for it then logged an error.
+        return
     with ui.card().classes("absolute-center w-80 max-w-full"):
         with ui.row().classes("w-full items-center"):
             ui.label(_t("web.login.title")).classes("text-h6")
