@@ -44,8 +44,11 @@ def test_serve_on_all_interfaces_warns(
 ) -> None:
     import uvicorn
 
+    import hazwatch.api.app
+
     served: list[str] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: served.append(host))
+    monkeypatch.setattr(hazwatch.api.app, "create_app", lambda context: context.dispose())
     monkeypatch.delenv("HAZWATCH_SECRET_KEY", raising=False)
     get_settings.cache_clear()
     with cli_on_context.unit_of_work() as session:

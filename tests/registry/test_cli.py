@@ -56,7 +56,7 @@ def test_export_csv_and_xlsx(demo_dir: Path) -> None:
     )
     sheet = load_workbook(xlsx_path).active
     assert sheet is not None
-    assert sheet.max_row == 12  # header + 11 organisations
+    assert sheet.max_row == 16  # header + 11 organisations + 4 departments (seed 001 §18)
     bad = runner.invoke(app, ["registry", "export", "rooms", str(demo_dir / "rooms.pdf")])
     assert bad.exit_code == 2 and ".pdf" in bad.output
 

@@ -61,6 +61,7 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
+    from hazwatch.chemicals.routes import router as chemicals_router
     from hazwatch.emergency.readiness.routes import router as readiness_router
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
@@ -76,8 +77,10 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.inspections.routes import router as inspections_router
     from hazwatch.prevention.odh.routes import router as odh_router
+    from hazwatch.prevention.risks.routes import router as risks_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
+    from hazwatch.supervision.routes import router as supervision_router
 
     return [
         registry_router,
@@ -93,9 +96,12 @@ def domain_routers() -> list[APIRouter]:
         readiness_router,
         permits_router,
         odh_router,
+        chemicals_router,
+        risks_router,
         tanks_router,
         hazard_router,
         commitments_router,
         inspections_router,
         attachments_router,
+        supervision_router,
     ]

@@ -62,6 +62,7 @@ def synthesise(
     leak_start: datetime | None = None,
     gap_every_h: float = 50.0,
     step_every_h: float = 400.0,
+    leak_mm_h: float = LEAK_MM_H,
 ) -> Telemetry:
     step_h = STEP.total_seconds() / 3600
     level, offset, gap_until = float(rng.uniform(800, REFILL_TO_MM)), 0.0, start
@@ -73,7 +74,7 @@ def synthesise(
         scale = day_scale.setdefault(day, float(rng.uniform(0.8, 1.2)))
         level -= draw_mm_h(at) * scale * step_h
         if leak_start is not None and at > leak_start:
-            level -= LEAK_MM_H * step_h
+            level -= leak_mm_h * step_h
         if level < REFILL_AT_MM:
             level = REFILL_TO_MM
         if rng.random() < step_h / step_every_h:

@@ -173,6 +173,17 @@ def unlicensed_supplier(session: Session, visible: Visible, as_of: AsOf) -> Iter
             )
 
 
+#: Other sources of "this organisation is supervised" (the supervision package's matrices).
+SupervisedSource = Callable[[Session, AsOf], set[int]]
+_SUPERVISED: list[SupervisedSource] = []
+
+
+def register_supervised(source: SupervisedSource) -> SupervisedSource:
+    if source not in _SUPERVISED:
+        _SUPERVISED.append(source)
+    return source
+
+
 def fallback_owner(session: Session, organisation: Organisation) -> Organisation | None:
     """The emergency-management bureau of the organisation's district (兜底责任)."""
     district = district_of(session, organisation.jurisdiction_id)
@@ -189,8 +200,11 @@ def fallback_owner(session: Session, organisation: Organisation) -> Organisation
 
 @register_rule
 def supervision_blind_spot(session: Session, visible: Visible, as_of: AsOf) -> Iterable[Finding]:
-    """An organisation no department supervises (Safety Production Law Art. 10 §2)."""
+    """An organisation no department supervises, by assignment or by a responsibility matrix
+    (Safety Production Law Art. 10 §2)."""
     supervised = set(session.scalars(select(SupervisionAssignment.organisation_id)))
+    for source in _SUPERVISED:
+        supervised |= source(session, as_of)
     query = select(Organisation).where(Organisation.kind.not_in([str(k) for k in GOVERNMENT_KINDS]))
     for organisation in session.scalars(query):
         if organisation.id in supervised or not _in_scope(visible, organisation.id):

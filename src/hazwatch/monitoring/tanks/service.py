@@ -38,7 +38,7 @@ from hazwatch.monitoring.tanks.schemas import (
     RoomRef,
     TankStatusOut,
 )
-from hazwatch.physics.leak import Tuning, block_for
+from hazwatch.physics.leak import Tuning, block_for, step_noise
 from hazwatch.registry.choices import Consent
 from hazwatch.registry.models import Room, Supply, Tank
 from hazwatch.registry.scope import writable_organisations
@@ -57,7 +57,8 @@ def tuning_for(session: Session, tank_id: int, interval_s: int) -> Tuning:
     if setting.interval_s != interval_s:  # the gauge's interval changed since tuning
         return tuning(setting.noise_mm, interval_s, setting.false_alarms_per_year)
     block = block_for(float(setting.noise_mm), timedelta(seconds=interval_s))
-    return Tuning(setting.allowance_mm, setting.threshold_mm, block)
+    noise = step_noise(float(setting.noise_mm), block)
+    return Tuning(setting.allowance_mm, setting.threshold_mm, block, noise)
 
 
 def _owners(tank: Tank) -> set[int]:

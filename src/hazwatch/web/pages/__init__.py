@@ -4,6 +4,7 @@ from hazwatch.web.pages import (  # noqa: F401
     access,
     alarms,
     calibration,
+    chemicals,
     findings,
     hidden_dangers,
     inspections,
@@ -15,7 +16,9 @@ from hazwatch.web.pages import (  # noqa: F401
     readiness,
     registry,
     replay,
+    risks,
     scba,
+    supervision,
     tanks,
     trend,
 )
