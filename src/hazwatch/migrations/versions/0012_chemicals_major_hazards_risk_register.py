@@ -6,7 +6,7 @@ accountable for each major hazard with their duty checks; the risk register (ban
 version, analysis objects, hazardous events, control measures, assessments).
 
 Revision ID: 0012
-Revises: 0016
+Revises: 0016b
 Create Date: 2026-12-05 16:52:50.261598
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0016"
+down_revision: str | Sequence[str] | None = "0016b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
