@@ -6,7 +6,7 @@ before this revision were valid without approval: they keep clearing entry as th
 (approved by whoever issued them, when they became valid; guardian taken as present).
 
 Revision ID: 0013c
-Revises: 0013b
+Revises: 0012
 Create Date: 2026-12-05 16:55:52.202020
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0013c"
-down_revision: str | Sequence[str] | None = "0013b"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
