@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from hazwatch import __version__
+from hazwatch.api.docs import install_docs
 from hazwatch.api.errors import install_error_handlers
 from hazwatch.api.health import router as health_router
 from hazwatch.api.watchdog import LoopWatchdog
@@ -41,7 +42,10 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
         version=__version__,
         description="Hazardous-chemical and oxygen-deficiency risk monitoring API.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.context = context
     app.state.runtime = runtime
     app.state.engine = runtime.engine
