@@ -54,6 +54,7 @@ from hazwatch.prevention.odh.schemas import SafeguardIn
 from hazwatch.prevention.risks.models import RiskEvent, RiskObject
 from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
+from hazwatch.registry.landlord.models import TenantInspection
 from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import incidents
 from hazwatch.supervision.choices import IncidentKind
@@ -396,6 +397,19 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/calibration/records"): Case(
         body=_b(point_id="own.point", passed=True, performed_by="x"),
         refs={"point_id": to("point")},
+    ),
+    ("POST", "/api/landlord/inspections"): Case(
+        body=_b(
+            landlord_id="own.organisation",
+            tenant_id="own.partner",
+            planned_for="2099-01-01T00:00:00Z",
+        ),
+        refs={"landlord_id": to("organisation"), "tenant_id": to("organisation")},
+    ),
+    ("POST", "/api/landlord/inspections/{inspection_id}/record"): Case(
+        path={"inspection_id": "tenant_inspection"},
+        body=_b(inspector="x"),
+        path_refs={"inspection_id": "tenant_inspection"},
     ),
     ("POST", "/api/commitments"): Case(
         body=_b(
@@ -927,6 +941,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "drill": one(Drill, organisation_id=lab),
             "equipment": "LAB-EEBD-1",
             "incident": other_incident.id,
+            "tenant_inspection": one(TenantInspection, landlord_id=demo["landlord"]),
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -936,6 +951,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
     own["finding"], own["record"], own["incident"] = 10**6, 10**6, 10**6
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
+    own["tenant_inspection"] = 10**6
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)
 

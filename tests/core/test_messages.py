@@ -122,6 +122,13 @@ INDIRECT: dict[str, set[str]] = {
     "readiness.hazard.drill_finding": {"drill", "text"},
     **{f"readiness.hazard.{c}": {"code", "kind"} for c in ("check_failed", "check_overdue")},
     "registry.finding.qualification_lapsed": _FINDING | {"person", "kind", "expired"},
+    # registry.landlord: a landlord's finding; notices of a tenant's risky changes
+    "landlord.hazard.finding": {"landlord", "text"},
+    **{f"landlord.notice.sublease_{p}": {"tenant", "subtenant"} for p in ("subject", "body")},
+    **{
+        f"landlord.notice.inert_gas_{p}": {"tenant", "room", "substance"}
+        for p in ("subject", "body")
+    },
     # prevention.commitments.watch: a missing daily commitment
     "commitment.missing.subject": {"organisation", "day", "deadline"},
     "commitment.missing.body": {"organisation", "day", "deadline"},
