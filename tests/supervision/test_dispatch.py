@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.monitoring.escalation.service import contacts_for
 from hazwatch.monitoring.models import Alarm
 from hazwatch.registry.demo import DemoIds
 from tests.conftest import error_code
@@ -208,3 +209,19 @@ def test_duty_roster_gaps_and_handover(
         headers=street,
     )
     assert other.status_code in (403, 404)
+
+
+def test_the_ladders_regulator_step_lands_on_the_duty_officer_on_shift(
+    context: Context, demo: DemoIds, clock: ManualClock
+) -> None:
+    with context.unit_of_work() as session:
+        lab = demo["lab"]
+        everyone = {c.name for c in contacts_for(session, lab, "regulator")}
+        assert {"王值班", "李值班"} <= everyone
+        now = clock.now()
+        assert [c.name for c in contacts_for(session, lab, "regulator", now)] == ["王值班"]
+        later = now + timedelta(hours=7)
+        assert [c.name for c in contacts_for(session, lab, "regulator", later)] == ["李值班"]
+        # nobody on the roster a day later: the whole desk, never nobody
+        gap = now + timedelta(hours=30)
+        assert {c.name for c in contacts_for(session, lab, "regulator", gap)} == everyone

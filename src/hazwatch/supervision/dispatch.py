@@ -33,7 +33,8 @@ from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.core.settings import Settings
-from hazwatch.monitoring.escalation.service import notify_now
+from hazwatch.monitoring.escalation.models import Contact
+from hazwatch.monitoring.escalation.service import notify_now, register_duty_filter
 from hazwatch.monitoring.models import Alarm
 from hazwatch.prevention.hazard_findings import service as hidden_dangers
 from hazwatch.prevention.hazard_findings.choices import HazardGrade, HazardState
@@ -572,3 +573,20 @@ def duty_log(session: Session, principal: Principal, department_id: int) -> list
             .limit(200)
         )
     )
+
+
+def only_on_duty(session: Session, contacts: list[Contact], now: datetime) -> list[Contact]:
+    """A department's duty-desk contacts narrowed to the officer on shift, when the roster
+    has one on shift with a contact of that name; otherwise all of them (never nobody)."""
+    kept: list[Contact] = []
+    by_department: dict[int, list[Contact]] = {}
+    for contact in contacts:
+        by_department.setdefault(contact.organisation_id, []).append(contact)
+    for department, desk in by_department.items():
+        shift = on_duty(session, department, now)
+        named = [c for c in desk if shift is not None and c.name == shift.officer]
+        kept.extend(named or desk)
+    return kept
+
+
+register_duty_filter(only_on_duty)
