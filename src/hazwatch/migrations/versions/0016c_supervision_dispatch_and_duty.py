@@ -4,7 +4,7 @@ Warning dispatch and verification (issue 15 item 3): ``dispatch_order`` (one ope
 source), ``duty_shift`` (the 24-hour roster) and ``duty_log_entry`` (log and handovers).
 
 Revision ID: 0016c
-Revises: 0016b
+Revises: 0013d
 Create Date: 2026-12-05 17:27:45.219955
 """
 
