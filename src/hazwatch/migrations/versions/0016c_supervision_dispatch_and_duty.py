@@ -16,7 +16,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0016c"
-down_revision: str | Sequence[str] | None = "0016b"
+down_revision: str | Sequence[str] | None = "0013d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
