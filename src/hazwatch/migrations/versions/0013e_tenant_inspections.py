@@ -3,7 +3,7 @@
 Issue 14 item 10: a landlord's inspections of its tenants, planned and recorded.
 
 Revision ID: 0013e
-Revises: 0013d
+Revises: 0016c
 Create Date: 2026-12-05 17:39:35.820036
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0013e"
-down_revision: str | Sequence[str] | None = "0013d"
+down_revision: str | Sequence[str] | None = "0016c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
