@@ -29,6 +29,8 @@ from hazwatch.monitoring.occupancy import models as occupancy_models  # noqa: F4
 from hazwatch.monitoring.occupancy import watch as occupancy_watch  # noqa: F401
 from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
+from hazwatch.prevention.commitments import models as commitment_models  # noqa: F401
+from hazwatch.prevention.commitments import watch as commitment_watch  # noqa: F401
 from hazwatch.prevention.hazard_findings import escalation as hazard_escalation  # noqa: F401
 from hazwatch.prevention.hazard_findings import models as hazard_models  # noqa: F401
 from hazwatch.prevention.inspections import models as inspection_models  # noqa: F401
@@ -40,5 +42,8 @@ from hazwatch.prevention.risks import models as risk_models  # noqa: F401
 from hazwatch.registry import findings as registry_findings  # noqa: F401
 from hazwatch.registry import models as registry_models  # noqa: F401
 from hazwatch.registry import scope as registry_scope  # noqa: F401
+from hazwatch.registry.landlord import models as landlord_models  # noqa: F401
+from hazwatch.registry.landlord import watch as landlord_watch  # noqa: F401
+from hazwatch.supervision import dispatch as supervision_dispatch  # noqa: F401
 from hazwatch.supervision import models as supervision_models  # noqa: F401
 from hazwatch.supervision import responsibility as supervision_responsibility  # noqa: F401

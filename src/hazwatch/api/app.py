@@ -77,16 +77,19 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.monitoring.tanks.routes import router as tanks_router
+    from hazwatch.prevention.commitments.routes import router as commitments_router
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.inspections.routes import router as inspections_router
     from hazwatch.prevention.odh.routes import router as odh_router
     from hazwatch.prevention.risks.routes import router as risks_router
     from hazwatch.prevention.routes import router as permits_router
+    from hazwatch.registry.landlord.routes import router as landlord_router
     from hazwatch.registry.routes import router as registry_router
     from hazwatch.supervision.routes import router as supervision_router
 
     return [
         registry_router,
+        landlord_router,
         monitoring_router,
         ingest_router,
         access_router,
@@ -103,6 +106,7 @@ def domain_routers() -> list[APIRouter]:
         risks_router,
         tanks_router,
         hazard_router,
+        commitments_router,
         inspections_router,
         attachments_router,
         supervision_router,

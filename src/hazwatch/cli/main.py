@@ -9,11 +9,13 @@ from hazwatch.cli import (
     bench,
     chemicals,
     demo,
+    duties,
     emergency,
     hazards,
     inspections,
     monitoring,
     odh,
+    permits,
     physics,
     registry,
     replay,
@@ -45,6 +47,8 @@ chemicals.register(app)
 risks.register(app)
 supervision.register(app)
 emergency.register(app)
+permits.register(app)
+duties.register(app)
 
 if __name__ == "__main__":
     app()

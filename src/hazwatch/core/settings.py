@@ -108,6 +108,13 @@ class Settings(BaseSettings):
         "uncalibrated.",
     )
 
+    commitment_deadline: str = Field(
+        default="10:00",
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="Local time by which each enterprise publishes its daily safety commitment "
+        "(Zhejiang: before 10:00); missing by then is flagged to it and its regulator.",
+    )
+
     hazard_general_deadline_days: int = Field(
         default=30,
         ge=1,
@@ -115,6 +122,16 @@ class Settings(BaseSettings):
         description="Deadline given to a general (一般) hidden danger when none is entered: no "
         "national deadline exists (DOMAIN §7), so it is the enterprise's setting. A major (重大) "
         "one always needs its deadline entered.",
+    )
+    dispatch_min_priority: Literal["urgent", "high", "medium", "low"] = Field(
+        default="high",
+        description="Warnings at or above this level are dispatched to the responsible "
+        "department for on-site verification (派单核查, seed 001 §14): alarms by priority, "
+        "major registry findings as high.",
+    )
+    dispatch_hidden_danger_grade: Literal["major", "general"] = Field(
+        default="major",
+        description="Hidden dangers of this grade (or higher) past their deadline are dispatched.",
     )
     attachment_store: Literal["local", "s3"] = Field(
         default="local", description="Where photos and documents are kept: a local folder or S3."

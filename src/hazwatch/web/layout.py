@@ -32,11 +32,14 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/chemicals", "web.nav.chemicals", "science"),
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
+    ("/permits", "web.nav.permits", "assignment_ind"),
+    ("/commitments", "web.nav.commitments", "verified"),
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),
     ("/supervision", "web.nav.supervision", "account_balance"),
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
+    ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
     ("/replay", "web.nav.replay", "replay"),
 )
 
