@@ -28,7 +28,7 @@ from hazwatch.monitoring.ingest import PayloadError, decode
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.interlocks.service import handle_ack
 from hazwatch.monitoring.kinds import PointKind
-from hazwatch.monitoring.models import IngestRejection, Reading
+from hazwatch.monitoring.models import Alarm, IngestRejection, Reading
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.monitoring.writer import Batch, ReadingWriter
@@ -382,3 +382,34 @@ def test_one_devices_bad_readings_over_mqtt_are_rejections_and_the_rest_is_store
         "out_of_range",
         "out_of_range",
     ]
+
+
+def test_an_alarm_the_database_could_not_take_is_stored_once_it_is_back(
+    context: Context, plant: Plant, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's own commit failing (the database away) must not lose the alarm nor
+    acknowledge the message: it waits and retries."""
+    from sqlalchemy.exc import OperationalError
+
+    from hazwatch.monitoring import alarms as alarm_store
+
+    persist, failures = alarm_store.persist, [2]
+
+    def flaky(session: object, transitions: object) -> None:
+        if failures[0]:
+            failures[0] -= 1
+            raise OperationalError("INSERT", {}, Exception("connection refused"))
+        persist(session, transitions)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(alarm_store, "persist", flaky)
+    engine = MonitoringEngine(context, EventBus())
+    acknowledged: list[bool] = []
+    engine.submit(
+        [decode(reading(clock, 18.5), max_batch=1).readings[0]],
+        after_commit=lambda: acknowledged.append(True),
+    )
+    engine.flush()
+    engine.close()
+    assert failures == [0] and acknowledged == [True]
+    with context.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Alarm)) == 1

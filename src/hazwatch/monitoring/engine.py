@@ -42,7 +42,7 @@ from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection, clean_text
 from hazwatch.monitoring.kinds import PointKind, canonical_unit
 from hazwatch.monitoring.models import MeasurementPoint, PointState
 from hazwatch.monitoring.sharding import WHOLE, Partition
-from hazwatch.monitoring.writer import Batch, ReadingWriter
+from hazwatch.monitoring.writer import RETRY_FIRST_S, RETRY_MAX_S, Batch, ReadingWriter, transient
 
 log = logging.getLogger(__name__)
 
@@ -731,10 +731,30 @@ class MonitoringEngine:
         }
 
     def _commit(self, transitions: list[Transition], principal: Principal | None = None) -> None:
+        """Store alarm transitions before anything else sees them. While the database is away
+        the engine waits and retries (back-off to 5 s): its memory already holds the
+        transitions and the readings as taken, so giving up here would lose them for good
+        (a redelivered reading would be a duplicate); waiting holds the broker's messages
+        unacknowledged until the database is back."""
         if not transitions:
             return
-        with self.context.unit_of_work(principal or _ENGINE) as session:
-            alarm_store.persist(session, transitions)
+        delay = RETRY_FIRST_S
+        while True:
+            try:
+                with self.context.unit_of_work(principal or _ENGINE) as session:
+                    alarm_store.persist(session, transitions)
+                break
+            except Exception as exc:
+                if not transient(exc):
+                    raise
+                log.warning(
+                    "storing %d alarm transitions failed (%s); retrying in %.2f s",
+                    len(transitions),
+                    type(exc).__name__,
+                    delay,
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
         for transition in transitions:
             record = transition.record
             assert record.id is not None

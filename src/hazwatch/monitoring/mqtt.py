@@ -187,6 +187,12 @@ class MqttConnection:
                 try:
                     subscription.handler(message)
                 except Exception:  # one bad message must not stop the connection
+                    if subscription.acks_itself:  # not stored: never acknowledged as if it were
+                        log.exception(
+                            "handling %s failed: left unacknowledged (redelivered on reconnect)",
+                            message.topic,
+                        )
+                        return
                     log.exception("handling %s failed", message.topic)
                     self.ack(message)
                     return
