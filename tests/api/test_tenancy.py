@@ -23,6 +23,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from hazwatch import demo as full_demo
+from hazwatch.chemicals import service as chemicals
+from hazwatch.chemicals.choices import PersonRole
+from hazwatch.chemicals.schemas import ChemicalIn, PersonIn, UnitIn
+from hazwatch.chemicals.seed import by_table1
 from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
@@ -47,6 +51,7 @@ from hazwatch.prevention.inspections.schemas import PointIn as InspectionPointIn
 from hazwatch.prevention.odh import service as odh
 from hazwatch.prevention.odh.choices import SafeguardKind
 from hazwatch.prevention.odh.schemas import SafeguardIn
+from hazwatch.prevention.risks.models import RiskEvent, RiskObject
 from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
@@ -392,6 +397,16 @@ CASES: dict[tuple[str, str], Case] = {
         body=_b(point_id="own.point", passed=True, performed_by="x"),
         refs={"point_id": to("point")},
     ),
+    ("POST", "/api/commitments"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            units_running=1,
+            units_stopped=0,
+            major_hazards_controlled=True,
+            signer="x",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
     ("POST", "/api/emergency/plans"): Case(
         body=_b(
             organisation_id="own.organisation",
@@ -466,6 +481,12 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         refs={"room_id": to("room")},
     ),
+    ("POST", "/api/permits/{permit_id}/approve"): Case(
+        path={"permit_id": "permit"}, path_refs={"permit_id": "permit"}
+    ),
+    ("POST", "/api/permits/{permit_id}/guardian"): Case(
+        path={"permit_id": "permit"}, body=_b(guardian="x"), path_refs={"permit_id": "permit"}
+    ),
     ("POST", "/api/permits/{permit_id}/close"): Case(
         path={"permit_id": "permit"}, path_refs={"permit_id": "permit"}
     ),
@@ -489,6 +510,93 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/odh/safeguards/{safeguard_id}"): Case(
         path={"safeguard_id": "safeguard"}, path_refs={"safeguard_id": "safeguard"}
+    ),
+    ("POST", "/api/chemicals/catalogue"): Case(
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("PUT", "/api/chemicals/catalogue/{chemical_id}"): Case(
+        path={"chemical_id": "chemical"},
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("organisation")},
+        path_refs={"chemical_id": "chemical"},
+    ),
+    ("POST", "/api/chemicals/organisations/{organisation_id}/catalogue/import"): Case(
+        path={"organisation_id": "organisation"},
+        path_refs={"organisation_id": "organisation"},
+        multipart=True,
+    ),
+    ("POST", "/api/chemicals/units"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("PATCH", "/api/chemicals/units/{unit_id}"): Case(
+        path={"unit_id": "unit"}, body=_b(name="x"), path_refs={"unit_id": "unit"}
+    ),
+    ("PUT", "/api/chemicals/units/{unit_id}/holdings"): Case(
+        path={"unit_id": "unit"},
+        body=_b(chemical_id="own.chemical", design_max_t="1"),
+        refs={"chemical_id": to("chemical")},
+        path_refs={"unit_id": "unit"},
+    ),
+    ("POST", "/api/chemicals/movements"): Case(
+        body=_b(kind="in", chemical_id="own.held_chemical", quantity_t="1", to_unit_id="own.unit"),
+        refs={
+            "chemical_id": to("chemical"),
+            "to_unit_id": to("unit"),
+            "from_unit_id": lambda w: {"kind": "transfer", "from_unit_id": w.other["unit"]},
+        },
+    ),
+    ("POST", "/api/chemicals/units/{unit_id}/rooms"): Case(
+        path={"unit_id": "unit"},
+        body=_b(room_id="own.room"),
+        refs={"room_id": to("room")},
+        path_refs={"unit_id": "unit"},
+    ),
+    ("DELETE", "/api/chemicals/units/{unit_id}/rooms/{room_id}"): Case(
+        path={"unit_id": "unit", "room_id": "room"},
+        path_refs={"unit_id": "unit", "room_id": "room"},
+    ),
+    ("POST", "/api/chemicals/units/{unit_id}/identify"): Case(
+        path={"unit_id": "unit"}, path_refs={"unit_id": "unit"}
+    ),
+    ("POST", "/api/chemicals/units/{unit_id}/persons"): Case(
+        path={"unit_id": "unit"},
+        body=_b(role="principal", name="x"),
+        path_refs={"unit_id": "unit"},
+    ),
+    ("POST", "/api/chemicals/persons/{person_id}/checks"): Case(
+        path={"person_id": "person"}, body=_b(note="x"), path_refs={"person_id": "person"}
+    ),
+    ("POST", "/api/risks/objects"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": to("site"),
+            "room_id": to("room"),
+            "chemical_unit_id": to("unit"),
+        },
+    ),
+    ("POST", "/api/risks/objects/{object_id}/events"): Case(
+        path={"object_id": "risk_object"},
+        body=_b(title="x", method="ls", factors={"L": 1, "S": 1}),
+        path_refs={"object_id": "risk_object"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/assess"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(factors={"L": 1, "S": 1}),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/controls"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(kind="engineering", description="x"),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/band-tables"): Case(
+        body=_b(
+            organisation_id="own.organisation", method="ls", bands=[{"low": 0, "level": "blue"}]
+        ),
+        refs={"organisation_id": to("organisation")},
     ),
     ("PUT", "/api/tanks/{tank_id}/leak-settings"): Case(
         path={"tank_id": "tank"},
@@ -660,6 +768,21 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             valid_from=moment.now,
             valid_until=moment.now + timedelta(hours=8),
         )
+        lab_chemical = chemicals.create_chemical(
+            session, SYSTEM, ChemicalIn(organisation_id=lab, name="lab solvent")
+        )
+        chem_chemical = chemicals.create_chemical(
+            session, SYSTEM, ChemicalIn(organisation_id=chem, name="chem solvent")
+        )
+        lab_unit = chemicals.create_unit(
+            session,
+            SYSTEM,
+            UnitIn(organisation_id=lab, site_id=demo["plant"], name="lab cylinders"),
+        )
+        lab_person = chemicals.add_person(
+            session, SYSTEM, lab_unit.id, PersonIn(role=PersonRole.PRINCIPAL, name="x")
+        )
+        farm_person = chemicals.persons(session, demo["ammonia_farm"])[0]
         safeguard = odh.add_safeguard(
             session, SYSTEM, demo["dry_room_1"], SafeguardIn(kind=SafeguardKind.ALARM)
         )
@@ -762,6 +885,12 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "template": template.id,
             "item": template.items[0].id,
             "inspection_point": chem_point.id,
+            "unit": demo["ammonia_farm"],
+            "chemical": chem_chemical.id,
+            "held_chemical": by_table1(session, 1).id,
+            "person": farm_person.id,
+            "risk_object": one(RiskObject, organisation_id=chem),
+            "risk_event": one(RiskEvent, organisation_id=chem),
         }
         other: dict[str, Any] = {
             "jurisdiction": demo["district"],
@@ -789,6 +918,11 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "inspection_point": one(InspectionPoint, organisation_id=lab),
             "plan": one(InspectionPlan, organisation_id=lab),
             "record": one(InspectionRecord, organisation_id=lab),
+            "unit": lab_unit.id,
+            "chemical": lab_chemical.id,
+            "person": lab_person.id,
+            "risk_object": one(RiskObject, organisation_id=lab),
+            "risk_event": one(RiskEvent, organisation_id=lab),
             "emergency_plan": one(EmergencyPlan, organisation_id=lab),
             "drill": one(Drill, organisation_id=lab),
             "equipment": "LAB-EEBD-1",

@@ -86,6 +86,19 @@ INDIRECT: dict[str, set[str]] = {
         f"access.reason.{c}": _ACCESS | {"permit", "minutes", "limit"}
         for c in ("no_permit", "no_gas_test", "gas_test_too_old", "gas_test_failed")
     },
+    **{
+        f"access.reason.{c}": _ACCESS | {"permit", "minutes", "limit"}
+        for c in (
+            "permit_not_approved",
+            "no_guardian",
+            "hot_work_permit_not_approved",
+            "hot_work_no_guardian",
+            "hot_work_no_gas_test",
+            "hot_work_gas_test_too_old",
+            "hot_work_gas_test_failed",
+        )
+    },
+    "access.reason.o2_uncalibrated": _ACCESS | {"point"},
     "access.reason.unknown_door": _ACCESS,
     "access.reason.timeout": _ACCESS,
     "access.reason.rescue_with_scba": _ACCESS | _SCBA,
@@ -109,6 +122,9 @@ INDIRECT: dict[str, set[str]] = {
     "readiness.hazard.drill_finding": {"drill", "text"},
     **{f"readiness.hazard.{c}": {"code", "kind"} for c in ("check_failed", "check_overdue")},
     "registry.finding.qualification_lapsed": _FINDING | {"person", "kind", "expired"},
+    # prevention.commitments.watch: a missing daily commitment
+    "commitment.missing.subject": {"organisation", "day", "deadline"},
+    "commitment.missing.body": {"organisation", "day", "deadline"},
     # monitoring.occupancy.watch: the check asked for a long stay
     "occupancy.stay.subject": {"person", "rooms", "since", "door"},
     "occupancy.stay.body": {"person", "rooms", "since", "door"},
@@ -125,6 +141,10 @@ INDIRECT: dict[str, set[str]] = {
     "registry.finding.room_without_fixed_detector": _FINDING | {"room", "substance"},
     "registry.finding.odh_not_assessed": _FINDING | {"room"},
     "registry.finding.odh_class": _FINDING | {"room", "odh_class", "phi"},
+    # chemicals.findings
+    "registry.finding.major_hazard": _FINDING | {"unit", "level", "s", "r"},
+    "registry.finding.major_hazard_person_missing": _FINDING | {"unit", "role"},
+    "registry.finding.major_hazard_duty_overdue": _FINDING | {"unit", "role", "person", "due"},
     "registry.finding.scba_not_ready": _FINDING | {"scba", "why"},  # emergency.findings
     # scenarios.loader._from_pydantic: pydantic's error types mapped to keys, with its message
     **{

@@ -7,16 +7,19 @@ import typer
 from hazwatch.cli import (
     admin,
     bench,
+    chemicals,
     demo,
     emergency,
     hazards,
     inspections,
     monitoring,
     odh,
+    permits,
     physics,
     registry,
     replay,
     response,
+    risks,
     supervision,
     tanks,
 )
@@ -39,8 +42,11 @@ response.register(app)
 tanks.register(app)
 hazards.register(app)
 inspections.register(app)
+chemicals.register(app)
+risks.register(app)
 supervision.register(app)
 emergency.register(app)
+permits.register(app)
 
 if __name__ == "__main__":
     app()
