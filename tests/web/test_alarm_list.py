@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,3 +107,19 @@ def test_the_alarm_list_filters_sorts_and_acknowledges_in_bulk(
         states = {a["condition"]: a["state"] for a in api.get("/api/monitoring/alarms").json()}
     assert states["low"] == states["low_low"] == "active_ack", states
     screenshot(page, "alarm-list-acknowledged")
+
+
+def test_the_trend_shows_the_current_value_and_exports_the_shown_range(
+    page: Any, server: Server, lab: dict[str, Any]
+) -> None:
+    with server.api("lab") as api:
+        point = next(p for p in api.get("/api/monitoring/points").json() if p["code"] == "O2-L1")
+    log_in(page, "lab", next_path=f"/points/{point['id']}")
+    expect(page.get_by_test_id("current")).to_have_text("17.0 %vol")
+    page.get_by_test_id("trend").locator("canvas").first.wait_for()
+    with page.expect_download() as info:
+        page.get_by_test_id("csv").click()
+    lines = Path(info.value.path()).read_text().splitlines()
+    assert lines[0] == "time (Asia/Shanghai),time (UTC),value (%vol)"
+    assert lines[-1].endswith(",17.0"), lines
+    screenshot(page, "trend-desktop")
