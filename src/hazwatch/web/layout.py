@@ -34,11 +34,13 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
     ("/permits", "web.nav.permits", "assignment_ind"),
+    ("/commitments", "web.nav.commitments", "verified"),
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),
     ("/supervision", "web.nav.supervision", "account_balance"),
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
+    ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

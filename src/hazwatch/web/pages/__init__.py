@@ -6,6 +6,7 @@ from hazwatch.web.pages import (  # noqa: F401
     alarms,
     calibration,
     chemicals,
+    commitments,
     findings,
     hidden_dangers,
     inspections,
