@@ -23,6 +23,7 @@ CUE_PRIORITIES = frozenset({"urgent", "high"})
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/", "web.nav.monitoring", "sensors"),
     ("/alarms", "web.nav.alarms", "notifications_active"),
+    ("/alarms/list", "console.nav.alarm_list", "table_rows"),
     ("/alarms/history", "web.nav.alarm_history", "history"),
     ("/tanks", "web.nav.tanks", "propane_tank"),
     ("/findings", "web.nav.findings", "report_problem"),

@@ -2,6 +2,7 @@
 
 from hazwatch.web.pages import (  # noqa: F401
     access,
+    alarm_list,
     alarms,
     calibration,
     chemicals,
