@@ -6,14 +6,15 @@ CUSUM, S = max(0, S + clip(x) − k − slack), which alarms when S > h (Page 19
 
 - A leak is a sustained slope, a sensor step one sudden change. Each step's excess x is
   clipped at ±2σ, σ the standard deviation of a step's excess that the gauge's noise alone
-  gives (:attr:`DrawProfile.noise_mm`, estimated from the level history, else the tuning's
-  assumed noise): the clip is set by the sensor, not by the leak, so a small leak's few mm per
-  step pass whole. A drop beyond 4σ that stands alone (the next step is ordinary) is a
-  sensor glitch and counts nothing; a burst of such drops (a large leak) counts, clipped. A
-  rise is only clipped: ignoring one would let the return from a high outlier count.
-- The excess rate reported at the alarm is the least-squares slope of the (unclipped) block
-  means since the CUSUM last stood at zero, less the expected draw: the clip and the
-  allowance would make it read low (19.8 mm/h for a 28.4 mm/h excess).
+  gives (:attr:`DrawProfile.noise_mm`, estimated from the level history, where it is above
+  the tuning's assumed noise): the clip is set by the sensor, not by the leak, so a small
+  leak's few mm per step pass whole. A drop beyond 4σ that stands alone (the next step is
+  ordinary) is a sensor glitch and counts nothing; a burst of such drops (a large leak)
+  counts, clipped. A rise is only clipped: ignoring one would let the return from a high
+  outlier count.
+- The excess rate reported at the alarm is a least-squares hinge fit (:func:`hinge_rate`) of
+  the unclipped block means since the CUSUM last stood at zero, the expected draw added back:
+  the clipped sum would read low (19.8 mm/h for a 28.4 mm/h excess).
 - Each CUSUM step is a block mean of samples (:func:`block_for`): at least five minutes of
   them (the allowance is per step), more for a noisy gauge (the mean's noise stays under
   the clip); samples less than a minute apart are skipped.
@@ -464,18 +465,19 @@ class Tuning:
     threshold_mm: float
     block: int = 1
     #: σ of a step's excess for the noise tuned for (0: none given); a profile's own
-    #: estimate from history wins (:meth:`detector`).
+    #: estimate from history wins when larger (:meth:`detector`).
     step_noise_mm: float = 0.0
 
     def detector(self, profile: DrawProfile, kg_per_mm: float | None = None) -> LeakDetector:
-        """A fresh detector: the clip follows the profile's estimated noise where there is
-        one, else the noise tuned for."""
+        """A fresh detector: the clip follows the profile's estimated noise where the gauge
+        is noisier than tuned for, else the noise tuned for (a quiet or rounded history
+        would make the clip so tight that a leak's drift counted almost nothing)."""
         own = step_noise(profile.noise_mm, self.block) if profile.noise_mm else 0.0
         return LeakDetector(
             profile,
             self.threshold_mm,
             self.allowance_mm,
-            step_noise_mm=own or self.step_noise_mm,
+            step_noise_mm=max(own, self.step_noise_mm),
             kg_per_mm=kg_per_mm,
             block=self.block,
         )
