@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from hazwatch.chemicals import demo as chemicals_demo
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import utcnow
 from hazwatch.core.settings import Settings
@@ -24,6 +25,7 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.prevention import demo as prevention_demo
 from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.prevention.risks import demo as risks_demo
 from hazwatch.registry.demo import DemoIds, load_demo
 from hazwatch.supervision import demo as supervision_demo
 
@@ -138,6 +140,8 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
             moment=moment,
         )
     prevention_demo.load(session, demo, moment)
+    chemicals_demo.load(session, demo, moment)
+    risks_demo.load(session, demo, moment)
     supervision_demo.load(session, demo, moment.now)
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)

@@ -6,6 +6,9 @@ Alembic, the test suite and :func:`hazwatch.core.context.build_context` reach th
 """
 
 from hazwatch.attachments import models as attachment_models  # noqa: F401
+from hazwatch.chemicals import findings as chemical_findings  # noqa: F401
+from hazwatch.chemicals import hooks as chemical_hooks  # noqa: F401
+from hazwatch.chemicals import models as chemical_models  # noqa: F401
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.emergency import findings as emergency_findings  # noqa: F401
@@ -32,6 +35,8 @@ from hazwatch.prevention.inspections import models as inspection_models  # noqa:
 from hazwatch.prevention.odh import findings as odh_findings  # noqa: F401
 from hazwatch.prevention.odh import hooks as odh_hooks  # noqa: F401
 from hazwatch.prevention.odh import models as odh_models  # noqa: F401
+from hazwatch.prevention.risks import hooks as risk_hooks  # noqa: F401
+from hazwatch.prevention.risks import models as risk_models  # noqa: F401
 from hazwatch.registry import findings as registry_findings  # noqa: F401
 from hazwatch.registry import models as registry_models  # noqa: F401
 from hazwatch.registry import scope as registry_scope  # noqa: F401

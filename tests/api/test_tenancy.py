@@ -23,6 +23,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from hazwatch import demo as full_demo
+from hazwatch.chemicals import service as chemicals
+from hazwatch.chemicals.choices import PersonRole
+from hazwatch.chemicals.schemas import ChemicalIn, PersonIn, UnitIn
+from hazwatch.chemicals.seed import by_table1
 from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
@@ -47,9 +51,12 @@ from hazwatch.prevention.inspections.schemas import PointIn as InspectionPointIn
 from hazwatch.prevention.odh import service as odh
 from hazwatch.prevention.odh.choices import SafeguardKind
 from hazwatch.prevention.odh.schemas import SafeguardIn
+from hazwatch.prevention.risks.models import RiskEvent, RiskObject
 from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
+from hazwatch.supervision import incidents
+from hazwatch.supervision.choices import IncidentKind
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
@@ -488,6 +495,93 @@ CASES: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/odh/safeguards/{safeguard_id}"): Case(
         path={"safeguard_id": "safeguard"}, path_refs={"safeguard_id": "safeguard"}
     ),
+    ("POST", "/api/chemicals/catalogue"): Case(
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("PUT", "/api/chemicals/catalogue/{chemical_id}"): Case(
+        path={"chemical_id": "chemical"},
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("organisation")},
+        path_refs={"chemical_id": "chemical"},
+    ),
+    ("POST", "/api/chemicals/organisations/{organisation_id}/catalogue/import"): Case(
+        path={"organisation_id": "organisation"},
+        path_refs={"organisation_id": "organisation"},
+        multipart=True,
+    ),
+    ("POST", "/api/chemicals/units"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("PATCH", "/api/chemicals/units/{unit_id}"): Case(
+        path={"unit_id": "unit"}, body=_b(name="x"), path_refs={"unit_id": "unit"}
+    ),
+    ("PUT", "/api/chemicals/units/{unit_id}/holdings"): Case(
+        path={"unit_id": "unit"},
+        body=_b(chemical_id="own.chemical", design_max_t="1"),
+        refs={"chemical_id": to("chemical")},
+        path_refs={"unit_id": "unit"},
+    ),
+    ("POST", "/api/chemicals/movements"): Case(
+        body=_b(kind="in", chemical_id="own.held_chemical", quantity_t="1", to_unit_id="own.unit"),
+        refs={
+            "chemical_id": to("chemical"),
+            "to_unit_id": to("unit"),
+            "from_unit_id": lambda w: {"kind": "transfer", "from_unit_id": w.other["unit"]},
+        },
+    ),
+    ("POST", "/api/chemicals/units/{unit_id}/rooms"): Case(
+        path={"unit_id": "unit"},
+        body=_b(room_id="own.room"),
+        refs={"room_id": to("room")},
+        path_refs={"unit_id": "unit"},
+    ),
+    ("DELETE", "/api/chemicals/units/{unit_id}/rooms/{room_id}"): Case(
+        path={"unit_id": "unit", "room_id": "room"},
+        path_refs={"unit_id": "unit", "room_id": "room"},
+    ),
+    ("POST", "/api/chemicals/units/{unit_id}/identify"): Case(
+        path={"unit_id": "unit"}, path_refs={"unit_id": "unit"}
+    ),
+    ("POST", "/api/chemicals/units/{unit_id}/persons"): Case(
+        path={"unit_id": "unit"},
+        body=_b(role="principal", name="x"),
+        path_refs={"unit_id": "unit"},
+    ),
+    ("POST", "/api/chemicals/persons/{person_id}/checks"): Case(
+        path={"person_id": "person"}, body=_b(note="x"), path_refs={"person_id": "person"}
+    ),
+    ("POST", "/api/risks/objects"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={
+            "organisation_id": to("organisation"),
+            "site_id": to("site"),
+            "room_id": to("room"),
+            "chemical_unit_id": to("unit"),
+        },
+    ),
+    ("POST", "/api/risks/objects/{object_id}/events"): Case(
+        path={"object_id": "risk_object"},
+        body=_b(title="x", method="ls", factors={"L": 1, "S": 1}),
+        path_refs={"object_id": "risk_object"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/assess"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(factors={"L": 1, "S": 1}),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/controls"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(kind="engineering", description="x"),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/band-tables"): Case(
+        body=_b(
+            organisation_id="own.organisation", method="ls", bands=[{"low": 0, "level": "blue"}]
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
     ("PUT", "/api/tanks/{tank_id}/leak-settings"): Case(
         path={"tank_id": "tank"},
         body=_b(false_alarms_per_year="1", noise_mm="2"),
@@ -582,6 +676,25 @@ CASES: dict[tuple[str, str], Case] = {
         path_refs={"organisation_id": "organisation"},
         refs={"department_id": to("department")},
     ),
+    ("POST", "/api/supervision/incidents"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            title="x",
+            occurred_at="2025-02-06T10:00:00Z",
+            room_id="own.room",
+        ),
+        refs={"organisation_id": to("organisation"), "room_id": to("room")},
+    ),
+    **{
+        ("POST", f"/api/supervision/incidents/{{incident_id}}/{action}"): Case(
+            path={"incident_id": "incident"}, body=body, path_refs={"incident_id": "incident"}
+        )
+        for action, body in (
+            ("reports", _b(level="county", reported_at="2025-02-06T19:00:00Z")),
+            ("casualties", _b(at="2025-02-06T19:00:00Z", deaths=0, serious_injuries=0)),
+            ("extension", _b(days=1, approved_by="x")),
+        )
+    },
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),
@@ -639,6 +752,21 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             valid_from=moment.now,
             valid_until=moment.now + timedelta(hours=8),
         )
+        lab_chemical = chemicals.create_chemical(
+            session, SYSTEM, ChemicalIn(organisation_id=lab, name="lab solvent")
+        )
+        chem_chemical = chemicals.create_chemical(
+            session, SYSTEM, ChemicalIn(organisation_id=chem, name="chem solvent")
+        )
+        lab_unit = chemicals.create_unit(
+            session,
+            SYSTEM,
+            UnitIn(organisation_id=lab, site_id=demo["plant"], name="lab cylinders"),
+        )
+        lab_person = chemicals.add_person(
+            session, SYSTEM, lab_unit.id, PersonIn(role=PersonRole.PRINCIPAL, name="x")
+        )
+        farm_person = chemicals.persons(session, demo["ammonia_farm"])[0]
         safeguard = odh.add_safeguard(
             session, SYSTEM, demo["dry_room_1"], SafeguardIn(kind=SafeguardKind.ALARM)
         )
@@ -655,6 +783,15 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
                 state="active_unack",
                 changed_at=moment.now,
             )
+        )
+        other_incident = incidents.record(
+            session,
+            SYSTEM,
+            moment.now,
+            organisation_id=lab,
+            title="x",
+            kind=IncidentKind.PRODUCTION,
+            occurred_at=moment.now - timedelta(hours=1),
         )
         assignment = _create(
             session,
@@ -732,6 +869,12 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "template": template.id,
             "item": template.items[0].id,
             "inspection_point": chem_point.id,
+            "unit": demo["ammonia_farm"],
+            "chemical": chem_chemical.id,
+            "held_chemical": by_table1(session, 1).id,
+            "person": farm_person.id,
+            "risk_object": one(RiskObject, organisation_id=chem),
+            "risk_event": one(RiskEvent, organisation_id=chem),
         }
         other: dict[str, Any] = {
             "jurisdiction": demo["district"],
@@ -759,9 +902,15 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "inspection_point": one(InspectionPoint, organisation_id=lab),
             "plan": one(InspectionPlan, organisation_id=lab),
             "record": one(InspectionRecord, organisation_id=lab),
+            "unit": lab_unit.id,
+            "chemical": lab_chemical.id,
+            "person": lab_person.id,
+            "risk_object": one(RiskObject, organisation_id=lab),
+            "risk_event": one(RiskEvent, organisation_id=lab),
             "emergency_plan": one(EmergencyPlan, organisation_id=lab),
             "drill": one(Drill, organisation_id=lab),
             "equipment": "LAB-EEBD-1",
+            "incident": other_incident.id,
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -769,7 +918,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
         other["token"] = session.scalar(select(AccessToken.id).where(AccessToken.user_id == user))
     own["token"] = other["token"]
     own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
-    own["finding"], own["record"] = 10**6, 10**6
+    own["finding"], own["record"], own["incident"] = 10**6, 10**6, 10**6
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)

@@ -62,6 +62,12 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("hidden-danger self-check", ["{new}", "-m", "证书已附", "--as", "lab"], 0),
     ("hidden-danger accept", ["{new}", "--as", "labhead"], 0),
     ("hidden-danger close", ["{new}", "--as", "labhead"], 0),
+    ("chemicals list", ["-q", "氨"], 0),
+    ("chemicals units", ["--as", "chem"], 0),
+    ("chemicals major-hazards", [], 0),
+    ("chemicals identify", ["--all", "--as", "chem"], 0),
+    ("risk events", ["--as", "lab"], 0),
+    ("risk map", [], 0),
     ("emergency training", ["--as", "lab"], 1),  # one qualification lapsed
     ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
     ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
@@ -70,6 +76,8 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision blind-spots", ["--as", "street"], 1),  # the 2·7 lab among them
     ("supervision supervisors", ["{org}", "--as", "regulator"], 0),
     ("supervision classify", ["{org}", "research", "--as", "regulator"], 0),
+    ("supervision incidents", ["--as", "regulator"], 0),  # the demo clock is before 2·7
+    ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
 ]
 
 

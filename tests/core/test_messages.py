@@ -59,6 +59,12 @@ _ACCESS = {"room"}  # access.service.describe adds the room to every stored reas
 _FINDING = {"organisation"}  # registry routes and CLI add the organisation's name
 #: Keys filled from stored or passed-along parameters, with what their producers put there.
 INDIRECT: dict[str, set[str]] = {
+    # monitoring.danger.advise: Advice(key, params), rendered by web.danger.advice_text
+    **{
+        f"console.advice.action.{s}": {"action", "at"}
+        for s in ("sent", "confirmed", "refused", "timeout")
+    },
+    "console.advice.evacuate": {"n"},
     # core.exposure.warnings: (key, params) pairs that hazwatch serve prints
     "core.exposure.default_secret_key": {"host"},
     "core.exposure.demo_passwords": {"host", "users"},
@@ -119,6 +125,10 @@ INDIRECT: dict[str, set[str]] = {
     "registry.finding.room_without_fixed_detector": _FINDING | {"room", "substance"},
     "registry.finding.odh_not_assessed": _FINDING | {"room"},
     "registry.finding.odh_class": _FINDING | {"room", "odh_class", "phi"},
+    # chemicals.findings
+    "registry.finding.major_hazard": _FINDING | {"unit", "level", "s", "r"},
+    "registry.finding.major_hazard_person_missing": _FINDING | {"unit", "role"},
+    "registry.finding.major_hazard_duty_overdue": _FINDING | {"unit", "role", "person", "due"},
     "registry.finding.scba_not_ready": _FINDING | {"scba", "why"},  # emergency.findings
     # scenarios.loader._from_pydantic: pydantic's error types mapped to keys, with its message
     **{

@@ -24,3 +24,13 @@ def test_the_lab_is_a_blind_spot_on_the_supervision_page(page: Any, server: Serv
     expect(card).to_contain_text("未知（未归类）")
     expect(page.get_by_text("职责矩阵 海港区 第1版")).to_be_visible()
     screenshot(page, "supervision_blind_spots")
+
+
+def test_the_2_7_incident_shows_its_late_county_report(page: Any, server: Server) -> None:
+    log_in(page, "regulator", next_path="/supervision/incidents")
+    card = page.locator("[data-testid^=incident-]").first
+    expect(card).to_contain_text("一般事故")
+    expect(card).to_contain_text("死亡 2 人")
+    expect(card.get_by_test_id("step-county")).to_contain_text("迟报")
+    expect(card.get_by_test_id("step-city")).not_to_contain_text("迟报")
+    screenshot(page, "supervision_incidents")

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from hazwatch import __version__
+from hazwatch.api.docs import install_docs
 from hazwatch.api.errors import install_error_handlers
 from hazwatch.api.health import router as health_router
 from hazwatch.api.watchdog import LoopWatchdog
@@ -41,7 +42,10 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
         version=__version__,
         description="Hazardous-chemical and oxygen-deficiency risk monitoring API.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.context = context
     app.state.runtime = runtime
     app.state.engine = runtime.engine
@@ -61,6 +65,7 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
+    from hazwatch.chemicals.routes import router as chemicals_router
     from hazwatch.emergency.readiness.routes import router as readiness_router
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
@@ -75,6 +80,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.inspections.routes import router as inspections_router
     from hazwatch.prevention.odh.routes import router as odh_router
+    from hazwatch.prevention.risks.routes import router as risks_router
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.routes import router as registry_router
     from hazwatch.supervision.routes import router as supervision_router
@@ -93,6 +99,8 @@ def domain_routers() -> list[APIRouter]:
         readiness_router,
         permits_router,
         odh_router,
+        chemicals_router,
+        risks_router,
         tanks_router,
         hazard_router,
         inspections_router,

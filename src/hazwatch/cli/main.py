@@ -7,6 +7,7 @@ import typer
 from hazwatch.cli import (
     admin,
     bench,
+    chemicals,
     demo,
     emergency,
     hazards,
@@ -17,6 +18,7 @@ from hazwatch.cli import (
     registry,
     replay,
     response,
+    risks,
     supervision,
     tanks,
 )
@@ -39,6 +41,8 @@ response.register(app)
 tanks.register(app)
 hazards.register(app)
 inspections.register(app)
+chemicals.register(app)
+risks.register(app)
 supervision.register(app)
 emergency.register(app)
 

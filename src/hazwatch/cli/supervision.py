@@ -7,16 +7,19 @@ sees its street and the district its district.
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 
 import typer
 
-from hazwatch.cli.common import cli_context, language, reports_domain_errors
+from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
-from hazwatch.core.clock import local_date
+from hazwatch.core.clock import local_date, local_text
 from hazwatch.core.i18n import translate
-from hazwatch.supervision import responsibility, views
+from hazwatch.supervision import incidents, responsibility, views
 from hazwatch.supervision.choices import Sector
-from hazwatch.supervision.schemas import ResolutionOut
+from hazwatch.supervision.incident_grade import SOURCE as GRADE_SOURCE
+from hazwatch.supervision.incident_grade import grade
+from hazwatch.supervision.schemas import IncidentOut, ResolutionOut
 
 supervision_app = typer.Typer(help="Supervision: responsibility matrices and blind spots.")
 
@@ -124,3 +127,78 @@ def matrices(
         )
         for rule in matrix.rules:
             typer.echo(f"  {rule.stage_label:<8} {rule.sector_label:<12} {rule.department}")
+
+
+def _print_incident(shown: IncidentOut, timezone: str) -> None:
+    lang = language()
+    typer.secho(f"#{shown.id} {shown.title} [{shown.grade_label}]", bold=True)
+    figures = translate(
+        "web.incidents.figures",
+        lang,
+        deaths=shown.deaths,
+        injuries=shown.serious_injuries,
+        loss=shown.direct_loss_yuan,
+    )
+    typer.echo(f"  {shown.organisation} · {figures}")
+    for step in shown.steps:
+        flag = ""
+        if step.late:
+            flag = translate("web.incidents.late", lang)
+        elif step.overdue:
+            flag = translate("web.incidents.overdue", lang)
+        done = local_text(step.reported_at, timezone) or "-"
+        due = local_text(step.due, timezone)
+        typer.echo(f"  {step.level_label:<10} {due} → {done} {flag}")
+    typer.echo(
+        "  "
+        + translate(
+            "web.incidents.investigation", lang, due=local_text(shown.investigation_due, timezone)
+        )
+    )
+
+
+@supervision_app.command("incidents")
+@reports_domain_errors
+def list_incidents(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """Incidents with their reporting chains; exit 1 when a step is late or overdue."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        now = context.clock.now()
+        shown = [
+            views.incident_out(session, i, now, language())
+            for i in incidents.list_incidents(session, who)
+        ]
+    if as_json:
+        typer.echo(json.dumps([s.model_dump(mode="json") for s in shown], ensure_ascii=False))
+    else:
+        for one in shown:
+            _print_incident(one, context.settings.timezone)
+    if any(one.late_steps or one.overdue_steps for one in shown):
+        raise typer.Exit(1)
+
+
+@supervision_app.command("grade")
+def grade_command(
+    deaths: int = typer.Option(0, "--deaths", min=0, help="Deaths."),
+    injuries: int = typer.Option(0, "--injuries", min=0, help="Serious injuries."),
+    loss: str = typer.Option("0", "--loss", help="Direct economic loss, yuan."),
+    as_json: bool = AS_JSON,
+) -> None:
+    """The grade of an accident from its figures (Order 493 Art. 3)."""
+    try:
+        amount = Decimal(loss)
+    except InvalidOperation:
+        raise fail("supervision.incident.not_a_number") from None
+    if not amount.is_finite() or amount < 0:
+        raise fail("supervision.incident.negative")
+    found = grade(deaths, injuries, amount)
+    if as_json:
+        payload = {
+            "grade": found.grade.value,
+            "label": found.grade.label(language()),
+            "criteria": list(found.criteria),
+            "source": GRADE_SOURCE,
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        typer.echo(f"{found.grade.label(language())} ({GRADE_SOURCE})")

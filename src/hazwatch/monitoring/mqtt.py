@@ -4,7 +4,16 @@ Topics (``docs/ingest.md``): ``{prefix}/v1/{site_id}/{device_code}/reading`` for
 reading and ``…/batch`` for a gateway batch, QoS 1. The session is persistent
 (``clean_session=False``) and acknowledgements are manual: a PUBACK goes out only after the
 reading's batch is committed, so a broker that goes away and comes back redelivers whatever
-was not yet stored, and the (point, timestamp) key stores it once.
+was not yet stored, and the (point, timestamp) key stores it once. Every other message
+(an actuator's ``cmd/ack``, a payload refused or another partition's) is acknowledged once
+handled: an unacknowledged QoS 1 message holds a place in the broker's in-flight window
+(``max_inflight_messages``, 20 on a default Mosquitto) until the session ends, and a full
+window stops all delivery, readings included.
+
+The connection reports ``connected`` only once the broker has confirmed (SUBACK) every
+subscription: a message published before then may not be routed to us. On a reconnect the
+broker should still hold our session (``session_present``); when it does not (a broker
+restarted without ``persistence true``), whatever it had queued for us is gone and we warn.
 
 The site is in the topic so that engines can split sites between them
 (:mod:`hazwatch.monitoring.sharding`): an engine drops, unread, the messages of sites another
@@ -17,10 +26,12 @@ import logging
 import ssl
 import threading
 from collections.abc import Callable
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
 
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring.engine import MonitoringEngine
@@ -28,7 +39,15 @@ from hazwatch.monitoring.ingest import PayloadError, decode
 
 log = logging.getLogger(__name__)
 
-MessageHandler = Callable[[mqtt.MQTTMessage], None]
+MessageHandler = Callable[[mqtt.MQTTMessage], object]
+
+
+class _Subscription(NamedTuple):
+    topic_filter: str
+    handler: MessageHandler
+    #: The handler acknowledges the message itself (after its readings are stored);
+    #: otherwise the connection acknowledges it once the handler returned.
+    acks_itself: bool
 
 
 def reading_topics(prefix: str) -> list[str]:
@@ -60,15 +79,23 @@ class MqttConnection:
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.max_inflight_messages_set(1000)
         self.client.max_queued_messages_set(0)
-        self._handlers: list[tuple[str, MessageHandler]] = []
+        self._handlers: list[_Subscription] = []
+        #: Set once connected *and* every subscription confirmed by the broker (SUBACK).
         self.connected = threading.Event()
+        self._suback_mid: int | None = None
+        self._connects = 0
+        #: Reconnects on which the broker no longer had our session (queued messages lost).
+        self.sessions_lost = 0
         self._stopping = False
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
 
-    def add_subscription(self, topic_filter: str, handler: MessageHandler) -> None:
-        self._handlers.append((topic_filter, handler))
+    def add_subscription(
+        self, topic_filter: str, handler: MessageHandler, *, acks_itself: bool = False
+    ) -> None:
+        self._handlers.append(_Subscription(topic_filter, handler, acks_itself))
         if self.connected.is_set():
             self.client.subscribe(topic_filter, qos=1)
 
@@ -88,14 +115,49 @@ class MqttConnection:
         self,
         client: mqtt.Client,
         _userdata: object,
-        _flags: object,
-        reason: object,
+        flags: mqtt.ConnectFlags,
+        reason: ReasonCode,
         _properties: object,
     ) -> None:
-        for topic_filter, _handler in self._handlers:
-            client.subscribe(topic_filter, qos=1)
-        self.connected.set()
+        if reason.is_failure:
+            log.error("MQTT connection to %s:%s refused (%s)", self.host, self.port, reason)
+            return
+        self._connects += 1
+        if self._connects > 1 and not flags.session_present:
+            self.sessions_lost += 1
+            log.warning(
+                "MQTT broker %s:%s no longer holds the engine's session: messages it had "
+                "queued for HazWatch are lost (run Mosquitto with 'persistence true', "
+                "docs/ingest.md)",
+                self.host,
+                self.port,
+            )
         log.info("MQTT connected to %s:%s (%s)", self.host, self.port, reason)
+        if not self._handlers:
+            self.connected.set()
+            return
+        _result, self._suback_mid = client.subscribe([(s.topic_filter, 1) for s in self._handlers])
+
+    def _on_subscribe(
+        self,
+        _client: mqtt.Client,
+        _userdata: object,
+        mid: int,
+        reason_codes: list[ReasonCode],
+        _properties: object,
+    ) -> None:
+        if mid != self._suback_mid:
+            return
+        refused = [
+            s.topic_filter
+            for s, code in zip(self._handlers, reason_codes, strict=False)
+            if code.is_failure
+        ]
+        if refused:  # not ready: nothing would reach us on these topics
+            log.error("MQTT broker refused the subscriptions %s", refused)
+            return
+        self.connected.set()
+        log.info("MQTT subscriptions confirmed: %d topic filters", len(reason_codes))
 
     def _on_disconnect(
         self,
@@ -118,12 +180,17 @@ class MqttConnection:
     def _on_message(
         self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage
     ) -> None:
-        for topic_filter, handler in self._handlers:
-            if mqtt.topic_matches_sub(topic_filter, message.topic):
+        """Every message is acknowledged once handled, whatever its topic; a handler that
+        acknowledges itself does so when its readings are stored."""
+        for subscription in self._handlers:
+            if mqtt.topic_matches_sub(subscription.topic_filter, message.topic):
                 try:
-                    handler(message)
+                    subscription.handler(message)
                 except Exception:  # one bad message must not stop the connection
                     log.exception("handling %s failed", message.topic)
+                    self.ack(message)
+                    return
+                if not subscription.acks_itself:
                     self.ack(message)
                 return
         self.ack(message)
@@ -138,7 +205,7 @@ class MqttIngest:
         self.max_batch = settings.ingest_max_batch
         self.connection = MqttConnection(settings, settings.mqtt_client_id, manual_ack=True)
         for topic in reading_topics(settings.mqtt_topic_prefix):
-            self.connection.add_subscription(topic, self.handle)
+            self.connection.add_subscription(topic, self.handle, acks_itself=True)
 
     def start(self) -> None:
         self.connection.start()

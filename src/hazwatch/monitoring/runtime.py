@@ -114,7 +114,10 @@ class EngineRuntime:
             self.ingest.connection.add_subscription(
                 ack_topic,
                 lambda message: handle_ack(
-                    self.interlocks, bytes(message.payload), self.context.clock.now()
+                    self.interlocks,
+                    message.topic,
+                    bytes(message.payload),
+                    self.context.clock.now(),
                 ),
             )
         self._stop = threading.Event()

@@ -29,3 +29,22 @@ class ResolvedBy(Choice):
     ASSIGNMENT = "assignment"
     MATRIX = "matrix"
     FALLBACK = "fallback"
+
+
+class IncidentKind(Choice):
+    """Road-traffic and fire accidents report casualty changes within 7 days, the others
+    within 30 (Order 493 Art. 13)."""
+
+    PRODUCTION = "production"
+    ROAD_TRAFFIC = "road_traffic"
+    FIRE = "fire"
+
+
+class ReportLevel(Choice):
+    """The levels an accident report climbs (Order 493 Art. 9–10), lowest first: the unit
+    reports to the county-level safety supervision department, which forwards upwards."""
+
+    COUNTY = "county"
+    CITY = "city"
+    PROVINCE = "province"
+    STATE_COUNCIL = "state_council"

@@ -9,7 +9,8 @@ nobody covers its resale of it (trade): that stage falls to the fallback owner t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -18,8 +19,8 @@ from hazwatch.registry import service
 from hazwatch.registry.choices import SupervisionStage as St
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import responsibility
-from hazwatch.supervision.choices import Sector
+from hazwatch.supervision import incidents, responsibility
+from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
 
 #: Seed 001 §18 (职责分工): the departments that share the stages of hazardous chemicals.
 DEPARTMENTS = (
@@ -80,3 +81,63 @@ def load(session: Session, demo: DemoIds, now: datetime) -> None:
         ("testing_lab", Sector.RESEARCH),
     ):
         responsibility.classify(session, SYSTEM, now, demo[key], sector)
+    if now >= INCIDENT_KNOWN + timedelta(days=2):
+        load_incident(session, demo, now)
+
+
+#: Seed 000: the worker walked into dry room 1 at 08:22 (Beijing time); the technical
+#: director followed at 12:11, so the company knew by then; the district's command centre
+#: took the call at 13:44 and reported in writing at 14:05 (district) and 14:49 (city).
+INCIDENT_OCCURRED = datetime(2025, 2, 7, 0, 22, tzinfo=UTC)
+INCIDENT_KNOWN = datetime(2025, 2, 7, 4, 11, tzinfo=UTC)
+
+
+def load_incident(session: Session, demo: DemoIds, now: datetime) -> None:
+    """The 2·7 accident as recorded: one dead and one seriously injured at first, the
+    technical director's death the next day (a casualty change), 2.871 million yuan direct
+    loss: 一般. The county heard 33 minutes after its hour was up (late)."""
+    incident = incidents.record(
+        session,
+        SYSTEM,
+        now,
+        organisation_id=demo["lab"],
+        title="晨光储能干燥房1氮气窒息事故（2·7）",
+        kind=IncidentKind.PRODUCTION,
+        occurred_at=INCIDENT_OCCURRED,
+        known_at=INCIDENT_KNOWN,
+        deaths=1,
+        serious_injuries=1,
+        direct_loss_yuan=Decimal("2871000"),
+        room_id=demo["dry_room_1"],
+        replay="ningbo_2_7_as_it_was",
+        description="气氛炉进气软管脱落，氮气泄漏致干燥房1缺氧；先后3人进入，2人死亡。",
+    )
+    incidents.report(
+        session,
+        SYSTEM,
+        now,
+        incident.id,
+        level=ReportLevel.COUNTY,
+        reported_at=datetime(2025, 2, 7, 5, 44, tzinfo=UTC),
+        recipient="海港区应急管理局指挥中心",
+    )
+    incidents.report(
+        session,
+        SYSTEM,
+        now,
+        incident.id,
+        level=ReportLevel.CITY,
+        reported_at=datetime(2025, 2, 7, 6, 49, tzinfo=UTC),
+        recipient="市应急管理局",
+    )
+    incidents.change_casualties(
+        session,
+        SYSTEM,
+        now,
+        incident.id,
+        at=datetime(2025, 2, 8, 2, 0, tzinfo=UTC),
+        deaths=2,
+        serious_injuries=0,
+        note="技术总监经抢救无效于次日死亡",
+    )
+    demo.ids["incident"] = incident.id

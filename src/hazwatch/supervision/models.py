@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hazwatch.core.db import Base, UTCDateTime
+from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
 from hazwatch.registry.choices import SupervisionStage
-from hazwatch.supervision.choices import Sector
+from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
+from hazwatch.supervision.incident_grade import IncidentGrade
 
 
 class ResponsibilityMatrix(Base):
@@ -63,3 +73,87 @@ class OrganisationSector(Base):
     sector: Mapped[Sector] = mapped_column(String(24))
     classified_at: Mapped[datetime] = mapped_column(UTCDateTime())
     classified_by: Mapped[str] = mapped_column(String(80))
+
+
+class Incident(Base):
+    """A production-safety accident (Order 493), with its current figures: each casualty
+    change updates them and is kept as a :class:`CasualtyChange`."""
+
+    __tablename__ = "incident"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("deaths >= 0", name="deaths"),
+        CheckConstraint("serious_injuries >= 0", name="serious_injuries"),
+        CheckConstraint("direct_loss_yuan >= 0", name="direct_loss"),
+        CheckConstraint("extension_days >= 0 AND extension_days <= 60", name="extension"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[IncidentKind] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: When the unit's head learned of it: the 1-hour report runs from here (Art. 9).
+    known_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deaths: Mapped[int] = mapped_column(Integer, default=0)
+    serious_injuries: Mapped[int] = mapped_column(Integer, default=0)
+    direct_loss_yuan: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
+    grade: Mapped[IncidentGrade] = mapped_column(String(24), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    alarm_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    replay: Mapped[str] = mapped_column(String(120), default="")
+    #: Days the investigating government added to the 60 (at most 60, Art. 29).
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_approved_by: Mapped[str] = mapped_column(String(120), default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+    reports: Mapped[list[IncidentReport]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentReport.reported_at"
+    )
+    changes: Mapped[list[CasualtyChange]] = relationship(
+        cascade="all, delete-orphan", order_by="CasualtyChange.at"
+    )
+
+
+class IncidentReport(Base):
+    """The report reaching one level of the chain."""
+
+    __tablename__ = "incident_report"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("incident_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    level: Mapped[ReportLevel] = mapped_column(String(16))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipient: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class CasualtyChange(Base):
+    """A change of the figures after the first report (补报, Order 493 Art. 13)."""
+
+    __tablename__ = "casualty_change"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deaths_before: Mapped[int] = mapped_column(Integer)
+    deaths_after: Mapped[int] = mapped_column(Integer)
+    serious_injuries_before: Mapped[int] = mapped_column(Integer)
+    serious_injuries_after: Mapped[int] = mapped_column(Integer)
+    direct_loss_before: Mapped[Decimal] = mapped_column(ExactDecimal())
+    direct_loss_after: Mapped[Decimal] = mapped_column(ExactDecimal())
+    grade_before: Mapped[str] = mapped_column(String(24))
+    grade_after: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(80))

@@ -11,9 +11,14 @@ from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.clock import local_date
 from hazwatch.registry import service as registry
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import responsibility, views
+from hazwatch.supervision import incidents, responsibility, views
 from hazwatch.supervision.schemas import (
     AssignIn,
+    CasualtyIn,
+    ExtensionIn,
+    IncidentIn,
+    IncidentOut,
+    IncidentReportIn,
     MatrixIn,
     MatrixOut,
     ResolutionOut,
@@ -124,3 +129,84 @@ def assign(
         },
     )
     return _resolution(organisation_id, request, db, principal)
+
+
+# -- incidents (Order 493) --------------------------------------------------------------------
+
+
+def _incident(
+    incident_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> IncidentOut:
+    now = get_context(request).clock.now()
+    found = incidents.get(db, principal, incident_id)
+    return views.incident_out(db, found, now, language_of(request))
+
+
+@router.get("/incidents", response_model=list[IncidentOut])
+def list_incidents(
+    request: Request, db: DbSession, principal: CurrentPrincipal
+) -> list[IncidentOut]:
+    """Incidents of the caller's area, newest first, with their reporting chains."""
+    now = get_context(request).clock.now()
+    return [
+        views.incident_out(db, i, now, language_of(request))
+        for i in incidents.list_incidents(db, principal)
+    ]
+
+
+@router.post("/incidents", status_code=201, response_model=IncidentOut)
+def record_incident(
+    body: IncidentIn, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> IncidentOut:
+    """Record an accident; its grade is computed from the figures (Order 493 Art. 3)."""
+    now = get_context(request).clock.now()
+    found = incidents.record(db, principal, now, **body.model_dump())
+    return views.incident_out(db, found, now, language_of(request))
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentOut)
+def incident(
+    incident_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> IncidentOut:
+    return _incident(incident_id, request, db, principal)
+
+
+@router.post("/incidents/{incident_id}/reports", response_model=IncidentOut)
+def report_incident(
+    incident_id: Id,
+    body: IncidentReportIn,
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+) -> IncidentOut:
+    """The report reached one level of the chain (1 h to the county, ≤ 2 h per level up)."""
+    now = get_context(request).clock.now()
+    incidents.report(db, principal, now, incident_id, **body.model_dump())
+    return _incident(incident_id, request, db, principal)
+
+
+@router.post("/incidents/{incident_id}/casualties", response_model=IncidentOut)
+def change_casualties(
+    incident_id: Id,
+    body: CasualtyIn,
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+) -> IncidentOut:
+    """New figures within 30 days (7 for road traffic and fire); the grade follows them."""
+    now = get_context(request).clock.now()
+    incidents.change_casualties(db, principal, now, incident_id, **body.model_dump())
+    return _incident(incident_id, request, db, principal)
+
+
+@router.post("/incidents/{incident_id}/extension", response_model=IncidentOut)
+def extend_investigation(
+    incident_id: Id,
+    body: ExtensionIn,
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+) -> IncidentOut:
+    """An approved extension of the investigation (at most 60 days, Art. 29)."""
+    incidents.extend_investigation(db, principal, incident_id, **body.model_dump())
+    return _incident(incident_id, request, db, principal)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hazwatch.api.inputs import NO_NUL, Id
+from hazwatch.api.inputs import NO_NUL, Count, Id, Instant
 from hazwatch.registry.choices import SupervisionStage
-from hazwatch.supervision.choices import Sector
+from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
+from hazwatch.supervision.incident_grade import IncidentGrade
 
 
 class _In(BaseModel):
@@ -85,3 +87,98 @@ class ResolutionOut(BaseModel):
     uncovered: list[SupervisionStage]
     supervisors: list[SupervisorOut]
     message: str
+
+
+# -- incidents --------------------------------------------------------------------------------
+
+
+class IncidentIn(_In):
+    organisation_id: Id
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    kind: IncidentKind = IncidentKind.PRODUCTION
+    occurred_at: Instant
+    known_at: Instant | None = None
+    deaths: Count = 0
+    serious_injuries: Count = 0
+    direct_loss_yuan: Decimal = Field(
+        default=Decimal(0), allow_inf_nan=False, ge=0, max_digits=16, decimal_places=2
+    )
+    room_id: Id | None = None
+    alarm_ids: list[Id] = Field(default_factory=list, max_length=50)
+    description: str = Field(default="", max_length=5000, pattern=NO_NUL)
+    replay: str = Field(default="", max_length=120, pattern=NO_NUL)
+
+
+class IncidentReportIn(_In):
+    level: ReportLevel
+    reported_at: Instant
+    recipient: str = Field(default="", max_length=200, pattern=NO_NUL)
+
+
+class CasualtyIn(_In):
+    at: Instant
+    deaths: Count
+    serious_injuries: Count
+    direct_loss_yuan: Decimal | None = Field(
+        default=None, allow_inf_nan=False, ge=0, max_digits=16, decimal_places=2
+    )
+    note: str = Field(default="", max_length=2000, pattern=NO_NUL)
+
+
+class ExtensionIn(_In):
+    days: int = Field(ge=1, le=60)
+    approved_by: str = Field(min_length=1, max_length=120, pattern=NO_NUL)
+
+
+class StepOut(BaseModel):
+    level: ReportLevel
+    level_label: str
+    due: datetime
+    reported_at: datetime | None
+    recipient: str
+    late: bool
+    overdue: bool
+
+
+class CasualtyChangeOut(BaseModel):
+    at: datetime
+    deaths_before: int
+    deaths_after: int
+    serious_injuries_before: int
+    serious_injuries_after: int
+    direct_loss_before: Decimal
+    direct_loss_after: Decimal
+    grade_before: str
+    grade_after: str
+    note: str
+    recorded_by: str
+
+
+class IncidentOut(BaseModel):
+    id: int
+    organisation_id: int
+    organisation: str
+    room_id: int | None
+    title: str
+    kind: IncidentKind
+    kind_label: str
+    occurred_at: datetime
+    known_at: datetime
+    deaths: int
+    serious_injuries: int
+    direct_loss_yuan: Decimal
+    grade: IncidentGrade
+    grade_label: str
+    grade_criteria: list[str]
+    grade_source: str
+    steps: list[StepOut]
+    late_steps: int
+    overdue_steps: int
+    casualty_window_ends: datetime
+    investigation_due: datetime
+    extension_days: int
+    extension_approved_by: str
+    changes: list[CasualtyChangeOut]
+    alarm_ids: list[int]
+    replay: str
+    description: str

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from hazwatch.core.clock import as_utc
 from hazwatch.core.i18n import translate
 from hazwatch.registry.choices import SupervisionStage
-from hazwatch.registry.models import Jurisdiction
-from hazwatch.supervision.choices import ResolvedBy, Sector
-from hazwatch.supervision.models import ResponsibilityMatrix
+from hazwatch.registry.models import Jurisdiction, Organisation
+from hazwatch.supervision import incidents
+from hazwatch.supervision.choices import IncidentKind, ResolvedBy, Sector
+from hazwatch.supervision.incident_grade import SOURCE as GRADE_SOURCE
+from hazwatch.supervision.incident_grade import IncidentGrade, grade
+from hazwatch.supervision.models import Incident, ResponsibilityMatrix
 from hazwatch.supervision.responsibility import Resolution, department_names
-from hazwatch.supervision.schemas import MatrixOut, ResolutionOut, RuleOut, SupervisorOut
+from hazwatch.supervision.schemas import (
+    CasualtyChangeOut,
+    IncidentOut,
+    MatrixOut,
+    ResolutionOut,
+    RuleOut,
+    StepOut,
+    SupervisorOut,
+)
 
 
 def matrix_out(session: Session, matrix: ResponsibilityMatrix, language: str) -> MatrixOut:
@@ -94,3 +107,66 @@ def resolution_outs(
             )
         )
     return shown
+
+
+def incident_out(session: Session, incident: Incident, now: datetime, language: str) -> IncidentOut:
+    steps = incidents.steps_of(incident, now)
+    organisation = session.get(Organisation, incident.organisation_id)
+    current = IncidentGrade(incident.grade)
+    return IncidentOut(
+        id=incident.id,
+        organisation_id=incident.organisation_id,
+        organisation=organisation.name if organisation else "",
+        room_id=incident.room_id,
+        title=incident.title,
+        kind=IncidentKind(incident.kind),
+        kind_label=IncidentKind(incident.kind).label(language),
+        occurred_at=as_utc(incident.occurred_at),
+        known_at=as_utc(incident.known_at),
+        deaths=incident.deaths,
+        serious_injuries=incident.serious_injuries,
+        direct_loss_yuan=incident.direct_loss_yuan,
+        grade=current,
+        grade_label=current.label(language),
+        grade_criteria=list(
+            grade(incident.deaths, incident.serious_injuries, incident.direct_loss_yuan).criteria
+        ),
+        grade_source=GRADE_SOURCE,
+        steps=[
+            StepOut(
+                level=s.level,
+                level_label=s.level.label(language),
+                due=s.due,
+                reported_at=s.reported_at,
+                recipient=s.recipient,
+                late=s.late,
+                overdue=s.overdue,
+            )
+            for s in steps
+        ],
+        late_steps=sum(s.late for s in steps),
+        overdue_steps=sum(s.overdue for s in steps),
+        casualty_window_ends=incidents.casualty_window_ends(incident),
+        investigation_due=incidents.investigation_due(incident),
+        extension_days=incident.extension_days,
+        extension_approved_by=incident.extension_approved_by,
+        changes=[
+            CasualtyChangeOut(
+                at=as_utc(c.at),
+                deaths_before=c.deaths_before,
+                deaths_after=c.deaths_after,
+                serious_injuries_before=c.serious_injuries_before,
+                serious_injuries_after=c.serious_injuries_after,
+                direct_loss_before=c.direct_loss_before,
+                direct_loss_after=c.direct_loss_after,
+                grade_before=c.grade_before,
+                grade_after=c.grade_after,
+                note=c.note,
+                recorded_by=c.recorded_by,
+            )
+            for c in incident.changes
+        ],
+        alarm_ids=list(incident.alarm_ids or []),
+        replay=incident.replay,
+        description=incident.description,
+    )

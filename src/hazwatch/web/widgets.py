@@ -18,6 +18,8 @@ HEX = {
     "blue": "#1565c0",
     "green": "#2e7d32",
     "grey": "#757575",
+    #: Unknown air (``monitoring.danger``): neither a priority colour nor "safe".
+    "purple": "#6a1b9a",
 }
 
 

@@ -130,14 +130,35 @@ class Interlocks:
             except Exception:  # the deadline will raise the unconfirmed alarm
                 log.exception("sending interlock command %s failed", message["command_id"])
 
-    def confirm(self, command_id: str, ok: bool, at: datetime) -> None:
-        """Record the actuator's answer; a timed-out command may still be confirmed late."""
+    def confirm(
+        self,
+        command_id: str,
+        ok: bool,
+        at: datetime,
+        *,
+        site_id: int | None = None,
+        device_code: str | None = None,
+    ) -> bool:
+        """Record the actuator's answer; a timed-out command may still be confirmed late.
+        An answer that came from a device (``site_id``, ``device_code``: its topic) counts
+        only for a command sent to that device. Returns whether it counted."""
         with self.context.unit_of_work() as session:
             command = session.scalar(
                 select(InterlockCommand).where(InterlockCommand.command_id == command_id)
             )
             if command is None or command.status not in ("sent", "timeout"):
-                return
+                return False
+            if device_code is not None:
+                rule = session.get(InterlockRule, command.rule_id)
+                if command.device_code != device_code or rule is None or rule.site_id != site_id:
+                    log.warning(
+                        "interlock answer for command %s from %s/%s, sent to %s: ignored",
+                        command_id,
+                        site_id,
+                        device_code,
+                        command.device_code,
+                    )
+                    return False
             timed_out = command.status == "timeout"
             command.status = "confirmed" if ok else "refused"
             command.confirmed_at = at
@@ -151,6 +172,7 @@ class Interlocks:
                 self._unconfirmed(command, at)
         elif latest == command.id:
             self._unconfirmed(command, at, active=False)
+        return True
 
     def tick(self, now: datetime) -> None:
         if self._due.waiting(now):
@@ -202,12 +224,28 @@ class MqttCommandTransport:
         self._publish(topic, json.dumps(message).encode(), 1)
 
 
-def handle_ack(interlocks: Interlocks, payload: bytes, at: datetime) -> None:
+def parse_ack(payload: bytes) -> tuple[str, bool] | None:
+    """``{"command_id": "<string>", "ok": true|false}``, strictly: ``"ok": "false"`` is not
+    a confirmation (``bool("false")`` is true), it is a malformed answer."""
     try:
         message = json.loads(payload)
-        command_id = str(message["command_id"])
-        ok = bool(message.get("ok", True))
-    except (ValueError, KeyError, TypeError):
-        log.warning("malformed interlock acknowledgement %r", payload[:200])
-        return
-    interlocks.confirm(command_id, ok, at)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(message, dict):
+        return None
+    command_id, ok = message.get("command_id"), message.get("ok")
+    if not isinstance(command_id, str) or not command_id or not isinstance(ok, bool):
+        return None
+    return command_id, ok
+
+
+def handle_ack(interlocks: Interlocks, topic: str, payload: bytes, at: datetime) -> bool:
+    """An actuator's answer on ``{prefix}/v1/{site}/{device}/cmd/ack``: it confirms only a
+    command sent to that device on that site. Returns whether it counted."""
+    *_, site, device_code, _cmd, _ack = topic.split("/")
+    parsed = parse_ack(payload)
+    if parsed is None or not site.isdigit():
+        log.warning("malformed interlock acknowledgement on %s: %r", topic, payload[:200])
+        return False
+    command_id, ok = parsed
+    return interlocks.confirm(command_id, ok, at, site_id=int(site), device_code=device_code)

@@ -1,15 +1,23 @@
-"""Live monitoring: site → building → room tree and one card per room with its points
-(value, unit, age, state colour; unknown never shown as a number; modelled O2 labelled),
-ventilation and door state. Cards change as the engine publishes, without a reload."""
+"""Live monitoring, danger first: a summary bar per site (rooms in alarm, unknown, doors
+refusing entry, people inside when the doors count them), then one card per room, the most
+dangerous first (``monitoring.danger``), each dangerous one with a line saying what to do.
+A card's colour follows severity and value; acknowledgement is a separate mark. Each card
+shows its points (value, unit, age, state colour; unknown never shown as a number; modelled
+O2 labelled), ventilation and door state. Cards change and move as the engine publishes,
+without a reload."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from nicegui import ui
 
 from hazwatch.monitoring.choices import AlarmState, Quality
+from hazwatch.monitoring.danger import RoomDanger, SiteSummary, summaries
 from hazwatch.registry.choices import VentilationType
 from hazwatch.web import session, state
 from hazwatch.web.access_log import reason_text
+from hazwatch.web.danger import advice_text, dangers
 from hazwatch.web.layout import frame
 from hazwatch.web.rooms import PointView, RoomView, room_views
 from hazwatch.web.text import _t, age, label
@@ -37,7 +45,7 @@ def _point_row(point: PointView) -> None:
     ):
         colour = "red" if point.conditions else ("green" if point.known else "grey")
         ui.icon("circle").style(f"color:{hex_of(colour)}").classes("text-xs")
-        with ui.link(target=f"/points/{point.point_id}").classes("text-inherit grow"):
+        with ui.link(target=f"/points/{point.point_id}").classes("text-inherit").style(NAME_STYLE):
             ui.label(point.name).classes("text-body2")
         if point.modelled:
             badge(_t("web.point.modelled"), "blue", "modelled")
@@ -55,12 +63,35 @@ def _point_row(point: PointView) -> None:
         ui.label(age(point.at, now)).classes("text-caption text-grey-7")
 
 
-def _room_body(view: RoomView) -> None:
-    with ui.row().classes("w-full items-center no-wrap"):
-        ui.label(view.name).classes("text-subtitle1 text-weight-bold grow")
+#: Room and site names wrap between words, never one character per line: the name keeps
+#: this much width and the badges move to the next line instead.
+NAME_STYLE = "min-width: 7em; flex: 1 1 7em; overflow-wrap: anywhere"
+
+
+def _ack_mark(view: RoomView, danger: RoomDanger) -> None:
+    """The alarm state as an outlined mark beside the severity: acknowledging an alarm
+    changes this mark, never the colour of the danger."""
+    status = _status_text(view)
+    if danger.unacknowledged:
+        ui.icon("notifications_active", color="red").props("data-testid=unacked").tooltip(status)
+    mark = ui.badge(status).props("outline data-testid=room-status")
+    mark.style(f"color:{hex_of(view.colour)} !important")
+
+
+def _room_body(view: RoomView, danger: RoomDanger) -> None:
+    with ui.row().classes("w-full items-center gap-1"):
+        ui.label(view.name).classes("text-subtitle1 text-weight-bold").style(NAME_STYLE)
         if view.odh_class is not None or view.odh_missing:
             odh_badge(view.odh_class, view.room_id)
-        badge(_status_text(view), view.colour, "room-status")
+        if danger.severity not in ("normal", "unmonitored"):
+            badge(_t(f"console.severity.{danger.severity}"), danger.colour, "room-severity")
+        _ack_mark(view, danger)
+    if danger.advice:
+        with ui.row().classes("w-full items-start no-wrap gap-1"):
+            ui.icon("warning").style(f"color:{hex_of(danger.colour)}")
+            ui.label(advice_text(danger.advice)).classes("text-body2 text-weight-bold").props(
+                "data-testid=room-advice"
+            )
     if view.site or view.building:
         place = " · ".join(part for part in (view.site, view.building) if part)
         ui.label(place).classes("text-caption text-grey-7")
@@ -87,6 +118,36 @@ def _room_body(view: RoomView) -> None:
                 badge(_t("web.door.refused"), "red", "door-state").tooltip(reasons)
 
 
+def _summary_bar(summary: SiteSummary) -> None:
+    """One site's line: rooms in alarm, unknown, doors refusing entry, people inside."""
+    with (
+        ui.row()
+        .classes("w-full items-center gap-2 q-px-sm q-py-xs rounded-borders")
+        .style(f"border-left: 8px solid {hex_of(summary.colour)}; background: #f5f5f5")
+        .props(f"data-testid=site-summary-{summary.site_id} data-severity={summary.severity}")
+    ):
+        ui.label(summary.site or _t("web.monitor.site_of_lessor")).classes(
+            "text-subtitle2 text-weight-bold"
+        ).style(NAME_STYLE)
+        figures = (
+            ("notifications_active", "in_alarm", summary.in_alarm, "red"),
+            ("help", "unknown", summary.unknown, "purple"),
+            ("door_front", "doors_denied", summary.doors_denied, "red"),
+        )
+        for icon, key, count, colour in figures:
+            with ui.row().classes("items-center gap-1 no-wrap").props(f"data-testid={key}"):
+                ui.icon(icon).style(f"color:{hex_of(colour if count else 'grey')}")
+                ui.label(_t(f"console.summary.{key}", n=count)).classes("text-body2")
+        with ui.row().classes("items-center gap-1 no-wrap").props("data-testid=people_inside"):
+            ui.icon("groups").classes("text-grey-7")
+            if summary.people_inside is None:
+                ui.label(_t("console.summary.people_unknown")).classes("text-body2 text-grey-7")
+            else:
+                ui.label(_t("console.summary.people_inside", n=summary.people_inside)).classes(
+                    "text-body2"
+                )
+
+
 @ui.page("/")
 def monitoring_page() -> None:
     who = session.require("/")
@@ -95,36 +156,60 @@ def monitoring_page() -> None:
     page = frame("web.nav.monitoring", who)
     context = state.context()
     present = state.runtime().engine.present
-    with context.unit_of_work(who) as db:
-        views = room_views(db, who, present=present)
+    max_stay = timedelta(minutes=context.settings.occupancy_max_stay_minutes)
+
+    def assessed() -> tuple[list[RoomView], list[RoomDanger]]:
+        with context.unit_of_work(who) as db:
+            found = room_views(db, who, present=present)
+            return found, dangers(db, found, context.clock.now(), max_stay)
+
+    views, ranked = assessed()
     cards: dict[int, ui.card] = {}
+    #: Room ids in the order their cards are shown, and each card's (tier, priority).
+    order: list[int] = []
+    previous: dict[int, tuple[int, int]] = {}
     selected: set[int] | None = None
 
-    def draw(view: RoomView) -> None:
+    def draw(view: RoomView, danger: RoomDanger) -> None:
         card = cards[view.room_id]
         card.clear()
-        card.props(f"data-status={view.status}")
-        card.style(f"border-left: 8px solid {hex_of(view.colour)}")
+        card.props(f"data-status={view.status} data-severity={danger.severity}")
+        card.style(f"border-left: 8px solid {hex_of(danger.colour)}")
         with card:
-            _room_body(view)
+            _room_body(view, danger)
         card.set_visibility(selected is None or view.room_id in selected)
 
+    @ui.refreshable
+    def summary_bars(ranked: list[RoomDanger]) -> None:
+        for summary in summaries(ranked):
+            _summary_bar(summary)
+
     def redraw(room_ids: set[int] | None) -> None:
+        """Every room is reassessed (the order depends on all of them); the cards the feed
+        touched are redrawn, and every card moves to its place."""
+        nonlocal views
         if session.principal() is None:
             session.to_login("/")
             return
         if room_ids is not None and not room_ids:
             return
-        with context.unit_of_work(who) as db:
-            fresh = (
-                room_views(db, who, present=present)
-                if room_ids is None or len(room_ids) > 1
-                else room_views(db, who, room_id=next(iter(room_ids)), present=present)
-            )
-        for view in fresh:
-            if view.room_id in cards and (room_ids is None or view.room_id in room_ids):
-                draw(view)
+        views, fresh = assessed()
+        by_id = {view.room_id: view for view in views}
+        shown = [d for d in fresh if d.facts.room_id in cards]
+        for danger in shown:
+            room_id = danger.facts.room_id
+            if room_ids is None or room_id in room_ids or danger.key[:2] != previous.get(room_id):
+                draw(by_id[room_id], danger)
+            previous[room_id] = danger.key[:2]
+        wanted = [d.facts.room_id for d in shown]
+        if wanted != order[: len(wanted)]:
+            for index, room_id in enumerate(wanted):
+                cards[room_id].move(grid, target_index=index)
+            order[:] = wanted
+        summary_bars.refresh(fresh)
 
+    with ui.column().classes("w-full gap-1").props("data-testid=site-summaries"):
+        summary_bars(ranked)
     with ui.row().classes("w-full no-wrap items-start gap-4"):
         with ui.column().classes("gt-sm").style("min-width: 230px"):
             ui.label(_t("web.monitor.tree")).classes("text-subtitle2")
@@ -133,15 +218,19 @@ def monitoring_page() -> None:
         with (
             ui.element("div")
             .classes("w-full grid gap-3")
-            .style("grid-template-columns: repeat(auto-fill, minmax(300px, 1fr))")
+            .style("grid-template-columns: repeat(auto-fill, minmax(min(300px, 100%), 1fr))")
+            .props("data-testid=room-cards") as grid
         ):
             if not views:
                 ui.label(_t("web.monitor.no_rooms"))
-            for view in views:
-                cards[view.room_id] = (
-                    ui.card().classes("w-full gap-1").props(f"data-testid=room-{view.room_id}")
-                )
-                draw(view)
+            by_id = {view.room_id: view for view in views}
+            for danger in ranked:
+                room_id = danger.facts.room_id
+                card = ui.card().classes("w-full gap-1").props(f"data-testid=room-{room_id}")
+                cards[room_id] = card
+                draw(by_id[room_id], danger)
+                previous[room_id] = danger.key[:2]
+                order.append(room_id)
 
     def pick(node: str | None) -> None:
         nonlocal selected

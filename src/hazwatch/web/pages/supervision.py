@@ -1,15 +1,17 @@
 """Supervision (issue 15): the blind-spot worklist, each with its fallback owner and the
-stages of hazardous chemicals it handles, and the responsibility matrix in force."""
+stages of hazardous chemicals it handles, the responsibility matrix in force, and the
+incidents with their reporting chains (late steps flagged)."""
 
 from __future__ import annotations
 
 from nicegui import ui
 
 from hazwatch.core.clock import local_date
-from hazwatch.supervision import responsibility, views
+from hazwatch.supervision import incidents, responsibility, views
+from hazwatch.supervision.incident_grade import IncidentGrade
 from hazwatch.web import session, state
 from hazwatch.web.layout import frame
-from hazwatch.web.text import _t, language
+from hazwatch.web.text import _t, language, local_time
 from hazwatch.web.widgets import badge
 
 
@@ -69,3 +71,57 @@ def supervision_page() -> None:
         ).props(f"data-testid=matrix-{matrix.id} dense flat").classes("w-full")
     if not matrices:
         ui.label(_t("web.supervision.no_matrix"))
+
+
+@ui.page("/supervision/incidents")
+def incidents_page() -> None:
+    who = session.require("/supervision/incidents")
+    if who is None:
+        return
+    frame("web.nav.incidents", who)
+    context = state.context()
+    lang = language()
+    now = context.clock.now()
+    with context.unit_of_work(who) as db:
+        shown = [views.incident_out(db, i, now, lang) for i in incidents.list_incidents(db, who)]
+    if not shown:
+        ui.label(_t("web.incidents.none"))
+    for one in shown:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=incident-{one.id}"):
+            with ui.row().classes("items-center gap-2 w-full"):
+                badge(one.grade_label, IncidentGrade(one.grade).colour, "grade")
+                ui.label(one.title).classes("text-weight-bold grow")
+            ui.label(
+                f"{one.organisation} · "
+                + _t(
+                    "web.incidents.figures",
+                    deaths=one.deaths,
+                    injuries=one.serious_injuries,
+                    loss=one.direct_loss_yuan,
+                )
+            ).classes("text-caption")
+            for step in one.steps:
+                with (
+                    ui.row()
+                    .classes("items-center gap-2")
+                    .props(f"data-testid=step-{step.level.value}")
+                ):
+                    ui.label(step.level_label).classes("w-24")
+                    ui.label(_t("web.incidents.due", due=local_time(step.due, "%m-%d %H:%M")))
+                    if step.reported_at is not None:
+                        ui.label(
+                            _t(
+                                "web.incidents.reported",
+                                at=local_time(step.reported_at, "%m-%d %H:%M"),
+                            )
+                        )
+                    if step.late:
+                        badge(_t("web.incidents.late"), "red", "late")
+                    elif step.overdue:
+                        badge(_t("web.incidents.overdue"), "red", "overdue")
+            ui.label(
+                _t("web.incidents.investigation", due=local_time(one.investigation_due, "%Y-%m-%d"))
+            ).classes("text-caption")
+            ui.label(
+                _t("web.incidents.window", until=local_time(one.casualty_window_ends, "%Y-%m-%d"))
+            ).classes("text-caption text-grey-8")

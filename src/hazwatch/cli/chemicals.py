@@ -1,0 +1,181 @@
+"""``hazwatch chemicals …``: the catalogue, units and GB 18218-2018 major hazards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from hazwatch.chemicals import service
+from hazwatch.chemicals.choices import IdentificationTrigger, UnitKind
+from hazwatch.chemicals.models import ChemicalUnit, MajorHazardIdentification
+from hazwatch.chemicals.schemas import ChemicalOut, IdentificationOut, UnitOut
+from hazwatch.chemicals.seed import seed_catalogue
+from hazwatch.cli.common import cli_context, language, reports_domain_errors
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.core.i18n import translate
+
+chemicals_app = typer.Typer(help="Hazardous chemicals and GB 18218-2018 major hazards.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(chemicals_app, name="chemicals")
+
+
+def _unit_json(unit: ChemicalUnit, identification: MajorHazardIdentification | None) -> Any:
+    return {
+        **UnitOut.model_validate(unit).model_dump(mode="json"),
+        "identification": None
+        if identification is None
+        else IdentificationOut.model_validate(identification).model_dump(mode="json"),
+    }
+
+
+def _unit_line(unit: ChemicalUnit, identification: MajorHazardIdentification | None) -> str:
+    lang = language()
+    kind = UnitKind(unit.kind).label(lang)
+    if identification is None:
+        return f"#{unit.id} {unit.name} ({kind})"
+    return translate(
+        "chemicals.cli.unit",
+        lang,
+        id=unit.id,
+        unit=unit.name,
+        kind=kind,
+        s=identification.s,
+        r=identification.r or "-",
+        level="-" if identification.level is None else identification.level,
+        major=translate(
+            "chemicals.cli.major" if identification.major else "chemicals.cli.not_major", lang
+        ),
+    )
+
+
+@chemicals_app.command("list")
+@reports_domain_errors
+def list_chemicals(
+    query: str | None = typer.Option(None, "-q", help="Name or CAS number."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """The catalogue (the platform's GB 18218-2018 entries and the organisation's own)."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        shown = [ChemicalOut.model_validate(c) for c in service.list_chemicals(session, who, query)]
+    if as_json:
+        typer.echo(json.dumps([c.model_dump(mode="json") for c in shown], ensure_ascii=False))
+        return
+    for chemical in shown:
+        row = f" 表1#{chemical.table1_seq}" if chemical.table1_seq else ""
+        classes = ",".join(chemical.gb_classes)
+        typer.echo(f"#{chemical.id} {chemical.name} {chemical.cas or '-'}{row} {classes}".rstrip())
+
+
+@chemicals_app.command("import")
+@reports_domain_errors
+def import_file(
+    path: Path = typer.Argument(..., help="A .csv (UTF-8) or .xlsx file; first row names columns."),
+    organisation: int = typer.Option(..., "--org", help="Organisation id the entries belong to."),
+    username: str | None = AS_USER,
+) -> None:
+    """Add catalogue entries from a file: all rows or none (an error names the row)."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        added = service.import_chemicals(session, who, organisation, path.read_bytes(), path.name)
+        count = len(added)
+    typer.echo(translate("chemicals.cli.imported", language(), count=count))
+
+
+@chemicals_app.command("seed")
+@reports_domain_errors
+def seed() -> None:
+    """Add the platform catalogue entries from GB 18218-2018 that are missing."""
+    with cli_context() as context, context.unit_of_work() as session:
+        count = seed_catalogue(session)
+    typer.echo(translate("chemicals.cli.imported", language(), count=count))
+
+
+@chemicals_app.command("units")
+@reports_domain_errors
+def units(
+    site: int | None = typer.Option(None, "--site", help="Only this site's units."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Production and storage units with their current S, R and level."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        found = service.list_units(session, who, site)
+        current = service.latest_by_unit(session, [u.id for u in found])
+        rows = [(u, current.get(u.id)) for u in found]
+        if as_json:
+            typer.echo(json.dumps([_unit_json(u, i) for u, i in rows], ensure_ascii=False))
+            return
+        for unit, identification in rows:
+            typer.echo(_unit_line(unit, identification))
+
+
+@chemicals_app.command("major-hazards")
+@reports_domain_errors
+def major_hazards(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """The major-hazard list, level 1 first."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        found = service.list_major_hazards(session, who)
+        if as_json:
+            typer.echo(json.dumps([_unit_json(u, i) for u, i in found], ensure_ascii=False))
+            return
+        for unit, identification in found:
+            typer.echo(_unit_line(unit, identification))
+
+
+@chemicals_app.command("identify")
+@reports_domain_errors
+def identify(
+    unit: int | None = typer.Argument(None, help="Unit id."),
+    every: bool = typer.Option(False, "--all", help="Every unit the caller may write."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Identify and grade a unit (a new record only if its inputs changed) with the working:
+    each substance's Q (Table 1 row or Table 2 class), q/Q and β, then α, S, R and level."""
+    lang = language()
+    if unit is None and not every:
+        raise typer.BadParameter(translate("chemicals.cli.unit_or_all", lang))
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        now = context.clock.now()
+        ids = [unit] if unit is not None else [u.id for u in service.list_units(session, who)]
+        results = []
+        for unit_id in ids:
+            found = service.writable_unit(session, who, unit_id)
+            row = service.identify_unit(session, found, IdentificationTrigger.MANUAL, now)
+            results.append((found, row))
+        if as_json:
+            typer.echo(json.dumps([_unit_json(u, i) for u, i in results], ensure_ascii=False))
+            return
+        for found, row in results:
+            typer.secho(_unit_line(found, row), bold=True)
+            for term in row.working["terms"]:
+                typer.echo(
+                    translate(
+                        "chemicals.cli.term",
+                        lang,
+                        name=term["name"],
+                        q=term["quantity_t"],
+                        critical=term["critical_t"] or "-",
+                        clause=term["clause"] or translate("chemicals.cli.not_listed", lang),
+                        ratio=term["ratio"],
+                        beta=term["beta"] or "-",
+                    )
+                )
+            typer.echo(
+                translate(
+                    "chemicals.cli.alpha",
+                    lang,
+                    people=row.working["people_within_500m"],
+                    alpha=row.working["alpha"],
+                )
+            )

@@ -1,0 +1,330 @@
+"""Chemicals and major hazards: the units with their GB 18218-2018 S, R and level; one unit
+with its holdings, the identification's working (each substance's Q and clause, q/Q, β; α;
+S; R; level), its rooms, accountable persons and duty checks; the major-hazard ledger as a
+print-ready page and an Excel file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+from sqlalchemy.orm import Session
+
+from hazwatch.chemicals import service
+from hazwatch.chemicals.choices import MajorHazardLevel, PersonRole, UnitKind
+from hazwatch.chemicals.models import Chemical, MajorHazardIdentification
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.clock import local_text
+from hazwatch.core.errors import DomainError
+from hazwatch.prevention.ledger import Ledger
+from hazwatch.registry.models import Room, Site
+from hazwatch.registry.service import organisation_names
+from hazwatch.web import session, state, widgets
+from hazwatch.web.layout import frame
+from hazwatch.web.pages.hidden_dangers import print_ledger
+from hazwatch.web.text import _t, label, language, local_time
+from hazwatch.web.widgets import badge
+
+
+def _level_badge(identification: MajorHazardIdentification | None, testid: str) -> None:
+    if identification is None or not identification.major:
+        badge(_t("web.chem.not_major"), "grey", testid)
+    elif identification.level is None:
+        badge(_t("web.chem.major_ungraded"), "red", testid)
+    else:
+        level = MajorHazardLevel(str(identification.level))
+        badge(label(level), level.colour, testid)
+
+
+def _site_names(db: Session, ids: list[int]) -> dict[int, str]:
+    return {i: (s.name if (s := db.get(Site, i)) else str(i)) for i in set(ids)}
+
+
+@ui.page("/chemicals")
+def chemicals_page() -> None:
+    who = session.require("/chemicals")
+    if who is None:
+        return
+    frame("web.nav.chemicals", who)
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        units = list(service.list_units(db, who))
+        current = service.latest_by_unit(db, [u.id for u in units])
+        sites = _site_names(db, [u.site_id for u in units])
+        catalogue = list(service.list_chemicals(db, who, limit=2000))
+    with ui.row().classes("items-center gap-2"):
+        ui.label(_t("web.chem.units")).classes("text-h6")
+        ui.button(
+            _t("web.chem.ledger"),
+            icon="print",
+            on_click=lambda: ui.navigate.to("/chemicals/major-hazards/ledger", new_tab=True),
+        ).props("flat data-testid=open-ledger")
+    if not units:
+        ui.label(_t("web.chem.no_units")).classes("text-grey-7")
+    for unit in units:
+        identification = current.get(unit.id)
+        with (
+            ui.card()
+            .classes("w-full cursor-pointer")
+            .props(f"data-testid=unit-{unit.id}")
+            .on("click", lambda _e, u=unit.id: ui.navigate.to(f"/chemicals/units/{u}"))
+        ):
+            with ui.row().classes("items-center gap-3"):
+                ui.link(unit.name, f"/chemicals/units/{unit.id}").classes("text-subtitle1")
+                ui.label(f"{label(UnitKind(unit.kind))} · {sites.get(unit.site_id, '')}")
+                _level_badge(identification, "unit-level")
+            if identification is not None:
+                ui.label(
+                    _t(
+                        "web.chem.summary",
+                        s=identification.s,
+                        r=identification.r or "-",
+                        people=unit.people_within_500m,
+                    )
+                ).classes("text-body2")
+
+    ui.label(_t("web.chem.catalogue")).classes("text-h6")
+    columns = [
+        {"name": "name", "label": _t("web.chem.name"), "field": "name", "align": "left"},
+        {"name": "cas", "label": "CAS", "field": "cas", "align": "left"},
+        {"name": "row", "label": _t("web.chem.table1"), "field": "row"},
+        {"name": "classes", "label": _t("web.chem.classes"), "field": "classes"},
+        {"name": "flags", "label": _t("web.chem.flags"), "field": "flags", "align": "left"},
+    ]
+    rows = [_chemical_row(c) for c in catalogue]
+    table = widgets.table(columns, rows, pagination=10).props("data-testid=catalogue flat")
+    ui.input(_t("web.chem.search")).bind_value_to(table, "filter").props(
+        "clearable dense data-testid=catalogue-search"
+    )
+
+
+def _chemical_row(chemical: Chemical) -> dict[str, Any]:
+    flags = [
+        _t(f"web.chem.flag.{name}")
+        for name in ("highly_toxic", "key_supervised", "explosive_precursor", "inert_gas")
+        if getattr(chemical, name)
+    ]
+    english = language() == "en" and chemical.name_en
+    return {
+        "id": chemical.id,
+        "name": chemical.name_en if english else chemical.name,
+        "cas": chemical.cas or "",
+        "row": chemical.table1_seq or "",
+        "classes": ", ".join(chemical.gb_classes),
+        "flags": "、".join(flags) if language() != "en" else ", ".join(flags),
+    }
+
+
+# -- one unit --------------------------------------------------------------------------------
+
+
+def _working(identification: MajorHazardIdentification) -> None:
+    working = identification.working
+    with ui.row().classes("items-center gap-3"):
+        _level_badge(identification, "level")
+        ui.label(_t("web.chem.s", s=identification.s)).props("data-testid=s")
+        ui.label(_t("web.chem.r", r=identification.r or "-")).props("data-testid=r")
+        ui.label(
+            _t(
+                "web.chem.alpha",
+                people=working["people_within_500m"],
+                alpha=working["alpha"],
+            )
+        ).props("data-testid=alpha")
+    columns = [
+        {"name": "name", "label": _t("web.chem.name"), "field": "name", "align": "left"},
+        {"name": "q", "label": _t("web.chem.q"), "field": "q"},
+        {"name": "critical", "label": _t("web.chem.critical"), "field": "critical"},
+        {"name": "clause", "label": _t("web.chem.clause"), "field": "clause", "align": "left"},
+        {"name": "ratio", "label": "q/Q", "field": "ratio"},
+        {"name": "beta", "label": "β", "field": "beta"},
+        {"name": "weighted", "label": "β·q/Q", "field": "weighted"},
+    ]
+    rows = [
+        {
+            "id": n,
+            "name": term["name"],
+            "q": term["quantity_t"],
+            "critical": term["critical_t"] or "-",
+            "clause": term["clause"] or _t("chemicals.cli.not_listed"),
+            "ratio": term["ratio"],
+            "beta": f"{term['beta']} ({term['beta_clause']})" if term["beta"] else "-",
+            "weighted": term["weighted"] or "-",
+        }
+        for n, term in enumerate(working["terms"])
+    ]
+    widgets.table(columns, rows).props("data-testid=working flat")
+    if working.get("missing_beta"):
+        ui.label(_t("web.chem.missing_beta", names="、".join(working["missing_beta"]))).classes(
+            "text-negative"
+        )
+    ui.label(
+        _t(
+            "web.chem.computed",
+            at=local_time(identification.computed_at),
+            trigger=_t(f"choice.IdentificationTrigger.{identification.trigger}"),
+        )
+    ).classes("text-caption text-grey-7")
+
+
+@ui.page("/chemicals/units/{unit_id}")
+def unit_page(unit_id: int) -> None:
+    who = session.require(f"/chemicals/units/{unit_id}")
+    if who is None:
+        return
+    frame("web.nav.chemicals", who)
+    context = state.context()
+    now = context.clock.now()
+    try:
+        with context.unit_of_work(who) as db:
+            unit = service.visible_unit(db, who, unit_id)
+            identification = service.current_identification(db, who, unit_id)
+            held = [(h, db.get(Chemical, h.chemical_id)) for h in service.holdings(db, unit.id)]
+            rooms = [(link, db.get(Room, link.room_id)) for link in service.room_links(db, unit.id)]
+            duties = service.duty_status(db, unit.id, now)
+            checks = list(service.duty_checks(db, unit.id, 20))
+            moves = list(service.movements(db, unit.id, 20))
+    except DomainError as exc:
+        ui.label(_t(exc.code, **exc.params)).classes("text-negative")
+        return
+    ui.label(unit.name).classes("text-h6").props("data-testid=unit-name")
+    ui.label(label(UnitKind(unit.kind))).classes("text-caption")
+    ui.label(_t("web.chem.identification")).classes("text-subtitle1")
+    _working(identification)
+
+    ui.label(_t("web.chem.holdings")).classes("text-subtitle1")
+    widgets.table(
+        [
+            {"name": "name", "label": _t("web.chem.name"), "field": "name", "align": "left"},
+            {"name": "design", "label": _t("web.chem.design_max"), "field": "design"},
+            {"name": "current", "label": _t("web.chem.current"), "field": "current"},
+        ],
+        [
+            {
+                "id": h.id,
+                "name": c.name if c else "",
+                "design": str(h.design_max_t),
+                "current": str(h.current_t),
+            }
+            for h, c in held
+        ],
+    ).props("data-testid=holdings flat")
+    if rooms:
+        ui.label(_t("web.chem.rooms")).classes("text-subtitle1")
+        for _link, room in rooms:
+            if room is not None:
+                ui.link(room.name, f"/odh/{room.id}")
+
+    ui.label(_t("web.chem.persons")).classes("text-subtitle1")
+    with ui.column().classes("gap-1").props("data-testid=persons"):
+        for duty in duties:
+            with ui.row().classes("items-center gap-2"):
+                ui.label(label(PersonRole(duty["role"]))).classes("text-body1")
+                ui.label(duty["person"] or _t("web.chem.nobody"))
+                if duty["last_check"] is not None:
+                    ui.label(_t("web.chem.last_check", at=local_time(duty["last_check"])))
+                if duty["person"] is None:
+                    badge(_t("web.chem.missing"), "red", f"duty-{duty['role']}")
+                elif duty["overdue"]:
+                    badge(_t("web.chem.overdue"), "red", f"duty-{duty['role']}")
+                else:
+                    badge(_t("web.chem.on_time"), "green", f"duty-{duty['role']}")
+    if checks:
+        widgets.table(
+            [
+                {"name": "at", "label": _t("web.history.at"), "field": "at", "align": "left"},
+                {"name": "ok", "label": _t("web.chem.ok"), "field": "ok"},
+                {"name": "note", "label": _t("web.chem.note"), "field": "note", "align": "left"},
+            ],
+            [
+                {
+                    "id": c.id,
+                    "at": local_time(c.checked_at),
+                    "ok": "✓" if c.ok else "✗",
+                    "note": c.note,
+                }
+                for c in checks
+            ],
+        ).props("flat")
+    if moves:
+        ui.label(_t("web.chem.movements")).classes("text-subtitle1")
+        widgets.table(
+            [
+                {"name": "at", "label": _t("web.history.at"), "field": "at", "align": "left"},
+                {"name": "kind", "label": _t("web.chem.kind"), "field": "kind"},
+                {"name": "q", "label": _t("web.chem.quantity"), "field": "q"},
+                {"name": "note", "label": _t("web.chem.note"), "field": "note", "align": "left"},
+            ],
+            [
+                {
+                    "id": m.id,
+                    "at": local_time(m.at),
+                    "kind": _t(f"choice.MovementKind.{m.kind}"),
+                    "q": str(m.quantity_t),
+                    "note": m.note,
+                }
+                for m in moves
+            ],
+        ).props("flat data-testid=movements")
+
+
+# -- the major-hazard ledger ----------------------------------------------------------------
+
+
+def major_hazard_ledger(db: Session, who: Principal, timezone: str) -> Ledger:
+    """The major-hazard list (重大危险源清单): one row per unit that is one."""
+    found = service.list_major_hazards(db, who)
+    names = organisation_names(db, [u.organisation_id for u, _i in found])
+    sites = _site_names(db, [u.site_id for u, _i in found])
+    rows = []
+    for unit, identification in found:
+        persons = {p.role: p.name for p in service.persons(db, unit.id)}
+        substances = "；".join(
+            f"{t['name']} {t['quantity_t']} t" for t in identification.working["terms"]
+        )
+        rows.append(
+            [
+                names.get(unit.organisation_id, ""),
+                sites.get(unit.site_id, ""),
+                unit.name,
+                label(UnitKind(unit.kind)),
+                substances,
+                identification.s,
+                identification.r or "-",
+                "-"
+                if identification.level is None
+                else label(MajorHazardLevel(str(identification.level))),
+                unit.people_within_500m,
+                *(persons.get(role.value, "") for role in PersonRole),
+                local_text(identification.computed_at, timezone),
+            ]
+        )
+    return Ledger(
+        title=_t("web.chem.ledger_title"),
+        subtitle=_t("web.chem.ledger_subtitle", count=len(rows)),
+        header=[
+            _t("web.chem.col.organisation"),
+            _t("web.chem.col.site"),
+            _t("web.chem.col.unit"),
+            _t("web.chem.col.kind"),
+            _t("web.chem.col.substances"),
+            "S",
+            "R",
+            _t("web.chem.col.level"),
+            _t("web.chem.col.people"),
+            *(label(role) for role in PersonRole),
+            _t("web.chem.col.identified"),
+        ],
+        rows=rows,
+    )
+
+
+@ui.page("/chemicals/major-hazards/ledger")
+def major_hazard_ledger_page() -> None:
+    who = session.require("/chemicals/major-hazards/ledger")
+    if who is None:
+        return
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        book = major_hazard_ledger(db, who, context.settings.timezone)
+    print_ledger(book)

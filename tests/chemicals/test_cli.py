@@ -1,0 +1,52 @@
+"""``hazwatch chemicals …`` as an operator types them (English)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hazwatch import demo as full_demo
+from hazwatch.cli.main import app
+from hazwatch.core.context import Context
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.registry.demo import DemoIds
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def demo(cli_on_context: Context) -> DemoIds:
+    with cli_on_context.unit_of_work() as session:
+        return full_demo.load(session, Moment.of(cli_on_context))
+
+
+def test_identify_shows_the_working(demo: DemoIds) -> None:
+    shown = runner.invoke(app, ["chemicals", "identify", str(demo["ammonia_farm"])])
+    assert shown.exit_code == 0, shown.output
+    assert "S = 5, R = 15, level 3, a major hazard" in shown.output
+    assert "q = 50 t, Q = 10 t (GB 18218-2018 4.1 表1 第1项), q/Q = 5, β = 2" in shown.output
+    assert "60 people within 500 m: α = 1.5" in shown.output
+    listed = runner.invoke(app, ["chemicals", "major-hazards", "--json"])
+    assert listed.exit_code == 0
+    (farm,) = json.loads(listed.output)
+    assert farm["identification"]["level"] == 3
+    units = runner.invoke(app, ["chemicals", "units", "--as", "chem"])
+    assert "液氨罐区" in units.output
+    assert runner.invoke(app, ["chemicals", "identify"]).exit_code == 2
+
+
+def test_import_refuses_a_bad_cas_and_stores_nothing(demo: DemoIds, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,cas\n丙酮,67-64-1\n甲醛,50-00-1\n", encoding="utf-8")
+    refused = runner.invoke(app, ["chemicals", "import", str(bad), "--org", str(demo["chem"])])
+    assert refused.exit_code == 2, refused.output
+    assert "rows[2].cas" in refused.output or "50-00-1" in refused.output
+    found = runner.invoke(app, ["chemicals", "list", "-q", "丙酮", "--json"])
+    assert {c["organisation_id"] for c in json.loads(found.output)} == {None}
+    good = tmp_path / "good.csv"
+    good.write_text("name,cas\n丙酮,67-64-1\n", encoding="utf-8")
+    added = runner.invoke(app, ["chemicals", "import", str(good), "--org", str(demo["chem"])])
+    assert added.exit_code == 0 and "1 catalogue entries added" in added.output

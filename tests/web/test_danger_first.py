@@ -1,0 +1,96 @@
+"""Danger first on the monitoring page (issue 13 item 1), in Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.conftest import PHONE, Server, log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def lab(server: Server) -> dict[str, Any]:
+    """Two O2 detectors in the lab's dry rooms; dry room 1's never reports (unknown)."""
+    with server.api("admin") as api:
+        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
+        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
+        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
+        lab = dry1["organisation_id"]
+        device = api.post(
+            "/api/monitoring/devices",
+            json={"site_id": site_id, "organisation_id": lab, "code": "GW-DANGER"},
+        )
+        assert device.status_code == 201, device.text
+        for code, room in (("O2-D1", dry1), ("O2-D2", dry2)):
+            created = api.post(
+                "/api/monitoring/points",
+                json={
+                    "site_id": site_id,
+                    "organisation_id": lab,
+                    "room_id": room["id"],
+                    "device_id": device.json()["id"],
+                    "code": code,
+                    "name": f"{room['name']}氧含量",
+                    "kind": "o2",
+                    "expected_interval_s": 600,
+                },
+            )
+            assert created.status_code == 201, created.text
+    return {"site_id": site_id, "dry1": dry1["id"], "dry2": dry2["id"]}
+
+
+def _card_order(page: Any) -> list[str]:
+    return list(
+        page.locator("[data-testid=room-cards] > [data-testid^=room-]").evaluate_all(
+            "cards => cards.filter(c => c.offsetParent !== null).map(c => c.dataset.testid)"
+        )
+    )
+
+
+def test_an_urgent_unknown_room_is_shown_above_a_medium_alarm(
+    page: Any, server: Server, lab: dict[str, Any]
+) -> None:
+    log_in(page, "lab")
+    server.publish(lab["site_id"], "GW-DANGER", "O2-D2", 20.9)
+    page.wait_for_selector(f"[data-testid=room-{lab['dry2']}][data-severity=normal]")
+    server.publish(lab["site_id"], "GW-DANGER", "O2-D2", 24.0)  # high O2: a medium alarm
+    medium = page.locator(f"[data-testid=room-{lab['dry2']}][data-severity=medium]")
+    medium.wait_for()
+    unknown = page.locator(f"[data-testid=room-{lab['dry1']}]")
+    expect(unknown).to_have_attribute("data-severity", "unknown")
+    expect(unknown.get_by_test_id("room-advice")).to_contain_text("禁止进入")
+    order = _card_order(page)
+    assert order.index(f"room-{lab['dry1']}") < order.index(f"room-{lab['dry2']}"), order
+    assert order[0] == f"room-{lab['dry1']}", order  # nothing else in the lab is worse
+    # The medium alarm is unacknowledged: marked, but yellow, below the unknown room.
+    expect(medium.get_by_test_id("unacked")).to_have_count(1)
+    expect(medium.get_by_test_id("room-severity")).to_have_text("中")
+    # The lab sees its rooms under the lessor's site: one bar for it.
+    summary = page.get_by_test_id("site-summaries").locator("[data-testid^=site-summary-]")
+    expect(summary).to_have_count(1)
+    expect(summary).to_have_attribute("data-severity", "unknown")
+    expect(summary.get_by_test_id("in_alarm")).to_contain_text("2 间报警")  # stale + high
+    expect(summary.get_by_test_id("unknown")).to_contain_text("1 间未知")
+    expect(summary.get_by_test_id("people_inside")).to_contain_text("室内 0 人")
+    screenshot(page, "danger-first-desktop")
+
+    # Dry room 2 falls to an urgent low-low: it moves to the top, above the unknown room
+    # (both are tier one; urgent before unknown).
+    server.publish(lab["site_id"], "GW-DANGER", "O2-D2", 15.0)
+    page.wait_for_selector(f"[data-testid=room-{lab['dry2']}][data-severity=urgent]")
+    page.wait_for_function(
+        "id => document.querySelector('[data-testid=room-cards] > [data-testid^=room-]')"
+        ".dataset.testid === id",
+        arg=f"room-{lab['dry2']}",
+    )
+    page.set_viewport_size(PHONE)
+    names = page.locator("[data-testid^=room-] .text-subtitle1")
+    for index in range(names.count()):
+        box = names.nth(index).bounding_box()
+        if box is not None and box["height"] > 0:
+            assert box["width"] > 60, (names.nth(index).text_content(), box)
+    screenshot(page, "danger-first-phone")
