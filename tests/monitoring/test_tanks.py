@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,7 +23,6 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.schemas import PointIn
-from hazwatch.monitoring.tanks.attribution import ExcessAttribution
 from hazwatch.monitoring.tanks.detector import DEFAULT_FALSE_ALARMS_PER_YEAR, tuning
 from hazwatch.monitoring.tanks.feeds import contracted_draw_mm_h
 from hazwatch.monitoring.tanks.models import TankState
@@ -244,33 +243,6 @@ def test_status_settings_and_reset_are_scoped(
     assert after["leak_alarm_active"] is False and after["cusum_mm"] == 0.0
 
 
-def test_attribution_follows_the_detector_evidence() -> None:
-    """Nothing before the alarm; at it the excess since the CUSUM left zero; after it every
-    sample's excess unclipped; refills add nothing."""
-    detector = LeakDetector(DrawProfile({}, 0.0), threshold=9.0, allowance=0.5)
-    attribution = ExcessAttribution()
-    t0, level = datetime(2025, 2, 6, 20, tzinfo=UTC), 2000.0
-
-    def sample(step: int, drop: float) -> bool:
-        nonlocal level
-        previous = level
-        level -= drop
-        alarmed = detector.update(t0 + timedelta(minutes=5 * step), level)
-        if step > 0:
-            attribution.record(detector, alarmed, previous - level, 0.0)
-        return alarmed
-
-    sample(0, 0.0)
-    assert not any(sample(step, 3.0) for step in range(1, 4))  # S = 2.5, 5, 7.5
-    assert attribution.total_mm == 0.0
-    assert sample(4, 3.0)  # S = 10 > 9: 10 + 0.5 · 4 samples = the 12 mm drawn since onset
-    assert attribution.total_mm == 12.0
-    sample(5, 50.0)  # after the alarm a big drop counts in full (no sensor-step clip)
-    assert attribution.total_mm == 62.0
-    sample(6, -1200.0)  # a refill
-    assert attribution.total_mm == 62.0
-
-
 def test_the_tank_list_shows_owners_operators_and_fed_rooms_their_tanks_leaking_first(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
@@ -475,7 +447,7 @@ def test_a_state_saved_in_the_first_format_still_resumes(
             "anchor_at": saved["anchor"][0],
             "anchor_mm": saved["anchor"][1],
             "alarmed_at": None,
-            "onset_steps": stored.detector["onset_steps"],
+            "onset_steps": 0,
             "excess_mm": stored.detector["excess_mm"],
         }
     second = EngineRuntime(context)

@@ -80,3 +80,4 @@ def retune(detector: LeakDetector, tuned: Tuning) -> None:
     if detector.block != tuned.block:  # a new noise setting: blocks of the new size from now
         detector.block, detector.filling = tuned.block, []
     detector.step_noise_mm = tuned.detector(detector.profile).step_noise_mm
+    detector.suspicion_mm = tuned.suspicion_mm

@@ -119,10 +119,7 @@ class TankWatch:
             alarmed = live.detector.update(event.at, event.value)
             if live.detector.last is previous:  # not taken: too soon after the last one
                 return
-            if previous is not None:
-                hours = (event.at - previous[0]).total_seconds() / 3600
-                expected = live.detector.profile.expected(event.at) * hours
-                live.attribution.record(live.detector, alarmed, previous[1] - event.value, expected)
+            live.attribution.record(live.detector)
             self._dirty.add(live.tank_id)
             if alarmed:
                 self._raise_leak(live, event.at, event.value)
