@@ -29,6 +29,8 @@ from hazwatch.monitoring.occupancy import models as occupancy_models  # noqa: F4
 from hazwatch.monitoring.occupancy import watch as occupancy_watch  # noqa: F401
 from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
+from hazwatch.prevention.commitments import models as commitment_models  # noqa: F401
+from hazwatch.prevention.commitments import watch as commitment_watch  # noqa: F401
 from hazwatch.prevention.hazard_findings import escalation as hazard_escalation  # noqa: F401
 from hazwatch.prevention.hazard_findings import models as hazard_models  # noqa: F401
 from hazwatch.prevention.inspections import models as inspection_models  # noqa: F401

@@ -203,7 +203,7 @@ def test_a_time_written_as_text_is_still_accepted(
             "room_id": demo["dry_room_1"],
             "number": "PTW-1",
             "valid_from": "2025-02-06T08:00:00+08:00",
-            "valid_until": "2025-02-06T18:00:00+08:00",
+            "valid_until": "2025-02-07T18:00:00+08:00",
         },
         headers=headers,
     )

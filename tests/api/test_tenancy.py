@@ -397,6 +397,16 @@ CASES: dict[tuple[str, str], Case] = {
         body=_b(point_id="own.point", passed=True, performed_by="x"),
         refs={"point_id": to("point")},
     ),
+    ("POST", "/api/commitments"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            units_running=1,
+            units_stopped=0,
+            major_hazards_controlled=True,
+            signer="x",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
     ("POST", "/api/emergency/plans"): Case(
         body=_b(
             organisation_id="own.organisation",
@@ -470,6 +480,12 @@ CASES: dict[tuple[str, str], Case] = {
             valid_until="2025-02-07T00:00:00Z",
         ),
         refs={"room_id": to("room")},
+    ),
+    ("POST", "/api/permits/{permit_id}/approve"): Case(
+        path={"permit_id": "permit"}, path_refs={"permit_id": "permit"}
+    ),
+    ("POST", "/api/permits/{permit_id}/guardian"): Case(
+        path={"permit_id": "permit"}, body=_b(guardian="x"), path_refs={"permit_id": "permit"}
     ),
     ("POST", "/api/permits/{permit_id}/close"): Case(
         path={"permit_id": "permit"}, path_refs={"permit_id": "permit"}

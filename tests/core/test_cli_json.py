@@ -68,6 +68,16 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals identify", ["--all", "--as", "chem"], 0),
     ("risk events", ["--as", "lab"], 0),
     ("risk map", [], 0),
+    (
+        "permit open",
+        ["--room", "{room}", "--number", "CS-CLI", "--isolation", "盲板", "--as", "lab"],
+        0,
+    ),
+    ("permit approve", ["{permit}", "--as", "labhead"], 0),
+    ("permit guardian", ["{permit}", "王监护", "--as", "lab"], 0),
+    ("permit gas-test", ["{permit}", "--o2", "20.8", "--as", "lab"], 0),
+    ("permit list", ["--as", "lab"], 0),
+    ("permit close", ["{permit}", "--as", "lab"], 0),
     ("emergency training", ["--as", "lab"], 1),  # one qualification lapsed
     ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
     ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
@@ -134,6 +144,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context) -> None:
             ) from exc
         if command == "hidden-danger report":
             values["new"] = str(parsed["id"])
+        if command == "permit open":
+            values["permit"] = str(parsed[0]["id"])
         if command == "hidden-danger close":
             assert parsed["state"] == "closed", parsed
 

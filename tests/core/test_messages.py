@@ -86,6 +86,19 @@ INDIRECT: dict[str, set[str]] = {
         f"access.reason.{c}": _ACCESS | {"permit", "minutes", "limit"}
         for c in ("no_permit", "no_gas_test", "gas_test_too_old", "gas_test_failed")
     },
+    **{
+        f"access.reason.{c}": _ACCESS | {"permit", "minutes", "limit"}
+        for c in (
+            "permit_not_approved",
+            "no_guardian",
+            "hot_work_permit_not_approved",
+            "hot_work_no_guardian",
+            "hot_work_no_gas_test",
+            "hot_work_gas_test_too_old",
+            "hot_work_gas_test_failed",
+        )
+    },
+    "access.reason.o2_uncalibrated": _ACCESS | {"point"},
     "access.reason.unknown_door": _ACCESS,
     "access.reason.timeout": _ACCESS,
     "access.reason.rescue_with_scba": _ACCESS | _SCBA,
@@ -109,6 +122,9 @@ INDIRECT: dict[str, set[str]] = {
     "readiness.hazard.drill_finding": {"drill", "text"},
     **{f"readiness.hazard.{c}": {"code", "kind"} for c in ("check_failed", "check_overdue")},
     "registry.finding.qualification_lapsed": _FINDING | {"person", "kind", "expired"},
+    # prevention.commitments.watch: a missing daily commitment
+    "commitment.missing.subject": {"organisation", "day", "deadline"},
+    "commitment.missing.body": {"organisation", "day", "deadline"},
     # monitoring.occupancy.watch: the check asked for a long stay
     "occupancy.stay.subject": {"person", "rooms", "since", "door"},
     "occupancy.stay.body": {"person", "rooms", "since", "door"},

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from hazwatch.core.auth.roles import SYSTEM, Role
+from hazwatch.core.auth.roles import SYSTEM, Principal, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.emergency import service as emergency
@@ -150,7 +150,16 @@ def test_confined_space_needs_a_fresh_passing_gas_test(
             number="CS-001",
             valid_from=clock.now(),
             valid_until=clock.now() + timedelta(hours=4),
+            isolations=["盲板"],
         )
+        head = Principal(
+            user_id=None,
+            username="head",
+            role=Role.ENTERPRISE_ADMIN,
+            organisation_id=plant.demo["lab"],
+        )
+        permits.approve_permit(session, head, permit.id, clock.now())
+        permits.confirm_guardian(session, SYSTEM, permit.id, guardian="王", present=True)
         permits.record_gas_test(
             session, SYSTEM, permit_id=permit.id, at=clock.now(), o2_percent=Decimal("20.8")
         )
@@ -357,3 +366,60 @@ def test_door_checks_come_from_its_reader_or_users_who_see_it(
     )
     assert reader_elsewhere.status_code == 404
     assert logged() == 2
+
+
+def test_hot_work_under_way_decides_entry_by_its_permit_and_gas_test(
+    client: TestClient, plant: Plant, clock: ManualClock, login_as: Login, context: Context
+) -> None:
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+    engine: MonitoringEngine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def now_codes(minutes: int = 0) -> list[str]:
+        clock.advance(timedelta(minutes=minutes))
+        engine.submit([ReadingIn("O2-DRY1", clock.now(), 20.9, "%vol")])
+        return codes(ask(client, lab))
+
+    assert now_codes() == []
+    head = Principal(
+        user_id=None, username="head", role=Role.ENTERPRISE_ADMIN, organisation_id=plant.demo["lab"]
+    )
+    with context.unit_of_work() as session:
+        permit = permits.open_permit(
+            session,
+            SYSTEM,
+            room_id=plant.demo["dry_room_2"],
+            number="HW-001",
+            kind="hot_work",
+            applicant="焊工 赵",
+            valid_from=clock.now(),
+            valid_until=clock.now() + timedelta(hours=4),
+        )
+    assert now_codes() == ["access.reason.hot_work_permit_not_approved"]
+    with context.unit_of_work() as session:
+        permits.approve_permit(session, head, permit.id, clock.now())  # no isolations needed
+    assert now_codes() == ["access.reason.hot_work_no_guardian"]
+    with context.unit_of_work() as session:
+        permits.confirm_guardian(session, SYSTEM, permit.id, guardian="监火人 钱", present=True)
+        permits.record_gas_test(
+            session,
+            SYSTEM,
+            permit_id=permit.id,
+            at=clock.now(),
+            o2_percent=Decimal("20.9"),
+            lel_percent=Decimal("25"),
+        )
+    assert now_codes() == ["access.reason.hot_work_gas_test_failed"]
+    with context.unit_of_work() as session:
+        permits.record_gas_test(
+            session,
+            SYSTEM,
+            permit_id=permit.id,
+            at=clock.now(),
+            o2_percent=Decimal("22.5"),  # fine for hot work, too rich for a confined space
+            lel_percent=Decimal("10"),  # the limit itself passes
+        )
+    assert now_codes() == []
+    assert now_codes(31) == ["access.reason.hot_work_gas_test_too_old"]
+    with context.unit_of_work() as session:
+        permits.close_permit(session, SYSTEM, permit.id)
+    assert now_codes() == []

@@ -33,6 +33,7 @@ def open_permit(
             "number": number,
             "valid_from": clock.now().isoformat(),
             "valid_until": (clock.now() + timedelta(hours=4)).isoformat(),
+            "isolations": ["氮气进气管加盲板", "气氛炉断电上锁挂牌"],
         },
     )
     assert response.status_code == 201, response.text
@@ -45,8 +46,20 @@ def test_a_permit_clears_entry_only_with_a_fresh_passing_gas_test(
 ) -> None:
     demo = demo_ids(context)
     lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    head = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
     permit = open_permit(client, lab, demo["dry_room_1"], "CS-001", clock)
-    assert permit["clears_entry"] is False and permit["reason"] == "access.reason.no_gas_test"
+    path = f"/api/permits/{permit['id']}"
+    assert permit["clears_entry"] is False
+    assert permit["reason"] == "access.reason.permit_not_approved"
+    own = client.post(f"{path}/approve", headers=lab)  # the applicant approves nothing
+    assert own.status_code == 403 and own.json()["error"]["field"] == "approved_by"
+    approved = client.post(f"{path}/approve", headers=head).json()
+    assert approved["approved_by"].startswith("enterprise_admin")
+    assert approved["reason"] == "access.reason.no_guardian"
+    assert client.post(f"{path}/approve", headers=head).status_code == 409  # once
+    guarded = client.post(f"{path}/guardian", headers=lab, json={"guardian": "王监护"}).json()
+    assert guarded["guardian_present"] is True
+    assert guarded["reason"] == "access.reason.no_gas_test"
     test = client.post(
         f"/api/permits/{permit['id']}/gas-tests", headers=lab, json={"o2_percent": "20.6"}
     )
@@ -94,6 +107,35 @@ def test_bad_input_is_refused_with_its_field(
         },
     )
     assert twice.status_code == 409 and error_code(twice) == "prevention.permit_number_taken"
+    past = client.post(
+        "/api/permits",
+        headers=lab,
+        json={
+            "room_id": demo["dry_room_2"],
+            "number": "CS-2",
+            "valid_from": (clock.now() - timedelta(hours=3)).isoformat(),
+            "valid_until": (clock.now() - timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert past.status_code == 422 and past.json()["error"]["field"] == "valid_until"
+    bare = open_permit(client, lab, demo["dry_room_2"], "CS-3", clock)
+    client.post(f"/api/permits/{bare['id']}/guardian", headers=lab, json={"guardian": "x"})
+    head = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    no_isolation = client.post(
+        "/api/permits",
+        headers=lab,
+        json={
+            "room_id": demo["dry_room_2"],
+            "number": "CS-4",
+            "valid_from": clock.now().isoformat(),
+            "valid_until": (clock.now() + timedelta(hours=1)).isoformat(),
+        },
+    ).json()
+    refused = client.post(f"/api/permits/{no_isolation['id']}/approve", headers=head)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "isolations"
+    assert (
+        client.get(f"/api/permits/{no_isolation['id']}", headers=lab).json()["approved_at"] is None
+    )
 
 
 def test_another_organisation_cannot_read_or_change_a_permit(

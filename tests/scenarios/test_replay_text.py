@@ -18,7 +18,7 @@ from hazwatch.registry.demo import load_demo
 from hazwatch.registry.models import Room
 from hazwatch.scenarios.format import Scenario
 from hazwatch.scenarios.loader import bundled, load
-from hazwatch.scenarios.result import assemble, render_timeline, story_in
+from hazwatch.scenarios.result import assemble, render_timeline, scenario_text, story_in
 from hazwatch.scenarios.runner import run
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]+")
@@ -86,3 +86,20 @@ def test_a_chinese_replay_prints_no_english_log_line(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.stderr
     assert "leak suspected" not in result.output and "疑似泄漏" in result.stdout
+
+
+def test_title_description_and_what_happened_read_in_english(
+    was: tuple[Scenario, dict[str, Any]],
+) -> None:
+    spec, result = was
+    english = render_timeline(result, "en").splitlines()
+    assert english[0] == spec.title_en and english[0] != spec.title
+    assert render_timeline(result, "zh_CN").splitlines()[0] == spec.title
+    assert scenario_text(result, "description", "en") == spec.description_en
+    assert scenario_text(result, "title", "zh_CN") == spec.title
+    actual = [e["text"] for e in story_in(result, "en")["actual"]]
+    assert len(actual) == len(spec.actual)
+    for line in actual:
+        assert not CJK.search(line.replace("干燥房1", "")), line
+    for line in [spec.title_en, spec.description_en]:
+        assert not CJK.search(line.replace("干燥房1", "")), line

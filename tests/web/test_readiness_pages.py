@@ -4,6 +4,7 @@ ammonia detector uncalibrated with its hidden danger and records a calibration; 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -106,3 +107,44 @@ def test_readiness_shows_the_drill_the_lapsed_qualification_and_a_failed_check(
     page.wait_for_url("**/hidden-dangers/*")
     expect(page.get_by_test_id("title")).to_contain_text("LAB-PO2-1")
     expect(page.get_by_test_id("state")).to_have_text("已评级")
+
+
+def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(
+    page: Any, server: Server
+) -> None:
+    with server.api("admin") as api:
+        rooms = {r["name"]: r["id"] for r in api.get("/api/registry/rooms").json()}
+    with server.api("lab") as api:
+        start = datetime.now(UTC)
+        made = api.post(
+            "/api/permits",
+            json={
+                "room_id": rooms["干燥房2"],
+                "number": "HW-WEB",
+                "kind": "hot_work",
+                "valid_from": start.isoformat(),
+                "valid_until": (start + timedelta(hours=2)).isoformat(),
+            },
+        )
+        assert made.status_code == 201, made.text
+        assert api.post(f"/api/permits/{made.json()['id']}/approve").status_code == 403
+    log_in(page, "labhead", next_path="/permits")
+    card = page.get_by_test_id("permit-HW-WEB")
+    expect(card.get_by_test_id("permit-state")).to_have_text("不可作业")
+    expect(card.get_by_test_id("permit-reason")).to_contain_text("未经审批")
+    card.get_by_test_id("approve").click()
+    expect(card.get_by_test_id("permit-reason")).to_contain_text("监护人未确认到岗")
+    card.get_by_test_id("field-guardian").fill("监火人 钱")
+    card.get_by_test_id("guardian-present").click()
+    expect(card.get_by_test_id("permit-reason")).to_contain_text("未做气体检测")
+    card.get_by_test_id("field-o2_percent").fill("20.9")
+    card.get_by_test_id("field-lel_percent").fill("30")
+    card.get_by_test_id("record-gas-test").click()
+    expect(card.get_by_test_id("permit-reason")).to_contain_text("气体检测不合格")
+    card.get_by_test_id("field-o2_percent").fill("20.9")  # the form starts afresh
+    card.get_by_test_id("field-lel_percent").fill("3")
+    card.get_by_test_id("record-gas-test").click()
+    expect(card.get_by_test_id("permit-state")).to_have_text("当前可作业")
+    screenshot(page, "permits-desktop")
+    card.get_by_test_id("close-permit").click()
+    expect(card.get_by_test_id("permit-state")).to_have_text("已关闭")

@@ -77,6 +77,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.monitoring.tanks.routes import router as tanks_router
+    from hazwatch.prevention.commitments.routes import router as commitments_router
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.inspections.routes import router as inspections_router
     from hazwatch.prevention.odh.routes import router as odh_router
@@ -103,6 +104,7 @@ def domain_routers() -> list[APIRouter]:
         risks_router,
         tanks_router,
         hazard_router,
+        commitments_router,
         inspections_router,
         attachments_router,
         supervision_router,

@@ -14,6 +14,7 @@ from hazwatch.cli import (
     inspections,
     monitoring,
     odh,
+    permits,
     physics,
     registry,
     replay,
@@ -45,6 +46,7 @@ chemicals.register(app)
 risks.register(app)
 supervision.register(app)
 emergency.register(app)
+permits.register(app)
 
 if __name__ == "__main__":
     app()

@@ -116,6 +116,13 @@ class Settings(BaseSettings):
         "uncalibrated.",
     )
 
+    commitment_deadline: str = Field(
+        default="10:00",
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="Local time by which each enterprise publishes its daily safety commitment "
+        "(Zhejiang: before 10:00); missing by then is flagged to it and its regulator.",
+    )
+
     hazard_general_deadline_days: int = Field(
         default=30,
         ge=1,

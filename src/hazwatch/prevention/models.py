@@ -1,15 +1,13 @@
-"""Special-work permits (GB 30871-2022) with their gas tests.
-
-Only confined-space entry permits exist so far; ``kind`` leaves room for the other special
-works (hot work, work at height …) when the full permit loop is built.
-"""
+"""Special-work permits (GB 30871-2022) with their gas tests: confined-space entry and hot
+work. A permit is applied for (applicant, isolations, guardian), approved by someone else,
+and clears work only with its guardian present and a fresh passing gas test."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
@@ -31,6 +29,16 @@ class WorkPermit(Base):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_by: Mapped[str] = mapped_column(String(80))
     closed: Mapped[bool] = mapped_column(default=False)
+    #: Who applied for it (the work's leader); ``issued_by`` is who recorded it.
+    applicant: Mapped[str] = mapped_column(String(80), default="")
+    #: Energy and line isolations in place (blinds, lock-out): GB 30871-2022 §6.2 / §5.2.
+    isolations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The approver (never the applicant or the one who recorded it) and when.
+    approved_by: Mapped[str | None] = mapped_column(String(80))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The guardian (监护人; the fire watcher for hot work) and whether confirmed on site.
+    guardian: Mapped[str] = mapped_column(String(80), default="")
+    guardian_present: Mapped[bool] = mapped_column(default=False)
 
 
 class GasTest(Base):

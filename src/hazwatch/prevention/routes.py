@@ -11,7 +11,7 @@ from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.prevention import service
 from hazwatch.prevention.models import WorkPermit
-from hazwatch.prevention.schemas import GasTestIn, GasTestOut, PermitIn, PermitOut
+from hazwatch.prevention.schemas import GasTestIn, GasTestOut, GuardianIn, PermitIn, PermitOut
 
 router = Router(prefix="/api/permits", tags=["prevention"])
 
@@ -33,6 +33,12 @@ def _out(session: Session, permit: WorkPermit, request: Request) -> PermitOut:
         valid_until=permit.valid_until,
         issued_by=permit.issued_by,
         closed=permit.closed,
+        applicant=permit.applicant,
+        isolations=list(permit.isolations or []),
+        approved_by=permit.approved_by,
+        approved_at=permit.approved_at,
+        guardian=permit.guardian,
+        guardian_present=permit.guardian_present,
         latest_gas_test=GasTestOut.model_validate(test) if test else None,
         clears_entry=clearance is not None and clearance.cleared,
         reason=clearance.reason if clearance else "access.reason.no_permit",
@@ -43,7 +49,8 @@ def _out(session: Session, permit: WorkPermit, request: Request) -> PermitOut:
 def open_permit(
     body: PermitIn, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> PermitOut:
-    return _out(db, service.open_permit(db, principal, **body.model_dump()), request)
+    now = get_context(request).clock.now()
+    return _out(db, service.open_permit(db, principal, now=now, **body.model_dump()), request)
 
 
 @router.get("", response_model=list[PermitOut])
@@ -63,6 +70,26 @@ def get_permit(
     permit_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> PermitOut:
     return _out(db, service.get_permit(db, principal, permit_id), request)
+
+
+@router.post("/{permit_id}/approve", response_model=PermitOut)
+def approve_permit(
+    permit_id: Id, request: Request, db: DbSession, principal: EditorPrincipal
+) -> PermitOut:
+    """Approval by someone other than the applicant and whoever recorded the permit."""
+    now = get_context(request).clock.now()
+    return _out(db, service.approve_permit(db, principal, permit_id, now), request)
+
+
+@router.post("/{permit_id}/guardian", response_model=PermitOut)
+def confirm_guardian(
+    permit_id: Id, body: GuardianIn, request: Request, db: DbSession, principal: EditorPrincipal
+) -> PermitOut:
+    """The guardian (the fire watcher for hot work) confirmed on site, or gone."""
+    permit = service.confirm_guardian(
+        db, principal, permit_id, guardian=body.guardian, present=body.present
+    )
+    return _out(db, permit, request)
 
 
 @router.post("/{permit_id}/close", response_model=PermitOut)

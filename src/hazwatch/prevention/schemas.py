@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hazwatch.api.inputs import NO_NUL, Id, Instant
+from hazwatch.api.inputs import NO_NUL, Id, Instant, chars
 
 
 class PermitIn(BaseModel):
@@ -16,6 +17,16 @@ class PermitIn(BaseModel):
     number: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     valid_from: Instant
     valid_until: Instant
+    kind: Literal["confined_space", "hot_work"] = "confined_space"
+    applicant: str = Field(default="", max_length=80, pattern=NO_NUL)
+    guardian: str = Field(default="", max_length=80, pattern=NO_NUL)
+    isolations: list[Annotated[str, chars(200)]] = Field(default_factory=list, max_length=50)
+
+
+class GuardianIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    guardian: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    present: bool = True
 
 
 class GasTestIn(BaseModel):
@@ -48,6 +59,12 @@ class PermitOut(BaseModel):
     valid_until: datetime
     issued_by: str
     closed: bool
+    applicant: str
+    isolations: list[str]
+    approved_by: str | None
+    approved_at: datetime | None
+    guardian: str
+    guardian_present: bool
     latest_gas_test: GasTestOut | None
     clears_entry: bool
     reason: str | None

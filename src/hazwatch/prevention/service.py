@@ -1,9 +1,18 @@
-"""Confined-space permits and gas tests.
+"""Special-work permits (confined-space entry and hot work) and their gas tests.
 
-GB 30871-2022 (confined-space work): oxygen 19.5–21 % by volume, and entry within 30 min of
-the gas test (longer, up to 60 min, only where the enterprise's rules allow: the
-``gas_test_max_age_minutes`` setting). A permit that is closed, not yet valid or expired
-clears nobody.
+GB 30871-2022: a permit is applied for with the isolations in place (blinds, lock-out; a
+confined-space permit needs at least one), approved by someone other than the applicant and
+whoever recorded it, and clears work only while valid, approved, with its guardian (监护人;
+the fire watcher for hot work) confirmed on site and a passing gas test no older than 30 min
+(longer, up to 60 min, only where the enterprise's rules allow: the
+``gas_test_max_age_minutes`` setting).
+
+A passing test: confined space, oxygen 19.5–21 % by volume; hot work, oxygen 19.5–23.5 % (no
+enrichment) and combustible gas at most :data:`LEL_MAX` of its lower explosive limit, where
+measured. (GB 30871-2022 §5.3 states the hot-work limits as volume fractions by the gas's
+LEL, 0.5 % or 0.2 %; a portable detector reads %LEL, and 10 % LEL is its usual alarm point,
+below both for the common gases.) A permit that is closed, not yet valid or expired clears
+nobody.
 """
 
 from __future__ import annotations
@@ -16,13 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
-from hazwatch.core.errors import Conflict, InvalidInput, NotFound
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
 from hazwatch.prevention.models import GasTest, WorkPermit
 from hazwatch.registry.scope import Tenancy
 
 O2_MIN = Decimal("19.5")  # GB 30871-2022, confined-space gas test: oxygen 19.5–21 %
 O2_MAX = Decimal("21")
+HOT_WORK_O2_MAX = Decimal("23.5")  # no oxygen enrichment where there is a flame
+LEL_MAX = Decimal(10)  # % of the lower explosive limit (see the module text)
+CONFINED_SPACE, HOT_WORK = "confined_space", "hot_work"
+KINDS = (CONFINED_SPACE, HOT_WORK)
 GAS_TEST_MAX_AGE = timedelta(minutes=30)  # GB 30871-2022: entry within 30 min of the test
 
 
@@ -42,10 +55,20 @@ def open_permit(
     number: str,
     valid_from: datetime,
     valid_until: datetime,
+    kind: str = CONFINED_SPACE,
+    applicant: str = "",
+    guardian: str = "",
+    isolations: list[str] | None = None,
+    now: datetime | None = None,
 ) -> WorkPermit:
+    """Apply for a permit (``now``: refuse one that has already run out)."""
     room = Tenancy(session, principal).writable_room(room_id)
+    if kind not in KINDS:
+        raise InvalidInput("prevention.bad_kind", field="kind", kind=kind)
     if valid_until <= valid_from:
         raise InvalidInput("prevention.bad_validity", field="valid_until")
+    if now is not None and valid_until <= now:
+        raise InvalidInput("prevention.validity_in_past", field="valid_until")
     taken = select(WorkPermit.id).where(
         WorkPermit.organisation_id == room.organisation_id, WorkPermit.number == number
     )
@@ -58,6 +81,10 @@ def open_permit(
         valid_from=valid_from,
         valid_until=valid_until,
         issued_by=principal.username,
+        kind=kind,
+        applicant=(applicant or principal.username).strip(),
+        guardian=guardian.strip(),
+        isolations=[i.strip() for i in isolations or [] if i.strip()],
     )
     session.add(permit)
     session.flush()
@@ -87,6 +114,42 @@ def list_permits(
 def writable_permit(session: Session, principal: Principal, permit_id: int) -> WorkPermit:
     permit = get_permit(session, principal, permit_id)
     Tenancy(session, principal).ensure_writable([permit.organisation_id], "permit_id")
+    return permit
+
+
+def approve_permit(
+    session: Session, principal: Principal, permit_id: int, now: datetime
+) -> WorkPermit:
+    """Approval by someone other than the applicant and whoever recorded the permit; a
+    confined-space permit needs its isolations listed first."""
+    permit = writable_permit(session, principal, permit_id)
+    if permit.closed:
+        raise Conflict("prevention.permit_closed", field="permit_id", number=permit.number)
+    if permit.approved_at is not None:
+        raise Conflict("prevention.permit_already_approved", field="permit_id")
+    if principal.username in {permit.applicant, permit.issued_by}:
+        raise Forbidden("prevention.self_approval", field="approved_by")
+    if permit.kind == CONFINED_SPACE and not permit.isolations:
+        raise InvalidInput("prevention.isolations_required", field="isolations")
+    if permit.valid_until <= now:
+        raise InvalidInput("prevention.validity_in_past", field="valid_until")
+    permit.approved_by, permit.approved_at = principal.username, now
+    session.flush()
+    return permit
+
+
+def confirm_guardian(
+    session: Session, principal: Principal, permit_id: int, *, guardian: str, present: bool
+) -> WorkPermit:
+    """The guardian named and confirmed on site (or gone: work stops)."""
+    permit = writable_permit(session, principal, permit_id)
+    if permit.closed:
+        raise Conflict("prevention.permit_closed", field="permit_id", number=permit.number)
+    guardian = guardian.strip()
+    if not guardian:
+        raise InvalidInput("prevention.guardian_required", field="guardian")
+    permit.guardian, permit.guardian_present = guardian, present
+    session.flush()
     return permit
 
 
@@ -135,19 +198,27 @@ def latest_gas_test(session: Session, permit_id: int) -> GasTest | None:
     )
 
 
+def _valid_permits(session: Session, room_id: int, now: datetime, kind: str) -> list[WorkPermit]:
+    return list(
+        session.scalars(
+            select(WorkPermit).where(
+                WorkPermit.room_id == room_id,
+                WorkPermit.kind == kind,
+                WorkPermit.closed.is_(False),
+                WorkPermit.valid_from <= now,
+                WorkPermit.valid_until > now,
+            )
+        )
+    )
+
+
 def confined_space_clearance(
     session: Session, room_id: int, now: datetime, max_age: timedelta = GAS_TEST_MAX_AGE
 ) -> EntryClearance:
-    """Entry into a confined space needs a valid open permit whose latest gas test passed
-    no longer than ``max_age`` ago (the boundary itself still clears)."""
-    permits = session.scalars(
-        select(WorkPermit).where(
-            WorkPermit.room_id == room_id,
-            WorkPermit.closed.is_(False),
-            WorkPermit.valid_from <= now,
-            WorkPermit.valid_until > now,
-        )
-    ).all()
+    """Entry into a confined space needs a valid, approved, open permit with its guardian
+    present whose latest gas test passed no longer than ``max_age`` ago (the boundary itself
+    still clears)."""
+    permits = _valid_permits(session, room_id, now, CONFINED_SPACE)
     if not permits:
         return EntryClearance(False, "access.reason.no_permit")
     refusals: list[EntryClearance] = []
@@ -159,9 +230,35 @@ def confined_space_clearance(
     return refusals[0]
 
 
+def hot_work_clearance(
+    session: Session, room_id: int, now: datetime, max_age: timedelta = GAS_TEST_MAX_AGE
+) -> EntryClearance | None:
+    """Where hot work is permitted now, the room is safe to enter only while that permit's
+    gas test is fresh and passing (None: no hot work here now)."""
+    permits = _valid_permits(session, room_id, now, HOT_WORK)
+    refusals = []
+    for permit in permits:
+        clearance = permit_clearance(session, permit, now, max_age)
+        if clearance.cleared:
+            return clearance
+        refusals.append(clearance)
+    return refusals[0] if refusals else None
+
+
+def gas_test_passes(kind: str, test: GasTest) -> bool:
+    high = HOT_WORK_O2_MAX if kind == HOT_WORK else O2_MAX
+    if not O2_MIN <= test.o2_percent <= high:
+        return False
+    return test.lel_percent is None or test.lel_percent <= LEL_MAX
+
+
 def permit_clearance(
     session: Session, permit: WorkPermit, now: datetime, max_age: timedelta
 ) -> EntryClearance:
+    if permit.approved_at is None:
+        return EntryClearance(False, "access.reason.permit_not_approved", permit.number)
+    if not permit.guardian_present:
+        return EntryClearance(False, "access.reason.no_guardian", permit.number)
     test = latest_gas_test(session, permit.id)
     if test is None:
         return EntryClearance(False, "access.reason.no_gas_test", permit.number)
@@ -169,6 +266,6 @@ def permit_clearance(
     minutes = int(age.total_seconds() // 60)
     if age > max_age:
         return EntryClearance(False, "access.reason.gas_test_too_old", permit.number, minutes)
-    if not O2_MIN <= test.o2_percent <= O2_MAX:
+    if not gas_test_passes(permit.kind, test):
         return EntryClearance(False, "access.reason.gas_test_failed", permit.number, minutes)
     return EntryClearance(True, None, permit.number, minutes)

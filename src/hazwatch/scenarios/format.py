@@ -213,6 +213,8 @@ class ActualEntry(Part):
 
     at: str
     text: Text
+    #: The same in English (the console and the CLI in English mode; default: ``text``).
+    text_en: str = Field(default="", max_length=200)
 
 
 class Scenario(Part):
@@ -220,6 +222,9 @@ class Scenario(Part):
     name: Key
     title: Text
     description: str = ""
+    #: Title and description in English (default: the ones above).
+    title_en: str = Field(default="", max_length=200)
+    description_en: str = ""
     timezone: str = "Asia/Shanghai"
     start: str
     end: str

@@ -61,8 +61,13 @@ def assemble(loaded: LoadedScenario, run: Run, language: str | None = None) -> d
         "format": FORMAT,
         "scenario": {
             "name": spec.name,
-            "title": spec.title,
-            "description": spec.description,
+            "title": _in(language, spec.title, spec.title_en),
+            "description": _in(language, spec.description, spec.description_en),
+            # both languages, for a reader of the other one (the console's replay page)
+            "titles": {lang: _in(lang, spec.title, spec.title_en) for lang in LANGUAGES},
+            "descriptions": {
+                lang: _in(lang, spec.description, spec.description_en) for lang in LANGUAGES
+            },
             "file": loaded.file,
             "timezone": spec.timezone,
             "start": iso(loaded.start),
@@ -139,6 +144,11 @@ def assemble(loaded: LoadedScenario, run: Run, language: str | None = None) -> d
     result["timelines"] = {lang: timeline(loaded, result, lang) for lang in LANGUAGES}
     result["timeline"] = result["timelines"][normalise_language(language)]
     return result
+
+
+def _in(language: str | None, text: str, english: str) -> str:
+    """A scenario's own words in ``language``: its English version where it has one."""
+    return english if english and normalise_language(language) == "en" else text
 
 
 def _jsonable(value: Any) -> Any:
@@ -254,7 +264,7 @@ def timeline(
 ) -> dict[str, list[dict[str, str]]]:
     """Two columns: what actually happened, and what HazWatch did in the replay."""
     actual = [
-        {"at": loaded.local(at).isoformat(), "text": entry.text}
+        {"at": loaded.local(at).isoformat(), "text": _in(language, entry.text, entry.text_en)}
         for at, entry in zip(loaded.actual_times, loaded.spec.actual, strict=True)
     ]
     entries: list[dict[str, str]] = []
@@ -369,6 +379,14 @@ def timeline(
     return {"actual": actual, "hazwatch": entries}
 
 
+def scenario_text(result: dict[str, Any], what: str, language: str | None) -> str:
+    """The replayed scenario's ``title`` or ``description`` in ``language`` (results saved
+    before both were kept have the one they were made in)."""
+    scenario = result.get("scenario", {})
+    both = scenario.get(f"{what}s", {})
+    return str(both.get(normalise_language(language)) or scenario.get(what) or "")
+
+
 def story_in(result: dict[str, Any], language: str | None) -> dict[str, list[dict[str, str]]]:
     """The two timelines in ``language`` (results saved before they were kept in both
     languages have only the one they were made in)."""
@@ -387,7 +405,7 @@ def render_timeline(result: dict[str, Any], language: str | None = None) -> str:
     ]
     rows += [(e["at"], "HazWatch", e["text"]) for e in story["hazwatch"]]
     rows.sort(key=lambda row: row[0])
-    lines = [f"{result['scenario']['title']}", ""]
+    lines = [scenario_text(result, "title", language), ""]
     lines += [f"{at[11:19]}  {column:<9} {text}" for at, column, text in rows]
     lines.append("")
     for fitted in result["fits"]:

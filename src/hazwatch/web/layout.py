@@ -32,6 +32,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/chemicals", "web.nav.chemicals", "science"),
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
+    ("/permits", "web.nav.permits", "assignment_ind"),
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),

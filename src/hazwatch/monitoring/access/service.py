@@ -37,7 +37,13 @@ from hazwatch.monitoring.choices import Condition
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
-from hazwatch.prevention.service import GAS_TEST_MAX_AGE, confined_space_clearance
+from hazwatch.prevention.models import WorkPermit
+from hazwatch.prevention.service import (
+    GAS_TEST_MAX_AGE,
+    HOT_WORK,
+    confined_space_clearance,
+    hot_work_clearance,
+)
 from hazwatch.registry.choices import HazardKind
 from hazwatch.registry.models import Door, DoorGuard, HazardSource, Room
 
@@ -94,6 +100,8 @@ class RoomLayout:
     inert_source: bool
     confined_space: bool
     o2_points: tuple[O2Point, ...]
+    #: A hot-work permit is open for the room (its gas test then decides entry too).
+    hot_work: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,13 @@ def load_layout(session: Session) -> dict[str, DoorLayout]:
             select(HazardSource.room_id).where(HazardSource.kind == HazardKind.INERT_GAS.value)
         )
     )
+    hot_work = set(
+        session.scalars(
+            select(WorkPermit.room_id).where(
+                WorkPermit.kind == HOT_WORK, WorkPermit.closed.is_(False)
+            )
+        )
+    )
     rooms = {
         room.id: RoomLayout(
             room.id,
@@ -148,6 +163,7 @@ def load_layout(session: Session) -> dict[str, DoorLayout]:
             room.id in inert,
             room.confined_space,
             tuple(points.get(room.id, ())),
+            room.id in hot_work,
         )
         for room in session.scalars(select(Room))
     }
@@ -273,6 +289,25 @@ def _confined_reasons(
     ]
 
 
+def _hot_work_reasons(
+    session: Session, room: RoomLayout, now: datetime, policy: AccessPolicy
+) -> list[dict[str, Any]]:
+    """Hot work under way: entry only while its permit's gas test is fresh and passing."""
+    clearance = hot_work_clearance(session, room.id, now, policy.gas_test_max_age)
+    if clearance is None or clearance.cleared:
+        return []
+    cause = str(clearance.reason or "").rsplit(".", 1)[-1]
+    return [
+        _reason(
+            f"access.reason.hot_work_{cause}",
+            room,
+            permit=clearance.permit or "-",
+            minutes=clearance.test_age_minutes,
+            limit=int(policy.gas_test_max_age.total_seconds() // 60),
+        )
+    ]
+
+
 def decide(
     session: Callable[[], Session],
     door: DoorLayout | None,
@@ -303,6 +338,8 @@ def decide(
             decision.reasons.extend(
                 _confined_reasons(session(), room, now, policy.gas_test_max_age)
             )
+        if room.hot_work:
+            decision.reasons.extend(_hot_work_reasons(session(), room, now, policy))
     if decision.reasons:
         decision.allowed = False
         if purpose == "rescue":

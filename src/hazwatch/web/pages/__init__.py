@@ -12,6 +12,7 @@ from hazwatch.web.pages import (  # noqa: F401
     monitor,
     muster,
     odh,
+    permits,
     readiness,
     registry,
     replay,

@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import events, ui
 
 from hazwatch.scenarios import saved
-from hazwatch.scenarios.result import story_in
+from hazwatch.scenarios.result import scenario_text, story_in
 from hazwatch.web import charts, session, state
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language
@@ -66,9 +66,11 @@ def _timeline(title: str, entries: list[dict[str, Any]], testid: str) -> None:
 
 def show(result: dict[str, Any]) -> None:
     scenario = result.get("scenario", {})
-    ui.label(str(scenario.get("title") or scenario.get("name", ""))).classes("text-h6")
-    if scenario.get("description"):
-        ui.label(str(scenario["description"])).classes("text-body2 text-grey-8")
+    title = scenario_text(result, "title", language()) or str(scenario.get("name", ""))
+    ui.label(title).classes("text-h6").props("data-testid=replay-title")
+    description = scenario_text(result, "description", language())
+    if description:
+        ui.label(description).classes("text-body2 text-grey-8")
     _outcomes(result)
     kinds = {kind: _t(f"web.replay.kind.{kind}") for kind in SERIES_KINDS}
     ui.echart(charts.replay(result, _t("web.replay.alarm"), kinds)).classes("w-full").style(
