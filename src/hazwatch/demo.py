@@ -27,6 +27,7 @@ from hazwatch.prevention import demo as prevention_demo
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.risks import demo as risks_demo
 from hazwatch.registry.demo import DemoIds, load_demo
+from hazwatch.registry.landlord import demo as landlord_demo
 from hazwatch.supervision import demo as supervision_demo
 
 LADDER = (
@@ -145,5 +146,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     supervision_demo.load(session, demo, moment.now)
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
+    landlord_demo.load(session, demo, moment)
     session.flush()
     return demo

@@ -54,9 +54,10 @@ from hazwatch.prevention.odh.schemas import SafeguardIn
 from hazwatch.prevention.risks.models import RiskEvent, RiskObject
 from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
+from hazwatch.registry.landlord.models import TenantInspection
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import incidents
-from hazwatch.supervision.choices import IncidentKind
+from hazwatch.supervision import dispatch, incidents
+from hazwatch.supervision.choices import DispatchSource, IncidentKind
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
@@ -68,6 +69,8 @@ EXEMPT = {
     ("POST", "/api/auth/tokens"): "a token of the caller's own account",
     ("POST", "/api/ingest/readings"): "device token; a device writes only its site's points",
     ("POST", "/api/access/check"): "tests/monitoring/test_access.py scopes it by caller",
+    ("POST", "/api/supervision/dispatches/scan"): "no reference; regulators only "
+    "(tests/supervision/test_dispatch.py)",
 }
 
 
@@ -397,6 +400,19 @@ CASES: dict[tuple[str, str], Case] = {
         body=_b(point_id="own.point", passed=True, performed_by="x"),
         refs={"point_id": to("point")},
     ),
+    ("POST", "/api/landlord/inspections"): Case(
+        body=_b(
+            landlord_id="own.organisation",
+            tenant_id="own.partner",
+            planned_for="2099-01-01T00:00:00Z",
+        ),
+        refs={"landlord_id": to("organisation"), "tenant_id": to("organisation")},
+    ),
+    ("POST", "/api/landlord/inspections/{inspection_id}/record"): Case(
+        path={"inspection_id": "tenant_inspection"},
+        body=_b(inspector="x"),
+        path_refs={"inspection_id": "tenant_inspection"},
+    ),
     ("POST", "/api/commitments"): Case(
         body=_b(
             organisation_id="own.organisation",
@@ -711,6 +727,32 @@ CASES: dict[tuple[str, str], Case] = {
             ("extension", _b(days=1, approved_by="x")),
         )
     },
+    **{
+        ("POST", f"/api/supervision/dispatches/{{dispatch_id}}/{action}"): Case(
+            path={"dispatch_id": "dispatch"}, body=body, path_refs={"dispatch_id": "dispatch"}
+        )
+        for action, body in (
+            ("accept", None),
+            ("verify", _b(outcome="false_alarm", notes="x")),
+            ("close", None),
+        )
+    },
+    ("POST", "/api/supervision/dispatches/{dispatch_id}/attachments"): Case(
+        path={"dispatch_id": "dispatch"}, path_refs={"dispatch_id": "dispatch"}, multipart=True
+    ),
+    ("POST", "/api/supervision/duty/shifts"): Case(
+        body=_b(
+            department_id="own.department",
+            officer="x",
+            starts_at="2025-02-06T20:00:00Z",
+            ends_at="2025-02-07T08:00:00Z",
+        ),
+        refs={"department_id": to("department")},
+    ),
+    ("POST", "/api/supervision/duty/log"): Case(
+        body=_b(department_id="own.department", text="x"),
+        refs={"department_id": to("department")},
+    ),
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),
@@ -809,6 +851,18 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             kind=IncidentKind.PRODUCTION,
             occurred_at=moment.now - timedelta(hours=1),
         )
+        other_dispatch = dispatch.dispatch(
+            session,
+            moment.now,
+            moment.settings,
+            organisation_id=lab,
+            source_type=DispatchSource.ALARM,
+            source_key="test",
+            level="urgent",
+            title_key="supervision.dispatch.alarm",
+            params={},
+        )
+        assert other_dispatch is not None
         assignment = _create(
             session,
             "supervision-assignments",
@@ -927,6 +981,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "drill": one(Drill, organisation_id=lab),
             "equipment": "LAB-EEBD-1",
             "incident": other_incident.id,
+            "tenant_inspection": one(TenantInspection, landlord_id=demo["landlord"]),
+            "dispatch": other_dispatch.id,
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -935,7 +991,9 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["token"] = other["token"]
     own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
     own["finding"], own["record"], own["incident"] = 10**6, 10**6, 10**6
+    own["dispatch"] = 10**6
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
+    own["tenant_inspection"] = 10**6
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)
 

@@ -89,6 +89,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision classify", ["{org}", "research", "--as", "regulator"], 0),
     ("supervision incidents", ["--as", "regulator"], 0),  # the demo clock is before 2·7
     ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
+    ("supervision dispatches", ["--scan", "--as", "regulator"], 0),  # new orders: not late
 ]
 
 

@@ -122,6 +122,13 @@ INDIRECT: dict[str, set[str]] = {
     "readiness.hazard.drill_finding": {"drill", "text"},
     **{f"readiness.hazard.{c}": {"code", "kind"} for c in ("check_failed", "check_overdue")},
     "registry.finding.qualification_lapsed": _FINDING | {"person", "kind", "expired"},
+    # registry.landlord: a landlord's finding; notices of a tenant's risky changes
+    "landlord.hazard.finding": {"landlord", "text"},
+    **{f"landlord.notice.sublease_{p}": {"tenant", "subtenant"} for p in ("subject", "body")},
+    **{
+        f"landlord.notice.inert_gas_{p}": {"tenant", "room", "substance"}
+        for p in ("subject", "body")
+    },
     # prevention.commitments.watch: a missing daily commitment
     "commitment.missing.subject": {"organisation", "day", "deadline"},
     "commitment.missing.body": {"organisation", "day", "deadline"},
@@ -138,6 +145,14 @@ INDIRECT: dict[str, set[str]] = {
     "registry.finding.lease_without_safety_agreement": _FINDING | {"lessor", "lessee", "expired"},
     "registry.finding.unlicensed_supplier": _FINDING | {"substance", "customer"},
     "registry.finding.supervision_blind_spot": _FINDING | {"fallback"},
+    # supervision.dispatch: an order's title_key with its stored params + organisation
+    "supervision.dispatch.alarm": {"organisation", "condition"},
+    "supervision.dispatch.hidden_danger_overdue": {"organisation", "number", "title"},
+    "supervision.dispatch.hidden_danger_title": {"number", "notes"},
+    **{  # supervision.dispatch._tell
+        f"supervision.dispatch.notice.{n}": {"number", "organisation", "level"}
+        for n in ("new", "reminder", "escalated")
+    },
     "registry.finding.room_without_fixed_detector": _FINDING | {"room", "substance"},
     "registry.finding.odh_not_assessed": _FINDING | {"room"},
     "registry.finding.odh_class": _FINDING | {"room", "odh_class", "phi"},

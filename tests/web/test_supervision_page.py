@@ -3,11 +3,16 @@ department, and the district's matrix (issue 15 item 1)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
+from hazwatch.monitoring.models import Alarm
 from tests.web.conftest import Server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -34,3 +39,64 @@ def test_the_2_7_incident_shows_its_late_county_report(page: Any, server: Server
     expect(card.get_by_test_id("step-county")).to_contain_text("迟报")
     expect(card.get_by_test_id("step-city")).not_to_contain_text("迟报")
     screenshot(page, "supervision_incidents")
+
+
+def _raise_low_o2_alarm(server: Server, lab: int, plant: int, dry1: int) -> None:
+    """A low-O2 alarm at the lab's dry room 1, written into the server's database."""
+    engine = create_engine(f"sqlite:///{Path(server.env['HAZWATCH_DATA_DIR']) / 'hazwatch.db'}")
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        session.add(
+            Alarm(
+                organisation_id=lab,
+                site_id=plant,
+                room_id=dry1,
+                source="O2M-DRY1",
+                condition="low",
+                priority="urgent",
+                active=True,
+                acked=False,
+                state="active_unack",
+                message_key="monitoring.alarm.low",
+                params={"point": "O2M-DRY1-TEST"},
+                changed_at=now,
+                raised_at=now,
+            )
+        )
+    engine.dispose()
+
+
+def test_a_regulator_accepts_verifies_and_closes_a_low_o2_dispatch(
+    page: Any, server: Server
+) -> None:
+    with server.api("regulator") as api:
+        names = {o["name"]: o["id"] for o in api.get("/api/registry/organisations").json()}
+        rooms = {r["name"]: r["id"] for r in api.get("/api/registry/rooms").json()}
+        sites = {s["name"]: s["id"] for s in api.get("/api/registry/sites").json()}
+    _raise_low_o2_alarm(
+        server, names["晨光储能科技有限公司"], sites["龙山路88号厂区"], rooms["干燥房1"]
+    )
+    log_in(page, "regulator", next_path="/supervision/dispatches")
+    page.get_by_test_id("dispatch-scan").click()
+    card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first
+    expect(card).to_contain_text("海港区应急管理局")  # the lab's fallback owner
+    expect(card).to_contain_text("已派单")
+    card.get_by_test_id("dispatch-accept").click()
+    card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first
+    expect(card).to_contain_text("已签收")
+    card.get_by_test_id("dispatch-notes").fill("现场氧含量18.2%，已关闭气源")
+    card.get_by_test_id("dispatch-verify").click()
+    card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first
+    expect(card).to_contain_text("已现场核查")
+    expect(card).to_contain_text("现场氧含量18.2%")
+    card.get_by_test_id("dispatch-close").click()
+    card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first
+    expect(card).to_contain_text("已办结")
+    screenshot(page, "supervision_dispatch_closed")
+    with server.api("regulator") as api:
+        closed = [
+            d
+            for d in api.get("/api/supervision/dispatches").json()
+            if d["source_type"] == "alarm" and d["state"] == "closed"
+        ]
+    assert closed and closed[0]["outcome"] == "confirmed"

@@ -83,11 +83,13 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.prevention.odh.routes import router as odh_router
     from hazwatch.prevention.risks.routes import router as risks_router
     from hazwatch.prevention.routes import router as permits_router
+    from hazwatch.registry.landlord.routes import router as landlord_router
     from hazwatch.registry.routes import router as registry_router
     from hazwatch.supervision.routes import router as supervision_router
 
     return [
         registry_router,
+        landlord_router,
         monitoring_router,
         ingest_router,
         access_router,

@@ -15,7 +15,7 @@ from hazwatch.cli.common import cli_context, fail, language, reports_domain_erro
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
 from hazwatch.core.clock import local_date, local_text
 from hazwatch.core.i18n import translate
-from hazwatch.supervision import incidents, responsibility, views
+from hazwatch.supervision import dispatch, incidents, responsibility, views
 from hazwatch.supervision.choices import Sector
 from hazwatch.supervision.incident_grade import SOURCE as GRADE_SOURCE
 from hazwatch.supervision.incident_grade import grade
@@ -202,3 +202,36 @@ def grade_command(
         typer.echo(json.dumps(payload, ensure_ascii=False))
     else:
         typer.echo(f"{found.grade.label(language())} ({GRADE_SOURCE})")
+
+
+@supervision_app.command("dispatches")
+@reports_domain_errors
+def list_dispatches(
+    scan: bool = typer.Option(False, "--scan", help="Dispatch the warnings first."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Work orders (派单核查) of the caller's area; exit 1 when any open one is late."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        if scan:
+            responsibility.ensure_regulator(who)
+            dispatch.scan(session, now, context.settings)
+            dispatch.tick(session, now, context.settings)
+        shown = [
+            views.dispatch_out(session, o, now, language())
+            for o in dispatch.list_orders(session, who)
+        ]
+    if as_json:
+        typer.echo(json.dumps([s.model_dump(mode="json") for s in shown], ensure_ascii=False))
+    else:
+        for one in shown:
+            late = f" [{translate('web.dispatch.late', language())}]" if one.late else ""
+            typer.echo(
+                f"#{one.id} {one.state_label:<8} {one.organisation} → {one.department}: "
+                f"{one.title}{late}"
+            )
+    if any(one.late for one in shown):
+        raise typer.Exit(1)

@@ -131,6 +131,16 @@ class Settings(BaseSettings):
         "national deadline exists (DOMAIN §7), so it is the enterprise's setting. A major (重大) "
         "one always needs its deadline entered.",
     )
+    dispatch_min_priority: Literal["urgent", "high", "medium", "low"] = Field(
+        default="high",
+        description="Warnings at or above this level are dispatched to the responsible "
+        "department for on-site verification (派单核查, seed 001 §14): alarms by priority, "
+        "major registry findings as high.",
+    )
+    dispatch_hidden_danger_grade: Literal["major", "general"] = Field(
+        default="major",
+        description="Hidden dangers of this grade (or higher) past their deadline are dispatched.",
+    )
     attachment_store: Literal["local", "s3"] = Field(
         default="local", description="Where photos and documents are kept: a local folder or S3."
     )

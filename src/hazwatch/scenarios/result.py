@@ -253,9 +253,12 @@ def _crossings(
 
 
 def _first_by_target(run: Run, iso: Any) -> list[dict[str, Any]]:
+    """When each step of the alarms' ladder was first reached (work items' and notices'
+    messages, such as a landlord told of a sub-lease, are not the alarm ladder)."""
     firsts: dict[str, datetime] = {}
     for notification in run.notifications:
-        firsts.setdefault(notification["target"], notification["at"])
+        if notification["alarm_id"] is not None:
+            firsts.setdefault(notification["target"], notification["at"])
     return [{"target": t, "at": iso(at)} for t, at in sorted(firsts.items(), key=lambda x: x[1])]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hazwatch.core.choices import Choice
+from hazwatch.core.choices import Choice, with_colours
 
 
 class Sector(Choice):
@@ -48,3 +48,33 @@ class ReportLevel(Choice):
     CITY = "city"
     PROVINCE = "province"
     STATE_COUNCIL = "state_council"
+
+
+@with_colours({"dispatched": "orange", "accepted": "yellow", "verified": "blue", "closed": "green"})
+class DispatchState(Choice):
+    """派单核查: a warning dispatched to the responsible department, accepted, verified on
+    site, closed."""
+
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+
+
+class DispatchOutcome(Choice):
+    """What the on-site verification found."""
+
+    CONFIRMED = "confirmed"
+    RECTIFIED_ON_SITE = "rectified_on_site"
+    FALSE_ALARM = "false_alarm"
+
+
+class DispatchSource(Choice):
+    ALARM = "alarm"
+    FINDING = "finding"
+    HIDDEN_DANGER = "hidden_danger"
+
+
+class DutyLogKind(Choice):
+    NOTE = "note"
+    HANDOVER = "handover"

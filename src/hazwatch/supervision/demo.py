@@ -15,12 +15,14 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.monitoring.escalation.models import Contact
 from hazwatch.registry import service
 from hazwatch.registry.choices import SupervisionStage as St
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import incidents, responsibility
 from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
+from hazwatch.supervision.models import DutyShift
 
 #: Seed 001 §18 (职责分工): the departments that share the stages of hazardous chemicals.
 DEPARTMENTS = (
@@ -81,6 +83,7 @@ def load(session: Session, demo: DemoIds, now: datetime) -> None:
         ("testing_lab", Sector.RESEARCH),
     ):
         responsibility.classify(session, SYSTEM, now, demo[key], sector)
+    load_duty(session, demo, now)
     if now >= INCIDENT_KNOWN + timedelta(days=2):
         load_incident(session, demo, now)
 
@@ -141,3 +144,30 @@ def load_incident(session: Session, demo: DemoIds, now: datetime) -> None:
         note="技术总监经抢救无效于次日死亡",
     )
     demo.ids["incident"] = incident.id
+
+
+def load_duty(session: Session, demo: DemoIds, now: datetime) -> None:
+    """The bureau's 24-hour duty (seed 001 §14): two 12-hour shifts from six hours ago, each
+    officer a console contact of the duty desk, so the ladders' regulator step reaches the
+    one on shift."""
+    ema = demo["ema"]
+    for officer, start in (("王值班", -6), ("李值班", 6)):
+        session.add(
+            DutyShift(
+                organisation_id=ema,
+                officer=officer,
+                phone="0574-8000-0110",
+                starts_at=now + timedelta(hours=start),
+                ends_at=now + timedelta(hours=start + 12),
+            )
+        )
+        session.add(
+            Contact(
+                organisation_id=ema,
+                role="duty_officer",
+                name=officer,
+                channel="console",
+                address="console",
+            )
+        )
+    session.flush()

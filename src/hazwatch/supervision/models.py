@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
 from hazwatch.registry.choices import SupervisionStage
-from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
+from hazwatch.supervision.choices import (
+    DispatchOutcome,
+    DispatchSource,
+    DispatchState,
+    DutyLogKind,
+    IncidentKind,
+    ReportLevel,
+    Sector,
+)
 from hazwatch.supervision.incident_grade import IncidentGrade
 
 
@@ -157,3 +168,79 @@ class CasualtyChange(Base):
     grade_after: Mapped[str] = mapped_column(String(24))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class DispatchOrder(Base):
+    """A warning dispatched for on-site verification (派单核查) to the department responsible
+    for the organisation (item 1), with its deadlines by level. One open order per source."""
+
+    __tablename__ = "dispatch_order"
+    __audited__ = True
+    __table_args__ = (
+        Index(
+            "uq_dispatch_order_open_source",
+            "source_type",
+            "source_key",
+            unique=True,
+            sqlite_where=text("state <> 'closed'"),
+            postgresql_where=text("state <> 'closed'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
+    source_type: Mapped[DispatchSource] = mapped_column(String(16))
+    source_key: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(16))
+    title_key: Mapped[str] = mapped_column(String(120))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[DispatchState] = mapped_column(String(16), index=True)
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accept_due: Mapped[datetime] = mapped_column(UTCDateTime())
+    verify_due: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by: Mapped[str | None] = mapped_column(String(80))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by: Mapped[str | None] = mapped_column(String(80))
+    outcome: Mapped[DispatchOutcome | None] = mapped_column(String(24))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    hazard_finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hazard_finding.id"), index=True
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+
+class DutyShift(Base):
+    """One officer's shift on a department's 24-hour duty roster."""
+
+    __tablename__ = "duty_shift"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="positive_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    officer: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class DutyLogEntry(Base):
+    """The duty log: what happened on a shift, and the handover to the next officer."""
+
+    __tablename__ = "duty_log_entry"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    author: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[DutyLogKind] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    handed_to: Mapped[str] = mapped_column(String(80), default="")

@@ -3,18 +3,25 @@ blind-spot worklist."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import File, Request, UploadFile
 
 from hazwatch.api.errors import language_of
-from hazwatch.api.inputs import Id, Router
+from hazwatch.api.inputs import Id, Instant, Router, up_to
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.clock import local_date
 from hazwatch.registry import service as registry
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import incidents, responsibility, views
+from hazwatch.supervision import dispatch, incidents, responsibility, views
+from hazwatch.supervision.choices import DispatchState
 from hazwatch.supervision.schemas import (
     AssignIn,
     CasualtyIn,
+    DispatchOut,
+    DutyLogIn,
+    DutyLogOut,
     ExtensionIn,
     IncidentIn,
     IncidentOut,
@@ -22,7 +29,11 @@ from hazwatch.supervision.schemas import (
     MatrixIn,
     MatrixOut,
     ResolutionOut,
+    RosterOut,
     SectorIn,
+    ShiftIn,
+    ShiftOut,
+    VerifyIn,
 )
 
 router = Router(prefix="/api/supervision", tags=["supervision"])
@@ -210,3 +221,162 @@ def extend_investigation(
     """An approved extension of the investigation (at most 60 days, Art. 29)."""
     incidents.extend_investigation(db, principal, incident_id, **body.model_dump())
     return _incident(incident_id, request, db, principal)
+
+
+# -- dispatch for on-site verification (派单核查) ----------------------------------------------
+
+
+def _dispatch(
+    order_id: int, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> DispatchOut:
+    now = get_context(request).clock.now()
+    found = dispatch.get(db, principal, order_id)
+    return views.dispatch_out(db, found, now, language_of(request))
+
+
+@router.get("/dispatches", response_model=list[DispatchOut])
+def list_dispatches(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    state: DispatchState | None = None,
+) -> list[DispatchOut]:
+    """Work orders of the caller's area, newest first."""
+    now = get_context(request).clock.now()
+    return [
+        views.dispatch_out(db, o, now, language_of(request))
+        for o in dispatch.list_orders(db, principal, state)
+    ]
+
+
+@router.post("/dispatches/scan", response_model=list[DispatchOut])
+def scan_dispatches(
+    request: Request, db: DbSession, principal: CurrentPrincipal
+) -> list[DispatchOut]:
+    """Dispatch the warnings above the configured level now (the engine tick does it too);
+    answers the orders of the caller's area that are open."""
+    responsibility.ensure_regulator(principal)
+    context = get_context(request)
+    now = context.clock.now()
+    dispatch.scan(db, now, context.settings)
+    dispatch.tick(db, now, context.settings)
+    shown = dispatch.list_orders(db, principal)
+    return [
+        views.dispatch_out(db, o, now, language_of(request))
+        for o in shown
+        if o.state != DispatchState.CLOSED
+    ]
+
+
+@router.get("/dispatches/{dispatch_id}", response_model=DispatchOut)
+def get_dispatch(
+    dispatch_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> DispatchOut:
+    return _dispatch(dispatch_id, request, db, principal)
+
+
+@router.post("/dispatches/{dispatch_id}/accept", response_model=DispatchOut)
+def accept_dispatch(
+    dispatch_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> DispatchOut:
+    dispatch.accept(db, principal, get_context(request).clock.now(), dispatch_id)
+    return _dispatch(dispatch_id, request, db, principal)
+
+
+@router.post("/dispatches/{dispatch_id}/verify", response_model=DispatchOut)
+def verify_dispatch(
+    dispatch_id: Id,
+    body: VerifyIn,
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+) -> DispatchOut:
+    """The on-site verification: notes and outcome (a confirmed danger may open a hidden
+    danger in the enterprise's ledger)."""
+    context = get_context(request)
+    dispatch.verify(
+        db,
+        principal,
+        context.clock.now(),
+        context.settings,
+        dispatch_id,
+        dispatch.Verification(**body.model_dump()),
+    )
+    return _dispatch(dispatch_id, request, db, principal)
+
+
+@router.post("/dispatches/{dispatch_id}/close", response_model=DispatchOut)
+def close_dispatch(
+    dispatch_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> DispatchOut:
+    """Close (only after the verification's outcome is recorded)."""
+    dispatch.close(db, principal, get_context(request).clock.now(), dispatch_id)
+    return _dispatch(dispatch_id, request, db, principal)
+
+
+@router.post("/dispatches/{dispatch_id}/attachments", status_code=201, response_model=DispatchOut)
+def attach_to_dispatch(
+    dispatch_id: Id,
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    file: Annotated[UploadFile, File()],
+) -> DispatchOut:
+    """A photo from the site (JPEG, PNG, WebP) or a document."""
+    context = get_context(request)
+    data = file.file.read(context.settings.attachment_max_bytes + 1)
+    dispatch.attach(
+        db,
+        principal,
+        context.clock.now(),
+        context.settings,
+        dispatch_id,
+        filename=file.filename or "",
+        data=data,
+    )
+    return _dispatch(dispatch_id, request, db, principal)
+
+
+@router.post("/duty/shifts", status_code=201, response_model=ShiftOut)
+def add_shift(body: ShiftIn, db: DbSession, principal: CurrentPrincipal) -> ShiftOut:
+    """A shift on the department's 24-hour duty roster (the caller's own department)."""
+    return ShiftOut.model_validate(dispatch.add_shift(db, principal, **body.model_dump()))
+
+
+@router.get("/duty/roster", response_model=RosterOut)
+def duty_roster(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    department_id: Id,
+    start: Instant | None = None,
+    hours: Annotated[int, up_to(24 * 31)] = 24,
+) -> RosterOut:
+    """Shifts and the gaps with nobody on duty over ``hours`` from ``start`` (default now)."""
+    now = get_context(request).clock.now()
+    begin = start or now
+    shifts, gaps = dispatch.roster(
+        db, principal, department_id, begin, begin + timedelta(hours=hours)
+    )
+    current = dispatch.on_duty(db, department_id, now)
+    return RosterOut(
+        shifts=[ShiftOut.model_validate(s) for s in shifts],
+        gaps=gaps,
+        on_duty=ShiftOut.model_validate(current) if current else None,
+    )
+
+
+@router.post("/duty/log", status_code=201, response_model=DutyLogOut)
+def write_duty_log(
+    body: DutyLogIn, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> DutyLogOut:
+    """A duty-log line, or the shift handover (naming the next officer on the roster)."""
+    entry = dispatch.log(db, principal, get_context(request).clock.now(), **body.model_dump())
+    return DutyLogOut.model_validate(entry)
+
+
+@router.get("/duty/log", response_model=list[DutyLogOut])
+def read_duty_log(
+    db: DbSession, principal: CurrentPrincipal, department_id: Id
+) -> list[DutyLogOut]:
+    return [DutyLogOut.model_validate(e) for e in dispatch.duty_log(db, principal, department_id)]

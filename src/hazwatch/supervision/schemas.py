@@ -8,8 +8,16 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hazwatch.api.inputs import NO_NUL, Count, Id, Instant
+from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.registry.choices import SupervisionStage
-from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
+from hazwatch.supervision.choices import (
+    DispatchOutcome,
+    DispatchState,
+    DutyLogKind,
+    IncidentKind,
+    ReportLevel,
+    Sector,
+)
 from hazwatch.supervision.incident_grade import IncidentGrade
 
 
@@ -182,3 +190,93 @@ class IncidentOut(BaseModel):
     alarm_ids: list[int]
     replay: str
     description: str
+
+
+# -- dispatch ---------------------------------------------------------------------------------
+
+
+class VerifyIn(_In):
+    outcome: DispatchOutcome
+    notes: str = Field(min_length=1, max_length=5000, pattern=NO_NUL)
+    open_hidden_danger: bool = False
+    hidden_danger_grade: HazardGrade = HazardGrade.GENERAL
+    hidden_danger_deadline: Instant | None = None
+
+
+class DispatchAttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    url: str
+
+
+class DispatchOut(BaseModel):
+    id: int
+    organisation_id: int
+    organisation: str
+    department_id: int
+    department: str
+    room_id: int | None
+    source_type: str
+    source_key: str
+    level: str
+    title: str
+    state: DispatchState
+    state_label: str
+    dispatched_at: datetime
+    accept_due: datetime
+    verify_due: datetime
+    late: bool
+    accepted_by: str | None
+    verified_by: str | None
+    outcome: DispatchOutcome | None
+    outcome_label: str | None
+    notes: str
+    hazard_finding_id: int | None
+    closed_at: datetime | None
+    reminded_at: datetime | None
+    escalated_at: datetime | None
+    escalated_to_id: int | None
+    attachments: list[DispatchAttachmentOut]
+
+
+class ShiftIn(_In):
+    department_id: Id
+    officer: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    phone: str = Field(default="", max_length=40, pattern=NO_NUL)
+    starts_at: Instant
+    ends_at: Instant
+
+
+class ShiftOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    organisation_id: int
+    officer: str
+    phone: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class RosterOut(BaseModel):
+    shifts: list[ShiftOut]
+    gaps: list[tuple[datetime, datetime]]
+    on_duty: ShiftOut | None
+
+
+class DutyLogIn(_In):
+    department_id: Id
+    kind: DutyLogKind = DutyLogKind.NOTE
+    text: str = Field(min_length=1, max_length=5000, pattern=NO_NUL)
+    handed_to: str = Field(default="", max_length=80, pattern=NO_NUL)
+
+
+class DutyLogOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    organisation_id: int
+    at: datetime
+    author: str
+    kind: DutyLogKind
+    text: str
+    handed_to: str

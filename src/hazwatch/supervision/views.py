@@ -11,14 +11,22 @@ from hazwatch.core.clock import as_utc
 from hazwatch.core.i18n import translate
 from hazwatch.registry.choices import SupervisionStage
 from hazwatch.registry.models import Jurisdiction, Organisation
-from hazwatch.supervision import incidents
-from hazwatch.supervision.choices import IncidentKind, ResolvedBy, Sector
+from hazwatch.supervision import dispatch, incidents
+from hazwatch.supervision.choices import (
+    DispatchOutcome,
+    DispatchState,
+    IncidentKind,
+    ResolvedBy,
+    Sector,
+)
 from hazwatch.supervision.incident_grade import SOURCE as GRADE_SOURCE
 from hazwatch.supervision.incident_grade import IncidentGrade, grade
-from hazwatch.supervision.models import Incident, ResponsibilityMatrix
+from hazwatch.supervision.models import DispatchOrder, Incident, ResponsibilityMatrix
 from hazwatch.supervision.responsibility import Resolution, department_names
 from hazwatch.supervision.schemas import (
     CasualtyChangeOut,
+    DispatchAttachmentOut,
+    DispatchOut,
     IncidentOut,
     MatrixOut,
     ResolutionOut,
@@ -169,4 +177,50 @@ def incident_out(session: Session, incident: Incident, now: datetime, language: 
         alarm_ids=list(incident.alarm_ids or []),
         replay=incident.replay,
         description=incident.description,
+    )
+
+
+def dispatch_out(
+    session: Session, order: DispatchOrder, now: datetime, language: str
+) -> DispatchOut:
+    names = department_names(session, [order.organisation_id, order.department_id])
+    state = DispatchState(order.state)
+    outcome = DispatchOutcome(order.outcome) if order.outcome else None
+    params = {**(order.params or {}), "organisation": names.get(order.organisation_id, "")}
+    return DispatchOut(
+        id=order.id,
+        organisation_id=order.organisation_id,
+        organisation=names.get(order.organisation_id, ""),
+        department_id=order.department_id,
+        department=names.get(order.department_id, ""),
+        room_id=order.room_id,
+        source_type=order.source_type,
+        source_key=order.source_key,
+        level=order.level,
+        title=translate(order.title_key, language, **params),
+        state=state,
+        state_label=state.label(language),
+        dispatched_at=as_utc(order.dispatched_at),
+        accept_due=as_utc(order.accept_due),
+        verify_due=as_utc(order.verify_due),
+        late=dispatch.late(order, now),
+        accepted_by=order.accepted_by,
+        verified_by=order.verified_by,
+        outcome=outcome,
+        outcome_label=outcome.label(language) if outcome else None,
+        notes=order.notes,
+        hazard_finding_id=order.hazard_finding_id,
+        closed_at=as_utc(order.closed_at) if order.closed_at else None,
+        reminded_at=as_utc(order.reminded_at) if order.reminded_at else None,
+        escalated_at=as_utc(order.escalated_at) if order.escalated_at else None,
+        escalated_to_id=order.escalated_to_id,
+        attachments=[
+            DispatchAttachmentOut(
+                id=a.id,
+                filename=a.filename,
+                content_type=a.content_type,
+                url=f"/api/attachments/{a.id}",
+            )
+            for a in dispatch.attachments_of(session, order)
+        ],
     )

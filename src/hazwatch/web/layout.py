@@ -38,6 +38,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/calibration", "web.nav.calibration", "tune"),
     ("/supervision", "web.nav.supervision", "account_balance"),
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
+    ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

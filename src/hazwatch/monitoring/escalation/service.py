@@ -128,7 +128,21 @@ def regulators(session: Session, organisation_id: int) -> list[int]:
     return [owner.id] if owner else []
 
 
-def contacts_for(session: Session, organisation_id: int, target: str) -> list[Contact]:
+#: Narrow a regulator desk's contacts to who is on duty at a moment (the supervision
+#: package's 24-hour roster registers one), so the regulator step reaches a person.
+DutyFilter = Callable[[Session, list[Contact], datetime], list[Contact]]
+_DUTY_FILTERS: list[DutyFilter] = []
+
+
+def register_duty_filter(duty_filter: DutyFilter) -> DutyFilter:
+    if duty_filter not in _DUTY_FILTERS:
+        _DUTY_FILTERS.append(duty_filter)
+    return duty_filter
+
+
+def contacts_for(
+    session: Session, organisation_id: int, target: str, now: datetime | None = None
+) -> list[Contact]:
     if target in OWN_ROLES:
         owners, role = [organisation_id], target
     elif target == "landlord":
@@ -137,18 +151,25 @@ def contacts_for(session: Session, organisation_id: int, target: str) -> list[Co
         owners, role = regulators(session, organisation_id), "duty_officer"
     if not owners:
         return []
-    return list(
+    found = list(
         session.scalars(
             select(Contact).where(Contact.organisation_id.in_(owners), Contact.role == role)
         )
     )
+    if target == EscalationTarget.REGULATOR.value and now is not None:
+        for duty_filter in _DUTY_FILTERS:
+            found = duty_filter(session, found, now)
+    return found
 
 
-def step_contacts(session: Session, organisation_id: int, step: EscalationStep) -> list[Contact]:
-    """The target's contacts on the channels the step names (all, when it names none)."""
+def step_contacts(
+    session: Session, organisation_id: int, step: EscalationStep, now: datetime | None = None
+) -> list[Contact]:
+    """The target's contacts on the channels the step names (all, when it names none); a
+    regulator's, at ``now``, only the duty officer on shift when the roster names one."""
     return [
         contact
-        for contact in contacts_for(session, organisation_id, step.target)
+        for contact in contacts_for(session, organisation_id, step.target, now)
         if not step.channels or contact.channel in step.channels
     ]
 
@@ -359,7 +380,7 @@ def notify_now(
     """Tell ``target`` of ``organisation_id`` about a subject at once, outside any ladder (a
     major hidden danger is reported to the regulator when it is graded); returns how many
     messages were queued."""
-    contacts = contacts_for(session, organisation_id, target)
+    contacts = contacts_for(session, organisation_id, target, now)
     enqueue(
         session,
         contacts,
@@ -574,7 +595,7 @@ class Escalator:
         settings = self.context.settings
         enqueue(
             session,
-            step_contacts(session, item.organisation_id, step),
+            step_contacts(session, item.organisation_id, step, now),
             subject_type=state.subject_type,
             subject_id=state.subject_id,
             organisation_id=item.organisation_id,

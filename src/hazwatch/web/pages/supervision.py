@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import local_date
-from hazwatch.supervision import incidents, responsibility, views
+from hazwatch.core.errors import DomainError
+from hazwatch.supervision import dispatch, incidents, responsibility, views
+from hazwatch.supervision.choices import DispatchOutcome, DispatchState
 from hazwatch.supervision.incident_grade import IncidentGrade
 from hazwatch.web import session, state
 from hazwatch.web.layout import frame
@@ -125,3 +128,107 @@ def incidents_page() -> None:
             ui.label(
                 _t("web.incidents.window", until=local_time(one.casualty_window_ends, "%Y-%m-%d"))
             ).classes("text-caption text-grey-8")
+
+
+@ui.page("/supervision/dispatches")
+def dispatches_page() -> None:
+    """派单核查: each work order with its deadlines; a regulator accepts it, records the
+    on-site verification (notes, outcome) and closes it."""
+    who = session.require("/supervision/dispatches")
+    if who is None:
+        return
+    frame("web.nav.dispatch", who)
+    context = state.context()
+    lang = language()
+    now = context.clock.now()
+    with context.unit_of_work(who) as db:
+        shown = [views.dispatch_out(db, o, now, lang) for o in dispatch.list_orders(db, who)]
+        duty = dispatch.on_duty(db, who.organisation_id, now) if who.organisation_id else None
+        officer = duty.officer if duty else None
+    may_act = who.role in (Role.REGULATOR, Role.PLATFORM_ADMIN)
+    with ui.row().classes("items-center gap-4"):
+        ui.label(
+            _t("web.dispatch.on_duty", officer=officer)
+            if officer
+            else _t("web.dispatch.nobody_on_duty")
+        ).props("data-testid=on-duty")
+        if may_act:
+            ui.button(_t("web.dispatch.scan"), on_click=lambda: _act(who, "scan", 0)).props(
+                "data-testid=dispatch-scan"
+            )
+    if not shown:
+        ui.label(_t("web.dispatch.none"))
+    for order in shown:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=dispatch-{order.id}"):
+            with ui.row().classes("items-center gap-2 w-full"):
+                badge(order.state_label, DispatchState(order.state).colour, "state")
+                ui.label(f"#{order.id} {order.title}").classes("text-weight-bold grow")
+                if order.late:
+                    badge(_t("web.dispatch.late"), "red", "late")
+            ui.label(f"{order.organisation} → {order.department}").classes("text-caption")
+            ui.label(
+                _t(
+                    "web.dispatch.due",
+                    accept=local_time(order.accept_due, "%m-%d %H:%M"),
+                    verify=local_time(order.verify_due, "%m-%d %H:%M"),
+                )
+            ).classes("text-caption text-grey-8")
+            if order.outcome_label:
+                ui.label(f"{order.outcome_label}: {order.notes}").classes("text-caption")
+            if not may_act:
+                continue
+            if order.state == DispatchState.DISPATCHED:
+                ui.button(
+                    _t("web.dispatch.accept"),
+                    on_click=lambda o=order.id: _act(who, "accept", o),
+                ).props("data-testid=dispatch-accept")
+            elif order.state == DispatchState.ACCEPTED:
+                notes = (
+                    ui.textarea(_t("web.dispatch.notes"))
+                    .props("data-testid=dispatch-notes")
+                    .classes("w-full")
+                )
+                outcome = ui.select(
+                    {o.value: o.label(lang) for o in DispatchOutcome},
+                    label=_t("web.dispatch.outcome"),
+                    value=DispatchOutcome.CONFIRMED.value,
+                ).props("data-testid=dispatch-outcome")
+                ui.button(
+                    _t("web.dispatch.verify"),
+                    on_click=lambda o=order.id, n=notes, r=outcome: _act(
+                        who, "verify", o, notes=n.value or "", outcome=r.value
+                    ),
+                ).props("data-testid=dispatch-verify")
+            elif order.state == DispatchState.VERIFIED:
+                ui.button(
+                    _t("web.dispatch.close"), on_click=lambda o=order.id: _act(who, "close", o)
+                ).props("data-testid=dispatch-close")
+
+
+def _act(who: Principal, action: str, order_id: int, **values: str) -> None:
+    context = state.context()
+    now = context.clock.now()
+    try:
+        with context.unit_of_work(who) as db:
+            if action == "scan":
+                dispatch.scan(db, now, context.settings)
+                dispatch.tick(db, now, context.settings)
+            elif action == "accept":
+                dispatch.accept(db, who, now, order_id)
+            elif action == "verify":
+                dispatch.verify(
+                    db,
+                    who,
+                    now,
+                    context.settings,
+                    order_id,
+                    dispatch.Verification(
+                        outcome=DispatchOutcome(values["outcome"]), notes=values["notes"]
+                    ),
+                )
+            else:
+                dispatch.close(db, who, now, order_id)
+    except DomainError as error:
+        ui.notify(_t(error.code, **error.params), type="negative")
+        return
+    ui.navigate.reload()

@@ -1,0 +1,1 @@
+"""Landlord duties: tenants watched, inspected, and their risky changes notified."""
