@@ -79,6 +79,14 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("permit gas-test", ["{permit}", "--o2", "20.8", "--as", "lab"], 0),
     ("permit list", ["--as", "lab"], 0),
     ("permit close", ["{permit}", "--as", "lab"], 0),
+    (
+        "commitment publish",
+        ["--org", "{org}", "--running", "1", "--signer", "陈主任", "--as", "labhead"],
+        0,
+    ),
+    ("commitment missing", ["--as", "lab"], 0),  # the lab has published
+    # the demo's inspection was planned for a week after the demo's (past) moment: overdue
+    ("landlord tenants", ["--org", "{landlord}", "--as", "landlord"], 1),
     ("emergency training", ["--as", "lab"], 1),  # one qualification lapsed
     ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
     ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
@@ -131,7 +139,11 @@ def _pending_links(context: Context, demo: DemoIds) -> dict[str, str]:
 def test_json_output_parses_for_every_command(cli_on_context: Context) -> None:
     with cli_on_context.unit_of_work() as session:
         demo = full_demo.load(session, Moment.of(cli_on_context))
-    values = {"org": str(demo["lab"]), "room": str(demo["dry_room_1"])}
+    values = {
+        "org": str(demo["lab"]),
+        "room": str(demo["dry_room_1"]),
+        "landlord": str(demo["landlord"]),
+    }
     values |= _pending_links(cli_on_context, demo)
     for command, args, expected in TABLE:
         argv = [*command.split(), *(a.format(**values) for a in args), "--json"]

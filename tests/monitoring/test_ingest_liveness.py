@@ -17,13 +17,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.monitoring import service
+from hazwatch.monitoring.archive import StoredReading
+from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import EventBus
+from hazwatch.monitoring.ingest import PayloadError, decode
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
 from hazwatch.monitoring.interlocks.service import handle_ack
-from hazwatch.monitoring.models import Reading
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.models import IngestRejection, Reading
 from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.monitoring.writer import Batch, ReadingWriter
 from tests.monitoring.conftest import Plant, wait_for
 from tests.monitoring.proxy import proxy
 from tests.monitoring.test_mqtt import _listening, count, free_port, ingest_for, publisher
@@ -202,3 +210,175 @@ def test_ready_only_once_the_broker_confirmed_the_subscriptions(
             engine.close()
     with context.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Reading)) == 1
+
+
+def rejections(context: Context) -> list[tuple[str, str | None]]:
+    with context.sessions() as session:
+        rows = session.execute(
+            select(IngestRejection.reason, IngestRejection.point_code).order_by(IngestRejection.id)
+        )
+        return [(reason, point) for reason, point in rows]
+
+
+def _raw(clock: ManualClock, **changes: str) -> bytes:
+    """A batch of a good reading and one made bad by replacing a field's JSON text."""
+    fields = {
+        "point": '"O2-DRY1"',
+        "ts": json.dumps((clock.now() - timedelta(seconds=5)).isoformat()),
+        "value": "20.4",
+        "unit": '"%vol"',
+        "seq": "7",
+        "status": '"ok"',
+    }
+    fields.update(changes)
+    bad = "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}"
+    good = json.dumps(
+        {"point": "O2-DRY1", "ts": clock.now().isoformat(), "value": 20.9, "unit": "%vol"}
+    )
+    return ('{"readings": [' + bad + ", " + good + "]}").encode("utf-8", "surrogatepass")
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"seq": str(10**30)}, "out_of_range"),
+        ({"seq": str(-(2**63) - 1)}, "out_of_range"),
+        ({"value": "9" * 400}, "out_of_range"),
+        ({"value": "1e300"}, "out_of_range"),
+        ({"value": "NaN"}, "not_finite"),
+        ({"value": "Infinity"}, "not_finite"),
+        ({"value": "-Infinity"}, "not_finite"),
+        ({"point": '"O2-DRY1\\u0000"'}, "bad_text"),
+        ({"unit": '"%vol\\u0000"'}, "bad_text"),
+        ({"status": '"E\\u0000"'}, "bad_text"),
+        ({"point": '"O2-\\ud800"'}, "bad_text"),  # a lone surrogate, escaped
+        ({"point": '"O2-\ud800"'}, "bad_text"),  # the same as (invalid UTF-8) bytes
+        ({"point": '"' + "P" * 500 + '"'}, "unknown_point"),  # longer than the column
+    ],
+    ids=lambda v: v if isinstance(v, str) else next(iter(v)) + "=" + repr(v)[8:30],
+)
+def test_what_the_database_cannot_store_is_refused_at_decode(
+    context: Context, plant: Plant, clock: ManualClock, changes: dict[str, str], reason: str
+) -> None:
+    decoded = decode(_raw(clock, **changes), max_batch=10)
+    at_decode = [] if reason == "unknown_point" else [reason]  # the engine knows the points
+    assert [r.reason for r in decoded.rejections] == at_decode
+    engine = MonitoringEngine(context, EventBus())
+    device = engine.device("GW-LAB")
+    engine.submit_decoded(decoded, device=device, source="mqtt")
+    engine.flush()
+    engine.close()
+    assert [r for r, _point in rejections(context)] == [reason]
+    assert count(context, Reading) == 1  # the good reading of the same batch is stored
+
+
+def test_invalid_utf8_and_nul_outside_strings_are_malformed_payloads(
+    context: Context, plant: Plant
+) -> None:
+    for payload in (b'{"point": "O2-\xff"}', b'{"point": "O2"}\x00', b"\xed\xa0\x80"):
+        with pytest.raises(PayloadError) as refused:
+            decode(payload, max_batch=10)
+        assert refused.value.reason == "malformed_json"
+    with pytest.raises(PayloadError) as refused:
+        decode(b'{"token": "hwd_\\u0000", "readings": []}', max_batch=10)
+    assert refused.value.reason == "device_token_invalid"
+    engine = MonitoringEngine(context, EventBus())
+    engine.reject_payload("malformed_json", None, "mqtt", "\x00\ud800" + "x" * 400)
+    engine.flush()
+    engine.close()
+    assert rejections(context) == [("malformed_json", None)]
+
+
+def test_a_refused_row_does_not_take_the_merged_batch_with_it(
+    context: Context, plant: Plant, clock: ManualClock
+) -> None:
+    """Rows that get past decoding and still cannot be stored (here a seq beyond BIGINT) are
+    isolated: the rest of the merged batch, another organisation's readings included, is
+    stored, and the refused row is a rejection."""
+    now = clock.now()
+    bad = Batch(readings=[StoredReading(plant.o2_point, now, 20.9, None, 10**30, None, now)])
+    done: list[str] = []
+    good = Batch(
+        readings=[
+            StoredReading(
+                plant.level_point, now - timedelta(minutes=i), 500.0 + i, None, i, None, now
+            )
+            for i in range(95)
+        ],
+        taken=95,
+        after_commit=[lambda: done.append("acknowledged")],
+    )
+    merged = Batch()
+    for part in (good, bad):
+        merged.merge(part)
+    writer = ReadingWriter(context.engine, threaded=False)
+    writer.submit(merged)
+    assert count(context, Reading) == 95
+    assert done == ["acknowledged"]
+    assert writer.refused == 1 and writer.written == 95
+    assert [r for r, _point in rejections(context)] == ["not_storable"]
+
+
+def test_one_devices_bad_readings_over_mqtt_are_rejections_and_the_rest_is_stored(
+    context: Context, plant: Plant, clock: ManualClock
+) -> None:
+    require("MQTT", MQTT_URL, 1883)
+    demo = plant.demo
+    with context.unit_of_work() as session:
+        yard, _token = service.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=demo["plant"], organisation_id=demo["sublessor"], code="GW-YARD"),
+        )
+        service.create_point(
+            session,
+            SYSTEM,
+            PointIn(
+                site_id=demo["plant"],
+                organisation_id=demo["sublessor"],
+                room_id=demo["tank_yard"],
+                device_id=yard.id,
+                code="O2-YARD",
+                kind=PointKind.O2,
+                expected_interval_s=10,
+            ),
+        )
+    ingest, engine = ingest_for(context, MQTT_URL, EventBus())
+    try:
+        client = publisher(1883)
+        site = demo["plant"]
+        start = clock.now() - timedelta(seconds=600)
+
+        def good(point: str, i: int) -> dict[str, object]:
+            ts = (start + timedelta(seconds=i)).isoformat()
+            return {"point": point, "ts": ts, "value": 20.4 + (i % 2) * 0.5, "unit": "%vol"}
+
+        bad_yard = [
+            {**good("O2-YARD", 200), "seq": 10**30},
+            {**good("O2-YARD", 201), "value": 10**400},
+            {**good("O2-YARD", 202), "unit": "%vol\x00"},
+        ]
+        yard_batch = json.dumps({"readings": [*bad_yard, *(good("O2-YARD", i) for i in range(5))]})
+        lab_batch = json.dumps({"readings": [good("O2-DRY1", i) for i in range(95)]})
+        for topic, payload in (
+            (f"{ingest.prefix}/v1/{site}/GW-YARD/batch", yard_batch.encode()),
+            (f"{ingest.prefix}/v1/{site}/GW-LAB/batch", lab_batch.encode()),
+            (f"{ingest.prefix}/v1/{site}/GW-YARD/reading", b'{"point": "O2-\xed\xa0\x80"}'),
+            (f"{ingest.prefix}/v1/{site}/GW-YARD/reading", b'{"point": "O2-\xff"}'),
+        ):
+            client.publish(topic, payload, qos=1).wait_for_publish(5)
+        assert wait_for(lambda: count(context, Reading) == 100, 15)
+        engine.flush()
+        assert wait_for(lambda: len(rejections(context)) == 5, 5)
+        client.loop_stop()
+        client.disconnect()
+    finally:
+        ingest.stop()
+        engine.close()
+    assert sorted(r for r, _point in rejections(context)) == [
+        "bad_text",
+        "bad_text",
+        "malformed_json",
+        "out_of_range",
+        "out_of_range",
+    ]

@@ -148,3 +148,26 @@ def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(
     screenshot(page, "permits-desktop")
     card.get_by_test_id("close-permit").click()
     expect(card.get_by_test_id("permit-state")).to_have_text("已关闭")
+
+
+def test_the_lab_publishes_its_daily_commitment_and_the_landlord_sees_its_tenants(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "labhead", next_path="/commitments")
+    form = page.get_by_test_id("commitment-form")
+    form.get_by_test_id("publish-commitment").click()
+    expect(form.get_by_text("请填写承诺人")).to_be_visible()  # at its field, nothing stored
+    form.get_by_test_id("field-units_running").fill("2")
+    form.get_by_test_id("field-signer").fill("陈主任")
+    form.get_by_test_id("publish-commitment").click()
+    published = page.get_by_test_id("commitment-state").filter(has_text="已发布")
+    expect(published).to_have_count(1)
+    expect(page.get_by_text("承诺人 陈主任", exact=False)).to_be_visible()
+    form.get_by_test_id("field-signer").fill("陈主任")
+    form.get_by_test_id("publish-commitment").click()  # once a day
+    expect(form.get_by_test_id("commitment-error")).to_contain_text("已发布")
+    screenshot(page, "commitments-desktop")
+    page.get_by_test_id("logout").click()
+    page.wait_for_url("**/login**")  # the logout's own navigation ends first
+    log_in(page, "landlord", next_path="/commitments")
+    expect(page.locator("[data-testid^=tenant-]")).to_have_count(2)

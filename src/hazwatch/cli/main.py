@@ -9,6 +9,7 @@ from hazwatch.cli import (
     bench,
     chemicals,
     demo,
+    duties,
     emergency,
     hazards,
     inspections,
@@ -47,6 +48,7 @@ risks.register(app)
 supervision.register(app)
 emergency.register(app)
 permits.register(app)
+duties.register(app)
 
 if __name__ == "__main__":
     app()

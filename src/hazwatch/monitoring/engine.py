@@ -38,7 +38,7 @@ from hazwatch.monitoring.evaluation import (
     wanted_changes,
 )
 from hazwatch.monitoring.events import EventBus, PointUpdate
-from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection
+from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection, clean_text
 from hazwatch.monitoring.kinds import PointKind, canonical_unit
 from hazwatch.monitoring.models import MeasurementPoint, PointState
 from hazwatch.monitoring.sharding import WHOLE, Partition
@@ -755,10 +755,10 @@ class MonitoringEngine:
                         "at": now,
                         "source": source,
                         "device_code": device.code if device else None,
-                        "point_code": r.point,
+                        "point_code": None if r.point is None else clean_text(r.point, 64),
                         "organisation_id": device.organisation_id if device else None,
                         "reason": r.reason,
-                        "excerpt": r.excerpt,
+                        "excerpt": clean_text(r.excerpt, 300),
                     }
                     for r in rejections
                 ]

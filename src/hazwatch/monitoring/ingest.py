@@ -4,6 +4,12 @@ Payload scheme (JSON, MQTT or HTTP; see ``docs/ingest.md``): a single reading
 ``{"point", "ts", "value", "unit", "seq"?, "status"?, "token"?}`` or a gateway batch
 ``{"token"?, "readings": [ … ]}``. ``ts`` is RFC 3339 with an offset or epoch milliseconds;
 ``status`` other than ``ok`` is a device fault code and makes the value unknown.
+
+What the database cannot store is refused here, reading by reading, so that one device's bad
+reading is a rejection and never a failed transaction that takes others' readings with it:
+``seq`` within a signed 64-bit integer, a value that is a finite number of sensible magnitude,
+text without NUL characters and valid UTF-8 (``json.loads`` of bytes lets invalid bytes
+through as lone surrogates, which no UTF-8 database column takes).
 """
 
 from __future__ import annotations
@@ -13,6 +19,30 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
+
+#: A BIGINT column: a ``seq`` outside it is refused (``out_of_range``).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: No measurement HazWatch keeps comes near this; a larger value is a device or encoding
+#: error, and sums of such values in a minute aggregate would overflow to infinity.
+VALUE_LIMIT = 1e15
+
+
+def storable_text(text: str) -> bool:
+    """Text a database column takes: no NUL, valid UTF-8 (no lone surrogates)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean_text(text: str, limit: int) -> str:
+    """``text`` made storable for a record of what was refused (NUL and invalid characters
+    replaced), at most ``limit`` characters."""
+    cleaned = text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return cleaned[:limit]
 
 
 class ReadingIn(NamedTuple):
@@ -68,7 +98,9 @@ def decode_reading(item: Any) -> ReadingIn | Rejection:
         return Rejection("wrong_type", excerpt=str(item)[:200])
     point = item.get("point")
     if not isinstance(point, str) or not point:
-        return Rejection("missing_point", excerpt=json.dumps(item, ensure_ascii=False)[:200])
+        return Rejection("missing_point", excerpt=clean_text(json.dumps(item)[:200], 200))
+    if not storable_text(point):
+        return Rejection("bad_text", clean_text(point, 64))
     try:
         ts = parse_timestamp(item.get("ts"))
     except (ValueError, OverflowError, OSError):
@@ -76,23 +108,34 @@ def decode_reading(item: Any) -> ReadingIn | Rejection:
     status = item.get("status", "ok")
     if not isinstance(status, str):
         return Rejection("wrong_type", point)
+    if not storable_text(status):
+        return Rejection("bad_text", point)
     fault = None if status in ("ok", "") else status[:32]
     raw_value = item.get("value")
     value: float | None
     if fault is not None and raw_value is None:
         value = None
     elif isinstance(raw_value, bool) or not isinstance(raw_value, int | float):
-        return Rejection("wrong_type", point, str(raw_value)[:50])
-    elif not math.isfinite(raw_value):
-        return Rejection("not_finite", point)
+        return Rejection("wrong_type", point, clean_text(str(raw_value), 50))
     else:
-        value = float(raw_value)
+        try:
+            value = float(raw_value)  # an integer of 400 digits overflows
+        except OverflowError:
+            return Rejection("out_of_range", point, str(raw_value)[:50])
+        if not math.isfinite(value):
+            return Rejection("not_finite", point)
+        if abs(value) > VALUE_LIMIT:
+            return Rejection("out_of_range", point, repr(value))
     unit = item.get("unit")
     if not isinstance(unit, str):
         return Rejection("missing_unit", point)
+    if not storable_text(unit):
+        return Rejection("bad_text", point)
     seq = item.get("seq")
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int)):
         return Rejection("wrong_type", point)
+    if seq is not None and not INT64_MIN <= seq <= INT64_MAX:
+        return Rejection("out_of_range", point, str(seq)[:50])
     return ReadingIn(point=point, ts=ts, value=value, unit=unit, seq=seq, fault=fault)
 
 
@@ -107,6 +150,8 @@ def decode(payload: bytes | str | dict[str, Any], *, max_batch: int) -> Decoded:
     if not isinstance(payload, dict):
         raise PayloadError("wrong_type")
     token = payload.get("token")
+    if isinstance(token, str) and not storable_text(token):
+        raise PayloadError("device_token_invalid")
     token = token if isinstance(token, str) else None
     items = payload.get("readings")
     if items is None:

@@ -14,6 +14,14 @@ insert returned, so one already stored is not counted twice (one that was not st
 exception, can be: see ``docs/ingest.md``), and they never replace a minute's ``last``.
 Callbacks registered with a batch run after its commit: MQTT acknowledgements are sent only
 for readings that are durably stored.
+
+A write that fails because the database is away (connection lost, refused, locked) is retried
+with back-off, for as long as it takes, and the batch's callbacks wait: the broker keeps
+the messages until they are stored, and ingest resumes by itself. A write that fails for a
+row the database refuses (which decoding should have caught) is split in halves until the
+row is alone: the others are stored, and the row is recorded as an ``ingest_rejection``
+(``not_storable``) instead of taking the whole merged batch, other devices' readings
+included, with it.
 """
 
 from __future__ import annotations
@@ -21,22 +29,40 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.archive import MinuteAggregate, StoredReading
+from hazwatch.monitoring.ingest import clean_text
 from hazwatch.monitoring.models import IngestRejection, PointState, Reading, ReadingMinute
 from hazwatch.monitoring.tanks.models import TankState
 
 log = logging.getLogger(__name__)
+
+#: Back-off between retries of a write the database was away for (seconds).
+RETRY_FIRST_S, RETRY_MAX_S = 0.25, 5.0
+
+#: The fields of a batch whose rows can be written separately (isolating a refused row).
+_ROW_FIELDS = ("readings", "late", "minutes", "states", "rejections", "decisions", "tank_states")
+
+
+def transient(exc: BaseException) -> bool:
+    """A failure that passes by itself (the database unreachable, restarting, locked): the
+    same write is retried. Anything else is about the rows."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
 
 
 @dataclass
@@ -64,6 +90,30 @@ class Batch:
         self.tank_states.extend(other.tank_states)
         self.taken += other.taken
         self.after_commit.extend(other.after_commit)
+
+    def pieces(self) -> list[tuple[str, Any]]:
+        """Every row, as (field, row)."""
+        out: list[tuple[str, Any]] = []
+        for name in _ROW_FIELDS:
+            rows = getattr(self, name)
+            out.extend((name, row) for row in (rows.items() if name == "states" else rows))
+        return out
+
+    @classmethod
+    def of_pieces(cls, pieces: Iterable[tuple[str, Any]]) -> Batch:
+        """A batch of rows only: no callbacks, nothing taken."""
+        batch = cls()
+        for name, row in pieces:
+            if name == "states":
+                batch.states[row[0]] = row[1]
+            else:
+                getattr(batch, name).append(row)
+        return batch
+
+    def halves(self) -> tuple[Batch, Batch]:
+        pieces = self.pieces()
+        middle = len(pieces) // 2
+        return Batch.of_pieces(pieces[:middle]), Batch.of_pieces(pieces[middle:])
 
     def rows(self) -> int:
         return (
@@ -192,6 +242,13 @@ def statements(dialect: str) -> Statements:
 
 def write_batch(engine: Engine, batch: Batch) -> None:
     """One transaction for the whole batch; its callbacks run after the commit."""
+    store_batch(engine, batch)
+    for callback in batch.after_commit:
+        callback()
+
+
+def store_batch(engine: Engine, batch: Batch) -> None:
+    """One transaction for the whole batch's rows (its callbacks are the caller's)."""
     sql = statements(engine.dialect.name)
     with engine.begin() as connection:
         if batch.readings:
@@ -213,8 +270,6 @@ def write_batch(engine: Engine, batch: Batch) -> None:
             connection.execute(sql.decisions, batch.decisions)
         if batch.tank_states:
             connection.execute(sql.tank_states, batch.tank_states)
-    for callback in batch.after_commit:
-        callback()
 
 
 class ReadingWriter:
@@ -241,7 +296,12 @@ class ReadingWriter:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.written = 0  # readings taken into committed batches
-        self.failures = 0
+        self.failures = 0  # writes that failed (each retry of one counts)
+        self.refused = 0  # rows the database refused, recorded as rejections
+        #: time.monotonic() of the last committed write (or of the start).
+        self.last_progress = time.monotonic()
+        #: time.monotonic() since when writes have been failing (the database away), or None.
+        self.failing_since: float | None = None
         if threaded:
             self._thread = threading.Thread(target=self._run, name="reading-writer", daemon=True)
             self._thread.start()
@@ -276,9 +336,74 @@ class ReadingWriter:
             self._thread.join(timeout=30)
             self._thread = None
 
+    def busy(self) -> bool:
+        """Whether batches are queued or being written."""
+        return self._queue.unfinished_tasks > 0
+
     def _write(self, batch: Batch) -> None:
-        write_batch(self._engine, batch)
+        """Store ``batch``, then run its callbacks. A threaded writer retries while the
+        database is away (an inline one raises: its caller answers the device); a row the
+        database refuses is isolated and recorded. Returns without running the callbacks
+        (nothing acknowledged) only when stopping while the database is still away."""
+        pending = [batch]
+        delay = RETRY_FIRST_S
+        while pending:
+            piece = pending[0]
+            try:
+                store_batch(self._engine, piece)
+            except Exception as exc:
+                self.failures += 1
+                if transient(exc):
+                    if not self._threaded:
+                        raise
+                    if self.failing_since is None:
+                        self.failing_since = time.monotonic()
+                    log.warning(
+                        "writing %d rows failed (%s); retrying in %.2f s",
+                        piece.rows(),
+                        type(exc).__name__,
+                        delay,
+                    )
+                    if self._stopping.wait(delay):
+                        log.error("stopping: %d rows unwritten, not acknowledged", batch.rows())
+                        return
+                    delay = min(delay * 2, RETRY_MAX_S)
+                    continue
+                if piece.rows() <= 1:
+                    pending.pop(0)
+                    self._refuse(piece, exc)
+                else:
+                    pending[0:1] = piece.halves()
+                continue
+            pending.pop(0)
+            self.last_progress = time.monotonic()
+            self.failing_since = None
+            delay = RETRY_FIRST_S
         self.written += batch.taken
+        for callback in batch.after_commit:
+            callback()
+
+    def _refuse(self, piece: Batch, exc: Exception) -> None:
+        """A row the database will not take: recorded as a rejection, never retried."""
+        self.refused += 1
+        ((name, row),) = piece.pieces()
+        shown = row._asdict() if isinstance(row, StoredReading) else row
+        log.error("the database refused a %s row %r: %s", name, shown, exc)
+        record = {
+            "at": datetime.now(UTC),
+            "source": "writer",
+            "device_code": None,
+            "point_code": None,
+            "organisation_id": None,
+            "reason": "not_storable",
+            "excerpt": clean_text(f"{name}: {shown!r}", 300),
+        }
+        if name == "readings" or name == "late":
+            record["excerpt"] = clean_text(f"point {row.point_id}: {shown!r}", 300)
+        try:
+            store_batch(self._engine, Batch(rejections=[record]))
+        except Exception:  # the refusal is logged above
+            log.exception("recording the refused row failed")
 
     def _run(self) -> None:
         while not (self._stopping.is_set() and self._queue.empty()):

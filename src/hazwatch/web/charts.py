@@ -57,19 +57,84 @@ def with_newest(rows: list[dict[str, Any]], event: dict[str, Any]) -> list[dict[
     return [*rows, {"t": moment, "value": float(value)}]
 
 
+def axis_range(values: list[float], limits: list[float]) -> tuple[float, float]:
+    """The value axis: every limit and every value inside it, with a little room, so a band
+    ends where its threshold is and never at whatever the data's maximum happens to be."""
+    shown = [*values, *limits]
+    if not shown:
+        return 0.0, 1.0
+    low, high = min(shown), max(shown)
+    pad = max((high - low) * 0.08, 0.5)
+    return round(low - pad, 1), round(high + pad, 1)
+
+
+def bounded_bands(
+    bands: list[list[dict[str, Any]]], lower: float, upper: float
+) -> list[list[dict[str, Any]]]:
+    """``alarm_bands`` with their open ends ("min"/"max") closed at the axis range."""
+    out = []
+    for start, end in bands:
+        first = start["yAxis"] if start["yAxis"] != "min" else lower
+        last = end["yAxis"] if end["yAxis"] != "max" else upper
+        out.append([{**start, "yAxis": first}, {**end, "yAxis": last}])
+    return out
+
+
+#: Labels of the limit lines, by setpoint.
+LIMIT_NAMES = {"low_low": "LL", "low": "L", "high": "H", "high_high": "HH"}
+
+
+def limit_lines(limits: dict[str, float]) -> list[dict[str, Any]]:
+    """One labelled horizontal line per configured setpoint (``L 19.5``)."""
+    colours = {"low_low": "#d32f2f", "low": "#ef6c00", "high": "#ef6c00", "high_high": "#d32f2f"}
+    return [
+        {
+            "name": f"{LIMIT_NAMES[name]} {value:g}",
+            "yAxis": value,
+            "lineStyle": {"color": colours[name], "type": "dashed", "width": 1},
+            "label": {"formatter": "{b}", "position": "insideEndTop", "fontSize": 11},
+        }
+        for name, value in limits.items()
+    ]
+
+
 def trend(
     name: str,
     unit: str,
     rows: list[dict[str, Any]],
     bands: list[list[dict[str, Any]]],
+    *,
+    limits: dict[str, float] | None = None,
+    alarms: list[datetime] | None = None,
+    alarm_label: str = "",
+    narrow: bool = False,
 ) -> dict[str, Any]:
-    """A point's history with its alarm bands; time on a real time axis."""
+    """A point's history with its alarm bands (ending at their thresholds), its limits as
+    labelled lines, its alarms marked on the time axis and its newest value labelled; time
+    labels thin themselves out rather than overprint (fewer still on a phone)."""
+    values = [float(r["value"]) for r in rows if r.get("value") is not None]
+    lower, upper = axis_range(values, list((limits or {}).values()))
+    marks = limit_lines(limits or {})
+    marks += [
+        {
+            "name": alarm_label,
+            "xAxis": _ms(at),
+            "lineStyle": {"color": "#d32f2f", "type": "solid", "width": 1},
+            "label": {"formatter": "{b}", "position": "end", "fontSize": 10},
+        }
+        for at in alarms or []
+    ]
+    newest = rows[-1] if rows else None
     return {
         "animation": False,
-        "grid": {"left": 50, "right": 20, "top": 30, "bottom": 60},
+        "grid": {"left": 50, "right": 30 if narrow else 70, "top": 30, "bottom": 60},
         "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "time"},
-        "yAxis": {"type": "value", "name": unit, "scale": True},
+        "xAxis": {
+            "type": "time",
+            "splitNumber": 3 if narrow else 6,
+            "axisLabel": {"hideOverlap": True},
+        },
+        "yAxis": {"type": "value", "name": unit, "min": lower, "max": upper},
         "dataZoom": [{"type": "inside"}, {"type": "slider"}],
         "series": [
             {
@@ -77,10 +142,30 @@ def trend(
                 "type": "line",
                 "showSymbol": False,
                 "data": [[_ms(r["t"]), r["value"]] for r in rows],
-                "markArea": {"silent": True, "data": bands},
+                "markArea": {"silent": True, "data": bounded_bands(bands, lower, upper)},
+                "markLine": {"symbol": "none", "silent": True, "data": marks},
+                "markPoint": {
+                    "symbolSize": 0,
+                    "label": {"formatter": f"{newest['value']:.1f}", "fontWeight": "bold"},
+                    "data": [{"coord": [_ms(newest["t"]), newest["value"]]}],
+                }
+                if newest is not None and newest.get("value") is not None
+                else {"data": []},
             }
         ],
     }
+
+
+def csv_of(rows: list[dict[str, Any]], unit: str, zone: str) -> str:
+    """The shown readings as CSV: local time, UTC time, value with its unit in the header."""
+    from zoneinfo import ZoneInfo
+
+    lines = [f"time ({zone}),time (UTC),value ({unit})"]
+    for row in rows:
+        moment: datetime = row["t"]
+        local = moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(f"{local},{moment.astimezone(UTC).isoformat()},{row['value']}")
+    return "\n".join(lines) + "\n"
 
 
 def _wall_clock_ms(iso: str) -> int:

@@ -23,6 +23,7 @@ CUE_PRIORITIES = frozenset({"urgent", "high"})
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/", "web.nav.monitoring", "sensors"),
     ("/alarms", "web.nav.alarms", "notifications_active"),
+    ("/alarms/list", "console.nav.alarm_list", "table_rows"),
     ("/alarms/history", "web.nav.alarm_history", "history"),
     ("/tanks", "web.nav.tanks", "propane_tank"),
     ("/findings", "web.nav.findings", "report_problem"),
@@ -33,6 +34,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/registry/organisations", "web.nav.registry", "domain"),
     ("/access", "web.nav.access", "door_front"),
     ("/permits", "web.nav.permits", "assignment_ind"),
+    ("/commitments", "web.nav.commitments", "verified"),
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),

@@ -2,9 +2,11 @@
 
 from hazwatch.web.pages import (  # noqa: F401
     access,
+    alarm_list,
     alarms,
     calibration,
     chemicals,
+    commitments,
     findings,
     hidden_dangers,
     inspections,

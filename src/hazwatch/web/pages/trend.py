@@ -1,5 +1,7 @@
 """A point's trend: its history (downsampled by the monitoring service, dips kept) with the
-alarm bands, extended live as readings arrive."""
+alarm bands ending at their thresholds, the limits as labelled lines, the alarms marked on
+the time axis, the current value, a CSV export of the shown range; extended live as
+readings arrive."""
 
 from __future__ import annotations
 
@@ -30,8 +32,19 @@ def trend_page(point_id: int) -> None:
         with context.unit_of_work(who) as db:
             point = monitoring.get_point(db, who, point_id)
             name, unit, kind = point.name or point.code, point.unit, point.kind
+            code = point.code
             deviation = point.storage_deviation
             bands = charts.alarm_bands(point.low_low, point.low, point.high, point.high_high)
+            limits = {
+                name: float(value)
+                for name in ("low_low", "low", "high", "high_high")
+                if (value := getattr(point, name)) is not None
+            }
+            alarm_ids = [
+                a.id
+                for a in monitoring.list_alarms(db, who, active_only=False)
+                if a.point_id == point_id
+            ]
     except DomainError as exc:
         ui.label(_t(exc.code, **exc.params)).classes("text-negative")
         return
@@ -40,8 +53,13 @@ def trend_page(point_id: int) -> None:
         if kind == "o2_modelled":
             badge(_t("web.point.modelled"), "blue", "modelled")
         ui.space()
+        current = ui.label("").classes("text-h6 text-weight-bold").props("data-testid=current")
         period = ui.select(PERIODS_H, value=6, label=_t("web.history.period")).classes("w-28")
-    chart = ui.echart(charts.trend(name, unit, [], bands)).classes("w-full").style("height: 420px")
+        export = ui.button(_t("console.trend.csv"), icon="download").props(
+            "outline dense data-testid=csv"
+        )
+    chart = ui.echart(charts.trend(name, unit, [], bands, limits=limits)).classes("w-full")
+    chart.style("height: 420px")
     chart.props("data-testid=trend")
     storage = _t(
         "web.trend.storage",
@@ -51,15 +69,50 @@ def trend_page(point_id: int) -> None:
     )
     ui.label(storage).classes("text-caption text-grey-7").props("data-testid=storage")
 
+    shown: dict[str, Any] = {"rows": []}
+
     def load(newest: dict[str, Any] | None = None) -> None:
         end = context.clock.now()
         start = end - timedelta(hours=int(period.value))
         with context.unit_of_work(who) as db:
             _resolution, rows = monitoring.history(db, who, point_id, start, end)
+            raised = [
+                e.at
+                for alarm_id in alarm_ids
+                for e in monitoring.alarm_events(db, who, alarm_id=alarm_id, since=start)
+                if e.event == "raise"
+            ]
         if newest is not None:
             rows = charts.with_newest(rows, newest)
-        chart.options.update(charts.trend(name, unit, rows, bands))
+        shown["rows"] = rows
+        present = state.runtime().engine.present(point_id)
+        if present is not None and present.quality == "good" and present.value is not None:
+            current.set_text(f"{present.value:.1f} {unit}")
+        elif present is not None:
+            current.set_text(_t("web.point.unknown"))
+        elif rows:
+            current.set_text(f"{rows[-1]['value']:.1f} {unit}")
+        chart.options.update(
+            charts.trend(
+                name,
+                unit,
+                rows,
+                bands,
+                limits=limits,
+                alarms=raised,
+                alarm_label=_t("console.trend.alarm"),
+            )
+        )
         chart.update()
+
+    def download() -> None:
+        zone = context.settings.timezone
+        stamp = context.clock.now().strftime("%Y%m%d-%H%M")
+        ui.download.content(
+            charts.csv_of(shown["rows"], unit, zone), f"{code}-{stamp}.csv", "text/csv"
+        )
+
+    export.on_click(download)
 
     def live(event: dict[str, Any]) -> None:
         if event.get("point_id") == point_id:
