@@ -168,5 +168,6 @@ def test_the_lab_publishes_its_daily_commitment_and_the_landlord_sees_its_tenant
     expect(form.get_by_test_id("commitment-error")).to_contain_text("已发布")
     screenshot(page, "commitments-desktop")
     page.get_by_test_id("logout").click()
+    page.wait_for_url("**/login**")  # the logout's own navigation ends first
     log_in(page, "landlord", next_path="/commitments")
     expect(page.locator("[data-testid^=tenant-]")).to_have_count(2)
