@@ -77,3 +77,9 @@ def test_every_page_at_both_widths_without_sideways_scroll_or_chinese_chrome(
                 if chinese:
                     problems.append(f"{path} English page shows {chinese[:5]}")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_empty_access_log_says_so_in_words(page: Any, server: Server) -> None:
+    log_in(page, "lab", next_path="/access")
+    page.get_by_test_id("person").fill("nobody-has-this-name")
+    page.get_by_text("还没有门禁记录").wait_for()
