@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HAZWATCH := $(UV) run --frozen hazwatch
 export HAZWATCH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run demo test lint typecheck pytest bench browser-deps clean
+.PHONY: install run demo test lint typecheck pytest bench browser-deps screenshots clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -29,6 +29,12 @@ browser-deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+
+## Every console page at 1440 px and 390 px in zh-CN and English, as PNGs in
+## artifacts/screenshots/pages/ (<page>-<desktop|phone>-<zh_CN|en>.png); needs MQTT.
+screenshots: install browser-deps
+	$(UV) run --frozen pytest -p no:cacheprovider -q tests/web/test_all_pages.py
+	@echo "screenshots in $(CURDIR)/artifacts/screenshots/pages/"
 
 lint: install
 	$(UV) run --frozen ruff check src tests

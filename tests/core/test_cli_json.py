@@ -68,6 +68,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals identify", ["--all", "--as", "chem"], 0),
     ("risk events", ["--as", "lab"], 0),
     ("risk map", [], 0),
+    ("leak evaluate", ["--years", "0.1", "--runs", "1"], 0),
     (
         "permit open",
         ["--room", "{room}", "--number", "CS-CLI", "--isolation", "盲板", "--as", "lab"],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +76,25 @@ def test_room_plot_and_leak_evaluation(tmp_path: Path) -> None:
     leak = runner.invoke(app, ["leak", "evaluate", "--years", "0.2", "--runs", "2"])
     assert leak.exit_code == 0, leak.output
     assert "missed 0/2" in leak.output
+
+
+def test_leak_evaluation_compares_profiles_noise_and_small_leaks_as_json() -> None:
+    """``--json`` prints the JSON alone (progress goes to standard error): per leak rate the
+    median and p90 delay and the misses of the leak alarm and of the modelled O2 alarm, and
+    false alarms per tank-year of both; the contract profile is there beside the learned."""
+    args = ["leak", "evaluate", "--years", "0.2", "--runs", "3", "--json"]
+    rates = ["--leak-mm-h", "10", "--leak-mm-h", "30.9"]
+    for profile in ("learned", "contract"):
+        result = runner.invoke(app, [*args, *rates, "--profile", profile, "--noise", "3"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert report["profile"] == profile and report["noise_mm"] == 3.0
+        assert report["false_alarms_per_year"] >= 0
+        assert report["modelled_o2_false_alarms_per_year"] >= 0
+        assert [leak["leak_mm_h"] for leak in report["leaks"]] == [10.0, 30.9]
+        big = report["leaks"][1]
+        assert big["runs"] == 3 and big["leak_alarm"]["missed"] == 0
+        assert big["leak_alarm"]["median_h"] <= big["leak_alarm"]["p90_h"] < 3
+        assert big["modelled_o2_alarm"]["median_h"] is not None
+    bad = runner.invoke(app, ["leak", "evaluate", "--profile", "guessed"])
+    assert bad.exit_code == 2

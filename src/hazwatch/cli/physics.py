@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 import yaml
+from rich.console import Console
 from rich.progress import Progress
 
 from hazwatch.cli.common import fail, language
@@ -17,7 +18,7 @@ from hazwatch.core.i18n import translate
 from hazwatch.physics import room
 from hazwatch.physics.fatality import class_message_key
 from hazwatch.physics.fit import CROSSINGS, RECONSTRUCTION_HOURS, RECONSTRUCTION_O2, validate_2_7
-from hazwatch.physics.leak_eval import evaluate
+from hazwatch.physics.leak_eval import LEAK_MM_H, PROFILES, evaluate
 from hazwatch.physics.odh import RoomInputs, assess_room
 
 odh_app = typer.Typer(help="Oxygen-deficiency physics of a room.")
@@ -131,16 +132,37 @@ def leak_evaluate(
     noise: float = typer.Option(3.0, min=0.1, help="Level noise (σ), mm."),
     budget: float = typer.Option(1.0, min=0.01, help="False alarms allowed per tank-year."),
     years: float = typer.Option(20.0, min=0.1, help="Leak-free years to simulate."),
-    runs: int = typer.Option(50, min=1, help="Leak runs (30.9 mm/h, the 2·7 rate)."),
+    runs: int = typer.Option(50, min=1, help="Leak runs per leak rate."),
     seed: int = typer.Option(1, help="Random seed."),
+    profile: str = typer.Option(
+        "learned", help="Expected draw: 'learned' (four weeks of history) or 'contract'."
+    ),
+    leak_mm_h: list[float] = typer.Option(
+        [LEAK_MM_H], "--leak-mm-h", min=0.1, help="Leak rate, mm/h (repeat for several)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON alone."),
 ) -> None:
-    """Detection delay and false alarms per tank-year on synthetic telemetry."""
+    """Detection delay (median, p90, missed within a day) per leak rate and false alarms per
+    tank-year, of the leak alarm and of the modelled O2's 19.5 % alarm, on synthetic
+    telemetry. Progress goes to standard error."""
     lang = language()
-    with Progress(transient=True) as bar:
+    if profile not in PROFILES:
+        raise fail("physics.cli.leak_bad_profile", profile=profile)
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(translate("physics.cli.leak_progress", lang), total=1.0)
         result = evaluate(
-            noise, budget, years, runs, seed, lambda done: bar.update(task, completed=done)
+            noise,
+            budget,
+            years,
+            runs,
+            seed,
+            lambda done: bar.update(task, completed=done),
+            profile=profile,
+            leak_rates=tuple(leak_mm_h),
         )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
     typer.echo(
         translate(
             "physics.cli.leak_result",
@@ -155,6 +177,30 @@ def leak_evaluate(
             estimate=f"{result.median_estimate_kg_h:.0f}",
         )
     )
+    summary = result.to_dict()
+    typer.echo(
+        translate(
+            "physics.cli.leak_o2_false",
+            lang,
+            profile=profile,
+            false_alarms=f"{summary['modelled_o2_false_alarms_per_year']:.2f}",
+        )
+    )
+    for rate in summary["leaks"]:
+        alarm, o2 = rate["leak_alarm"], rate["modelled_o2_alarm"]
+        typer.echo(
+            translate(
+                "physics.cli.leak_rate",
+                lang,
+                rate=rate["leak_mm_h"],
+                delay=alarm["median_h"] if alarm["median_h"] is not None else "-",
+                p90=alarm["p90_h"] if alarm["p90_h"] is not None else "-",
+                missed=alarm["missed"],
+                o2_delay=o2["median_h"] if o2["median_h"] is not None else "-",
+                o2_missed=o2["missed"],
+                runs=rate["runs"],
+            )
+        )
 
 
 @validate_app.command("2-7")

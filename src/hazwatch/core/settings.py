@@ -99,6 +99,14 @@ class Settings(BaseSettings):
         "nobody is ever inside forever (a missed exit, or someone in trouble). Default one "
         "shift (8 h).",
     )
+    tank_profile_relearn_hours: float = Field(
+        default=24.0,
+        gt=0,
+        le=24 * 28,
+        description="A tank's weekly draw profile is learned again this often from the last "
+        "four weeks of level history, leaving out the spans of leaks found; a tank that "
+        "started without history keeps the contracted draw only until a week is stored.",
+    )
     calibration_interval_months: int = Field(
         default=12,
         ge=1,

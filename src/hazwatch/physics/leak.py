@@ -6,14 +6,15 @@ CUSUM, S = max(0, S + clip(x) − k − slack), which alarms when S > h (Page 19
 
 - A leak is a sustained slope, a sensor step one sudden change. Each step's excess x is
   clipped at ±2σ, σ the standard deviation of a step's excess that the gauge's noise alone
-  gives (:attr:`DrawProfile.noise_mm`, estimated from the level history, else the tuning's
-  assumed noise): the clip is set by the sensor, not by the leak, so a small leak's few mm per
-  step pass whole. A drop beyond 4σ that stands alone (the next step is ordinary) is a
-  sensor glitch and counts nothing; a burst of such drops (a large leak) counts, clipped. A
-  rise is only clipped: ignoring one would let the return from a high outlier count.
-- The excess rate reported at the alarm is the least-squares slope of the (unclipped) block
-  means since the CUSUM last stood at zero, less the expected draw: the clip and the
-  allowance would make it read low (19.8 mm/h for a 28.4 mm/h excess).
+  gives (:attr:`DrawProfile.noise_mm`, estimated from the level history, where it is above
+  the tuning's assumed noise): the clip is set by the sensor, not by the leak, so a small
+  leak's few mm per step pass whole. A drop beyond 4σ that stands alone (the next step is
+  ordinary) is a sensor glitch and counts nothing; a burst of such drops (a large leak)
+  counts, clipped. A rise is only clipped: ignoring one would let the return from a high
+  outlier count.
+- The excess rate reported at the alarm is a least-squares hinge fit (:func:`hinge_rate`) of
+  the unclipped block means since the CUSUM last stood at zero, the expected draw added back:
+  the clipped sum would read low (19.8 mm/h for a 28.4 mm/h excess).
 - Each CUSUM step is a block mean of samples (:func:`block_for`): at least five minutes of
   them (the allowance is per step), more for a noisy gauge (the mean's noise stays under
   the clip); samples less than a minute apart are skipped.
@@ -213,18 +214,34 @@ class LeakAlarm:
 MIN_FIT_POINTS = 3
 
 
+#: Break candidates a hinge fit tries at most (evenly spread): a leak alarmed hours ago keeps
+#: adding points, and the fit runs on every step while a leak is suspected.
+MAX_BREAKS = 48
+#: Noise-only CUSUM excursions per tank-year that rise above the suspicion level: from there
+#: on the modelled O2 takes the estimated excess (:mod:`hazwatch.monitoring.tanks.attribution`).
+SUSPICIONS_PER_YEAR = 12.0
+
+
 def hinge_rate(points: list[tuple[float, float]]) -> float | None:
+    """The rate of :func:`hinge_fit`."""
+    fitted = hinge_fit(points)
+    return None if fitted is None else fitted[0]
+
+
+def hinge_fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     """Excess rate (mm/h) from (hours since onset, level with the expected draw added back)
     points: least squares of y = a − r·max(0, t − τ) over the break τ at each point, keeping
     the break with the least squared error. The CUSUM's onset often comes before the leak (a
     noise excursion it grows out of), and a straight line through the flat part read low
-    (24 mm/h for 28.4 at 10 mm noise); the unclipped points carry the rate whole."""
+    (24 mm/h for 28.4 at 10 mm noise); the unclipped points carry the rate whole. Returns
+    (rate mm/h, break τ in hours since the onset)."""
     if len(points) < MIN_FIT_POINTS:
         return None
     t = np.array([p[0] for p in points])
     y = np.array([p[1] for p in points])
-    best: tuple[float, float] | None = None
-    for k in range(len(points) - MIN_FIT_POINTS + 1):
+    best: tuple[float, float, float] | None = None
+    last = len(points) - MIN_FIT_POINTS
+    for k in sorted({round(i * last / MAX_BREAKS) for i in range(MAX_BREAKS + 1)}):
         x = np.maximum(0.0, t - t[k])
         spread = float(np.sum((x - x.mean()) ** 2))
         if spread <= 1e-12:
@@ -232,8 +249,8 @@ def hinge_rate(points: list[tuple[float, float]]) -> float | None:
         slope = float(np.sum((x - x.mean()) * (y - y.mean())) / spread)
         error = float(np.sum((y - y.mean() - slope * (x - x.mean())) ** 2))
         if best is None or error < best[0]:
-            best = (error, -slope)
-    return None if best is None else best[1]
+            best = (error, -slope, float(t[k]))
+    return None if best is None else (best[1], best[2])
 
 
 @dataclass
@@ -245,6 +262,8 @@ class LeakDetector:
     allowance: float  # k, mm of excess per sample
     #: σ of a step's excess from noise alone (mm); 0 = from the profile's estimated noise.
     step_noise_mm: float = 0.0
+    #: CUSUM height from which a leak is suspected (mm; 0 = half the threshold).
+    suspicion_mm: float = 0.0
     refill_mm: float = 100.0  # a refill adds hundreds of mm; noise must never look like one
     kg_per_mm: float | None = None
     cusum: float = 0.0
@@ -282,6 +301,26 @@ class LeakDetector:
     @property
     def clip(self) -> float:
         return CLIP_SIGMAS * self.sigma
+
+    @property
+    def suspicion(self) -> float:
+        return self.suspicion_mm or self.threshold / 2
+
+    @property
+    def suspected(self) -> bool:
+        """A leak is alarmed, or the CUSUM stands above the suspicion level."""
+        return self.alarmed_at is not None or self.cusum > self.suspicion
+
+    def excess_drop(self) -> float | None:
+        """Excess level drop (mm) of the excursion the CUSUM is in, from the hinge fit: the
+        rate times the time since the fitted break; None outside an excursion."""
+        if self.cusum == 0 or not self.fit:
+            return None
+        fitted = hinge_fit(self.fit)
+        if fitted is None:
+            return max(self.excess_mm, 0.0)
+        rate, start = fitted
+        return max(0.0, rate) * max(0.0, self.fit[-1][0] - start)
 
     def update(self, at: datetime, level_mm: float) -> bool:
         """True the moment the excess drop crosses the threshold (then :attr:`alarm` says
@@ -405,6 +444,7 @@ class LeakDetector:
             "threshold": self.threshold,
             "allowance": self.allowance,
             "step_noise_mm": self.step_noise_mm,
+            "suspicion_mm": self.suspicion_mm,
             "refill_mm": self.refill_mm,
             "kg_per_mm": self.kg_per_mm,
             "cusum": self.cusum,
@@ -438,6 +478,7 @@ class LeakDetector:
             float(data["threshold"]),
             float(data["allowance"]),
             step_noise_mm=float(data.get("step_noise_mm", 0.0)),
+            suspicion_mm=float(data.get("suspicion_mm", 0.0)),
             refill_mm=float(data["refill_mm"]),
             kg_per_mm=data["kg_per_mm"],
             cusum=float(data["cusum"]),
@@ -464,18 +505,22 @@ class Tuning:
     threshold_mm: float
     block: int = 1
     #: σ of a step's excess for the noise tuned for (0: none given); a profile's own
-    #: estimate from history wins (:meth:`detector`).
+    #: estimate from history wins when larger (:meth:`detector`).
     step_noise_mm: float = 0.0
+    #: CUSUM height noise alone passes :data:`SUSPICIONS_PER_YEAR` times a year (0: h/2).
+    suspicion_mm: float = 0.0
 
     def detector(self, profile: DrawProfile, kg_per_mm: float | None = None) -> LeakDetector:
-        """A fresh detector: the clip follows the profile's estimated noise where there is
-        one, else the noise tuned for."""
+        """A fresh detector: the clip follows the profile's estimated noise where the gauge
+        is noisier than tuned for, else the noise tuned for (a quiet or rounded history
+        would make the clip so tight that a leak's drift counted almost nothing)."""
         own = step_noise(profile.noise_mm, self.block) if profile.noise_mm else 0.0
         return LeakDetector(
             profile,
             self.threshold_mm,
             self.allowance_mm,
-            step_noise_mm=own or self.step_noise_mm,
+            step_noise_mm=max(own, self.step_noise_mm),
+            suspicion_mm=self.suspicion_mm,
             kg_per_mm=kg_per_mm,
             block=self.block,
         )
@@ -530,4 +575,6 @@ def tune(
     allowed = math.floor(budget_per_year * years)
     peaks = np.sort(_excursion_peaks(counted(drops, sigma) - allowance))[::-1]
     threshold = float(peaks[allowed]) if allowed < peaks.size else 0.0
-    return Tuning(allowance, threshold, block, sigma)
+    suspicions = math.floor(SUSPICIONS_PER_YEAR * years)
+    suspicion = float(peaks[suspicions]) if suspicions < peaks.size else 0.0
+    return Tuning(allowance, threshold, block, sigma, min(suspicion, threshold))

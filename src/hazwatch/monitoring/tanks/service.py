@@ -58,7 +58,15 @@ def tuning_for(session: Session, tank_id: int, interval_s: int) -> Tuning:
         return tuning(setting.noise_mm, interval_s, setting.false_alarms_per_year)
     block = block_for(float(setting.noise_mm), timedelta(seconds=interval_s))
     noise = step_noise(float(setting.noise_mm), block)
-    return Tuning(setting.allowance_mm, setting.threshold_mm, block, noise)
+    # the suspicion level follows the noise alone (the same simulation, cached per process)
+    suspicion = tuning(setting.noise_mm, interval_s, setting.false_alarms_per_year).suspicion_mm
+    return Tuning(
+        setting.allowance_mm,
+        setting.threshold_mm,
+        block,
+        noise,
+        min(suspicion, setting.threshold_mm),
+    )
 
 
 def _owners(tank: Tank) -> set[int]:

@@ -3,18 +3,22 @@
 A bus listener feeds each tank-level update to its tank's detector; a tick hook persists
 the detectors that moved (one small write per tick, off the ingest path) and picks up
 changed settings. The expected draw comes from the tank's supply agreements until a full
-week of level history gives a weekly profile. A detected leak raises, through the engine,
-an urgent ``leak`` alarm on every room the tank feeds (source ``tank:<id>:room:<room>``, one
-per room so that each room's door refuses entry, even where no detector is fitted). The
-alarm latches: it stays active until a person resets the tank after finding the cause.
+week of level history gives a weekly profile, learned again every
+``tank_profile_relearn_hours`` from the last four weeks less the spans of suspected and
+alarmed leaks (a leak learnt as the usual draw would never be found again). A detected leak
+raises, through the engine, an urgent ``leak`` alarm on every room the tank feeds (source
+``tank:<id>:room:<room>``, one per room so that each room's door refuses entry, even where no
+detector is fitted). The alarm latches: it stays active until a person resets the tank after
+finding the cause.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,6 +64,30 @@ class LiveTank:
     detector: LeakDetector
     attribution: ExcessAttribution
     alarm_rooms: list[list[int | None]] = field(default_factory=list)
+    #: When the profile was last learned (None: never, learn at the next tick).
+    profile_learned_at: datetime | None = None
+    #: Spans (start, end or None while open) of leaks found, left out of the next learning.
+    leak_spans: list[tuple[datetime, datetime | None]] = field(default_factory=list)
+
+    def extras(self) -> dict[str, Any]:
+        """What the watch keeps about the tank besides the detector, for ``tank_state``."""
+        return {
+            "profile_learned_at": _stamp(self.profile_learned_at),
+            "leak_spans": [[_stamp(start), _stamp(end)] for start, end in self.leak_spans],
+        }
+
+    def resume_extras(self, state: dict[str, Any]) -> None:
+        self.profile_learned_at = _moment(state.get("profile_learned_at"))
+        spans = [(_moment(start), _moment(end)) for start, end in state.get("leak_spans", [])]
+        self.leak_spans = [(start, end) for start, end in spans if start is not None]
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
 
 
 class TankWatch:
@@ -91,10 +119,7 @@ class TankWatch:
             alarmed = live.detector.update(event.at, event.value)
             if live.detector.last is previous:  # not taken: too soon after the last one
                 return
-            if previous is not None:
-                hours = (event.at - previous[0]).total_seconds() / 3600
-                expected = live.detector.profile.expected(event.at) * hours
-                live.attribution.record(live.detector, alarmed, previous[1] - event.value, expected)
+            live.attribution.record(live.detector)
             self._dirty.add(live.tank_id)
             if alarmed:
                 self._raise_leak(live, event.at, event.value)
@@ -119,14 +144,16 @@ class TankWatch:
                 return None
             tuned = tuning_for(session, tank_id, point.expected_interval_s)
             stored = session.get(TankState, tank_id)
+            learned_at: datetime | None
             if stored is not None and stored.point_id == point.id:
                 detector = from_state(stored.detector, tuned)
                 attribution = ExcessAttribution.from_state(stored.detector)
                 alarm_rooms = list(stored.alarm_rooms)
+                learned_at = None  # the first format did not say: learn at the next tick
             else:
                 until = before or self.context.clock.now()
-                detector = tuned.detector(self._profile(session, tank, point.id, until))
-                attribution, alarm_rooms = ExcessAttribution(), []
+                detector = tuned.detector(self._profile(session, tank, point.id, until, []))
+                attribution, alarm_rooms, learned_at = ExcessAttribution(), [], until
         live = LiveTank(
             tank.id,
             tank.name,
@@ -137,12 +164,23 @@ class TankWatch:
             detector,
             attribution,
             alarm_rooms,
+            learned_at,
         )
+        if stored is not None and stored.point_id == point.id:
+            live.resume_extras(stored.detector)
         self._tanks[tank_id] = live
         self._by_point[point.id] = tank_id
         return live
 
-    def _profile(self, session: Session, tank: Tank, point_id: int, until: datetime) -> DrawProfile:
+    def _profile(
+        self,
+        session: Session,
+        tank: Tank,
+        point_id: int,
+        until: datetime,
+        leaks: list[tuple[datetime, datetime | None]],
+    ) -> DrawProfile:
+        """The weekly profile from the history before ``until`` less the leak spans."""
         history = session.execute(
             select(Reading.ts, Reading.value)
             .where(
@@ -153,9 +191,16 @@ class TankWatch:
             )
             .order_by(Reading.ts)
         ).all()
-        profile = DrawProfile.learn([(ts, v) for ts, v in history if v is not None])
+        profile = DrawProfile.learn(
+            [
+                (ts, v)
+                for ts, v in history
+                if v is not None
+                and not any(start <= ts and (end is None or ts <= end) for start, end in leaks)
+            ]
+        )
         if len(profile.by_hour) < FULL_WEEK:  # not a full week yet: trust the contract
-            return DrawProfile(profile.by_hour, contracted_draw_mm_h(session, tank))
+            return replace(profile, default=contracted_draw_mm_h(session, tank))
         return profile
 
     # -- alarms ------------------------------------------------------------------------------
@@ -165,6 +210,7 @@ class TankWatch:
             rooms = fed_rooms(session, live.tank_id)
         names = "、".join(room.name for room in rooms) or "-"
         log.warning("leak suspected on tank %s feeding %s", live.tank_id, names)
+        live.leak_spans.append((live.detector.onset_at or at, None))
         targets: list[list[int | None]] = [[room.id, room.organisation_id] for room in rooms]
         live.alarm_rooms = targets or [[None, live.organisation_id]]
         for room_id, organisation_id in live.alarm_rooms:
@@ -209,8 +255,8 @@ class TankWatch:
                     params={"tank": live.name},
                 )
             live.alarm_rooms = []
-            live.detector.cusum = 0.0
-            live.detector.alarmed_at = None
+            live.detector.reset()
+            live.leak_spans = [(start, end or at) for start, end in live.leak_spans]
             self._dirty.add(tank_id)
             self._persist(at)
             return len(cleared)
@@ -222,6 +268,7 @@ class TankWatch:
             if audit_revision() != self._revision:
                 self._revision = audit_revision()
                 self._refresh_tuning()
+            self._relearn(now)
             if self._persisted_at is None or now - self._persisted_at >= PERSIST_EVERY:
                 self._persist(now)
 
@@ -230,6 +277,34 @@ class TankWatch:
         with self.context.sessions() as session:
             for live in self._tanks.values():
                 retune(live.detector, tuning_for(session, live.tank_id, live.interval_s))
+
+    def _relearn(self, now: datetime) -> None:
+        """Learn each tank's profile again once ``tank_profile_relearn_hours`` have passed
+        since the last time, from the history less leaks found and the excursion the CUSUM
+        is in (a leak may be starting). Tanks that started without history get their
+        weekly profile this way once a week of levels is stored."""
+        every = timedelta(hours=self.context.settings.tank_profile_relearn_hours)
+        due = [
+            live
+            for live in self._tanks.values()
+            if live.profile_learned_at is None or now - live.profile_learned_at >= every
+        ]
+        if not due:
+            return
+        with self.context.sessions() as session:
+            for live in due:
+                tank = session.get(Tank, live.tank_id)
+                if tank is None:
+                    continue
+                leaks = [(s, e) for s, e in live.leak_spans if e is None or now - e < HISTORY]
+                if live.detector.cusum > 0 and live.detector.onset_at is not None:
+                    leaks.append((live.detector.onset_at, None))
+                live.leak_spans = [span for span in live.leak_spans if span in leaks]
+                profile = self._profile(session, tank, live.point_id, now, leaks)
+                live.detector.profile = profile
+                retune(live.detector, tuning_for(session, live.tank_id, live.interval_s))
+                live.profile_learned_at = now
+                self._dirty.add(live.tank_id)
 
     def _persist(self, now: datetime) -> None:
         """Save changed detectors (a plain upsert: this runs every minute on the tick)."""
@@ -243,7 +318,9 @@ class TankWatch:
                     "tank_id": tank_id,
                     "organisation_id": live.organisation_id,
                     "point_id": live.point_id,
-                    "detector": to_state(live.detector) | live.attribution.to_state(),
+                    "detector": to_state(live.detector)
+                    | live.attribution.to_state()
+                    | live.extras(),
                     "alarm_rooms": live.alarm_rooms,
                     "updated_at": now,
                 }

@@ -33,7 +33,7 @@ def access_page() -> None:
         {"name": "reasons", "label": _t("web.access.reasons"), "field": "reasons", "align": "left"},
     ]
     table = widgets.table(columns, [], pagination=50)
-    table.props("wrap-cells")
+    table.props(f'wrap-cells no-data-label="{_t("console.access.empty")}"')
 
     def load() -> None:
         with context.unit_of_work(who) as db:
