@@ -28,6 +28,7 @@ from hazwatch.monitoring.interlocks import models as interlock_models  # noqa: F
 from hazwatch.monitoring.occupancy import models as occupancy_models  # noqa: F401
 from hazwatch.monitoring.occupancy import watch as occupancy_watch  # noqa: F401
 from hazwatch.monitoring.tanks import models as tank_models  # noqa: F401
+from hazwatch.monitoring.workers import models as worker_models  # noqa: F401
 from hazwatch.prevention import models as prevention_models  # noqa: F401
 from hazwatch.prevention.commitments import models as commitment_models  # noqa: F401
 from hazwatch.prevention.commitments import watch as commitment_watch  # noqa: F401

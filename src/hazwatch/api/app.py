@@ -77,6 +77,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.monitoring.routes import ingest_router
     from hazwatch.monitoring.routes import router as monitoring_router
     from hazwatch.monitoring.tanks.routes import router as tanks_router
+    from hazwatch.monitoring.workers.routes import router as workers_router
     from hazwatch.prevention.commitments.routes import router as commitments_router
     from hazwatch.prevention.hazard_findings.routes import router as hazard_router
     from hazwatch.prevention.inspections.routes import router as inspections_router
@@ -92,6 +93,7 @@ def domain_routers() -> list[APIRouter]:
         landlord_router,
         monitoring_router,
         ingest_router,
+        workers_router,
         access_router,
         occupancy_router,
         calibration_router,

@@ -62,6 +62,28 @@ class Settings(BaseSettings):
         default=True, description="Run MQTT ingest, the tick loop and the writer thread."
     )
     engine_tick_seconds: float = Field(default=1.0, gt=0, le=60)
+    stream_url: str | None = Field(
+        default=None,
+        description="NATS JetStream server (nats://host:4222): set, ingest runs partitioned "
+        "in 'hazwatch worker run' processes fed by the stream (docs/ingest.md); unset, the "
+        "single process takes MQTT itself.",
+    )
+    stream_name: str = Field(default="HAZWATCH", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    stream_subject_prefix: str = Field(default="hazwatch", pattern=r"^[a-z0-9_-]{1,32}$")
+    stream_partitions: int = Field(
+        default=16,
+        ge=1,
+        le=1024,
+        description="Partitions the sites are split into (more than workers, so that load "
+        "spreads when workers come and go); change it only with every worker stopped.",
+    )
+    worker_lease_seconds: float = Field(
+        default=5.0,
+        ge=1,
+        le=60,
+        description="A worker that has not renewed its partitions' leases this long is "
+        "taken for dead and its partitions move to the others.",
+    )
     ingest_max_batch: int = Field(
         default=1000, ge=1, le=100_000, description="Most readings in one gateway batch."
     )

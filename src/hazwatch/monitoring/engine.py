@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.auth.service import hash_secret
@@ -53,6 +54,8 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 REFRESH_ON_MISS_S = 5.0
 
 TickHook = Callable[[datetime], None]
+#: Raises when this engine may no longer store (its partition has another owner).
+Fence = Callable[[Session], None]
 #: Who is inside a room at an instant (names), for O2 alarms in occupied rooms.
 OccupantsLookup = Callable[[int, datetime], list[str]]
 O2_KINDS = frozenset({PointKind.O2, PointKind.O2_MODELLED})
@@ -87,10 +90,14 @@ class MonitoringEngine:
         *,
         partition: Partition = WHOLE,
         writer: ReadingWriter | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.context = context
         self.bus = bus or EventBus()
         self.partition = partition
+        #: Checked in every transaction that stores alarm transitions (a partitioned worker
+        #: passes its lease check: a lost lease raises, and nothing is stored).
+        self._fence = fence
         self._lock = threading.RLock()
         self._writer = writer or ReadingWriter(context.engine, threaded=False)
         self._keep_every = timedelta(seconds=context.settings.storage_max_interval_s)
@@ -742,6 +749,8 @@ class MonitoringEngine:
         while True:
             try:
                 with self.context.unit_of_work(principal or _ENGINE) as session:
+                    if self._fence is not None:
+                        self._fence(session)
                     alarm_store.persist(session, transitions)
                 break
             except Exception as exc:

@@ -220,9 +220,8 @@ class MqttIngest:
         self.connection.stop()
 
     def handle(self, message: mqtt.MQTTMessage) -> None:
-        """Decode and submit one message; refused ones are recorded and acknowledged, and
-        another partition's are acknowledged unread (that partition's engine has its own
-        subscription and session)."""
+        """Decode and submit one message; another partition's are acknowledged unread (that
+        partition's engine has its own subscription and session)."""
         # {prefix}/v1/{site}/{device}/{reading|batch}; the prefix may contain slashes.
         *_, topic_site, device_code, _kind = message.topic.split("/")
         site_id = int(topic_site) if topic_site.isdigit() else None
@@ -230,27 +229,50 @@ class MqttIngest:
         if site_id is not None and not self.engine.partition.owns(site_id):
             connection.ack(message)
             return
-        device = self.engine.device(device_code)
-        if device is None or device.revoked_at is not None:
-            reason = "unknown_device" if device is None else "revoked_device"
-            self.engine.reject_payload(reason, None, "mqtt", device_code)
-            connection.ack(message)
-            return
-        if site_id != device.site_id:
-            self.engine.reject_payload("wrong_site", device, "mqtt", message.topic)
-            connection.ack(message)
-            return
-        try:
-            decoded = decode(bytes(message.payload), max_batch=self.max_batch)
-        except PayloadError as exc:
-            excerpt = message.payload[:200].decode("utf-8", "replace")
-            self.engine.reject_payload(exc.reason, device, "mqtt", excerpt)
-            connection.ack(message)
-            return
-        if decoded.token is not None and self.engine.device_for_secret(decoded.token) != device:
-            self.engine.reject_payload("device_token_invalid", device, "mqtt")
-            connection.ack(message)
-            return
-        self.engine.submit_decoded(
-            decoded, device=device, source="mqtt", after_commit=lambda: connection.ack(message)
+        take_message(
+            self.engine,
+            site_id,
+            device_code,
+            message.topic,
+            bytes(message.payload),
+            lambda: connection.ack(message),
+            max_batch=self.max_batch,
+            source="mqtt",
         )
+
+
+def take_message(
+    engine: MonitoringEngine,
+    site_id: int | None,
+    device_code: str,
+    topic: str,
+    payload: bytes,
+    ack: Callable[[], None],
+    *,
+    max_batch: int,
+    source: str,
+) -> None:
+    """One device message, from the broker or the stream: refused ones are recorded and
+    acknowledged at once, readings acknowledged (``ack``) once stored."""
+    device = engine.device(device_code)
+    if device is None or device.revoked_at is not None:
+        reason = "unknown_device" if device is None else "revoked_device"
+        engine.reject_payload(reason, None, source, device_code)
+        ack()
+        return
+    if site_id != device.site_id:
+        engine.reject_payload("wrong_site", device, source, topic)
+        ack()
+        return
+    try:
+        decoded = decode(payload, max_batch=max_batch)
+    except PayloadError as exc:
+        excerpt = payload[:200].decode("utf-8", "replace")
+        engine.reject_payload(exc.reason, device, source, excerpt)
+        ack()
+        return
+    if decoded.token is not None and engine.device_for_secret(decoded.token) != device:
+        engine.reject_payload("device_token_invalid", device, source)
+        ack()
+        return
+    engine.submit_decoded(decoded, device=device, source=source, after_commit=ack)

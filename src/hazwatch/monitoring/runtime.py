@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from hazwatch.core.context import Context
 from hazwatch.monitoring.access.service import EngineState, FastAccess
-from hazwatch.monitoring.engine import MonitoringEngine
+from hazwatch.monitoring.engine import Fence, MonitoringEngine
 from hazwatch.monitoring.escalation.service import Dispatcher, Escalator
 from hazwatch.monitoring.events import AlarmChange, EventBus
 from hazwatch.monitoring.interlocks.service import (
@@ -64,9 +64,12 @@ class EngineRuntime:
         transport: CommandTransport | None = None,
         *,
         writer: ReadingWriter | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.context = context
-        live = context.settings.ingest_enabled
+        settings = context.settings
+        # partitioned (a stream configured): the workers take the readings, not this process
+        live = settings.ingest_enabled and settings.stream_url is None
         self.bus = EventBus()
         self.hub = LiveHub()
         self.engine = MonitoringEngine(
@@ -74,6 +77,7 @@ class EngineRuntime:
             self.bus,
             partition=Partition.from_settings(context.settings),
             writer=writer or ReadingWriter(context.engine, threaded=live),
+            fence=fence,
         )
         self.engine.occupants = occupancy.lookup(context.sessions)
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
@@ -101,11 +105,12 @@ class EngineRuntime:
         self.maintenance = StorageMaintenance(context)
         self.engine.add_tick_hook(self.escalator.tick)
         self.engine.add_tick_hook(self.interlocks.tick)
-        self.engine.add_tick_hook(self.maintenance.tick)
         self.engine.add_tick_hook(self.tanks.tick)
         self.virtual = VirtualOxygen(context, self.engine, self.tanks)
         self.engine.add_tick_hook(self.virtual.tick)
         first = context.settings.engine_partition == 0  # once, however many engines run
+        if first:  # daily partitions and retention: one creator, not one per engine
+            self.engine.add_tick_hook(self.maintenance.tick)
         self.plugins = [factory(context) for factory in _TICK_PLUGINS] if first else []
         for plugin in self.plugins:
             self.engine.add_tick_hook(plugin.tick)

@@ -499,8 +499,12 @@ class Escalator:
             return
         token = self._due.token()
         with self._lock, self.context.unit_of_work() as session:
+            # rows another partition's escalator is advancing right now are left to it (it
+            # stores the step it sent; the next tick here reads that)
             running = session.scalars(
-                select(Escalation).where(Escalation.stopped_at.is_(None))
+                select(Escalation)
+                .where(Escalation.stopped_at.is_(None))
+                .with_for_update(skip_locked=True)
             ).all()
             due = []
             for state in running:
@@ -646,6 +650,7 @@ class Dispatcher:
                 .where(Notification.status == "pending", Notification.next_attempt_at <= now)
                 .order_by(Notification.id)
                 .limit(BATCH)
+                .with_for_update(skip_locked=True)  # several workers' dispatchers: one sends
             ).all()
             for notification in due:
                 self._deliver(notification, now)

@@ -1,0 +1,329 @@
+"""Partitioned ingest under load, for ``hazwatch bench workers`` and the fault tests.
+
+A private NATS server with JetStream (restartable, its store in a temporary folder), a
+throw-away database with many sites, ``hazwatch worker run`` processes started and killed
+like an operator would, and a publisher that puts single-reading messages on the partition
+subjects (what the MQTT bridge does). Every point's readings go up from 20.5 %vol, then
+drop below the low limit once (one low alarm each, never cleared), so "every reading stored
+once" and "every alarm raised once" can be counted in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.context import Context, build_context
+from hazwatch.core.db import Base
+from hazwatch.core.settings import Settings
+from hazwatch.monitoring import service
+from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.models import AlarmEvent, Reading
+from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.monitoring.workers import worker
+from hazwatch.monitoring.workers.models import PartitionLease, StreamWorker
+from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
+from hazwatch.registry import service as registry
+from hazwatch.registry.demo import load_demo
+from hazwatch.registry.resources import RESOURCES
+
+_FORK = multiprocessing.get_context("fork")
+
+#: Readings a point sends before it drops below the low limit (its one alarm).
+NORMAL_BEFORE_LOW = 5
+
+
+def nats_binary() -> str | None:
+    found = shutil.which("nats-server")
+    if found:
+        return found
+    return "/usr/sbin/nats-server" if Path("/usr/sbin/nats-server").exists() else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class NatsServer:
+    """A private ``nats-server -js`` whose store survives :meth:`kill` and :meth:`start`."""
+
+    def __init__(self, binary: str, folder: Path) -> None:
+        self.binary = binary
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"nats://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the private NATS server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: what a crash or a power loss does to the stream server."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+
+@contextmanager
+def private_nats() -> Iterator[NatsServer]:
+    binary = nats_binary()
+    if binary is None:
+        raise FileNotFoundError("nats-server is not installed (Debian package 'nats-server')")
+    with tempfile.TemporaryDirectory() as folder:
+        server = NatsServer(binary, Path(folder))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.kill()
+
+
+@dataclass
+class Sites:
+    """Sites with one gateway and some O2 points each."""
+
+    context: Context
+    #: (site id, device code, point codes)
+    sites: list[tuple[int, str, list[str]]]
+
+    @property
+    def points(self) -> int:
+        return sum(len(codes) for _site, _device, codes in self.sites)
+
+
+def build_sites(settings: Settings, url: str, sites: int, points: int) -> Sites:
+    """``sites`` sites of ``points`` O2 points each, every change of value stored (so every
+    reading is a row to count)."""
+    context = build_context(settings.model_copy(update={"database_url": url}))
+    Base.metadata.create_all(context.engine)
+    made = []
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+        for index in range(sites):
+            site = registry.create_object(
+                session,
+                SYSTEM,
+                RESOURCES["sites"],
+                {
+                    "organisation_id": demo["landlord"],
+                    "jurisdiction_id": demo["street"],
+                    "name": f"负载测试厂区 {index}",
+                },
+            )
+            building = registry.create_object(
+                session,
+                SYSTEM,
+                RESOURCES["buildings"],
+                {"site_id": site.id, "organisation_id": demo["landlord"], "name": "1号楼"},
+            )
+            room = registry.create_object(
+                session,
+                SYSTEM,
+                RESOURCES["rooms"],
+                {
+                    "building_id": building.id,
+                    "organisation_id": demo["lab"],
+                    "name": "气瓶间",
+                    "length_m": "4",
+                    "width_m": "3",
+                    "height_m": "3",
+                },
+            )
+            code = f"GW-{index:03d}"
+            device, _token = service.create_device(
+                session, SYSTEM, DeviceIn(site_id=site.id, organisation_id=demo["lab"], code=code)
+            )
+            codes = []
+            for number in range(points):
+                point = f"O2-{index:03d}-{number:03d}"
+                service.create_point(
+                    session,
+                    SYSTEM,
+                    PointIn(
+                        site_id=site.id,
+                        organisation_id=demo["lab"],
+                        room_id=room.id,
+                        device_id=device.id,
+                        code=point,
+                        kind=PointKind.O2,
+                        expected_interval_s=3600,
+                        off_delay_s=0,
+                        deadband=0,
+                        storage_deviation=0,
+                        settings_reason="load test: every reading stored",
+                    ),
+                )
+                codes.append(point)
+            made.append((int(site.id), code, codes))
+    return Sites(context, made)
+
+
+def worker_settings(
+    settings: Settings, url: str, stream_url: str, partitions: int, lease_s: float
+) -> Settings:
+    return settings.model_copy(
+        update={
+            "database_url": url,
+            "stream_url": stream_url,
+            "stream_partitions": partitions,
+            "worker_lease_seconds": lease_s,
+            "ingest_enabled": True,
+        }
+    )
+
+
+def _run_worker(settings: Settings, name: str, log: Path) -> None:
+    logging.basicConfig(
+        filename=log, level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", force=True
+    )
+    worker.serve(settings, name)
+
+
+def start_worker(settings: Settings, name: str, log: Path) -> BaseProcess:
+    """A worker process (what ``hazwatch worker run --name NAME`` runs), forked from this
+    one so that it starts at once instead of importing HazWatch again."""
+    process = _FORK.Process(target=_run_worker, args=(settings, name, log), name=name)
+    process.start()
+    return process
+
+
+def stop_worker(process: BaseProcess) -> None:
+    """SIGTERM: the worker stores what it took and gives its partitions back."""
+    if process.is_alive():
+        process.terminate()
+        process.join(30)
+    if process.is_alive():
+        process.kill()
+        process.join(10)
+
+
+def kill_worker(process: BaseProcess) -> None:
+    """SIGKILL: what a crash does (nothing flushed, nothing given back)."""
+    process.kill()
+    process.join(10)
+
+
+def owners(context: Context, now: datetime) -> dict[int, str]:
+    """{partition: worker name} of the leases that hold now."""
+    with context.sessions() as session:
+        rows = session.execute(
+            select(PartitionLease.partition, StreamWorker.name)
+            .join(StreamWorker, StreamWorker.id == PartitionLease.worker_id)
+            .where(PartitionLease.expires_at > now)
+        ).all()
+    return {int(partition): str(name) for partition, name in rows}
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, step: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+@dataclass
+class Plan:
+    """What a publisher sends: ``rounds`` readings per point, one message each."""
+
+    sites: Sites
+    rounds: int
+    start: datetime
+    messages: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for step in range(self.rounds):
+            at = self.start + timedelta(seconds=step)
+            for site_id, device, codes in self.sites.sites:
+                for number, code in enumerate(codes):
+                    value = (
+                        20.5 + step * 0.001
+                        if step < NORMAL_BEFORE_LOW
+                        else 19.0 - (step - NORMAL_BEFORE_LOW) * 0.0001 - number * 1e-7
+                    )
+                    payload = json.dumps(
+                        {
+                            "point": code,
+                            "ts": int(at.timestamp() * 1000),
+                            "value": round(value, 7),
+                            "unit": "%vol",
+                        }
+                    ).encode()
+                    topic = f"hazwatch/v1/{site_id}/{device}/reading"
+                    self.messages.append((topic, payload, device))
+
+    @property
+    def alarms(self) -> int:
+        """Low alarms expected: one per point that reached its drop."""
+        return self.sites.points if self.rounds > NORMAL_BEFORE_LOW else 0
+
+
+def publish(link: StreamLink, partitions: int, messages: list[tuple[str, bytes, str]]) -> None:
+    """Store every message in the stream (as the bridge does), a window at a time."""
+
+    async def send() -> None:
+        window = 500
+        for offset in range(0, len(messages), window):
+            chunk = messages[offset : offset + window]
+            await asyncio.gather(
+                *(
+                    link.js.publish(
+                        subject_for(
+                            link.prefix, partitions, int(topic.split("/")[2]), device, "reading"
+                        ),
+                        payload,
+                        headers={"Nats-Msg-Id": message_id(topic, payload)},
+                    )
+                    for topic, payload, device in chunk
+                )
+            )
+
+    link.call(send(), timeout=None)
+
+
+def stored(context: Context) -> int:
+    with context.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Reading)) or 0
+
+
+def raised(context: Context) -> dict[int, int]:
+    """Raise events per alarm."""
+    with context.sessions() as session:
+        rows = session.execute(
+            select(AlarmEvent.alarm_id, func.count())
+            .where(AlarmEvent.event == "raise")
+            .group_by(AlarmEvent.alarm_id)
+        ).all()
+    return {int(alarm_id): int(count) for alarm_id, count in rows}

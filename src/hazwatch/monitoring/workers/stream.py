@@ -1,0 +1,237 @@
+"""The durable stream between devices and workers: NATS JetStream, partitioned by site.
+
+Subjects: ``{prefix}.p{partition}.v1.{site}.{device}.{reading|batch}``, the partition being
+:func:`~hazwatch.monitoring.sharding.partition_of` (FNV-1a of the site id, the same function
+as NATS's own ``partition(n, …)`` subject mapping, so a server-side mapping and this code
+agree). One stream holds them all as a work queue (a message leaves once a worker
+acknowledged it, after its readings are committed); each partition has one durable pull
+consumer, named ``p{partition}``, that only the partition's lease holder reads.
+
+A worker that takes over a partition from a dead one deletes and recreates the consumer when
+it still holds unacknowledged messages: on a work queue the acknowledged ones are gone, so
+the new consumer is handed every reading not yet stored at once, instead of after the ack
+wait, and the old owner (should it live on) can no longer acknowledge or fetch.
+
+:class:`StreamLink` runs one connection on its own event loop thread, so the engine's
+synchronous code (threads, a lock) can use it without blocking the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+import nats
+import nats.errors
+import nats.js.errors
+from nats.aio.msg import Msg
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    DiscardPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
+from nats.js.client import JetStreamContext
+
+from hazwatch.core.settings import Settings
+from hazwatch.monitoring.sharding import partition_of
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: A message not acknowledged this long is handed out again (the owner is alive but its
+#: database is away: its writer retries and acknowledges once stored).
+ACK_WAIT_S = 60.0
+#: Messages a partition's owner may hold unacknowledged: the bound on what it keeps in
+#: memory; beyond it the stream waits (back-pressure, nothing dropped).
+MAX_ACK_PENDING = 4_000
+#: Readings wait this long in the stream for a worker (a week of PostgreSQL outage).
+MAX_AGE_S = 7 * 24 * 3600.0
+#: A message re-sent within this window (same ``Nats-Msg-Id``) is stored once.
+DUPLICATE_WINDOW_S = 120.0
+#: Characters a subject token cannot hold, escaped in a device code.
+_RESERVED = ".*> \t\r\n%"
+
+
+def token(text: str) -> str:
+    """``text`` as one subject token (a device code may contain dots)."""
+    if text and not any(c in _RESERVED for c in text):
+        return text
+    return "".join(f"%{ord(c):02X}" if c in _RESERVED else c for c in text) or "%00"
+
+
+def subject_for(prefix: str, partitions: int, site_id: int, device_code: str, kind: str) -> str:
+    partition = partition_of(site_id, partitions)
+    return f"{prefix}.p{partition}.v1.{site_id}.{token(device_code)}.{kind}"
+
+
+def partition_filter(prefix: str, partition: int) -> str:
+    return f"{prefix}.p{partition}.v1.>"
+
+
+def parse(subject: str) -> tuple[int | None, str, str]:
+    """(site id, device code, kind) of a reading subject; the site None when not a number."""
+    parts = subject.split(".")
+    if len(parts) < 6:
+        return None, "", ""
+    site, device, kind = parts[-3:]
+    return (int(site) if site.isdigit() else None), unquote(device), kind
+
+
+def message_id(topic: str, payload: bytes) -> str:
+    """The stream's de-duplication key: a device's re-sent message is stored once."""
+    return hashlib.blake2b(topic.encode() + b"\0" + payload, digest_size=16).hexdigest()
+
+
+def consumer_config(prefix: str, partition: int) -> ConsumerConfig:
+    return ConsumerConfig(
+        durable_name=f"p{partition}",
+        filter_subject=partition_filter(prefix, partition),
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=ACK_WAIT_S,
+        max_ack_pending=MAX_ACK_PENDING,
+        deliver_policy=DeliverPolicy.ALL,
+        max_deliver=-1,
+    )
+
+
+class StreamLink:
+    """One NATS connection on an event loop thread; synchronous callers use :meth:`call`."""
+
+    def __init__(self, settings: Settings, name: str) -> None:
+        if not settings.stream_url:
+            raise ValueError("no stream configured (HAZWATCH_STREAM_URL)")
+        self.settings = settings
+        self.stream = settings.stream_name
+        self.prefix = settings.stream_subject_prefix
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
+        self._thread.start()
+        self.nc = self.call(
+            nats.connect(
+                settings.stream_url,
+                name=name,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.5,
+                connect_timeout=5,
+                error_cb=self._error,
+                disconnected_cb=self._disconnected,
+                reconnected_cb=self._reconnected,
+            ),
+            timeout=15,
+        )
+        self.js: JetStreamContext = self.nc.jetstream(timeout=5)
+        self.reconnects = 0
+
+    async def _error(self, exc: Exception) -> None:
+        log.warning("NATS: %s", exc)
+
+    async def _disconnected(self) -> None:
+        log.warning("NATS disconnected; reconnecting")
+
+    async def _reconnected(self) -> None:
+        self.reconnects += 1
+        log.info("NATS reconnected")
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 30) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def ensure_stream(self) -> None:
+        self.call(self._ensure_stream())
+
+    async def _ensure_stream(self) -> None:
+        config = StreamConfig(
+            name=self.stream,
+            subjects=[f"{self.prefix}.*.v1.>"],
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            discard=DiscardPolicy.NEW,  # full: publishers are refused, nothing is dropped
+            max_age=MAX_AGE_S,
+            duplicate_window=DUPLICATE_WINDOW_S,
+        )
+        try:
+            await self.js.stream_info(self.stream)
+        except nats.js.errors.NotFoundError:
+            try:
+                await self.js.add_stream(config)
+            except nats.js.errors.BadRequestError:  # another worker created it meanwhile
+                await self.js.stream_info(self.stream)
+
+    def bind(self, partition: int) -> JetStreamContext.PullSubscription:
+        return self.call(self._bind(partition))
+
+    async def _bind(self, partition: int) -> JetStreamContext.PullSubscription:
+        """The partition's consumer, recreated when a previous owner left messages
+        unacknowledged (they are redelivered at once; see the module docstring)."""
+        name = f"p{partition}"
+        try:
+            info = await self.js.consumer_info(self.stream, name)
+        except nats.js.errors.NotFoundError:
+            info = None
+        if info is not None and info.num_ack_pending:
+            log.info(
+                "partition %d: %d messages the previous owner did not acknowledge are "
+                "handed out again",
+                partition,
+                info.num_ack_pending,
+            )
+            await self.js.delete_consumer(self.stream, name)
+            info = None
+        if info is None:
+            # a racing call may have created it: bind to that one
+            with contextlib.suppress(nats.js.errors.BadRequestError):
+                await self.js.add_consumer(self.stream, consumer_config(self.prefix, partition))
+        return await self.js.pull_subscribe_bind(consumer=name, stream=self.stream)
+
+    def fetch(self, subscription: JetStreamContext.PullSubscription, batch: int) -> list[Msg]:
+        """Up to ``batch`` messages, waiting at most half a second (none: an empty list)."""
+        try:
+            return self.call(subscription.fetch(batch, timeout=0.5), timeout=10)
+        except (nats.errors.TimeoutError, TimeoutError):
+            return []
+
+    def pending(self, subscription: JetStreamContext.PullSubscription) -> int:
+        info = self.call(subscription.consumer_info(), timeout=5)
+        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+
+    def ack(self, message: Msg) -> None:
+        """Acknowledge from any thread (a writer's commit callback)."""
+        self.loop.call_soon_threadsafe(self._spawn_ack, message)
+
+    def _spawn_ack(self, message: Msg) -> None:
+        self.loop.create_task(self._ack(message))
+
+    async def _ack(self, message: Msg) -> None:
+        try:
+            await message.ack()
+        except Exception as exc:  # redelivered later and recognised as a duplicate
+            log.warning("acknowledging %s failed: %s", message.subject, exc)
+
+    def unsubscribe(self, subscription: JetStreamContext.PullSubscription) -> None:
+        self.call(self._unsubscribe(subscription), timeout=10)
+
+    async def _unsubscribe(self, subscription: JetStreamContext.PullSubscription) -> None:
+        await self.nc.flush(timeout=5)  # acknowledgements sent before the lease is given back
+        await subscription.unsubscribe()
+
+    def publish(self, subject: str, payload: bytes, msg_id: str) -> None:
+        """Store one message in the stream, waiting for the stream's confirmation."""
+        self.call(self.js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id}), timeout=10)
+
+    def close(self) -> None:
+        try:
+            self.call(self.nc.drain(), timeout=10)
+        except Exception:  # closing anyway
+            log.exception("closing the NATS connection")
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)

@@ -1,0 +1,304 @@
+"""``hazwatch worker run``: one process owning a share of the partitions of the sites.
+
+The control loop renews the worker's leases every fifth of the lease time, claims its share
+of the free or expired partitions and gives back what it holds above its share. Each owned
+partition runs in its own thread: a :class:`~hazwatch.monitoring.runtime.EngineRuntime` for
+that partition's sites (alarm state, escalation, interlocks, tanks …) loaded from the
+database when the partition is taken, fed from the partition's stream consumer, ticked once
+a second. A message is acknowledged to the stream once its readings are committed, so a
+worker killed at any point leaves what it had not stored in the stream for the next owner,
+who finds in the database every alarm (acknowledgement, shelving, escalation progress) the
+dead one stored: an active alarm stays active, is not raised again, and its escalation goes
+on from the step it reached.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from datetime import timedelta
+from types import FrameType
+
+from nats.aio.msg import Msg
+from nats.js.client import JetStreamContext
+from sqlalchemy.orm import Session
+
+from hazwatch.core.context import Context, build_context
+from hazwatch.core.settings import Settings
+from hazwatch.monitoring.engine import Fence
+from hazwatch.monitoring.mqtt import take_message
+from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.monitoring.workers import service
+from hazwatch.monitoring.workers.service import Held, LeaseLost
+from hazwatch.monitoring.workers.stream import StreamLink, parse
+from hazwatch.monitoring.writer import ReadingWriter
+
+log = logging.getLogger(__name__)
+
+#: Messages fetched at once from a partition's consumer.
+FETCH = 256
+#: Seconds between refreshes of a partition's stream backlog (shown in the health view).
+PENDING_EVERY_S = 2.0
+
+
+def default_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"[:64]
+
+
+class PartitionRunner:
+    """One owned partition: its engine, fed from its consumer, in its own thread."""
+
+    def __init__(self, worker: Worker, held: Held) -> None:
+        self.worker = worker
+        self.partition = held.partition
+        self.epoch = held.epoch
+        self.pending = 0
+        self.runtime: EngineRuntime | None = None
+        #: Set to give the partition back: stop fetching, store what was taken, release.
+        self.releasing = threading.Event()
+        #: Set when the lease is gone: stop at once, store nothing more.
+        self.abandoned = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, name=f"partition-{self.partition}", daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def taken(self) -> int:
+        return self.runtime.engine.writer_count() if self.runtime is not None else 0
+
+    def _fence(self, session: Session) -> None:
+        service.fence(session, self.partition, self.worker.worker_id, self.epoch)
+
+    def _run(self) -> None:
+        link = self.worker.link
+        subscription: JetStreamContext.PullSubscription | None = None
+        try:
+            self.runtime = self.worker.runtime_for(self.partition, self._fence)
+            self.runtime.dispatcher.start()
+            subscription = self._bind()
+            if subscription is None:
+                return
+            self._serve(subscription)
+        except LeaseLost:
+            log.warning("partition %d: lease lost, stopping without storing more", self.partition)
+            self.abandoned.set()
+        except Exception:
+            log.exception("partition %d failed; giving it back", self.partition)
+        finally:
+            self._finish(link, subscription)
+
+    def _bind(self) -> JetStreamContext.PullSubscription | None:
+        delay = 0.25
+        while not (self.releasing.is_set() or self.abandoned.is_set()):
+            try:
+                return self.worker.link.bind(self.partition)
+            except Exception as exc:  # the stream server away: try again
+                log.warning("partition %d: binding its consumer failed (%s)", self.partition, exc)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        return None
+
+    def _serve(self, subscription: JetStreamContext.PullSubscription) -> None:
+        assert self.runtime is not None
+        engine = self.runtime.engine
+        link = self.worker.link
+        tick_every = self.worker.context.settings.engine_tick_seconds
+        next_tick = next_pending = time.monotonic()
+        while not (self.releasing.is_set() or self.abandoned.is_set()):
+            try:
+                messages = link.fetch(subscription, FETCH)
+            except Exception as exc:  # disconnected: the client reconnects by itself
+                log.warning("partition %d: fetch failed (%s)", self.partition, exc)
+                time.sleep(0.5)
+                messages = []
+            for message in messages:
+                self._take(message)
+            now = time.monotonic()
+            if now >= next_tick:
+                next_tick = now + tick_every
+                engine.tick()
+            if now >= next_pending:
+                next_pending = now + PENDING_EVERY_S
+                try:
+                    self.pending = link.pending(subscription)
+                except Exception:  # shown as it was last seen
+                    log.debug("partition %d: backlog unknown", self.partition)
+
+    def _take(self, message: Msg) -> None:
+        assert self.runtime is not None
+        engine = self.runtime.engine
+        link = self.worker.link
+        site_id, device_code, _kind = parse(message.subject)
+        if site_id is None or not engine.partition.owns(site_id):
+            log.error("partition %d: message on %s is not ours", self.partition, message.subject)
+            link.ack(message)
+            return
+        take_message(
+            engine,
+            site_id,
+            device_code,
+            message.subject,
+            message.data,
+            lambda: link.ack(message),
+            max_batch=self.worker.context.settings.ingest_max_batch,
+            source="stream",
+        )
+
+    def _finish(
+        self, link: StreamLink, subscription: JetStreamContext.PullSubscription | None
+    ) -> None:
+        runtime = self.runtime
+        if runtime is not None:
+            runtime.dispatcher.stop()
+            if not self.abandoned.is_set():
+                runtime.stop()  # everything taken is stored and acknowledged
+        if subscription is not None:
+            try:
+                link.unsubscribe(subscription)
+            except Exception:  # the server away: the lease decides anyway
+                log.warning("partition %d: unsubscribing failed", self.partition)
+        if not self.abandoned.is_set():
+            self.worker.released(self.partition)
+
+
+class Worker:
+    """The control loop of one worker process (see the module docstring)."""
+
+    def __init__(self, context: Context, link: StreamLink, name: str | None = None) -> None:
+        self.context = context
+        self.link = link
+        self.name = name or default_name()
+        settings = context.settings
+        self.partitions = settings.stream_partitions
+        self.ttl = timedelta(seconds=settings.worker_lease_seconds)
+        self.worker_id = 0
+        self.runners: dict[int, PartitionRunner] = {}
+        self._lock = threading.Lock()
+        self._released: list[int] = []
+        self.stopping = threading.Event()
+
+    def runtime_for(self, partition: int, fence: Fence) -> EngineRuntime:
+        """The partition's engine and everything wired to it, its state loaded now."""
+        settings = self.context.settings.model_copy(
+            update={
+                "engine_partition": partition,
+                "engine_partitions": self.partitions,
+                "ingest_enabled": False,
+            }
+        )
+        context = Context(settings, self.context.engine, self.context.sessions, self.context.clock)
+        writer = ReadingWriter(context.engine, threaded=True)
+        return EngineRuntime(context, writer=writer, fence=fence)
+
+    def start(self) -> None:
+        now = self.context.clock.now()
+        with self.context.unit_of_work() as session:
+            service.ensure_partitions(session, self.partitions, now)
+            self.worker_id = service.register(
+                session, self.name, socket.gethostname()[:128], os.getpid(), now
+            )
+        log.info("worker %s (id %d) started", self.name, self.worker_id)
+
+    def run(self) -> None:
+        """Until :attr:`stopping` is set; then give every partition back."""
+        self.start()
+        interval = self.ttl.total_seconds() / 5
+        while True:
+            try:
+                self.beat()
+            except Exception:  # the database away: the leases run out, others take over
+                log.exception("worker heartbeat failed")
+            if self.stopping.wait(interval):
+                break
+        self.shutdown()
+
+    def beat(self) -> None:
+        """Renew, claim the share, hand back the surplus, and follow what was lost."""
+        now = self.context.clock.now()
+        with self._lock:
+            released, self._released = self._released, []
+        with self.context.unit_of_work() as session:
+            service.release(session, self.worker_id, released, now)
+            held = service.renew(
+                session,
+                self.worker_id,
+                now,
+                self.ttl,
+                taken=sum(runner.taken() for runner in list(self.runners.values())),
+                pending={p: runner.pending for p, runner in list(self.runners.items())},
+            )
+            live = service.live_workers(session, now, self.ttl)
+            share = service.share(self.partitions, live)
+            claimed = (
+                service.claim(
+                    session, self.worker_id, now, self.ttl, self.partitions, share - len(held)
+                )
+                if not self.stopping.is_set()
+                else []
+            )
+        for partition, runner in list(self.runners.items()):
+            if partition not in held and not runner.releasing.is_set():
+                log.warning("partition %d: lease lost to another worker", partition)
+                runner.abandoned.set()
+                self.runners.pop(partition, None)
+        surplus = len(held) - share
+        if surplus > 0:
+            for partition in sorted(held, reverse=True)[:surplus]:
+                extra = self.runners.get(partition)
+                if extra is not None and not extra.releasing.is_set():
+                    log.info("partition %d: given back (share %d)", partition, share)
+                    extra.releasing.set()
+        for lease in claimed:
+            if lease.handover_s is not None:
+                log.warning(
+                    "partition %d taken over from a silent worker, %.1f s after its last renewal",
+                    lease.partition,
+                    lease.handover_s,
+                )
+            taken = PartitionRunner(self, lease)
+            self.runners[lease.partition] = taken
+            taken.start()
+
+    def released(self, partition: int) -> None:
+        """Called by a runner once everything it took is stored: the lease goes back at the
+        next beat (or at once when stopping)."""
+        with self._lock:
+            self._released.append(partition)
+        leaving = self.runners.get(partition)
+        if leaving is not None and leaving.releasing.is_set():
+            self.runners.pop(partition, None)
+
+    def shutdown(self) -> None:
+        for runner in list(self.runners.values()):
+            runner.releasing.set()
+        for runner in list(self.runners.values()):
+            runner.thread.join(timeout=30)
+        with self.context.unit_of_work() as session:
+            service.stop(session, self.worker_id, self.context.clock.now())
+        log.info("worker %s stopped", self.name)
+
+
+def serve(settings: Settings, name: str | None = None) -> None:
+    """A worker process's life: connect, run until SIGTERM or Ctrl-C, stop cleanly
+    (everything taken stored and acknowledged, its partitions given back at once)."""
+    context = build_context(settings)
+    link = StreamLink(settings, name or default_name())
+    try:
+        link.ensure_stream()
+        worker = Worker(context, link, name)
+
+        def stop(_signum: int, _frame: FrameType | None) -> None:
+            worker.stopping.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        worker.run()
+    finally:
+        link.close()
+        context.dispose()
