@@ -290,27 +290,36 @@ class Plan:
         return self.sites.points if self.rounds > NORMAL_BEFORE_LOW else 0
 
 
-def publish(link: StreamLink, partitions: int, messages: list[tuple[str, bytes, str]]) -> None:
-    """Store every message in the stream (as the bridge does), a window at a time."""
+def publish(
+    link: StreamLink,
+    partitions: int,
+    messages: list[tuple[str, bytes, str]],
+    ids: list[str] | None = None,
+) -> None:
+    """Store every message in the stream (as the bridge does, ``Nats-Msg-Id`` from the topic
+    and payload unless ``ids`` says otherwise), a window at a time; a message the server did
+    not confirm (it was restarting) is sent again."""
 
-    async def send() -> None:
+    async def send(index: int) -> None:
+        topic, payload, device = messages[index]
+        subject = subject_for(link.prefix, partitions, int(topic.split("/")[2]), device, "reading")
+        msg_id = ids[index] if ids is not None else message_id(topic, payload)
+        for _attempt in range(50):
+            try:
+                await link.js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+                return
+            except Exception:  # the server away for a moment: the same message again
+                await asyncio.sleep(0.2)
+        raise RuntimeError(f"the stream did not take {subject}")
+
+    async def send_all() -> None:
         window = 500
         for offset in range(0, len(messages), window):
-            chunk = messages[offset : offset + window]
             await asyncio.gather(
-                *(
-                    link.js.publish(
-                        subject_for(
-                            link.prefix, partitions, int(topic.split("/")[2]), device, "reading"
-                        ),
-                        payload,
-                        headers={"Nats-Msg-Id": message_id(topic, payload)},
-                    )
-                    for topic, payload, device in chunk
-                )
+                *(send(i) for i in range(offset, min(offset + window, len(messages))))
             )
 
-    link.call(send(), timeout=None)
+    link.call(send_all(), timeout=None)
 
 
 def stored(context: Context) -> int:

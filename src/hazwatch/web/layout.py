@@ -42,7 +42,10 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
     ("/replay", "web.nav.replay", "replay"),
+    ("/workers", "web.nav.workers", "dns"),
 )
+#: Pages about the installation, not an organisation: shown to platform administrators.
+ADMIN_PAGES = frozenset({"/workers"})
 
 _CUE_SCRIPT = """
 <script>
@@ -129,6 +132,8 @@ def frame(title_key: str, who: Principal) -> Frame:
     overdue = _overdue_hidden_dangers(who)
     with drawer:
         for path, key, icon in NAVIGATION:
+            if path in ADMIN_PAGES and not who.is_platform_admin:
+                continue
             with (
                 ui.link(target=path).classes("no-underline text-inherit w-full"),
                 ui.row().classes("items-center gap-3 py-2 px-1 w-full"),

@@ -58,6 +58,7 @@ class PartitionRunner:
         self.epoch = held.epoch
         self.pending = 0
         self.runtime: EngineRuntime | None = None
+        self.subscription: JetStreamContext.PullSubscription | None = None
         #: Set to give the partition back: stop fetching, store what was taken, release.
         self.releasing = threading.Event()
         #: Set when the lease is gone: stop at once, store nothing more.
@@ -76,22 +77,20 @@ class PartitionRunner:
         service.fence(session, self.partition, self.worker.worker_id, self.epoch)
 
     def _run(self) -> None:
-        link = self.worker.link
-        subscription: JetStreamContext.PullSubscription | None = None
         try:
             self.runtime = self.worker.runtime_for(self.partition, self._fence)
             self.runtime.dispatcher.start()
-            subscription = self._bind()
-            if subscription is None:
+            self.subscription = self._bind()
+            if self.subscription is None:
                 return
-            self._serve(subscription)
+            self._serve(self.subscription)
         except LeaseLost:
             log.warning("partition %d: lease lost, stopping without storing more", self.partition)
             self.abandoned.set()
         except Exception:
             log.exception("partition %d failed; giving it back", self.partition)
         finally:
-            self._finish(link, subscription)
+            self._finish()
 
     def _bind(self) -> JetStreamContext.PullSubscription | None:
         delay = 0.25
@@ -110,7 +109,17 @@ class PartitionRunner:
         link = self.worker.link
         tick_every = self.worker.context.settings.engine_tick_seconds
         next_tick = next_pending = time.monotonic()
+        reconnects = link.reconnects
         while not (self.releasing.is_set() or self.abandoned.is_set()):
+            if link.reconnects != reconnects:
+                # messages in flight when the connection broke would wait out the ack wait:
+                # binding again hands every unacknowledged one over now (duplicates are
+                # recognised)
+                reconnects = link.reconnects
+                rebound = self._bind()
+                if rebound is None:
+                    return
+                subscription = self.subscription = rebound
             try:
                 messages = link.fetch(subscription, FETCH)
             except Exception as exc:  # disconnected: the client reconnects by itself
@@ -150,10 +159,8 @@ class PartitionRunner:
             source="stream",
         )
 
-    def _finish(
-        self, link: StreamLink, subscription: JetStreamContext.PullSubscription | None
-    ) -> None:
-        runtime = self.runtime
+    def _finish(self) -> None:
+        runtime, subscription, link = self.runtime, self.subscription, self.worker.link
         if runtime is not None:
             runtime.dispatcher.stop()
             if not self.abandoned.is_set():
