@@ -18,22 +18,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from hazwatch.benchmarks import workers as fleet
 from hazwatch.benchmarks.fixture import database_url, drop_database
 from hazwatch.core.context import Context
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring.escalation.models import Escalation, Notification
-from hazwatch.monitoring.models import (
-    Alarm,
-    AlarmEvent,
-    IngestRejection,
-    PointState,
-    Reading,
-    ReadingMinute,
-)
-from hazwatch.monitoring.workers.models import PartitionLease, StreamWorker
+from hazwatch.monitoring.models import Alarm, ReadingMinute
 from hazwatch.monitoring.workers.stream import StreamLink, message_id
 from tests.services import IN_CI, POSTGRES_URL, require
 
@@ -79,26 +71,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
 @pytest.fixture
 def clean(sites: Fleet) -> Fleet:
     """No reading, alarm, escalation or worker left by the previous test."""
-    with sites.context.unit_of_work() as session:
-        for model in (
-            Notification,
-            Escalation,
-            AlarmEvent,
-            Alarm,
-            Reading,
-            ReadingMinute,
-            PointState,
-            IngestRejection,
-            PartitionLease,
-            StreamWorker,
-        ):
-            session.execute(delete(model))
+    fleet.reset(sites.context)
     return sites
-
-
-def _all_owned_by(context: Context, names: set[str]) -> bool:
-    owners = fleet.owners(context, datetime.now(UTC))
-    return len(owners) == PARTITIONS and set(owners.values()) == names
 
 
 def _counted(context: Context) -> int:
@@ -149,14 +123,14 @@ def test_a_worker_killed_during_a_load_run_loses_no_reading_and_doubles_no_alarm
         second = fleet.start_worker(settings, "w2", log)
         link = StreamLink(settings, "publisher")
         try:
-            assert fleet.wait_for(lambda: _all_owned_by(context, {"w1", "w2"}), 60)
+            assert fleet.wait_for(lambda: fleet.owned_by(context, {"w1", "w2"}, PARTITIONS), 60)
             plan = fleet.Plan(clean.sites, 60, datetime.now(UTC) - timedelta(hours=1))
             half = len(plan.messages) // 2
             fleet.publish(link, PARTITIONS, plan.messages[:half])
             assert fleet.wait_for(lambda: fleet.stored(context) >= half // 3, 60)
             fleet.kill_worker(first)  # kill -9 while it works through its share
             fleet.publish(link, PARTITIONS, plan.messages[half:])
-            assert fleet.wait_for(lambda: _all_owned_by(context, {"w2"}), 30)
+            assert fleet.wait_for(lambda: fleet.owned_by(context, {"w2"}, PARTITIONS), 30)
             _assert_exactly_once(context, plan, len(plan.messages))
         finally:
             fleet.kill_worker(first)
@@ -171,7 +145,7 @@ def test_a_stream_server_killed_and_restarted_mid_run_loses_nothing(clean: Fleet
         worker = fleet.start_worker(settings, "w1", clean.folder / "restart.log")
         link = StreamLink(settings, "publisher")
         try:
-            assert fleet.wait_for(lambda: _all_owned_by(context, {"w1"}), 60)
+            assert fleet.wait_for(lambda: fleet.owned_by(context, {"w1"}, PARTITIONS), 60)
             plan = fleet.Plan(clean.sites, 40, datetime.now(UTC) - timedelta(hours=1))
             half = len(plan.messages) // 2
             fleet.publish(link, PARTITIONS, plan.messages[:half])
@@ -193,7 +167,7 @@ def test_duplicated_and_reordered_messages_are_stored_and_alarmed_once(clean: Fl
         worker = fleet.start_worker(settings, "w1", clean.folder / "reorder.log")
         link = StreamLink(settings, "publisher")
         try:
-            assert fleet.wait_for(lambda: _all_owned_by(context, {"w1"}), 60)
+            assert fleet.wait_for(lambda: fleet.owned_by(context, {"w1"}, PARTITIONS), 60)
             plan = fleet.Plan(clean.sites, 20, datetime.now(UTC) - timedelta(hours=1))
             scrambled = plan.messages * 2  # each twice, past the stream's own de-duplication
             random.Random(17).shuffle(scrambled)

@@ -22,20 +22,29 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.context import Context, build_context
 from hazwatch.core.db import Base
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring import service
+from hazwatch.monitoring.escalation.models import Escalation, Notification
 from hazwatch.monitoring.kinds import PointKind
-from hazwatch.monitoring.models import AlarmEvent, Reading
+from hazwatch.monitoring.models import (
+    Alarm,
+    AlarmEvent,
+    IngestRejection,
+    PointState,
+    Reading,
+    ReadingMinute,
+)
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.monitoring.sharding import partition_of
 from hazwatch.monitoring.workers import worker
 from hazwatch.monitoring.workers.models import PartitionLease, StreamWorker
 from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
@@ -245,6 +254,12 @@ def owners(context: Context, now: datetime) -> dict[int, str]:
     return {int(partition): str(name) for partition, name in rows}
 
 
+def owned_by(context: Context, names: set[str], partitions: int) -> bool:
+    """Whether every partition is owned, by exactly the workers ``names``."""
+    now = owners(context, datetime.now(UTC))
+    return len(now) == partitions and set(now.values()) == names
+
+
 def wait_for(condition: Callable[[], bool], timeout: float, step: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -256,11 +271,15 @@ def wait_for(condition: Callable[[], bool], timeout: float, step: float = 0.1) -
 
 @dataclass
 class Plan:
-    """What a publisher sends: ``rounds`` readings per point, one message each."""
+    """What a publisher sends: ``rounds`` readings per point, one message each; with
+    ``drop`` every point falls below its low limit after :data:`NORMAL_BEFORE_LOW` readings
+    (an alarm storm: every point alarms), without it every reading is normal (the steady
+    state a throughput figure is about)."""
 
     sites: Sites
     rounds: int
     start: datetime
+    drop: bool = True
     messages: list[tuple[str, bytes, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -269,8 +288,8 @@ class Plan:
             for site_id, device, codes in self.sites.sites:
                 for number, code in enumerate(codes):
                     value = (
-                        20.5 + step * 0.001
-                        if step < NORMAL_BEFORE_LOW
+                        20.5 + step * 0.0001
+                        if step < NORMAL_BEFORE_LOW or not self.drop
                         else 19.0 - (step - NORMAL_BEFORE_LOW) * 0.0001 - number * 1e-7
                     )
                     payload = json.dumps(
@@ -287,7 +306,7 @@ class Plan:
     @property
     def alarms(self) -> int:
         """Low alarms expected: one per point that reached its drop."""
-        return self.sites.points if self.rounds > NORMAL_BEFORE_LOW else 0
+        return self.sites.points if self.drop and self.rounds > NORMAL_BEFORE_LOW else 0
 
 
 def publish(
@@ -336,3 +355,156 @@ def raised(context: Context) -> dict[int, int]:
             .group_by(AlarmEvent.alarm_id)
         ).all()
     return {int(alarm_id): int(count) for alarm_id, count in rows}
+
+
+def reset(context: Context) -> None:
+    """Forget every reading, alarm, escalation and worker (the sites and points stay)."""
+    with context.unit_of_work() as session:
+        for model in (
+            Notification,
+            Escalation,
+            AlarmEvent,
+            Alarm,
+            Reading,
+            ReadingMinute,
+            PointState,
+            IngestRejection,
+            PartitionLease,
+            StreamWorker,
+        ):
+            session.execute(delete(model))
+
+
+@dataclass
+class Throughput:
+    workers: int
+    messages: int
+    seconds: float
+    #: The same messages taken by a bare consumer (fetch and acknowledge, nothing else).
+    bare_per_s: float
+
+    @property
+    def per_s(self) -> float:
+        return self.messages / self.seconds if self.seconds else 0.0
+
+
+def _bare(link: StreamLink, partitions: int, total: int, timeout: float) -> float:
+    """Readings/s of consumers that only fetch and acknowledge, one per partition, in this
+    process (what the stream itself delivers on this machine)."""
+
+    async def drain(partition: int, counter: list[int], deadline: float) -> None:
+        subscription = await link.js.pull_subscribe_bind(
+            consumer=f"p{partition}", stream=link.stream
+        )
+        while counter[0] < total and time.monotonic() < deadline:
+            try:
+                batch = await subscription.fetch(256, timeout=0.5)
+            except Exception:  # nothing waiting in this partition now
+                continue
+            for message in batch:
+                await message.ack()
+            counter[0] += len(batch)
+        await subscription.unsubscribe()
+
+    async def run() -> float:
+        counter = [0]
+        started = time.monotonic()
+        deadline = started + timeout
+        await asyncio.gather(*(drain(p, counter, deadline) for p in range(partitions)))
+        return counter[0] / (time.monotonic() - started)
+
+    return link.call(run(), timeout=None)
+
+
+def throughput(
+    sites: Sites,
+    settings: Settings,
+    workers: int,
+    rounds: int,
+    folder: Path,
+    timeout: float = 120.0,
+) -> Throughput:
+    """Single-reading messages through ``workers`` worker processes: from the first message
+    published to the last reading stored (the publisher runs alongside, as devices do)."""
+    reset(sites.context)
+    started_workers = [
+        start_worker(settings, f"bench-{count}", folder / "bench.log") for count in range(workers)
+    ]
+    link = StreamLink(settings, "bench-publisher")
+    try:
+        names = {f"bench-{count}" for count in range(workers)}
+        wait_for(
+            lambda: (
+                len(owners(sites.context, datetime.now(UTC))) == settings.stream_partitions
+                and set(owners(sites.context, datetime.now(UTC)).values()) == names
+            ),
+            120,
+        )
+        plan = Plan(sites, rounds, datetime.now(UTC) - timedelta(hours=2), drop=False)
+        started = time.monotonic()
+        publish(link, settings.stream_partitions, plan.messages)
+        wait_for(lambda: stored(sites.context) >= len(plan.messages), timeout, 0.05)
+        seconds = time.monotonic() - started
+        taken = stored(sites.context)
+    finally:
+        for process in started_workers:
+            stop_worker(process)
+    try:
+        again = Plan(sites, rounds, datetime.now(UTC) - timedelta(hours=1), drop=False)
+        publish(link, settings.stream_partitions, again.messages)
+        bare = _bare(link, settings.stream_partitions, len(plan.messages), timeout)
+    finally:
+        link.close()
+    return Throughput(workers, taken, seconds, bare)
+
+
+@dataclass
+class Handover:
+    #: From the kill to every partition owned by the survivor.
+    claimed_s: float
+    #: From the kill to the first reading of a moved partition stored by the survivor.
+    serving_s: float
+
+
+def handover(sites: Sites, settings: Settings, folder: Path, timeout: float = 60.0) -> Handover:
+    """Two workers; one is killed (SIGKILL) and readings keep coming for its sites."""
+    reset(sites.context)
+    first = start_worker(settings, "bench-a", folder / "bench.log")
+    second = start_worker(settings, "bench-b", folder / "bench.log")
+    link = StreamLink(settings, "bench-publisher")
+    try:
+        wait_for(
+            lambda: (
+                set(owners(sites.context, datetime.now(UTC)).values()) == {"bench-a", "bench-b"}
+                and len(owners(sites.context, datetime.now(UTC))) == settings.stream_partitions
+            ),
+            120,
+        )
+        moved = {
+            p for p, name in owners(sites.context, datetime.now(UTC)).items() if name == "bench-a"
+        }
+        plan = Plan(sites, 1, datetime.now(UTC) - timedelta(minutes=1), drop=False)
+        victims = [
+            message
+            for message in plan.messages
+            if partition_of(int(message[0].split("/")[2]), settings.stream_partitions) in moved
+        ]
+        kill_worker(first)
+        killed = time.monotonic()
+        publish(link, settings.stream_partitions, victims)
+        wait_for(
+            lambda: (
+                set(owners(sites.context, datetime.now(UTC)).values()) == {"bench-b"}
+                and len(owners(sites.context, datetime.now(UTC))) == settings.stream_partitions
+            ),
+            timeout,
+            0.05,
+        )
+        claimed = time.monotonic() - killed
+        wait_for(lambda: stored(sites.context) >= len(victims), timeout, 0.05)
+        serving = time.monotonic() - killed
+    finally:
+        kill_worker(first)
+        stop_worker(second)
+        link.close()
+    return Handover(claimed, serving)

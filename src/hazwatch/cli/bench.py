@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from hazwatch.benchmarks import access, ingest, replay
+from hazwatch.benchmarks import access, ingest, replay, workers
 from hazwatch.benchmarks.broker import private_broker
 from hazwatch.benchmarks.fixture import build, database_url, drop_database
 from hazwatch.cli.common import language, seconds_progress
@@ -124,9 +124,47 @@ def bench_replay(
     )
 
 
+@bench_app.command("workers")
+def bench_workers(
+    rounds: int = typer.Option(40, min=6, max=10_000, help="Readings per point per run."),
+    sites: int = typer.Option(16, min=2, max=500, help="Sites (spread over the partitions)."),
+    points: int = typer.Option(20, min=1, max=200, help="O2 points per site."),
+    partitions: int = typer.Option(8, min=2, max=64, help="Stream partitions."),
+    lease_seconds: float = typer.Option(5.0, min=1, max=60, help="Worker lease."),
+    postgres_url: str = typer.Option(POSTGRES, help="PostgreSQL server."),
+) -> None:
+    """Partitioned ingest: readings/s with 1 and 2 worker processes (single-reading messages
+    through a private NATS JetStream, PostgreSQL), and the hand-over of a killed worker."""
+    settings = get_settings().model_copy(update={"ingest_enabled": False})
+    with tempfile.TemporaryDirectory() as folder, workers.private_nats() as nats:
+        url = database_url("postgresql", Path(folder), postgres_url)
+        try:
+            typer.echo(f"[workers] preparing {sites} sites × {points} points …")
+            built = workers.build_sites(settings, url, sites, points)
+            running = workers.worker_settings(settings, url, nats.url, partitions, lease_seconds)
+            for count in (1, 2):
+                figures = workers.throughput(built, running, count, rounds, Path(folder))
+                typer.echo(
+                    f"[workers] {count} worker(s): {figures.per_s:,.0f} readings/s "
+                    f"({figures.per_s / count:,.0f} per worker; {figures.messages:,} readings "
+                    f"in {figures.seconds:.1f} s; bare consumer {figures.bare_per_s:,.0f}/s, "
+                    f"ratio {figures.per_s / max(figures.bare_per_s, 1):.2f})"
+                )
+            moved = workers.handover(built, running, Path(folder))
+            typer.echo(
+                f"[workers] hand-over of a killed worker (lease {lease_seconds:g} s): "
+                f"partitions claimed after {moved.claimed_s:.1f} s, its sites' readings "
+                f"stored again after {moved.serving_s:.1f} s"
+            )
+            built.context.dispose()
+        finally:
+            drop_database(url, postgres_url)
+
+
 @bench_app.command("all")
 def bench_all() -> None:
     """Every benchmark with its default figures (what `make bench` runs)."""
     bench_ingest(40_000, 2_000, 1000, 10.0, POSTGRES)
     bench_access(1000.0, 10.0, 2, POSTGRES)
     bench_replay(50, 24.0, 1)
+    bench_workers(40, 16, 20, 8, 5.0, POSTGRES)
