@@ -440,12 +440,17 @@ def throughput(
             ),
             120,
         )
+        # one reading per point first: every partition's engine loaded and serving
+        warm = Plan(sites, 1, datetime.now(UTC) - timedelta(hours=3), drop=False)
+        publish(link, settings.stream_partitions, warm.messages)
+        wait_for(lambda: stored(sites.context) >= len(warm.messages), timeout, 0.05)
+        before = stored(sites.context)
         plan = Plan(sites, rounds, datetime.now(UTC) - timedelta(hours=2), drop=False)
         started = time.monotonic()
         publish(link, settings.stream_partitions, plan.messages)
-        wait_for(lambda: stored(sites.context) >= len(plan.messages), timeout, 0.05)
+        wait_for(lambda: stored(sites.context) - before >= len(plan.messages), timeout, 0.05)
         seconds = time.monotonic() - started
-        taken = stored(sites.context)
+        taken = stored(sites.context) - before
     finally:
         for process in started_workers:
             stop_worker(process)

@@ -34,8 +34,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
 from hazwatch.core.settings import Settings
+from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import MonitoringEngine
-from hazwatch.monitoring.ingest import PayloadError, decode
+from hazwatch.monitoring.ingest import Decoded, PayloadError, decode
 
 log = logging.getLogger(__name__)
 
@@ -254,25 +255,46 @@ def take_message(
 ) -> None:
     """One device message, from the broker or the stream: refused ones are recorded and
     acknowledged at once, readings acknowledged (``ack``) once stored."""
+    admitted = admit(
+        engine, site_id, device_code, topic, payload, ack, max_batch=max_batch, source=source
+    )
+    if admitted is not None:
+        device, decoded = admitted
+        engine.submit_decoded(decoded, device=device, source=source, after_commit=ack)
+
+
+def admit(
+    engine: MonitoringEngine,
+    site_id: int | None,
+    device_code: str,
+    topic: str,
+    payload: bytes,
+    ack: Callable[[], None],
+    *,
+    max_batch: int,
+    source: str,
+) -> tuple[DeviceConfig, Decoded] | None:
+    """The message's device and readings; None when it is refused (recorded, and
+    acknowledged with ``ack``: a refused message is handled, never redelivered)."""
     device = engine.device(device_code)
     if device is None or device.revoked_at is not None:
         reason = "unknown_device" if device is None else "revoked_device"
         engine.reject_payload(reason, None, source, device_code)
         ack()
-        return
+        return None
     if site_id != device.site_id:
         engine.reject_payload("wrong_site", device, source, topic)
         ack()
-        return
+        return None
     try:
         decoded = decode(payload, max_batch=max_batch)
     except PayloadError as exc:
         excerpt = payload[:200].decode("utf-8", "replace")
         engine.reject_payload(exc.reason, device, source, excerpt)
         ack()
-        return
+        return None
     if decoded.token is not None and engine.device_for_secret(decoded.token) != device:
         engine.reject_payload("device_token_invalid", device, source)
         ack()
-        return
-    engine.submit_decoded(decoded, device=device, source=source, after_commit=ack)
+        return None
+    return device, decoded

@@ -206,16 +206,20 @@ class StreamLink:
 
     def ack(self, message: Msg) -> None:
         """Acknowledge from any thread (a writer's commit callback)."""
-        self.loop.call_soon_threadsafe(self._spawn_ack, message)
+        self.ack_all([message])
 
-    def _spawn_ack(self, message: Msg) -> None:
-        self.loop.create_task(self._ack(message))
+    def ack_all(self, messages: list[Msg]) -> None:
+        self.loop.call_soon_threadsafe(self._spawn_acks, messages)
 
-    async def _ack(self, message: Msg) -> None:
-        try:
-            await message.ack()
-        except Exception as exc:  # redelivered later and recognised as a duplicate
-            log.warning("acknowledging %s failed: %s", message.subject, exc)
+    def _spawn_acks(self, messages: list[Msg]) -> None:
+        self.loop.create_task(self._ack(messages))
+
+    async def _ack(self, messages: list[Msg]) -> None:
+        for message in messages:
+            try:
+                await message.ack()
+            except Exception as exc:  # redelivered later and recognised as a duplicate
+                log.warning("acknowledging %s failed: %s", message.subject, exc)
 
     def unsubscribe(self, subscription: JetStreamContext.PullSubscription) -> None:
         self.call(self._unsubscribe(subscription), timeout=10)

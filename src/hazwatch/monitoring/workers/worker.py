@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from functools import partial
 from types import FrameType
 
 from nats.aio.msg import Msg
@@ -29,8 +30,10 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.context import Context, build_context
 from hazwatch.core.settings import Settings
+from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import Fence
-from hazwatch.monitoring.mqtt import take_message
+from hazwatch.monitoring.ingest import Decoded
+from hazwatch.monitoring.mqtt import admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import service
 from hazwatch.monitoring.workers.service import Held, LeaseLost
@@ -126,8 +129,8 @@ class PartitionRunner:
                 log.warning("partition %d: fetch failed (%s)", self.partition, exc)
                 time.sleep(0.5)
                 messages = []
-            for message in messages:
-                self._take(message)
+            if messages:
+                self._take(messages)
             now = time.monotonic()
             if now >= next_tick:
                 next_tick = now + tick_every
@@ -139,25 +142,43 @@ class PartitionRunner:
                 except Exception:  # shown as it was last seen
                     log.debug("partition %d: backlog unknown", self.partition)
 
-    def _take(self, message: Msg) -> None:
+    def _take(self, messages: list[Msg]) -> None:
+        """A fetched batch: each device's readings taken in one step (as a gateway batch
+        is), its messages acknowledged together once stored; refused ones at once."""
         assert self.runtime is not None
         engine = self.runtime.engine
         link = self.worker.link
-        site_id, device_code, _kind = parse(message.subject)
-        if site_id is None or not engine.partition.owns(site_id):
-            log.error("partition %d: message on %s is not ours", self.partition, message.subject)
-            link.ack(message)
-            return
-        take_message(
-            engine,
-            site_id,
-            device_code,
-            message.subject,
-            message.data,
-            lambda: link.ack(message),
-            max_batch=self.worker.context.settings.ingest_max_batch,
-            source="stream",
-        )
+        by_device: dict[str, tuple[DeviceConfig, Decoded, list[Msg]]] = {}
+        for message in messages:
+            site_id, device_code, _kind = parse(message.subject)
+            if site_id is None or not engine.partition.owns(site_id):
+                log.error("partition %d: %s is not ours", self.partition, message.subject)
+                link.ack(message)
+                continue
+            admitted = admit(
+                engine,
+                site_id,
+                device_code,
+                message.subject,
+                message.data,
+                partial(link.ack, message),
+                max_batch=self.worker.context.settings.ingest_max_batch,
+                source="stream",
+            )
+            if admitted is None:
+                continue
+            device, decoded = admitted
+            known = by_device.get(device.code)
+            if known is None:
+                by_device[device.code] = (device, decoded, [message])
+            else:
+                known[1].readings.extend(decoded.readings)
+                known[1].rejections.extend(decoded.rejections)
+                known[2].append(message)
+        for device, decoded, taken in by_device.values():
+            engine.submit_decoded(
+                decoded, device=device, source="stream", after_commit=partial(link.ack_all, taken)
+            )
 
     def _finish(self) -> None:
         runtime, subscription, link = self.runtime, self.subscription, self.worker.link
