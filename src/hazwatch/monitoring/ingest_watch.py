@@ -95,13 +95,15 @@ class IngestWatch:
         self.raised[kind] += 1
         settings = self.context.settings
         now = self.context.clock.now()
-        params = {
-            "state": translate(f"ingest.state.{status.state.value}", settings.language),
-            "pending": status.pending,
-            "waited": round(status.oldest_s or status.failing_s or 0),
-        }
-        subject = translate(f"ingest.notice.{kind}_subject", settings.language, **params)
-        body = translate(f"ingest.notice.{kind}_body", settings.language, **params)
+        language = settings.language
+        state = translate(f"ingest.state.{status.state.value}", language)
+        pending, waited = status.pending, round(status.oldest_s or status.failing_s or 0)
+        subject = translate(
+            f"ingest.notice.{kind}_subject", language, state=state, pending=pending, waited=waited
+        )
+        body = translate(
+            f"ingest.notice.{kind}_body", language, state=state, pending=pending, waited=waited
+        )
         payload: dict[str, Any] = {"episode": self.episode, **status.as_dict()}
         rows = [
             _notice(kind, self.episode, channel, address, subject, body, payload, now)
