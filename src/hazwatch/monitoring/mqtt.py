@@ -37,6 +37,7 @@ from hazwatch.core.settings import Settings
 from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import Decoded, PayloadError, decode
+from hazwatch.monitoring.liveness import MessageProgress
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class MqttConnection:
         self._connects = 0
         #: Reconnects on which the broker no longer had our session (queued messages lost).
         self.sessions_lost = 0
+        #: Called when the connection drops (what was unacknowledged will be redelivered).
+        self.on_lost: Callable[[], None] | None = None
         self._stopping = False
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -169,6 +172,8 @@ class MqttConnection:
         _properties: object,
     ) -> None:
         self.connected.clear()
+        if self.on_lost is not None:
+            self.on_lost()
         if self._stopping:  # our own disconnect on a normal stop: nothing to reconnect
             log.info("MQTT disconnected (%s)", reason)
             return
@@ -204,13 +209,16 @@ class MqttConnection:
 
 
 class MqttIngest:
-    """Feeds the engine from the broker; acknowledges each message once it is stored."""
+    """Feeds the engine from the broker; acknowledges each message once it is stored, and
+    keeps count of those waiting to be (:mod:`hazwatch.monitoring.liveness`)."""
 
     def __init__(self, settings: Settings, engine: MonitoringEngine) -> None:
         self.engine = engine
         self.prefix = settings.mqtt_topic_prefix
         self.max_batch = settings.ingest_max_batch
+        self.progress = MessageProgress()
         self.connection = MqttConnection(settings, settings.mqtt_client_id, manual_ack=True)
+        self.connection.on_lost = self.progress.forget
         for topic in reading_topics(settings.mqtt_topic_prefix):
             self.connection.add_subscription(topic, self.handle, acks_itself=True)
 
@@ -226,9 +234,14 @@ class MqttIngest:
         # {prefix}/v1/{site}/{device}/{reading|batch}; the prefix may contain slashes.
         *_, topic_site, device_code, _kind = message.topic.split("/")
         site_id = int(topic_site) if topic_site.isdigit() else None
-        connection = self.connection
+        token = self.progress.received()
+
+        def done() -> None:
+            self.connection.ack(message)
+            self.progress.applied(token)
+
         if site_id is not None and not self.engine.partition.owns(site_id):
-            connection.ack(message)
+            done()
             return
         take_message(
             self.engine,
@@ -236,7 +249,7 @@ class MqttIngest:
             device_code,
             message.topic,
             bytes(message.payload),
-            lambda: connection.ack(message),
+            done,
             max_batch=self.max_batch,
             source="mqtt",
         )
