@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from hazwatch.api.app import create_app
 from hazwatch.cli.main import app
-from hazwatch.core.auth.roles import Role
+from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.monitoring import service as monitoring
+from hazwatch.monitoring.models import Alarm, AlarmEvent
+from hazwatch.monitoring.schemas import DeviceIn
 from hazwatch.monitoring.sharding import partition_of
 from hazwatch.monitoring.workers import service
 from hazwatch.monitoring.workers.service import LeaseLost
@@ -133,3 +139,50 @@ def test_worker_list_prints_json_and_fails_while_a_partition_has_no_owner(
     assert shown["unowned"] == list(range(context.settings.stream_partitions))
     plain = runner.invoke(app, ["worker", "list"])
     assert "Partitions without a live owner" in plain.stdout
+
+
+def test_in_the_partitioned_mode_this_server_refuses_what_the_workers_own(
+    context: Context, login_as: Callable[..., dict[str, str]]
+) -> None:
+    """Acknowledging here would be overwritten by the owning worker's next transition, and
+    readings taken here would bypass the partition's owner: refused, nothing stored."""
+    with context.unit_of_work() as session:
+        demo = load_demo(session)
+        _device, secret = monitoring.create_device(
+            session,
+            SYSTEM,
+            DeviceIn(site_id=demo["plant"], organisation_id=demo["lab"], code="GW-P"),
+        )
+        session.add(
+            Alarm(
+                site_id=demo["plant"],
+                source="O2-X",
+                condition="low",
+                organisation_id=demo["lab"],
+                priority="high",
+                active=True,
+                acked=False,
+                state="active_unack",
+                changed_at=context.clock.now(),
+            )
+        )
+    partitioned = replace(
+        context, settings=context.settings.model_copy(update={"stream_url": "nats://127.0.0.1:9"})
+    )
+    with TestClient(create_app(partitioned, console=False)) as client:
+        admin = login_as(Role.PLATFORM_ADMIN)
+        with context.sessions() as session:
+            alarm = session.scalars(select(Alarm)).one()
+        refused = client.post(f"/api/monitoring/alarms/{alarm.id}/ack", json={}, headers=admin)
+        assert refused.status_code == 409
+        assert error_code(refused) == "monitoring.served_by_workers"
+        reading = {"point": "O2-X", "ts": "2025-02-07T04:00:00+08:00", "value": 20.9}
+        ingest = client.post(
+            "/api/ingest/readings",
+            json={"readings": [reading | {"unit": "%vol"}]},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        assert ingest.status_code == 409
+    with context.sessions() as session:
+        assert session.scalars(select(Alarm)).one().acked is False
+        assert session.scalar(select(func.count()).select_from(AlarmEvent)) == 0

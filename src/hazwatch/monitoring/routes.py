@@ -129,6 +129,7 @@ def update_point(
 def set_out_of_service(
     point_id: Id, body: OutOfService, db: DbSession, principal: CurrentPrincipal, engine: Engine
 ) -> None:
+    _served_here(engine)
     point = service.get_point(db, principal, point_id)
     service.ensure_writable(db, principal, point.organisation_id)
     db.commit()  # the engine writes in its own transaction (see _operable)
@@ -195,12 +196,21 @@ def statistics(
     return service.site_statistics(db, principal, site_id, engine.context.clock.now(), minutes)
 
 
+def _served_here(engine: MonitoringEngine) -> None:
+    """In the partitioned mode the workers own the alarm state: this process's engine
+    takes no readings, and an action applied here would be overwritten by the owner's next
+    transition, so it is refused with nothing stored (docs/ingest.md)."""
+    if engine.context.settings.stream_url:
+        raise Conflict("monitoring.served_by_workers")
+
+
 def _operable(
     db: DbSession, principal: CurrentPrincipal, alarm_id: Id, action: str, engine: MonitoringEngine
 ) -> Alarm:
     """Check the caller may act, then end the request's transaction: the engine writes in
     its own, which on SQLite would otherwise wait for this one's lock (a 30 s hang once the
     token's last use had been written)."""
+    _served_here(engine)
     alarm = service.get_alarm(db, principal, alarm_id)
     service.ensure_may_operate(db, principal, alarm, action, engine.context.settings)
     db.commit()
@@ -271,6 +281,7 @@ def ingest_readings(
     device: Annotated[DeviceConfig, Depends(authenticate_device)],
 ) -> IngestResult:
     """HTTP batch ingest for gateways that cannot speak MQTT (device bearer token)."""
+    _served_here(engine)
     if not engine.partition.owns(device.site_id):
         raise Conflict(
             "monitoring.site_served_elsewhere",
