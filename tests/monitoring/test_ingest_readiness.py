@@ -31,6 +31,7 @@ from hazwatch.monitoring.runtime import EngineRuntime
 from tests.monitoring.conftest import Plant, Received, wait_for
 from tests.monitoring.proxy import Proxy, proxy
 from tests.monitoring.test_ingest_liveness import live_context
+from tests.monitoring.test_metrics import samples, value
 from tests.monitoring.test_mqtt import count, publisher
 from tests.services import MQTT_URL, require
 
@@ -214,6 +215,10 @@ def test_ingest_recovers_from_a_database_outage_by_itself_and_says_it_stalled(
         assert outage_answer["status"] == "unavailable"
         assert outage_answer["ingest"]["state"] == "stalled"
         assert outage_answer["ingest"]["pending"] >= 1
+        scraped = samples(api.get("/metrics").text)  # and the metrics say so
+        assert value(scraped, "hazwatch_ingest_state", state="stalled") == 1
+        assert value(scraped, "hazwatch_ingest_pending_messages") >= 1
+        assert value(scraped, "hazwatch_db_failures_total", owner="writer") >= 1
         # the operator hears of it while the database is still away
         assert wait_for(lambda: len(_notices(received, STALLED)) == 1, 10)
         told = _notices(received, STALLED)[0]
