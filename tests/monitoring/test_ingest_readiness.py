@@ -11,17 +11,21 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from hazwatch.api.app import create_app
+from hazwatch.cli.main import app
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.core.db import make_engine, make_session_factory
 from hazwatch.core.i18n import translate
+from hazwatch.core.settings import get_settings
 from hazwatch.monitoring.escalation.models import Notification
 from hazwatch.monitoring.ingest_watch import RECOVERED, STALLED, operator_contacts
 from hazwatch.monitoring.liveness import IngestLiveness, IngestState, MessageProgress
@@ -257,3 +261,46 @@ def test_ingest_recovers_from_a_database_outage_by_itself_and_says_it_stalled(
             (RECOVERED, "console", "sent"),
         ]
     )
+
+
+def test_the_cli_asks_the_server_and_exits_1_with_the_reasons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``hazwatch monitoring ready``: ingest state lives in the serving process, so the
+    command asks its /readyz."""
+    answer = {
+        "status": "unavailable",
+        "reason": "ingest_stalled",
+        "reasons": ["ingest_stalled", "writes_failing"],
+        "database": "ok",
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(answer).encode()
+            self.send_response(503 if answer["status"] != "ready" else 200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
+    get_settings.cache_clear()
+    try:
+        shown = CliRunner().invoke(app, ["monitoring", "ready", "--url", url])
+        assert shown.exit_code == 1
+        assert translate("ingest.reason.ingest_stalled", "en") in shown.output
+        assert translate("ingest.reason.writes_failing", "en") in shown.output
+        as_json = CliRunner().invoke(app, ["monitoring", "ready", "--url", url, "--json"])
+        assert as_json.exit_code == 1 and json.loads(as_json.stdout) == answer
+        answer.update(status="ready", reasons=[])
+        assert CliRunner().invoke(app, ["monitoring", "ready", "--url", url]).exit_code == 0
+    finally:
+        server.shutdown()
+        get_settings.cache_clear()
