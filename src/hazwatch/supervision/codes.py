@@ -211,7 +211,9 @@ def history(session: Session, code: Code) -> list[SafetyCodeRecord]:
         query = query.where(SafetyCodeRecord.jurisdiction_id == park_id)
     else:
         query = query.where(SafetyCodeRecord.organisation_id == organisation_id)
-    return list(session.scalars(query.order_by(SafetyCodeRecord.at.desc(), SafetyCodeRecord.id.desc())))
+    return list(
+        session.scalars(query.order_by(SafetyCodeRecord.at.desc(), SafetyCodeRecord.id.desc()))
+    )
 
 
 # -- appeals ----------------------------------------------------------------------------------
@@ -271,6 +273,15 @@ def list_appeals(session: Session, principal: Principal) -> list[CodeAppeal]:
     by_org = list(session.scalars(query.where(CodeAppeal.organisation_id.is_not(None))))
     by_park = list(session.scalars(select(CodeAppeal).where(CodeAppeal.jurisdiction_id.in_(parks))))
     return sorted(by_org + by_park, key=lambda a: a.id, reverse=True)
+
+
+def pending_for(session: Session, principal: Principal, code: Code) -> list[CodeAppeal]:
+    """Appeals of this code awaiting a decision."""
+    return [
+        a
+        for a in list_appeals(session, principal)
+        if a.state == AppealState.PENDING.value and _appeal_key(a) == code.key
+    ]
 
 
 def decide_appeal(
