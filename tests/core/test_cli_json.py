@@ -93,6 +93,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("emergency training", ["--as", "lab"], 1),  # one qualification lapsed
     ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
     ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
+    ("emergency checks", ["--as", "landlord"], 1),  # the landlord's sets were low
     ("replay", ["ningbo_2_7_as_it_was"], 0),
     ("supervision matrices", ["--as", "street"], 0),
     ("supervision blind-spots", ["--as", "street"], 1),  # the 2·7 lab among them
