@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hazwatch.monitoring.choices import AlarmState
@@ -115,6 +115,17 @@ def load_records(session: Session) -> list[AlarmRecord]:
         )
         for row in session.scalars(select(Alarm))
     ]
+
+
+def last_evaluated(session: Session, point_ids: list[int]) -> dict[int, datetime]:
+    """Per point, the time of its newest raise or clear: the reading it was evaluated at."""
+    rows = session.execute(
+        select(Alarm.point_id, func.max(AlarmEvent.at))
+        .join(AlarmEvent, AlarmEvent.alarm_id == Alarm.id)
+        .where(Alarm.point_id.in_(point_ids), AlarmEvent.event.in_(("raise", "clear")))
+        .group_by(Alarm.point_id)
+    ).all()
+    return {int(point_id): at for point_id, at in rows if point_id is not None}
 
 
 def persist(session: Session, transitions: list[Transition]) -> None:

@@ -135,12 +135,20 @@ class MonitoringEngine:
             self._devices = {d.code: d for d in devices}
             self._device_secrets = {d.secret_hash: d for d in devices if d.secret_hash}
             states = {s.point_id: s for s in session.scalars(select(PointState))}
+            fresh = [p for p in self._points if p not in self._runtime]
+            evaluated = alarm_store.last_evaluated(session, fresh) if fresh else {}
             for point_id in self._points:
                 runtime = self._runtime_of(point_id)
                 state = states.get(point_id)
                 if state is not None and runtime.last_ts is None:
                     runtime.last_ts, runtime.last_value = state.at, state.value
                     runtime.quality = Quality(state.quality)
+                # An alarm stored ahead of its readings (a process killed between the two
+                # commits) marks how far this point was evaluated: a redelivered older
+                # reading is late, and cannot clear the alarm and raise it a second time.
+                at = evaluated.get(point_id)
+                if at is not None and (runtime.last_ts is None or at > runtime.last_ts):
+                    runtime.last_ts = at
             records = [r for r in alarm_store.load_records(session) if owned(r.site_id)]
             self._alarms = {r.key: r for r in records}
             self._alarms_by_id = {r.id: r for r in records if r.id is not None}

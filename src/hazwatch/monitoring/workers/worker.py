@@ -26,13 +26,18 @@ from types import FrameType
 
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.context import Context, build_context
 from hazwatch.core.settings import Settings
+from hazwatch.monitoring.choices import AlarmState
 from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import Fence
+from hazwatch.monitoring.escalation.models import ALARM, Escalation
+from hazwatch.monitoring.events import AlarmChange
 from hazwatch.monitoring.ingest import Decoded
+from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.mqtt import admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import service
@@ -82,6 +87,7 @@ class PartitionRunner:
     def _run(self) -> None:
         try:
             self.runtime = self.worker.runtime_for(self.partition, self._fence)
+            self._resume_escalations(self.runtime)
             self.runtime.dispatcher.start()
             self.subscription = self._bind()
             if self.subscription is None:
@@ -94,6 +100,49 @@ class PartitionRunner:
             log.exception("partition %d failed; giving it back", self.partition)
         finally:
             self._finish()
+
+    def _resume_escalations(self, runtime: EngineRuntime) -> None:
+        """Start the ladder of every active, unacknowledged alarm of the partition that has
+        none: the previous owner stored the alarm and died before its escalator stored the
+        ladder. It starts at the alarm's raise, so its steps fall due as they would have."""
+        owns = runtime.engine.partition.owns
+        with self.worker.context.sessions() as session:
+            alarms = [
+                alarm
+                for alarm in session.scalars(
+                    select(Alarm)
+                    .outerjoin(
+                        Escalation,
+                        (Escalation.subject_type == ALARM) & (Escalation.subject_id == Alarm.id),
+                    )
+                    .where(
+                        Alarm.state == AlarmState.ACTIVE_UNACK.value,
+                        Escalation.subject_id.is_(None),
+                    )
+                )
+                if owns(alarm.site_id)
+            ]
+        for alarm in alarms:
+            log.warning(
+                "partition %d: alarm %d had no escalation; started", self.partition, alarm.id
+            )
+            runtime.escalator.on_event(
+                AlarmChange(
+                    alarm_id=alarm.id,
+                    site_id=alarm.site_id,
+                    organisation_id=alarm.organisation_id,
+                    room_id=alarm.room_id,
+                    point_id=alarm.point_id,
+                    condition=alarm.condition,
+                    priority=alarm.priority,
+                    state=alarm.state,
+                    previous_state=AlarmState.NORMAL.value,
+                    at=alarm.raised_at or alarm.changed_at,
+                    value=alarm.value,
+                    message_key=alarm.message_key,
+                    params=dict(alarm.params or {}),
+                )
+            )
 
     def _bind(self) -> JetStreamContext.PullSubscription | None:
         delay = 0.25
