@@ -161,11 +161,16 @@ def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(
     card.get_by_test_id("guardian-present").click()
     expect(card.get_by_test_id("permit-reason")).to_contain_text("未做气体检测")
     card.get_by_test_id("field-o2_percent").fill("20.9")
-    card.get_by_test_id("field-lel_percent").fill("30")
+    card.get_by_test_id("record-gas-test").click()  # no combustible gas analysis
+    expect(card.get_by_test_id("permit-error")).to_contain_text("动火作业须做可燃气体分析")
+    card.get_by_test_id("field-combustible_percent").fill("0.6")
+    card.get_by_test_id("field-gas_lel_percent").fill("5")
     card.get_by_test_id("record-gas-test").click()
     expect(card.get_by_test_id("permit-reason")).to_contain_text("气体检测不合格")
+    expect(card.get_by_test_id("gas-test")).to_contain_text("限值 0.5%")
     card.get_by_test_id("field-o2_percent").fill("20.9")  # the form starts afresh
-    card.get_by_test_id("field-lel_percent").fill("3")
+    card.get_by_test_id("field-combustible_percent").fill("0.5")  # the limit itself passes
+    card.get_by_test_id("field-gas_lel_percent").fill("5")
     card.get_by_test_id("record-gas-test").click()
     expect(card.get_by_test_id("permit-state")).to_have_text("当前可作业")
     screenshot(page, "permits-desktop")
