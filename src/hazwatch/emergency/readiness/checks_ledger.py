@@ -16,20 +16,20 @@ from hazwatch.prevention.ledger import Ledger
 def ledger(
     rows: list[CheckRow], names: dict[int, str], now: datetime, language: str, timezone: str
 ) -> Ledger:
-    def t(key: str, **params: object) -> str:
+    def _t(key: str, **params: object) -> str:
         return translate(key, language, **params)
 
     body: list[list[object]] = []
     for row in rows:
         pressure = ""
         if row.pressure_mpa is not None:
-            pressure = t(
+            pressure = _t(
                 "readiness.ledger.pressure",
                 pressure=f"{row.pressure_mpa:f}",
                 minimum=f"{row.minimum_pressure_mpa:f}",
             )
         findings = "；".join(
-            [*(t(key) for key in row.defects), *([row.notes] if row.notes else [])]
+            [*(_t(key) for key in row.defects), *([row.notes] if row.notes else [])]
         )
         body.append(
             [
@@ -40,25 +40,25 @@ def ledger(
                 row.holder,
                 local_text(row.at, timezone),
                 row.checked_by,
-                t("readiness.ledger.passed" if row.passed else "readiness.ledger.not_passed"),
+                _t("readiness.ledger.passed" if row.passed else "readiness.ledger.not_passed"),
                 pressure,
                 findings,
             ]
         )
     return Ledger(
-        t("readiness.ledger.title"),
-        t("readiness.ledger.subtitle", at=local_text(now, timezone), count=len(body)),
+        _t("readiness.ledger.title"),
+        _t("readiness.ledger.subtitle", at=local_text(now, timezone), count=len(body)),
         [
-            t("readiness.matrix.organisation"),
-            t("readiness.ledger.kind"),
-            t("readiness.ledger.code"),
-            t("readiness.ledger.name"),
-            t("readiness.ledger.holder"),
-            t("readiness.ledger.at"),
-            t("readiness.ledger.checked_by"),
-            t("readiness.ledger.result"),
-            t("readiness.ledger.pressure_column"),
-            t("readiness.ledger.findings"),
+            _t("readiness.matrix.organisation"),
+            _t("readiness.ledger.kind"),
+            _t("readiness.ledger.code"),
+            _t("readiness.ledger.name"),
+            _t("readiness.ledger.holder"),
+            _t("readiness.ledger.at"),
+            _t("readiness.ledger.checked_by"),
+            _t("readiness.ledger.result"),
+            _t("readiness.ledger.pressure_column"),
+            _t("readiness.ledger.findings"),
         ],
         body,
     )
