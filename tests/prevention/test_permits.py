@@ -239,3 +239,33 @@ def test_hot_work_gas_limits_are_gb_30871_volume_fractions_by_the_gas_lel(
     # stand-in let it through); 3 % LEL of it is 0.45 %: passes
     assert clears(lel_percent="10", gas_lel_percent="15") == (False, "1.5", "0.5")
     assert clears(lel_percent="3", gas_lel_percent="15") == (True, "0.45", "0.5")
+
+
+def test_a_toxic_reading_is_judged_by_the_permitted_concentration_given_with_it(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = demo_ids(context)
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    head = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    permit = open_permit(client, lab, demo["dry_room_1"], "CS-TOX", clock)
+    path = f"/api/permits/{permit['id']}"
+    client.post(f"{path}/approve", headers=head)
+    client.post(f"{path}/guardian", headers=lab, json={"guardian": "王监护"})
+    alone = client.post(
+        f"{path}/gas-tests", headers=lab, json={"o2_percent": "20.6", "toxic_ppm": "3"}
+    )
+    assert alone.status_code == 422 and alone.json()["error"]["field"] == "toxic_limit_ppm"
+    assert client.get(path, headers=lab).json()["latest_gas_test"] is None
+
+    def clears(ppm: str) -> bool:
+        body = {
+            "o2_percent": "20.6",
+            "toxic_ppm": ppm,
+            "toxic_limit_ppm": "6.6",
+            "toxic_gas": "硫化氢",
+        }
+        assert client.post(f"{path}/gas-tests", headers=lab, json=body).status_code == 201
+        return bool(client.get(path, headers=lab).json()["clears_entry"])
+
+    assert clears("6.6") is True  # at the limit
+    assert clears("6.61") is False

@@ -97,6 +97,7 @@ def test_readiness_shows_the_drill_the_lapsed_qualification_and_a_failed_check(
     with page.expect_download() as download:
         page.get_by_test_id("matrix-excel").click()
     assert download.value.suggested_filename == "training-matrix.xlsx"
+    expect(page.get_by_test_id("open-matrix-ledger")).to_be_visible()
     meter = page.get_by_test_id("equipment-LAB-PO2-1")
     expect(meter.get_by_test_id("equipment-ready")).to_have_text("可用")
     meter.get_by_test_id("check-fail").click()
@@ -130,6 +131,9 @@ def test_the_equipment_checks_ledger_prints_in_the_readers_language(
     page.goto("/readiness/equipment/ledger")
     expect(page.get_by_text("Equipment checks ledger")).to_be_visible()
     expect(page.get_by_test_id("ledger")).to_contain_text("cylinder below its minimum pressure")
+    page.goto("/readiness/training/ledger")
+    expect(page.get_by_text("Training matrix")).to_be_visible()
+    expect(page.get_by_test_id("ledger").locator("thead")).to_contain_text("SCBA wearer")
 
 
 def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(

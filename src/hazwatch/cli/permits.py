@@ -184,6 +184,10 @@ def gas_test(
     ),
     gas: str = typer.Option("", "--gas", help="The measured gas's name."),
     toxic: str | None = typer.Option(None, "--toxic", help="Toxic gas, ppm."),
+    toxic_limit: str | None = typer.Option(
+        None, "--toxic-limit", help="Its permitted concentration (GBZ 2.1), ppm."
+    ),
+    toxic_gas: str = typer.Option("", "--toxic-gas", help="The toxic substance's name."),
     username: str | None = AS_USER,
     as_json: bool = AS_JSON,
 ) -> None:
@@ -204,6 +208,8 @@ def gas_test(
             gas_lel_percent=_decimal(gas_lel, "gas_lel_percent"),
             combustible_gas=gas,
             toxic_ppm=_decimal(toxic, "toxic_ppm"),
+            toxic_limit_ppm=_decimal(toxic_limit, "toxic_limit_ppm"),
+            toxic_gas=toxic_gas,
         )
         return service.get_permit(s, who, permit_id)
 

@@ -61,3 +61,7 @@ class GasTest(Base):
     combustible_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     gas_lel_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     combustible_gas: Mapped[str] = mapped_column(String(64), default="")
+    #: The toxic substance measured and its permitted concentration (GBZ 2.1), in ppm like
+    #: ``toxic_ppm``: the reading passes at or below it.
+    toxic_limit_ppm: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    toxic_gas: Mapped[str] = mapped_column(String(64), default="")

@@ -38,6 +38,9 @@ class GasTestIn(BaseModel):
     combustible_percent: Decimal | None = Field(default=None, ge=0, le=100)
     gas_lel_percent: Decimal | None = Field(default=None, gt=0, le=100)
     combustible_gas: str = Field(default="", max_length=64, pattern=NO_NUL)
+    #: A toxic reading needs the substance's permitted concentration (GBZ 2.1) in ppm.
+    toxic_limit_ppm: Decimal | None = Field(default=None, ge=0, le=1_000_000)
+    toxic_gas: str = Field(default="", max_length=64, pattern=NO_NUL)
     at: Instant | None = None
 
 
@@ -52,6 +55,8 @@ class GasTestOut(BaseModel):
     combustible_percent: Decimal | None
     gas_lel_percent: Decimal | None
     combustible_gas: str
+    toxic_limit_ppm: Decimal | None
+    toxic_gas: str
     #: GB 30871-2022's limit for the measured gas (% by volume), when it was measured.
     combustible_limit_percent: Decimal | None = None
 

@@ -16,7 +16,9 @@ one whose LEL is below 4 % at ≤ 0.2 % (both bounds inclusive, exact decimals:
 refused); a confined-space test is judged by it when it has one. A portable detector's %LEL
 reading is converted with the gas's LEL (volume % = reading × LEL / 100): for ammonia (LEL
 15 %) 10 % LEL is 1.5 % by volume, three times the limit, so the %LEL reading alone is never
-the criterion. A permit that is closed, not yet valid or expired clears nobody.
+the criterion. A toxic reading (ppm) is judged against the permitted concentration the tester
+gives with it (GBZ 2.1 for that substance, in the same unit; a reading equal to it passes). A
+permit that is closed, not yet valid or expired clears nobody.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ HOT_WORK_O2_MAX = Decimal("23.5")  # no oxygen enrichment where there is a flame
 LEL_SPLIT = Decimal(4)
 COMBUSTIBLE_MAX_HIGH_LEL = Decimal("0.5")  # gas with LEL ≥ 4 %
 COMBUSTIBLE_MAX_LOW_LEL = Decimal("0.2")  # gas with LEL < 4 %
+MAX_PPM = Decimal(1_000_000)
 CONFINED_SPACE, HOT_WORK = "confined_space", "hot_work"
 KINDS = (CONFINED_SPACE, HOT_WORK)
 GAS_TEST_MAX_AGE = timedelta(minutes=30)  # GB 30871-2022: entry within 30 min of the test
@@ -180,6 +183,8 @@ def record_gas_test(
     combustible_percent: Decimal | None = None,
     gas_lel_percent: Decimal | None = None,
     combustible_gas: str = "",
+    toxic_limit_ppm: Decimal | None = None,
+    toxic_gas: str = "",
 ) -> GasTest:
     """Record a gas test. Combustible gas comes as a volume fraction (``combustible_percent``)
     or as a detector's %LEL reading (``lel_percent``), either with the measured gas's LEL
@@ -192,6 +197,7 @@ def record_gas_test(
     combustible_percent = _combustible_volume(
         permit.kind, lel_percent, combustible_percent, gas_lel_percent
     )
+    _toxic(toxic_ppm, toxic_limit_ppm)
     test = GasTest(
         permit_id=permit.id,
         organisation_id=permit.organisation_id,
@@ -203,6 +209,8 @@ def record_gas_test(
         combustible_percent=combustible_percent,
         gas_lel_percent=gas_lel_percent,
         combustible_gas=combustible_gas.strip(),
+        toxic_limit_ppm=toxic_limit_ppm,
+        toxic_gas=toxic_gas.strip(),
     )
     session.add(test)
     session.flush()
@@ -241,6 +249,15 @@ def _combustible_volume(
     if lel_percent is not None:
         return lel_percent * gas_lel_percent / Decimal(100)
     return combustible_percent
+
+
+def _toxic(toxic_ppm: Decimal | None, toxic_limit_ppm: Decimal | None) -> None:
+    """A toxic reading needs the substance's permitted concentration to be judged by."""
+    for value, field in ((toxic_ppm, "toxic_ppm"), (toxic_limit_ppm, "toxic_limit_ppm")):
+        if value is not None and (not value.is_finite() or value < 0 or value > MAX_PPM):
+            raise InvalidInput("prevention.bad_ppm", field=field)
+    if toxic_ppm is not None and toxic_limit_ppm is None:
+        raise InvalidInput("prevention.toxic_limit_required", field="toxic_limit_ppm")
 
 
 def combustible_limit(gas_lel_percent: Decimal) -> Decimal:
@@ -306,11 +323,16 @@ def hot_work_clearance(
 
 
 def gas_test_passes(kind: str, test: GasTest) -> bool:
-    """Oxygen within its band, and combustible gas within :func:`combustible_limit` of the
-    measured gas (hot work: always measured; a test recorded before the volume-fraction
-    rule, with a %LEL reading and no gas LEL, does not clear hot work)."""
+    """Oxygen within its band, a toxic reading at most its permitted concentration, and
+    combustible gas within :func:`combustible_limit` of the measured gas (hot work: always
+    measured; a test recorded before these rules, with a %LEL reading and no gas LEL or a
+    toxic reading without its limit, does not clear)."""
     high = HOT_WORK_O2_MAX if kind == HOT_WORK else O2_MAX
     if not O2_MIN <= test.o2_percent <= high:
+        return False
+    if test.toxic_ppm is not None and (
+        test.toxic_limit_ppm is None or test.toxic_ppm > test.toxic_limit_ppm
+    ):
         return False
     if test.combustible_percent is None or test.gas_lel_percent is None:
         return kind != HOT_WORK and test.lel_percent is None

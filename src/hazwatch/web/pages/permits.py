@@ -135,6 +135,10 @@ def permits_page() -> None:
             gas_lel = ui.input(_t("web.permits.gas_lel")).props(
                 "dense data-testid=field-gas_lel_percent"
             )
+            toxic = ui.input(_t("web.permits.toxic")).props("dense data-testid=field-toxic_ppm")
+            toxic_limit = ui.input(_t("web.permits.toxic_limit")).props(
+                "dense data-testid=field-toxic_limit_ppm"
+            )
 
             def gas(db: object) -> None:
                 try:
@@ -149,6 +153,8 @@ def permits_page() -> None:
                     o2_percent=oxygen,
                     combustible_percent=_decimal(combustible.value, "combustible_percent"),
                     gas_lel_percent=_decimal(gas_lel.value, "gas_lel_percent"),
+                    toxic_ppm=_decimal(toxic.value, "toxic_ppm"),
+                    toxic_limit_ppm=_decimal(toxic_limit.value, "toxic_limit_ppm"),
                 )
 
             ui.button(_t("web.permits.record_test"), on_click=lambda: run(gas)).props(
