@@ -70,4 +70,10 @@ def test_the_lab_sees_its_dry_room_red_on_the_colour_map(page: Any, server: Serv
     search = "[data-testid=catalogue-search] input, input[data-testid=catalogue-search]"
     page.locator(search).first.fill("7727-37-9")
     expect(page.get_by_test_id("catalogue")).to_contain_text("Nitrogen")
+    expect(page.get_by_test_id("catalogue")).to_contain_text("1066")  # UN number
+    expect(page.get_by_test_id("catalogue")).to_contain_text("172")  # catalogue serial
+    page.locator(search).first.fill("75-44-5")  # phosgene: highly toxic, key-supervised
+    expect(page.get_by_test_id("catalogue")).to_contain_text("Carbonyl chloride (phosgene)")
+    expect(page.get_by_test_id("catalogue")).to_contain_text("1076")
+    expect(page.get_by_test_id("catalogue")).to_contain_text("Highly toxic, Key-supervised")
     page.get_by_test_id("language").get_by_text("中文").click()

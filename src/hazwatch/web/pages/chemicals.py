@@ -83,6 +83,8 @@ def chemicals_page() -> None:
     columns = [
         {"name": "name", "label": _t("web.chem.name"), "field": "name", "align": "left"},
         {"name": "cas", "label": "CAS", "field": "cas", "align": "left"},
+        {"name": "un", "label": "UN", "field": "un", "align": "left"},
+        {"name": "serial", "label": _t("web.chem.serial"), "field": "serial"},
         {"name": "row", "label": _t("web.chem.table1"), "field": "row"},
         {"name": "classes", "label": _t("web.chem.classes"), "field": "classes"},
         {"name": "flags", "label": _t("web.chem.flags"), "field": "flags", "align": "left"},
@@ -105,6 +107,8 @@ def _chemical_row(chemical: Chemical) -> dict[str, Any]:
         "id": chemical.id,
         "name": chemical.name_en if english else chemical.name,
         "cas": chemical.cas or "",
+        "un": chemical.un_number or "",
+        "serial": chemical.catalogue_serial or "",
         "row": chemical.table1_seq or "",
         "classes": ", ".join(chemical.gb_classes),
         "flags": "、".join(flags) if language() != "en" else ", ".join(flags),
