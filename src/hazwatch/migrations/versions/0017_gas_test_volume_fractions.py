@@ -9,7 +9,7 @@ recorded before this revision have no gas LEL: a hot-work one no longer clears w
 test is valid 30 to 60 minutes, so none is still current when this runs on a working install).
 
 Revision ID: 0017
-Revises: 0013e
+Revises: 0018
 Create Date: 2026-12-05 19:40:00.000000
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0013e"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
