@@ -28,6 +28,7 @@ runner = CliRunner()
 #: filled in) and the exit code it has by design on the demo district.
 TABLE: list[tuple[str, list[str], int]] = [
     ("audit verify", [], 0),
+    ("monitoring ready", ["--url", "http://127.0.0.1:9"], 1),  # no server answers there
     ("registry list", ["rooms"], 0),
     ("registry list", ["leases", "-q", "钢棚"], 0),
     ("registry findings", [], 1),  # findings present
