@@ -16,6 +16,7 @@ from hazwatch.chemicals import demo as chemicals_demo
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import utcnow
 from hazwatch.core.settings import Settings
+from hazwatch.district import demo as district_demo
 from hazwatch.emergency import service as emergency
 from hazwatch.emergency.readiness import demo as readiness_demo
 from hazwatch.monitoring import service as monitoring
@@ -147,5 +148,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
     landlord_demo.load(session, demo, moment)
+    district_demo.load(session, demo, moment)
     session.flush()
     return demo

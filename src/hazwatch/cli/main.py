@@ -23,6 +23,7 @@ from hazwatch.cli import (
     risks,
     supervision,
     tanks,
+    waste,
 )
 
 app = typer.Typer(
@@ -49,6 +50,7 @@ supervision.register(app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)
+waste.register(app)
 
 if __name__ == "__main__":
     app()

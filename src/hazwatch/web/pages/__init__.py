@@ -23,4 +23,5 @@ from hazwatch.web.pages import (  # noqa: F401
     supervision,
     tanks,
     trend,
+    waste,
 )
