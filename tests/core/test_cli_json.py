@@ -98,6 +98,27 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision incidents", ["--as", "regulator"], 0),  # the demo clock is before 2·7
     ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
     ("supervision dispatches", ["--scan", "--as", "regulator"], 0),  # new orders: not late
+    ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
+    ("waste licences", ["--as", "regulator"], 0),
+    (
+        "waste issue",
+        [
+            *("--producer", "{chem}", "--carrier", "{carrier}", "--receiver", "{disposer}"),
+            *("--plate", "浙B·J1", "--code", "900-249-08", "--name", "废矿物油"),
+            *("--quantity", "100", "--as", "chem"),
+        ],
+        0,
+    ),
+    ("waste handover", ["{manifest}", "pickup", "100"], 0),
+    (
+        "waste add-licence",
+        [
+            *("{carrier}", "carrier", "CLI-1", "--code", "HW08"),
+            *("--from", "2025-01-01", "--until", "2026-01-01"),
+        ],
+        0,
+    ),
+    ("calendar list", ["--year", "2025"], 0),
 ]
 
 
@@ -143,6 +164,9 @@ def test_json_output_parses_for_every_command(cli_on_context: Context) -> None:
         "org": str(demo["lab"]),
         "room": str(demo["dry_room_1"]),
         "landlord": str(demo["landlord"]),
+        "chem": str(demo["chem"]),
+        "carrier": str(demo["carrier"]),
+        "disposer": str(demo["disposer"]),
     }
     values |= _pending_links(cli_on_context, demo)
     for command, args, expected in TABLE:
@@ -158,6 +182,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context) -> None:
             ) from exc
         if command == "hidden-danger report":
             values["new"] = str(parsed["id"])
+        if command == "waste issue":
+            values["manifest"] = str(parsed[0]["id"])
         if command == "permit open":
             values["permit"] = str(parsed[0]["id"])
         if command == "hidden-danger close":

@@ -26,7 +26,9 @@ class LicenceIn(_In):
     kind: WasteLicenceKind
     number: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
     issuer: str = Field(default="", max_length=200, pattern=NO_NUL)
-    waste_codes: list[str] = Field(min_length=1, max_length=200)
+    waste_codes: list[Annotated[str, Field(max_length=20, pattern=NO_NUL)]] = Field(
+        min_length=1, max_length=200
+    )
     valid_from: date
     valid_until: date
 
