@@ -11,6 +11,7 @@ from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
+from hazwatch.core.settings import get_settings
 from hazwatch.monitoring import service
 from hazwatch.monitoring.access import service as access
 from hazwatch.monitoring.engine import MonitoringEngine
@@ -119,4 +120,31 @@ def retention() -> None:
         translate(
             "monitoring.cli.retention", language(), created=len(created), dropped=len(dropped)
         )
+    )
+
+
+@access_app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Interface to bind (default from settings)."),
+    port: int = typer.Option(8100, min=1, max=65535, help="Port of the access service."),
+    workers: int = typer.Option(2, min=1, max=64, help="Worker processes (about one per core)."),
+) -> None:
+    """Door checks for a fleet of readers: worker processes answering from the persisted
+    present (docs/capacity.md); runs beside `hazwatch serve` or the ingest workers."""
+    import uvicorn
+
+    settings = get_settings()
+    bind_host = host or settings.host
+    typer.secho(
+        translate("cli.serve.listening", language(), url=f"http://{bind_host}:{port}/"),
+        fg=typer.colors.GREEN,
+    )
+    uvicorn.run(
+        "hazwatch.monitoring.access.fleet:app_from_settings",
+        factory=True,
+        host=bind_host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
     )
