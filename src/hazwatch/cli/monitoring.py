@@ -147,4 +147,7 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        # a worker answers the supervisor's pings only once imported: on a busy machine
+        # that takes longer than uvicorn's 5 s, and it would be killed and restarted forever
+        timeout_worker_healthcheck=300,
     )
