@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, TIMEZONE, Server, log_in, screenshot
+from tests.web.conftest import PHONE, TIMEZONE, Server, fit_o2_detectors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -27,33 +27,8 @@ def test_login_shows_the_lab_rooms_to_the_lab(page: Any, server: Server) -> None
 
 @pytest.fixture(scope="module")
 def detectors(server: Server) -> dict[str, Any]:
-    """Fixed O2 detectors in the lab's two dry rooms, as a careful operator would fit them."""
-    with server.api("admin") as api:
-        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
-        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
-        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
-        lab = dry1["organisation_id"]
-        device = api.post(
-            "/api/monitoring/devices",
-            json={"site_id": site_id, "organisation_id": lab, "code": "GW-LAB"},
-        )
-        assert device.status_code == 201, device.text
-        for code, room in (("O2-DRY1", dry1), ("O2-DRY2", dry2)):
-            created = api.post(
-                "/api/monitoring/points",
-                json={
-                    "site_id": site_id,
-                    "organisation_id": lab,
-                    "room_id": room["id"],
-                    "device_id": device.json()["id"],
-                    "code": code,
-                    "name": f"{room['name']}氧含量",
-                    "kind": "o2",
-                    "expected_interval_s": 600,
-                },
-            )
-            assert created.status_code == 201, created.text
-    return {"site_id": site_id, "dry1": dry1["id"], "dry2": dry2["id"]}
+    """Fixed O2 detectors in the lab's two dry rooms."""
+    return fit_o2_detectors(server, "GW-LAB", dry1="O2-DRY1", dry2="O2-DRY2")
 
 
 def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
@@ -284,6 +259,24 @@ def test_findings_trend_and_access_pages_render(
     expect(supplier).to_contain_text("依据")
     expect(supplier).not_to_contain_text("{organisation}")  # names filled in, as in the API
     screenshot(page, "findings-desktop")
+    # filtered by kind, then by organisation as well (issue 13 item 6)
+    with server.api("admin") as api:
+        subleases = api.get("/api/registry/findings?code=sublease_without_consent").json()
+    cards = page.locator("[data-testid^=finding-]:visible")
+    page.get_by_test_id("filter-kind").click()
+    page.get_by_role("option", name="转租未经出租人同意").click()
+    page.keyboard.press("Escape")
+    expect(cards).to_have_count(len(subleases))
+    expect(page.locator("[data-testid=finding-sublease_without_consent]:visible")).to_have_count(
+        len(subleases)
+    )
+    page.get_by_test_id("filter-organisation").click()
+    page.get_by_role("option", name=subleases[0]["organisation_name"]).click()
+    page.keyboard.press("Escape")
+    expect(cards).to_have_count(
+        sum(f["organisation_id"] == subleases[0]["organisation_id"] for f in subleases)
+    )
+    expect(page.get_by_test_id("shown-count")).to_contain_text("显示")
     with server.api("admin") as api:
         points = {p["code"]: p["id"] for p in api.get("/api/monitoring/points").json()}
     page.goto(f"/points/{points['O2-DRY1']}")

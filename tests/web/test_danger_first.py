@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, Server, log_in, screenshot
+from tests.web.conftest import PHONE, Server, fit_o2_detectors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -15,32 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def lab(server: Server) -> dict[str, Any]:
     """Two O2 detectors in the lab's dry rooms; dry room 1's never reports (unknown)."""
-    with server.api("admin") as api:
-        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
-        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
-        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
-        lab = dry1["organisation_id"]
-        device = api.post(
-            "/api/monitoring/devices",
-            json={"site_id": site_id, "organisation_id": lab, "code": "GW-DANGER"},
-        )
-        assert device.status_code == 201, device.text
-        for code, room in (("O2-D1", dry1), ("O2-D2", dry2)):
-            created = api.post(
-                "/api/monitoring/points",
-                json={
-                    "site_id": site_id,
-                    "organisation_id": lab,
-                    "room_id": room["id"],
-                    "device_id": device.json()["id"],
-                    "code": code,
-                    "name": f"{room['name']}氧含量",
-                    "kind": "o2",
-                    "expected_interval_s": 600,
-                },
-            )
-            assert created.status_code == 201, created.text
-    return {"site_id": site_id, "dry1": dry1["id"], "dry2": dry2["id"]}
+    return fit_o2_detectors(server, "GW-DANGER", dry1="O2-D1", dry2="O2-D2")
 
 
 def _card_order(page: Any) -> list[str]:
@@ -94,3 +69,11 @@ def test_an_urgent_unknown_room_is_shown_above_a_medium_alarm(
         if box is not None and box["height"] > 0:
             assert box["width"] > 60, (names.nth(index).text_content(), box)
     screenshot(page, "danger-first-phone")
+    # the site tree folds above the cards on a phone; picking a room shows it alone
+    page.get_by_test_id("site-tree-phone").click()
+    page.get_by_test_id("site-tree-phone").get_by_text("干燥房2", exact=True).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=room-cards] > [data-testid^=room-]')]"
+        ".filter(c => c.offsetParent !== null).length === 1"
+    )
+    assert _card_order(page) == [f"room-{lab['dry2']}"]

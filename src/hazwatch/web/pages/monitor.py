@@ -8,6 +8,7 @@ without a reload."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from nicegui import ui
@@ -210,11 +211,17 @@ def monitoring_page() -> None:
 
     with ui.column().classes("w-full gap-1").props("data-testid=site-summaries"):
         summary_bars(ranked)
+    # on a phone the site tree folds above the cards, the danger still on top of the page
+    with (
+        ui.expansion(_t("web.monitor.tree"), icon="account_tree")
+        .classes("lt-md w-full")
+        .props("dense data-testid=site-tree-phone")
+    ):
+        _site_tree(views, lambda node: pick(node))
     with ui.row().classes("w-full no-wrap items-start gap-4"):
         with ui.column().classes("gt-sm").style("min-width: 230px"):
             ui.label(_t("web.monitor.tree")).classes("text-subtitle2")
-            tree = ui.tree(_tree_nodes(views), label_key="label", on_select=lambda e: pick(e.value))
-            tree.expand()
+            _site_tree(views, lambda node: pick(node))
         with (
             ui.element("div")
             .classes("w-full grid gap-3")
@@ -249,6 +256,11 @@ def monitoring_page() -> None:
 
     ui.timer(LIVE_REFRESH_S, flush)
     ui.timer(AGE_REFRESH_S, lambda: redraw(None))
+
+
+def _site_tree(views: list[RoomView], pick: Callable[[str | None], None]) -> None:
+    tree = ui.tree(_tree_nodes(views), label_key="label", on_select=lambda e: pick(e.value))
+    tree.expand()
 
 
 def _tree_nodes(views: list[RoomView]) -> list[dict[str, object]]:
