@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, Server, fit_o2_detectors, log_in, screenshot
+from tests.web.conftest import (
+    PHONE,
+    Server,
+    fit_o2_detectors,
+    log_in,
+    screenshot,
+    wait_until_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -69,9 +76,14 @@ def test_an_urgent_unknown_room_is_shown_above_a_medium_alarm(
         if box is not None and box["height"] > 0:
             assert box["width"] > 60, (names.nth(index).text_content(), box)
     screenshot(page, "danger-first-phone")
-    # the site tree folds above the cards on a phone; picking a room shows it alone
-    page.get_by_test_id("site-tree-phone").click()
-    page.get_by_test_id("site-tree-phone").get_by_text("干燥房2", exact=True).click()
+    # on a phone the site tree opens folded above the cards; picking a room shows it alone
+    page.reload()
+    wait_until_live(page)
+    tree = page.get_by_test_id("site-tree")
+    room = tree.get_by_text("干燥房2", exact=True)
+    expect(room).to_be_hidden()
+    tree.locator(".q-item").first.click()
+    room.click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=room-cards] > [data-testid^=room-]')]"
         ".filter(c => c.offsetParent !== null).length === 1"
