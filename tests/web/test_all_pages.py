@@ -34,6 +34,7 @@ SUB_PAGES = (
     "/points/{point}",
     "/odh/{room}",
     "/scba/{scba}",
+    "/supervision/code/enterprise/{lab}",
 )
 BY_OTHERS = {"/chemicals/units/{unit}": "chem"}
 ROUTE = re.compile(r'@ui\.page\("([^"]+)"\)')
@@ -87,12 +88,12 @@ def _pages(server: Server) -> list[tuple[str, str]]:
     with server.api("chem") as api:
         ids = {"unit": api.get("/api/chemicals/units").json()[0]["id"]}
     with server.api("lab") as api:
+        dry1 = next(r for r in api.get("/api/registry/rooms").json() if r["name"] == "干燥房1")
         ids |= {
             "hidden_danger": api.get("/api/hidden-dangers").json()[0]["id"],
             "inspection_point": api.get("/api/inspections/points").json()[0]["id"],
-            "room": next(
-                r["id"] for r in api.get("/api/registry/rooms").json() if r["name"] == "干燥房1"
-            ),
+            "room": dry1["id"],
+            "lab": dry1["organisation_id"],
             "point": api.get("/api/monitoring/points").json()[0]["id"],
             "scba": api.get("/api/emergency/scba").json()[0]["code"],
         }

@@ -17,6 +17,7 @@ from hazwatch.cli import (
     odh,
     permits,
     physics,
+    rating,
     registry,
     replay,
     response,
@@ -46,6 +47,7 @@ inspections.register(app)
 chemicals.register(app)
 risks.register(app)
 supervision.register(app)
+rating.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)

@@ -45,6 +45,9 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision", "web.nav.supervision", "account_balance"),
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
+    ("/supervision/codes", "web.nav.codes", "qr_code_2"),
+    ("/supervision/grades", "web.nav.grades", "leaderboard"),
+    ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/replay", "web.nav.replay", "replay"),
 )
 
