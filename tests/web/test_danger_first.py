@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -89,3 +90,30 @@ def test_an_urgent_unknown_room_is_shown_above_a_medium_alarm(
         ".filter(c => c.offsetParent !== null).length === 1"
     )
     assert _card_order(page) == [f"room-{lab['dry2']}"]
+
+
+def test_the_floor_plan_shows_the_suite_behind_its_doors_and_keeps_a_dragged_room(
+    page: Any, server: Server, lab: dict[str, Any]
+) -> None:
+    """Issue 13 item 5: dry room 1 behind the entrance reader and its inner door, with its
+    detector, coloured by its danger; dragged, it stays where it was put."""
+    log_in(page, "lab", next_path="/plan")
+    dry1 = page.get_by_test_id(f"plan-room-{lab['dry1']}")
+    expect(dry1).to_contain_text("O2-D1")
+    expect(dry1).to_have_attribute("data-severity", re.compile(r"^(unknown|urgent)$"))
+    expect(page.get_by_test_id("plan-door-LAB-ENTRANCE")).to_be_visible()
+    expect(page.get_by_test_id("plan-door-LAB-DRY1")).to_be_visible()
+    changing = page.get_by_test_id("plan").locator("g", has_text="更衣室").first
+    assert int(dry1.get_attribute("data-x") or 0) > int(changing.get_attribute("data-x") or 0)
+    screenshot(page, "plan-desktop")
+    box, before = dry1.bounding_box(), dry1.get_attribute("data-y")
+    assert box is not None and before is not None
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 90, box["y"] + 140, steps=5)
+    page.mouse.up()
+    expect(dry1).not_to_have_attribute("data-y", before)  # redrawn where it was dropped
+    with server.api("lab") as api:
+        room = api.get(f"/api/registry/rooms/{lab['dry1']}").json()
+        shown = api.get(f"/api/registry/buildings/{room['building_id']}/plan").json()
+    assert next(r for r in shown["rooms"] if r["id"] == lab["dry1"])["placed"] is True

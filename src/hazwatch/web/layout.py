@@ -36,6 +36,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/risks", "web.nav.risks", "grid_view"),
     ("/chemicals", "web.nav.chemicals", "science"),
     ("/registry/organisations", "web.nav.registry", "domain"),
+    ("/plan", "web.nav.plan", "map"),
     ("/access", "web.nav.access", "door_front"),
     ("/permits", "web.nav.permits", "assignment_ind"),
     ("/commitments", "web.nav.commitments", "verified"),
