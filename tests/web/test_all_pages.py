@@ -26,6 +26,7 @@ SUB_PAGES = (
     "/hidden-dangers/ledger",
     "/hidden-dangers/{hidden_danger}",
     "/inspections/ledger",
+    "/readiness/equipment/ledger",
     "/inspections/qr",
     "/inspections/points/{inspection_point}",
     "/chemicals/units/{unit}",
