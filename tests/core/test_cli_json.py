@@ -5,6 +5,7 @@ hidden-danger loop walks one new hidden danger from report to closing)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,13 @@ from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
 from hazwatch.cli.main import app
-from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.auth.roles import SYSTEM, Principal, Role
 from hazwatch.core.context import Context
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry import service
 from hazwatch.registry.demo import DemoIds
 from hazwatch.registry.resources import RESOURCES
+from hazwatch.supervision import credit
 from hazwatch.supervision.choices import RuleKind
 from hazwatch.supervision.rules import DEFAULTS
 
@@ -120,7 +122,15 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision code", ["enterprise", "{org}", "--as", "regulator"], 1),
     ("supervision rules", ["points"], 0),
     ("supervision rules-set", ["enterprise_code", "{district}", "{rules}", "--preview"], 0),
-    ("supervision plan", ["{district}", "2025", "-i", "张一", "-i", "王二", "--seed", "7"], 0),
+    (
+        "supervision plan",
+        ["{district}", "{last_year}", "-i", "张一", "-i", "王二", "--seed", "7"],
+        0,
+    ),
+    ("supervision plans", ["--as", "regulator"], 1),  # last year's: every inspection overdue
+    ("supervision plan-done", ["{plan}", "{inspection}", "-m", "已检查", "--as", "regulator"], 0),
+    ("supervision listing", ["{listing}", "request", "-m", "已取得许可证", "--as", "regulator"], 0),
+    ("supervision profile", ["{org}", "--score", "58", "--source", "诊断报告"], 0),
 ]
 
 
@@ -159,6 +169,21 @@ def _pending_links(context: Context, demo: DemoIds) -> dict[str, str]:
         return {"lease": str(lease.id), "supply": str(supply.id)}
 
 
+def _listing_a_year_ago(context: Context, demo: DemoIds) -> int:
+    """An entry of the list 400 days old by the real clock (the CLI's), so early removal may
+    be asked whatever day the suite runs."""
+    with context.unit_of_work() as session:
+        return credit.list_entry(
+            session,
+            SYSTEM,
+            context.clock.now(),
+            organisation_id=demo["sublessor"],
+            reason="无证经营",
+            source="x",
+            listed_on=datetime.now(UTC).date() - timedelta(days=400),
+        ).id
+
+
 def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path: Path) -> None:
     with cli_on_context.unit_of_work() as session:
         demo = full_demo.load(session, Moment.of(cli_on_context))
@@ -170,6 +195,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "building": str(demo["shed"]),
         "landlord": str(demo["landlord"]),
         "district": str(demo["district"]),
+        "last_year": str(datetime.now(UTC).year - 1),
+        "listing": str(_listing_a_year_ago(cli_on_context, demo)),
         "rules": str(rules_file),
     }
     values |= _pending_links(cli_on_context, demo)
@@ -188,6 +215,9 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             values["new"] = str(parsed["id"])
         if command == "permit open":
             values["permit"] = str(parsed[0]["id"])
+        if command == "supervision plan":
+            values["plan"] = str(parsed["id"])
+            values["inspection"] = str(parsed["inspections"][0]["id"])
         if command == "hidden-danger close":
             assert parsed["state"] == "closed", parsed
 

@@ -160,7 +160,8 @@ def _serve(env: dict[str, str], data: Path) -> tuple[subprocess.Popen[bytes], st
     pytest.fail(log_path.read_text(errors="replace"))
 
 
-def _environment(data: Path, prefix: str) -> dict[str, str]:
+def _environment(data: Path, prefix: str, **settings: str) -> dict[str, str]:
+    """A server's environment; ``settings`` are more ``HAZWATCH_…`` variables."""
     return {
         **os.environ,
         "HAZWATCH_DATA_DIR": str(data),
@@ -171,6 +172,7 @@ def _environment(data: Path, prefix: str) -> dict[str, str]:
         "HAZWATCH_MQTT_TOPIC_PREFIX": prefix,
         "HAZWATCH_MQTT_CLIENT_ID": prefix,
         "HAZWATCH_LOG_LEVEL": "WARNING",
+        **settings,
     }
 
 
@@ -192,10 +194,17 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
+    yield from running_server(tmp_path_factory, demo_database)
+
+
+def running_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_database: Path, **settings: str
+) -> Iterator[Server]:
+    """The demo district served; ``settings`` are more ``HAZWATCH_…`` variables."""
     require("MQTT", MQTT_URL, 1883)
     data = tmp_path_factory.mktemp("console")
     prefix = f"hwtest-{uuid.uuid4().hex[:10]}"
-    env = _environment(data, prefix)
+    env = _environment(data, prefix, **settings)
     shutil.copyfile(demo_database, data / "hazwatch.db")
     process, url = _serve(env, data)
     yield Server(url, prefix, env, process)

@@ -27,6 +27,7 @@ SUB_PAGES = (
     "/hidden-dangers/{hidden_danger}",
     "/inspections/ledger",
     "/readiness/equipment/ledger",
+    "/readiness/training/ledger",
     "/inspections/qr",
     "/inspections/points/{inspection_point}",
     "/chemicals/units/{unit}",

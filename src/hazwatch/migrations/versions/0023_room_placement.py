@@ -3,7 +3,7 @@
 Where a person dragged a room's box on its building's floor plan (issue 13 item 5).
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0017
 Create Date: 2026-12-05 20:05:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | Sequence[str] | None = "0018"
+down_revision: str | Sequence[str] | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
