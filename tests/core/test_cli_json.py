@@ -13,6 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
+from hazwatch.chemicals.seed import by_table1
 from hazwatch.cli.main import app
 from hazwatch.core.auth.roles import SYSTEM, Principal, Role
 from hazwatch.core.context import Context
@@ -73,6 +74,11 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals units", ["--as", "chem"], 0),
     ("chemicals major-hazards", [], 0),
     ("chemicals identify", ["--all", "--as", "chem"], 0),
+    (
+        "chemicals move",
+        ["in", "--chemical", "{ammonia}", "--quantity", "1", "--to", "{farm}", "--as", "chem"],
+        0,
+    ),
     ("risk events", ["--as", "lab"], 0),
     ("risk map", [], 0),
     ("leak evaluate", ["--years", "0.1", "--runs", "1"], 0),
@@ -187,6 +193,7 @@ def _listing_a_year_ago(context: Context, demo: DemoIds) -> int:
 def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path: Path) -> None:
     with cli_on_context.unit_of_work() as session:
         demo = full_demo.load(session, Moment.of(cli_on_context))
+        ammonia = by_table1(session, 1).id
     rules_file = tmp_path / "codes.json"
     rules_file.write_text(json.dumps(DEFAULTS[RuleKind.ENTERPRISE_CODE], default=str))
     values = {
@@ -198,6 +205,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "last_year": str(datetime.now(UTC).year - 1),
         "listing": str(_listing_a_year_ago(cli_on_context, demo)),
         "rules": str(rules_file),
+        "farm": str(demo["ammonia_farm"]),
+        "ammonia": str(ammonia),
     }
     values |= _pending_links(cli_on_context, demo)
     for command, args, expected in TABLE:
