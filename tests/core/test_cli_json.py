@@ -27,7 +27,7 @@ from hazwatch.supervision.rules import DEFAULTS
 
 runner = CliRunner()
 
-#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room} are
+#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room}, … are
 #: filled in) and the exit code it has by design on the demo district.
 TABLE: list[tuple[str, list[str], int]] = [
     ("audit verify", [], 0),
@@ -35,6 +35,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("registry list", ["rooms"], 0),
     ("registry list", ["leases", "-q", "钢棚"], 0),
     ("registry findings", [], 1),  # findings present
+    ("registry plan", ["{building}"], 0),
     ("registry confirm", ["leases", "{lease}", "--as", "chem"], 0),
     ("registry decline", ["supplies", "{supply}", "--as", "chem"], 0),
     ("inspection plans", ["--as", "lab"], 1),  # one plan overdue
@@ -219,6 +220,7 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
     values = {
         "org": str(demo["lab"]),
         "room": str(demo["dry_room_1"]),
+        "building": str(demo["shed"]),
         "landlord": str(demo["landlord"]),
         "district": str(demo["district"]),
         "last_year": str(datetime.now(UTC).year - 1),
