@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -31,6 +32,8 @@ from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
+from hazwatch.district.waste import service as waste
+from hazwatch.district.waste.choices import WasteLicenceKind
 from hazwatch.emergency import service as emergency
 from hazwatch.emergency.readiness.models import Drill, EmergencyPlan
 from hazwatch.monitoring import service as monitoring
@@ -75,6 +78,10 @@ EXEMPT = {
     "(tests/supervision/test_rating.py)",
     ("POST", "/api/supervision/codes/refresh"): "no reference; regulators only "
     "(tests/supervision/test_rating.py)",
+    ("PUT", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
+    "administrator only (tests/district/test_waste.py)",
+    ("DELETE", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
+    "administrator only (tests/district/test_waste.py)",
 }
 
 
@@ -618,6 +625,9 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         refs={"organisation_id": to("organisation")},
     ),
+    ("PUT", "/api/registry/rooms/{room_id}/placement"): Case(
+        path={"room_id": "room"}, body=_b(x=10, y=10), path_refs={"room_id": "room"}
+    ),
     ("PUT", "/api/tanks/{tank_id}/leak-settings"): Case(
         path={"tank_id": "tank"},
         body=_b(false_alarms_per_year="1", noise_mm="2"),
@@ -837,6 +847,40 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),
+    ("POST", "/api/district/waste/licences"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            kind="receiver",
+            number="x",
+            waste_codes=["HW08"],
+            valid_from="2025-01-01",
+            valid_until="2026-01-01",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/district/waste/licences/{licence_id}/revoke"): Case(
+        path={"licence_id": "waste_licence"}, path_refs={"licence_id": "waste_licence"}
+    ),
+    ("POST", "/api/district/waste/manifests"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            carrier_id="own.carrier",
+            receiver_id="own.disposer",
+            vehicle_plate="X1",
+            waste_code="900-249-08",
+            waste_name="x",
+            quantity_kg="1",
+        ),
+        refs={"organisation_id": to("organisation")},
+        # the carrier and receiver are the other parties of a manifest by nature: named, they
+        # see that manifest only (tests/district/test_waste.py)
+        counterparties={"carrier_id": "carrier", "receiver_id": "disposer"},
+    ),
+    ("POST", "/api/district/waste/manifests/{manifest_id}/handovers"): Case(
+        path={"manifest_id": "manifest"},
+        body=_b(step="pickup", quantity_kg="1"),
+        path_refs={"manifest_id": "manifest"},
+    ),
 }
 
 
@@ -972,6 +1016,28 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             inspectors=["a", "b"],
             seed=1,
         )
+        lab_licence = waste.create_licence(
+            session,
+            SYSTEM,
+            organisation_id=lab,
+            kind=WasteLicenceKind.RECEIVER,
+            number="LAB-W-1",
+            waste_codes=["HW49"],
+            valid_from=date(2025, 1, 1),
+            valid_until=date(2026, 1, 1),
+        )
+        lab_manifest = waste.issue(
+            session,
+            SYSTEM,
+            moment,
+            organisation_id=lab,
+            carrier_id=demo["carrier"],
+            receiver_id=demo["disposer"],
+            vehicle_plate="LAB-1",
+            waste_code="900-041-49",
+            waste_name="x",
+            quantity_kg=Decimal(1),
+        )
         assignment = _create(
             session,
             "supervision-assignments",
@@ -1098,6 +1164,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "park": demo["park"],
             "year_plan": other_plan.id,
             "planned_inspection": other_plan.inspections[0].id,
+            "waste_licence": lab_licence.id,
+            "manifest": lab_manifest.id,
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -1109,6 +1177,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["dispatch"] = 10**6
     own["listing"], own["point_event"], own["code_appeal"] = 10**6, 10**6, 10**6
     own["park"], own["year_plan"], own["planned_inspection"] = 10**6, 10**6, 10**6
+    own["dispatch"], own["manifest"], own["waste_licence"] = 10**6, 10**6, 10**6
+    own["carrier"], own["disposer"] = demo["carrier"], demo["disposer"]
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
     own["tank"] = own["tanks"]

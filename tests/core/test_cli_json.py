@@ -13,6 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
+from hazwatch.chemicals.seed import by_table1
 from hazwatch.cli.main import app
 from hazwatch.core.auth.roles import SYSTEM, Principal, Role
 from hazwatch.core.context import Context
@@ -26,7 +27,7 @@ from hazwatch.supervision.rules import DEFAULTS
 
 runner = CliRunner()
 
-#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room} are
+#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room}, … are
 #: filled in) and the exit code it has by design on the demo district.
 TABLE: list[tuple[str, list[str], int]] = [
     ("audit verify", [], 0),
@@ -35,6 +36,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("registry list", ["rooms"], 0),
     ("registry list", ["leases", "-q", "钢棚"], 0),
     ("registry findings", [], 1),  # findings present
+    ("registry plan", ["{building}"], 0),
     ("registry confirm", ["leases", "{lease}", "--as", "chem"], 0),
     ("registry decline", ["supplies", "{supply}", "--as", "chem"], 0),
     ("inspection plans", ["--as", "lab"], 1),  # one plan overdue
@@ -73,6 +75,11 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals units", ["--as", "chem"], 0),
     ("chemicals major-hazards", [], 0),
     ("chemicals identify", ["--all", "--as", "chem"], 0),
+    (
+        "chemicals move",
+        ["in", "--chemical", "{ammonia}", "--quantity", "1", "--to", "{farm}", "--as", "chem"],
+        0,
+    ),
     ("risk events", ["--as", "lab"], 0),
     ("risk map", [], 0),
     ("leak evaluate", ["--years", "0.1", "--runs", "1"], 0),
@@ -131,6 +138,27 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision plan-done", ["{plan}", "{inspection}", "-m", "已检查", "--as", "regulator"], 0),
     ("supervision listing", ["{listing}", "request", "-m", "已取得许可证", "--as", "regulator"], 0),
     ("supervision profile", ["{org}", "--score", "58", "--source", "诊断报告"], 0),
+    ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
+    ("waste licences", ["--as", "regulator"], 0),
+    (
+        "waste issue",
+        [
+            *("--producer", "{chem}", "--carrier", "{carrier}", "--receiver", "{disposer}"),
+            *("--plate", "浙B·J1", "--code", "900-249-08", "--name", "废矿物油"),
+            *("--quantity", "100", "--as", "chem"),
+        ],
+        0,
+    ),
+    ("waste handover", ["{manifest}", "pickup", "100"], 0),
+    (
+        "waste add-licence",
+        [
+            *("{carrier}", "carrier", "CLI-1", "--code", "HW08"),
+            *("--from", "2025-01-01", "--until", "2026-01-01"),
+        ],
+        0,
+    ),
+    ("calendar list", ["--year", "2025"], 0),
 ]
 
 
@@ -187,16 +215,23 @@ def _listing_a_year_ago(context: Context, demo: DemoIds) -> int:
 def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path: Path) -> None:
     with cli_on_context.unit_of_work() as session:
         demo = full_demo.load(session, Moment.of(cli_on_context))
+        ammonia = by_table1(session, 1).id
     rules_file = tmp_path / "codes.json"
     rules_file.write_text(json.dumps(DEFAULTS[RuleKind.ENTERPRISE_CODE], default=str))
     values = {
         "org": str(demo["lab"]),
         "room": str(demo["dry_room_1"]),
+        "building": str(demo["shed"]),
         "landlord": str(demo["landlord"]),
         "district": str(demo["district"]),
         "last_year": str(datetime.now(UTC).year - 1),
         "listing": str(_listing_a_year_ago(cli_on_context, demo)),
         "rules": str(rules_file),
+        "farm": str(demo["ammonia_farm"]),
+        "ammonia": str(ammonia),
+        "chem": str(demo["chem"]),
+        "carrier": str(demo["carrier"]),
+        "disposer": str(demo["disposer"]),
     }
     values |= _pending_links(cli_on_context, demo)
     for command, args, expected in TABLE:
@@ -212,6 +247,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             ) from exc
         if command == "hidden-danger report":
             values["new"] = str(parsed["id"])
+        if command == "waste issue":
+            values["manifest"] = str(parsed[0]["id"])
         if command == "permit open":
             values["permit"] = str(parsed[0]["id"])
         if command == "supervision plan":

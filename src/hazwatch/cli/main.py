@@ -25,6 +25,7 @@ from hazwatch.cli import (
     supervision,
     tanks,
     workers,
+    waste,
 )
 
 app = typer.Typer(
@@ -53,6 +54,7 @@ emergency.register(app)
 permits.register(app)
 duties.register(app)
 workers.register(app)
+waste.register(app)
 
 if __name__ == "__main__":
     app()

@@ -15,6 +15,7 @@ from hazwatch.web.pages import (  # noqa: F401
     muster,
     odh,
     permits,
+    plan,
     rating,
     readiness,
     registry,
@@ -25,4 +26,5 @@ from hazwatch.web.pages import (  # noqa: F401
     tanks,
     trend,
     workers,
+    waste,
 )
