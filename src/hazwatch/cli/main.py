@@ -24,8 +24,8 @@ from hazwatch.cli import (
     risks,
     supervision,
     tanks,
-    workers,
     waste,
+    workers,
 )
 
 app = typer.Typer(

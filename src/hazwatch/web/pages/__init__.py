@@ -25,6 +25,6 @@ from hazwatch.web.pages import (  # noqa: F401
     supervision,
     tanks,
     trend,
-    workers,
     waste,
+    workers,
 )
