@@ -4,7 +4,7 @@ Hazardous-waste transfer manifests (issue 16 item 1): ``calendar_day`` (the holi
 working-day deadlines count on), ``waste_licence`` and ``waste_manifest``.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0023
 Create Date: 2026-12-05 19:14:50.209346
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0017"
+down_revision: str | Sequence[str] | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
