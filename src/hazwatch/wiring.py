@@ -47,3 +47,4 @@ from hazwatch.registry.landlord import watch as landlord_watch  # noqa: F401
 from hazwatch.supervision import dispatch as supervision_dispatch  # noqa: F401
 from hazwatch.supervision import models as supervision_models  # noqa: F401
 from hazwatch.supervision import responsibility as supervision_responsibility  # noqa: F401
+from hazwatch.supervision import watch as supervision_watch  # noqa: F401

@@ -1,0 +1,47 @@
+"""The automatic dispatch scan on the engine's tick (issue 15 item 3, seed 001 §14 派单核查):
+warnings at or above the configured levels become work orders without anyone pressing
+"scan", and open orders are reminded and escalated on time. A scan is idempotent (one open
+order per source), so the tick, the API's scan and the CLI's ``--scan`` may all run it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hazwatch.core.clock import NextDue
+from hazwatch.core.context import Context
+from hazwatch.monitoring.escalation.service import RECHECK
+from hazwatch.monitoring.runtime import register_tick_plugin
+from hazwatch.supervision import dispatch
+
+#: How often registry findings and overdue hidden dangers are scanned: they change by the
+#: day (a licence lapses, a deadline passes), and computing every finding is the dear part.
+RECORDS_EVERY = timedelta(minutes=15)
+
+
+class DispatchWatch:
+    """Alarms once a minute (``RECHECK``: an urgent order's quarter of an hour to accept
+    leaves room for that), reminders and escalation with them, records every 15 minutes."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._due = NextDue()
+        self._records_due = NextDue()
+
+    def tick(self, now: datetime) -> None:
+        if self._due.waiting(now):
+            return
+        token = self._due.token()
+        records = not self._records_due.waiting(now)
+        records_token = self._records_due.token()
+        settings = self.context.settings
+        with self.context.unit_of_work() as session:
+            dispatch.scan_alarms(session, now, settings)
+            if records:
+                dispatch.scan_records(session, now, settings)
+            dispatch.tick(session, now, settings)
+        if records:
+            self._records_due.settle(records_token, now + RECORDS_EVERY)
+        self._due.settle(token, now + RECHECK)
+
+
+register_tick_plugin(DispatchWatch)
