@@ -98,6 +98,14 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision incidents", ["--as", "regulator"], 0),  # the demo clock is before 2·7
     ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
     ("supervision dispatches", ["--scan", "--as", "regulator"], 0),  # new orders: not late
+    # the demo's tasks were loaded on the demo clock (Feb 2025): months of reports overdue
+    ("supervision tasks list", ["--as", "regulator"], 1),
+    ("supervision tasks overdue", ["--as", "regulator"], 1),
+    (
+        "supervision tasks report",
+        ["3", "--status", "in_progress", "--progress", "联合审查制度已建立", "--as", "regulator"],
+        0,
+    ),
 ]
 
 

@@ -86,6 +86,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.registry.landlord.routes import router as landlord_router
     from hazwatch.registry.routes import router as registry_router
     from hazwatch.supervision.routes import router as supervision_router
+    from hazwatch.supervision.tasks.routes import router as supervision_tasks_router
 
     return [
         registry_router,
@@ -110,4 +111,5 @@ def domain_routers() -> list[APIRouter]:
         inspections_router,
         attachments_router,
         supervision_router,
+        supervision_tasks_router,
     ]

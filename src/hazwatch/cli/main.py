@@ -22,6 +22,7 @@ from hazwatch.cli import (
     response,
     risks,
     supervision,
+    supervision_tasks,
     tanks,
 )
 
@@ -46,6 +47,7 @@ inspections.register(app)
 chemicals.register(app)
 risks.register(app)
 supervision.register(app)
+supervision_tasks.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)

@@ -78,3 +78,17 @@ class DispatchSource(Choice):
 class DutyLogKind(Choice):
     NOTE = "note"
     HANDOVER = "handover"
+
+
+class ProgressKind(Choice):
+    """Annex 2 each month (before the 28th), the year-end summary (before 10 December)."""
+
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+
+
+@with_colours({"not_started": "grey", "in_progress": "orange", "done": "green"})
+class TaskStatus(Choice):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -27,8 +28,10 @@ from hazwatch.supervision.choices import (
     DispatchState,
     DutyLogKind,
     IncidentKind,
+    ProgressKind,
     ReportLevel,
     Sector,
+    TaskStatus,
 )
 from hazwatch.supervision.incident_grade import IncidentGrade
 
@@ -244,3 +247,74 @@ class DutyLogEntry(Base):
     kind: Mapped[DutyLogKind] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     handed_to: Mapped[str] = mapped_column(String(80), default="")
+
+
+class SupervisionTask(Base):
+    """One task of a jurisdiction's decomposition table (seed 001 Annex 1): the measure, its
+    lead department, partners and deadline, loaded from the package's data (``tasks.py``)."""
+
+    __tablename__ = "supervision_task"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    lead_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), index=True
+    )
+    partner_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    #: Platform indicators filled into its progress reports (``tasks.INDICATORS``).
+    indicators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(200))
+    #: Reports are due from the month the task was loaded on.
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TaskProgress(Base):
+    """A lead department's progress report on a task (Annex 2): monthly, due before the 28th,
+    or the year-end summary, due before 10 December. Indicators the platform knows are
+    filled in at submission and kept as they were then."""
+
+    __tablename__ = "task_progress"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("task_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("supervision_task.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ProgressKind] = mapped_column(String(8))
+    #: The month reported on (its first day); for the year-end summary 1 January of the year.
+    period: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[TaskStatus] = mapped_column(String(16))
+    progress: Mapped[str] = mapped_column(Text)
+    problems: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    indicators: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_by: Mapped[str] = mapped_column(String(80))
+    late: Mapped[bool] = mapped_column(default=False)
+
+
+class TaskNotice(Base):
+    """A reminder or overdue flag sent for one report, so each is sent once."""
+
+    __tablename__ = "task_notice"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("task_id", "kind", "period", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("supervision_task.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ProgressKind] = mapped_column(String(8))
+    period: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

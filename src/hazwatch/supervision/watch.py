@@ -12,6 +12,7 @@ from hazwatch.core.context import Context
 from hazwatch.monitoring.escalation.service import RECHECK
 from hazwatch.monitoring.runtime import register_tick_plugin
 from hazwatch.supervision import dispatch
+from hazwatch.supervision.tasks import service as tasks
 
 #: How often registry findings and overdue hidden dangers are scanned: they change by the
 #: day (a licence lapses, a deadline passes), and computing every finding is the dear part.
@@ -45,3 +46,23 @@ class DispatchWatch:
 
 
 register_tick_plugin(DispatchWatch)
+
+
+class TaskWatch:
+    """Reminds lead departments of progress reports due (from the 21st; from 1 December for
+    the year-end summary) and flags those past their deadline, each once, every 15 minutes."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._due = NextDue()
+
+    def tick(self, now: datetime) -> None:
+        if self._due.waiting(now):
+            return
+        token = self._due.token()
+        with self.context.unit_of_work() as session:
+            tasks.remind(session, now, self.context.settings)
+        self._due.settle(token, now + RECORDS_EVERY)
+
+
+register_tick_plugin(TaskWatch)

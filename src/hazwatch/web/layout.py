@@ -41,6 +41,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision", "web.nav.supervision", "account_balance"),
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
+    ("/supervision/tasks", "web.nav.tasks", "checklist"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

@@ -21,6 +21,7 @@ from hazwatch.web.pages import (  # noqa: F401
     risks,
     scba,
     supervision,
+    supervision_tasks,
     tanks,
     trend,
 )

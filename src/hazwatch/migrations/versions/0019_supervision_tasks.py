@@ -1,0 +1,155 @@
+"""supervision tasks
+
+Task decomposition and monthly progress (issue 15 item 7, seed 001 Annexes 1 and 2):
+``supervision_task``, ``task_progress``, ``task_notice`` (reminders and overdue flags sent
+once).
+
+Revision ID: 0019
+Revises: 0013e
+Create Date: 2026-12-05 19:54:04.386773
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import hazwatch.core.db
+
+revision: str = "0019"
+down_revision: str | Sequence[str] | None = "0013e"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "supervision_task",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("section", sa.String(length=60), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("lead_department_id", sa.Integer(), nullable=True),
+        sa.Column("partner_ids", sa.JSON(), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("indicators", sa.JSON(), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("loaded_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdiction.id"],
+            name=op.f("fk_supervision_task_jurisdiction_id_jurisdiction"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["lead_department_id"],
+            ["organisation.id"],
+            name=op.f("fk_supervision_task_lead_department_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_task")),
+        sa.UniqueConstraint(
+            "jurisdiction_id", "number", name=op.f("uq_supervision_task_jurisdiction_id_number")
+        ),
+    )
+    with op.batch_alter_table("supervision_task", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_supervision_task_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_supervision_task_lead_department_id"),
+            ["lead_department_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "task_notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("stage", sa.String(length=16), nullable=False),
+        sa.Column("at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_task_notice_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["supervision_task.id"],
+            name=op.f("fk_task_notice_task_id_supervision_task"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_notice")),
+        sa.UniqueConstraint(
+            "task_id",
+            "kind",
+            "period",
+            "stage",
+            name=op.f("uq_task_notice_task_id_kind_period_stage"),
+        ),
+    )
+    with op.batch_alter_table("task_notice", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_task_notice_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_task_notice_task_id"), ["task_id"], unique=False)
+
+    op.create_table(
+        "task_progress",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("progress", sa.Text(), nullable=False),
+        sa.Column("problems", sa.Text(), nullable=False),
+        sa.Column("next_steps", sa.Text(), nullable=False),
+        sa.Column("indicators", sa.JSON(), nullable=False),
+        sa.Column("submitted_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_by", sa.String(length=80), nullable=False),
+        sa.Column("late", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_task_progress_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["supervision_task.id"],
+            name=op.f("fk_task_progress_task_id_supervision_task"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_progress")),
+        sa.UniqueConstraint(
+            "task_id", "kind", "period", name=op.f("uq_task_progress_task_id_kind_period")
+        ),
+    )
+    with op.batch_alter_table("task_progress", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_task_progress_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_task_progress_period"), ["period"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_progress_task_id"), ["task_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("task_progress", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_progress_task_id"))
+        batch_op.drop_index(batch_op.f("ix_task_progress_period"))
+        batch_op.drop_index(batch_op.f("ix_task_progress_organisation_id"))
+
+    op.drop_table("task_progress")
+    with op.batch_alter_table("task_notice", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_notice_task_id"))
+        batch_op.drop_index(batch_op.f("ix_task_notice_organisation_id"))
+
+    op.drop_table("task_notice")
+    with op.batch_alter_table("supervision_task", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supervision_task_lead_department_id"))
+        batch_op.drop_index(batch_op.f("ix_supervision_task_jurisdiction_id"))
+
+    op.drop_table("supervision_task")
