@@ -43,8 +43,12 @@ lint: install
 typecheck: install
 	$(UV) run --frozen mypy
 
+## Test modules run in PYTEST_WORKERS processes (module by module, so a module's server and
+## browser stay in one process); most of a module's time is spent waiting on its server,
+## the broker or the database, so two processes overlap that waiting on two cores.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(UV) run --frozen pytest -p no:cacheprovider; status=$$?; \
+	$(UV) run --frozen pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile --durations=15; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 
 ## Everything CI runs: browser deps, lint, strict typing, the whole suite on SQLite and PostgreSQL.

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.chemicals import demo as chemicals_demo
 from hazwatch.core.auth.roles import SYSTEM
-from hazwatch.core.clock import utcnow
+from hazwatch.core.clock import local_date, utcnow
 from hazwatch.core.settings import Settings
 from hazwatch.emergency import service as emergency
 from hazwatch.emergency.readiness import demo as readiness_demo
@@ -147,5 +147,8 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
     landlord_demo.load(session, demo, moment)
+    supervision_demo.load_standing(
+        session, demo, moment.now, local_date(moment.now, moment.settings.timezone)
+    )
     session.flush()
     return demo

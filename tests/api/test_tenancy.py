@@ -56,8 +56,8 @@ from hazwatch.registry import service as registry_service
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.landlord.models import TenantInspection
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import dispatch, incidents
-from hazwatch.supervision.choices import DispatchSource, IncidentKind
+from hazwatch.supervision import codes, credit, dispatch, grading, incidents
+from hazwatch.supervision.choices import CodeSubject, DispatchSource, IncidentKind
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
@@ -71,6 +71,10 @@ EXEMPT = {
     ("POST", "/api/access/check"): "tests/monitoring/test_access.py scopes it by caller",
     ("POST", "/api/supervision/dispatches/scan"): "no reference; regulators only "
     "(tests/supervision/test_dispatch.py)",
+    ("POST", "/api/supervision/rules/preview"): "stores nothing; regulators only "
+    "(tests/supervision/test_rating.py)",
+    ("POST", "/api/supervision/codes/refresh"): "no reference; regulators only "
+    "(tests/supervision/test_rating.py)",
 }
 
 
@@ -753,6 +757,83 @@ CASES: dict[tuple[str, str], Case] = {
         body=_b(department_id="own.department", text="x"),
         refs={"department_id": to("department")},
     ),
+    ("POST", "/api/supervision/credit"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            kind="bad",
+            title="x",
+            source="x",
+            occurred_on="2025-02-06",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/supervision/dishonesty"): Case(
+        body=_b(organisation_id="own.organisation", reason="x", source="x", listed_on="2025-02-06"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    **{
+        ("POST", f"/api/supervision/dishonesty/{{listing_id}}/{action}"): Case(
+            path={"listing_id": "listing"}, body=body, path_refs={"listing_id": "listing"}
+        )
+        for action, body in (
+            ("removal-request", _b(request="x")),
+            ("decision", _b(grant=True)),
+            ("reinstate", _b(reason="x")),
+        )
+    },
+    ("POST", "/api/supervision/points"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            event="missing_commitment",
+            occurred_on="2025-02-06",
+            source="x",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/supervision/points/{point_id}/cancel"): Case(
+        path={"point_id": "point_event"},
+        body=_b(via="rectification", hazard_finding_id="own.finding"),
+        path_refs={"point_id": "point_event"},
+        refs={"hazard_finding_id": to("finding")},
+    ),
+    **{
+        ("POST", f"/api/supervision/points/{{point_id}}/{action}"): Case(
+            path={"point_id": "point_event"}, body=body, path_refs={"point_id": "point_event"}
+        )
+        for action, body in (("appeal", _b(reason="x")), ("appeal-decision", _b(uphold=True)))
+    },
+    ("POST", "/api/supervision/rules"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions", kind="points", body={}),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("PUT", "/api/supervision/profiles/{organisation_id}"): Case(
+        path={"organisation_id": "organisation"},
+        body=_b(standardisation_level=1),
+        path_refs={"organisation_id": "organisation"},
+    ),
+    ("PUT", "/api/supervision/parks/{park_id}/score"): Case(
+        path={"park_id": "park"},
+        body=_b(score="80", assessed_on="2025-02-06"),
+        path_refs={"park_id": "park"},
+    ),
+    ("POST", "/api/supervision/code-appeals"): Case(
+        body=_b(subject="enterprise", ident="own.organisation", reason="x"),
+        refs={"ident": to("organisation")},
+    ),
+    ("POST", "/api/supervision/code-appeals/{appeal_id}/decision"): Case(
+        path={"appeal_id": "code_appeal"},
+        body=_b(uphold=False, note="x"),
+        path_refs={"appeal_id": "code_appeal"},
+    ),
+    ("POST", "/api/supervision/plans"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions", year=2025, inspectors=["a", "b"]),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("POST", "/api/supervision/plans/{plan_id}/inspections/{inspection_id}/done"): Case(
+        path={"plan_id": "year_plan", "inspection_id": "planned_inspection"},
+        body=_b(note="x"),
+        path_refs={"plan_id": "year_plan", "inspection_id": "planned_inspection"},
+    ),
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),
@@ -863,6 +944,34 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             params={},
         )
         assert other_dispatch is not None
+        other_points = credit.record_points(
+            session,
+            SYSTEM,
+            moment.now,
+            organisation_id=lab,
+            event="missing_commitment",
+            occurred_on=moment.now.date(),
+            source="x",
+        )
+        other_appeal = codes.file_appeal(
+            session,
+            SYSTEM,
+            moment.now,
+            moment.now.date(),
+            subject=CodeSubject.ENTERPRISE,
+            ident=lab,
+            reason="x",
+        )
+        other_plan = grading.make_plan(
+            session,
+            SYSTEM,
+            moment.now,
+            moment.now.date(),
+            jurisdiction_id=demo["district"],
+            year=moment.now.year,
+            inspectors=["a", "b"],
+            seed=1,
+        )
         assignment = _create(
             session,
             "supervision-assignments",
@@ -983,6 +1092,12 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "incident": other_incident.id,
             "tenant_inspection": one(TenantInspection, landlord_id=demo["landlord"]),
             "dispatch": other_dispatch.id,
+            "listing": demo["listing"],
+            "point_event": other_points.id,
+            "code_appeal": other_appeal.id,
+            "park": demo["park"],
+            "year_plan": other_plan.id,
+            "planned_inspection": other_plan.inspections[0].id,
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -992,6 +1107,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["alarm"], own["permit"], own["safeguard"] = 10**6, 10**6, 10**6
     own["finding"], own["record"], own["incident"] = 10**6, 10**6, 10**6
     own["dispatch"] = 10**6
+    own["listing"], own["point_event"], own["code_appeal"] = 10**6, 10**6, 10**6
+    own["park"], own["year_plan"], own["planned_inspection"] = 10**6, 10**6, 10**6
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
     own["tank"] = own["tanks"]

@@ -5,6 +5,7 @@ hidden-danger loop walks one new hidden danger from report to closing)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from typer.main import get_command
@@ -18,6 +19,8 @@ from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry import service
 from hazwatch.registry.demo import DemoIds
 from hazwatch.registry.resources import RESOURCES
+from hazwatch.supervision.choices import RuleKind
+from hazwatch.supervision.rules import DEFAULTS
 
 runner = CliRunner()
 
@@ -106,6 +109,23 @@ TABLE: list[tuple[str, list[str], int]] = [
         ["3", "--status", "in_progress", "--progress", "联合审查制度已建立", "--as", "regulator"],
         0,
     ),
+    ("supervision credit", ["--as", "regulator"], 0),
+    ("supervision dishonesty", ["--as", "street"], 0),
+    ("supervision points", ["--as", "lab"], 0),
+    # the demo's points count in the demo clock's year (2025); the command runs on today's
+    ("supervision points", ["--totals", "--as", "regulator"], 0),
+    (
+        "supervision points-record",
+        ["{org}", "missing_commitment", "--source", "未按时承诺", "--as", "regulator"],
+        0,
+    ),
+    ("supervision grades", ["--as", "street"], 0),
+    ("supervision grades", ["--parks", "--as", "regulator"], 0),
+    ("supervision codes", ["--refresh", "--as", "regulator"], 1),  # the lab: overdue 重大
+    ("supervision code", ["enterprise", "{org}", "--as", "regulator"], 1),
+    ("supervision rules", ["points"], 0),
+    ("supervision rules-set", ["enterprise_code", "{district}", "{rules}", "--preview"], 0),
+    ("supervision plan", ["{district}", "2025", "-i", "张一", "-i", "王二", "--seed", "7"], 0),
 ]
 
 
@@ -144,13 +164,17 @@ def _pending_links(context: Context, demo: DemoIds) -> dict[str, str]:
         return {"lease": str(lease.id), "supply": str(supply.id)}
 
 
-def test_json_output_parses_for_every_command(cli_on_context: Context) -> None:
+def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path: Path) -> None:
     with cli_on_context.unit_of_work() as session:
         demo = full_demo.load(session, Moment.of(cli_on_context))
+    rules_file = tmp_path / "codes.json"
+    rules_file.write_text(json.dumps(DEFAULTS[RuleKind.ENTERPRISE_CODE], default=str))
     values = {
         "org": str(demo["lab"]),
         "room": str(demo["dry_room_1"]),
         "landlord": str(demo["landlord"]),
+        "district": str(demo["district"]),
+        "rules": str(rules_file),
     }
     values |= _pending_links(cli_on_context, demo)
     for command, args, expected in TABLE:

@@ -122,12 +122,48 @@ def _hazwatch(*args: str, env: dict[str, str]) -> None:
         pytest.fail(f"hazwatch {' '.join(args)}: {done.stderr.decode(errors='replace')}")
 
 
+#: ``serve`` on a port another process took between :func:`_free_port` and the bind (other
+#: test processes run beside this one) exits with this; the server is started again elsewhere.
+PORT_TAKEN = "address already in use"
+
+
+def _serve(env: dict[str, str], data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A running ``hazwatch serve`` and its URL, once ``/healthz`` answers."""
+    log_path = data / "serve.log"
+    for _attempt in range(3):
+        port = _free_port()
+        with log_path.open("wb") as log:
+            command = ["serve", "--no-migrate", "--port", str(port)]
+            process = subprocess.Popen(
+                [sys.executable, "-m", "hazwatch.cli.main", *command],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        # Generous: a loaded 2-core CI machine has taken over a minute to start the server.
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    return process, url
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        process.kill()
+        process.wait()
+        if PORT_TAKEN not in log_path.read_text(errors="replace"):
+            break
+    pytest.fail(log_path.read_text(errors="replace"))
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     require("MQTT", MQTT_URL, 1883)
     data = tmp_path_factory.mktemp("console")
     prefix = f"hwtest-{uuid.uuid4().hex[:10]}"
-    port = _free_port()
     env = {
         **os.environ,
         "HAZWATCH_DATA_DIR": str(data),
@@ -147,33 +183,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     Base.metadata.create_all(engine)
     engine.dispose()
     _hazwatch("demo", "load", env=env)
-    log = (data / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hazwatch.cli.main", "serve", "--no-migrate", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    # Generous: a loaded 2-core CI machine has taken over a minute to start the server.
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail((data / "serve.log").read_text(errors="replace"))
-        time.sleep(0.2)
+    process, url = _serve(env, data)
     yield Server(url, prefix, env, process)
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,15 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes.
+
+Ready means the database answers *and* ingest moves: a process whose readings pile up
+unstored is not ready, whatever its database says now (after an outage ingest once stayed
+stopped while this probe said ready). Every reason is machine-readable.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -12,6 +17,7 @@ from hazwatch import __version__
 from hazwatch.api.inputs import Router
 from hazwatch.core.auth.deps import get_context
 from hazwatch.core.context import Context
+from hazwatch.monitoring.runtime import EngineRuntime
 
 router = Router(tags=["health"])
 
@@ -21,14 +27,30 @@ def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/readyz")
-def readyz(context: Annotated[Context, Depends(get_context)]) -> JSONResponse:
+@router.get(
+    "/readyz",
+    responses={
+        503: {
+            "description": "Not ready: `reasons` says why (database_unavailable, "
+            "ingest_stalled, ingest_lagging, writes_failing)."
+        }
+    },
+)
+def readyz(request: Request, context: Annotated[Context, Depends(get_context)]) -> JSONResponse:
+    runtime: EngineRuntime = request.app.state.runtime
+    ingest = runtime.liveness.status()
+    reasons = list(ingest.reasons)
+    body: dict[str, object] = {"database": "ok", "ingest": ingest.as_dict()}
     try:
         with context.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # readiness must report, not raise
+        body["database"] = "error"
+        body["database_error"] = type(exc).__name__
+        reasons.insert(0, "database_unavailable")
+    if reasons:
         return JSONResponse(
-            {"status": "unavailable", "database": "error", "reason": type(exc).__name__},
+            {"status": "unavailable", "reason": reasons[0], "reasons": reasons, **body},
             status_code=503,
         )
-    return JSONResponse({"status": "ready", "database": "ok"})
+    return JSONResponse({"status": "ready", **body})

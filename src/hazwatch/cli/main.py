@@ -17,6 +17,7 @@ from hazwatch.cli import (
     odh,
     permits,
     physics,
+    rating,
     registry,
     replay,
     response,
@@ -48,6 +49,7 @@ chemicals.register(app)
 risks.register(app)
 supervision.register(app)
 supervision_tasks.register(supervision.supervision_app)
+rating.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)

@@ -10,7 +10,7 @@ import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -19,6 +19,10 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+#: An operator contact: a delivery channel (hazwatch.monitoring.escalation.channels) and its
+#: address, e.g. ``webhook:https://ops.example/hook`` or ``email:ops@example.org``.
+OPERATOR_CONTACT = r"^(webhook|dingtalk|wecom|email|console):[^\x00]*$"
 
 
 class Settings(BaseSettings):
@@ -64,6 +68,26 @@ class Settings(BaseSettings):
     engine_tick_seconds: float = Field(default=1.0, gt=0, le=60)
     ingest_max_batch: int = Field(
         default=1000, ge=1, le=100_000, description="Most readings in one gateway batch."
+    )
+    ingest_stall_after_s: float = Field(
+        default=15.0,
+        gt=0,
+        le=3600,
+        description="Ingest has stalled (/readyz 503, a notice to the platform operator) when "
+        "readings wait this long with none stored meanwhile, or database writes fail this long.",
+    )
+    ingest_lag_limit_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=86_400,
+        description="Ingest lags (/readyz 503, a notice) when the oldest reading received and "
+        "not yet stored is older than this.",
+    )
+    operator_contacts: list[Annotated[str, Field(pattern=OPERATOR_CONTACT)]] = Field(
+        default=["console:platform"],
+        description="Where the platform operator hears of the platform itself (ingest stalled, "
+        "recovered): 'channel:address' entries, a channel being webhook, dingtalk, wecom, "
+        "email or console (the console of platform administrators).",
     )
 
     regulator_may_acknowledge: bool = Field(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -41,8 +42,9 @@ from hazwatch.monitoring.events import EventBus, PointUpdate
 from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection, clean_text
 from hazwatch.monitoring.kinds import PointKind, canonical_unit
 from hazwatch.monitoring.models import MeasurementPoint, PointState
+from hazwatch.monitoring.retry import Retry
 from hazwatch.monitoring.sharding import WHOLE, Partition
-from hazwatch.monitoring.writer import RETRY_FIRST_S, RETRY_MAX_S, Batch, ReadingWriter, transient
+from hazwatch.monitoring.writer import Batch, ReadingWriter
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,10 @@ class MonitoringEngine:
         self.partition = partition
         self._lock = threading.RLock()
         self._writer = writer or ReadingWriter(context.engine, threaded=False)
+        self._stopping = threading.Event()
+        #: Waits out the database for the engine's own work (alarm transitions, who is in a
+        #: room), until stopping.
+        self.retry = Retry(self._stopping)
         self._keep_every = timedelta(seconds=context.settings.storage_max_interval_s)
         self._hooks: list[TickHook] = []
         self._started = context.clock.now()
@@ -436,8 +442,9 @@ class MonitoringEngine:
             priority, extra = DEFAULT_PRIORITY[condition], params
             room_id = config.room_id if config.kind in O2_KINDS else None
             if active and self.occupants is not None and room_id is not None:
-                if inside is None:
-                    inside = self.occupants(room_id, at)
+                if inside is None:  # the database away mid-evaluation: wait, as for a commit
+                    find = partial(self.occupants, room_id, at)
+                    inside = self.retry(find, "finding who is inside")
                 if inside:
                     priority, extra = Priority.URGENT, {**params, "occupants": inside}
             transition = self._set(
@@ -732,29 +739,19 @@ class MonitoringEngine:
 
     def _commit(self, transitions: list[Transition], principal: Principal | None = None) -> None:
         """Store alarm transitions before anything else sees them. While the database is away
-        the engine waits and retries (back-off to 5 s): its memory already holds the
-        transitions and the readings as taken, so giving up here would lose them for good
-        (a redelivered reading would be a duplicate); waiting holds the broker's messages
-        unacknowledged until the database is back."""
+        the engine waits and retries (:mod:`hazwatch.monitoring.retry`): its memory already
+        holds the transitions and the readings as taken, so giving up here would lose them
+        for good (a redelivered reading would be a duplicate); waiting holds the broker's
+        messages unacknowledged until the database is back. A stop ends the wait
+        (:class:`~hazwatch.monitoring.retry.Stopped` is raised, nothing acknowledged)."""
         if not transitions:
             return
-        delay = RETRY_FIRST_S
-        while True:
-            try:
-                with self.context.unit_of_work(principal or _ENGINE) as session:
-                    alarm_store.persist(session, transitions)
-                break
-            except Exception as exc:
-                if not transient(exc):
-                    raise
-                log.warning(
-                    "storing %d alarm transitions failed (%s); retrying in %.2f s",
-                    len(transitions),
-                    type(exc).__name__,
-                    delay,
-                )
-                time.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_S)
+
+        def persist() -> None:
+            with self.context.unit_of_work(principal or _ENGINE) as session:
+                alarm_store.persist(session, transitions)
+
+        self.retry(persist, f"storing {len(transitions)} alarm transitions")
         for transition in transitions:
             record = transition.record
             assert record.id is not None
@@ -856,7 +853,16 @@ class MonitoringEngine:
         """Readings taken and committed so far, stored or not (benchmarks watch it)."""
         return self._writer.written
 
+    def stop(self) -> None:
+        """Stop waiting for the database (the engine's commits and its writer's), so that a
+        stop during an outage returns at once: the thread that waited gets
+        :class:`~hazwatch.monitoring.retry.Stopped` and leaves its message unacknowledged."""
+        self._stopping.set()
+        self._writer.stop()
+
     def close(self) -> None:
+        """Stop, write what is left (one try each if the database is away), close."""
+        self.stop()
         self.flush()
         self._writer.close()
 

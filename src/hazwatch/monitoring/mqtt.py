@@ -36,6 +36,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import PayloadError, decode
+from hazwatch.monitoring.liveness import MessageProgress
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ class MqttConnection:
         self._connects = 0
         #: Reconnects on which the broker no longer had our session (queued messages lost).
         self.sessions_lost = 0
+        #: Called when the connection drops (what was unacknowledged will be redelivered).
+        self.on_lost: Callable[[], None] | None = None
         self._stopping = False
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -168,6 +171,8 @@ class MqttConnection:
         _properties: object,
     ) -> None:
         self.connected.clear()
+        if self.on_lost is not None:
+            self.on_lost()
         if self._stopping:  # our own disconnect on a normal stop: nothing to reconnect
             log.info("MQTT disconnected (%s)", reason)
             return
@@ -203,13 +208,16 @@ class MqttConnection:
 
 
 class MqttIngest:
-    """Feeds the engine from the broker; acknowledges each message once it is stored."""
+    """Feeds the engine from the broker; acknowledges each message once it is stored, and
+    keeps count of those waiting to be (:mod:`hazwatch.monitoring.liveness`)."""
 
     def __init__(self, settings: Settings, engine: MonitoringEngine) -> None:
         self.engine = engine
         self.prefix = settings.mqtt_topic_prefix
         self.max_batch = settings.ingest_max_batch
+        self.progress = MessageProgress()
         self.connection = MqttConnection(settings, settings.mqtt_client_id, manual_ack=True)
+        self.connection.on_lost = self.progress.forget
         for topic in reading_topics(settings.mqtt_topic_prefix):
             self.connection.add_subscription(topic, self.handle, acks_itself=True)
 
@@ -226,31 +234,34 @@ class MqttIngest:
         # {prefix}/v1/{site}/{device}/{reading|batch}; the prefix may contain slashes.
         *_, topic_site, device_code, _kind = message.topic.split("/")
         site_id = int(topic_site) if topic_site.isdigit() else None
-        connection = self.connection
+        token = self.progress.received()
+
+        def done() -> None:
+            self.connection.ack(message)
+            self.progress.applied(token)
+
         if site_id is not None and not self.engine.partition.owns(site_id):
-            connection.ack(message)
+            done()
             return
         device = self.engine.device(device_code)
         if device is None or device.revoked_at is not None:
             reason = "unknown_device" if device is None else "revoked_device"
             self.engine.reject_payload(reason, None, "mqtt", device_code)
-            connection.ack(message)
+            done()
             return
         if site_id != device.site_id:
             self.engine.reject_payload("wrong_site", device, "mqtt", message.topic)
-            connection.ack(message)
+            done()
             return
         try:
             decoded = decode(bytes(message.payload), max_batch=self.max_batch)
         except PayloadError as exc:
             excerpt = message.payload[:200].decode("utf-8", "replace")
             self.engine.reject_payload(exc.reason, device, "mqtt", excerpt)
-            connection.ack(message)
+            done()
             return
         if decoded.token is not None and self.engine.device_for_secret(decoded.token) != device:
             self.engine.reject_payload("device_token_invalid", device, "mqtt")
-            connection.ack(message)
+            done()
             return
-        self.engine.submit_decoded(
-            decoded, device=device, source="mqtt", after_commit=lambda: connection.ack(message)
-        )
+        self.engine.submit_decoded(decoded, device=device, source="mqtt", after_commit=done)

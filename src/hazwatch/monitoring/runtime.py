@@ -18,6 +18,7 @@ from hazwatch.monitoring.access.service import EngineState, FastAccess
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.escalation.service import Dispatcher, Escalator
 from hazwatch.monitoring.events import AlarmChange, EventBus
+from hazwatch.monitoring.ingest_watch import IngestWatch
 from hazwatch.monitoring.interlocks.service import (
     CommandTransport,
     Interlocks,
@@ -26,9 +27,11 @@ from hazwatch.monitoring.interlocks.service import (
 )
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.live import LiveHub
+from hazwatch.monitoring.liveness import IngestLiveness, MessageProgress
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.mqtt import MqttIngest
 from hazwatch.monitoring.occupancy import service as occupancy
+from hazwatch.monitoring.retry import Stopped
 from hazwatch.monitoring.sharding import Partition
 from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
@@ -69,14 +72,21 @@ class EngineRuntime:
         live = context.settings.ingest_enabled
         self.bus = EventBus()
         self.hub = LiveHub()
+        self.writer = writer or ReadingWriter(context.engine, threaded=live)
         self.engine = MonitoringEngine(
             context,
             self.bus,
             partition=Partition.from_settings(context.settings),
-            writer=writer or ReadingWriter(context.engine, threaded=live),
+            writer=self.writer,
         )
         self.engine.occupants = occupancy.lookup(context.sessions)
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
+        self.liveness = IngestLiveness(
+            self.ingest.progress if self.ingest is not None else MessageProgress(),
+            (self.writer.retry, self.engine.retry),
+            stall_after_s=context.settings.ingest_stall_after_s,
+            lag_limit_s=context.settings.ingest_lag_limit_s,
+        )
         if transport is None:
             transport = (
                 MqttCommandTransport(self.ingest.connection.publish, self.ingest.prefix)
@@ -84,6 +94,7 @@ class EngineRuntime:
                 else NoBrokerTransport()
             )
         self.dispatcher = Dispatcher(context, self.hub.notify)
+        self.watch = IngestWatch(context, self.liveness, self.dispatcher)
         self.escalator = Escalator(
             context,
             self.dispatcher.wake,
@@ -128,12 +139,17 @@ class EngineRuntime:
             return
         self.ingest.start()
         self.dispatcher.start()
+        self.watch.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="engine-tick", daemon=True)
         self._ticker.start()
 
     def stop(self) -> None:
+        """Returns promptly even while the database is away: the engine stops waiting for
+        it first (what was not stored stays unacknowledged at the broker)."""
         self._stop.set()
+        self.engine.stop()
         if self.ingest is not None:
+            self.watch.stop()
             self.ingest.stop()
             self.dispatcher.stop()
         if self._ticker is not None:
@@ -145,5 +161,7 @@ class EngineRuntime:
         while not self._stop.wait(interval):
             try:
                 self.engine.tick()
+            except Stopped:
+                return
             except Exception:  # keep ticking: stale detection must not die with one error
                 log.exception("engine tick failed")

@@ -33,36 +33,24 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.archive import MinuteAggregate, StoredReading
 from hazwatch.monitoring.ingest import clean_text
 from hazwatch.monitoring.models import IngestRejection, PointState, Reading, ReadingMinute
+from hazwatch.monitoring.retry import Retry, Stopped, transient
 from hazwatch.monitoring.tanks.models import TankState
 
 log = logging.getLogger(__name__)
 
-#: Back-off between retries of a write the database was away for (seconds).
-RETRY_FIRST_S, RETRY_MAX_S = 0.25, 5.0
-
 #: The fields of a batch whose rows can be written separately (isolating a refused row).
 _ROW_FIELDS = ("readings", "late", "minutes", "states", "rejections", "decisions", "tank_states")
-
-
-def transient(exc: BaseException) -> bool:
-    """A failure that passes by itself (the database unreachable, restarting, locked): the
-    same write is retried. Anything else is about the rows."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
 
 
 @dataclass
@@ -293,15 +281,14 @@ class ReadingWriter:
         self._held = Batch()
         self._max_batch = max_batch
         self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_queued_batches)
-        self._stopping = threading.Event()
+        self.stopping = threading.Event()
+        #: Waits out the database while it is away (threaded), until stopping.
+        self.retry = Retry(self.stopping, patient=threaded)
         self._thread: threading.Thread | None = None
         self.written = 0  # readings taken into committed batches
-        self.failures = 0  # writes that failed (each retry of one counts)
         self.refused = 0  # rows the database refused, recorded as rejections
         #: time.monotonic() of the last committed write (or of the start).
         self.last_progress = time.monotonic()
-        #: time.monotonic() since when writes have been failing (the database away), or None.
-        self.failing_since: float | None = None
         if threaded:
             self._thread = threading.Thread(target=self._run, name="reading-writer", daemon=True)
             self._thread.start()
@@ -330,9 +317,14 @@ class ReadingWriter:
         held, self._held = self._held, Batch()
         self._write(held)
 
+    def stop(self) -> None:
+        """Stop waiting for the database: what is left is tried once, then given up
+        (unacknowledged, so the broker redelivers it)."""
+        self.stopping.set()
+
     def close(self) -> None:
+        self.stop()
         if self._thread is not None:
-            self._stopping.set()
             self._thread.join(timeout=30)
             self._thread = None
 
@@ -346,29 +338,18 @@ class ReadingWriter:
         database refuses is isolated and recorded. Returns without running the callbacks
         (nothing acknowledged) only when stopping while the database is still away."""
         pending = [batch]
-        delay = RETRY_FIRST_S
         while pending:
             piece = pending[0]
             try:
-                store_batch(self._engine, piece)
+                self.retry(
+                    partial(store_batch, self._engine, piece), f"writing {piece.rows()} rows"
+                )
+            except Stopped:
+                log.error("stopping: %d rows unwritten, not acknowledged", batch.rows())
+                return
             except Exception as exc:
-                self.failures += 1
-                if transient(exc):
-                    if not self._threaded:
-                        raise
-                    if self.failing_since is None:
-                        self.failing_since = time.monotonic()
-                    log.warning(
-                        "writing %d rows failed (%s); retrying in %.2f s",
-                        piece.rows(),
-                        type(exc).__name__,
-                        delay,
-                    )
-                    if self._stopping.wait(delay):
-                        log.error("stopping: %d rows unwritten, not acknowledged", batch.rows())
-                        return
-                    delay = min(delay * 2, RETRY_MAX_S)
-                    continue
+                if transient(exc):  # an inline writer's: its caller answers the device
+                    raise
                 if piece.rows() <= 1:
                     pending.pop(0)
                     self._refuse(piece, exc)
@@ -377,8 +358,6 @@ class ReadingWriter:
                 continue
             pending.pop(0)
             self.last_progress = time.monotonic()
-            self.failing_since = None
-            delay = RETRY_FIRST_S
         self.written += batch.taken
         for callback in batch.after_commit:
             callback()
@@ -406,7 +385,7 @@ class ReadingWriter:
             log.exception("recording the refused row failed")
 
     def _run(self) -> None:
-        while not (self._stopping.is_set() and self._queue.empty()):
+        while not (self.stopping.is_set() and self._queue.empty()):
             try:
                 batch = self._queue.get(timeout=0.2)
             except queue.Empty:
@@ -420,8 +399,7 @@ class ReadingWriter:
                 taken += 1
             try:
                 self._write(batch)
-            except Exception:  # keep the writer alive; the failure is logged and counted
-                self.failures += 1
+            except Exception:  # keep the writer alive; the failure is logged
                 log.exception("writing %d readings failed", len(batch.readings))
             for _ in range(taken):
                 self._queue.task_done()

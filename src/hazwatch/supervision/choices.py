@@ -92,3 +92,99 @@ class TaskStatus(Choice):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     DONE = "done"
+
+
+# -- credit, points, grades and codes (issue 15 items 2, 4, 5) -------------------------------
+
+
+@with_colours({"good": "green", "bad": "red"})
+class CreditKind(Choice):
+    """A credit record (信用记录) counts for or against an organisation or person."""
+
+    GOOD = "good"
+    BAD = "bad"
+
+
+@with_colours({"listed": "red", "removal_requested": "orange", "removed": "green"})
+class ListingState(Choice):
+    """The serious-dishonesty list (MEM Order 11 of 2023): listed; an early removal requested
+    (after 12 months at the earliest); removed early. A removal found to rest on a false
+    request is revoked: back to listed. The end of the 3-year period is derived, not a state."""
+
+    LISTED = "listed"
+    REMOVAL_REQUESTED = "removal_requested"
+    REMOVED = "removed"
+
+
+@with_colours({"recorded": "orange", "appealed": "yellow", "cancelled": "green", "voided": "grey"})
+class PointState(Choice):
+    """记销分制: points recorded count in their cycle until cancelled (training, verified
+    rectification) or voided (an appeal upheld); an appeal pending still counts."""
+
+    RECORDED = "recorded"
+    APPEALED = "appealed"
+    CANCELLED = "cancelled"
+    VOIDED = "voided"
+
+
+class CancelVia(Choice):
+    TRAINING = "training"
+    RECTIFICATION = "rectification"
+
+
+@with_colours({"A": "green", "B": "blue", "C": "orange", "D": "red"})
+class SupervisionGrade(Choice):
+    """分级监管 A/B/C/D of an enterprise: A the best, D the worst (seed 001: push C and D up)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+@with_colours({"A": "red", "B": "orange", "C": "yellow", "D": "blue"})
+class ParkRiskClass(Choice):
+    """A park's safety-risk class by the park risk guide (应急〔2019〕78号): A the highest risk
+    (score < 60), D the lowest (≥ 85). The letters run the other way from enterprise grades."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+@with_colours({"green": "green", "yellow": "yellow", "red": "red"})
+class CodeColour(Choice):
+    """安全码 green / yellow / red."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class CodeSubject(Choice):
+    """What carries a safety code: a park, an enterprise, a person (principal, safety
+    officer)."""
+
+    PARK = "park"
+    ENTERPRISE = "enterprise"
+    PERSON = "person"
+
+
+@with_colours({"pending": "orange", "upheld": "green", "rejected": "red"})
+class AppealState(Choice):
+    PENDING = "pending"
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+
+
+class RuleKind(Choice):
+    """The versioned, configurable rule sets: enterprise grades, park classes, safety codes
+    of each subject, and the points table."""
+
+    ENTERPRISE_GRADE = "enterprise_grade"
+    PARK_GRADE = "park_grade"
+    ENTERPRISE_CODE = "enterprise_code"
+    PERSON_CODE = "person_code"
+    PARK_CODE = "park_code"
+    POINTS = "points"

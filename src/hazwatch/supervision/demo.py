@@ -1,6 +1,13 @@
 """The demo district's supervision: the departments of seed 001 §18, the district's
 responsibility matrix (version 1) and the sectors the regulator has classified.
 
+Credit, points and grades (items 2, 4, 5): the lab's points this year reach the
+re-examination threshold (its 重大 hidden danger, an overdue one, no drill), so its safety
+code is red with those reasons; the sub-lessor's (a sub-lease without a safety agreement,
+nitrogen resold without a licence) reach the interview threshold; the unlicensed gas retailer
+is on the serious-dishonesty list, long enough to ask for early removal; diagnostic scores,
+standardisation levels and the park's score give the other grades.
+
 The lab (晨光储能, the 2·7 tech start-up) is left unclassified, as it was in fact: no
 department was assigned to it, so it is a blind spot owned by the emergency-management
 bureau (the fallback owner). The sub-lessor is supervised for its use of nitrogen, but
@@ -9,7 +16,7 @@ nobody covers its resale of it (trade): that stage falls to the fallback owner t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -20,8 +27,8 @@ from hazwatch.registry import service
 from hazwatch.registry.choices import SupervisionStage as St
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import incidents, responsibility
-from hazwatch.supervision.choices import IncidentKind, ReportLevel, Sector
+from hazwatch.supervision import codes, credit, grading, incidents, responsibility
+from hazwatch.supervision.choices import CreditKind, IncidentKind, ReportLevel, Sector
 from hazwatch.supervision.models import DutyShift
 from hazwatch.supervision.tasks import service as tasks
 
@@ -173,3 +180,81 @@ def load_duty(session: Session, demo: DemoIds, now: datetime) -> None:
             )
         )
     session.flush()
+
+
+def load_standing(session: Session, demo: DemoIds, now: datetime, today: date) -> None:
+    """Credit, points, the list, grading inputs; then the first safety codes (history)."""
+    for key, score, level in (
+        ("chem", Decimal("82.5"), 2),
+        ("dyeworks", Decimal("68"), 3),
+        ("testing_lab", Decimal("91"), 1),
+    ):
+        grading.set_profile(
+            session,
+            SYSTEM,
+            now,
+            demo[key],
+            diagnostic_score=score,
+            direct_red=False,
+            standardisation_level=level,
+            assessed_on=today - timedelta(days=90),
+            source="应急〔2018〕19号 评估诊断（区应急管理局组织）",
+        )
+    grading.assess_park(
+        session,
+        SYSTEM,
+        now,
+        demo["park"],
+        score=Decimal("78"),
+        assessed_on=today - timedelta(days=120),
+        source="应急〔2019〕78号 园区安全风险评估",
+    )
+    for key, event, source, person in (
+        ("lab", "major_hidden_danger", "隐患台账：干燥房1接入氮气，无固定式氧含量检测报警", ""),
+        ("lab", "general_hidden_danger_overdue", "隐患台账：逾期未整改的一般隐患", ""),
+        ("lab", "no_emergency_drill", "现场检查：无窒息事故应急预案及演练记录", ""),
+        ("sublessor", "no_safety_agreement", "现场检查：转租未签订安全生产管理协议", ""),
+        ("sublessor", "unlicensed_supply", "现场检查：无危险化学品经营许可证转售氮气", ""),
+        ("sublessor", "no_safety_agreement", "现场检查：转租未签订安全生产管理协议", "李涛"),
+    ):
+        credit.record_points(
+            session,
+            SYSTEM,
+            now,
+            organisation_id=demo[key],
+            event=event,
+            occurred_on=today,
+            source=source,
+            person=person,
+        )
+    listing = credit.list_entry(
+        session,
+        SYSTEM,
+        now,
+        organisation_id=demo["unlicensed_supplier"],
+        reason="未取得危险化学品经营许可证经营气体，拒不整改",
+        source="海应急罚〔2025〕7号 行政处罚决定",
+        listed_on=today - timedelta(days=400),
+    )
+    demo.ids["listing"] = listing.id
+    credit.record_credit(
+        session,
+        SYSTEM,
+        now,
+        organisation_id=demo["chem"],
+        kind=CreditKind.GOOD,
+        title="安全生产标准化二级达标",
+        source="浙应急〔2025〕标准化公告",
+        occurred_on=today - timedelta(days=60),
+    )
+    credit.record_credit(
+        session,
+        SYSTEM,
+        now,
+        organisation_id=demo["sublessor"],
+        kind=CreditKind.BAD,
+        title="无证转售氮气，责令改正",
+        source="海应急责改〔2025〕31号",
+        occurred_on=today - timedelta(days=10),
+    )
+    codes.refresh(session, now, today)

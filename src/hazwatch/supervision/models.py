@@ -23,13 +23,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
 from hazwatch.registry.choices import SupervisionStage
 from hazwatch.supervision.choices import (
+    AppealState,
+    CancelVia,
+    CodeColour,
+    CodeSubject,
+    CreditKind,
     DispatchOutcome,
     DispatchSource,
     DispatchState,
     DutyLogKind,
     IncidentKind,
+    ListingState,
+    PointState,
     ProgressKind,
     ReportLevel,
+    RuleKind,
     Sector,
     TaskStatus,
 )
@@ -247,6 +255,224 @@ class DutyLogEntry(Base):
     kind: Mapped[DutyLogKind] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     handed_to: Mapped[str] = mapped_column(String(80), default="")
+
+
+# -- credit, points, grades and codes (issue 15 items 2, 4, 5) -------------------------------
+
+
+class CreditRecord(Base):
+    """A good or bad credit record of an organisation (``person`` empty) or of one of its
+    people, with the document it rests on (``source``: a penalty decision, a commendation)."""
+
+    __tablename__ = "credit_record"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    person: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[CreditKind] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class DishonestyListing(Base):
+    """An entry of the serious-dishonesty list (安全生产严重失信主体名单, MEM Order 11 of 2023):
+    listed for 3 years from ``listed_on``; early removal may be requested after 12 months;
+    a removal granted on a false request is revoked (``reinstated_at``)."""
+
+    __tablename__ = "dishonesty_listing"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    person: Mapped[str] = mapped_column(String(80), default="")
+    reason: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(300))
+    listed_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[ListingState] = mapped_column(String(24), index=True)
+    removal_request: Mapped[str] = mapped_column(Text, default="")
+    removal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removal_requested_by: Mapped[str | None] = mapped_column(String(80))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by: Mapped[str | None] = mapped_column(String(80))
+    reinstated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reinstated_reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class PointEvent(Base):
+    """Points recorded (记分) against an organisation (``person`` empty) or its principal,
+    for one event of the points table in force; they count in the cycle (year) they were
+    recorded in until cancelled (销分) or voided on appeal."""
+
+    __tablename__ = "point_event"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("points > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    person: Mapped[str] = mapped_column(String(80), default="")
+    event: Mapped[str] = mapped_column(String(48))
+    points: Mapped[int] = mapped_column(Integer)
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    cycle: Mapped[int] = mapped_column(Integer, index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id"))
+    state: Mapped[PointState] = mapped_column(String(16), index=True)
+    cancelled_via: Mapped[CancelVia | None] = mapped_column(String(16))
+    training_record_id: Mapped[int | None] = mapped_column(ForeignKey("training_record.id"))
+    hazard_finding_id: Mapped[int | None] = mapped_column(ForeignKey("hazard_finding.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by: Mapped[str | None] = mapped_column(String(80))
+    appeal_reason: Mapped[str] = mapped_column(Text, default="")
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    appeal_decided_by: Mapped[str | None] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class RuleSet(Base):
+    """One version of a jurisdiction's rules of one kind (grades, codes, points), a
+    declarative JSON body validated before it is stored (:mod:`hazwatch.supervision.rules`).
+    Never changed: a change is a new version; the newest of the nearest jurisdiction up the
+    tree applies, the built-in defaults where none has one."""
+
+    __tablename__ = "rule_set"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("kind", "jurisdiction_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RuleKind] = mapped_column(String(24))
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    version: Mapped[int]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    basis: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class SupervisionProfile(Base):
+    """Graded-supervision inputs a regulator enters for an enterprise: the MEM 2018
+    diagnostic score (应急〔2018〕19号) and whether a direct-red case applies, and the safety
+    standardisation level (1, 2, 3; 0 none)."""
+
+    __tablename__ = "supervision_profile"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("standardisation_level BETWEEN 0 AND 3", name="standardisation"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    diagnostic_score: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    direct_red: Mapped[bool] = mapped_column(default=False)
+    standardisation_level: Mapped[int] = mapped_column(Integer, default=0)
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class ParkAssessment(Base):
+    """A park's score by the park risk guide (应急〔2019〕78号)."""
+
+    __tablename__ = "park_assessment"
+    __audited__ = True
+
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), primary_key=True)
+    score: Mapped[Decimal] = mapped_column(ExactDecimal())
+    assessed_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class SafetyCodeRecord(Base):
+    """The history of a safety code: one row each time a subject's colour (or its reasons)
+    changed, with the rule set version that decided it."""
+
+    __tablename__ = "safety_code_record"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[CodeSubject] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    person: Mapped[str] = mapped_column(String(80), default="")
+    colour: Mapped[CodeColour] = mapped_column(String(8))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class CodeAppeal(Base):
+    """An appeal against a safety code; an upheld one sets the colour the regulator decided
+    until ``override_until``."""
+
+    __tablename__ = "code_appeal"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[CodeSubject] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    person: Mapped[str] = mapped_column(String(80), default="")
+    colour_appealed: Mapped[CodeColour] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[AppealState] = mapped_column(String(16), index=True)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    filed_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    override_colour: Mapped[CodeColour | None] = mapped_column(String(8))
+    override_until: Mapped[date | None] = mapped_column(Date)
+
+
+class YearPlan(Base):
+    """A jurisdiction's yearly inspection plan (双随机一公开): the draw's inputs (enterprises
+    with their grades and yearly counts, the inspector pool) and its seed are kept, so the
+    same draw can be redone and compared."""
+
+    __tablename__ = "year_plan"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    draw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+
+    inspections: Mapped[list[PlannedInspection]] = relationship(
+        cascade="all, delete-orphan", order_by="(PlannedInspection.month, PlannedInspection.id)"
+    )
+
+
+class PlannedInspection(Base):
+    """One drawn inspection: an enterprise, a month, two inspectors; done when recorded."""
+
+    __tablename__ = "planned_inspection"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("year_plan.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(1))
+    month: Mapped[int] = mapped_column(Integer)
+    inspectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class SupervisionTask(Base):

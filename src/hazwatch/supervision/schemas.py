@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,11 +12,19 @@ from hazwatch.api.inputs import NO_NUL, Count, Id, Instant
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.registry.choices import SupervisionStage
 from hazwatch.supervision.choices import (
+    AppealState,
+    CancelVia,
+    CodeColour,
+    CodeSubject,
+    CreditKind,
     DispatchOutcome,
     DispatchState,
     DutyLogKind,
     IncidentKind,
+    ListingState,
+    PointState,
     ReportLevel,
+    RuleKind,
     Sector,
 )
 from hazwatch.supervision.incident_grade import IncidentGrade
@@ -280,3 +289,278 @@ class DutyLogOut(BaseModel):
     kind: DutyLogKind
     text: str
     handed_to: str
+
+
+# -- credit, points, grades and codes (issue 15 items 2, 4, 5) -------------------------------
+
+_SOURCE = Field(min_length=1, max_length=300, pattern=NO_NUL)
+_PERSON = Field(default="", max_length=80, pattern=NO_NUL)
+_REASON = Field(min_length=1, max_length=2000, pattern=NO_NUL)
+
+
+class CreditIn(_In):
+    organisation_id: Id
+    kind: CreditKind
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    source: str = _SOURCE
+    occurred_on: date
+    person: str = _PERSON
+
+
+class CreditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    organisation_id: int
+    person: str
+    kind: CreditKind
+    title: str
+    source: str
+    occurred_on: date
+    recorded_by: str
+
+
+class ListingIn(_In):
+    organisation_id: Id
+    reason: str = _SOURCE
+    source: str = _SOURCE
+    listed_on: date
+    person: str = _PERSON
+
+
+class RemovalRequestIn(_In):
+    request: str = _REASON
+
+
+class DecisionIn(_In):
+    grant: bool
+
+
+class ReinstateIn(_In):
+    reason: str = _REASON
+
+
+class ListingOut(BaseModel):
+    id: int
+    organisation_id: int
+    organisation: str
+    person: str
+    reason: str
+    source: str
+    listed_on: date
+    ends_on: date
+    earliest_removal: date
+    state: ListingState
+    state_label: str
+    active: bool
+    removal_request: str
+    reinstated_reason: str
+
+
+class PointsIn(_In):
+    organisation_id: Id
+    event: str = Field(min_length=1, max_length=48, pattern=NO_NUL)
+    occurred_on: date
+    source: str = _SOURCE
+    person: str = _PERSON
+
+
+class CancelIn(_In):
+    via: CancelVia
+    training_record_id: Id | None = None
+    hazard_finding_id: Id | None = None
+
+
+class AppealIn(_In):
+    reason: str = _REASON
+
+
+class UpholdIn(_In):
+    uphold: bool
+
+
+class PointsOut(BaseModel):
+    id: int
+    organisation_id: int
+    organisation: str
+    person: str
+    event: str
+    event_label: str
+    points: int
+    occurred_on: date
+    cycle: int
+    source: str
+    state: PointState
+    state_label: str
+    appeal_reason: str
+
+
+class PointsTotalOut(BaseModel):
+    """Points of one party in the current cycle and what they call for."""
+
+    organisation_id: int
+    organisation: str
+    person: str
+    cycle: int
+    points: int
+    interview_at: int
+    reexamine_at: int
+    interview_due: bool
+    reexamination_due: bool
+
+
+class RuleSetIn(_In):
+    kind: RuleKind
+    jurisdiction_id: Id
+    body: dict[str, Any]
+    basis: str = Field(default="", max_length=300, pattern=NO_NUL)
+    note: str = Field(default="", max_length=300, pattern=NO_NUL)
+
+
+class PreviewIn(_In):
+    kind: RuleKind
+    body: dict[str, Any]
+
+
+class RuleSetOut(BaseModel):
+    id: int | None
+    kind: RuleKind
+    jurisdiction_id: int | None
+    version: int
+    body: dict[str, Any]
+    basis: str
+    note: str
+    created_at: datetime | None
+    created_by: str
+
+
+class ReasonOut(BaseModel):
+    input: str
+    level: str
+    text: str
+    source: str
+
+
+class GradeOut(BaseModel):
+    """A grade (enterprise A–D, park A–D) or a safety code, always with its reasons."""
+
+    subject: str
+    organisation_id: int | None
+    park_id: int | None
+    name: str
+    person: str
+    level: str
+    label: str
+    colour: str
+    reasons: list[ReasonOut]
+    inputs: dict[str, Any]
+    rule_set_id: int | None
+    rule_version: int
+    inspections_a_year: int | None = None
+    appeal_id: int | None = None
+
+
+class PreviewOut(BaseModel):
+    subject: str
+    organisation_id: int | None
+    park_id: int | None
+    name: str
+    person: str
+    current: str
+    previewed: str
+    changed: bool
+    reasons: list[ReasonOut]
+
+
+class ProfileIn(_In):
+    diagnostic_score: Decimal | None = Field(
+        default=None, allow_inf_nan=False, ge=0, le=100, max_digits=6, decimal_places=2
+    )
+    direct_red: bool = False
+    standardisation_level: int = Field(default=0, ge=0, le=3)
+    assessed_on: date | None = None
+    source: str = Field(default="", max_length=300, pattern=NO_NUL)
+
+
+class ParkScoreIn(_In):
+    score: Decimal = Field(allow_inf_nan=False, ge=0, le=100, max_digits=6, decimal_places=2)
+    assessed_on: date
+    source: str = Field(default="", max_length=300, pattern=NO_NUL)
+
+
+class CodeHistoryOut(BaseModel):
+    at: datetime
+    colour: CodeColour
+    label: str
+    reasons: list[ReasonOut]
+
+
+class CodeOut(GradeOut):
+    history: list[CodeHistoryOut]
+    qr_url: str
+
+
+class CodeAppealIn(_In):
+    subject: CodeSubject
+    ident: Id
+    person: str = _PERSON
+    reason: str = _REASON
+
+
+class CodeDecisionIn(_In):
+    uphold: bool
+    note: str = _REASON
+    colour: CodeColour | None = None
+    until: date | None = None
+
+
+class CodeAppealOut(BaseModel):
+    id: int
+    subject: CodeSubject
+    organisation_id: int | None
+    jurisdiction_id: int | None
+    person: str
+    colour_appealed: CodeColour
+    reason: str
+    state: AppealState
+    state_label: str
+    decision_note: str
+    override_colour: CodeColour | None
+    override_until: date | None
+
+
+class PlanIn(_In):
+    jurisdiction_id: Id
+    year: int = Field(ge=2000, le=2100)
+    inspectors: list[Annotated[str, Field(max_length=80, pattern=NO_NUL)]] = Field(
+        min_length=2, max_length=200
+    )
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 2)
+
+
+class DoneIn(_In):
+    note: str = Field(default="", max_length=2000, pattern=NO_NUL)
+
+
+class PlannedOut(BaseModel):
+    id: int
+    organisation_id: int
+    organisation: str
+    grade: str
+    month: int
+    inspectors: list[str]
+    done: bool
+    overdue: bool
+    note: str
+
+
+class PlanOut(BaseModel):
+    id: int
+    jurisdiction_id: int
+    year: int
+    seed: int
+    reproducible: bool
+    total: int
+    done: int
+    overdue: int
+    inspections: list[PlannedOut]

@@ -42,6 +42,9 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
     ("/supervision/tasks", "web.nav.tasks", "checklist"),
+    ("/supervision/codes", "web.nav.codes", "qr_code_2"),
+    ("/supervision/grades", "web.nav.grades", "leaderboard"),
+    ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

@@ -5,7 +5,7 @@ Task decomposition and monthly progress (issue 15 item 7, seed 001 Annexes 1 and
 once).
 
 Revision ID: 0019
-Revises: 0013e
+Revises: 0018
 Create Date: 2026-12-05 19:54:04.386773
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0019"
-down_revision: str | Sequence[str] | None = "0013e"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -684,7 +684,7 @@ class Dispatcher:
                 .limit(BATCH)
             ).all()
             for notification in due:
-                self._deliver(notification, now)
+                self.deliver(notification, now)
             session.flush()
             upcoming = session.scalar(
                 select(func.min(Notification.next_attempt_at)).where(
@@ -695,7 +695,9 @@ class Dispatcher:
             self._due.settle(token, min(upcoming or now + RECHECK, now + RECHECK))
         return len(due)
 
-    def _deliver(self, notification: Notification, now: datetime) -> None:
+    def deliver(self, notification: Notification, now: datetime) -> None:
+        """One attempt; its outcome (sent, or the error and when to try again) is recorded
+        on the row."""
         notification.attempts += 1
         try:
             channels.send(

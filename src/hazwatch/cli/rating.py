@@ -1,0 +1,344 @@
+"""``hazwatch supervision credit|dishonesty|points|grades|codes|code|rules|plan…``: credit and
+points, graded supervision and safety codes (issue 15 items 2, 4, 5) from the command line.
+
+Each command runs as a named user (``--as``, default: the system), so a street regulator
+sees its street and the district its district; ``--json`` prints JSON alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+
+from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.core.clock import local_date
+from hazwatch.core.i18n import translate
+from hazwatch.supervision import codes, credit, grading, rating_views, rules
+from hazwatch.supervision.choices import CodeSubject, RuleKind
+from hazwatch.supervision.models import RuleSet
+from hazwatch.supervision.responsibility import ensure_regulator
+from hazwatch.supervision.schemas import CreditOut, GradeOut
+
+
+def _emit(
+    shown: Sequence[BaseModel] | BaseModel, as_json: bool, line: Callable[[Any], str]
+) -> None:
+    if as_json:
+        payload = (
+            shown.model_dump(mode="json")
+            if isinstance(shown, BaseModel)
+            else [s.model_dump(mode="json") for s in shown]
+        )
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    for one in [shown] if isinstance(shown, BaseModel) else shown:
+        typer.echo(line(one))
+
+
+def _graded_line(one: GradeOut) -> str:
+    who = f"{one.name} {one.person}".strip()
+    reasons = "; ".join(r.text for r in one.reasons) or "-"
+    return f"{one.label:<10} {who}: {reasons}"
+
+
+@reports_domain_errors
+def credit_command(
+    organisation: int | None = typer.Option(None, "--org", help="Only this organisation."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Credit records (good and bad) with their sources."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        shown = [
+            CreditOut.model_validate(r) for r in credit.list_credit(session, who, organisation)
+        ]
+    _emit(
+        shown,
+        as_json,
+        lambda r: f"{r.occurred_on} {r.kind.label(language())} {r.title} ({r.source})",
+    )
+
+
+@reports_domain_errors
+def dishonesty_command(
+    include_ended: bool = typer.Option(False, "--all", help="Also removed and ended entries."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """The serious-dishonesty list (MEM Order 11 of 2023)."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        today = local_date(context.clock.now(), context.settings.timezone)
+        found = credit.list_listings(session, who, include_ended=include_ended, today=today)
+        shown = rating_views.listing_outs(session, found, today, language())
+    _emit(
+        shown,
+        as_json,
+        lambda r: (
+            f"#{r.id} {r.organisation} {r.person} {r.listed_on}→{r.ends_on} "
+            f"[{r.state_label}] {r.reason} ({r.source})"
+        ),
+    )
+
+
+@reports_domain_errors
+def points_command(
+    totals: bool = typer.Option(False, "--totals", help="This cycle's totals and thresholds."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Points recorded; with ``--totals`` each party's total this year, exit 1 when an
+    interview or re-examination is due."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        today = local_date(context.clock.now(), context.settings.timezone)
+        if totals:
+            sums = rating_views.points_totals(session, who, today)
+        else:
+            shown = rating_views.points_outs(session, credit.list_points(session, who), language())
+    if not totals:
+        _emit(
+            shown,
+            as_json,
+            lambda p: (
+                f"#{p.id} {p.occurred_on} {p.organisation} {p.person} +{p.points} "
+                f"{p.event_label} [{p.state_label}]"
+            ),
+        )
+        return
+    _emit(
+        sums,
+        as_json,
+        lambda t: f"{t.organisation} {t.person} {t.points} ({t.interview_at}/{t.reexamine_at})",
+    )
+    if any(t.interview_due for t in sums):
+        raise typer.Exit(1)
+
+
+@reports_domain_errors
+def record_points_command(
+    organisation: int = typer.Argument(..., help="Organisation id."),
+    event: str = typer.Argument(..., help="Event of the points table in force."),
+    source: str = typer.Option(..., "--source", help="The document it rests on."),
+    person: str = typer.Option("", "--person", help="Its principal or safety officer."),
+    day: str | None = typer.Option(None, "--on", help="Day of the event (default today)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Record points for an event (audited)."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        try:
+            occurred = (
+                date.fromisoformat(day) if day else local_date(now, context.settings.timezone)
+            )
+        except ValueError:
+            raise fail("request.not_a_time") from None
+        row = credit.record_points(
+            session,
+            who,
+            now,
+            organisation_id=organisation,
+            event=event,
+            occurred_on=occurred,
+            source=source,
+            person=person,
+        )
+        shown = rating_views.points_outs(session, [row], language())[0]
+    _emit(shown, as_json, lambda p: f"#{p.id} {p.organisation} +{p.points} {p.event_label}")
+
+
+@reports_domain_errors
+def grades_command(
+    parks: bool = typer.Option(False, "--parks", help="Parks by the park risk guide."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Grades A–D with their reasons and inspections a year (or the parks' classes)."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        outs = rating_views.park_grade_outs if parks else rating_views.grade_outs
+        shown = outs(session, who, now, today, language())
+    _emit(shown, as_json, _graded_line)
+
+
+@reports_domain_errors
+def codes_command(
+    refresh: bool = typer.Option(False, "--refresh", help="Record changed codes first."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Safety codes of the parks, enterprises and people in view; exit 1 when any is red."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        if refresh:
+            ensure_regulator(who)
+            codes.refresh(session, now, today)
+        shown = [
+            rating_views.code_out(c, language()) for c in codes.compute(session, who, now, today)
+        ]
+    _emit(shown, as_json, _graded_line)
+    if any(c.level == "red" for c in shown):
+        raise typer.Exit(1)
+
+
+@reports_domain_errors
+def code_command(
+    subject: CodeSubject = typer.Argument(..., help="park, enterprise or person."),
+    ident: int = typer.Argument(..., help="Organisation id (park: jurisdiction id)."),
+    person: str = typer.Option("", "--person", help="The person's name (subject person)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """One safety code with its reasons and history; exit 1 when it is red."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        code = codes.find(session, who, now, today, subject, ident, person)
+        path = rating_views.code_page_path(code)
+        url = (context.settings.public_url or "").rstrip("/") + path
+        shown = rating_views.code_detail(code, codes.history(session, code), language(), url)
+    _emit(shown, as_json, _graded_line)
+    if not as_json:
+        for row in shown.history:
+            typer.echo(f"  {row.at:%Y-%m-%d %H:%M} {row.label}")
+    if shown.level == "red":
+        raise typer.Exit(1)
+
+
+@reports_domain_errors
+def rules_command(
+    kind: RuleKind = typer.Argument(..., help="Which rules."),
+    jurisdiction: int | None = typer.Option(
+        None, "--jurisdiction", help="Where (default: defaults)."
+    ),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """The rules of a kind in force in a jurisdiction: a stored version or the defaults,
+    each boundary with its source."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        found = rules.in_force(session, kind, jurisdiction)
+        row = rules.get_version(session, who, found.id) if found.id is not None else None
+        shown = rating_views.rule_set_out(row, found)
+    if as_json:
+        typer.echo(json.dumps(shown.model_dump(mode="json"), ensure_ascii=False))
+        return
+    typer.secho(f"{kind.label(language())} v{shown.version} ({shown.basis})", bold=True)
+    typer.echo(json.dumps(shown.body, ensure_ascii=False, indent=2))
+
+
+@reports_domain_errors
+def set_rules_command(
+    kind: RuleKind = typer.Argument(..., help="Which rules."),
+    jurisdiction: int = typer.Argument(..., help="Jurisdiction id."),
+    file: Path = typer.Argument(..., help="The rules as JSON.", exists=True, dir_okay=False),
+    preview_only: bool = typer.Option(False, "--preview", help="Show the effect, store nothing."),
+    basis: str = typer.Option("", "--basis", help="What the version rests on."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Store a new version (refused with the reason when it does not parse or names an
+    unknown input), or only preview it against today's data."""
+    try:
+        body = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise fail("supervision.rules.does_not_parse", detail=str(file)) from None
+    if not isinstance(body, dict):
+        raise fail("supervision.rules.does_not_parse", detail=str(file))
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        if preview_only:
+            changes = rating_views.preview(session, who, now, today, kind, body, language())
+            _emit(
+                changes,
+                as_json,
+                lambda p: f"{p.name} {p.person} {p.current} → {p.previewed}".strip(),
+            )
+            return
+        row: RuleSet = rules.create_version(
+            session, who, now, kind, jurisdiction, body, basis=basis
+        )
+        shown = rating_views.rule_set_out(row)
+    _emit(shown, as_json, lambda r: f"{r.kind.label(language())} v{r.version}")
+
+
+@reports_domain_errors
+def plan_command(
+    jurisdiction: int = typer.Argument(..., help="Jurisdiction id."),
+    year: int = typer.Argument(..., help="Year."),
+    inspectors: list[str] = typer.Option(..., "--inspector", "-i", help="Inspector (≥ 2)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=2**31 - 2, help="Redo a draw."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Make the yearly plan (双随机一公开): the seed is printed and recorded."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        plan = grading.make_plan(
+            session,
+            who,
+            now,
+            today,
+            jurisdiction_id=jurisdiction,
+            year=year,
+            inspectors=inspectors,
+            seed=seed,
+        )
+        shown = rating_views.plan_out(session, plan, today)
+    _emit(
+        shown,
+        as_json,
+        lambda p: translate(
+            "web.rating.plan_summary",
+            language(),
+            year=p.year,
+            seed=p.seed,
+            total=p.total,
+            done=p.done,
+            overdue=p.overdue,
+        ),
+    )
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "credit": credit_command,
+    "dishonesty": dishonesty_command,
+    "points": points_command,
+    "points-record": record_points_command,
+    "grades": grades_command,
+    "codes": codes_command,
+    "code": code_command,
+    "rules": rules_command,
+    "rules-set": set_rules_command,
+    "plan": plan_command,
+}
+
+
+def register(group: typer.Typer) -> None:
+    """Add the commands to ``hazwatch supervision``."""
+    for name, command in COMMANDS.items():
+        group.command(name)(command)

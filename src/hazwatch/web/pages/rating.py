@@ -1,0 +1,246 @@
+"""Safety codes, grades, credit and points (issue 15 items 2, 4, 5): the codes of what the
+user sees, each with its reasons; one code's page (what its QR opens) with the code, the
+reasons, the history and, for the coded enterprise, the appeal; grades with inspections a
+year and the yearly plans; points, the serious-dishonesty list and credit records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import Request
+from nicegui import ui
+
+from hazwatch.core import qr
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.clock import local_date
+from hazwatch.core.errors import DomainError
+from hazwatch.supervision import codes, credit, grading, rating_views
+from hazwatch.supervision.choices import CodeSubject, CreditKind
+from hazwatch.supervision.models import CreditRecord
+from hazwatch.supervision.schemas import GradeOut
+from hazwatch.web import session, state
+from hazwatch.web.layout import frame
+from hazwatch.web.text import _t, language, local_time
+from hazwatch.web.widgets import badge, hex_of
+
+
+def _today() -> tuple[datetime, date]:
+    context = state.context()
+    now = context.clock.now()
+    return now, local_date(now, context.settings.timezone)
+
+
+def _reasons(shown: GradeOut) -> None:
+    if not shown.reasons:
+        ui.label(_t("web.rating.no_reasons")).classes("text-caption text-grey-8")
+    for reason in shown.reasons:
+        with ui.row().classes("items-baseline gap-2").props("data-testid=reason"):
+            ui.label(reason.text).classes("text-body2")
+            if reason.source:
+                ui.label(reason.source).classes("text-caption text-grey-7")
+
+
+def _testid(shown: GradeOut) -> str:
+    ident = shown.park_id if shown.subject == CodeSubject.PARK.value else shown.organisation_id
+    return f"code-{shown.subject}-{ident}" + (f"-{shown.person}" if shown.person else "")
+
+
+@ui.page("/supervision/codes")
+def codes_page() -> None:
+    who = session.require("/supervision/codes")
+    if who is None:
+        return
+    frame("web.nav.codes", who)
+    now, today = _today()
+    lang = language()
+    with state.context().unit_of_work(who) as db:
+        found = codes.compute(db, who, now, today)
+        shown = [(rating_views.code_page_path(c), rating_views.code_out(c, lang)) for c in found]
+    order = {"red": 0, "yellow": 1, "green": 2}
+    for path, one in sorted(shown, key=lambda pair: order.get(pair[1].level, 3)):
+        with ui.card().classes("w-full gap-1").props(f"data-testid={_testid(one)}"):
+            with ui.row().classes("items-center gap-2 w-full"):
+                badge(one.label, one.colour, "colour")
+                name = f"{one.name} · {one.person}" if one.person else one.name
+                ui.link(name, path).classes("text-weight-bold grow")
+                ui.label(_t(f"choice.CodeSubject.{one.subject}")).classes("text-caption")
+            _reasons(one)
+
+
+@ui.page("/supervision/code/{subject}/{ident}")
+def code_page(subject: str, ident: int, request: Request, person: str = "") -> None:
+    """One code, large, with its QR (it opens this page), reasons, history and appeal."""
+    who = session.require(request.url.path)
+    if who is None:
+        return
+    frame("web.nav.codes", who)
+    context = state.context()
+    now, today = _today()
+    lang = language()
+    try:
+        kind = CodeSubject(subject)
+        with context.unit_of_work(who) as db:
+            code = codes.find(db, who, now, today, kind, ident, person)
+            path = rating_views.code_page_path(code)
+            url = qr.console_url(context.settings, str(request.base_url), path)
+            shown = rating_views.code_detail(code, codes.history(db, code), lang, url)
+    except (ValueError, DomainError):
+        ui.label(_t("scope.not_found")).props("data-testid=code-missing")
+        return
+    with ui.row().classes("items-start gap-6 w-full"):
+        with ui.column().classes("items-center gap-2"):
+            ui.html(qr.svg(url, scale=5), sanitize=False).props("data-testid=code-qr")
+            ui.label(shown.label).classes("text-h4 text-white q-pa-md rounded-borders").style(
+                f"background:{hex_of(shown.colour)}"
+            ).props("data-testid=code-colour")
+        with ui.column().classes("gap-1 grow"):
+            title = f"{shown.name} · {shown.person}" if shown.person else shown.name
+            ui.label(title).classes("text-h6").props("data-testid=code-name")
+            _reasons(shown)
+            ui.label(_t("web.rating.history")).classes("text-subtitle1 mt-2")
+            for row in shown.history:
+                with ui.row().classes("items-center gap-2").props("data-testid=code-history"):
+                    badge(row.label, row.colour.colour)
+                    ui.label(local_time(row.at, "%Y-%m-%d %H:%M")).classes("text-caption")
+    if shown.level != "green" and shown.organisation_id == who.organisation_id:
+        reason = ui.textarea(_t("web.rating.appeal_reason")).props("data-testid=appeal-reason")
+        ui.button(
+            _t("web.rating.appeal"),
+            on_click=lambda: _appeal(who, kind, ident, person, reason.value or ""),
+        ).props("data-testid=appeal")
+
+
+def _appeal(who: Principal, subject: CodeSubject, ident: int, person: str, reason: str) -> None:
+    now, today = _today()
+    try:
+        with state.context().unit_of_work(who) as db:
+            codes.file_appeal(
+                db, who, now, today, subject=subject, ident=ident, reason=reason, person=person
+            )
+    except DomainError as error:
+        ui.notify(_t(error.code, **error.params), type="negative")
+        return
+    ui.notify(_t("web.rating.appealed"), type="positive")
+
+
+@ui.page("/supervision/grades")
+def grades_page() -> None:
+    who = session.require("/supervision/grades")
+    if who is None:
+        return
+    frame("web.nav.grades", who)
+    now, today = _today()
+    lang = language()
+    with state.context().unit_of_work(who) as db:
+        grades = rating_views.grade_outs(db, who, now, today, lang)
+        parks = rating_views.park_grade_outs(db, who, now, today, lang)
+        plans = [rating_views.plan_out(db, p, today) for p in grading.list_plans(db, who)]
+    for one in [*parks, *grades]:
+        with (
+            ui.card()
+            .classes("w-full gap-1")
+            .props(f"data-testid=grade-{one.subject}-{one.organisation_id or one.park_id}")
+        ):
+            with ui.row().classes("items-center gap-2 w-full"):
+                badge(one.label, one.colour, "grade")
+                ui.label(one.name).classes("text-weight-bold grow")
+                if one.inspections_a_year is not None:
+                    ui.label(_t("web.rating.a_year", count=one.inspections_a_year))
+            _reasons(one)
+    for plan in plans:
+        ui.label(
+            _t(
+                "web.rating.plan_summary",
+                year=plan.year,
+                seed=plan.seed,
+                total=plan.total,
+                done=plan.done,
+                overdue=plan.overdue,
+            )
+        ).classes("text-subtitle1 mt-4").props(f"data-testid=plan-{plan.id}")
+
+
+@ui.page("/supervision/credit")
+def credit_page() -> None:
+    who = session.require("/supervision/credit")
+    if who is None:
+        return
+    frame("web.nav.credit", who)
+    _now, today = _today()
+    lang = language()
+    with state.context().unit_of_work(who) as db:
+        totals = rating_views.points_totals(db, who, today)
+        events = rating_views.points_outs(db, credit.list_points(db, who), lang)
+        listed = rating_views.listing_outs(
+            db, credit.list_listings(db, who, today=today), today, lang
+        )
+        records: list[CreditRecord] = credit.list_credit(db, who)
+        record_rows = [
+            {
+                "day": str(r.occurred_on),
+                "kind": CreditKind(r.kind).label(lang),
+                "title": r.title,
+                "source": r.source,
+            }
+            for r in records
+        ]
+    ui.label(_t("web.rating.points")).classes("text-h6")
+    for total in totals:
+        with (
+            ui.row()
+            .classes("items-center gap-2")
+            .props(f"data-testid=points-{total.organisation_id}")
+        ):
+            colour = (
+                "red" if total.reexamination_due else "orange" if total.interview_due else "blue"
+            )
+            badge(str(total.points), colour)
+            ui.label(f"{total.organisation} {total.person}".strip())
+            if total.reexamination_due:
+                ui.label(_t("web.rating.reexamination", at=total.reexamine_at))
+            elif total.interview_due:
+                ui.label(_t("web.rating.interview", at=total.interview_at))
+    ui.table(
+        columns=[
+            {"name": "day", "label": _t("web.rating.day"), "field": "day"},
+            {"name": "who", "label": _t("web.rating.who"), "field": "who"},
+            {"name": "event", "label": _t("web.rating.event"), "field": "event"},
+            {"name": "points", "label": _t("web.rating.points"), "field": "points"},
+            {"name": "state", "label": _t("web.rating.state"), "field": "state"},
+        ],
+        rows=[
+            {
+                "day": str(e.occurred_on),
+                "who": f"{e.organisation} {e.person}".strip(),
+                "event": e.event_label,
+                "points": e.points,
+                "state": e.state_label,
+            }
+            for e in events
+        ],
+    ).props("dense flat data-testid=point-events").classes("w-full")
+    ui.label(_t("web.rating.dishonesty")).classes("text-h6 mt-4")
+    for entry in listed:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=listing-{entry.id}"):
+            with ui.row().classes("items-center gap-2"):
+                badge(entry.state_label, entry.state.colour)
+                ui.label(f"{entry.organisation} {entry.person}".strip()).classes("text-weight-bold")
+            ui.label(
+                _t(
+                    "web.rating.listed",
+                    start=entry.listed_on,
+                    end=entry.ends_on,
+                    earliest=entry.earliest_removal,
+                )
+            ).classes("text-caption")
+            ui.label(f"{entry.reason}（{entry.source}）").classes("text-caption text-grey-8")
+    ui.label(_t("web.rating.credit")).classes("text-h6 mt-4")
+    ui.table(
+        columns=[
+            {"name": "day", "label": _t("web.rating.day"), "field": "day"},
+            {"name": "kind", "label": _t("web.rating.kind"), "field": "kind"},
+            {"name": "title", "label": _t("web.rating.title"), "field": "title"},
+            {"name": "source", "label": _t("web.rating.source"), "field": "source"},
+        ],
+        rows=record_rows,
+    ).props("dense flat data-testid=credit-records").classes("w-full")
