@@ -104,6 +104,8 @@ TABLE: list[tuple[str, list[str], int]] = [
     # the demo's tasks were loaded on the demo clock (Feb 2025): months of reports overdue
     ("supervision tasks list", ["--as", "regulator"], 1),
     ("supervision tasks overdue", ["--as", "regulator"], 1),
+    ("supervision feed pull", ["--as", "regulator"], 0),
+    ("supervision import-organisations", ["{city_file}", "--as", "regulator"], 0),
     (
         "supervision tasks report",
         ["3", "--status", "in_progress", "--progress", "联合审查制度已建立", "--as", "regulator"],
@@ -177,6 +179,9 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "rules": str(rules_file),
     }
     values |= _pending_links(cli_on_context, demo)
+    city_file = tmp_path / "city.csv"
+    city_file.write_text("name,credit_code\n新锐低温科技有限公司,91330299MA2X00011A\n")
+    values["city_file"] = str(city_file)
     for command, args, expected in TABLE:
         argv = [*command.split(), *(a.format(**values) for a in args), "--json"]
         result = runner.invoke(app, argv)

@@ -188,3 +188,13 @@ class RuleKind(Choice):
     PERSON_CODE = "person_code"
     PARK_CODE = "park_code"
     POINTS = "points"
+
+
+class FeedKind(Choice):
+    """What the outbound feed carries (issue 15 item 8)."""
+
+    WARNING = "warning"
+    DISPATCH = "dispatch"
+    FINDING = "finding"
+    INCIDENT = "incident"
+    REPORT = "report"

@@ -32,6 +32,7 @@ from hazwatch.supervision.choices import (
     DispatchSource,
     DispatchState,
     DutyLogKind,
+    FeedKind,
     IncidentKind,
     ListingState,
     PointState,
@@ -544,3 +545,45 @@ class TaskNotice(Base):
     period: Mapped[date] = mapped_column(Date)
     stage: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedEvent(Base):
+    """One event of the outbound feed (issue 15 item 8). ``id`` is the pull cursor: events
+    are written by one writer under a table lock, so ids commit in order and a reader past
+    id n never misses one below it. ``key`` makes writing idempotent (one happening, one
+    event). Not audited: it is a projection of audited data, not safety data of its own."""
+
+    __tablename__ = "feed_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[FeedKind] = mapped_column(String(16), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(String(120))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class FeedSubscription(Base):
+    """A city or park platform following a jurisdiction's feed by webhook: deliveries are
+    signed with its key (HMAC-SHA256) and resume from its cursor after a failure."""
+
+    __tablename__ = "feed_subscription"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(String(500))
+    #: The HMAC key, kept to sign with (never copied into the audit trail).
+    signing_secret: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    last_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))

@@ -5,6 +5,7 @@ order per source), so the tick, the API's scan and the CLI's ``--scan`` may all 
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from hazwatch.core.clock import NextDue
@@ -12,6 +13,7 @@ from hazwatch.core.context import Context
 from hazwatch.monitoring.escalation.service import RECHECK
 from hazwatch.monitoring.runtime import register_tick_plugin
 from hazwatch.supervision import dispatch
+from hazwatch.supervision.interconnect import service as feed
 from hazwatch.supervision.tasks import service as tasks
 
 #: How often registry findings and overdue hidden dangers are scanned: they change by the
@@ -66,3 +68,40 @@ class TaskWatch:
 
 
 register_tick_plugin(TaskWatch)
+
+
+class FeedWatch:
+    """Collects the outbound feed each minute (registry findings every 15 minutes) and
+    delivers it to the subscribed platforms; deliveries (HTTP, up to a few seconds each)
+    run on a thread of their own, never on the engine's tick."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._due = NextDue()
+        self._findings_due = NextDue()
+        self._sending = threading.Lock()
+
+    def tick(self, now: datetime) -> None:
+        if self._due.waiting(now):
+            return
+        token = self._due.token()
+        findings = not self._findings_due.waiting(now)
+        findings_token = self._findings_due.token()
+        with self.context.unit_of_work() as session:
+            feed.collect(session, now, self.context.settings, with_findings=findings)
+            subscribed = feed.any_active(session)
+        if findings:
+            self._findings_due.settle(findings_token, now + RECORDS_EVERY)
+        if subscribed and self._sending.acquire(blocking=False):
+            threading.Thread(target=self._send, args=(now,), daemon=True).start()
+        self._due.settle(token, now + RECHECK)
+
+    def _send(self, now: datetime) -> None:
+        try:
+            with self.context.unit_of_work() as session:
+                feed.deliver_due(session, now)
+        finally:
+            self._sending.release()
+
+
+register_tick_plugin(FeedWatch)

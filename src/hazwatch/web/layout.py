@@ -42,6 +42,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),
     ("/supervision/tasks", "web.nav.tasks", "checklist"),
+    ("/supervision/interconnect", "web.nav.interconnect", "hub"),
     ("/supervision/codes", "web.nav.codes", "qr_code_2"),
     ("/supervision/grades", "web.nav.grades", "leaderboard"),
     ("/supervision/credit", "web.nav.credit", "gavel"),

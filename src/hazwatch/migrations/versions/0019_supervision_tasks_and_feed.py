@@ -1,12 +1,13 @@
-"""supervision tasks
+"""supervision tasks and feed
 
 Task decomposition and monthly progress (issue 15 item 7, seed 001 Annexes 1 and 2):
 ``supervision_task``, ``task_progress``, ``task_notice`` (reminders and overdue flags sent
-once).
+once). Interconnection (item 8): ``feed_event`` (the outbound feed, its id the pull cursor)
+and ``feed_subscription`` (webhook followers with their cursor and signing key).
 
 Revision ID: 0019
 Revises: 0018
-Create Date: 2026-12-05 19:54:04.386773
+Create Date: 2026-12-05 20:00:56.057193
 """
 
 from collections.abc import Sequence
@@ -23,6 +24,58 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "feed_subscription",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("signing_secret", sa.String(length=64), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("cursor", sa.Integer(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=300), nullable=False),
+        sa.Column("last_delivered_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdiction.id"],
+            name=op.f("fk_feed_subscription_jurisdiction_id_jurisdiction"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_subscription")),
+    )
+    with op.batch_alter_table("feed_subscription", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_feed_subscription_jurisdiction_id"), ["jurisdiction_id"], unique=False
+        )
+
+    op.create_table(
+        "feed_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("subject_id", sa.String(length=120), nullable=False),
+        sa.Column("occurred_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", hazwatch.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_feed_event_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_event")),
+        sa.UniqueConstraint("key", name=op.f("uq_feed_event_key")),
+    )
+    with op.batch_alter_table("feed_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_feed_event_kind"), ["kind"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_feed_event_organisation_id"), ["organisation_id"], unique=False
+        )
+
     op.create_table(
         "supervision_task",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -153,3 +206,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_supervision_task_jurisdiction_id"))
 
     op.drop_table("supervision_task")
+    with op.batch_alter_table("feed_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feed_event_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_feed_event_kind"))
+
+    op.drop_table("feed_event")
+    with op.batch_alter_table("feed_subscription", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feed_subscription_jurisdiction_id"))
+
+    op.drop_table("feed_subscription")
