@@ -44,6 +44,7 @@ from hazwatch.registry import models as registry_models  # noqa: F401
 from hazwatch.registry import scope as registry_scope  # noqa: F401
 from hazwatch.registry.landlord import models as landlord_models  # noqa: F401
 from hazwatch.registry.landlord import watch as landlord_watch  # noqa: F401
+from hazwatch.supervision import codes as supervision_codes  # noqa: F401
 from hazwatch.supervision import dispatch as supervision_dispatch  # noqa: F401
 from hazwatch.supervision import models as supervision_models  # noqa: F401
 from hazwatch.supervision import responsibility as supervision_responsibility  # noqa: F401

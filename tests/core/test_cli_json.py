@@ -28,6 +28,7 @@ runner = CliRunner()
 #: filled in) and the exit code it has by design on the demo district.
 TABLE: list[tuple[str, list[str], int]] = [
     ("audit verify", [], 0),
+    ("monitoring ready", ["--url", "http://127.0.0.1:9"], 1),  # no server answers there
     ("registry list", ["rooms"], 0),
     ("registry list", ["leases", "-q", "钢棚"], 0),
     ("registry findings", [], 1),  # findings present
@@ -93,6 +94,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("emergency training", ["--as", "lab"], 1),  # one qualification lapsed
     ("emergency equipment", ["--as", "landlord"], 1),  # the landlord's sets are low
     ("emergency check", ["LAB-FAN-P1", "--as", "lab"], 0),
+    ("emergency checks", ["--as", "landlord"], 1),  # the landlord's sets were low
     ("replay", ["ningbo_2_7_as_it_was"], 0),
     ("supervision matrices", ["--as", "street"], 0),
     ("supervision blind-spots", ["--as", "street"], 1),  # the 2·7 lab among them

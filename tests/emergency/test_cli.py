@@ -60,3 +60,24 @@ def test_training_matrix_equipment_and_a_failed_check(
     assert refused.exit_code != 0
     other = runner.invoke(app, ["emergency", "check", "LAB-PO2-1", "--as", "chem"])
     assert other.exit_code != 0
+
+
+def test_the_equipment_checks_ledger_on_the_command_line(
+    cli_on_context: Context, tmp_path: Path
+) -> None:
+    context = cli_on_context
+    with context.unit_of_work() as session:
+        full_demo.load(session, Moment.of(context))
+    listed = runner.invoke(app, ["emergency", "checks", "--as", "landlord", "--json"])
+    assert listed.exit_code == 1, listed.output  # the landlord's sets were low
+    rows = json.loads(listed.stdout)
+    low = [r for r in rows if "readiness.ledger.low_pressure" in r["defects"]]
+    assert low and all(r["kind"] == "scba" and not r["passed"] for r in low)
+    lab = json.loads(runner.invoke(app, ["emergency", "checks", "--as", "lab", "--json"]).stdout)
+    assert {r["code"] for r in lab}.isdisjoint({r["code"] for r in low})  # tenancy
+    out = tmp_path / "checks.xlsx"
+    exported = runner.invoke(app, ["emergency", "checks-export", str(out), "--as", "landlord"])
+    assert exported.exit_code == 0, exported.output
+    table = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert table[0][0] == "Equipment checks ledger" and len(table) == 3 + len(rows)
+    assert "cylinder below its minimum pressure" in {str(r[9]) for r in table[3:]}

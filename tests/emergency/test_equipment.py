@@ -7,11 +7,13 @@ a ready set."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from hazwatch.core.auth.roles import Role
@@ -238,3 +240,71 @@ def test_other_equipment_is_checked_periodically_and_an_overdue_check_opens_a_hi
 
 def relogin_any(context: Context, login_as: Login, demo: Any) -> dict[str, str]:
     return login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+
+
+def test_the_equipment_checks_ledger_lists_every_check_in_the_readers_language(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = demo_ids(context)
+    officer = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"], username="liu")
+    for kind, code in (("scba", "LED-SCBA"), ("fan", "LED-FAN")):
+        made = client.post(
+            EQUIPMENT,
+            headers=officer,
+            json={"organisation_id": demo["lab"], "kind": kind, "code": code, "holder": "wang"},
+        )
+        assert made.status_code == 201, made.text
+    start = clock.now()
+    check(client, officer, "LED-SCBA", cylinder_pressure_mpa="25")  # the minimum passes
+    clock.advance(timedelta(minutes=1))
+    check(client, officer, "LED-SCBA", cylinder_pressure_mpa="24.9", mask_ok=False)
+    clock.advance(timedelta(minutes=1))
+    check(client, officer, "LED-FAN", passed=False, notes="叶轮卡滞")
+    officer = relogin(context, "liu")
+
+    rows = client.get(f"{EQUIPMENT}/checks", headers=officer).json()
+    mine = [r for r in rows if r["code"].startswith("LED-")]
+    assert [(r["code"], r["passed"]) for r in mine] == [
+        ("LED-FAN", False),
+        ("LED-SCBA", False),
+        ("LED-SCBA", True),
+    ]
+    assert mine[1]["defects"] == ["readiness.ledger.low_pressure", "readiness.ledger.mask_defect"]
+    assert (mine[2]["cylinder_pressure_mpa"], mine[2]["minimum_pressure_mpa"]) == ("25", "25")
+    assert mine[0]["checked_by"] == "liu" and mine[0]["notes"] == "叶轮卡滞"
+    later = client.get(
+        f"{EQUIPMENT}/checks",
+        headers=officer,
+        params={"since": (start + timedelta(seconds=30)).isoformat()},
+    ).json()
+    assert [r["code"] for r in later if r["code"].startswith("LED-")] == ["LED-FAN", "LED-SCBA"]
+    bad = client.get(f"{EQUIPMENT}/checks", headers=officer, params={"since": "0.5"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "query.since"
+
+    for language, title, failed, low in (
+        ("en", "Equipment checks ledger", "failed", "cylinder below its minimum pressure"),
+        ("zh-CN", "应急器材检查台账", "不合格", "气瓶压力低于最低值"),
+    ):
+        xlsx = client.get(
+            f"{EQUIPMENT}/checks.xlsx", headers={**officer, "Accept-Language": language}
+        )
+        assert xlsx.status_code == 200
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None
+        table = list(sheet.iter_rows(values_only=True))
+        assert table[0][0] == title
+        header = list(table[2])
+        scba = [r for r in table[3:] if r[2] == "LED-SCBA"]
+        assert len(scba) == 2
+        assert scba[0][header.index(table[2][7])] == failed
+        assert low in str(scba[0][9]) and "24.9" in str(scba[0][8])
+
+    # another organisation sees none of the lab's checks, in the list or the file
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    assert not [r for r in client.get(f"{EQUIPMENT}/checks", headers=chem).json()
+                if r["code"].startswith("LED-")]  # fmt: skip
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"{EQUIPMENT}/checks.xlsx", headers=chem).content)
+    ).active
+    assert sheet is not None
+    assert "LED-SCBA" not in {r[2] for r in sheet.iter_rows(min_row=4, values_only=True)}

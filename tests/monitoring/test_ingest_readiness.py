@@ -11,17 +11,21 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from hazwatch.api.app import create_app
+from hazwatch.cli.main import app
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.core.db import make_engine, make_session_factory
 from hazwatch.core.i18n import translate
+from hazwatch.core.settings import get_settings
 from hazwatch.monitoring.escalation.models import Notification
 from hazwatch.monitoring.ingest_watch import RECOVERED, STALLED, operator_contacts
 from hazwatch.monitoring.liveness import IngestLiveness, IngestState, MessageProgress
@@ -31,6 +35,7 @@ from hazwatch.monitoring.runtime import EngineRuntime
 from tests.monitoring.conftest import Plant, Received, wait_for
 from tests.monitoring.proxy import Proxy, proxy
 from tests.monitoring.test_ingest_liveness import live_context
+from tests.monitoring.test_metrics import samples, value
 from tests.monitoring.test_mqtt import count, publisher
 from tests.services import MQTT_URL, require
 
@@ -214,6 +219,10 @@ def test_ingest_recovers_from_a_database_outage_by_itself_and_says_it_stalled(
         assert outage_answer["status"] == "unavailable"
         assert outage_answer["ingest"]["state"] == "stalled"
         assert outage_answer["ingest"]["pending"] >= 1
+        scraped = samples(api.get("/metrics").text)  # and the metrics say so
+        assert value(scraped, "hazwatch_ingest_state", state="stalled") == 1
+        assert value(scraped, "hazwatch_ingest_pending_messages") >= 1
+        assert value(scraped, "hazwatch_db_failures_total", owner="writer") >= 1
         # the operator hears of it while the database is still away
         assert wait_for(lambda: len(_notices(received, STALLED)) == 1, 10)
         told = _notices(received, STALLED)[0]
@@ -252,3 +261,46 @@ def test_ingest_recovers_from_a_database_outage_by_itself_and_says_it_stalled(
             (RECOVERED, "console", "sent"),
         ]
     )
+
+
+def test_the_cli_asks_the_server_and_exits_1_with_the_reasons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``hazwatch monitoring ready``: ingest state lives in the serving process, so the
+    command asks its /readyz."""
+    answer = {
+        "status": "unavailable",
+        "reason": "ingest_stalled",
+        "reasons": ["ingest_stalled", "writes_failing"],
+        "database": "ok",
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(answer).encode()
+            self.send_response(503 if answer["status"] != "ready" else 200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("HAZWATCH_LANGUAGE", "en")
+    get_settings.cache_clear()
+    try:
+        shown = CliRunner().invoke(app, ["monitoring", "ready", "--url", url])
+        assert shown.exit_code == 1
+        assert translate("ingest.reason.ingest_stalled", "en") in shown.output
+        assert translate("ingest.reason.writes_failing", "en") in shown.output
+        as_json = CliRunner().invoke(app, ["monitoring", "ready", "--url", url, "--json"])
+        assert as_json.exit_code == 1 and json.loads(as_json.stdout) == answer
+        answer.update(status="ready", reasons=[])
+        assert CliRunner().invoke(app, ["monitoring", "ready", "--url", url]).exit_code == 0
+    finally:
+        server.shutdown()
+        get_settings.cache_clear()

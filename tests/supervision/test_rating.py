@@ -18,7 +18,7 @@ from hazwatch.core.context import Context
 from hazwatch.registry import service as registry
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import grading
+from hazwatch.supervision import codes, grading
 from hazwatch.supervision.models import RuleSet
 from tests.conftest import error_code
 
@@ -361,3 +361,31 @@ def test_the_yearly_draw_is_recorded_and_reproducible(
         headers=regulator,
     )
     assert few.status_code == 422 and few.json()["error"]["field"] == "inspectors"
+
+
+def test_the_engine_tick_records_a_changed_code_once(
+    client: TestClient, login_as: Login, demo: DemoIds, context: Context, clock: ManualClock
+) -> None:
+    regulator = district(login_as, demo)
+    path = f"{API}/codes/enterprise/{demo['chem']}"
+    before = client.get(path, headers=regulator).json()
+    assert before["level"] == "green" and len(before["history"]) == 1
+    listed = client.post(
+        f"{API}/dishonesty",
+        json={
+            "organisation_id": demo["chem"],
+            "reason": "瞒报事故",
+            "source": "海应急罚〔2025〕11号",
+            "listed_on": "2025-02-06",
+        },
+        headers=regulator,
+    )
+    assert listed.status_code == 201
+    watch = codes.CodeWatch(context)
+    watch.tick(clock.now())
+    watch.tick(clock.now())  # not yet due again
+    clock.advance(timedelta(minutes=16))
+    watch.tick(clock.now())  # due, but nothing changed
+    after = client.get(path, headers=regulator).json()
+    assert [h["colour"] for h in after["history"]] == ["red", "green"]
+    assert after["history"][0]["reasons"][0]["text"] == "列入安全生产严重失信主体名单"

@@ -39,7 +39,9 @@ def test_the_sub_let_lab_is_red_with_reasons_and_its_qr_page_shows_it(
     expect(grade).to_contain_text("12 inspections a year")
 
 
-def test_the_lab_appeals_its_own_red_code(page: Any, server: Server) -> None:
+def test_the_lab_appeals_its_red_code_and_the_regulator_upholds_it(
+    page: Any, server: Server
+) -> None:
     with server.api("labhead") as api:
         lab = api.get("/api/supervision/codes").json()[0]["organisation_id"]
     log_in(page, "labhead", next_path=f"/supervision/code/enterprise/{lab}")
@@ -50,3 +52,13 @@ def test_the_lab_appeals_its_own_red_code(page: Any, server: Server) -> None:
     with server.api("regulator") as api:
         appeals = api.get("/api/supervision/code-appeals").json()
     assert [(a["organisation_id"], a["state"]) for a in appeals] == [(lab, "pending")]
+    page.get_by_test_id("logout").click()
+    page.wait_for_url("**/login**")
+    log_in(page, "regulator", next_path=f"/supervision/code/enterprise/{lab}")
+    card = page.locator("[data-testid^=pending-appeal-]")
+    expect(card).to_contain_text("重大隐患已整改，待验收")
+    card.get_by_test_id("decision-note").fill("现场核实整改完成")
+    card.get_by_test_id("appeal-uphold").click()
+    expect(page.get_by_test_id("code-colour")).to_have_text("黄码")
+    expect(page.get_by_text("申诉 #")).to_be_visible()
+    screenshot(page, "supervision_code_appeal_upheld")

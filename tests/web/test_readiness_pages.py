@@ -109,6 +109,29 @@ def test_readiness_shows_the_drill_the_lapsed_qualification_and_a_failed_check(
     expect(page.get_by_test_id("state")).to_have_text("已评级")
 
 
+def test_the_equipment_checks_ledger_prints_in_the_readers_language(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "landlord", next_path="/readiness")
+    expect(page.get_by_test_id("open-checks-ledger")).to_be_visible()
+    page.goto("/readiness/equipment/ledger")
+    expect(page.get_by_text("应急器材检查台账")).to_be_visible()
+    ledger = page.get_by_test_id("ledger")
+    expect(ledger.locator("tbody tr").first).to_contain_text("气瓶压力低于最低值")
+    expect(ledger).to_contain_text("不合格")
+    screenshot(page, "equipment-checks-ledger")
+    with page.expect_download() as download:
+        page.get_by_text("导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto("/readiness")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("open-checks-ledger")).to_contain_text("Checks ledger")
+    page.wait_for_load_state("networkidle")
+    page.goto("/readiness/equipment/ledger")
+    expect(page.get_by_text("Equipment checks ledger")).to_be_visible()
+    expect(page.get_by_test_id("ledger")).to_contain_text("cylinder below its minimum pressure")
+
+
 def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(
     page: Any, server: Server
 ) -> None:

@@ -1,4 +1,4 @@
-"""Liveness and readiness probes.
+"""Liveness and readiness probes, and the Prometheus metrics.
 
 Ready means the database answers *and* ingest moves: a process whose readings pile up
 unstored is not ready, whatever its database says now (after an outage ingest once stayed
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from hazwatch import __version__
@@ -54,3 +55,15 @@ def readyz(request: Request, context: Annotated[Context, Depends(get_context)]) 
             status_code=503,
         )
     return JSONResponse({"status": "ready", **body})
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
+)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics of this process (``hazwatch.monitoring.metrics``): ingest rate,
+    lag, queue depth, alarm rate, notification failures, database write latency."""
+    runtime: EngineRuntime = request.app.state.runtime
+    return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -16,11 +16,12 @@ from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
 from hazwatch.core.clock import local_date, local_text
 from hazwatch.core.errors import InvalidInput
 from hazwatch.core.i18n import translate
-from hazwatch.emergency.readiness import matrix, service
+from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import EquipmentKind, QualificationKind
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import workbook
 from hazwatch.registry.models import Organisation
+from hazwatch.registry.service import organisation_names
 
 emergency_app = typer.Typer(help="Emergency readiness: training matrix, equipment checks.")
 
@@ -169,3 +170,67 @@ def check(
     else:
         text = translate("readiness.cli.checked", language(), code=code, hidden=opened or "-")
         typer.echo(text)
+
+
+@emergency_app.command("checks")
+@reports_domain_errors
+def checks(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """The equipment checks ledger: every periodic check, newest first; exit 1 when one
+    failed."""
+    lang = language()
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        rows = service.equipment_checks(session, who)
+        timezone = context.settings.timezone
+    if as_json:
+        shown = [
+            {
+                "organisation_id": row.organisation_id,
+                "kind": row.kind,
+                "code": row.code,
+                "at": row.at.isoformat(),
+                "checked_by": row.checked_by,
+                "passed": row.passed,
+                "cylinder_pressure_mpa": None
+                if row.pressure_mpa is None
+                else str(row.pressure_mpa),
+                "minimum_pressure_mpa": None
+                if row.minimum_pressure_mpa is None
+                else str(row.minimum_pressure_mpa),
+                "defects": list(row.defects),
+                "notes": row.notes,
+            }
+            for row in rows
+        ]
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+    else:
+        for row in rows:
+            result = "readiness.ledger.passed" if row.passed else "readiness.ledger.not_passed"
+            defects = "；".join(translate(key, lang) for key in row.defects)
+            pressure = "" if row.pressure_mpa is None else f" {row.pressure_mpa:f} MPa"
+            typer.echo(
+                f"{local_text(row.at, timezone)} {EquipmentKind(row.kind).label(lang)} {row.code}"
+                f" · {row.checked_by} · {translate(result, lang)}{pressure}"
+                + (f" · {defects}" if defects else "")
+            )
+    if any(not row.passed for row in rows):
+        raise typer.Exit(1)
+
+
+@emergency_app.command("checks-export")
+@reports_domain_errors
+def checks_export(
+    path: Path = typer.Argument(..., help="Output .xlsx file."),
+    username: str | None = AS_USER,
+) -> None:
+    """Write the equipment checks ledger to an Excel file."""
+    lang = language()
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        rows = service.equipment_checks(session, who)
+        names = organisation_names(session, list({row.organisation_id for row in rows}))
+        book = checks_ledger.ledger(
+            rows, names, context.clock.now(), lang, context.settings.timezone
+        )
+    path.write_bytes(workbook(book))
+    typer.echo(translate("readiness.cli.checks_exported", lang, count=len(rows), path=str(path)))

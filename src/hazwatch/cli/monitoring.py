@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import httpx
 import typer
 
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
+from hazwatch.core.settings import get_settings
 from hazwatch.monitoring import service
 from hazwatch.monitoring.access import service as access
 from hazwatch.monitoring.engine import MonitoringEngine
@@ -120,3 +122,35 @@ def retention() -> None:
             "monitoring.cli.retention", language(), created=len(created), dropped=len(dropped)
         )
     )
+
+
+@monitoring_app.command("ready")
+def ready(
+    url: str | None = typer.Option(
+        None, help="The server (default: the public_url setting, else http://host:port)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print /readyz's answer as JSON."),
+) -> None:
+    """Ask a running HazWatch whether it is ready (``/readyz``): its database answers and its
+    ingest moves (not stalled, not lagging). Exit 1 when not, with the reasons, and when
+    the server does not answer: ingest state lives in the serving process."""
+    settings = get_settings()
+    base = (url or settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    try:
+        body = httpx.get(f"{base}/readyz", timeout=10).json()
+    except (httpx.HTTPError, ValueError) as exc:
+        body = {"status": "unreachable", "reasons": ["server_unreachable"], "error": str(exc)}
+    if as_json:
+        typer.echo(json.dumps(body))
+    else:
+        lang = language()
+        status = str(body.get("status"))
+        typer.secho(
+            translate(f"ingest.cli.{status}", lang, url=base),
+            fg=typer.colors.GREEN if status == "ready" else typer.colors.RED,
+            bold=True,
+        )
+        for reason in body.get("reasons", []):
+            typer.echo("  " + translate(f"ingest.reason.{reason}", lang))
+    if body.get("status") != "ready":
+        raise typer.Exit(1)

@@ -54,11 +54,14 @@ class Retry:
         self.failures = 0
         #: time.monotonic() since when attempts have been failing transiently, or None.
         self.failing_since: float | None = None
+        #: Told the duration (seconds) of each attempt that succeeded (the metrics).
+        self.observe: Callable[[float], None] | None = None
 
     def __call__(self, attempt: Callable[[], T], what: str) -> T:
         """``attempt()``'s result; ``what`` it does names it in the log."""
         delay = RETRY_FIRST_S
         while True:
+            started = time.perf_counter()
             try:
                 result = attempt()
             except Exception as exc:
@@ -72,5 +75,7 @@ class Retry:
                     raise Stopped(what) from exc
                 delay = min(delay * 2, RETRY_MAX_S)
                 continue
+            if self.observe is not None:
+                self.observe(time.perf_counter() - started)
             self.failing_since = None
             return result

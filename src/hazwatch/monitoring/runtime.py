@@ -29,6 +29,7 @@ from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.liveness import IngestLiveness, MessageProgress
 from hazwatch.monitoring.maintenance import StorageMaintenance
+from hazwatch.monitoring.metrics import RuntimeMetrics
 from hazwatch.monitoring.mqtt import MqttIngest
 from hazwatch.monitoring.occupancy import service as occupancy
 from hazwatch.monitoring.retry import Stopped
@@ -131,6 +132,7 @@ class EngineRuntime:
                     self.context.clock.now(),
                 ),
             )
+        self.metrics = RuntimeMetrics(self)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

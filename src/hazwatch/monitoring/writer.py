@@ -280,6 +280,8 @@ class ReadingWriter:
         self._hold = 0 if threaded else hold
         self._held = Batch()
         self._max_batch = max_batch
+        #: Batches the queue holds before ``submit`` waits (back-pressure on ingest).
+        self.capacity = max_queued_batches
         self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_queued_batches)
         self.stopping = threading.Event()
         #: Waits out the database while it is away (threaded), until stopping.
@@ -327,6 +329,10 @@ class ReadingWriter:
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+
+    def queued(self) -> int:
+        """Batches waiting for the writer thread."""
+        return self._queue.qsize()
 
     def busy(self) -> bool:
         """Whether batches are queued or being written."""

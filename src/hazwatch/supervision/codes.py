@@ -18,8 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
+from hazwatch.core.clock import local_date
+from hazwatch.core.context import Context
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import ensure_visible, restrict
+from hazwatch.monitoring.runtime import register_tick_plugin
 from hazwatch.registry.models import Jurisdiction, Organisation
 from hazwatch.supervision import grading, rules
 from hazwatch.supervision.choices import AppealState, CodeColour, CodeSubject, RuleKind
@@ -208,7 +211,9 @@ def history(session: Session, code: Code) -> list[SafetyCodeRecord]:
         query = query.where(SafetyCodeRecord.jurisdiction_id == park_id)
     else:
         query = query.where(SafetyCodeRecord.organisation_id == organisation_id)
-    return list(session.scalars(query.order_by(SafetyCodeRecord.at.desc(), SafetyCodeRecord.id)))
+    return list(
+        session.scalars(query.order_by(SafetyCodeRecord.at.desc(), SafetyCodeRecord.id.desc()))
+    )
 
 
 # -- appeals ----------------------------------------------------------------------------------
@@ -270,6 +275,15 @@ def list_appeals(session: Session, principal: Principal) -> list[CodeAppeal]:
     return sorted(by_org + by_park, key=lambda a: a.id, reverse=True)
 
 
+def pending_for(session: Session, principal: Principal, code: Code) -> list[CodeAppeal]:
+    """Appeals of this code awaiting a decision."""
+    return [
+        a
+        for a in list_appeals(session, principal)
+        if a.state == AppealState.PENDING.value and _appeal_key(a) == code.key
+    ]
+
+
 def decide_appeal(
     session: Session,
     principal: Principal,
@@ -310,3 +324,29 @@ def decide_appeal(
     row.decision_note = note
     session.flush()
     return row
+
+
+# -- the engine's tick ------------------------------------------------------------------------
+
+#: How often the codes are recomputed into their history: the inputs (an overdue hidden
+#: danger, an unacknowledged alarm) change by the minute, a code's history by the quarter hour.
+REFRESH_EVERY = timedelta(minutes=15)
+
+
+class CodeWatch:
+    """Records changed codes into their history on the engine's tick, so the history needs
+    nobody to ask for it (the API's refresh does the same at once)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._next: datetime | None = None
+
+    def tick(self, now: datetime) -> None:
+        if self._next is not None and now < self._next:
+            return
+        with self.context.unit_of_work() as session:
+            refresh(session, now, local_date(now, self.context.settings.timezone))
+        self._next = now + REFRESH_EVERY
+
+
+register_tick_plugin(CodeWatch)

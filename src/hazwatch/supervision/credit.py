@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -186,15 +187,26 @@ def earliest_removal(row: DishonestyListing) -> date:
     return add_months(row.listed_on, EARLY_REMOVAL_MONTHS)
 
 
-def get_listing(session: Session, principal: Principal, ident: int) -> DishonestyListing:
-    row = session.get(DishonestyListing, ident)
+Owned = TypeVar("Owned", DishonestyListing, PointEvent)
+
+
+def _visible(
+    session: Session, principal: Principal, model: type[Owned], ident: int, field: str
+) -> Owned:
+    """A row of an organisation the caller sees; else 404 naming ``field`` (existence is
+    not disclosed)."""
+    row = session.get(model, ident)
     if row is None:
-        raise NotFound("scope.not_found", field="listing_id", id=ident)
+        raise NotFound("scope.not_found", field=field, id=ident)
     try:
         ensure_visible(session, principal, row.organisation_id)
     except NotFound:
-        raise NotFound("scope.not_found", field="listing_id", id=ident) from None
+        raise NotFound("scope.not_found", field=field, id=ident) from None
     return row
+
+
+def get_listing(session: Session, principal: Principal, ident: int) -> DishonestyListing:
+    return _visible(session, principal, DishonestyListing, ident, "listing_id")
 
 
 def list_listings(
@@ -307,14 +319,7 @@ def record_points(
 
 
 def get_points(session: Session, principal: Principal, ident: int) -> PointEvent:
-    row = session.get(PointEvent, ident)
-    if row is None:
-        raise NotFound("scope.not_found", field="point_id", id=ident)
-    try:
-        ensure_visible(session, principal, row.organisation_id)
-    except NotFound:
-        raise NotFound("scope.not_found", field="point_id", id=ident) from None
-    return row
+    return _visible(session, principal, PointEvent, ident, "point_id")
 
 
 def list_points(

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,7 +48,7 @@ from hazwatch.supervision.models import (
     SupervisionProfile,
     YearPlan,
 )
-from hazwatch.supervision.responsibility import ensure_regulator
+from hazwatch.supervision.responsibility import ensure_regulator, writable_jurisdiction
 
 #: "critical" alarms: the top priority (red, DOMAIN §4).
 CRITICAL = "urgent"
@@ -358,17 +358,31 @@ def set_profile(
         raise InvalidInput("supervision.grade.score_range", field="diagnostic_score")
     if not 0 <= standardisation_level <= 3:
         raise InvalidInput("supervision.grade.standardisation", field="standardisation_level")
-    row = session.get(SupervisionProfile, organisation_id)
+    return _entered(
+        session,
+        SupervisionProfile,
+        {"organisation_id": organisation_id},
+        diagnostic_score=diagnostic_score,
+        direct_red=direct_red,
+        standardisation_level=standardisation_level,
+        assessed_on=assessed_on,
+        source=source,
+        updated_at=now,
+        updated_by=principal.username,
+    )
+
+
+Entered = TypeVar("Entered", SupervisionProfile, ParkAssessment)
+
+
+def _entered(session: Session, model: type[Entered], key: dict[str, int], **values: Any) -> Entered:
+    """The row of entered inputs for ``key``, created or overwritten (audited either way)."""
+    row = session.get(model, next(iter(key.values())))
     if row is None:
-        row = SupervisionProfile(organisation_id=organisation_id)
+        row = model(**key)
         session.add(row)
-    row.diagnostic_score = diagnostic_score
-    row.direct_red = direct_red
-    row.standardisation_level = standardisation_level
-    row.assessed_on = assessed_on
-    row.source = source
-    row.updated_at = now
-    row.updated_by = principal.username
+    for name, value in values.items():
+        setattr(row, name, value)
     session.flush()
     return row
 
@@ -387,17 +401,16 @@ def assess_park(
     get_park(session, principal, park_id)
     if not Decimal(0) <= score <= Decimal(100):
         raise InvalidInput("supervision.grade.score_range", field="score")
-    row = session.get(ParkAssessment, park_id)
-    if row is None:
-        row = ParkAssessment(jurisdiction_id=park_id)
-        session.add(row)
-    row.score = score
-    row.assessed_on = assessed_on
-    row.source = source
-    row.updated_at = now
-    row.updated_by = principal.username
-    session.flush()
-    return row
+    return _entered(
+        session,
+        ParkAssessment,
+        {"jurisdiction_id": park_id},
+        score=score,
+        assessed_on=assessed_on,
+        source=source,
+        updated_at=now,
+        updated_by=principal.username,
+    )
 
 
 # -- the yearly plan (双随机一公开) -------------------------------------------------------------
@@ -425,7 +438,7 @@ def draw(
 
 
 def _plan_area(session: Session, principal: Principal, jurisdiction_id: int) -> set[int]:
-    rules.writable_jurisdiction(session, principal, jurisdiction_id)
+    writable_jurisdiction(session, principal, jurisdiction_id)
     return jurisdiction_subtree(session, jurisdiction_id)
 
 

@@ -222,6 +222,25 @@ def get_matrix(session: Session, principal: Principal, matrix_id: int) -> Respon
     return matrix
 
 
+def writable_jurisdiction(session: Session, principal: Principal, jurisdiction_id: int) -> None:
+    """A regulator changes the settings (matrices, rules, plans) of its own area only: a
+    level above it it reads (403), one elsewhere does not exist for it (404)."""
+    ensure_regulator(principal)
+    if session.get(Jurisdiction, jurisdiction_id) is None:
+        raise NotFound("scope.not_found", field="jurisdiction_id", id=jurisdiction_id)
+    if principal.role is Role.REGULATOR:
+        area = (
+            jurisdiction_subtree(session, principal.jurisdiction_id)
+            if principal.jurisdiction_id is not None
+            else set()
+        )
+        if jurisdiction_id not in area:
+            seen = visible_jurisdictions(session, principal) or set()
+            error = Forbidden if jurisdiction_id in seen else NotFound
+            code = "tenancy.not_writable" if error is Forbidden else "scope.not_found"
+            raise error(code, field="jurisdiction_id", id=jurisdiction_id)
+
+
 @dataclass(frozen=True)
 class RuleIn:
     stage: SupervisionStage
@@ -242,20 +261,7 @@ def create_matrix(
     """The next version of a jurisdiction's matrix. A regulator versions the matrices of its
     own area; every department named must be a regulator of the jurisdiction, of a level
     above it or of one below it. Refused rules raise before anything is stored."""
-    ensure_regulator(principal)
-    if principal.role is Role.REGULATOR:
-        area = (
-            jurisdiction_subtree(session, principal.jurisdiction_id)
-            if principal.jurisdiction_id is not None
-            else set()
-        )
-        if jurisdiction_id not in area:
-            seen = visible_jurisdictions(session, principal) or set()
-            error = Forbidden if jurisdiction_id in seen else NotFound
-            code = "tenancy.not_writable" if error is Forbidden else "scope.not_found"
-            raise error(code, field="jurisdiction_id", id=jurisdiction_id)
-    if session.get(Jurisdiction, jurisdiction_id) is None:
-        raise NotFound("scope.not_found", field="jurisdiction_id", id=jurisdiction_id)
+    writable_jurisdiction(session, principal, jurisdiction_id)
     if len(rules) > MAX_RULES:
         raise InvalidInput("supervision.matrix.too_many_rules", field="rules", limit=MAX_RULES)
     allowed = jurisdiction_subtree(session, jurisdiction_id) | {

@@ -31,10 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hazwatch.core.auth.roles import Principal, Role
-from hazwatch.core.errors import Forbidden, InvalidInput, NotFound
-from hazwatch.registry.models import Jurisdiction
-from hazwatch.registry.scope import jurisdiction_subtree
+from hazwatch.core.auth.roles import Principal
+from hazwatch.core.errors import InvalidInput, NotFound
 from hazwatch.supervision.choices import (
     CodeColour,
     ParkRiskClass,
@@ -44,8 +42,8 @@ from hazwatch.supervision.choices import (
 from hazwatch.supervision.models import RuleSet
 from hazwatch.supervision.responsibility import (
     ancestors,
-    ensure_regulator,
     visible_jurisdictions,
+    writable_jurisdiction,
 )
 
 #: A stored body is at most this long (JSON text): a rule set is a page, not a database.
@@ -525,24 +523,6 @@ def get_version(session: Session, principal: Principal, ident: int) -> RuleSet:
     if found is None or (visible is not None and found.jurisdiction_id not in visible):
         raise NotFound("scope.not_found", field="rule_set_id", id=ident)
     return found
-
-
-def writable_jurisdiction(session: Session, principal: Principal, jurisdiction_id: int) -> None:
-    """A regulator versions the rules of its own area (a street refines its district's)."""
-    ensure_regulator(principal)
-    if session.get(Jurisdiction, jurisdiction_id) is None:
-        raise NotFound("scope.not_found", field="jurisdiction_id", id=jurisdiction_id)
-    if principal.role is Role.REGULATOR:
-        area = (
-            jurisdiction_subtree(session, principal.jurisdiction_id)
-            if principal.jurisdiction_id is not None
-            else set()
-        )
-        if jurisdiction_id not in area:
-            seen = visible_jurisdictions(session, principal) or set()
-            if jurisdiction_id in seen:
-                raise Forbidden("tenancy.not_writable", field="jurisdiction_id")
-            raise NotFound("scope.not_found", field="jurisdiction_id", id=jurisdiction_id)
 
 
 def create_version(

@@ -16,12 +16,13 @@ from hazwatch.api.errors import language_of
 from hazwatch.api.inputs import NO_NUL, Code, Id, Instant, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.core.clock import local_date
-from hazwatch.emergency.readiness import matrix, service
+from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import EquipmentKind, QualificationKind
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.models import Organisation
+from hazwatch.registry.service import organisation_names
 
 router = Router(prefix="/api/emergency", tags=["emergency"])
 
@@ -290,6 +291,57 @@ def check_equipment(
     not ready opens its hidden danger (``hidden_danger_id``)."""
     opened = service.check_equipment(db, principal, _moment(request), code, **body.model_dump())
     return {"code": code, "hidden_danger_id": opened}
+
+
+@router.get("/equipment/checks")
+def equipment_checks(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    since: Instant | None = None,
+    until: Instant | None = None,
+) -> list[dict[str, Any]]:
+    """Every periodic check of the equipment the caller sees, newest first (``since`` ≤ at
+    < ``until``): SCBA sets with their pressure and minimum, and what made a check fail."""
+    return [
+        {
+            "organisation_id": row.organisation_id,
+            "kind": row.kind,
+            "code": row.code,
+            "name": row.name,
+            "holder": row.holder,
+            "at": row.at,
+            "checked_by": row.checked_by,
+            "passed": row.passed,
+            "cylinder_pressure_mpa": row.pressure_mpa,
+            "minimum_pressure_mpa": row.minimum_pressure_mpa,
+            "defects": list(row.defects),
+            "notes": row.notes,
+        }
+        for row in service.equipment_checks(db, principal, since=since, until=until)
+    ]
+
+
+@router.get("/equipment/checks.xlsx")
+def equipment_checks_xlsx(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    since: Instant | None = None,
+    until: Instant | None = None,
+) -> Response:
+    """The equipment checks ledger (same filters) as an Excel file, in the reader's
+    language."""
+    context = get_context(request)
+    rows = service.equipment_checks(db, principal, since=since, until=until)
+    names = organisation_names(db, list({row.organisation_id for row in rows}))
+    book = checks_ledger.ledger(
+        rows, names, context.clock.now(), language_of(request), context.settings.timezone
+    )
+    return Response(
+        workbook(book),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="equipment-checks.xlsx"'},
+    )
 
 
 @router.get("/equipment")

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
-from hazwatch.core.scope import restrict
+from hazwatch.core.scope import restrict, visible_organisations
 from hazwatch.emergency import service as scba
-from hazwatch.emergency.models import ScbaSet
+from hazwatch.emergency.models import ScbaCheck, ScbaSet
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
 from hazwatch.emergency.readiness.models import (
     Drill,
@@ -607,3 +607,101 @@ def equipment_registry(
             )
         )
     return out
+
+
+# -- the equipment checks ledger -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One periodic check, of an SCBA set or another item, as the ledger lists it.
+    ``defects`` are message keys: what made the check fail."""
+
+    organisation_id: int
+    kind: str
+    code: str
+    name: str
+    holder: str
+    at: datetime
+    checked_by: str
+    passed: bool
+    pressure_mpa: Decimal | None
+    minimum_pressure_mpa: Decimal | None
+    defects: tuple[str, ...]
+    notes: str
+
+
+def _scba_defects(check: ScbaCheck, scba_set: ScbaSet) -> tuple[str, ...]:
+    """What failed, by the same rule as :func:`hazwatch.emergency.service.set_readiness`
+    (the minimum is inclusive: a cylinder at exactly the minimum passes)."""
+    found = []
+    if check.cylinder_pressure_mpa < scba_set.minimum_pressure_mpa:
+        found.append("readiness.ledger.low_pressure")
+    if not check.mask_ok:
+        found.append("readiness.ledger.mask_defect")
+    if not check.alarm_whistle_ok:
+        found.append("readiness.ledger.whistle_defect")
+    return tuple(found)
+
+
+def equipment_checks(
+    session: Session,
+    principal: Principal,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[CheckRow]:
+    """Every check of the equipment the principal sees (SCBA sets included), newest first,
+    within ``since`` ≤ at < ``until``: the equipment checks ledger (设备检查台账)."""
+    visible = visible_organisations(session, principal)
+    scba_query = select(ScbaCheck, ScbaSet).join(ScbaSet, ScbaSet.id == ScbaCheck.set_id)
+    item_query = select(EquipmentCheck, Equipment).join(
+        Equipment, Equipment.id == EquipmentCheck.equipment_id
+    )
+    if visible is not None:
+        scba_query = scba_query.where(ScbaCheck.organisation_id.in_(visible))
+        item_query = item_query.where(EquipmentCheck.organisation_id.in_(visible))
+    if since is not None:
+        scba_query = scba_query.where(ScbaCheck.at >= since)
+        item_query = item_query.where(EquipmentCheck.at >= since)
+    if until is not None:
+        scba_query = scba_query.where(ScbaCheck.at < until)
+        item_query = item_query.where(EquipmentCheck.at < until)
+    rows = []
+    for check, scba_set in session.execute(scba_query).all():
+        defects = _scba_defects(check, scba_set)
+        rows.append(
+            CheckRow(
+                check.organisation_id,
+                EquipmentKind.SCBA.value,
+                scba_set.code,
+                "",
+                scba_set.holder,
+                check.at,
+                check.checked_by,
+                not defects,
+                check.cylinder_pressure_mpa,
+                scba_set.minimum_pressure_mpa,
+                defects,
+                "",
+            )
+        )
+    for item_check, item in session.execute(item_query).all():
+        rows.append(
+            CheckRow(
+                item_check.organisation_id,
+                item.kind,
+                item.code,
+                item.name,
+                item.holder,
+                item_check.at,
+                item_check.checked_by,
+                item_check.passed,
+                None,
+                None,
+                () if item_check.passed else ("readiness.ledger.failed",),
+                item_check.notes,
+            )
+        )
+    rows.sort(key=lambda row: (row.at, row.code), reverse=True)
+    return rows

@@ -663,6 +663,9 @@ class Dispatcher:
         #: run), and rows another process queued are found within ``RECHECK``.
         self._due = NextDue()
         self._revision = audit_revision()
+        #: Delivery attempts that succeeded and that failed (the metrics).
+        self.sent = 0
+        self.failed = 0
 
     def wake(self) -> None:
         self._due.invalidate()
@@ -718,12 +721,14 @@ class Dispatcher:
                 self.console,
             )
         except Exception as exc:  # any failure is an outcome to record, not a crash
+            self.failed += 1
             notification.last_error = f"{type(exc).__name__}: {exc}"[:500]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = "failed"
             else:
                 notification.next_attempt_at = now + backoff(notification.attempts)
             return
+        self.sent += 1
         notification.status = "sent"
         notification.sent_at = now
         notification.last_error = None

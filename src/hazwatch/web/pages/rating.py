@@ -11,7 +11,7 @@ from fastapi import Request
 from nicegui import ui
 
 from hazwatch.core import qr
-from hazwatch.core.auth.roles import Principal
+from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.supervision import codes, credit, grading, rating_views
@@ -84,6 +84,7 @@ def code_page(subject: str, ident: int, request: Request, person: str = "") -> N
             path = rating_views.code_page_path(code)
             url = qr.console_url(context.settings, str(request.base_url), path)
             shown = rating_views.code_detail(code, codes.history(db, code), lang, url)
+            pending = [rating_views.appeal_out(a, lang) for a in codes.pending_for(db, who, code)]
     except (ValueError, DomainError):
         ui.label(_t("scope.not_found")).props("data-testid=code-missing")
         return
@@ -108,6 +109,20 @@ def code_page(subject: str, ident: int, request: Request, person: str = "") -> N
             _t("web.rating.appeal"),
             on_click=lambda: _appeal(who, kind, ident, person, reason.value or ""),
         ).props("data-testid=appeal")
+    for appeal in pending:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=pending-appeal-{appeal.id}"):
+            ui.label(_t("web.rating.pending_appeal", reason=appeal.reason))
+            if who.role not in (Role.REGULATOR, Role.PLATFORM_ADMIN):
+                continue
+            note = ui.input(_t("web.rating.decision_note")).props("data-testid=decision-note")
+            with ui.row().classes("gap-2"):
+                for uphold, key in ((True, "uphold"), (False, "reject")):
+                    ui.button(
+                        _t(f"web.rating.{key}"),
+                        on_click=lambda a=appeal.id, u=uphold, n=note: _decide(
+                            who, a, u, n.value or ""
+                        ),
+                    ).props(f"data-testid=appeal-{key}")
 
 
 def _appeal(who: Principal, subject: CodeSubject, ident: int, person: str, reason: str) -> None:
@@ -121,6 +136,18 @@ def _appeal(who: Principal, subject: CodeSubject, ident: int, person: str, reaso
         ui.notify(_t(error.code, **error.params), type="negative")
         return
     ui.notify(_t("web.rating.appealed"), type="positive")
+
+
+def _decide(who: Principal, appeal_id: int, uphold: bool, note: str) -> None:
+    """Uphold (one colour better, for the default 30 days) or reject, with the note."""
+    now, today = _today()
+    try:
+        with state.context().unit_of_work(who) as db:
+            codes.decide_appeal(db, who, now, today, appeal_id, uphold=uphold, note=note)
+    except DomainError as error:
+        ui.notify(_t(error.code, **error.params), type="negative")
+        return
+    ui.navigate.reload()
 
 
 @ui.page("/supervision/grades")

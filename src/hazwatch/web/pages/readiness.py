@@ -10,15 +10,17 @@ from sqlalchemy import select
 
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
-from hazwatch.emergency.readiness import matrix, service
+from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.models import Organisation
 from hazwatch.registry.scope import Tenancy
+from hazwatch.registry.service import organisation_names
 from hazwatch.web import session, state
 from hazwatch.web.forms import error_text
 from hazwatch.web.layout import frame
+from hazwatch.web.pages.hidden_dangers import print_ledger
 from hazwatch.web.text import _t, label, language, local_time
 from hazwatch.web.widgets import badge
 
@@ -120,7 +122,13 @@ def _equipment() -> None:
     who = session.principal()
     assert who is not None
     context = state.context()
-    ui.label(_t("web.readiness.equipment")).classes("text-h6")
+    with ui.row().classes("items-center gap-2"):
+        ui.label(_t("web.readiness.equipment")).classes("text-h6")
+        ui.button(
+            _t("web.readiness.checks_ledger"),
+            icon="print",
+            on_click=lambda: ui.navigate.to("/readiness/equipment/ledger", new_tab=True),
+        ).props("flat data-testid=open-checks-ledger")
 
     @ui.refreshable
     def listing() -> None:
@@ -169,3 +177,20 @@ def _equipment() -> None:
         listing.refresh()
 
     listing()
+
+
+@ui.page("/readiness/equipment/ledger")
+def equipment_checks_ledger_page() -> None:
+    """The equipment checks ledger made for paper (and its Excel) in the reader's language."""
+    who = session.require("/readiness/equipment/ledger")
+    if who is None:
+        return
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        rows = service.equipment_checks(db, who)
+        names = organisation_names(db, list({row.organisation_id for row in rows}))
+    print_ledger(
+        checks_ledger.ledger(
+            rows, names, context.clock.now(), language(), context.settings.timezone
+        )
+    )
