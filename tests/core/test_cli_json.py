@@ -107,6 +107,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision tasks list", ["--as", "regulator"], 1),
     ("supervision tasks overdue", ["--as", "regulator"], 1),
     ("supervision feed pull", ["--as", "regulator"], 0),
+    ("supervision dashboard", ["--as", "street"], 0),
     ("supervision import-organisations", ["{city_file}", "--as", "regulator"], 0),
     (
         "supervision tasks report",

@@ -23,6 +23,7 @@ from hazwatch.cli import (
     response,
     risks,
     supervision,
+    supervision_dashboard,
     supervision_interconnect,
     supervision_tasks,
     tanks,
@@ -51,6 +52,7 @@ risks.register(app)
 supervision.register(app)
 supervision_tasks.register(supervision.supervision_app)
 supervision_interconnect.register(supervision.supervision_app)
+supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)

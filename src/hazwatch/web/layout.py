@@ -38,6 +38,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/readiness", "web.nav.readiness", "health_and_safety"),
     ("/muster", "web.nav.muster", "groups"),
     ("/calibration", "web.nav.calibration", "tune"),
+    ("/supervision/dashboard", "web.nav.dashboard", "dashboard"),
     ("/supervision", "web.nav.supervision", "account_balance"),
     ("/supervision/incidents", "web.nav.incidents", "emergency"),
     ("/supervision/dispatches", "web.nav.dispatch", "assignment_ind"),

@@ -22,6 +22,7 @@ from hazwatch.web.pages import (  # noqa: F401
     risks,
     scba,
     supervision,
+    supervision_dashboard,
     supervision_interconnect,
     supervision_tasks,
     tanks,
