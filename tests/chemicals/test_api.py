@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from hazwatch import demo as full_demo
@@ -78,6 +78,33 @@ def test_the_demo_ammonia_farm_is_a_level_3_major_hazard_with_its_working(
     findings = client.get("/api/registry/findings", headers=regulator).json()
     major = [f for f in findings if f["code"] == "major_hazard"]
     assert major and major[0]["object_id"] == demo["ammonia_farm"]
+
+
+def _sheet(response: Any) -> list[tuple[Any, ...]]:
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_the_major_hazard_ledger_is_written_in_the_readers_language(
+    client: TestClient, login_as: Login, demo: DemoIds
+) -> None:
+    chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
+    path = "/api/chemicals/major-hazards/ledger.xlsx"
+    english = _sheet(client.get(path, headers={**chem, "Accept-Language": "en-GB,en;q=0.9"}))
+    assert english[0][0] == "Major hazards of hazardous chemicals"
+    header, (farm,) = english[2], english[3:]
+    assert header[:5] == ("Organisation", "Site", "Unit", "Kind", "Chemicals and design maxima")
+    assert farm[2] == "液氨罐区" and farm[4] == "Ammonia 50 t"
+    assert (farm[5], farm[6], farm[8]) == ("5", "15", 60)
+    assert farm[header.index("Level")] == "Level 3"
+    chinese = _sheet(client.get(path, headers={**chem, "Accept-Language": "zh-CN"}))
+    assert chinese[0][0] == "危险化学品重大危险源清单"
+    assert chinese[3][4] == "氨 50 t" and chinese[3][chinese[2].index("级别")] == "三级"
+    # the lab has no major hazard and sees none of the chemical plant's
+    lab = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    assert _sheet(client.get(path, headers=lab))[3:] == []
 
 
 def test_people_and_inventory_changes_recompute_the_identification(

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
@@ -50,3 +51,20 @@ def test_import_refuses_a_bad_cas_and_stores_nothing(demo: DemoIds, tmp_path: Pa
     good.write_text("name,cas\n丙酮,67-64-1\n", encoding="utf-8")
     added = runner.invoke(app, ["chemicals", "import", str(good), "--org", str(demo["chem"])])
     assert added.exit_code == 0 and "1 catalogue entries added" in added.output
+
+
+def test_the_major_hazard_list_exports_to_excel_in_the_command_lines_language(
+    demo: DemoIds, tmp_path: Path
+) -> None:
+    out = tmp_path / "major.xlsx"
+    exported = runner.invoke(app, ["chemicals", "major-hazards-export", str(out), "--as", "chem"])
+    assert exported.exit_code == 0, exported.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[0][0] == "Major hazards of hazardous chemicals"
+    assert [(r[2], r[4]) for r in rows[3:]] == [("液氨罐区", "Ammonia 50 t")]
+    lab = tmp_path / "lab.xlsx"
+    assert (
+        runner.invoke(app, ["chemicals", "major-hazards-export", str(lab), "--as", "lab"]).exit_code
+        == 0
+    )
+    assert list(load_workbook(lab).active.iter_rows(min_row=4, values_only=True)) == []  # type: ignore[union-attr]

@@ -406,7 +406,8 @@ def test_hot_work_under_way_decides_entry_by_its_permit_and_gas_test(
             permit_id=permit.id,
             at=clock.now(),
             o2_percent=Decimal("20.9"),
-            lel_percent=Decimal("25"),
+            combustible_percent=Decimal("0.51"),  # methane (LEL 5 %): above 0.5 % by volume
+            gas_lel_percent=Decimal("5"),
         )
     assert now_codes() == ["access.reason.hot_work_gas_test_failed"]
     with context.unit_of_work() as session:
@@ -416,7 +417,8 @@ def test_hot_work_under_way_decides_entry_by_its_permit_and_gas_test(
             permit_id=permit.id,
             at=clock.now(),
             o2_percent=Decimal("22.5"),  # fine for hot work, too rich for a confined space
-            lel_percent=Decimal("10"),  # the limit itself passes
+            combustible_percent=Decimal("0.5"),  # the limit itself passes
+            gas_lel_percent=Decimal("5"),
         )
     assert now_codes() == []
     assert now_codes(31) == ["access.reason.hot_work_gas_test_too_old"]

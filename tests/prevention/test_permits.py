@@ -171,3 +171,101 @@ def test_another_organisation_cannot_read_or_change_a_permit(
     assert unchanged["closed"] is False and unchanged["latest_gas_test"] is None
     worker = login_as(Role.WORKER, organisation_id=demo["lab"])
     assert client.post(f"{path}/close", headers=worker).status_code == 403
+
+
+def test_hot_work_gas_limits_are_gb_30871_volume_fractions_by_the_gas_lel(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    """GB 30871-2022 (动火分析及合格判定指标): ≤ 0.5 % by volume for a gas whose LEL is ≥ 4 %,
+    ≤ 0.2 % below; both bounds inclusive, exact decimals; a %LEL reading is converted."""
+    demo = demo_ids(context)
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    head = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    made = client.post(
+        "/api/permits",
+        headers=lab,
+        json={
+            "room_id": demo["dry_room_2"],
+            "number": "HW-LIM",
+            "kind": "hot_work",
+            "valid_from": clock.now().isoformat(),
+            "valid_until": (clock.now() + timedelta(hours=4)).isoformat(),
+        },
+    )
+    assert made.status_code == 201, made.text
+    path = f"/api/permits/{made.json()['id']}"
+    assert client.post(f"{path}/approve", headers=head).status_code == 200
+    assert client.post(f"{path}/guardian", headers=lab, json={"guardian": "监火人"}).status_code
+    tests = f"{path}/gas-tests"
+
+    def refused(body: dict[str, object]) -> tuple[int, str, str]:
+        answer = client.post(tests, headers=lab, json={"o2_percent": "20.9", **body})
+        error = answer.json()["error"]
+        return answer.status_code, error["code"], error["field"]
+
+    assert refused({}) == (422, "prevention.combustible_required", "combustible_percent")
+    assert refused({"combustible_percent": "0.1"}) == (
+        422,
+        "prevention.gas_lel_required",
+        "gas_lel_percent",
+    )
+    both = {"combustible_percent": "0.1", "lel_percent": "2", "gas_lel_percent": "5"}
+    assert refused(both) == (422, "prevention.combustible_twice", "combustible_percent")
+    assert refused({"combustible_percent": "NaN", "gas_lel_percent": "5"})[0] == 422
+    assert refused({"combustible_percent": "0.1", "gas_lel_percent": "0"})[0] == 422
+    assert client.get(path, headers=lab).json()["latest_gas_test"] is None  # nothing stored
+
+    def clears(**body: str) -> tuple[bool, object, object]:
+        answer = client.post(tests, headers=lab, json={"o2_percent": "20.9", **body})
+        assert answer.status_code == 201, answer.text
+        test = answer.json()
+        permit = client.get(path, headers=lab).json()
+        return (
+            permit["clears_entry"],
+            test["combustible_percent"],
+            test["combustible_limit_percent"],
+        )
+
+    # LEL exactly 4 % is the ≥ 4 % group: 0.5 % passes, 0.5000001 % does not
+    assert clears(combustible_percent="0.5", gas_lel_percent="4") == (True, "0.5", "0.5")
+    assert clears(combustible_percent="0.5000001", gas_lel_percent="4")[0] is False
+    # LEL below 4 %: 0.2 % passes, 0.21 % does not (propane, LEL 2.1 %)
+    assert clears(combustible_percent="0.2", gas_lel_percent="3.9") == (True, "0.2", "0.2")
+    assert (
+        clears(combustible_percent="0.21", gas_lel_percent="2.1", combustible_gas="丙烷")[0]
+        is False
+    )
+    # a detector's 10 % LEL of ammonia (LEL 15 %) is 1.5 % by volume: refused (the old 10 % LEL
+    # stand-in let it through); 3 % LEL of it is 0.45 %: passes
+    assert clears(lel_percent="10", gas_lel_percent="15") == (False, "1.5", "0.5")
+    assert clears(lel_percent="3", gas_lel_percent="15") == (True, "0.45", "0.5")
+
+
+def test_a_toxic_reading_is_judged_by_the_permitted_concentration_given_with_it(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login
+) -> None:
+    demo = demo_ids(context)
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
+    head = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    permit = open_permit(client, lab, demo["dry_room_1"], "CS-TOX", clock)
+    path = f"/api/permits/{permit['id']}"
+    client.post(f"{path}/approve", headers=head)
+    client.post(f"{path}/guardian", headers=lab, json={"guardian": "王监护"})
+    alone = client.post(
+        f"{path}/gas-tests", headers=lab, json={"o2_percent": "20.6", "toxic_ppm": "3"}
+    )
+    assert alone.status_code == 422 and alone.json()["error"]["field"] == "toxic_limit_ppm"
+    assert client.get(path, headers=lab).json()["latest_gas_test"] is None
+
+    def clears(ppm: str) -> bool:
+        body = {
+            "o2_percent": "20.6",
+            "toxic_ppm": ppm,
+            "toxic_limit_ppm": "6.6",
+            "toxic_gas": "硫化氢",
+        }
+        assert client.post(f"{path}/gas-tests", headers=lab, json=body).status_code == 201
+        return bool(client.get(path, headers=lab).json()["clears_entry"])
+
+    assert clears("6.6") is True  # at the limit
+    assert clears("6.61") is False

@@ -47,10 +47,20 @@ def test_a_hot_work_permit_is_approved_guarded_tested_and_closed(cli_on_context:
     assert json.loads(out)[0]["reason"] == "access.reason.no_guardian"
     code, out = run("guardian", str(permit_id), "监火人 钱", "--as", "lab", "--json")
     assert json.loads(out)[0]["guardian_present"] is True
+    code, _out = run("gas-test", str(permit_id), "--o2", "20.8", "--as", "lab")
+    assert code != 0  # hot work needs the combustible gas analysis
     code, out = run(
-        "gas-test", str(permit_id), "--o2", "20.8", "--lel", "3", "--as", "lab", "--json"
-    )
-    assert code == 0 and json.loads(out)[0]["clears"] is True
+        "gas-test", str(permit_id), "--o2", "20.8", "--lel", "3", "--gas-lel", "15", "--as", "lab",
+        "--json",
+    )  # fmt: skip
+    shown = json.loads(out)[0]
+    assert code == 0 and shown["clears"] is True
+    assert (shown["combustible_percent"], shown["combustible_limit_percent"]) == ("0.45", "0.5")
+    code, out = run(
+        "gas-test", str(permit_id), "--o2", "20.8", "--combustible", "0.21", "--gas-lel", "2.1",
+        "--gas", "丙烷", "--as", "lab", "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)[0]["clears"] is False  # LEL < 4 %: limit 0.2 %
     code, _out = run("gas-test", str(permit_id), "--o2", "x", "--as", "lab")
     assert code != 0
     code, out = run("list", "--open", "--as", "lab", "--json")

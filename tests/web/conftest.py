@@ -161,6 +161,11 @@ def _serve(env: dict[str, str], data: Path) -> tuple[subprocess.Popen[bytes], st
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from running_server(tmp_path_factory)
+
+
+def running_server(tmp_path_factory: pytest.TempPathFactory, **settings: str) -> Iterator[Server]:
+    """The demo district served; ``settings`` are more ``HAZWATCH_…`` variables."""
     require("MQTT", MQTT_URL, 1883)
     data = tmp_path_factory.mktemp("console")
     prefix = f"hwtest-{uuid.uuid4().hex[:10]}"
@@ -174,6 +179,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "HAZWATCH_MQTT_TOPIC_PREFIX": prefix,
         "HAZWATCH_MQTT_CLIENT_ID": prefix,
         "HAZWATCH_LOG_LEVEL": "WARNING",
+        **settings,
     }
     # The schema comes from the models, as in the rest of the suite (migrations are
     # generated from them at release time).

@@ -41,6 +41,17 @@ def test_the_tank_farm_shows_its_working_and_the_ledger_exports(page: Any, serve
         book = load_workbook(handle)
     rows = [list(row) for row in book.active.iter_rows(min_row=4, values_only=True)]
     assert rows and rows[0][2] == "液氨罐区" and rows[0][5] == "5" and rows[0][6] == "15"
+    assert rows[0][4] == "氨 50 t"
+    page.goto("/chemicals")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("open-ledger")).to_contain_text("Major-hazard list")
+    page.wait_for_load_state("networkidle")
+    page.goto("/chemicals/major-hazards/ledger")
+    expect(page.get_by_text("Major hazards of hazardous chemicals")).to_be_visible()
+    english = page.get_by_test_id("ledger")
+    expect(english).to_contain_text("Ammonia 50 t")
+    expect(english).to_contain_text("Level 3")
+    expect(english.locator("thead")).to_contain_text("People within 500 m")
 
 
 def test_the_lab_sees_its_dry_room_red_on_the_colour_map(page: Any, server: Server) -> None:
@@ -59,4 +70,10 @@ def test_the_lab_sees_its_dry_room_red_on_the_colour_map(page: Any, server: Serv
     search = "[data-testid=catalogue-search] input, input[data-testid=catalogue-search]"
     page.locator(search).first.fill("7727-37-9")
     expect(page.get_by_test_id("catalogue")).to_contain_text("Nitrogen")
+    expect(page.get_by_test_id("catalogue")).to_contain_text("1066")  # UN number
+    expect(page.get_by_test_id("catalogue")).to_contain_text("172")  # catalogue serial
+    page.locator(search).first.fill("75-44-5")  # phosgene: highly toxic, key-supervised
+    expect(page.get_by_test_id("catalogue")).to_contain_text("Carbonyl chloride (phosgene)")
+    expect(page.get_by_test_id("catalogue")).to_contain_text("1076")
+    expect(page.get_by_test_id("catalogue")).to_contain_text("Highly toxic, Key-supervised")
     page.get_by_test_id("language").get_by_text("中文").click()

@@ -97,6 +97,7 @@ def test_readiness_shows_the_drill_the_lapsed_qualification_and_a_failed_check(
     with page.expect_download() as download:
         page.get_by_test_id("matrix-excel").click()
     assert download.value.suggested_filename == "training-matrix.xlsx"
+    expect(page.get_by_test_id("open-matrix-ledger")).to_be_visible()
     meter = page.get_by_test_id("equipment-LAB-PO2-1")
     expect(meter.get_by_test_id("equipment-ready")).to_have_text("可用")
     meter.get_by_test_id("check-fail").click()
@@ -130,6 +131,9 @@ def test_the_equipment_checks_ledger_prints_in_the_readers_language(
     page.goto("/readiness/equipment/ledger")
     expect(page.get_by_text("Equipment checks ledger")).to_be_visible()
     expect(page.get_by_test_id("ledger")).to_contain_text("cylinder below its minimum pressure")
+    page.goto("/readiness/training/ledger")
+    expect(page.get_by_text("Training matrix")).to_be_visible()
+    expect(page.get_by_test_id("ledger").locator("thead")).to_contain_text("SCBA wearer")
 
 
 def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(
@@ -161,11 +165,16 @@ def test_a_hot_work_permit_is_approved_guarded_and_tested_in_the_console(
     card.get_by_test_id("guardian-present").click()
     expect(card.get_by_test_id("permit-reason")).to_contain_text("未做气体检测")
     card.get_by_test_id("field-o2_percent").fill("20.9")
-    card.get_by_test_id("field-lel_percent").fill("30")
+    card.get_by_test_id("record-gas-test").click()  # no combustible gas analysis
+    expect(card.get_by_test_id("permit-error")).to_contain_text("动火作业须做可燃气体分析")
+    card.get_by_test_id("field-combustible_percent").fill("0.6")
+    card.get_by_test_id("field-gas_lel_percent").fill("5")
     card.get_by_test_id("record-gas-test").click()
     expect(card.get_by_test_id("permit-reason")).to_contain_text("气体检测不合格")
+    expect(card.get_by_test_id("gas-test")).to_contain_text("限值 0.5%")
     card.get_by_test_id("field-o2_percent").fill("20.9")  # the form starts afresh
-    card.get_by_test_id("field-lel_percent").fill("3")
+    card.get_by_test_id("field-combustible_percent").fill("0.5")  # the limit itself passes
+    card.get_by_test_id("field-gas_lel_percent").fill("5")
     card.get_by_test_id("record-gas-test").click()
     expect(card.get_by_test_id("permit-state")).to_have_text("当前可作业")
     screenshot(page, "permits-desktop")

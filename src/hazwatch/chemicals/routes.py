@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import File, Query, Request, Response, UploadFile
 
+from hazwatch.api.errors import language_of
 from hazwatch.api.inputs import Id, Router, Text100, up_to
-from hazwatch.chemicals import service
+from hazwatch.chemicals import ledger, service
 from hazwatch.chemicals.schemas import (
     ChemicalIn,
     ChemicalOut,
@@ -31,6 +32,7 @@ from hazwatch.chemicals.schemas import (
     UnitPatch,
 )
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
+from hazwatch.prevention.ledger import XLSX, workbook
 
 router = Router(prefix="/api/chemicals", tags=["chemicals"])
 
@@ -195,6 +197,20 @@ def major_hazards(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, 
         }
         for u, i in service.list_major_hazards(db, principal)
     ]
+
+
+@router.get("/major-hazards/ledger.xlsx")
+def major_hazards_xlsx(request: Request, db: DbSession, principal: CurrentPrincipal) -> Response:
+    """The major-hazard list as an Excel ledger in the reader's language (Accept-Language)."""
+    context = get_context(request)
+    book = ledger.major_hazard_ledger(
+        db, principal, context.clock.now(), language_of(request), context.settings.timezone
+    )
+    return Response(
+        workbook(book),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="major-hazards.xlsx"'},
+    )
 
 
 @router.post("/units/{unit_id}/persons", status_code=201)

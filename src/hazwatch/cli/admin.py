@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from hazwatch.chemicals.seed import seed_catalogue
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
 from hazwatch.core import exposure, migrate
 from hazwatch.core.audit import service as audit
@@ -41,6 +42,7 @@ def serve(
     settings = get_settings()
     if migrate_first:
         migrate.upgrade(settings.effective_database_url)
+        seed_reference_data()
     context = build_context(settings)
     bind_host = host or settings.host
     bind_port = port or settings.port
@@ -61,6 +63,16 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     settings = get_settings()
     migrate.upgrade(settings.effective_database_url, revision)
     typer.echo(translate("cli.db.upgraded", language(), revision=revision))
+    if revision == "head":
+        typer.echo(translate("cli.db.seeded", language(), count=seed_reference_data()))
+
+
+def seed_reference_data() -> int:
+    """What every install needs besides its schema, added or completed through the audit
+    log like any change: the platform chemical catalogue (GB 18218-2018 with its flags).
+    Returns how many entries were added or completed."""
+    with cli_context() as context, context.unit_of_work() as session:
+        return seed_catalogue(session)
 
 
 @db_app.command("check")

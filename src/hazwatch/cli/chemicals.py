@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from hazwatch.chemicals import service
+from hazwatch.chemicals import ledger, service
 from hazwatch.chemicals.choices import IdentificationTrigger, UnitKind
 from hazwatch.chemicals.models import ChemicalUnit, MajorHazardIdentification
 from hazwatch.chemicals.schemas import ChemicalOut, IdentificationOut, UnitOut
@@ -16,6 +16,7 @@ from hazwatch.chemicals.seed import seed_catalogue
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
 from hazwatch.core.i18n import translate
+from hazwatch.prevention.ledger import workbook
 
 chemicals_app = typer.Typer(help="Hazardous chemicals and GB 18218-2018 major hazards.")
 
@@ -129,6 +130,24 @@ def major_hazards(username: str | None = AS_USER, as_json: bool = AS_JSON) -> No
             return
         for unit, identification in found:
             typer.echo(_unit_line(unit, identification))
+
+
+@chemicals_app.command("major-hazards-export")
+@reports_domain_errors
+def major_hazards_export(
+    path: Path = typer.Argument(..., help="Output .xlsx file."),
+    username: str | None = AS_USER,
+) -> None:
+    """Write the major-hazard list (GB 18218-2018) to an Excel file in the command line's
+    language."""
+    lang = language()
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        book = ledger.major_hazard_ledger(
+            session, who, context.clock.now(), lang, context.settings.timezone
+        )
+    path.write_bytes(workbook(book))
+    typer.echo(translate("chemicals.cli.exported", lang, count=len(book.rows), path=str(path)))
 
 
 @chemicals_app.command("identify")

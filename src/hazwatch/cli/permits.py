@@ -28,6 +28,9 @@ def register(app: typer.Typer) -> None:
 def _shown(session: Any, permit: WorkPermit, now: Any, max_age: timedelta) -> dict[str, Any]:
     valid = not permit.closed and permit.valid_from <= now < permit.valid_until
     clearance = service.permit_clearance(session, permit, now, max_age) if valid else None
+    test = service.latest_gas_test(session, permit.id)
+    combustible = None if test is None else test.combustible_percent
+    gas_lel = None if test is None else test.gas_lel_percent
     return {
         "id": permit.id,
         "number": permit.number,
@@ -40,6 +43,10 @@ def _shown(session: Any, permit: WorkPermit, now: Any, max_age: timedelta) -> di
         "isolations": list(permit.isolations or []),
         "valid_until": permit.valid_until.isoformat(),
         "closed": permit.closed,
+        "combustible_percent": None if combustible is None else str(combustible),
+        "combustible_limit_percent": None
+        if gas_lel is None
+        else str(service.combustible_limit(gas_lel)),
         "clears": bool(clearance and clearance.cleared),
         "reason": clearance.reason if clearance else "access.reason.no_permit",
     }
@@ -158,7 +165,7 @@ def _decimal(value: str | None, field: str) -> Decimal | None:
     try:
         return Decimal(value)
     except InvalidOperation:
-        raise InvalidInput("prevention.bad_o2", field=field) from None
+        raise InvalidInput("prevention.bad_percent", field=field) from None
 
 
 @permit_app.command("gas-test")
@@ -166,12 +173,26 @@ def _decimal(value: str | None, field: str) -> Decimal | None:
 def gas_test(
     permit_id: int = typer.Argument(..., help="Permit id."),
     o2: str = typer.Option(..., "--o2", help="Oxygen, % by volume."),
-    lel: str | None = typer.Option(None, "--lel", help="Combustible gas, % of LEL."),
+    combustible: str | None = typer.Option(
+        None, "--combustible", help="Combustible gas, % by volume."
+    ),
+    lel: str | None = typer.Option(
+        None, "--lel", help="Or a detector's reading, % of the gas's LEL."
+    ),
+    gas_lel: str | None = typer.Option(
+        None, "--gas-lel", help="The measured gas's LEL, % by volume (from its SDS)."
+    ),
+    gas: str = typer.Option("", "--gas", help="The measured gas's name."),
     toxic: str | None = typer.Option(None, "--toxic", help="Toxic gas, ppm."),
+    toxic_limit: str | None = typer.Option(
+        None, "--toxic-limit", help="Its permitted concentration (GBZ 2.1), ppm."
+    ),
+    toxic_gas: str = typer.Option("", "--toxic-gas", help="The toxic substance's name."),
     username: str | None = AS_USER,
     as_json: bool = AS_JSON,
 ) -> None:
-    """Record a gas test now."""
+    """Record a gas test now; hot work needs the combustible gas (GB 30871-2022: ≤ 0.5 % by
+    volume for a gas whose LEL is ≥ 4 %, else ≤ 0.2 %)."""
     oxygen = _decimal(o2, "o2_percent")
     assert oxygen is not None
 
@@ -183,7 +204,12 @@ def gas_test(
             at=now,
             o2_percent=oxygen,
             lel_percent=_decimal(lel, "lel_percent"),
+            combustible_percent=_decimal(combustible, "combustible_percent"),
+            gas_lel_percent=_decimal(gas_lel, "gas_lel_percent"),
+            combustible_gas=gas,
             toxic_ppm=_decimal(toxic, "toxic_ppm"),
+            toxic_limit_ppm=_decimal(toxic_limit, "toxic_limit_ppm"),
+            toxic_gas=toxic_gas,
         )
         return service.get_permit(s, who, permit_id)
 

@@ -54,4 +54,14 @@ class GasTest(Base):
     tester: Mapped[str] = mapped_column(String(80))
     o2_percent: Mapped[Decimal] = mapped_column(ExactDecimal())
     toxic_ppm: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    #: A detector's reading in % of the measured gas's LEL, as entered (if so measured).
     lel_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    #: Combustible gas, % by volume (converted from ``lel_percent`` where that was entered),
+    #: the measured gas's LEL (% by volume) and its name: GB 30871-2022 judges by these.
+    combustible_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    gas_lel_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    combustible_gas: Mapped[str] = mapped_column(String(64), default="")
+    #: The toxic substance measured and its permitted concentration (GBZ 2.1), in ppm like
+    #: ``toxic_ppm``: the reading passes at or below it.
+    toxic_limit_ppm: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    toxic_gas: Mapped[str] = mapped_column(String(64), default="")

@@ -10,10 +10,17 @@ from sqlalchemy.orm import Session
 from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.prevention import service
-from hazwatch.prevention.models import WorkPermit
+from hazwatch.prevention.models import GasTest, WorkPermit
 from hazwatch.prevention.schemas import GasTestIn, GasTestOut, GuardianIn, PermitIn, PermitOut
 
 router = Router(prefix="/api/permits", tags=["prevention"])
+
+
+def _test_out(test: GasTest) -> GasTestOut:
+    out = GasTestOut.model_validate(test)
+    if test.gas_lel_percent is not None:
+        out.combustible_limit_percent = service.combustible_limit(test.gas_lel_percent)
+    return out
 
 
 def _out(session: Session, permit: WorkPermit, request: Request) -> PermitOut:
@@ -39,7 +46,7 @@ def _out(session: Session, permit: WorkPermit, request: Request) -> PermitOut:
         approved_at=permit.approved_at,
         guardian=permit.guardian,
         guardian_present=permit.guardian_present,
-        latest_gas_test=GasTestOut.model_validate(test) if test else None,
+        latest_gas_test=_test_out(test) if test else None,
         clears_entry=clearance is not None and clearance.cleared,
         reason=clearance.reason if clearance else "access.reason.no_permit",
     )
@@ -106,4 +113,4 @@ def record_gas_test(
     fields = body.model_dump()
     fields["at"] = body.at or get_context(request).clock.now()
     test = service.record_gas_test(db, principal, permit_id=permit_id, **fields)
-    return GasTestOut.model_validate(test)
+    return _test_out(test)

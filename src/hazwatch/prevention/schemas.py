@@ -33,7 +33,14 @@ class GasTestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     o2_percent: Decimal = Field(ge=0, le=100)
     toxic_ppm: Decimal | None = Field(default=None, ge=0, le=1_000_000)
+    #: A detector's %LEL reading, or the volume fraction (%): one of them, with the gas's LEL.
     lel_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    combustible_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    gas_lel_percent: Decimal | None = Field(default=None, gt=0, le=100)
+    combustible_gas: str = Field(default="", max_length=64, pattern=NO_NUL)
+    #: A toxic reading needs the substance's permitted concentration (GBZ 2.1) in ppm.
+    toxic_limit_ppm: Decimal | None = Field(default=None, ge=0, le=1_000_000)
+    toxic_gas: str = Field(default="", max_length=64, pattern=NO_NUL)
     at: Instant | None = None
 
 
@@ -45,6 +52,13 @@ class GasTestOut(BaseModel):
     o2_percent: Decimal
     toxic_ppm: Decimal | None
     lel_percent: Decimal | None
+    combustible_percent: Decimal | None
+    gas_lel_percent: Decimal | None
+    combustible_gas: str
+    toxic_limit_ppm: Decimal | None
+    toxic_gas: str
+    #: GB 30871-2022's limit for the measured gas (% by volume), when it was measured.
+    combustible_limit_percent: Decimal | None = None
 
 
 class PermitOut(BaseModel):

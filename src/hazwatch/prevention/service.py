@@ -8,11 +8,17 @@ the fire watcher for hot work) confirmed on site and a passing gas test no older
 ``gas_test_max_age_minutes`` setting).
 
 A passing test: confined space, oxygen 19.5–21 % by volume; hot work, oxygen 19.5–23.5 % (no
-enrichment) and combustible gas at most :data:`LEL_MAX` of its lower explosive limit, where
-measured. (GB 30871-2022 §5.3 states the hot-work limits as volume fractions by the gas's
-LEL, 0.5 % or 0.2 %; a portable detector reads %LEL, and 10 % LEL is its usual alarm point,
-below both for the common gases.) A permit that is closed, not yet valid or expired clears
-nobody.
+enrichment). Combustible gas is judged as GB 30871-2022 states it for hot-work gas analysis
+(动火分析及合格判定指标), by volume fraction against the measured gas's lower explosive limit
+(LEL, % by volume, from its SDS): a gas whose LEL is 4 % or more passes at ≤ 0.5 % by volume,
+one whose LEL is below 4 % at ≤ 0.2 % (both bounds inclusive, exact decimals:
+:func:`combustible_limit`). A hot-work test needs that analysis (a test without it is
+refused); a confined-space test is judged by it when it has one. A portable detector's %LEL
+reading is converted with the gas's LEL (volume % = reading × LEL / 100): for ammonia (LEL
+15 %) 10 % LEL is 1.5 % by volume, three times the limit, so the %LEL reading alone is never
+the criterion. A toxic reading (ppm) is judged against the permitted concentration the tester
+gives with it (GBZ 2.1 for that substance, in the same unit; a reading equal to it passes). A
+permit that is closed, not yet valid or expired clears nobody.
 """
 
 from __future__ import annotations
@@ -33,7 +39,12 @@ from hazwatch.registry.scope import Tenancy
 O2_MIN = Decimal("19.5")  # GB 30871-2022, confined-space gas test: oxygen 19.5–21 %
 O2_MAX = Decimal("21")
 HOT_WORK_O2_MAX = Decimal("23.5")  # no oxygen enrichment where there is a flame
-LEL_MAX = Decimal(10)  # % of the lower explosive limit (see the module text)
+#: GB 30871-2022, 动火分析及合格判定指标: the LEL (% by volume) that splits the two limits, and
+#: the limits themselves (% by volume; a reading equal to the limit passes).
+LEL_SPLIT = Decimal(4)
+COMBUSTIBLE_MAX_HIGH_LEL = Decimal("0.5")  # gas with LEL ≥ 4 %
+COMBUSTIBLE_MAX_LOW_LEL = Decimal("0.2")  # gas with LEL < 4 %
+MAX_PPM = Decimal(1_000_000)
 CONFINED_SPACE, HOT_WORK = "confined_space", "hot_work"
 KINDS = (CONFINED_SPACE, HOT_WORK)
 GAS_TEST_MAX_AGE = timedelta(minutes=30)  # GB 30871-2022: entry within 30 min of the test
@@ -169,12 +180,24 @@ def record_gas_test(
     o2_percent: Decimal,
     toxic_ppm: Decimal | None = None,
     lel_percent: Decimal | None = None,
+    combustible_percent: Decimal | None = None,
+    gas_lel_percent: Decimal | None = None,
+    combustible_gas: str = "",
+    toxic_limit_ppm: Decimal | None = None,
+    toxic_gas: str = "",
 ) -> GasTest:
+    """Record a gas test. Combustible gas comes as a volume fraction (``combustible_percent``)
+    or as a detector's %LEL reading (``lel_percent``), either with the measured gas's LEL
+    (``gas_lel_percent``, % by volume); a hot-work test needs it."""
     permit = writable_permit(session, principal, permit_id)
     if permit.closed:
         raise Conflict("prevention.permit_closed", field="permit_id", number=permit.number)
     if not Decimal(0) <= o2_percent <= Decimal(100):
         raise InvalidInput("prevention.bad_o2", field="o2_percent")
+    combustible_percent = _combustible_volume(
+        permit.kind, lel_percent, combustible_percent, gas_lel_percent
+    )
+    _toxic(toxic_ppm, toxic_limit_ppm)
     test = GasTest(
         permit_id=permit.id,
         organisation_id=permit.organisation_id,
@@ -183,10 +206,64 @@ def record_gas_test(
         o2_percent=o2_percent,
         toxic_ppm=toxic_ppm,
         lel_percent=lel_percent,
+        combustible_percent=combustible_percent,
+        gas_lel_percent=gas_lel_percent,
+        combustible_gas=combustible_gas.strip(),
+        toxic_limit_ppm=toxic_limit_ppm,
+        toxic_gas=toxic_gas.strip(),
     )
     session.add(test)
     session.flush()
     return test
+
+
+def _percent(value: Decimal | None, field: str, *, positive: bool = False) -> None:
+    """A percentage that is a finite number in [0, 100] (above 0 where ``positive``)."""
+    if value is None:
+        return
+    low_ok = value > 0 if positive else value >= 0
+    if not value.is_finite() or not low_ok or value > 100:
+        raise InvalidInput("prevention.bad_percent", field=field)
+
+
+def _combustible_volume(
+    kind: str,
+    lel_percent: Decimal | None,
+    combustible_percent: Decimal | None,
+    gas_lel_percent: Decimal | None,
+) -> Decimal | None:
+    """The combustible gas as a volume fraction (%), checked and converted from a %LEL
+    reading where that is what was measured (exactly: volume % = reading × LEL / 100)."""
+    _percent(lel_percent, "lel_percent")
+    _percent(combustible_percent, "combustible_percent")
+    _percent(gas_lel_percent, "gas_lel_percent", positive=True)
+    if lel_percent is not None and combustible_percent is not None:
+        raise InvalidInput("prevention.combustible_twice", field="combustible_percent")
+    measured = lel_percent is not None or combustible_percent is not None
+    if not measured:
+        if kind == HOT_WORK:
+            raise InvalidInput("prevention.combustible_required", field="combustible_percent")
+        return None
+    if gas_lel_percent is None:
+        raise InvalidInput("prevention.gas_lel_required", field="gas_lel_percent")
+    if lel_percent is not None:
+        return lel_percent * gas_lel_percent / Decimal(100)
+    return combustible_percent
+
+
+def _toxic(toxic_ppm: Decimal | None, toxic_limit_ppm: Decimal | None) -> None:
+    """A toxic reading needs the substance's permitted concentration to be judged by."""
+    for value, field in ((toxic_ppm, "toxic_ppm"), (toxic_limit_ppm, "toxic_limit_ppm")):
+        if value is not None and (not value.is_finite() or value < 0 or value > MAX_PPM):
+            raise InvalidInput("prevention.bad_ppm", field=field)
+    if toxic_ppm is not None and toxic_limit_ppm is None:
+        raise InvalidInput("prevention.toxic_limit_required", field="toxic_limit_ppm")
+
+
+def combustible_limit(gas_lel_percent: Decimal) -> Decimal:
+    """The highest combustible concentration (% by volume) at which hot work may start, by
+    the gas's LEL (GB 30871-2022, 动火分析及合格判定指标): LEL ≥ 4 % → 0.5 %, else 0.2 %."""
+    return COMBUSTIBLE_MAX_HIGH_LEL if gas_lel_percent >= LEL_SPLIT else COMBUSTIBLE_MAX_LOW_LEL
 
 
 def latest_gas_test(session: Session, permit_id: int) -> GasTest | None:
@@ -246,10 +323,20 @@ def hot_work_clearance(
 
 
 def gas_test_passes(kind: str, test: GasTest) -> bool:
+    """Oxygen within its band, a toxic reading at most its permitted concentration, and
+    combustible gas within :func:`combustible_limit` of the measured gas (hot work: always
+    measured; a test recorded before these rules, with a %LEL reading and no gas LEL or a
+    toxic reading without its limit, does not clear)."""
     high = HOT_WORK_O2_MAX if kind == HOT_WORK else O2_MAX
     if not O2_MIN <= test.o2_percent <= high:
         return False
-    return test.lel_percent is None or test.lel_percent <= LEL_MAX
+    if test.toxic_ppm is not None and (
+        test.toxic_limit_ppm is None or test.toxic_ppm > test.toxic_limit_ppm
+    ):
+        return False
+    if test.combustible_percent is None or test.gas_lel_percent is None:
+        return kind != HOT_WORK and test.lel_percent is None
+    return test.combustible_percent <= combustible_limit(test.gas_lel_percent)
 
 
 def permit_clearance(

@@ -12,6 +12,7 @@ from nicegui import app, ui
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.i18n import LANGUAGES
 from hazwatch.monitoring.escalation import service as escalation
+from hazwatch.monitoring.liveness import IngestState
 from hazwatch.prevention.hazard_findings import service as hidden_dangers
 from hazwatch.web import session, state
 from hazwatch.web.live import LiveFeed
@@ -132,6 +133,7 @@ def frame(title_key: str, who: Principal) -> Frame:
             _t("web.logout")
         ).props("data-testid=logout")
 
+    _ingest_banner()
     overdue = _overdue_hidden_dangers(who)
     with drawer:
         for path, key, icon in NAVIGATION:
@@ -147,6 +149,35 @@ def frame(title_key: str, who: Principal) -> Frame:
     feed.on("alarm", _cue_on_new_alarm)
     feed.on("notification", _notify)
     return Frame(who, feed)
+
+
+def _ingest_banner() -> None:
+    """While ingest is stalled or lagging the values on every page may be old: a board that
+    looks live and is not is itself a hazard, so every page says so (looked at every two
+    seconds; redrawn only when the state changes)."""
+    liveness = state.runtime().liveness
+    shown = [liveness.status().state]
+
+    @ui.refreshable
+    def banner() -> None:
+        if shown[0] is IngestState.OK:
+            return
+        with (
+            ui.row()
+            .classes("w-full items-center gap-2 q-pa-sm bg-negative text-white")
+            .props(f"data-testid=ingest-banner data-state={shown[0].value}")
+        ):
+            ui.icon("sync_problem")
+            ui.label(_t(f"ingest.console.{shown[0].value}")).classes("text-weight-bold")
+
+    def check() -> None:
+        now = liveness.status().state
+        if now is not shown[0]:
+            shown[0] = now
+            banner.refresh()
+
+    banner()
+    ui.timer(2.0, check)
 
 
 def _overdue_hidden_dangers(who: Principal) -> int:

@@ -10,15 +10,11 @@ from typing import Any
 from nicegui import ui
 from sqlalchemy.orm import Session
 
-from hazwatch.chemicals import service
+from hazwatch.chemicals import ledger, service
 from hazwatch.chemicals.choices import MajorHazardLevel, PersonRole, UnitKind
 from hazwatch.chemicals.models import Chemical, MajorHazardIdentification
-from hazwatch.core.auth.roles import Principal
-from hazwatch.core.clock import local_text
 from hazwatch.core.errors import DomainError
-from hazwatch.prevention.ledger import Ledger
 from hazwatch.registry.models import Room, Site
-from hazwatch.registry.service import organisation_names
 from hazwatch.web import session, state, widgets
 from hazwatch.web.layout import frame
 from hazwatch.web.pages.hidden_dangers import print_ledger
@@ -87,6 +83,8 @@ def chemicals_page() -> None:
     columns = [
         {"name": "name", "label": _t("web.chem.name"), "field": "name", "align": "left"},
         {"name": "cas", "label": "CAS", "field": "cas", "align": "left"},
+        {"name": "un", "label": "UN", "field": "un", "align": "left"},
+        {"name": "serial", "label": _t("web.chem.serial"), "field": "serial"},
         {"name": "row", "label": _t("web.chem.table1"), "field": "row"},
         {"name": "classes", "label": _t("web.chem.classes"), "field": "classes"},
         {"name": "flags", "label": _t("web.chem.flags"), "field": "flags", "align": "left"},
@@ -109,6 +107,8 @@ def _chemical_row(chemical: Chemical) -> dict[str, Any]:
         "id": chemical.id,
         "name": chemical.name_en if english else chemical.name,
         "cas": chemical.cas or "",
+        "un": chemical.un_number or "",
+        "serial": chemical.catalogue_serial or "",
         "row": chemical.table1_seq or "",
         "classes": ", ".join(chemical.gb_classes),
         "flags": "、".join(flags) if language() != "en" else ", ".join(flags),
@@ -271,54 +271,6 @@ def unit_page(unit_id: int) -> None:
 # -- the major-hazard ledger ----------------------------------------------------------------
 
 
-def major_hazard_ledger(db: Session, who: Principal, timezone: str) -> Ledger:
-    """The major-hazard list (重大危险源清单): one row per unit that is one."""
-    found = service.list_major_hazards(db, who)
-    names = organisation_names(db, [u.organisation_id for u, _i in found])
-    sites = _site_names(db, [u.site_id for u, _i in found])
-    rows = []
-    for unit, identification in found:
-        persons = {p.role: p.name for p in service.persons(db, unit.id)}
-        substances = "；".join(
-            f"{t['name']} {t['quantity_t']} t" for t in identification.working["terms"]
-        )
-        rows.append(
-            [
-                names.get(unit.organisation_id, ""),
-                sites.get(unit.site_id, ""),
-                unit.name,
-                label(UnitKind(unit.kind)),
-                substances,
-                identification.s,
-                identification.r or "-",
-                "-"
-                if identification.level is None
-                else label(MajorHazardLevel(str(identification.level))),
-                unit.people_within_500m,
-                *(persons.get(role.value, "") for role in PersonRole),
-                local_text(identification.computed_at, timezone),
-            ]
-        )
-    return Ledger(
-        title=_t("web.chem.ledger_title"),
-        subtitle=_t("web.chem.ledger_subtitle", count=len(rows)),
-        header=[
-            _t("web.chem.col.organisation"),
-            _t("web.chem.col.site"),
-            _t("web.chem.col.unit"),
-            _t("web.chem.col.kind"),
-            _t("web.chem.col.substances"),
-            "S",
-            "R",
-            _t("web.chem.col.level"),
-            _t("web.chem.col.people"),
-            *(label(role) for role in PersonRole),
-            _t("web.chem.col.identified"),
-        ],
-        rows=rows,
-    )
-
-
 @ui.page("/chemicals/major-hazards/ledger")
 def major_hazard_ledger_page() -> None:
     who = session.require("/chemicals/major-hazards/ledger")
@@ -326,5 +278,7 @@ def major_hazard_ledger_page() -> None:
         return
     context = state.context()
     with context.unit_of_work(who) as db:
-        book = major_hazard_ledger(db, who, context.settings.timezone)
+        book = ledger.major_hazard_ledger(
+            db, who, context.clock.now(), language(), context.settings.timezone
+        )
     print_ledger(book)

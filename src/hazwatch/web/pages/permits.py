@@ -19,6 +19,17 @@ from hazwatch.web.text import _t, local_time
 from hazwatch.web.widgets import badge
 
 
+def _decimal(value: object, field: str) -> Decimal | None:
+    """An optional number typed in a field (blank: not measured)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput("prevention.bad_percent", field=field) from None
+
+
 @ui.page("/permits")
 def permits_page() -> None:
     who = session.require("/permits")
@@ -68,14 +79,22 @@ def permits_page() -> None:
                 if permit.isolations:
                     ui.label(_t("web.permits.isolations", items="；".join(permit.isolations)))
                 if test is not None:
+                    limit = (
+                        "-"
+                        if test.gas_lel_percent is None
+                        else f"{service.combustible_limit(test.gas_lel_percent):f}"
+                    )
                     ui.label(
                         _t(
                             "web.permits.gas_test",
                             at=local_time(test.at, "%H:%M"),
-                            o2=f"{test.o2_percent:g}",
-                            lel="-" if test.lel_percent is None else f"{test.lel_percent:g}",
+                            o2=f"{test.o2_percent:f}",
+                            vol="-"
+                            if test.combustible_percent is None
+                            else f"{test.combustible_percent:f}",
+                            limit=limit,
                         )
-                    ).classes("text-caption")
+                    ).classes("text-caption").props("data-testid=gas-test")
                 if writable and not permit.closed:
                     _actions(permit.id)
 
@@ -110,14 +129,20 @@ def permits_page() -> None:
                 ),
             ).props("flat dense data-testid=guardian-present")
             o2 = ui.input(_t("web.permits.o2")).props("dense data-testid=field-o2_percent")
-            lel = ui.input(_t("web.permits.lel")).props("dense data-testid=field-lel_percent")
+            combustible = ui.input(_t("web.permits.combustible")).props(
+                "dense data-testid=field-combustible_percent"
+            )
+            gas_lel = ui.input(_t("web.permits.gas_lel")).props(
+                "dense data-testid=field-gas_lel_percent"
+            )
+            toxic = ui.input(_t("web.permits.toxic")).props("dense data-testid=field-toxic_ppm")
+            toxic_limit = ui.input(_t("web.permits.toxic_limit")).props(
+                "dense data-testid=field-toxic_limit_ppm"
+            )
 
             def gas(db: object) -> None:
                 try:
                     oxygen = Decimal(str(o2.value or "").strip())
-                    combustible = (
-                        Decimal(str(lel.value).strip()) if str(lel.value or "").strip() else None
-                    )
                 except InvalidOperation:
                     raise InvalidInput("prevention.bad_o2", field="o2_percent") from None
                 service.record_gas_test(
@@ -126,7 +151,10 @@ def permits_page() -> None:
                     permit_id=permit_id,
                     at=context.clock.now(),
                     o2_percent=oxygen,
-                    lel_percent=combustible,
+                    combustible_percent=_decimal(combustible.value, "combustible_percent"),
+                    gas_lel_percent=_decimal(gas_lel.value, "gas_lel_percent"),
+                    toxic_ppm=_decimal(toxic.value, "toxic_ppm"),
+                    toxic_limit_ppm=_decimal(toxic_limit.value, "toxic_limit_ppm"),
                 )
 
             ui.button(_t("web.permits.record_test"), on_click=lambda: run(gas)).props(

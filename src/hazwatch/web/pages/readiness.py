@@ -6,7 +6,6 @@ checked here; an item not ready shows its hidden danger)."""
 from __future__ import annotations
 
 from nicegui import ui
-from sqlalchemy import select
 
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
@@ -14,7 +13,6 @@ from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
-from hazwatch.registry.models import Organisation
 from hazwatch.registry.scope import Tenancy
 from hazwatch.registry.service import organisation_names
 from hazwatch.web import session, state
@@ -74,13 +72,7 @@ def _matrix() -> None:
     day = local_date(context.clock.now(), context.settings.timezone)
     with context.unit_of_work(who) as db:
         rows = service.training_matrix(db, who, day)
-        ids = {row.organisation_id for row in rows}
-        names = {
-            r[0]: r[1]
-            for r in db.execute(
-                select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
-            ).all()
-        }
+        names = organisation_names(db, list({row.organisation_id for row in rows}))
     with ui.row().classes("items-center gap-2"):
         ui.label(_t("web.readiness.matrix")).classes("text-h6")
         ui.button(
@@ -92,6 +84,11 @@ def _matrix() -> None:
                 XLSX,
             ),
         ).props("flat data-testid=matrix-excel")
+        ui.button(
+            _t("web.hd.print"),
+            icon="print",
+            on_click=lambda: ui.navigate.to("/readiness/training/ledger", new_tab=True),
+        ).props("flat data-testid=open-matrix-ledger")
     kinds = list(QualificationKind)
     columns = [{"name": "person", "label": _t("readiness.matrix.person"), "field": "person"}]
     columns += [{"name": k.value, "label": label(k), "field": k.value} for k in kinds]
@@ -194,3 +191,17 @@ def equipment_checks_ledger_page() -> None:
             rows, names, context.clock.now(), language(), context.settings.timezone
         )
     )
+
+
+@ui.page("/readiness/training/ledger")
+def training_matrix_ledger_page() -> None:
+    """The training matrix made for paper (and its Excel) in the reader's language."""
+    who = session.require("/readiness/training/ledger")
+    if who is None:
+        return
+    context = state.context()
+    day = local_date(context.clock.now(), context.settings.timezone)
+    with context.unit_of_work(who) as db:
+        rows = service.training_matrix(db, who, day)
+        names = organisation_names(db, list({row.organisation_id for row in rows}))
+    print_ledger(matrix.ledger(rows, names, day, language()))
