@@ -622,6 +622,9 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         refs={"organisation_id": to("organisation")},
     ),
+    ("PUT", "/api/registry/rooms/{room_id}/placement"): Case(
+        path={"room_id": "room"}, body=_b(x=10, y=10), path_refs={"room_id": "room"}
+    ),
     ("PUT", "/api/tanks/{tank_id}/leak-settings"): Case(
         path={"tank_id": "tank"},
         body=_b(false_alarms_per_year="1", noise_mm="2"),

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
+from hazwatch.chemicals.models import ChemicalHolding
+from hazwatch.chemicals.seed import by_table1
 from hazwatch.cli.main import app
 from hazwatch.core.context import Context
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -68,3 +71,32 @@ def test_the_major_hazard_list_exports_to_excel_in_the_command_lines_language(
         == 0
     )
     assert list(load_workbook(lab).active.iter_rows(min_row=4, values_only=True)) == []  # type: ignore[union-attr]
+
+
+def test_stock_moves_on_the_command_line_and_never_goes_negative(
+    demo: DemoIds, cli_on_context: Context
+) -> None:
+    with cli_on_context.sessions() as session:
+        ammonia = str(by_table1(session, 1).id)
+    farm = str(demo["ammonia_farm"])
+
+    def move(*args: str, who: str = "chem") -> tuple[int, str]:
+        done = runner.invoke(app, ["chemicals", "move", *args, "--as", who])
+        return done.exit_code, done.stdout
+
+    def on_hand() -> str:
+        with cli_on_context.sessions() as session:
+            held = session.scalars(
+                select(ChemicalHolding).where(ChemicalHolding.unit_id == demo["ammonia_farm"])
+            ).one()
+            return str(held.current_t)
+
+    assert move("out", "--chemical", ammonia, "--quantity", "32.5", "--from", farm)[0] != 0
+    assert move("out", "--chemical", ammonia, "--quantity", "-1", "--from", farm)[0] != 0
+    assert move("out", "--chemical", ammonia, "--quantity", "NaN", "--from", farm)[0] != 0
+    assert move("in", "--chemical", ammonia, "--quantity", "1", "--to", farm, who="lab")[0] != 0
+    assert on_hand() == "32"  # nothing stored by the refusals
+    code, out = move("out", "--chemical", ammonia, "--quantity", "2", "--from", farm, "--json")
+    shown = json.loads(out)
+    assert code == 0 and (shown["kind"], shown["quantity_t"]) == ("out", "2")
+    assert on_hand() == "30"

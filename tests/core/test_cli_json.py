@@ -5,6 +5,7 @@ hidden-danger loop walks one new hidden danger from report to closing)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +13,21 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
+from hazwatch.chemicals.seed import by_table1
 from hazwatch.cli.main import app
-from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.auth.roles import SYSTEM, Principal, Role
 from hazwatch.core.context import Context
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry import service
 from hazwatch.registry.demo import DemoIds
 from hazwatch.registry.resources import RESOURCES
+from hazwatch.supervision import credit
 from hazwatch.supervision.choices import RuleKind
 from hazwatch.supervision.rules import DEFAULTS
 
 runner = CliRunner()
 
-#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room} are
+#: Every command with --json: its arguments ({lease}, {supply}, {new}, {org}, {room}, … are
 #: filled in) and the exit code it has by design on the demo district.
 TABLE: list[tuple[str, list[str], int]] = [
     ("audit verify", [], 0),
@@ -32,6 +35,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("registry list", ["rooms"], 0),
     ("registry list", ["leases", "-q", "钢棚"], 0),
     ("registry findings", [], 1),  # findings present
+    ("registry plan", ["{building}"], 0),
     ("registry confirm", ["leases", "{lease}", "--as", "chem"], 0),
     ("registry decline", ["supplies", "{supply}", "--as", "chem"], 0),
     ("inspection plans", ["--as", "lab"], 1),  # one plan overdue
@@ -70,6 +74,11 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("chemicals units", ["--as", "chem"], 0),
     ("chemicals major-hazards", [], 0),
     ("chemicals identify", ["--all", "--as", "chem"], 0),
+    (
+        "chemicals move",
+        ["in", "--chemical", "{ammonia}", "--quantity", "1", "--to", "{farm}", "--as", "chem"],
+        0,
+    ),
     ("risk events", ["--as", "lab"], 0),
     ("risk map", [], 0),
     ("leak evaluate", ["--years", "0.1", "--runs", "1"], 0),
@@ -130,7 +139,15 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision code", ["enterprise", "{org}", "--as", "regulator"], 1),
     ("supervision rules", ["points"], 0),
     ("supervision rules-set", ["enterprise_code", "{district}", "{rules}", "--preview"], 0),
-    ("supervision plan", ["{district}", "2025", "-i", "张一", "-i", "王二", "--seed", "7"], 0),
+    (
+        "supervision plan",
+        ["{district}", "{last_year}", "-i", "张一", "-i", "王二", "--seed", "7"],
+        0,
+    ),
+    ("supervision plans", ["--as", "regulator"], 1),  # last year's: every inspection overdue
+    ("supervision plan-done", ["{plan}", "{inspection}", "-m", "已检查", "--as", "regulator"], 0),
+    ("supervision listing", ["{listing}", "request", "-m", "已取得许可证", "--as", "regulator"], 0),
+    ("supervision profile", ["{org}", "--score", "58", "--source", "诊断报告"], 0),
 ]
 
 
@@ -169,17 +186,38 @@ def _pending_links(context: Context, demo: DemoIds) -> dict[str, str]:
         return {"lease": str(lease.id), "supply": str(supply.id)}
 
 
+def _listing_a_year_ago(context: Context, demo: DemoIds) -> int:
+    """An entry of the list 400 days old by the real clock (the CLI's), so early removal may
+    be asked whatever day the suite runs."""
+    with context.unit_of_work() as session:
+        return credit.list_entry(
+            session,
+            SYSTEM,
+            context.clock.now(),
+            organisation_id=demo["sublessor"],
+            reason="无证经营",
+            source="x",
+            listed_on=datetime.now(UTC).date() - timedelta(days=400),
+        ).id
+
+
 def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path: Path) -> None:
     with cli_on_context.unit_of_work() as session:
         demo = full_demo.load(session, Moment.of(cli_on_context))
+        ammonia = by_table1(session, 1).id
     rules_file = tmp_path / "codes.json"
     rules_file.write_text(json.dumps(DEFAULTS[RuleKind.ENTERPRISE_CODE], default=str))
     values = {
         "org": str(demo["lab"]),
         "room": str(demo["dry_room_1"]),
+        "building": str(demo["shed"]),
         "landlord": str(demo["landlord"]),
         "district": str(demo["district"]),
+        "last_year": str(datetime.now(UTC).year - 1),
+        "listing": str(_listing_a_year_ago(cli_on_context, demo)),
         "rules": str(rules_file),
+        "farm": str(demo["ammonia_farm"]),
+        "ammonia": str(ammonia),
     }
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"
@@ -200,6 +238,9 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             values["new"] = str(parsed["id"])
         if command == "permit open":
             values["permit"] = str(parsed[0]["id"])
+        if command == "supervision plan":
+            values["plan"] = str(parsed["id"])
+            values["inspection"] = str(parsed["inspections"][0]["id"])
         if command == "hidden-danger close":
             assert parsed["state"] == "closed", parsed
 

@@ -13,10 +13,11 @@ from hazwatch.monitoring.archive import StoredReading
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.maintenance import StorageMaintenance
-from hazwatch.monitoring.models import Reading, ReadingMinute
+from hazwatch.monitoring.models import PointState, Reading, ReadingMinute
 from hazwatch.monitoring.partitions import partition_name
 from hazwatch.monitoring.service import downsample
-from hazwatch.monitoring.writer import Batch, ReadingWriter
+from hazwatch.monitoring.writer import Batch, ReadingWriter, write_batch
+from tests.monitoring.conftest import Plant
 
 
 def test_retention_drops_old_readings_and_partitions(
@@ -104,3 +105,72 @@ def test_a_holding_writer_writes_when_full_when_flushed_or_when_someone_waits(
     writer.submit(Batch(readings=[reading(4)]))
     writer.flush()
     assert stored() == 5
+
+
+def test_the_writer_stores_every_row_as_given(
+    context: Context, plant: Plant, clock: ManualClock
+) -> None:
+    """The same rows on both backends (PostgreSQL sends each column as one array): values,
+    faults and sequence numbers as given, a re-sent reading once, a late reading's minute
+    added up without replacing its newest value, a point's state with its conditions."""
+    now = clock.now()  # a minute's start
+    point = plant.o2_point
+
+    def at(second: int) -> StoredReading:
+        ts = now + timedelta(seconds=30 + second)
+        return StoredReading(point, ts, 20.9, None, None, 7, now)
+
+    first = [
+        at(0),
+        at(1)._replace(value=None, status="E42"),
+        at(2)._replace(value=18.25, seq=2**63 - 1),
+    ]
+    minute = {
+        "point_id": point,
+        "minute": now,
+        "count": 2,
+        "minimum": 18.25,
+        "maximum": 20.9,
+        "total": 39.15,
+        "last": 18.25,
+    }
+    state = {"point_id": point, "value": 18.25, "at": now, "quality": "good"}
+    write_batch(
+        context.engine,
+        Batch(
+            readings=first,
+            minutes=[minute],
+            states={point: state | {"conditions": ["low", "low_low"]}},
+        ),
+    )
+    write_batch(  # the first reading again, and one older than the point's present
+        context.engine,
+        Batch(
+            readings=[at(0)._replace(value=1.0)],
+            late=[at(-5)._replace(value=19.0), at(2)],
+            states={point: state | {"conditions": []}},
+        ),
+    )
+    with context.sessions() as session:
+        stored = session.scalars(select(Reading).order_by(Reading.ts)).all()
+        assert [(r.ts, r.value, r.status, r.seq, r.device_id) for r in stored] == [
+            (now + timedelta(seconds=25), 19.0, None, None, 7),
+            (now + timedelta(seconds=30), 20.9, None, None, 7),
+            (now + timedelta(seconds=31), None, "E42", None, 7),
+            (now + timedelta(seconds=32), 18.25, None, 2**63 - 1, 7),
+        ]
+        (aggregate,) = session.scalars(select(ReadingMinute)).all()
+        assert (aggregate.count, aggregate.minimum, aggregate.maximum, aggregate.last) == (
+            3,
+            18.25,
+            20.9,
+            18.25,
+        )
+        assert aggregate.total == pytest.approx(58.15)
+        point_state = session.get(PointState, point)
+        assert point_state is not None
+        assert (point_state.value, point_state.quality, point_state.conditions) == (
+            18.25,
+            "good",
+            [],
+        )

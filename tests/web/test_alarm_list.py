@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import Server, fit_o2_detectors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -18,31 +18,7 @@ pytestmark = pytest.mark.browser
 def lab(server: Server) -> dict[str, Any]:
     """O2 detectors in both dry rooms: dry room 1 falls to 17 %vol (low and low-low), dry
     room 2 to 19 %vol (low)."""
-    with server.api("admin") as api:
-        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
-        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
-        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
-        lab = dry1["organisation_id"]
-        device = api.post(
-            "/api/monitoring/devices",
-            json={"site_id": site_id, "organisation_id": lab, "code": "GW-LIST"},
-        )
-        assert device.status_code == 201, device.text
-        for code, room in (("O2-L1", dry1), ("O2-L2", dry2)):
-            created = api.post(
-                "/api/monitoring/points",
-                json={
-                    "site_id": site_id,
-                    "organisation_id": lab,
-                    "room_id": room["id"],
-                    "device_id": device.json()["id"],
-                    "code": code,
-                    "name": f"{room['name']}氧含量",
-                    "kind": "o2",
-                    "expected_interval_s": 600,
-                },
-            )
-            assert created.status_code == 201, created.text
+    site_id = fit_o2_detectors(server, "GW-LIST", dry1="O2-L1", dry2="O2-L2")["site_id"]
     for code in ("O2-L1", "O2-L2"):
         server.publish(site_id, "GW-LIST", code, 20.9)
     server.publish(site_id, "GW-LIST", "O2-L1", 17.0)

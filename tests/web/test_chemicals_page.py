@@ -77,3 +77,22 @@ def test_the_lab_sees_its_dry_room_red_on_the_colour_map(page: Any, server: Serv
     expect(page.get_by_test_id("catalogue")).to_contain_text("1076")
     expect(page.get_by_test_id("catalogue")).to_contain_text("Highly toxic, Key-supervised")
     page.get_by_test_id("language").get_by_text("中文").click()
+
+
+def test_stock_leaves_the_tank_farm_and_never_below_zero(page: Any, server: Server) -> None:
+    log_in(page, "chem", next_path="/chemicals")
+    page.locator("[data-testid^=unit-]").filter(has_text="液氨罐区").first.get_by_text(
+        "液氨罐区"
+    ).click()
+    page.wait_for_url("**/chemicals/units/*")
+    form = page.get_by_test_id("movement-form")
+    form.get_by_test_id("field-quantity_t").fill("500")
+    form.get_by_test_id("save-movement").click()
+    expect(form.get_by_text("库存不足")).to_be_visible()  # at its field, nothing stored
+    holdings = page.get_by_test_id("holdings")
+    before = holdings.locator("tbody tr").first.inner_text()
+    form.get_by_test_id("field-quantity_t").fill("2")
+    form.get_by_test_id("field-note").fill("装车外运")
+    form.get_by_test_id("save-movement").click()
+    expect(page.get_by_test_id("movements")).to_contain_text("装车外运")
+    assert page.get_by_test_id("holdings").locator("tbody tr").first.inner_text() != before

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, TIMEZONE, Server, log_in, screenshot
+from hazwatch.scenarios.compare import AS_IT_SHOULD_HAVE_BEEN, COMPARISON
+from tests.web.conftest import PHONE, TIMEZONE, Server, fit_o2_detectors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
-#: A real ``hazwatch replay`` result of the bundled 2·7 scenario, series thinned 10:1.
-REPLAY_RESULT = Path(__file__).parent / "data" / "replay_2_7_as_it_should_have_been.json"
+#: Real ``hazwatch replay`` results of the bundled 2·7 scenarios, series thinned 10:1.
+REPLAYS = {
+    name: Path(__file__).parent / "data" / f"replay_{name.removeprefix('ningbo_')}.json"
+    for name in COMPARISON
+}
 
 
 def test_login_shows_the_lab_rooms_to_the_lab(page: Any, server: Server) -> None:
@@ -27,33 +32,8 @@ def test_login_shows_the_lab_rooms_to_the_lab(page: Any, server: Server) -> None
 
 @pytest.fixture(scope="module")
 def detectors(server: Server) -> dict[str, Any]:
-    """Fixed O2 detectors in the lab's two dry rooms, as a careful operator would fit them."""
-    with server.api("admin") as api:
-        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
-        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
-        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
-        lab = dry1["organisation_id"]
-        device = api.post(
-            "/api/monitoring/devices",
-            json={"site_id": site_id, "organisation_id": lab, "code": "GW-LAB"},
-        )
-        assert device.status_code == 201, device.text
-        for code, room in (("O2-DRY1", dry1), ("O2-DRY2", dry2)):
-            created = api.post(
-                "/api/monitoring/points",
-                json={
-                    "site_id": site_id,
-                    "organisation_id": lab,
-                    "room_id": room["id"],
-                    "device_id": device.json()["id"],
-                    "code": code,
-                    "name": f"{room['name']}氧含量",
-                    "kind": "o2",
-                    "expected_interval_s": 600,
-                },
-            )
-            assert created.status_code == 201, created.text
-    return {"site_id": site_id, "dry1": dry1["id"], "dry2": dry2["id"]}
+    """Fixed O2 detectors in the lab's two dry rooms."""
+    return fit_o2_detectors(server, "GW-LAB", dry1="O2-DRY1", dry2="O2-DRY2")
 
 
 def test_low_oxygen_turns_the_room_red_and_the_duty_officer_handles_it(
@@ -265,12 +245,31 @@ def test_phone_width_alarm_board_and_room_cards(
     context.close()
 
 
-def test_replay_result_shows_chart_and_both_timelines(page: Any, server: Server) -> None:
+def test_replay_opens_on_the_2_7_comparison_and_shows_an_uploaded_result(
+    page: Any, server: Server
+) -> None:
+    folder = Path(server.env["HAZWATCH_DATA_DIR"]) / "replays"
+    folder.mkdir(exist_ok=True)
+    for name, source in REPLAYS.items():
+        shutil.copyfile(source, folder / f"{name}.json")
     log_in(page, "lab", next_path="/replay")
-    page.locator("input[type=file]").set_input_files(str(REPLAY_RESULT))
-    page.get_by_test_id("timeline-actual").get_by_text("04:30").first.wait_for()
-    expect(page.get_by_test_id("timeline-hazwatch")).to_contain_text("报警")
+    expect(page.get_by_test_id("replay-title")).to_have_text("“2·7”对比：实际状况与应有状况")
+    page.get_by_test_id("replay-chart").locator("canvas").first.wait_for()
+    # the report and HazWatch on one time column: at 08:22 the worker walked in and died;
+    # with HazWatch the entrance reader refused him
+    at_0822 = "[data-testid=at-0822] + [data-testid=actual]"
+    expect(page.locator(at_0822)).to_contain_text("实验员")
+    expect(page.locator(f"{at_0822} + [data-testid=hazwatch]")).to_contain_text("拒绝")
+    at_0436 = "[data-testid=at-0436] + [data-testid=actual] + [data-testid=hazwatch]"
+    expect(page.locator(at_0436)).to_contain_text("报警")
+    expect(page.locator(at_0436)).to_contain_text("逐级升级")  # five steps, one line
+    expect(page.get_by_test_id("aligned")).not_to_contain_text("升级第")
     expect(page.get_by_test_id("outcome").first).to_contain_text("首次氧含量报警")
+    screenshot(page, "replay-comparison-desktop")
+
+    page.locator("input[type=file]").set_input_files(str(REPLAYS[AS_IT_SHOULD_HAVE_BEEN]))
+    expect(page.get_by_test_id("replay-title")).to_contain_text("应有状况")
+    expect(page.get_by_test_id("aligned")).to_contain_text("04:30")
     page.get_by_test_id("replay-chart").locator("canvas").first.wait_for()
     screenshot(page, "replay-desktop")
 
@@ -284,6 +283,24 @@ def test_findings_trend_and_access_pages_render(
     expect(supplier).to_contain_text("依据")
     expect(supplier).not_to_contain_text("{organisation}")  # names filled in, as in the API
     screenshot(page, "findings-desktop")
+    # filtered by kind, then by organisation as well (issue 13 item 6)
+    with server.api("admin") as api:
+        subleases = api.get("/api/registry/findings?code=sublease_without_consent").json()
+    cards = page.locator("[data-testid^=finding-]:visible")
+    page.get_by_test_id("filter-kind").click()
+    page.get_by_role("option", name="转租未经出租人同意").click()
+    page.keyboard.press("Escape")
+    expect(cards).to_have_count(len(subleases))
+    expect(page.locator("[data-testid=finding-sublease_without_consent]:visible")).to_have_count(
+        len(subleases)
+    )
+    page.get_by_test_id("filter-organisation").click()
+    page.get_by_role("option", name=subleases[0]["organisation_name"]).click()
+    page.keyboard.press("Escape")
+    expect(cards).to_have_count(
+        sum(f["organisation_id"] == subleases[0]["organisation_id"] for f in subleases)
+    )
+    expect(page.get_by_test_id("shown-count")).to_contain_text("显示")
     with server.api("admin") as api:
         points = {p["code"]: p["id"] for p in api.get("/api/monitoring/points").json()}
     page.goto(f"/points/{points['O2-DRY1']}")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, Server, log_in, screenshot
+from tests.web.conftest import (
+    PHONE,
+    Server,
+    fit_o2_detectors,
+    log_in,
+    screenshot,
+    wait_until_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,32 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def lab(server: Server) -> dict[str, Any]:
     """Two O2 detectors in the lab's dry rooms; dry room 1's never reports (unknown)."""
-    with server.api("admin") as api:
-        rooms = {r["name"]: r for r in api.get("/api/registry/rooms").json()}
-        dry1, dry2 = rooms["干燥房1"], rooms["干燥房2"]
-        site_id = api.get(f"/api/registry/buildings/{dry1['building_id']}").json()["site_id"]
-        lab = dry1["organisation_id"]
-        device = api.post(
-            "/api/monitoring/devices",
-            json={"site_id": site_id, "organisation_id": lab, "code": "GW-DANGER"},
-        )
-        assert device.status_code == 201, device.text
-        for code, room in (("O2-D1", dry1), ("O2-D2", dry2)):
-            created = api.post(
-                "/api/monitoring/points",
-                json={
-                    "site_id": site_id,
-                    "organisation_id": lab,
-                    "room_id": room["id"],
-                    "device_id": device.json()["id"],
-                    "code": code,
-                    "name": f"{room['name']}氧含量",
-                    "kind": "o2",
-                    "expected_interval_s": 600,
-                },
-            )
-            assert created.status_code == 201, created.text
-    return {"site_id": site_id, "dry1": dry1["id"], "dry2": dry2["id"]}
+    return fit_o2_detectors(server, "GW-DANGER", dry1="O2-D1", dry2="O2-D2")
 
 
 def _card_order(page: Any) -> list[str]:
@@ -94,3 +77,43 @@ def test_an_urgent_unknown_room_is_shown_above_a_medium_alarm(
         if box is not None and box["height"] > 0:
             assert box["width"] > 60, (names.nth(index).text_content(), box)
     screenshot(page, "danger-first-phone")
+    # on a phone the site tree opens folded above the cards; picking a room shows it alone
+    page.reload()
+    wait_until_live(page)
+    tree = page.get_by_test_id("site-tree")
+    room = tree.get_by_text("干燥房2", exact=True)
+    expect(room).to_be_hidden()
+    tree.locator(".q-item").first.click()
+    room.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=room-cards] > [data-testid^=room-]')]"
+        ".filter(c => c.offsetParent !== null).length === 1"
+    )
+    assert _card_order(page) == [f"room-{lab['dry2']}"]
+
+
+def test_the_floor_plan_shows_the_suite_behind_its_doors_and_keeps_a_dragged_room(
+    page: Any, server: Server, lab: dict[str, Any]
+) -> None:
+    """Issue 13 item 5: dry room 1 behind the entrance reader and its inner door, with its
+    detector, coloured by its danger; dragged, it stays where it was put."""
+    log_in(page, "lab", next_path="/plan")
+    dry1 = page.get_by_test_id(f"plan-room-{lab['dry1']}")
+    expect(dry1).to_contain_text("O2-D1")
+    expect(dry1).to_have_attribute("data-severity", re.compile(r"^(unknown|urgent)$"))
+    expect(page.get_by_test_id("plan-door-LAB-ENTRANCE")).to_be_visible()
+    expect(page.get_by_test_id("plan-door-LAB-DRY1")).to_be_visible()
+    changing = page.get_by_test_id("plan").locator("g", has_text="更衣室").first
+    assert int(dry1.get_attribute("data-x") or 0) > int(changing.get_attribute("data-x") or 0)
+    screenshot(page, "plan-desktop")
+    box, before = dry1.bounding_box(), dry1.get_attribute("data-y")
+    assert box is not None and before is not None
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 90, box["y"] + 140, steps=5)
+    page.mouse.up()
+    expect(dry1).not_to_have_attribute("data-y", before)  # redrawn where it was dropped
+    with server.api("lab") as api:
+        room = api.get(f"/api/registry/rooms/{lab['dry1']}").json()
+        shown = api.get(f"/api/registry/buildings/{room['building_id']}/plan").json()
+    assert next(r for r in shown["rooms"] if r["id"] == lab["dry1"])["placed"] is True

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
     """Ingest counts as stalled after 2 s without progress (15 s by default)."""
-    yield from running_server(tmp_path_factory, HAZWATCH_INGEST_STALL_AFTER_S="2")
+    yield from running_server(tmp_path_factory, demo_database, HAZWATCH_INGEST_STALL_AFTER_S="2")
 
 
 def test_every_page_says_when_readings_are_not_being_stored(page: Any, server: Server) -> None:

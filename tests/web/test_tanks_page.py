@@ -5,6 +5,7 @@ A module of its own: the leak alarms it raises would crowd the other console tes
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -59,6 +60,8 @@ def test_the_operator_sees_the_leak_tunes_the_budget_and_resets(
     expect(card.get_by_test_id("level")).to_contain_text("充装率")
     expect(card.get_by_test_id("leak")).to_contain_text("干燥房1")
     expect(card.get_by_test_id("detector")).to_contain_text("误报预算 1 次/罐·年")
+    # the detector in plain words (issue 13 item 7): an extra draw, and for how long
+    expect(card.get_by_test_id("plain")).to_contain_text(re.compile(r"快 \d+ mm/h 并持续 \d+ 分钟"))
     screenshot(page, "tanks-desktop")
 
     card.get_by_test_id("leak-settings").click()

@@ -22,7 +22,8 @@ from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.registry.demo import DemoIds
-from hazwatch.registry.models import Room
+from hazwatch.registry.models import Room, Site
+from hazwatch.web import alarms as web_alarms
 from hazwatch.web import charts
 from hazwatch.web.pages.replay import parse
 from hazwatch.web.rooms import RoomView, room_views
@@ -191,3 +192,28 @@ def test_replay_chart_reads_in_the_scenarios_wall_clock_whatever_the_browsers_zo
     assert options["series"][0]["data"] == [[four_thirty, 20.9]]
     marked = options["series"][0]["markLine"]["data"][0]["xAxis"]
     assert marked == four_thirty + 7 * 60 * 1000
+
+
+def test_alarm_statistics_name_the_site(
+    context: Context, clock: ManualClock, district: tuple[DemoIds, int]
+) -> None:
+    """Issue 13 item 7: by the site's name for whoever sees the site; the lab, which sees its
+    rooms on the lessor's site but not the site, gets no name (the page says "lessor's site")
+    and never the number."""
+    ids, _point = district
+    engine = MonitoringEngine(context)
+    try:
+        _reading(engine, clock, 20.9)
+        clock.advance(timedelta(seconds=5))
+        _reading(engine, clock, 17.5)
+    finally:
+        engine.close()
+    admin = Principal(user_id=None, username="admin", role=Role.PLATFORM_ADMIN)
+    with context.unit_of_work(admin) as session:
+        site_name = session.get(Site, ids["plant"]).name  # type: ignore[union-attr]
+        (figures,) = web_alarms.statistics(session, admin, clock.now())
+    assert figures["site_name"] == site_name and figures["activations"] >= 1
+    lab = _lab(ids)
+    with context.unit_of_work(lab) as session:
+        (figures,) = web_alarms.statistics(session, lab, clock.now())
+    assert figures["site_name"] is None

@@ -49,6 +49,7 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
     app.state.context = context
     app.state.runtime = runtime
     app.state.engine = runtime.engine
+    app.state.access = runtime.access
     install_error_handlers(app)
     routers: tuple[APIRouter, ...] = (health_router, auth_router, users_router, audit_router)
     for router in routers:

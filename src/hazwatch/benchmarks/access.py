@@ -1,14 +1,23 @@
-"""Access-check benchmark: ``hazwatch serve`` in its own process and a paced client.
+"""Access-check benchmark: a server in processes of its own and an open-loop load.
 
-The server runs as in production, with MQTT ingest on (against a private broker): that is
-what makes the engine's writer a background thread, so logging a decision costs the reader
-nothing. Without ingest every check would commit its own log row.
+Two servers, as in production: ``hazwatch serve`` (the engine's own process, with MQTT
+ingest on against a private broker: that makes its writer a background thread, so logging a
+decision costs the reader nothing) and the access service ``hazwatch access serve --workers
+N`` (answers from the persisted present, :mod:`hazwatch.monitoring.access.fleet`).
+
+The load comes from generator processes of their own, each a minimal HTTP/1.1 client on
+keep-alive connections (a general-purpose client spent more of the two cores than the
+server it measured). Requests go out on schedule whatever the server does, and latency runs
+from the scheduled instant, so a server that falls behind is seen falling behind instead of
+slowing the load down (coordinated omission).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,12 +41,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run(
-    site: BenchSite, mqtt_url: str, rate: float, seconds: float, generators: int
-) -> tuple[Load, list[float]]:
-    """The open-loop load's outcome and the latencies (ms) of one reader asking at a time."""
-    context = site.context
-    with context.unit_of_work() as session:  # door readers authenticate as devices
+def add_reader(site: BenchSite) -> str:
+    """A door reader for both lab doors; its token."""
+    with site.context.unit_of_work() as session:  # door readers authenticate as devices
         reader, secret = monitoring.create_device(
             session,
             SYSTEM,
@@ -48,6 +54,19 @@ def run(
             select(Door).where(Door.code.in_(("LAB-ENTRANCE", "LAB-DRY1")))
         ):
             door.reader_device_id = reader.id
+    return secret
+
+
+def run(
+    site: BenchSite,
+    secret: str,
+    mqtt_url: str,
+    load_shape: tuple[float, float, int],
+    workers: int = 0,
+) -> tuple[Load, list[float]]:
+    """The open-loop load's outcome and the latencies (ms) of one reader asking at a time,
+    against ``hazwatch serve`` (``workers`` 0) or the access service with ``workers``;
+    ``load_shape``: requests per second, seconds, generator processes."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -57,17 +76,20 @@ def run(
         "HAZWATCH_MQTT_CLIENT_ID": f"bench-access-{port}",
         "HAZWATCH_LOG_LEVEL": "WARNING",
     }
-    # The server runs in its own process (its own interpreter lock), as in production.
+    # The server runs in its own processes (their own interpreter locks), as in production.
+    command = ["serve", "--port", str(port), "--no-migrate"]
+    if workers:
+        command = ["access", "serve", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "hazwatch.cli.main", "serve", "--port", str(port), "--no-migrate"],
+        [sys.executable, "-m", "hazwatch.cli.main", *command],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_until_healthy(port, server, deadline=time.monotonic() + 60)
+        _wait_until_healthy(port, server, deadline=time.monotonic() + 300)
         sequential = _sequential(port, secret, 500)
-        return load(port, secret, rate, seconds, generators), sequential
+        return load(port, secret, *load_shape), sequential
     finally:
         server.terminate()
         server.wait(10)
@@ -149,50 +171,80 @@ def _generate(port: int, secret: str, rate: float, seconds: float, offset: int) 
     return asyncio.run(_schedule(port, secret, rate, seconds, offset))
 
 
+def _request(secret: str, door: str, person: str) -> bytes:
+    body = json.dumps({"door": door, "person": person}).encode()
+    head = (
+        "POST /api/access/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {secret}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _exchange(
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], request: bytes
+) -> int:
+    """Send one request on a keep-alive connection; its status once the body is read."""
+    reader, writer = connection
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = _CONTENT_LENGTH.search(head)
+    if length is None:
+        raise ConnectionError("no content-length")
+    await reader.readexactly(int(length[1]))
+    return int(head[9:12])
+
+
+_CONTENT_LENGTH = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
+
+
 async def _schedule(port: int, secret: str, rate: float, seconds: float, offset: int) -> Load:
-    url = f"http://127.0.0.1:{port}/api/access/check"
-    headers = {"Authorization": f"Bearer {secret}"}
+    requests = [
+        _request(secret, "LAB-ENTRANCE" if index % 2 else "LAB-DRY1", f"p{offset}-{index}")
+        for index in range(50)
+    ]
     latencies: list[float] = []
     errors = shed = 0
     in_flight: set[asyncio.Task[None]] = set()
-    limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64)
-    async with httpx.AsyncClient(limits=limits, timeout=GRACE_S + seconds) as client:
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
-        async def one(index: int) -> None:
-            nonlocal errors
-            started = time.perf_counter()
-            try:
-                response = await client.post(
-                    url,
-                    headers=headers,
-                    json={
-                        "door": "LAB-ENTRANCE" if index % 2 else "LAB-DRY1",
-                        "person": f"p{offset}-{index % 50}",
-                    },
-                )
-            except httpx.HTTPError:
-                errors += 1
-                return
-            if response.status_code == 200:
-                latencies.append((time.perf_counter() - started) * 1000)
-            else:
-                errors += 1
+    async def one(index: int, scheduled: float) -> None:
+        nonlocal errors
+        try:
+            connection = idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            errors += 1
+            return
+        try:
+            status = await _exchange(connection, requests[index % len(requests)])
+        except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            errors += 1
+            connection[1].close()
+            return
+        idle.append(connection)
+        if status == 200:
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+        else:
+            errors += 1
 
-        began = time.perf_counter()
-        for index in range(int(rate * seconds)):
-            delay = began + index / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if len(in_flight) >= MAX_IN_FLIGHT:
-                shed += 1
-                continue
-            task = asyncio.create_task(one(index))
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-        if in_flight:
-            await asyncio.wait(set(in_flight), timeout=GRACE_S)
-        unanswered = len(in_flight)
-        for task in in_flight:
-            task.cancel()
-        elapsed = time.perf_counter() - began
+    began = time.perf_counter()
+    for index in range(int(rate * seconds)):
+        scheduled = began + index / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if len(in_flight) >= MAX_IN_FLIGHT:
+            shed += 1
+            continue
+        task = asyncio.create_task(one(index, scheduled))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    if in_flight:
+        await asyncio.wait(set(in_flight), timeout=GRACE_S)
+    unanswered = len(in_flight)
+    for task in in_flight:
+        task.cancel()
+    elapsed = time.perf_counter() - began
+    for _reader, writer in idle:
+        writer.close()
     return Load(latencies, errors, unanswered, shed, elapsed)

@@ -11,10 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hazwatch.api.inputs import Count, Id, Instant, Text32, Text80, Text200, Text500, chars
 from hazwatch.chemicals.choices import MovementKind, PersonRole, UnitKind
+from hazwatch.core.errors import InvalidInput
 
 #: Tonnes: finite, at most 10⁹ t with 6 decimals (grams).
 Tonnes = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=6, allow_inf_nan=False)]
@@ -118,6 +119,16 @@ class MovementIn(_In):
     to_unit_id: Id | None = None
     at: Instant | None = None
     note: Text500 = ""
+
+
+def typed_movement(**fields: object) -> MovementIn:
+    """A movement typed on the command line or in the console, refused as the API refuses it
+    (a quantity that is not a number above 0, an id out of range), naming the field."""
+    try:
+        return MovementIn.model_validate(fields)
+    except ValidationError as exc:
+        where = str(exc.errors()[0]["loc"][0])
+        raise InvalidInput("chemicals.bad_movement_field", field=where) from None
 
 
 class MovementOut(BaseModel):

@@ -72,30 +72,44 @@ def bench_access(
     rate: float = typer.Option(1000.0, min=1, help="Requests per second, sent on schedule."),
     seconds: float = typer.Option(10.0, min=1, max=600, help="Duration of the schedule."),
     generators: int = typer.Option(2, min=1, max=16, help="Load generator processes."),
+    workers: int = typer.Option(2, min=1, max=16, help="Worker processes of the access service."),
     postgres_url: str | None = typer.Option(POSTGRES, help="PostgreSQL server ('' to skip)."),
 ) -> None:
-    """Door access check latency over HTTP, open loop: ends on time and reports what it got."""
+    """Door access check latency over HTTP, open loop, from `hazwatch serve` (the engine's
+    process) and from the access service (`hazwatch access serve`): each run ends on time
+    and reports what it got."""
     settings = get_settings().model_copy(update={"ingest_enabled": False})
     with tempfile.TemporaryDirectory() as folder, private_broker() as mqtt_url:
         for backend in _backends(postgres_url or None):
             url = database_url(backend, Path(folder), postgres_url or POSTGRES)
             try:
                 site = build(settings, url, 10)
-                outcome, sequential = access.run(site, mqtt_url, rate, seconds, generators)
-                one = ingest.percentiles(sequential)
-                typer.echo(
-                    f"[{backend}] access check, one reader at a time: p50 {one['p50']:.1f} ms, "
-                    f"p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms"
-                )
-                cuts = ingest.percentiles(outcome.latencies_ms)
-                typer.echo(
-                    f"[{backend}] access check asked {rate:,.0f} req/s for {seconds:g} s "
-                    f"from {generators} generator processes: answered "
-                    f"{outcome.answered_per_s:,.0f} req/s ({len(outcome.latencies_ms)} ok, "
-                    f"{outcome.errors} errors, {outcome.unanswered} unanswered after "
-                    f"{access.GRACE_S:g} s, {outcome.shed} shed by the generator): "
-                    f"p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, p99 {cuts['p99']:.1f} ms"
-                )
+                secret = access.add_reader(site)
+                for server_workers in (0, workers):
+                    server = (
+                        f"access service, {server_workers} workers"
+                        if server_workers
+                        else "hazwatch serve"
+                    )
+                    outcome, sequential = access.run(
+                        site, secret, mqtt_url, (rate, seconds, generators), server_workers
+                    )
+                    one = ingest.percentiles(sequential)
+                    typer.echo(
+                        f"[{backend}] access check ({server}), one reader at a time: "
+                        f"p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, "
+                        f"p99 {one['p99']:.1f} ms"
+                    )
+                    cuts = ingest.percentiles(outcome.latencies_ms)
+                    typer.echo(
+                        f"[{backend}] access check ({server}) asked {rate:,.0f} req/s for "
+                        f"{seconds:g} s from {generators} generator processes: answered "
+                        f"{outcome.answered_per_s:,.0f} req/s ({len(outcome.latencies_ms)} ok, "
+                        f"{outcome.errors} errors, {outcome.unanswered} unanswered after "
+                        f"{access.GRACE_S:g} s, {outcome.shed} shed by the generator): "
+                        f"p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, "
+                        f"p99 {cuts['p99']:.1f} ms"
+                    )
                 site.context.dispose()
             finally:
                 drop_database(url, postgres_url or POSTGRES)
@@ -128,5 +142,5 @@ def bench_replay(
 def bench_all() -> None:
     """Every benchmark with its default figures (what `make bench` runs)."""
     bench_ingest(40_000, 2_000, 1000, 10.0, POSTGRES)
-    bench_access(1000.0, 10.0, 2, POSTGRES)
+    bench_access(1000.0, 10.0, 2, 2, POSTGRES)
     bench_replay(50, 24.0, 1)

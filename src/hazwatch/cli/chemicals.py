@@ -9,9 +9,15 @@ from typing import Any
 import typer
 
 from hazwatch.chemicals import ledger, service
-from hazwatch.chemicals.choices import IdentificationTrigger, UnitKind
+from hazwatch.chemicals.choices import IdentificationTrigger, MovementKind, UnitKind
 from hazwatch.chemicals.models import ChemicalUnit, MajorHazardIdentification
-from hazwatch.chemicals.schemas import ChemicalOut, IdentificationOut, UnitOut
+from hazwatch.chemicals.schemas import (
+    ChemicalOut,
+    IdentificationOut,
+    MovementOut,
+    UnitOut,
+    typed_movement,
+)
 from hazwatch.chemicals.seed import seed_catalogue
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
@@ -148,6 +154,43 @@ def major_hazards_export(
         )
     path.write_bytes(workbook(book))
     typer.echo(translate("chemicals.cli.exported", lang, count=len(book.rows), path=str(path)))
+
+
+@chemicals_app.command("move")
+@reports_domain_errors
+def move(
+    kind: MovementKind = typer.Argument(..., help="in, out or transfer."),
+    chemical: int = typer.Option(..., "--chemical", help="Catalogue entry id."),
+    quantity: str = typer.Option(..., "--quantity", help="Tonnes, more than 0."),
+    source: int | None = typer.Option(None, "--from", help="The unit the stock leaves."),
+    target: int | None = typer.Option(None, "--to", help="The unit the stock enters."),
+    note: str = typer.Option("", "--note", "-m"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Stock in (--to), out (--from) or transferred (both): never below zero nor above the
+    unit's design maximum; a refusal names the field and stores nothing."""
+    data = typed_movement(
+        kind=kind,
+        chemical_id=chemical,
+        quantity_t=quantity,
+        from_unit_id=source,
+        to_unit_id=target,
+        note=note,
+    )
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who  # the audit names who moved it
+        moved = service.record_movement(session, who, data, context.clock.now())
+        shown = MovementOut.model_validate(moved).model_dump(mode="json")
+        moved_id = moved.id
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+    else:
+        text = translate(
+            "chemicals.cli.moved", language(), id=moved_id, kind=kind, quantity=str(data.quantity_t)
+        )
+        typer.echo(text)
 
 
 @chemicals_app.command("identify")

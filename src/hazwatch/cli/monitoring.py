@@ -124,6 +124,36 @@ def retention() -> None:
     )
 
 
+@access_app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Interface to bind (default from settings)."),
+    port: int = typer.Option(8100, min=1, max=65535, help="Port of the access service."),
+    workers: int = typer.Option(2, min=1, max=64, help="Worker processes (about one per core)."),
+) -> None:
+    """Door checks for a fleet of readers: worker processes answering from the persisted
+    present (docs/capacity.md); runs beside `hazwatch serve` or the ingest workers."""
+    import uvicorn
+
+    settings = get_settings()
+    bind_host = host or settings.host
+    typer.secho(
+        translate("cli.serve.listening", language(), url=f"http://{bind_host}:{port}/"),
+        fg=typer.colors.GREEN,
+    )
+    uvicorn.run(
+        "hazwatch.monitoring.access.fleet:app_from_settings",
+        factory=True,
+        host=bind_host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        # a worker answers the supervisor's pings only once imported: on a busy machine
+        # that takes longer than uvicorn's 5 s, and it would be killed and restarted forever
+        timeout_worker_healthcheck=300,
+    )
+
+
 @monitoring_app.command("ready")
 def ready(
     url: str | None = typer.Option(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from hazwatch.supervision import codes, credit, grading, rating_views, rules
 from hazwatch.supervision.choices import CodeSubject, RuleKind
 from hazwatch.supervision.models import RuleSet
 from hazwatch.supervision.responsibility import ensure_regulator
-from hazwatch.supervision.schemas import CreditOut, GradeOut
+from hazwatch.supervision.schemas import CreditOut, GradeOut, PlanOut
 
 
 def _emit(
@@ -46,6 +47,18 @@ def _graded_line(one: GradeOut) -> str:
     who = f"{one.name} {one.person}".strip()
     reasons = "; ".join(r.text for r in one.reasons) or "-"
     return f"{one.label:<10} {who}: {reasons}"
+
+
+def _plan_line(plan: PlanOut) -> str:
+    return translate(
+        "web.rating.plan_summary",
+        language(),
+        year=plan.year,
+        seed=plan.seed,
+        total=plan.total,
+        done=plan.done,
+        overdue=plan.overdue,
+    )
 
 
 @reports_domain_errors
@@ -309,19 +322,108 @@ def plan_command(
             seed=seed,
         )
         shown = rating_views.plan_out(session, plan, today)
-    _emit(
-        shown,
-        as_json,
-        lambda p: translate(
-            "web.rating.plan_summary",
-            language(),
-            year=p.year,
-            seed=p.seed,
-            total=p.total,
-            done=p.done,
-            overdue=p.overdue,
-        ),
-    )
+    _emit(shown, as_json, _plan_line)
+
+
+@reports_domain_errors
+def plans_command(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """Yearly plans with their progress; exit 1 when an inspection is overdue."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        today = local_date(context.clock.now(), context.settings.timezone)
+        shown = [rating_views.plan_out(session, p, today) for p in grading.list_plans(session, who)]
+    _emit(shown, as_json, _plan_line)
+    if any(p.overdue for p in shown):
+        raise typer.Exit(1)
+
+
+@reports_domain_errors
+def plan_done_command(
+    plan: int = typer.Argument(..., help="Plan id."),
+    inspection: int = typer.Argument(..., help="Planned inspection id."),
+    note: str = typer.Option("", "--note", "-m", help="What was found."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Record a planned inspection as done."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        grading.mark_done(session, who, now, plan, inspection, note)
+        shown = rating_views.plan_out(
+            session,
+            grading.get_plan(session, who, plan),
+            local_date(now, context.settings.timezone),
+        )
+    _emit(shown, as_json, _plan_line)
+
+
+@reports_domain_errors
+def listing_command(
+    listing: int = typer.Argument(..., help="Entry of the serious-dishonesty list."),
+    action: str = typer.Argument(..., help="request, grant, refuse or reinstate."),
+    text: str = typer.Option("", "--text", "-m", help="The request, or why it was false."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Early removal: the listed party requests it (after 12 months), a regulator grants or
+    refuses it; a removal resting on a false request is reinstated."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        if action == "request":
+            credit.request_removal(session, who, now, today, listing, text)
+        elif action in ("grant", "refuse"):
+            credit.decide_removal(session, who, now, listing, grant=action == "grant")
+        elif action == "reinstate":
+            credit.reinstate(session, who, now, listing, text)
+        else:
+            raise fail("supervision.cli.listing_action", action=action)
+        row = credit.get_listing(session, who, listing)
+        shown = rating_views.listing_outs(session, [row], today, language())[0]
+    _emit(shown, as_json, lambda r: f"#{r.id} {r.organisation} [{r.state_label}]")
+
+
+@reports_domain_errors
+def profile_command(
+    organisation: int = typer.Argument(..., help="Organisation id."),
+    score: str | None = typer.Option(None, "--score", help="MEM 2018 diagnostic score."),
+    direct_red: bool = typer.Option(False, "--direct-red", help="A direct-red case applies."),
+    level: int = typer.Option(0, "--level", min=0, max=3, help="Standardisation 1-3, 0 none."),
+    source: str = typer.Option("", "--source", help="The assessment it comes from."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Enter an enterprise's grading inputs; prints the grade they give."""
+    try:
+        value = Decimal(score) if score is not None else None
+    except InvalidOperation:
+        raise fail("supervision.grade.score_range") from None
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        now = context.clock.now()
+        today = local_date(now, context.settings.timezone)
+        grading.set_profile(
+            session,
+            who,
+            now,
+            organisation,
+            diagnostic_score=value,
+            direct_red=direct_red,
+            standardisation_level=level,
+            assessed_on=today,
+            source=source,
+        )
+        shown = next(
+            g
+            for g in rating_views.grade_outs(session, who, now, today, language())
+            if g.organisation_id == organisation
+        )
+    _emit(shown, as_json, _graded_line)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {
@@ -335,6 +437,10 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "rules": rules_command,
     "rules-set": set_rules_command,
     "plan": plan_command,
+    "plans": plans_command,
+    "plan-done": plan_done_command,
+    "listing": listing_command,
+    "profile": profile_command,
 }
 
 

@@ -11,7 +11,7 @@ from hazwatch.cli.common import cli_context, fail, language, reports_domain_erro
 from hazwatch.cli.hazards import acting
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.i18n import translate
-from hazwatch.registry import findings, service, transfer
+from hazwatch.registry import findings, plan, service, transfer
 from hazwatch.registry.choices import Consent
 from hazwatch.registry.resources import RESOURCES, resource
 
@@ -41,6 +41,29 @@ def list_kind(
     for row in rows:
         label = row.get(res.search_column) or row.get("name") or ""
         typer.echo(f"{row['id']:>5}  {label}")
+
+
+@registry_app.command("plan")
+@reports_domain_errors
+def show_plan(
+    building: int = typer.Argument(..., help="Building id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """A building's floor plan: rooms by depth behind their doors, detectors, doors."""
+    with cli_context() as context, context.unit_of_work() as session:
+        shown = plan.building_plan(session, SYSTEM, building)
+    if as_json:
+        typer.echo(shown.model_dump_json(indent=2))
+        return
+    lang = language()
+    names = {room.id: room.name for room in shown.rooms}
+    typer.secho(shown.building or f"#{shown.building_id}", bold=True)
+    for room in shown.rooms:
+        points = ", ".join(room.points) or "—"
+        typer.echo(f"{'  ' * room.depth}{room.name}  [{points}]")
+    for door in shown.doors:
+        rooms = translate("access.list_separator", lang).join(names[r] for r in door.guards)
+        typer.echo(translate("registry.cli.plan_door", lang, door=door.code, rooms=rooms))
 
 
 @registry_app.command("findings")

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 def _print(status: TankStatusOut, timezone: str) -> bool:
     text = describe(status, language(), timezone)
     typer.secho(f"#{status.id} {text.title}", bold=True)
-    for line in (text.level, text.draw, text.detector):
+    for line in (text.level, text.draw, text.plain, text.detector):
         typer.echo(f"  {line}")
     typer.secho(f"  {text.leak}", fg=None if text.fine else typer.colors.RED)
     return text.fine

@@ -10,6 +10,11 @@ reading is a rejection and never a failed transaction that takes others' reading
 ``seq`` within a signed 64-bit integer, a value that is a finite number of sensible magnitude,
 text without NUL characters and valid UTF-8 (``json.loads`` of bytes lets invalid bytes
 through as lone surrogates, which no UTF-8 database column takes).
+
+Payloads are parsed with orjson (a fifth of the standard library's time for a gateway's
+batch) into plain dictionaries, then tuples; a payload with anything refused is parsed again
+by the standard library, so every payload is accepted or refused, with the same reasons, as
+if only the standard library parsed it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
+
+import orjson
 
 #: A BIGINT column: a ``seq`` outside it is refused (``out_of_range``).
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -31,6 +38,8 @@ def storable_text(text: str) -> bool:
     """Text a database column takes: no NUL, valid UTF-8 (no lone surrogates)."""
     if "\x00" in text:
         return False
+    if text.isascii():
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -141,12 +150,34 @@ def decode_reading(item: Any) -> ReadingIn | Rejection:
 
 def decode(payload: bytes | str | dict[str, Any], *, max_batch: int) -> Decoded:
     """A single reading or a batch; per-reading problems are rejections, not exceptions.
-    A batch above ``max_batch`` (``settings.ingest_max_batch``) is refused whole."""
-    if isinstance(payload, bytes | str):
+    A batch above ``max_batch`` (``settings.ingest_max_batch``) is refused whole.
+
+    Text is parsed by orjson; a payload it refuses, or that is refused in whole or in part
+    once parsed, is decided again by the standard library's parse, the reference (orjson
+    turns an integer beyond 64 bits into a float, which would change a reason)."""
+    if isinstance(payload, dict):
+        return decode_parsed(payload, max_batch)
+    try:
+        parsed = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        pass
+    else:
         try:
-            payload = json.loads(payload, parse_constant=lambda _c: math.nan)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-            raise PayloadError("malformed_json") from None
+            decoded = decode_parsed(parsed, max_batch)
+        except PayloadError:
+            pass
+        else:
+            if not decoded.rejections:
+                return decoded
+    try:
+        parsed = json.loads(payload, parse_constant=lambda _c: math.nan)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise PayloadError("malformed_json") from None
+    return decode_parsed(parsed, max_batch)
+
+
+def decode_parsed(payload: Any, max_batch: int) -> Decoded:
+    """:func:`decode` of a parsed payload."""
     if not isinstance(payload, dict):
         raise PayloadError("wrong_type")
     token = payload.get("token")

@@ -108,7 +108,10 @@ class EngineRuntime:
         self.bus.subscribe(self.interlocks.on_event, AlarmChange)
         self.bus.subscribe_kind(self.tanks.on_event, PointKind.TANK_LEVEL.value)
         self.access = FastAccess(
-            context.sessions, EngineState(self.engine), self.engine.record_decisions
+            context.sessions,
+            EngineState(self.engine),
+            self.engine.record_decisions,
+            readers=self._reader,
         )
         self.maintenance = StorageMaintenance(context)
         self.engine.add_tick_hook(self.escalator.tick)
@@ -135,6 +138,10 @@ class EngineRuntime:
         self.metrics = RuntimeMetrics(self)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+
+    def _reader(self, secret: str) -> int | None:
+        device = self.engine.device_for_secret(secret)
+        return None if device is None else device.id
 
     def start(self) -> None:
         if self.ingest is None:

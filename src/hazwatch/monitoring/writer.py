@@ -37,8 +37,10 @@ from functools import cache, partial
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func
+from psycopg.types.array import ListBinaryDumper
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.archive import MinuteAggregate, StoredReading
@@ -168,7 +170,12 @@ READINGS, MINUTES, STATES, TANK_STATES = (
 @dataclass(frozen=True)
 class Statements:
     """The writer's statements for one dialect, built once (building and caching a
-    statement per batch cost more than executing it)."""
+    statement per batch cost more than executing it).
+
+    On PostgreSQL the readings, minutes and states go as one statement per table whose
+    parameters are one array per column (``INSERT … SELECT … FROM unnest(…)``, ``columnar``):
+    an ``executemany`` sends and binds every row on its own, which was three quarters of
+    the writer's time for a gateway's batches."""
 
     readings: Any
     late_readings: Any
@@ -178,6 +185,38 @@ class Statements:
     rejections: Any
     decisions: Any
     tank_states: Any
+    columnar: bool = False
+
+    def rows(self, rows: list[dict[str, Any]]) -> Any:
+        """Parameters for a statement of many rows given as dictionaries."""
+        if not self.columnar:
+            return rows
+        return {name: [row[name] for row in rows] for name in rows[0]}
+
+    def readings_rows(self, readings: list[StoredReading]) -> Any:
+        if not self.columnar:
+            return [reading._asdict() for reading in readings]
+        return dict(zip(StoredReading._fields, map(list, zip(*readings, strict=True)), strict=True))
+
+
+def _element_type(column_type: TypeEngine[Any]) -> TypeEngine[Any]:
+    """The type an array of this column's values is sent as: the plain database type (a
+    decorator's per-value conversion would run in Python for every element)."""
+    return column_type.impl_instance if isinstance(column_type, TypeDecorator) else column_type
+
+
+def _insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of many rows: on PostgreSQL every column as one array, unnested."""
+    if dialect != "postgresql":
+        return sqlite.insert(table)
+    names = [column.name for column in table.c]
+    arrays = [
+        # one dimension: a JSON value that is a list is an element, not a nested array
+        bindparam(column.name, type_=postgresql.ARRAY(_element_type(column.type), dimensions=1))
+        for column in table.c
+    ]
+    rows = func.unnest(*arrays).table_valued(*names).render_derived()
+    return postgresql.insert(table).from_select(names, select(*(rows.c[n] for n in names)))
 
 
 @cache
@@ -186,15 +225,15 @@ def statements(dialect: str) -> Statements:
     least, greatest = (
         (func.least, func.greatest) if dialect == "postgresql" else (func.min, func.max)
     )
-    readings = insert(READINGS).on_conflict_do_nothing(index_elements=["point_id", "ts"])
-    minutes = insert(MINUTES)
+    readings = _insert(dialect, READINGS).on_conflict_do_nothing(index_elements=["point_id", "ts"])
+    minutes = _insert(dialect, MINUTES)
     added = {  # a partial aggregate adds to the minute's row
         "count": MINUTES.c.count + minutes.excluded.count,
         "minimum": least(MINUTES.c.minimum, minutes.excluded.minimum),
         "maximum": greatest(MINUTES.c.maximum, minutes.excluded.maximum),
         "total": MINUTES.c.total + minutes.excluded.total,
     }
-    states = insert(STATES)
+    states = _insert(dialect, STATES)
     tank_states = insert(TANK_STATES)
     return Statements(
         readings=readings,
@@ -225,6 +264,7 @@ def statements(dialect: str) -> Statements:
                 for name in ("organisation_id", "point_id", "detector", "alarm_rooms", "updated_at")
             },
         ),
+        columnar=dialect == "postgresql",
     )
 
 
@@ -235,23 +275,35 @@ def write_batch(engine: Engine, batch: Batch) -> None:
         callback()
 
 
+def _arrays_in_binary(connection: Connection) -> None:
+    """Have psycopg send this connection's list parameters in binary: in text it escapes
+    every element of every array with a regular expression (a sixth of the writer's time
+    for a gateway's batches). Lists reach the database only as the writer's arrays."""
+    pooled = connection.connection
+    if not pooled.info.get("binary_arrays"):
+        driver = pooled.driver_connection
+        assert driver is not None  # a checked-out connection
+        driver.adapters.register_dumper(list, ListBinaryDumper)
+        pooled.info["binary_arrays"] = True
+
+
 def store_batch(engine: Engine, batch: Batch) -> None:
     """One transaction for the whole batch's rows (its callbacks are the caller's)."""
     sql = statements(engine.dialect.name)
     with engine.begin() as connection:
+        if sql.columnar:
+            _arrays_in_binary(connection)
         if batch.readings:
-            connection.execute(sql.readings, [reading._asdict() for reading in batch.readings])
+            connection.execute(sql.readings, sql.readings_rows(batch.readings))
         if batch.minutes:
-            connection.execute(sql.add_minutes, merge_minutes(batch.minutes))
+            connection.execute(sql.add_minutes, sql.rows(merge_minutes(batch.minutes)))
         if batch.late:
-            inserted = connection.execute(
-                sql.late_readings, [reading._asdict() for reading in batch.late]
-            )
+            inserted = connection.execute(sql.late_readings, sql.readings_rows(batch.late))
             late_minutes = minute_rows(inserted)  # rows unpack as (point_id, ts, value)
             if late_minutes:
-                connection.execute(sql.add_late_minutes, late_minutes)
+                connection.execute(sql.add_late_minutes, sql.rows(late_minutes))
         if batch.states:
-            connection.execute(sql.states, list(batch.states.values()))
+            connection.execute(sql.states, sql.rows(list(batch.states.values())))
         if batch.rejections:
             connection.execute(sql.rejections, batch.rejections)
         if batch.decisions:

@@ -41,7 +41,7 @@ import math
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -578,3 +578,44 @@ def tune(
     suspicions = math.floor(SUSPICIONS_PER_YEAR * years)
     suspicion = float(peaks[suspicions]) if suspicions < peaks.size else 0.0
     return Tuning(allowance, threshold, block, sigma, min(suspicion, threshold))
+
+
+#: The extra draws :func:`plain_sensitivity` tries, mm/h (whole numbers up to ten times the
+#: 2·7 leak's 30.9 mm/h).
+PLAIN_RATES_MM_H = range(1, 310)
+
+
+def steady_leak_found_after(
+    tuning: Tuning,
+    interval: timedelta,
+    usual_mm_h: float,
+    excess_mm_h: float,
+    within: timedelta,
+) -> timedelta | None:
+    """How long after it starts a steady extra draw of ``excess_mm_h`` on top of the usual
+    ``usual_mm_h`` makes this detector alarm, on a gauge read every ``interval`` without
+    noise: what the tuning means, in terms a person can check; None if not ``within``."""
+    pace = max(interval, MIN_STEP)
+    detector = tuning.detector(DrawProfile(default=usual_mm_h))
+    start = datetime(2025, 2, 7, 4, 30, tzinfo=UTC)
+    at = start - pace * (tuning.block + 1)  # a block and a step of history: the anchor is set
+    level = 2000.0
+    while at - start <= within:
+        hours = _hours(start, at)
+        drop = usual_mm_h * hours + excess_mm_h * max(hours, 0.0)
+        if detector.update(at, level - drop):
+            return at - start
+        at += pace
+    return None
+
+
+def plain_sensitivity(
+    tuning: Tuning, interval: timedelta, usual_mm_h: float, within: timedelta
+) -> tuple[int, timedelta] | None:
+    """The smallest whole extra draw (mm/h) this detector alarms on ``within`` a time, and
+    how long it takes: "12 mm/h above usual for 40 min" says more than a CUSUM threshold."""
+    for rate in PLAIN_RATES_MM_H:
+        found = steady_leak_found_after(tuning, interval, usual_mm_h, rate, within)
+        if found is not None:
+            return rate, found
+    return None

@@ -192,6 +192,24 @@ class DoorGuard(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
 
 
+class RoomPlacement(Base):
+    """Where a room's box sits on its building's floor plan sketch, as a person dragged it
+    (plan units: 1 = 1 px at full size); rooms never placed are laid out by their doors."""
+
+    __tablename__ = "room_placement"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("x >= 0 AND x <= 2000 AND y >= 0 AND y <= 2000", name="on_the_plan"),
+    )
+
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("room.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    x: Mapped[int]
+    y: Mapped[int]
+
+
 class Lease(Base):
     """One link of a lease chain; a sub-lease points to the lease its lessor holds."""
 

@@ -15,9 +15,9 @@ from hazwatch.api.inputs import Id, Offset, Router, Text64, Text100, up_to
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.i18n import translate
 from hazwatch.registry import findings as findings_service
-from hazwatch.registry import service
+from hazwatch.registry import plan, service
 from hazwatch.registry.resources import RESOURCES, Resource
-from hazwatch.registry.schemas import FindingOut
+from hazwatch.registry.schemas import FindingOut, PlacementIn, PlanOut
 
 router = Router(prefix="/api/registry", tags=["registry"])
 
@@ -55,6 +55,19 @@ def list_findings(
     names = service.organisation_names(db, [f.organisation_id for f in found if f.organisation_id])
     language = language_of(request)
     return [finding_out(finding, language, names) for finding in found]
+
+
+@router.get("/buildings/{building_id}/plan", response_model=PlanOut)
+def building_plan(building_id: Id, db: DbSession, principal: CurrentPrincipal) -> PlanOut:
+    """The building's floor plan sketch: rooms with their detectors, doors and the rooms
+    each guards, placed where a person dragged them or laid out by their doors."""
+    return plan.building_plan(db, principal, building_id)
+
+
+@router.put("/rooms/{room_id}/placement", status_code=204)
+def place_room(room_id: Id, body: PlacementIn, db: DbSession, principal: CurrentPrincipal) -> None:
+    """Keep a room's box where it was dragged on the floor plan."""
+    plan.place_room(db, principal, room_id, body)
 
 
 def _add_resource_routes(resource: Resource) -> None:

@@ -322,3 +322,48 @@ class FindingOut(BaseModel):
     legal_basis: str
     fallback_owner_id: int | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+#: The floor plan's extent in plan units (a room's box is placed inside it).
+PLAN_MAX = 2000
+
+
+class PlacementIn(BaseModel):
+    """A room's box moved on the floor plan (its top-left corner)."""
+
+    model_config = ConfigDict(extra="forbid")
+    x: int = Field(ge=0, le=PLAN_MAX)
+    y: int = Field(ge=0, le=PLAN_MAX)
+
+
+class PlanRoomOut(BaseModel):
+    id: int
+    name: str
+    x: int
+    y: int
+    #: Doors between the room and the outside (its depth in the suite).
+    depth: int
+    #: True when a person placed it; False when laid out by its doors.
+    placed: bool
+    #: Codes of the room's measurement points (its detectors).
+    points: list[str]
+
+
+class PlanDoorOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    #: The rooms the door guards (every room reachable only through it).
+    guards: list[int]
+    #: The room whose edge the door is drawn on: the shallowest it guards.
+    at_room: int | None
+
+
+class PlanOut(BaseModel):
+    building_id: int
+    #: None for a tenant, who sees its rooms but not its landlord's building.
+    building: str | None
+    width: int
+    height: int
+    rooms: list[PlanRoomOut]
+    doors: list[PlanDoorOut]

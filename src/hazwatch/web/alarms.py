@@ -17,7 +17,9 @@ from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.escalation.models import ALARM
 from hazwatch.monitoring.escalation.service import Progress, progress
 from hazwatch.monitoring.models import Alarm, AlarmEvent
+from hazwatch.registry import service as registry
 from hazwatch.registry.models import Room
+from hazwatch.registry.resources import resource
 from hazwatch.web import state
 
 
@@ -76,10 +78,18 @@ def history(
 
 
 def statistics(session: Session, who: Principal, now: datetime) -> list[dict[str, object]]:
-    """Operator-load figures (EEMUA 191 / ISA-18.2) for each site with alarms in 24 h."""
+    """Operator-load figures (EEMUA 191 / ISA-18.2) for each site with alarms in 24 h, with
+    the site's name (``site_name``) where the viewer sees the site: a tenant sees its
+    rooms on the lessor's site without seeing the site itself (None)."""
     since = now - timedelta(hours=24)
     sites = sorted({e.site_id for e in monitoring.alarm_events(session, who, since=since)})
-    return [monitoring.site_statistics(session, who, site_id, now) for site_id in sites]
+    names = {
+        s.id: s.name for s in registry.list_objects(session, who, resource("sites"), limit=5000)
+    }
+    return [
+        monitoring.site_statistics(session, who, site_id, now) | {"site_name": names.get(site_id)}
+        for site_id in sites
+    ]
 
 
 def _operable(who: Principal, alarm_id: int, action: str) -> None:

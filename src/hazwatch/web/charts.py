@@ -11,6 +11,8 @@ BAND_RED = "rgba(211, 47, 47, 0.12)"
 BAND_ORANGE = "rgba(239, 108, 0, 0.10)"
 #: O2 low alarm, %vol (GB/T 50493-2019 practice; the minimum permissible, DOMAIN §3-4).
 O2_LOW = 19.5
+#: O2 low-low alarm, %vol (DOMAIN §4).
+O2_LOW_LOW = 18.0
 
 
 def _ms(moment: datetime) -> int:
@@ -129,11 +131,7 @@ def trend(
         "animation": False,
         "grid": {"left": 50, "right": 30 if narrow else 70, "top": 30, "bottom": 60},
         "tooltip": {"trigger": "axis"},
-        "xAxis": {
-            "type": "time",
-            "splitNumber": 3 if narrow else 6,
-            "axisLabel": {"hideOverlap": True},
-        },
+        "xAxis": time_axis(3 if narrow else 6),
         "yAxis": {"type": "value", "name": unit, "min": lower, "max": upper},
         "dataZoom": [{"type": "inside"}, {"type": "slider"}],
         "series": [
@@ -154,6 +152,11 @@ def trend(
             }
         ],
     }
+
+
+def time_axis(ticks: int) -> dict[str, Any]:
+    """A time axis of about ``ticks`` labels that hides a label rather than overprint it."""
+    return {"type": "time", "splitNumber": ticks, "axisLabel": {"hideOverlap": True}}
 
 
 def csv_of(rows: list[dict[str, Any]], unit: str, zone: str) -> str:
@@ -182,13 +185,15 @@ def replay(
     alarms raised marked on the time axis (in the scenario's wall-clock time); each series
     named with its kind (``simulated``, ``measured``, ``modelled``) in ``kind_labels``."""
     kinds = kind_labels or {}
+    rooms = result.get("scenario", {}).get("rooms") or {}
     times = [_wall_clock_ms(at) for at in result["times"]]
     series = []
     legend = []
     for item in result["series"]:
         if item["unit"] not in ("%vol", "mm"):
             continue
-        label = f"{item['name']} ({kinds.get(item['kind'], item['kind'])})"
+        name = rooms.get(item["name"], item["name"])  # 干燥房1, not dry_room_1
+        label = f"{name} ({kinds.get(item['kind'], item['kind'])})"
         legend.append(label)
         series.append(
             {
@@ -212,25 +217,129 @@ def replay(
             "label": {"formatter": "{b}", "fontSize": 10},
             "lineStyle": {"color": "#d32f2f"},
             "data": [
-                {"name": a.get("point") or event_label, "xAxis": _wall_clock_ms(a["at"])}
-                for a in raises
+                *(
+                    {"name": a.get("point") or event_label, "xAxis": _wall_clock_ms(a["at"])}
+                    for a in raises
+                ),
+                *limit_lines({"low_low": O2_LOW_LOW, "low": O2_LOW}),
             ],
-        }
-        oxygen["markArea"] = {
-            "silent": True,
-            "data": [[{"yAxis": 0, "itemStyle": {"color": BAND_RED}}, {"yAxis": O2_LOW}]],
         }
     return {
         "animation": False,
         "useUTC": True,
-        "legend": {"data": legend, "type": "scroll"},
-        "grid": {"left": 50, "right": 60, "top": 50, "bottom": 60},
+        "legend": {"data": legend, "type": "scroll", "top": 0},
+        "grid": {"left": 50, "right": 60, "top": 50, "bottom": 80},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "time"},
         "yAxis": [
             {"type": "value", "name": "O2 %vol", "min": 0, "max": 22},
             {"type": "value", "name": "mm", "scale": True},
         ],
-        "dataZoom": [{"type": "inside"}, {"type": "slider"}],
+        "dataZoom": [{"type": "inside"}, {"type": "slider", "bottom": 8, "height": 24}],
+        "series": series,
+    }
+
+
+def _o2_of_room(result: dict[str, Any], room: str | None) -> dict[str, Any] | None:
+    """The simulated O2 series of ``room`` (the first simulated O2 when None)."""
+    return next(
+        (
+            s
+            for s in result["series"]
+            if s["kind"] == "simulated" and s["unit"] == "%vol" and room in (None, s["name"])
+        ),
+        None,
+    )
+
+
+#: Marks closer than this share the chart's width: their labels go at different heights.
+CLOSE_MARKS_MS = 45 * 60 * 1000
+_LABEL_HEIGHTS = ("insideEndTop", "insideMiddleTop", "insideStartTop")
+
+
+def _staggered(marks: list[dict[str, str]]) -> list[str]:
+    """A label position for each mark (in time order): the next height along for a mark
+    close to the one before, so vertical labels never print over each other."""
+    positions: list[str] = []
+    previous: int | None = None
+    for mark in marks:
+        at = _wall_clock_ms(mark["at"])
+        close = previous is not None and at - previous < CLOSE_MARKS_MS
+        index = (_LABEL_HEIGHTS.index(positions[-1]) + 1) % 3 if close else 0
+        positions.append(_LABEL_HEIGHTS[index])
+        previous = at
+    return positions
+
+
+def comparison(
+    was: dict[str, Any],
+    should: dict[str, Any],
+    labels: dict[str, str],
+    marks: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The room's O2 as it was and as it should have been on one time axis (the scenario's
+    wall clock), the low and low-low limits as labelled lines, the key events as labelled
+    vertical marks; the line turns orange, then red, below the limits instead of a shaded
+    band over most of the plot. ``labels``: ``was``, ``should`` (series names)."""
+    series = []
+    legend = []
+    for key, result, colour in (("was", was, "#b71c1c"), ("should", should, "#2e7d32")):
+        o2 = _o2_of_room(result, None)
+        if o2 is None:
+            continue
+        times = [_wall_clock_ms(at) for at in result["times"]]
+        legend.append(labels[key])
+        series.append(
+            {
+                "name": labels[key],
+                "type": "line",
+                "showSymbol": False,
+                "color": colour,
+                "lineStyle": {"width": 2},
+                "data": [[t, v] for t, v in zip(times, o2["values"], strict=False)],
+            }
+        )
+    if series:
+        series[0]["markLine"] = {
+            "symbol": "none",
+            "silent": True,
+            "data": [
+                *limit_lines({"low_low": O2_LOW_LOW, "low": O2_LOW}),
+                *(
+                    {
+                        "name": mark["label"],
+                        "xAxis": _wall_clock_ms(mark["at"]),
+                        "lineStyle": {"color": mark["colour"], "type": "dotted", "width": 1},
+                        "label": {
+                            "formatter": "{b}",
+                            "position": position,
+                            "fontSize": 10,
+                            "color": mark["colour"],
+                        },
+                    }
+                    for mark, position in zip(marks, _staggered(marks), strict=True)
+                ),
+            ],
+        }
+    return {
+        "animation": False,
+        "useUTC": True,
+        # the legend on top, the slider at the bottom: never on each other
+        "legend": {"data": legend, "top": 0, "type": "scroll"},
+        "grid": {"left": 40, "right": 30, "top": 36, "bottom": 80},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": time_axis(8),
+        "yAxis": {"type": "value", "name": "O2 %vol", "min": 0, "max": 22},
+        "visualMap": {
+            "show": False,
+            "seriesIndex": 0,
+            "dimension": 1,
+            "pieces": [
+                {"lt": O2_LOW_LOW, "color": "#b71c1c"},
+                {"gte": O2_LOW_LOW, "lt": O2_LOW, "color": "#ef6c00"},
+                {"gte": O2_LOW, "color": "#546e7a"},
+            ],
+        },
+        "dataZoom": [{"type": "inside"}, {"type": "slider", "bottom": 8, "height": 24}],
         "series": series,
     }

@@ -11,11 +11,15 @@ from nicegui import app, ui
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.i18n import LANGUAGES
+from hazwatch.monitoring.choices import Priority
 from hazwatch.monitoring.escalation import service as escalation
+from hazwatch.monitoring.escalation.models import ALARM
 from hazwatch.monitoring.liveness import IngestState
+from hazwatch.monitoring.models import Alarm
 from hazwatch.prevention.hazard_findings import service as hidden_dangers
 from hazwatch.web import session, state
 from hazwatch.web.live import LiveFeed
+from hazwatch.web.pop_ups import PopUps
 from hazwatch.web.text import _t, label, language
 
 #: Alarm priorities that sound the console's cue when they become active and unacknowledged.
@@ -33,6 +37,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/risks", "web.nav.risks", "grid_view"),
     ("/chemicals", "web.nav.chemicals", "science"),
     ("/registry/organisations", "web.nav.registry", "domain"),
+    ("/plan", "web.nav.plan", "map"),
     ("/access", "web.nav.access", "door_front"),
     ("/permits", "web.nav.permits", "assignment_ind"),
     ("/commitments", "web.nav.commitments", "verified"),
@@ -51,7 +56,14 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/replay", "web.nav.replay", "replay"),
 )
 
-_CUE_SCRIPT = """
+#: Buttons a thumb can hit on a phone (44 px, as WCAG 2.5.5 and Apple's guidelines ask); on
+#: every page, framed or made for printing.
+THUMB_SIZED = (
+    "<style>@media (max-width: 599.98px) { .q-btn { min-height: 44px; min-width: 44px; } }</style>"
+)
+
+#: The alarm cue (sound and red flash).
+_HEAD_HTML = """
 <script>
 window.hazwatchCue = function () {
   try {
@@ -106,7 +118,7 @@ def switch_language(value: str) -> None:
 def frame(title_key: str, who: Principal) -> Frame:
     """Build the page frame; the caller then fills the page body."""
     ui.page_title(f"{_t(title_key)} · HazWatch")
-    ui.add_head_html(_CUE_SCRIPT)
+    ui.add_head_html(_HEAD_HTML + THUMB_SIZED)
     _localise_reconnect_notice()
     ui.colors(primary="#1f3a5f")
     feed = LiveFeed(who)
@@ -116,12 +128,13 @@ def frame(title_key: str, who: Principal) -> Frame:
     # whenever the page is left within a second.
     drawer = ui.left_drawer(value=False, bordered=True)
     drawer.props("show-if-above width=220 breakpoint=900")
-    with ui.header(elevated=True).classes("items-center gap-2 px-2 py-1"):
+    with ui.header(elevated=True).classes("items-center no-wrap gap-2 px-2 py-1"):
         ui.button(icon="menu", on_click=lambda: drawer.toggle()).props(
             "flat round color=white"
         ).props("data-testid=menu")
-        ui.label("HazWatch").classes("text-h6 text-white")
-        ui.label(_t(title_key)).classes("text-subtitle1 text-white gt-xs")
+        ui.label("HazWatch").classes("text-h6 text-white gt-xs")
+        # on a phone the page's title stands for the brand: which page this is matters more
+        ui.label(_t(title_key)).classes("text-subtitle1 text-white ellipsis min-w-0 shrink")
         ui.space()
         ui.toggle(
             {code: _t(f"web.language.{code}") for code in LANGUAGES},
@@ -146,8 +159,9 @@ def frame(title_key: str, who: Principal) -> Frame:
                 if path == "/hidden-dangers" and overdue:
                     ui.badge(str(overdue), color="negative").props("data-testid=nav-overdue")
 
-    feed.on("alarm", _cue_on_new_alarm)
-    feed.on("notification", _notify)
+    pop_ups = PopUps()
+    feed.on("alarm", lambda event: _cue_on_new_alarm(pop_ups, event))
+    feed.on("notification", lambda event: _notify(pop_ups, event))
     return Frame(who, feed)
 
 
@@ -193,24 +207,56 @@ def _logout() -> None:
     ui.navigate.to("/login")
 
 
-def _cue_on_new_alarm(event: dict[str, Any]) -> None:
+def _cue_on_new_alarm(pop_ups: PopUps, event: dict[str, Any]) -> None:
     if event.get("state") != "active_unack" or event.get("previous_state") == "active_unack":
         return
     if event.get("priority") not in CUE_PRIORITIES:
         return
     message = _t(str(event.get("message_key") or "web.alarm.new"), **event.get("params", {}))
-    ui.notify(f"⚠ {message}", type="negative", position="top", timeout=10_000)
+    pop_ups.show(
+        _alarm_key(event.get("alarm_id"), event.get("point_id")),
+        f"⚠ {message}",
+        rank=_rank(event.get("priority")),
+        occasion=str(event.get("at")),  # each activation of the alarm is announced
+        type="negative",
+        position="top",
+        timeout=None,  # stays until the operator closes it
+        classes="hazwatch-pop-up",
+    )
     ui.run_javascript("window.hazwatchCue && window.hazwatchCue()")
 
 
-def _notify(event: dict[str, Any]) -> None:
+def _alarm_key(alarm_id: object, point_id: object) -> str:
+    """What an alarm's pop-up is about: its point (a low and a low-low on one point are one
+    alarm to the operator), else the alarm itself."""
+    return f"point:{point_id}" if point_id is not None else f"{ALARM}:{alarm_id}"
+
+
+def _rank(priority: object) -> int:
+    """Higher for a more urgent priority, so a pop-up keeps the worst level's message."""
+    order = [p.value for p in reversed(Priority)]
+    return order.index(priority) if priority in order else -1
+
+
+def _notify(pop_ups: PopUps, event: dict[str, Any]) -> None:
     """An escalation step's pop-up, in the reader's language (the stored subject is in the
-    installation's)."""
+    installation's); about an alarm, it is the alarm's pop-up."""
     subject = str(event.get("subject", ""))
     kind, ident = event.get("subject_type"), event.get("subject_id")
+    key = f"{kind}:{ident}"
     if isinstance(kind, str) and isinstance(ident, int):
         context = state.context()
         with context.unit_of_work() as db:
             shown = escalation.message_in(db, kind, ident, language(), context.settings.timezone)
+            if kind == ALARM and (alarm := db.get(Alarm, ident)) is not None:
+                key = _alarm_key(ident, alarm.point_id)
         subject = shown[0] if shown else subject
-    ui.notify(subject, type="warning", position="top-right", classes="escalation-pop-up")
+    pop_ups.show(
+        key,
+        subject,
+        rank=_rank(event.get("priority")),
+        type="warning",
+        position="top",
+        timeout=None,  # stays until the operator closes it
+        classes="hazwatch-pop-up",
+    )

@@ -30,7 +30,8 @@ class LiveFeed:
         hub = state.runtime().hub
         self._subscriber = hub.subscribe(visible)
         self._handlers: dict[str, list[Handler]] = {}
-        ui.context.client.on_delete(lambda: hub.unsubscribe(self._subscriber))
+        self._client = ui.context.client
+        self._client.on_delete(lambda: hub.unsubscribe(self._subscriber))
         ui.timer(DRAIN_INTERVAL, self._drain)
 
     def on(self, kind: str, handler: Handler) -> None:
@@ -38,6 +39,12 @@ class LiveFeed:
         self._handlers.setdefault(kind, []).append(handler)
 
     def _drain(self) -> None:
+        """Hand queued events to the handlers while the browser is connected. A page left
+        for another (a reload, a language switch) lingers unconnected until NiceGUI deletes
+        it; handling events there would show its pop-ups nowhere and mark them seen in this
+        browser. A page that reconnects gets what arrived meanwhile."""
+        if not self._client.has_socket_connection:
+            return
         queue = self._subscriber.queue
         while not queue.empty():
             event = queue.get_nowait()

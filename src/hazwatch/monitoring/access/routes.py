@@ -4,7 +4,9 @@ Reader contract: a reader asks before opening and opens only on ``"decision": "a
 No answer within its own timeout means deny; the server answers ``deny`` with reason
 ``access.reason.timeout`` itself when the check overruns ``access_deadline_ms``, so a slow
 database can never turn into an open door. Readers authenticate with their device token,
-which the engine checks in memory.
+which the engine (or the access service, ``monitoring.access.fleet``) checks in memory; a
+check that needs only the present is answered on the event loop when the checker holds it
+in memory.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hazwatch.api.errors import language_of
 from hazwatch.api.inputs import Code, Id, Instant, Router, Text80, up_to
 from hazwatch.core.auth import service as auth
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
+from hazwatch.core.context import Context
 from hazwatch.core.errors import NotFound, Unauthenticated
 from hazwatch.core.scope import restrict, visible_organisations
 from hazwatch.monitoring.access import service
@@ -32,7 +35,6 @@ from hazwatch.monitoring.access.schemas import (
     AccessRequest,
     Reason,
 )
-from hazwatch.monitoring.routes import get_engine
 from hazwatch.registry.models import DoorGuard
 
 router = Router(prefix="/api/access", tags=["access"])
@@ -56,7 +58,7 @@ class Caller:
         return self.visible is None or door.organisation_id in self.visible
 
 
-def authenticate_caller(
+async def authenticate_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
@@ -64,10 +66,17 @@ def authenticate_caller(
     if credentials is None:
         raise Unauthenticated("auth.missing_credentials")
     secret = credentials.credentials
-    device = get_engine(request).device_for_secret(secret)
-    if device is not None:
-        return Caller(device_id=device.id)
-    context = get_context(request)
+    checker: service.DoorChecker = request.app.state.access
+    if checker.in_memory:
+        device_id = checker.reader(secret)
+    else:
+        device_id = await asyncio.to_thread(checker.reader, secret)
+    if device_id is not None:
+        return Caller(device_id=device_id)
+    return await asyncio.to_thread(_user_caller, get_context(request), secret)
+
+
+def _user_caller(context: Context, secret: str) -> Caller:
     with context.sessions() as session:
         principal = auth.resolve_token(session, secret, now=context.clock.now())
         visible = visible_organisations(session, principal)
@@ -104,32 +113,36 @@ async def check(
     """Unknown doors, and doors the caller may not ask about, answer 404 and are not
     logged: a probe must neither learn another organisation's rooms nor fill its log."""
     context = get_context(request)
-    fast: service.FastAccess = request.app.state.runtime.access
-    door = await asyncio.to_thread(fast.door, body.door)
+    checker: service.DoorChecker = request.app.state.access
+    if checker.in_memory:
+        door = checker.door(body.door)
+    else:
+        door = await asyncio.to_thread(checker.door, body.door)
     if not caller.may_ask(door):
         raise NotFound("access.unknown_door", field="door", door=body.door)
+    assert door is not None  # may_ask refuses an unknown door
     now = context.clock.now()
+    policy = service.AccessPolicy.from_settings(context.settings)
+    if checker.in_memory and not door.needs_database(body.purpose):
+        decision = checker.check(
+            door_code=body.door, person=body.person, purpose=body.purpose, now=now, policy=policy
+        )
+        return answer(decision, language_of(request), now)
     try:
         decision = await asyncio.wait_for(
             asyncio.to_thread(
-                fast.check,
+                checker.check,
                 door_code=body.door,
                 person=body.person,
                 purpose=body.purpose,
                 now=now,
-                policy=service.AccessPolicy.from_settings(context.settings),
+                policy=policy,
             ),
             timeout=context.settings.access_deadline_ms / 1000,
         )
     except TimeoutError:
-        decision = service.Decision(
-            False,
-            body.door,
-            body.person,
-            body.purpose,
-            [{"code": "access.reason.timeout", "room_id": None, "room": None, "params": {}}],
-        )
-        fast.sink([service.decision_row(decision, now)])
+        decision = service.denied(door, body.door, body.person, body.purpose, "timeout")
+        checker.sink([service.decision_row(decision, now)])
     return answer(decision, language_of(request), now)
 
 

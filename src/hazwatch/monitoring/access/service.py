@@ -113,6 +113,10 @@ class DoorLayout:
     #: The reader device whose token may ask for this door (None: users only).
     reader_device_id: int | None = None
 
+    def needs_database(self, purpose: str) -> bool:
+        """Whether a check reads more than the present: a permit, a rescuer's SCBA."""
+        return purpose == "rescue" or any(r.confined_space or r.hot_work for r in self.rooms)
+
 
 @dataclass(frozen=True)
 class PointFacts:
@@ -358,6 +362,22 @@ def decide(
     return decision
 
 
+def denied(
+    door: DoorLayout | None, door_code: str, person: str, purpose: str, code: str
+) -> Decision:
+    """A deny for the whole door, with one reason (``access.reason.<code>``) and no room."""
+    return Decision(
+        False,
+        door_code,
+        person,
+        purpose,
+        [_reason(code)],
+        [room.id for room in door.rooms] if door else [],
+        door.organisation_id if door else None,
+        door.id if door else None,
+    )
+
+
 def check(
     session: Session,
     *,
@@ -412,7 +432,13 @@ class FastAccess:
     """The door readers' path: layout cached in memory (reloaded when an audited change is
     committed in this process, and at least every ``LAYOUT_TTL`` for changes made
     elsewhere), states from the owning engine, decisions logged through its batched writer.
-    The database is opened only for permits and SCBA checks."""
+    The database is opened only for permits and SCBA checks.
+
+    The layout may be reloaded on any call: callers on an event loop call it in a thread
+    (``in_memory`` False; :class:`~hazwatch.monitoring.access.fleet.PersistedAccess`, which
+    reloads in the background, answers from memory)."""
+
+    in_memory = False
 
     def __init__(
         self,
@@ -420,11 +446,15 @@ class FastAccess:
         state: StateSource,
         sink: DecisionSink,
         policy: AccessPolicy | None = None,
+        *,
+        readers: Callable[[str], int | None] = lambda _secret: None,
     ) -> None:
         self.sessions = sessions
         self.policy = policy or AccessPolicy()
         self.state = state
         self.sink = sink
+        #: The reader device a token belongs to (None: not a reader's).
+        self.reader = readers
         self._lock = threading.Lock()
         self._layout: dict[str, DoorLayout] = {}
         self._revision: int | None = None
@@ -473,6 +503,29 @@ class FastAccess:
             )
         self.sink([decision_row(decision, now)])
         return decision
+
+
+class DoorChecker(Protocol):
+    """What ``POST /api/access/check`` asks: :class:`FastAccess` beside the engine, or
+    :class:`~hazwatch.monitoring.access.fleet.PersistedAccess` in an access service."""
+
+    in_memory: bool
+
+    def reader(self, secret: str) -> int | None: ...
+
+    def door(self, door_code: str) -> DoorLayout | None: ...
+
+    def sink(self, rows: Iterable[dict[str, Any]]) -> None: ...
+
+    def check(
+        self,
+        *,
+        door_code: str,
+        person: str,
+        purpose: str,
+        now: datetime,
+        policy: AccessPolicy | None = None,
+    ) -> Decision: ...
 
 
 class EngineState:

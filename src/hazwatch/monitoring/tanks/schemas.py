@@ -56,6 +56,12 @@ class DetectorOut(BaseModel):
     last_sample_at: datetime | None
     alarmed_at: datetime | None
     leak_alarm_active: bool
+    #: The tuning in plain words: the smallest whole extra draw (mm/h) alarmed within an
+    #: hour and after how many minutes, and the minutes the 2·7 leak would take (noise-free
+    #: gauge at its reading interval; None: not within the hour).
+    plain_rate_mm_h: int | None = None
+    plain_after_min: int | None = None
+    leak_2_7_after_min: int | None = None
 
 
 class TankStatusOut(BaseModel):

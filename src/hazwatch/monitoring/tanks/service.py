@@ -38,7 +38,14 @@ from hazwatch.monitoring.tanks.schemas import (
     RoomRef,
     TankStatusOut,
 )
-from hazwatch.physics.leak import Tuning, block_for, step_noise
+from hazwatch.physics.fit import LEVEL_DROP_MM_H
+from hazwatch.physics.leak import (
+    Tuning,
+    block_for,
+    plain_sensitivity,
+    steady_leak_found_after,
+    step_noise,
+)
 from hazwatch.registry.choices import Consent
 from hazwatch.registry.models import Room, Supply, Tank
 from hazwatch.registry.scope import writable_organisations
@@ -47,6 +54,8 @@ Present = Callable[[int], PointPresent | None]
 
 #: Sample interval assumed for tuning when a tank has no level point yet, s.
 DEFAULT_INTERVAL_S = 300
+#: The leak detector is explained by what it finds within this time (DOMAIN §5's target).
+PLAIN_WITHIN = timedelta(hours=1)
 
 
 def tuning_for(session: Session, tank_id: int, interval_s: int) -> Tuning:
@@ -199,6 +208,10 @@ def _status(
     tuned = tuning_for(session, tank.id, interval)
     stored = session.get(TankState, tank.id)
     detector = from_state(stored.detector, tuned) if stored is not None else None
+    usual = detector.profile.expected(now) if detector else None
+    plain = _plain_words(
+        tuned, interval, usual if usual is not None else contracted_draw_mm_h(session, tank)
+    )
     return TankStatusOut(
         id=tank.id,
         name=tank.name,
@@ -223,9 +236,22 @@ def _status(
             allowance_mm=tuned.allowance_mm,
             threshold_mm=tuned.threshold_mm,
             cusum_mm=detector.cusum if detector else None,
-            expected_draw_mm_h=detector.profile.expected(now) if detector else None,
+            expected_draw_mm_h=usual,
             last_sample_at=detector.last[0] if detector and detector.last else None,
             alarmed_at=detector.alarmed_at if detector else None,
             leak_alarm_active=bool(stored and stored.alarm_rooms),
+            **plain,
         ),
     )
+
+
+def _plain_words(tuned: Tuning, interval_s: int, usual_mm_h: float) -> dict[str, int | None]:
+    """:class:`DetectorOut`'s plain-word figures (DOMAIN §5: a leak found within an hour)."""
+    interval = timedelta(seconds=interval_s)
+    found = plain_sensitivity(tuned, interval, usual_mm_h, PLAIN_WITHIN)
+    the_2_7 = steady_leak_found_after(tuned, interval, usual_mm_h, LEVEL_DROP_MM_H, PLAIN_WITHIN)
+    return {
+        "plain_rate_mm_h": found[0] if found else None,
+        "plain_after_min": round(found[1].total_seconds() / 60) if found else None,
+        "leak_2_7_after_min": round(the_2_7.total_seconds() / 60) if the_2_7 else None,
+    }

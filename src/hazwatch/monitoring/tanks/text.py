@@ -18,6 +18,8 @@ class TankText:
     title: str
     level: str
     draw: str
+    #: What the leak detector does, in plain words (the tuning's figures are ``detector``).
+    plain: str
     detector: str
     leak: str
     #: Level good and no leak alarm: the only state shown as fine (unknown is not).
@@ -59,6 +61,19 @@ def describe(status: TankStatusOut, lang: str, timezone: str) -> TankText:
         budget=f"{detector.false_alarms_per_year:g}",
         noise=f"{detector.noise_mm:g}",
     )
+    if detector.plain_rate_mm_h is None:
+        plain = translate("tanks.text.plain_none", lang)
+    else:
+        plain = translate(
+            "tanks.text.plain",
+            lang,
+            rate=detector.plain_rate_mm_h,
+            minutes=detector.plain_after_min,
+            leak_minutes=detector.leak_2_7_after_min or "—",
+        )
+    share = cusum_share(status)
+    if share is not None:
+        plain += translate("tanks.text.plain_now", lang, percent=f"{share * 100:.0f}")
     if detector.leak_alarm_active:
         leak = translate(
             "tanks.text.leak_alarm", lang, at=_local(detector.alarmed_at, timezone), rooms=rooms
@@ -75,6 +90,7 @@ def describe(status: TankStatusOut, lang: str, timezone: str) -> TankText:
         ),
         level=level,
         draw=draw,
+        plain=plain,
         detector=cusum,
         leak=leak,
         fine=status.level_quality == "good" and not detector.leak_alarm_active,

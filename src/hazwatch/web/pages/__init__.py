@@ -15,6 +15,7 @@ from hazwatch.web.pages import (  # noqa: F401
     muster,
     odh,
     permits,
+    plan,
     rating,
     readiness,
     registry,

@@ -225,7 +225,7 @@ def _statistics(who: Principal) -> None:
             ui.label(
                 _t(
                     "web.alarm.statistics_line",
-                    site=site["site_id"],
+                    site=site["site_name"] or _t("web.monitor.site_of_lessor"),
                     activations=site["activations"],
                     peak=site["peak_per_10_min"],
                     floods=site["flood_windows"],

@@ -11,11 +11,14 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from hazwatch.chemicals import ledger, service
-from hazwatch.chemicals.choices import MajorHazardLevel, PersonRole, UnitKind
+from hazwatch.chemicals.choices import MajorHazardLevel, MovementKind, PersonRole, UnitKind
 from hazwatch.chemicals.models import Chemical, MajorHazardIdentification
+from hazwatch.chemicals.schemas import typed_movement
 from hazwatch.core.errors import DomainError
 from hazwatch.registry.models import Room, Site
+from hazwatch.registry.scope import Tenancy
 from hazwatch.web import session, state, widgets
+from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.pages.hidden_dangers import print_ledger
 from hazwatch.web.text import _t, label, language, local_time
@@ -184,6 +187,12 @@ def unit_page(unit_id: int) -> None:
             duties = service.duty_status(db, unit.id, now)
             checks = list(service.duty_checks(db, unit.id, 20))
             moves = list(service.movements(db, unit.id, 20))
+            writable = Tenancy(db, who).may_write(unit.organisation_id)
+            others = {
+                u.id: u.name
+                for u in service.list_units(db, who)
+                if u.organisation_id == unit.organisation_id and u.id != unit.id
+            }
     except DomainError as exc:
         ui.label(_t(exc.code, **exc.params)).classes("text-negative")
         return
@@ -209,6 +218,8 @@ def unit_page(unit_id: int) -> None:
             for h, c in held
         ],
     ).props("data-testid=holdings flat")
+    if writable and held:
+        _movement_form(unit_id, {c.id: c.name for _h, c in held if c is not None}, others)
     if rooms:
         ui.label(_t("web.chem.rooms")).classes("text-subtitle1")
         for _link, room in rooms:
@@ -266,6 +277,60 @@ def unit_page(unit_id: int) -> None:
                 for m in moves
             ],
         ).props("flat data-testid=movements")
+
+
+def _movement_form(unit_id: int, chemicals: dict[int, str], others: dict[int, str]) -> None:
+    """Stock in, out or transferred from this unit; a refusal (below zero, above the design
+    maximum, not a quantity) appears at its field and nothing is stored."""
+    who = session.principal()
+    assert who is not None
+    context = state.context()
+    with ui.card().classes("w-full gap-2").props("data-testid=movement-form"):
+        ui.label(_t("web.chem.move")).classes("text-subtitle1")
+        with ui.row().classes("items-end gap-2 w-full"):
+            kind = ui.select(
+                {k.value: label(k) for k in MovementKind},
+                value=MovementKind.OUT.value,
+                label=_t("web.chem.kind"),
+            ).props("dense data-testid=field-kind")
+            chemical = ui.select(
+                chemicals, value=next(iter(chemicals)), label=_t("web.chem.chemical")
+            ).props("dense data-testid=field-chemical_id")
+            quantity = ui.input(_t("web.chem.quantity")).props("dense data-testid=field-quantity_t")
+            target = ui.select(others, label=_t("web.chem.move_to")).props(
+                "dense clearable data-testid=field-to_unit_id"
+            )
+            note = ui.input(_t("web.chem.note")).props("dense data-testid=field-note")
+        general = ui.label("").classes("text-negative").props("data-testid=movement-error")
+        fields = {
+            "quantity_t": quantity,
+            "to_unit_id": target,
+            "chemical_id": chemical,
+            "note": note,
+        }
+
+        def save() -> None:
+            clear_errors(fields, general)
+            moving = MovementKind(str(kind.value))
+            leaves = moving in (MovementKind.OUT, MovementKind.TRANSFER)
+            enters = unit_id if moving == MovementKind.IN else target.value
+            try:
+                data = typed_movement(
+                    kind=moving,
+                    chemical_id=chemical.value,
+                    quantity_t=str(quantity.value or "").strip(),
+                    from_unit_id=unit_id if leaves else None,
+                    to_unit_id=enters if moving != MovementKind.OUT else None,
+                    note=str(note.value or ""),
+                )
+                with context.unit_of_work(who) as db:
+                    service.record_movement(db, who, data, context.clock.now())
+            except DomainError as exc:
+                show_error(exc, fields, general)
+                return
+            ui.navigate.to(f"/chemicals/units/{unit_id}")
+
+        ui.button(_t("web.chem.move"), on_click=save).props("data-testid=save-movement")
 
 
 # -- the major-hazard ledger ----------------------------------------------------------------

@@ -32,7 +32,7 @@ from hazwatch.registry import service as registry
 from hazwatch.registry.resources import resource
 from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import clear_errors, require_filled, show_error
-from hazwatch.web.layout import frame
+from hazwatch.web.layout import THUMB_SIZED, frame
 from hazwatch.web.text import _t, label, language, local_time
 from hazwatch.web.widgets import badge, escalation_badges
 
@@ -244,6 +244,7 @@ def hidden_dangers_ledger_page() -> None:
 def print_ledger(book: Any) -> None:
     """A ledger as a page made for paper: landscape A4, a repeated header row, no frame."""
     ui.page_title(f"{book.title} · HazWatch")
+    ui.add_head_html(THUMB_SIZED)
     ui.add_head_html(
         "<style>@page { size: A4 landscape; margin: 12mm; }"
         ".ledger { border-collapse: collapse; width: 100%; font-size: 11px; }"
@@ -269,7 +270,7 @@ def print_ledger(book: Any) -> None:
         f'<table class="ledger" data-testid="ledger"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>",
         sanitize=False,
-    ).classes("w-full")
+    ).classes("w-full").style("overflow-x: auto")  # a phone scrolls the table, not the page
 
 
 # -- one hidden danger -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from hazwatch.prevention.inspections.schemas import AnswerIn, PlanOut, RecordIn,
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.web import session, state
 from hazwatch.web.forms import clear_errors, show_error
-from hazwatch.web.layout import frame
+from hazwatch.web.layout import THUMB_SIZED, frame
 from hazwatch.web.pages.hidden_dangers import print_ledger
 from hazwatch.web.text import _t, label, language, local_time
 from hazwatch.web.widgets import badge
@@ -151,6 +151,7 @@ def qr_sheet_page(request: Request) -> None:
             (_t("web.insp.scba_label", holder=s.holder or "—"), s.code, f"/scba/{s.code}")
             for s in emergency.list_sets(db, who)
         ]
+    ui.add_head_html(THUMB_SIZED)
     ui.add_head_html("<style>@media print { .no-print { display: none !important; } }</style>")
     ui.button(
         _t("web.hd.print"), icon="print", on_click=lambda: ui.run_javascript("print()")

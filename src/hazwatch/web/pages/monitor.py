@@ -27,6 +27,8 @@ from hazwatch.web.widgets import badge, hex_of, odh_badge
 AGE_REFRESH_S = 10.0
 #: Seconds between redraws of the cards the live feed touched.
 LIVE_REFRESH_S = 1.0
+#: Widths below Quasar's md breakpoint are phones: the site tree starts folded there.
+PHONE_MAX_PX = 1024
 
 
 def _status_text(view: RoomView) -> str:
@@ -210,9 +212,14 @@ def monitoring_page() -> None:
 
     with ui.column().classes("w-full gap-1").props("data-testid=site-summaries"):
         summary_bars(ranked)
-    with ui.row().classes("w-full no-wrap items-start gap-4"):
-        with ui.column().classes("gt-sm").style("min-width: 230px"):
-            ui.label(_t("web.monitor.tree")).classes("text-subtitle2")
+    with ui.element("div").classes("w-full flex flex-col md:flex-row md:flex-nowrap gap-4"):
+        # beside the cards on a wide screen; above them on a phone, folded (fold_on_phone)
+        with (
+            ui.expansion(_t("web.monitor.tree"), icon="account_tree", value=True)
+            .classes("w-full md:w-auto shrink-0")
+            .style("min-width: 230px")
+            .props("dense data-testid=site-tree") as folder
+        ):
             tree = ui.tree(_tree_nodes(views), label_key="label", on_select=lambda e: pick(e.value))
             tree.expand()
         with (
@@ -247,6 +254,12 @@ def monitoring_page() -> None:
         dirty.clear()
         redraw(touched)
 
+    async def fold_on_phone() -> None:
+        """The tree would push the rooms below the fold on a phone: fold it there."""
+        if await ui.run_javascript("window.innerWidth") < PHONE_MAX_PX:
+            folder.value = False
+
+    ui.timer(0, fold_on_phone, once=True)
     ui.timer(LIVE_REFRESH_S, flush)
     ui.timer(AGE_REFRESH_S, lambda: redraw(None))
 

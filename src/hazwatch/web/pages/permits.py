@@ -4,6 +4,7 @@ site, gas tests, closing. Refusals appear at their field."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,9 @@ from hazwatch.web.forms import clear_errors, error_text, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, local_time
 from hazwatch.web.widgets import badge
+
+#: Isolations are typed as one line: a Chinese keyboard gives ；, an English one ;.
+ISOLATION_SEPARATOR = re.compile("[;；]")
 
 
 def _decimal(value: object, field: str) -> Decimal | None:
@@ -197,7 +201,7 @@ def permits_page() -> None:
                         room_id=int(room.value or 0),
                         number=str(number.value or "").strip(),
                         kind=str(kind.value),
-                        isolations=str(isolations.value or "").split("；"),
+                        isolations=ISOLATION_SEPARATOR.split(str(isolations.value or "")),
                         valid_from=now,
                         valid_until=now + timedelta(hours=8),
                         now=now,

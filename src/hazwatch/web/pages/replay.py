@@ -1,6 +1,8 @@
-"""Replay view: a result written by ``hazwatch replay`` (format ``hazwatch.replay/1``),
-uploaded or picked from ``<data_dir>/replays``: the O2/tank chart with the alarms, the
-outcomes, and the actual and HazWatch timelines side by side."""
+"""Replay view. It opens on the 2·7 comparison (the bundled "as it was" and "as it should
+have been" results in ``<data_dir>/replays``): dry room 1's O2 both ways on one time axis
+with the key events marked, and what happened beside what HazWatch did, minute by minute.
+Any result written by ``hazwatch replay`` (format ``hazwatch.replay/1``) can be uploaded
+or picked instead: its O2/tank chart, outcomes and the two timelines side by side."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from typing import Any
 from nicegui import events, ui
 
 from hazwatch.scenarios import saved
-from hazwatch.scenarios.result import scenario_text, story_in
+from hazwatch.scenarios.compare import AS_IT_SHOULD_HAVE_BEEN, AS_IT_WAS, aligned, key_events
+from hazwatch.scenarios.result import scenario_text
 from hazwatch.web import charts, session, state
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language
@@ -19,6 +22,8 @@ from hazwatch.web.text import _t, language
 RESULT_FORMAT = "hazwatch.replay/1"
 #: Larger uploads are refused (a week-long replay at 30 s resolution is a few MB).
 MAX_UPLOAD_BYTES = 20_000_000
+#: The picker's value for the 2·7 comparison (a file name cannot start with ":").
+COMPARE = ":compare"
 #: What a series of a replay result is: the simulated truth, or HazWatch's view of a point.
 SERIES_KINDS = ("simulated", "measured", "modelled")
 
@@ -55,13 +60,25 @@ def _outcomes(result: dict[str, Any]) -> None:
         ui.label(line).classes("text-body1").props("data-testid=outcome")
 
 
-def _timeline(title: str, entries: list[dict[str, Any]], testid: str) -> None:
-    with ui.card().classes("w-full").props(f"data-testid={testid}"):
-        ui.label(title).classes("text-subtitle1 text-weight-bold")
-        for entry in entries:
-            with ui.row().classes("no-wrap gap-2 items-start"):
-                ui.label(str(entry.get("at", ""))[11:16]).classes("text-weight-bold text-mono")
-                ui.label(str(entry.get("text", ""))).classes("text-body2")
+def _aligned(result: dict[str, Any], left: str, right: str) -> None:
+    """The report's timeline and HazWatch's on one time column, escalations folded."""
+    with (
+        ui.element("div")
+        .classes("w-full grid gap-x-3 gap-y-1 items-start")
+        .style("grid-template-columns: 3rem minmax(0, 1fr) minmax(0, 1fr)")
+        .props("data-testid=aligned")
+    ):
+        for text in (_t("web.replay.time"), left, right):
+            ui.label(text).classes("text-subtitle2 text-weight-bold")
+        for row in aligned(result, language()):
+            ui.label(row.at).classes("text-weight-bold text-mono").props(
+                f"data-testid=at-{row.at.replace(':', '')}"
+            )
+            for texts, testid in ((row.actual, "actual"), (row.hazwatch, "hazwatch")):
+                with ui.column().classes("gap-0 min-w-0").props(f"data-testid={testid}"):
+                    for text in texts:
+                        ui.label(text).classes("text-body2")
+            ui.separator().style("grid-column: 1 / -1")
 
 
 def show(result: dict[str, Any]) -> None:
@@ -76,14 +93,24 @@ def show(result: dict[str, Any]) -> None:
     ui.echart(charts.replay(result, _t("web.replay.alarm"), kinds)).classes("w-full").style(
         "height: 420px"
     ).props("data-testid=replay-chart")
-    timeline = story_in(result, language())
-    with (
-        ui.element("div")
-        .classes("w-full grid gap-3")
-        .style("grid-template-columns: repeat(auto-fit, minmax(300px, 1fr))")
-    ):
-        _timeline(_t("web.replay.actual"), timeline.get("actual", []), "timeline-actual")
-        _timeline(_t("web.replay.hazwatch"), timeline.get("hazwatch", []), "timeline-hazwatch")
+    _aligned(result, _t("web.replay.actual"), _t("web.replay.hazwatch"))
+
+
+def show_comparison(was: dict[str, Any], should: dict[str, Any]) -> None:
+    """The 2·7 comparison: both rooms' O2 on one axis, the story beside HazWatch's."""
+    ui.label(_t("web.replay.compare")).classes("text-h6").props("data-testid=replay-title")
+    ui.label(_t("web.replay.compare_intro")).classes("text-body2 text-grey-8")
+    _outcomes(should)
+    labels = {"was": _t("web.replay.was"), "should": _t("web.replay.should")}
+    options = charts.comparison(was, should, labels, key_events(should, language()))
+    ui.echart(options).classes("w-full").style("height: 420px").props("data-testid=replay-chart")
+    _aligned(should, _t("web.replay.actual"), _t("web.replay.hazwatch"))
+
+
+def _comparison_files() -> tuple[Path, Path] | None:
+    folder = replay_folder()
+    was, should = folder / f"{AS_IT_WAS}.json", folder / f"{AS_IT_SHOULD_HAVE_BEEN}.json"
+    return (was, should) if was.is_file() and should.is_file() else None
 
 
 @ui.page("/replay")
@@ -94,8 +121,7 @@ def replay_page() -> None:
     frame("web.nav.replay", who)
     body: ui.column | None = None
 
-    def open_bytes(raw: bytes) -> None:
-        result = parse(raw)
+    def open_result(result: dict[str, Any] | None) -> None:
         assert body is not None
         body.clear()
         with body:
@@ -106,8 +132,25 @@ def replay_page() -> None:
                 return
             show(result)
 
+    def open_comparison() -> None:
+        assert body is not None
+        body.clear()
+        with body:
+            both = _comparison_files()
+            was, should = (parse(f.read_bytes()) for f in both) if both else (None, None)
+            if was is None or should is None:
+                ui.label(_t("web.replay.compare_missing")).classes("text-grey-7")
+                return
+            show_comparison(was, should)
+
     async def uploaded(event: events.UploadEventArguments) -> None:
-        open_bytes(await event.file.read())
+        open_result(parse(await event.file.read()))
+
+    def picked(value: object) -> None:
+        if value == COMPARE:
+            open_comparison()
+        elif value in files:
+            open_result(parse(files[str(value)].read_bytes()))
 
     with ui.row().classes("w-full items-end gap-4"):
         ui.upload(
@@ -118,14 +161,12 @@ def replay_page() -> None:
         ).props("accept=.json data-testid=replay-upload").classes("max-w-full")
         saved = sorted(replay_folder().glob("*.json")) if replay_folder().is_dir() else []
         files = {p.name: p for p in saved}
-        if files:
-            ui.select(
-                {name: path.stem for name, path in files.items()},
-                label=_t("web.replay.saved"),
-                on_change=lambda e: (
-                    open_bytes(files[str(e.value)].read_bytes()) if e.value in files else None
-                ),
-            ).classes("w-72").props("data-testid=replay-saved")
+        choices = {COMPARE: _t("web.replay.compare")} | {n: p.stem for n, p in files.items()}
+        ui.select(
+            choices,
+            value=COMPARE,
+            label=_t("web.replay.saved"),
+            on_change=lambda e: picked(e.value),
+        ).classes("w-80 max-w-full").props("data-testid=replay-saved")
     body = ui.column().classes("w-full")
-    with body:
-        ui.label(_t("web.replay.none")).classes("text-grey-7")
+    open_comparison()

@@ -130,7 +130,8 @@ def _figures(status: TankStatusOut, reset_dialog: ui.dialog | None, trend: bool)
     if status.fill_fraction is not None:
         ui.linear_progress(value=status.fill_fraction, show_value=False, size="10px")
     ui.label(text.draw).classes("text-body2")
-    ui.label(text.detector).classes("text-body2").props("data-testid=detector")
+    ui.label(text.plain).classes("text-body2").props("data-testid=plain")
+    ui.label(text.detector).classes("text-caption text-grey-7").props("data-testid=detector")
     share = cusum_share(status)
     if share is not None:
         gauge = "negative" if alarm or share >= 0.8 else "warning" if share >= 0.5 else "positive"
