@@ -16,6 +16,7 @@ from hazwatch.chemicals import demo as chemicals_demo
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.clock import local_date, utcnow
 from hazwatch.core.settings import Settings
+from hazwatch.district import demo as district_demo
 from hazwatch.emergency import service as emergency
 from hazwatch.emergency.readiness import demo as readiness_demo
 from hazwatch.monitoring import service as monitoring
@@ -150,5 +151,6 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     supervision_demo.load_standing(
         session, demo, moment.now, local_date(moment.now, moment.settings.timezone)
     )
+    district_demo.load(session, demo, moment)
     session.flush()
     return demo

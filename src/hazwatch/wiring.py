@@ -11,6 +11,9 @@ from hazwatch.chemicals import hooks as chemical_hooks  # noqa: F401
 from hazwatch.chemicals import models as chemical_models  # noqa: F401
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
+from hazwatch.district import models as district_models  # noqa: F401
+from hazwatch.district.waste import findings as waste_findings  # noqa: F401
+from hazwatch.district.waste import models as waste_models  # noqa: F401
 from hazwatch.emergency import findings as emergency_findings  # noqa: F401
 from hazwatch.emergency import models as emergency_models  # noqa: F401
 from hazwatch.emergency import watch as emergency_watch  # noqa: F401

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -31,6 +32,8 @@ from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
+from hazwatch.district.waste import service as waste
+from hazwatch.district.waste.choices import WasteLicenceKind
 from hazwatch.emergency import service as emergency
 from hazwatch.emergency.readiness.models import Drill, EmergencyPlan
 from hazwatch.monitoring import service as monitoring
@@ -79,6 +82,10 @@ EXEMPT = {
     ("POST", "/api/supervision/import/organisations"): "a file; regulators only; its rows "
     "name jurisdictions by code, checked against the caller's area "
     "(tests/supervision/test_interconnect.py)",
+    ("PUT", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
+    "administrator only (tests/district/test_waste.py)",
+    ("DELETE", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
+    "administrator only (tests/district/test_waste.py)",
 }
 
 
@@ -861,6 +868,40 @@ CASES: dict[tuple[str, str], Case] = {
         path={"subscription_id": "feed_subscription"},
         path_refs={"subscription_id": "feed_subscription"},
     ),
+    ("POST", "/api/district/waste/licences"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            kind="receiver",
+            number="x",
+            waste_codes=["HW08"],
+            valid_from="2025-01-01",
+            valid_until="2026-01-01",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/district/waste/licences/{licence_id}/revoke"): Case(
+        path={"licence_id": "waste_licence"}, path_refs={"licence_id": "waste_licence"}
+    ),
+    ("POST", "/api/district/waste/manifests"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            carrier_id="own.carrier",
+            receiver_id="own.disposer",
+            vehicle_plate="X1",
+            waste_code="900-249-08",
+            waste_name="x",
+            quantity_kg="1",
+        ),
+        refs={"organisation_id": to("organisation")},
+        # the carrier and receiver are the other parties of a manifest by nature: named, they
+        # see that manifest only (tests/district/test_waste.py)
+        counterparties={"carrier_id": "carrier", "receiver_id": "disposer"},
+    ),
+    ("POST", "/api/district/waste/manifests/{manifest_id}/handovers"): Case(
+        path={"manifest_id": "manifest"},
+        body=_b(step="pickup", quantity_kg="1"),
+        path_refs={"manifest_id": "manifest"},
+    ),
 }
 
 
@@ -996,6 +1037,28 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             inspectors=["a", "b"],
             seed=1,
         )
+        lab_licence = waste.create_licence(
+            session,
+            SYSTEM,
+            organisation_id=lab,
+            kind=WasteLicenceKind.RECEIVER,
+            number="LAB-W-1",
+            waste_codes=["HW49"],
+            valid_from=date(2025, 1, 1),
+            valid_until=date(2026, 1, 1),
+        )
+        lab_manifest = waste.issue(
+            session,
+            SYSTEM,
+            moment,
+            organisation_id=lab,
+            carrier_id=demo["carrier"],
+            receiver_id=demo["disposer"],
+            vehicle_plate="LAB-1",
+            waste_code="900-041-49",
+            waste_name="x",
+            quantity_kg=Decimal(1),
+        )
         assignment = _create(
             session,
             "supervision-assignments",
@@ -1122,6 +1185,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "park": demo["park"],
             "year_plan": other_plan.id,
             "planned_inspection": other_plan.inspections[0].id,
+            "waste_licence": lab_licence.id,
+            "manifest": lab_manifest.id,
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -1133,6 +1198,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["dispatch"] = 10**6
     own["listing"], own["point_event"], own["code_appeal"] = 10**6, 10**6, 10**6
     own["park"], own["year_plan"], own["planned_inspection"] = 10**6, 10**6, 10**6
+    own["dispatch"], own["manifest"], own["waste_licence"] = 10**6, 10**6, 10**6
+    own["carrier"], own["disposer"] = demo["carrier"], demo["disposer"]
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
     own["task"], own["feed_subscription"] = 10**6, 10**6

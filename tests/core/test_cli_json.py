@@ -148,6 +148,27 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision plan-done", ["{plan}", "{inspection}", "-m", "已检查", "--as", "regulator"], 0),
     ("supervision listing", ["{listing}", "request", "-m", "已取得许可证", "--as", "regulator"], 0),
     ("supervision profile", ["{org}", "--score", "58", "--source", "诊断报告"], 0),
+    ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
+    ("waste licences", ["--as", "regulator"], 0),
+    (
+        "waste issue",
+        [
+            *("--producer", "{chem}", "--carrier", "{carrier}", "--receiver", "{disposer}"),
+            *("--plate", "浙B·J1", "--code", "900-249-08", "--name", "废矿物油"),
+            *("--quantity", "100", "--as", "chem"),
+        ],
+        0,
+    ),
+    ("waste handover", ["{manifest}", "pickup", "100"], 0),
+    (
+        "waste add-licence",
+        [
+            *("{carrier}", "carrier", "CLI-1", "--code", "HW08"),
+            *("--from", "2025-01-01", "--until", "2026-01-01"),
+        ],
+        0,
+    ),
+    ("calendar list", ["--year", "2025"], 0),
 ]
 
 
@@ -218,6 +239,9 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "rules": str(rules_file),
         "farm": str(demo["ammonia_farm"]),
         "ammonia": str(ammonia),
+        "chem": str(demo["chem"]),
+        "carrier": str(demo["carrier"]),
+        "disposer": str(demo["disposer"]),
     }
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"
@@ -236,6 +260,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             ) from exc
         if command == "hidden-danger report":
             values["new"] = str(parsed["id"])
+        if command == "waste issue":
+            values["manifest"] = str(parsed[0]["id"])
         if command == "permit open":
             values["permit"] = str(parsed[0]["id"])
         if command == "supervision plan":

@@ -161,6 +161,17 @@ INDIRECT: dict[str, set[str]] = {
     "registry.finding.major_hazard_person_missing": _FINDING | {"unit", "role"},
     "registry.finding.major_hazard_duty_overdue": _FINDING | {"unit", "role", "person", "due"},
     "registry.finding.scba_not_ready": _FINDING | {"scba", "why"},  # emergency.findings
+    # district.waste.findings
+    **{
+        f"registry.finding.waste_{c}_unlicensed": _FINDING | {"manifest", "code"}
+        for c in ("carrier", "receiver")
+    },
+    "registry.finding.waste_quantity_mismatch": _FINDING
+    | {"manifest", "code", "declared", "picked_up", "received", "tolerance"},
+    **{
+        f"registry.finding.waste_manifest_{c}": _FINDING | {"manifest", "code", "due"}
+        for c in ("overdue", "late")
+    },
     # scenarios.loader._from_pydantic: pydantic's error types mapped to keys, with its message
     **{
         f"scenarios.error.{c}": {"problem"}

@@ -56,7 +56,9 @@ def test_export_csv_and_xlsx(demo_dir: Path) -> None:
     )
     sheet = load_workbook(xlsx_path).active
     assert sheet is not None
-    assert sheet.max_row == 16  # header + 11 organisations + 4 departments (seed 001 §18)
+    # header + 11 organisations + 4 departments (seed 001 §18) + the district programme's
+    # carrier and waste disposer
+    assert sheet.max_row == 18
     bad = runner.invoke(app, ["registry", "export", "rooms", str(demo_dir / "rooms.pdf")])
     assert bad.exit_code == 2 and ".pdf" in bad.output
 

@@ -67,6 +67,8 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.district.routes import router as calendar_router
+    from hazwatch.district.waste.routes import router as waste_router
     from hazwatch.emergency.readiness.routes import router as readiness_router
     from hazwatch.emergency.routes import router as emergency_router
     from hazwatch.monitoring.access.routes import router as access_router
@@ -119,4 +121,6 @@ def domain_routers() -> list[APIRouter]:
         interconnect_router,
         dashboard_router,
         rating_router,
+        waste_router,
+        calendar_router,
     ]

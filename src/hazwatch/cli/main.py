@@ -27,6 +27,7 @@ from hazwatch.cli import (
     supervision_interconnect,
     supervision_tasks,
     tanks,
+    waste,
 )
 
 app = typer.Typer(
@@ -57,6 +58,7 @@ rating.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)
+waste.register(app)
 
 if __name__ == "__main__":
     app()

@@ -165,6 +165,31 @@ class Settings(BaseSettings):
         default="major",
         description="Hidden dangers of this grade (or higher) past their deadline are dispatched.",
     )
+    waste_quantity_tolerance: Decimal = Field(
+        default=Decimal("0.02"),
+        ge=0,
+        le=1,
+        description="A waste manifest's picked-up or received quantity may differ from the "
+        "declared one by this share (inclusive) before it is a reconciliation finding: weighing "
+        "at the producer and at the receiver differ a little; the district's setting, not law.",
+    )
+    transport_staff_per_vehicles: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="A hazardous-goods carrier keeps one real-time monitoring person per this "
+        "many connected vehicles (seed 001 measure 6; 交通运输部 动态监控 practice: 1 per 100).",
+    )
+    transport_staff_minimum: int = Field(
+        default=2, ge=0, le=100, description="…and at least this many monitoring staff."
+    )
+    transport_speed_limit_kmh: int = Field(
+        default=60,
+        ge=1,
+        le=200,
+        description="Speed limit for hazardous-goods vehicles outside any speed zone (60 km/h on "
+        "ordinary roads; expressways are zones with 80 km/h).",
+    )
     attachment_store: Literal["local", "s3"] = Field(
         default="local", description="Where photos and documents are kept: a local folder or S3."
     )

@@ -53,6 +53,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/codes", "web.nav.codes", "qr_code_2"),
     ("/supervision/grades", "web.nav.grades", "leaderboard"),
     ("/supervision/credit", "web.nav.credit", "gavel"),
+    ("/district/waste", "web.nav.waste", "recycling"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

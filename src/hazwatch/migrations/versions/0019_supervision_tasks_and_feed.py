@@ -6,7 +6,7 @@ once). Interconnection (item 8): ``feed_event`` (the outbound feed, its id the p
 and ``feed_subscription`` (webhook followers with their cursor and signing key).
 
 Revision ID: 0019
-Revises: 0023
+Revises: 0020
 Create Date: 2026-12-05 20:00:56.057193
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0019"
-down_revision: str | Sequence[str] | None = "0023"
+down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

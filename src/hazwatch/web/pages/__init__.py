@@ -28,4 +28,5 @@ from hazwatch.web.pages import (  # noqa: F401
     supervision_tasks,
     tanks,
     trend,
+    waste,
 )
