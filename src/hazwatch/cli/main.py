@@ -24,6 +24,7 @@ from hazwatch.cli import (
     risks,
     supervision,
     tanks,
+    transport,
     waste,
 )
 
@@ -53,6 +54,7 @@ emergency.register(app)
 permits.register(app)
 duties.register(app)
 waste.register(app)
+transport.register(app)
 
 if __name__ == "__main__":
     app()

@@ -51,6 +51,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/grades", "web.nav.grades", "leaderboard"),
     ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/district/waste", "web.nav.waste", "recycling"),
+    ("/district/transport", "web.nav.transport", "local_shipping"),
     ("/replay", "web.nav.replay", "replay"),
 )
 

@@ -24,6 +24,7 @@ from hazwatch.web.pages import (  # noqa: F401
     scba,
     supervision,
     tanks,
+    transport,
     trend,
     waste,
 )
