@@ -61,6 +61,7 @@ from hazwatch.registry.landlord.models import TenantInspection
 from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import codes, credit, dispatch, grading, incidents
 from hazwatch.supervision.choices import CodeSubject, DispatchSource, IncidentKind
+from hazwatch.supervision.models import FeedSubscription, SupervisionTask
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
@@ -78,6 +79,9 @@ EXEMPT = {
     "(tests/supervision/test_rating.py)",
     ("POST", "/api/supervision/codes/refresh"): "no reference; regulators only "
     "(tests/supervision/test_rating.py)",
+    ("POST", "/api/supervision/import/organisations"): "a file; regulators only; its rows "
+    "name jurisdictions by code, checked against the caller's area "
+    "(tests/supervision/test_interconnect.py)",
     ("PUT", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
     "administrator only (tests/district/test_waste.py)",
     ("DELETE", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
@@ -847,6 +851,23 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/inspections/records/{record_id}/attachments"): Case(
         path={"record_id": "record"}, path_refs={"record_id": "record"}, multipart=True
     ),
+    ("POST", "/api/supervision/tasks/load"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions"),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("POST", "/api/supervision/tasks/{task_id}/progress"): Case(
+        path={"task_id": "task"},
+        body=_b(period="2025-02-01", status="in_progress", progress="x"),
+        path_refs={"task_id": "task"},
+    ),
+    ("POST", "/api/supervision/feed/subscriptions"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions", name="x", url="http://x.test/h"),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("POST", "/api/supervision/feed/subscriptions/{subscription_id}/deliver"): Case(
+        path={"subscription_id": "feed_subscription"},
+        path_refs={"subscription_id": "feed_subscription"},
+    ),
     ("POST", "/api/district/waste/licences"): Case(
         body=_b(
             organisation_id="own.organisation",
@@ -1223,6 +1244,20 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["plate"] = "NO-SUCH-PLATE"
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
+    own["task"], own["feed_subscription"] = 10**6, 10**6
+    with context.unit_of_work() as session:
+        other["task"] = session.scalar(select(SupervisionTask.id).limit(1))
+        following = FeedSubscription(
+            jurisdiction_id=demo["district"],
+            name="市平台",
+            url="http://x.test/h",
+            signing_secret="k",
+            created_at=context.clock.now(),
+            created_by="x",
+        )
+        session.add(following)
+        session.flush()
+        other["feed_subscription"] = following.id
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)
 

@@ -113,6 +113,17 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
     # the demo tanker's tunnel warning was dispatched at the demo's moment: late by now
     ("supervision dispatches", ["--scan", "--as", "regulator"], 1),
+    # the demo's tasks were loaded on the demo clock (Feb 2025): months of reports overdue
+    ("supervision tasks list", ["--as", "regulator"], 1),
+    ("supervision tasks overdue", ["--as", "regulator"], 1),
+    ("supervision feed pull", ["--as", "regulator"], 0),
+    ("supervision dashboard", ["--as", "street"], 0),
+    ("supervision import-organisations", ["{city_file}", "--as", "regulator"], 0),
+    (
+        "supervision tasks report",
+        ["3", "--status", "in_progress", "--progress", "联合审查制度已建立", "--as", "regulator"],
+        0,
+    ),
     ("supervision credit", ["--as", "regulator"], 0),
     ("supervision dishonesty", ["--as", "street"], 0),
     ("supervision points", ["--as", "lab"], 0),
@@ -244,6 +255,9 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "bureau": str(demo["transport_bureau"]),
     }
     values |= _pending_links(cli_on_context, demo)
+    city_file = tmp_path / "city.csv"
+    city_file.write_text("name,credit_code\n新锐低温科技有限公司,91330299MA2X00011A\n")
+    values["city_file"] = str(city_file)
     for command, args, expected in TABLE:
         argv = [*command.split(), *(a.format(**values) for a in args), "--json"]
         result = runner.invoke(app, argv)

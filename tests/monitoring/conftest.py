@@ -109,7 +109,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 #: Words of the landlord's notices of a tenant's sub-lease or inert-gas source
-#: (registry.landlord.watch), in every channel's body: kept apart from the alarm ladders.
+#: (registry.landlord.watch), in every channel's body: kept apart from the alarm ladders, as
+#: are the dispatch notices the engine tick's scan sends regulators (their payload names
+#: ``dispatch_id``, supervision.watch).
 LANDLORD_NOTICES = ("转租", "惰性气体源", "sub-let", "inert-gas source")
 
 
@@ -134,7 +136,7 @@ def webhook() -> Iterator[tuple[str, Received]]:
                 self.end_headers()
                 return
             text = json.dumps(body, ensure_ascii=False)
-            if any(word in text for word in LANDLORD_NOTICES):
+            if "dispatch_id" in body or any(word in text for word in LANDLORD_NOTICES):
                 received.notices.append((self.path, body))
             else:
                 received.requests.append((self.path, body))

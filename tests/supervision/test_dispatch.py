@@ -8,13 +8,18 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.monitoring.escalation.models import Contact
 from hazwatch.monitoring.escalation.service import contacts_for
 from hazwatch.monitoring.models import Alarm
 from hazwatch.registry.demo import DemoIds
+from hazwatch.supervision import dispatch
+from hazwatch.supervision.models import DispatchOrder
+from hazwatch.supervision.watch import DispatchWatch
 from tests.conftest import error_code
 
 Login = Callable[..., dict[str, str]]
@@ -225,3 +230,55 @@ def test_the_ladders_regulator_step_lands_on_the_duty_officer_on_shift(
         # nobody on the roster a day later: the whole desk, never nobody
         gap = now + timedelta(hours=30)
         assert {c.name for c in contacts_for(session, lab, "regulator", gap)} == everyone
+
+
+def test_the_engine_tick_dispatches_a_low_o2_alarm_once(
+    context: Context, demo: DemoIds, clock: ManualClock
+) -> None:
+    alarm = low_o2_alarm(context, demo)
+    watch = DispatchWatch(context)
+    watch.tick(clock.now())
+
+    def orders() -> list[DispatchOrder]:
+        with context.sessions() as session:
+            return list(
+                session.scalars(
+                    select(DispatchOrder).where(
+                        DispatchOrder.source_type == "alarm",
+                        DispatchOrder.source_key == str(alarm),
+                    )
+                )
+            )
+
+    made = orders()
+    assert len(made) == 1 and made[0].department_id == demo["ema"]
+    watch.tick(clock.now() + timedelta(seconds=5))  # within the minute: no second look
+    clock.advance(timedelta(minutes=8))
+    watch.tick(clock.now())  # a second scan: still one order, now reminded
+    again = orders()
+    assert [o.id for o in again] == [made[0].id] and again[0].reminded_at is not None
+
+
+def test_the_ladders_regulator_step_follows_the_responsibility_matrix(
+    context: Context, demo: DemoIds, clock: ManualClock
+) -> None:
+    with context.unit_of_work() as session:
+        # the dye works (textile, uses chemicals): the matrix names the street office
+        assert dispatch.matrix_regulators(session, demo["dyeworks"], clock.now()) == [
+            demo["street_office"]
+        ]
+        # the street office has no duty desk on the platform: the fallback owner's desk
+        fallback = contacts_for(session, demo["dyeworks"], "regulator")
+        assert fallback and {c.organisation_id for c in fallback} == {demo["ema"]}
+        session.add(
+            Contact(
+                organisation_id=demo["street_office"],
+                role="duty_officer",
+                name="街道值班",
+                channel="console",
+                address="console",
+            )
+        )
+        session.flush()
+        reached = contacts_for(session, demo["dyeworks"], "regulator", clock.now())
+        assert [c.name for c in reached] == ["街道值班"]

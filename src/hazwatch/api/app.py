@@ -89,8 +89,11 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.prevention.routes import router as permits_router
     from hazwatch.registry.landlord.routes import router as landlord_router
     from hazwatch.registry.routes import router as registry_router
+    from hazwatch.supervision.dashboard.routes import router as dashboard_router
+    from hazwatch.supervision.interconnect.routes import router as interconnect_router
     from hazwatch.supervision.rating_routes import router as rating_router
     from hazwatch.supervision.routes import router as supervision_router
+    from hazwatch.supervision.tasks.routes import router as supervision_tasks_router
 
     return [
         registry_router,
@@ -115,6 +118,9 @@ def domain_routers() -> list[APIRouter]:
         inspections_router,
         attachments_router,
         supervision_router,
+        supervision_tasks_router,
+        interconnect_router,
+        dashboard_router,
         rating_router,
         waste_router,
         transport_router,

@@ -23,6 +23,9 @@ from hazwatch.cli import (
     response,
     risks,
     supervision,
+    supervision_dashboard,
+    supervision_interconnect,
+    supervision_tasks,
     tanks,
     transport,
     waste,
@@ -49,6 +52,9 @@ inspections.register(app)
 chemicals.register(app)
 risks.register(app)
 supervision.register(app)
+supervision_tasks.register(supervision.supervision_app)
+supervision_interconnect.register(supervision.supervision_app)
+supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)

@@ -81,6 +81,20 @@ class DutyLogKind(Choice):
     HANDOVER = "handover"
 
 
+class ProgressKind(Choice):
+    """Annex 2 each month (before the 28th), the year-end summary (before 10 December)."""
+
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+
+
+@with_colours({"not_started": "grey", "in_progress": "orange", "done": "green"})
+class TaskStatus(Choice):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
 # -- credit, points, grades and codes (issue 15 items 2, 4, 5) -------------------------------
 
 
@@ -175,3 +189,13 @@ class RuleKind(Choice):
     PERSON_CODE = "person_code"
     PARK_CODE = "park_code"
     POINTS = "points"
+
+
+class FeedKind(Choice):
+    """What the outbound feed carries (issue 15 item 8)."""
+
+    WARNING = "warning"
+    DISPATCH = "dispatch"
+    FINDING = "finding"
+    INCIDENT = "incident"
+    REPORT = "report"

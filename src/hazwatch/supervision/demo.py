@@ -30,6 +30,7 @@ from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import codes, credit, grading, incidents, responsibility
 from hazwatch.supervision.choices import CreditKind, IncidentKind, ReportLevel, Sector
 from hazwatch.supervision.models import DutyShift
+from hazwatch.supervision.tasks import service as tasks
 
 #: Seed 001 §18 (职责分工): the departments that share the stages of hazardous chemicals.
 DEPARTMENTS = (
@@ -91,6 +92,7 @@ def load(session: Session, demo: DemoIds, now: datetime) -> None:
     ):
         responsibility.classify(session, SYSTEM, now, demo[key], sector)
     load_duty(session, demo, now)
+    tasks.load(session, SYSTEM, now, demo["district"])
     if now >= INCIDENT_KNOWN + timedelta(days=2):
         load_incident(session, demo, now)
 

@@ -28,13 +28,17 @@ from sqlalchemy.orm import Session
 from hazwatch.attachments import service as attachments
 from hazwatch.attachments.models import Attachment
 from hazwatch.core.auth.roles import SYSTEM, Principal, Role
-from hazwatch.core.clock import as_utc, local_date
+from hazwatch.core.clock import as_utc, local_date, utcnow
 from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import ensure_visible, restrict
-from hazwatch.core.settings import Settings
+from hazwatch.core.settings import Settings, get_settings
 from hazwatch.monitoring.escalation.models import Contact
-from hazwatch.monitoring.escalation.service import notify_now, register_duty_filter
+from hazwatch.monitoring.escalation.service import (
+    notify_now,
+    register_duty_filter,
+    register_regulator_resolver,
+)
 from hazwatch.monitoring.models import Alarm
 from hazwatch.prevention.hazard_findings import service as hidden_dangers
 from hazwatch.prevention.hazard_findings.choices import HazardGrade, HazardState
@@ -146,6 +150,11 @@ def dispatch(
 
 def scan(session: Session, now: datetime, settings: Settings) -> list[DispatchOrder]:
     """Dispatch every warning at or above the configured levels that has no open order."""
+    return scan_alarms(session, now, settings) + scan_records(session, now, settings)
+
+
+def scan_alarms(session: Session, now: datetime, settings: Settings) -> list[DispatchOrder]:
+    """Active alarms of priority ≥ ``dispatch_min_priority``."""
     made: list[DispatchOrder] = []
     alarms = session.scalars(select(Alarm).where(Alarm.active.is_(True)).order_by(Alarm.id))
     for alarm in alarms:
@@ -167,6 +176,13 @@ def scan(session: Session, now: datetime, settings: Settings) -> list[DispatchOr
         )
         if order is not None:
             made.append(order)
+    return made
+
+
+def scan_records(session: Session, now: datetime, settings: Settings) -> list[DispatchOrder]:
+    """Major registry findings and hidden dangers of the configured grade past their
+    deadline (both change by the day, not the second: the tick looks less often)."""
+    made: list[DispatchOrder] = []
     as_of = registry_findings.AsOf(now, local_date(now, settings.timezone))
     for finding in registry_findings.compute(session, SYSTEM, as_of):
         level = FINDING_LEVEL.get(finding.severity)
@@ -591,4 +607,13 @@ def only_on_duty(session: Session, contacts: list[Contact], now: datetime) -> li
     return kept
 
 
+def matrix_regulators(session: Session, organisation_id: int, now: datetime | None) -> list[int]:
+    """Who the ladders' regulator step calls: the departments the responsibility matrix (and
+    the assignments) make responsible for the organisation, else its fallback owner (item 1),
+    the same departments its dispatches go to."""
+    today = local_date(now or utcnow(), get_settings().timezone)
+    return responsibility.supervising_departments(session, organisation_id, today)
+
+
 register_duty_filter(only_on_duty)
+register_regulator_resolver(matrix_regulators)

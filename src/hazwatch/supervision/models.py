@@ -32,12 +32,15 @@ from hazwatch.supervision.choices import (
     DispatchSource,
     DispatchState,
     DutyLogKind,
+    FeedKind,
     IncidentKind,
     ListingState,
     PointState,
+    ProgressKind,
     ReportLevel,
     RuleKind,
     Sector,
+    TaskStatus,
 )
 from hazwatch.supervision.incident_grade import IncidentGrade
 
@@ -471,3 +474,116 @@ class PlannedInspection(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupervisionTask(Base):
+    """One task of a jurisdiction's decomposition table (seed 001 Annex 1): the measure, its
+    lead department, partners and deadline, loaded from the package's data (``tasks.py``)."""
+
+    __tablename__ = "supervision_task"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    lead_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), index=True
+    )
+    partner_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    #: Platform indicators filled into its progress reports (``tasks.INDICATORS``).
+    indicators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(200))
+    #: Reports are due from the month the task was loaded on.
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TaskProgress(Base):
+    """A lead department's progress report on a task (Annex 2): monthly, due before the 28th,
+    or the year-end summary, due before 10 December. Indicators the platform knows are
+    filled in at submission and kept as they were then."""
+
+    __tablename__ = "task_progress"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("task_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("supervision_task.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ProgressKind] = mapped_column(String(8))
+    #: The month reported on (its first day); for the year-end summary 1 January of the year.
+    period: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[TaskStatus] = mapped_column(String(16))
+    progress: Mapped[str] = mapped_column(Text)
+    problems: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    indicators: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_by: Mapped[str] = mapped_column(String(80))
+    late: Mapped[bool] = mapped_column(default=False)
+
+
+class TaskNotice(Base):
+    """A reminder or overdue flag sent for one report, so each is sent once."""
+
+    __tablename__ = "task_notice"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("task_id", "kind", "period", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("supervision_task.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ProgressKind] = mapped_column(String(8))
+    period: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedEvent(Base):
+    """One event of the outbound feed (issue 15 item 8). ``id`` is the pull cursor: events
+    are written by one writer under a table lock, so ids commit in order and a reader past
+    id n never misses one below it. ``key`` makes writing idempotent (one happening, one
+    event). Not audited: it is a projection of audited data, not safety data of its own."""
+
+    __tablename__ = "feed_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[FeedKind] = mapped_column(String(16), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(String(120))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class FeedSubscription(Base):
+    """A city or park platform following a jurisdiction's feed by webhook: deliveries are
+    signed with its key (HMAC-SHA256) and resume from its cursor after a failure."""
+
+    __tablename__ = "feed_subscription"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(String(500))
+    #: The HMAC key, kept to sign with (never copied into the audit trail).
+    signing_secret: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    last_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))

@@ -26,7 +26,7 @@ from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.clock import utcnow
 
 #: Columns never copied into the audit trail.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret_hash", "signing_secret"})
 
 
 def _plain(value: Any) -> Any:

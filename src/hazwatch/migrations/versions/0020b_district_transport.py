@@ -5,7 +5,7 @@ Hazardous-goods transport (issue 16 item 2): ``transport_carrier`` (monitoring s
 ``vehicle_position`` and ``transport_warning``.
 
 Revision ID: 0020b
-Revises: 0020
+Revises: 0019
 Create Date: 2026-12-05 19:45:10.772281
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0020b"
-down_revision: str | Sequence[str] | None = "0020"
+down_revision: str | Sequence[str] | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -113,7 +113,25 @@ def landlords(session: Session, organisation_id: int) -> list[int]:
     return found
 
 
-def regulators(session: Session, organisation_id: int) -> list[int]:
+#: Resolve the departments supervising an organisation at a moment (the supervision package
+#: registers its responsibility matrix, issue 15 item 1); the first that names any wins.
+RegulatorResolver = Callable[[Session, int, datetime | None], list[int]]
+_REGULATOR_RESOLVERS: list[RegulatorResolver] = []
+
+
+def register_regulator_resolver(resolver: RegulatorResolver) -> RegulatorResolver:
+    if resolver not in _REGULATOR_RESOLVERS:
+        _REGULATOR_RESOLVERS.append(resolver)
+    return resolver
+
+
+def regulators(session: Session, organisation_id: int, now: datetime | None = None) -> list[int]:
+    """The supervising departments: as a registered resolver finds them, else the explicit
+    assignments, else the district's fallback owner."""
+    for resolver in _REGULATOR_RESOLVERS:
+        found = resolver(session, organisation_id, now)
+        if found:
+            return found
     departments = list(
         session.scalars(
             select(SupervisionAssignment.department_id).where(
@@ -148,7 +166,7 @@ def contacts_for(
     elif target == "landlord":
         owners, role = landlords(session, organisation_id), "duty_officer"
     else:
-        owners, role = regulators(session, organisation_id), "duty_officer"
+        owners, role = regulators(session, organisation_id, now), "duty_officer"
     if not owners:
         return []
     found = list(
@@ -156,10 +174,28 @@ def contacts_for(
             select(Contact).where(Contact.organisation_id.in_(owners), Contact.role == role)
         )
     )
+    if target == EscalationTarget.REGULATOR.value and not found:
+        found = _fallback_desk(session, organisation_id)
     if target == EscalationTarget.REGULATOR.value and now is not None:
         for duty_filter in _DUTY_FILTERS:
             found = duty_filter(session, found, now)
     return found
+
+
+def _fallback_desk(session: Session, organisation_id: int) -> list[Contact]:
+    """The fallback owner's duty desk, when the departments responsible have no desk on the
+    platform yet: the regulator step never reaches nobody (seed 001 §18, 兜底责任)."""
+    organisation = session.get(Organisation, organisation_id)
+    owner = fallback_owner(session, organisation) if organisation else None
+    if owner is None:
+        return []
+    return list(
+        session.scalars(
+            select(Contact).where(
+                Contact.organisation_id == owner.id, Contact.role == "duty_officer"
+            )
+        )
+    )
 
 
 def step_contacts(

@@ -1,0 +1,1 @@
+"""The regulator dashboard (issue 15 item 9)."""

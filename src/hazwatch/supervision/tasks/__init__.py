@@ -1,0 +1,1 @@
+"""Task decomposition and monthly progress (issue 15 item 7)."""
