@@ -897,6 +897,43 @@ CASES: dict[tuple[str, str], Case] = {
         # see that manifest only (tests/district/test_waste.py)
         counterparties={"carrier_id": "carrier", "receiver_id": "disposer"},
     ),
+    ("PUT", "/api/district/transport/carriers/{organisation_id}/staff"): Case(
+        path={"organisation_id": "organisation"},
+        body=_b(monitoring_staff=2),
+        path_refs={"organisation_id": "organisation"},
+    ),
+    ("POST", "/api/district/transport/vehicles"): Case(
+        body=_b(organisation_id="own.organisation", plate="X-1"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("PATCH", "/api/district/transport/vehicles/{vehicle_id}"): Case(
+        path={"vehicle_id": "vehicle"},
+        body=_b(connected=False),
+        path_refs={"vehicle_id": "vehicle"},
+    ),
+    ("POST", "/api/district/transport/zones"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            name="x",
+            kind="restricted",
+            geometry_wkt="POLYGON ((0 0, 1 0, 1 1, 0 0))",
+        ),
+        refs={"organisation_id": to("department")},
+    ),
+    ("PATCH", "/api/district/transport/zones/{zone_id}"): Case(
+        path={"zone_id": "zone"}, body=_b(active=False), path_refs={"zone_id": "zone"}
+    ),
+    ("POST", "/api/district/transport/positions"): Case(
+        body=_b(
+            plate="own.plate",
+            at="2025-02-06T20:00:00Z",
+            lat="0",
+            lon="0",
+            speed_kmh="0",
+            heading="0",
+        ),
+        refs={"plate": to("plate")},
+    ),
     ("POST", "/api/district/waste/manifests/{manifest_id}/handovers"): Case(
         path={"manifest_id": "manifest"},
         body=_b(step="pickup", quantity_kg="1"),
@@ -1187,6 +1224,9 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "planned_inspection": other_plan.inspections[0].id,
             "waste_licence": lab_licence.id,
             "manifest": lab_manifest.id,
+            "vehicle": demo["tanker"],
+            "plate": "浙B·D0123",
+            "zone": demo["zone_tunnel"],
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -1200,6 +1240,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["park"], own["year_plan"], own["planned_inspection"] = 10**6, 10**6, 10**6
     own["dispatch"], own["manifest"], own["waste_licence"] = 10**6, 10**6, 10**6
     own["carrier"], own["disposer"] = demo["carrier"], demo["disposer"]
+    own["vehicle"], own["zone"] = 10**6, 10**6
+    own["plate"] = "NO-SUCH-PLATE"
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
     own["task"], own["feed_subscription"] = 10**6, 10**6

@@ -112,7 +112,8 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision classify", ["{org}", "research", "--as", "regulator"], 0),
     ("supervision incidents", ["--as", "regulator"], 0),  # the demo clock is before 2·7
     ("supervision grade", ["--deaths", "2", "--loss", "2871000"], 0),
-    ("supervision dispatches", ["--scan", "--as", "regulator"], 0),  # new orders: not late
+    # the demo tanker's tunnel warning was dispatched at the demo's moment: late by now
+    ("supervision dispatches", ["--scan", "--as", "regulator"], 1),
     # the demo's tasks were loaded on the demo clock (Feb 2025): months of reports overdue
     ("supervision tasks list", ["--as", "regulator"], 1),
     ("supervision tasks overdue", ["--as", "regulator"], 1),
@@ -170,6 +171,15 @@ TABLE: list[tuple[str, list[str], int]] = [
         0,
     ),
     ("calendar list", ["--year", "2025"], 0),
+    ("transport overview", ["--as", "regulator"], 1),  # 2 of 3 insured, staff short
+    ("transport zones", [], 0),
+    (
+        "transport add-zone",
+        ["--department", "{bureau}", "--name", "x", "--wkt", "POLYGON ((0 0, 1 0, 1 1, 0 0))"],
+        0,
+    ),
+    ("transport position", ["浙B·D0456", "29.7", "121.3", "--speed", "30"], 0),
+    ("transport warnings", ["--as", "regulator"], 0),
 ]
 
 
@@ -243,6 +253,7 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "chem": str(demo["chem"]),
         "carrier": str(demo["carrier"]),
         "disposer": str(demo["disposer"]),
+        "bureau": str(demo["transport_bureau"]),
     }
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"

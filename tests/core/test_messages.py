@@ -161,6 +161,13 @@ INDIRECT: dict[str, set[str]] = {
     "registry.finding.major_hazard_person_missing": _FINDING | {"unit", "role"},
     "registry.finding.major_hazard_duty_overdue": _FINDING | {"unit", "role", "person", "due"},
     "registry.finding.scba_not_ready": _FINDING | {"scba", "why"},  # emergency.findings
+    # district.transport: findings, and the dispatch a warning opens (+ the organisation)
+    "registry.finding.transport_staff_short": _FINDING | {"connected", "required", "staff"},
+    "registry.finding.vehicle_uninsured": _FINDING | {"plate"},
+    **{
+        f"district.transport.warning.{c}": {"organisation", "plate", "zone", "speed", "limit"}
+        for c in ("restricted", "speeding")
+    },
     # district.waste.findings
     **{
         f"registry.finding.waste_{c}_unlicensed": _FINDING | {"manifest", "code"}

@@ -68,6 +68,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
     from hazwatch.district.routes import router as calendar_router
+    from hazwatch.district.transport.routes import router as transport_router
     from hazwatch.district.waste.routes import router as waste_router
     from hazwatch.emergency.readiness.routes import router as readiness_router
     from hazwatch.emergency.routes import router as emergency_router
@@ -124,5 +125,6 @@ def domain_routers() -> list[APIRouter]:
         dashboard_router,
         rating_router,
         waste_router,
+        transport_router,
         calendar_router,
     ]

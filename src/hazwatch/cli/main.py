@@ -27,6 +27,7 @@ from hazwatch.cli import (
     supervision_interconnect,
     supervision_tasks,
     tanks,
+    transport,
     waste,
     workers,
 )
@@ -61,6 +62,7 @@ permits.register(app)
 duties.register(app)
 workers.register(app)
 waste.register(app)
+transport.register(app)
 
 if __name__ == "__main__":
     app()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.district import calendar
 from hazwatch.district.holidays import HOLIDAYS_2025
+from hazwatch.district.transport import demo as transport_demo
 from hazwatch.district.waste import demo as waste_demo
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry import service
@@ -42,3 +43,4 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
     for day, working, name in HOLIDAYS_2025:
         calendar.set_day(session, SYSTEM, day, working=working, name=name)
     waste_demo.load(session, demo, moment)
+    transport_demo.load(session, demo, moment)

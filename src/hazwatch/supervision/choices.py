@@ -73,6 +73,7 @@ class DispatchSource(Choice):
     ALARM = "alarm"
     FINDING = "finding"
     HIDDEN_DANGER = "hidden_danger"
+    TRANSPORT = "transport"
 
 
 class DutyLogKind(Choice):

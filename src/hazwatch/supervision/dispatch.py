@@ -115,13 +115,15 @@ def dispatch(
     title_key: str,
     params: dict[str, Any],
     room_id: int | None = None,
+    department_id: int | None = None,
 ) -> DispatchOrder | None:
-    """The order for one warning (the open one if it exists); None when no department
-    (not even a fallback owner) can take it."""
+    """The order for one warning (the open one if it exists), to ``department_id`` when the
+    warning's kind names its department (transport), else to the one responsible for the
+    organisation; None when no department (not even a fallback owner) can take it."""
     existing = _open_for(session, source_type, source_key)
     if existing is not None:
         return existing
-    department = _department_of(session, organisation_id, now, settings)
+    department = department_id or _department_of(session, organisation_id, now, settings)
     if department is None:
         return None
     accept, verify = DEADLINES[level]

@@ -54,6 +54,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/grades", "web.nav.grades", "leaderboard"),
     ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/district/waste", "web.nav.waste", "recycling"),
+    ("/district/transport", "web.nav.transport", "local_shipping"),
     ("/replay", "web.nav.replay", "replay"),
     ("/workers", "web.nav.workers", "dns"),
 )

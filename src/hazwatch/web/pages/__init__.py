@@ -27,6 +27,7 @@ from hazwatch.web.pages import (  # noqa: F401
     supervision_interconnect,
     supervision_tasks,
     tanks,
+    transport,
     trend,
     waste,
     workers,
