@@ -4,7 +4,7 @@ Partitioned ingest (issue 17 items 1 and 2): ``stream_worker`` (one row per work
 and ``partition_lease`` (the owner of each partition of the sites, its lease and epoch).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020b
 Create Date: 2026-12-05 19:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0021"
-down_revision: str | Sequence[str] | None = "0019"
+down_revision: str | Sequence[str] | None = "0020b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
