@@ -245,6 +245,10 @@ def _rank(priority: object) -> int:
     return order.index(priority) if priority in order else -1
 
 
+#: How long a notice that is not about an alarm stays on the screen.
+NOTICE_SHOWN_MS = 8_000
+
+
 def _notify(pop_ups: PopUps, event: dict[str, Any]) -> None:
     """An escalation step's pop-up, in the reader's language (the stored subject is in the
     installation's); about an alarm, it is the alarm's pop-up."""
@@ -258,12 +262,16 @@ def _notify(pop_ups: PopUps, event: dict[str, Any]) -> None:
             if kind == ALARM and (alarm := db.get(Alarm, ident)) is not None:
                 key = _alarm_key(ident, alarm.point_id)
         subject = shown[0] if shown else subject
+    about_an_alarm = kind == ALARM
     pop_ups.show(
         key,
         subject,
         rank=_rank(event.get("priority")),
         type="warning",
-        position="top",
-        timeout=None,  # stays until the operator closes it
+        # An alarm's pop-up stays on top until the operator closes it; reminders and work
+        # orders (their lists keep them) fade at the side: in the first days of December
+        # every task's year-end reminder arrives at once and covered the whole page.
+        position="top" if about_an_alarm else "bottom-right",
+        timeout=None if about_an_alarm else NOTICE_SHOWN_MS,
         classes="hazwatch-pop-up",
     )
