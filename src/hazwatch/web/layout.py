@@ -245,8 +245,8 @@ def _rank(priority: object) -> int:
     return order.index(priority) if priority in order else -1
 
 
-#: How long a notice that is not about an alarm stays on the screen.
-NOTICE_SHOWN_MS = 8_000
+#: How long (seconds, as ui.notification counts) a notice not about an alarm stays shown.
+NOTICE_SHOWN_S = 8.0
 
 
 def _notify(pop_ups: PopUps, event: dict[str, Any]) -> None:
@@ -272,6 +272,6 @@ def _notify(pop_ups: PopUps, event: dict[str, Any]) -> None:
         # orders (their lists keep them) fade at the side: in the first days of December
         # every task's year-end reminder arrives at once and covered the whole page.
         position="top" if about_an_alarm else "bottom-right",
-        timeout=None if about_an_alarm else NOTICE_SHOWN_MS,
+        timeout=None if about_an_alarm else NOTICE_SHOWN_S,
         classes="hazwatch-pop-up",
     )
