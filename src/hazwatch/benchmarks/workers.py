@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import os
 import shutil
 import socket
 import subprocess
@@ -47,7 +48,7 @@ from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.monitoring.sharding import partition_of
 from hazwatch.monitoring.workers import worker
 from hazwatch.monitoring.workers.models import PartitionLease, StreamWorker
-from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
+from hazwatch.monitoring.workers.stream import Puller, StreamLink, message_id, subject_for
 from hazwatch.registry import service as registry
 from hazwatch.registry.demo import load_demo
 from hazwatch.registry.resources import RESOURCES
@@ -56,6 +57,8 @@ _FORK = multiprocessing.get_context("fork")
 
 #: Readings a point sends before it drops below the low limit (its one alarm).
 NORMAL_BEFORE_LOW = 5
+#: Time between a point's readings in a throughput run (many rounds stay recent).
+STEP = timedelta(milliseconds=10)
 
 
 def nats_binary() -> str | None:
@@ -280,11 +283,13 @@ class Plan:
     rounds: int
     start: datetime
     drop: bool = True
+    #: Time between a point's readings.
+    step: timedelta = timedelta(seconds=1)
     messages: list[tuple[str, bytes, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for step in range(self.rounds):
-            at = self.start + timedelta(seconds=step)
+            at = self.start + self.step * step
             for site_id, device, codes in self.sites.sites:
                 for number, code in enumerate(codes):
                     value = (
@@ -379,41 +384,83 @@ def reset(context: Context) -> None:
 class Throughput:
     workers: int
     messages: int
+    #: From the first message published to the last reading stored (publisher alongside).
     seconds: float
+    #: Of which the publisher took this long to have the stream store every message.
+    publish_seconds: float
+    #: A backlog of as many messages waiting in the stream, taken by the workers: from the
+    #: first of its readings stored to the last (the workers' own rate, no publisher).
+    backlog_seconds: float
     #: The same messages taken by a bare consumer (fetch and acknowledge, nothing else).
     bare_per_s: float
+    #: CPU seconds the worker processes spent on the backlog (None: not known here); on a
+    #: machine shared with other work the rate per CPU second is the steadier figure.
+    backlog_cpu_s: float | None = None
 
     @property
     def per_s(self) -> float:
         return self.messages / self.seconds if self.seconds else 0.0
 
+    @property
+    def publish_per_s(self) -> float:
+        return self.messages / self.publish_seconds if self.publish_seconds else 0.0
+
+    @property
+    def backlog_per_s(self) -> float:
+        return self.messages / self.backlog_seconds if self.backlog_seconds else 0.0
+
+    @property
+    def per_cpu_s(self) -> float | None:
+        """Readings of the backlog per CPU second of the workers."""
+        return self.messages / self.backlog_cpu_s if self.backlog_cpu_s else None
+
+
+def cpu_seconds(processes: list[BaseProcess]) -> float | None:
+    """User and system CPU seconds the processes used so far (Linux: /proc; else None)."""
+    total = 0.0
+    for process in processes:
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
 
 def _bare(link: StreamLink, partitions: int, total: int, timeout: float) -> float:
-    """Readings/s of consumers that only fetch and acknowledge, one per partition, in this
-    process (what the stream itself delivers on this machine)."""
+    """Readings/s of consumers that only take and acknowledge (the workers' own pulling,
+    one per partition, in this process): what the stream itself delivers on this machine."""
+    pullers = [Puller(link, partition) for partition in range(partitions)]
+    for puller in pullers:
+        link.call(puller.start())
+    taken = 0
+    started = time.monotonic()
+    deadline = started + timeout
+    try:
+        while taken < total and time.monotonic() < deadline:
+            for puller in pullers:
+                messages = puller.take(10_000, 0.005)
+                link.ack_all(messages)
+                taken += len(messages)
+        seconds = time.monotonic() - started
+    finally:
+        for puller in pullers:
+            link.unsubscribe(puller)
+    return taken / seconds
 
-    async def drain(partition: int, counter: list[int], deadline: float) -> None:
-        subscription = await link.js.pull_subscribe_bind(
-            consumer=f"p{partition}", stream=link.stream
-        )
-        while counter[0] < total and time.monotonic() < deadline:
-            try:
-                batch = await subscription.fetch(256, timeout=0.5)
-            except Exception:  # nothing waiting in this partition now
-                continue
-            for message in batch:
-                await message.ack()
-            counter[0] += len(batch)
-        await subscription.unsubscribe()
 
-    async def run() -> float:
-        counter = [0]
-        started = time.monotonic()
-        deadline = started + timeout
-        await asyncio.gather(*(drain(p, counter, deadline) for p in range(partitions)))
-        return counter[0] / (time.monotonic() - started)
-
-    return link.call(run(), timeout=None)
+def _drained(context: Context, before: int, total: int, timeout: float) -> float:
+    """Seconds from the first of ``total`` new readings stored to the last (0: timed out)."""
+    deadline = time.monotonic() + timeout
+    first = None
+    while time.monotonic() < deadline:
+        now = stored(context) - before
+        if now > 0 and first is None:
+            first = time.monotonic()
+        if now >= total:
+            return time.monotonic() - (first or time.monotonic())
+        time.sleep(0.02)
+    return 0.0
 
 
 def throughput(
@@ -424,31 +471,40 @@ def throughput(
     folder: Path,
     timeout: float = 120.0,
 ) -> Throughput:
-    """Single-reading messages through ``workers`` worker processes: from the first message
-    published to the last reading stored (the publisher runs alongside, as devices do)."""
+    """Single-reading messages through ``workers`` worker processes: a backlog waiting in
+    the stream when they start, then live (from the first message published to the last
+    reading stored, the publisher running alongside as devices do)."""
     reset(sites.context)
-    started_workers = [
-        start_worker(settings, f"bench-{count}", folder / "bench.log") for count in range(workers)
-    ]
+    partitions = settings.stream_partitions
+    names = [f"bench-{count}" for count in range(workers)]
     link = StreamLink(settings, "bench-publisher")
+    started_workers: list[BaseProcess] = []
     try:
-        names = {f"bench-{count}" for count in range(workers)}
-        wait_for(
-            lambda: (
-                len(owners(sites.context, datetime.now(UTC))) == settings.stream_partitions
-                and set(owners(sites.context, datetime.now(UTC)).values()) == names
-            ),
-            120,
+        link.ensure_stream()
+        # recent readings (older than a point's stale limit, every point would alarm and
+        # the figure would be an alarm storm's), a point's readings STEP apart
+        start = datetime.now(UTC) - STEP * rounds * 2 - timedelta(seconds=5)
+        warm = Plan(sites, 1, start - timedelta(seconds=1), drop=False)
+        backlog = Plan(sites, rounds, start, drop=False, step=STEP)
+        publish(link, partitions, warm.messages + backlog.messages)
+        started_workers = [start_worker(settings, name, folder / "bench.log") for name in names]
+        wait_for(lambda: owned_by(sites.context, set(names), partitions), 120)
+        # every partition's engine loaded and serving once the warm reading of each point is in
+        wait_for(lambda: stored(sites.context) >= 1, timeout, 0.02)
+        cpu_before = cpu_seconds(started_workers)
+        backlog_seconds = _drained(
+            sites.context, 0, len(warm.messages) + len(backlog.messages), timeout
         )
-        # one reading per point first: every partition's engine loaded and serving
-        warm = Plan(sites, 1, datetime.now(UTC) - timedelta(hours=3), drop=False)
-        publish(link, settings.stream_partitions, warm.messages)
-        wait_for(lambda: stored(sites.context) >= len(warm.messages), timeout, 0.05)
+        cpu_after = cpu_seconds(started_workers)
+        backlog_cpu = (
+            cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+        )
         before = stored(sites.context)
-        plan = Plan(sites, rounds, datetime.now(UTC) - timedelta(hours=2), drop=False)
+        plan = Plan(sites, rounds, start + STEP * rounds, drop=False, step=STEP)
         started = time.monotonic()
-        publish(link, settings.stream_partitions, plan.messages)
-        wait_for(lambda: stored(sites.context) - before >= len(plan.messages), timeout, 0.05)
+        publish(link, partitions, plan.messages)
+        publish_seconds = time.monotonic() - started
+        wait_for(lambda: stored(sites.context) - before >= len(plan.messages), timeout, 0.02)
         seconds = time.monotonic() - started
         taken = stored(sites.context) - before
     finally:
@@ -456,11 +512,11 @@ def throughput(
             stop_worker(process)
     try:
         again = Plan(sites, rounds, datetime.now(UTC) - timedelta(hours=1), drop=False)
-        publish(link, settings.stream_partitions, again.messages)
-        bare = _bare(link, settings.stream_partitions, len(plan.messages), timeout)
+        publish(link, partitions, again.messages)
+        bare = _bare(link, partitions, len(plan.messages), timeout)
     finally:
         link.close()
-    return Throughput(workers, taken, seconds, bare)
+    return Throughput(workers, taken, seconds, publish_seconds, backlog_seconds, bare, backlog_cpu)
 
 
 @dataclass

@@ -158,11 +158,24 @@ def bench_workers(
             running = workers.worker_settings(settings, url, nats.url, partitions, lease_seconds)
             for count in (1, 2):
                 figures = workers.throughput(built, running, count, rounds, Path(folder))
+                bare = max(figures.bare_per_s, 1)
                 typer.echo(
-                    f"[workers] {count} worker(s): {figures.per_s:,.0f} readings/s "
-                    f"({figures.per_s / count:,.0f} per worker; {figures.messages:,} readings "
-                    f"in {figures.seconds:.1f} s; bare consumer {figures.bare_per_s:,.0f}/s, "
-                    f"ratio {figures.per_s / max(figures.bare_per_s, 1):.2f})"
+                    f"[workers] {count} worker(s), backlog waiting in the stream: "
+                    f"{figures.backlog_per_s:,.0f} readings/s "
+                    f"({figures.backlog_per_s / count:,.0f} per worker; "
+                    f"ratio to the bare consumer {figures.backlog_per_s / bare:.2f}"
+                    + (
+                        f"; {figures.per_cpu_s:,.0f} per worker CPU second)"
+                        if figures.per_cpu_s
+                        else ")"
+                    )
+                )
+                typer.echo(
+                    f"[workers] {count} worker(s), live with the publisher alongside: "
+                    f"{figures.per_s:,.0f} readings/s ({figures.per_s / count:,.0f} per worker; "
+                    f"{figures.messages:,} readings in {figures.seconds:.1f} s; publisher "
+                    f"{figures.publish_per_s:,.0f} msg/s; bare consumer {bare:,.0f}/s, "
+                    f"ratio {figures.per_s / bare:.2f})"
                 )
             moved = workers.handover(built, running, Path(folder))
             typer.echo(

@@ -14,6 +14,7 @@ on from the step it reached.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -25,7 +26,6 @@ from functools import partial
 from types import FrameType
 
 from nats.aio.msg import Msg
-from nats.js.client import JetStreamContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,13 +42,13 @@ from hazwatch.monitoring.mqtt import admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import service
 from hazwatch.monitoring.workers.service import Held, LeaseLost
-from hazwatch.monitoring.workers.stream import StreamLink, parse
+from hazwatch.monitoring.workers.stream import Puller, StreamLink, parse
 from hazwatch.monitoring.writer import ReadingWriter
 
 log = logging.getLogger(__name__)
 
-#: Messages fetched at once from a partition's consumer.
-FETCH = 256
+#: Messages taken at once from what a partition's consumer pulled ahead.
+FETCH = 2_000
 #: Seconds between refreshes of a partition's stream backlog (shown in the health view).
 PENDING_EVERY_S = 2.0
 
@@ -66,7 +66,7 @@ class PartitionRunner:
         self.epoch = held.epoch
         self.pending = 0
         self.runtime: EngineRuntime | None = None
-        self.subscription: JetStreamContext.PullSubscription | None = None
+        self.subscription: Puller | None = None
         #: Set to give the partition back: stop fetching, store what was taken, release.
         self.releasing = threading.Event()
         #: Set when the lease is gone: stop at once, store nothing more.
@@ -144,7 +144,7 @@ class PartitionRunner:
                 )
             )
 
-    def _bind(self) -> JetStreamContext.PullSubscription | None:
+    def _bind(self) -> Puller | None:
         delay = 0.25
         while not (self.releasing.is_set() or self.abandoned.is_set()):
             try:
@@ -155,7 +155,7 @@ class PartitionRunner:
                 delay = min(delay * 2, 5.0)
         return None
 
-    def _serve(self, subscription: JetStreamContext.PullSubscription) -> None:
+    def _serve(self, subscription: Puller) -> None:
         assert self.runtime is not None
         engine = self.runtime.engine
         link = self.worker.link
@@ -171,6 +171,8 @@ class PartitionRunner:
                 rebound = self._bind()
                 if rebound is None:
                     return
+                with contextlib.suppress(Exception):  # the old pull is forgotten anyway
+                    link.unsubscribe(subscription)
                 subscription = self.subscription = rebound
             try:
                 messages = link.fetch(subscription, FETCH)
