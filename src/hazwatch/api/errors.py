@@ -25,7 +25,10 @@ STATUS = {
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
     ErrorKind.TOO_LARGE: 413,
+    ErrorKind.UNAVAILABLE: 503,
 }
+#: Seconds a client is told to wait before sending a refused request again (503).
+RETRY_AFTER_S = 5
 
 
 def language_of(request: Request) -> str:
@@ -66,7 +69,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         body = error_body(exc.code, language_of(request), exc.field, **exc.params)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.kind is ErrorKind.UNAUTHENTICATED else None
+        headers = (
+            {"WWW-Authenticate": "Bearer"}
+            if exc.kind is ErrorKind.UNAUTHENTICATED
+            else {"Retry-After": str(RETRY_AFTER_S)}
+            if exc.kind is ErrorKind.UNAVAILABLE
+            else None
+        )
         return JSONResponse(body, status_code=STATUS[exc.kind], headers=headers)
 
     @app.exception_handler(RequestValidationError)

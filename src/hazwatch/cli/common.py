@@ -25,6 +25,7 @@ EXIT_CODES = {
     ErrorKind.FORBIDDEN: 5,
     ErrorKind.UNAUTHENTICATED: 5,
     ErrorKind.TOO_LARGE: 2,
+    ErrorKind.UNAVAILABLE: 6,
 }
 
 

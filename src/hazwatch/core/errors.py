@@ -17,6 +17,7 @@ class ErrorKind(StrEnum):
     FORBIDDEN = "forbidden"
     UNAUTHENTICATED = "unauthenticated"
     TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"
 
 
 class DomainError(Exception):
@@ -56,3 +57,10 @@ class Unauthenticated(DomainError):
 
 class TooLarge(DomainError):
     kind = ErrorKind.TOO_LARGE
+
+
+class Unavailable(DomainError):
+    """A service the request needs is away for now (the database, a partition's owner):
+    nothing was changed, and the same request may be sent again."""
+
+    kind = ErrorKind.UNAVAILABLE

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.auth.service import hash_secret
 from hazwatch.core.context import Context
-from hazwatch.core.errors import InvalidInput, NotFound
+from hazwatch.core.errors import InvalidInput, NotFound, Unavailable
 from hazwatch.monitoring import alarms as alarm_store
 from hazwatch.monitoring.alarms import AlarmRecord, Transition
 from hazwatch.monitoring.archive import StoredReading
@@ -43,7 +43,7 @@ from hazwatch.monitoring.events import EventBus, PointUpdate
 from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection, clean_text
 from hazwatch.monitoring.kinds import PointKind, canonical_unit
 from hazwatch.monitoring.models import MeasurementPoint, PointState
-from hazwatch.monitoring.retry import Retry
+from hazwatch.monitoring.retry import Retry, transient
 from hazwatch.monitoring.sharding import WHOLE, Partition
 from hazwatch.monitoring.writer import Batch, ReadingWriter
 
@@ -54,6 +54,8 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 #: Minimum seconds between configuration reloads triggered by unknown codes.
 REFRESH_ON_MISS_S = 5.0
+#: Seconds an operator's action waits for a database that is away before it is refused.
+ACTION_WAIT_S = 5.0
 
 TickHook = Callable[[datetime], None]
 #: Raises when this engine may no longer store (its partition has another owner).
@@ -718,14 +720,26 @@ class MonitoringEngine:
         comment: str | None,
         change: Callable[[AlarmRecord, datetime], None],
     ) -> None:
+        """An operator's action, worked out on a copy that takes effect once stored. The
+        database away, the wait is bounded (:data:`ACTION_WAIT_S`): the person gets an
+        answer (:class:`~hazwatch.core.errors.Unavailable`, nothing changed) and ingest is
+        not held behind the engine's lock for the length of an outage."""
         with self._lock:
             record = self.alarm(alarm_id)
             now = self.context.clock.now()
-            previous = record.state
-            change(record, now)
-            record.state = record.derive(now)
-            transitions = [Transition(record, event, previous, now, principal.username, comment)]
-            self._commit(transitions, principal)
+            changed = replace(record)
+            change(changed, now)
+            changed.state = changed.derive(now)
+            transitions = [
+                Transition(changed, event, record.state, now, principal.username, comment)
+            ]
+            try:
+                self._commit(transitions, principal, within=ACTION_WAIT_S)
+            except Exception as exc:
+                if transient(exc):
+                    raise Unavailable("monitoring.database_unavailable") from exc
+                raise
+            self._alarms[changed.key] = changed
         self._publish(transitions)
 
     # -- plumbing ------------------------------------------------------------------------
@@ -752,7 +766,13 @@ class MonitoringEngine:
             "conditions": sorted(c.value for c in runtime.active),
         }
 
-    def _commit(self, transitions: list[Transition], principal: Principal | None = None) -> None:
+    def _commit(
+        self,
+        transitions: list[Transition],
+        principal: Principal | None = None,
+        *,
+        within: float | None = None,
+    ) -> None:
         """Store alarm transitions before anything else sees them. While the database is away
         the engine waits and retries (:mod:`hazwatch.monitoring.retry`): its memory already
         holds the transitions and the readings as taken, so giving up here would lose them
@@ -768,7 +788,7 @@ class MonitoringEngine:
                     self._fence(session)
                 alarm_store.persist(session, transitions)
 
-        self.retry(persist, f"storing {len(transitions)} alarm transitions")
+        self.retry(persist, f"storing {len(transitions)} alarm transitions", within=within)
         for transition in transitions:
             record = transition.record
             assert record.id is not None

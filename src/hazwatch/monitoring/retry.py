@@ -57,9 +57,12 @@ class Retry:
         #: Told the duration (seconds) of each attempt that succeeded (the metrics).
         self.observe: Callable[[float], None] | None = None
 
-    def __call__(self, attempt: Callable[[], T], what: str) -> T:
-        """``attempt()``'s result; ``what`` it does names it in the log."""
+    def __call__(self, attempt: Callable[[], T], what: str, *, within: float | None = None) -> T:
+        """``attempt()``'s result; ``what`` it does names it in the log. With ``within``
+        the waiting is bounded: the last transient failure is raised once retrying would
+        go past that many seconds (someone is waiting for the answer)."""
         delay = RETRY_FIRST_S
+        began = time.monotonic()
         while True:
             started = time.perf_counter()
             try:
@@ -67,6 +70,8 @@ class Retry:
             except Exception as exc:
                 self.failures += 1
                 if not (self.patient and transient(exc)):
+                    raise
+                if within is not None and time.monotonic() - began + delay > within:
                     raise
                 if self.failing_since is None:
                     self.failing_since = time.monotonic()
