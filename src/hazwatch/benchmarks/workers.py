@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -569,3 +570,103 @@ def handover(sites: Sites, settings: Settings, folder: Path, timeout: float = 60
         stop_worker(second)
         link.close()
     return Handover(claimed, serving)
+
+
+@dataclass
+class Latency:
+    """Milliseconds from a reading's publication to its alarm being in the database."""
+
+    rate: float
+    #: Raised before the kill.
+    steady_ms: list[float]
+    #: Raised from readings published after one of the two workers was killed.
+    handover_ms: list[float]
+    #: Low readings published (each should raise an alarm).
+    expected: int
+
+
+def latency(sites: Sites, settings: Settings, folder: Path, rate: float, seconds: float) -> Latency:
+    """Two workers take readings published at ``rate``; one message in 100 on every second
+    round of a point is below the low limit (its alarm raised, and cleared by the point's
+    next reading); halfway through one worker is killed (SIGKILL), so the readings of its
+    sites wait for the hand-over. An alarm counts once it is in the database (polled every
+    20 ms, the poll included in the figure)."""
+    reset(sites.context)
+    names = ["lat-a", "lat-b"]
+    started_workers = [start_worker(settings, name, folder / "bench.log") for name in names]
+    link = StreamLink(settings, "bench-latency")
+    points = [(site, device, code) for site, device, codes in sites.sites for code in codes]
+    total = int(rate * seconds)
+    killed_at: list[float] = []
+    try:
+        wait_for(lambda: owned_by(sites.context, set(names), settings.stream_partitions), 120)
+
+        async def paced() -> int:
+            began = time.monotonic()
+            sent: list[asyncio.Task[object]] = []
+            lows = 0
+            for index in range(total):
+                site, device, code = points[index % len(points)]
+                low = index % 100 == 0 and (index // len(points)) % 2 == 0
+                lows += low
+                payload = json.dumps(
+                    {
+                        "point": code,
+                        "ts": int(time.time() * 1000),
+                        "value": 19.0 if low else 20.9,
+                        "unit": "%vol",
+                    }
+                ).encode()
+                subject = subject_for(
+                    link.prefix, settings.stream_partitions, site, device, "reading"
+                )
+                sent.append(
+                    asyncio.ensure_future(
+                        link.js.publish(
+                            subject,
+                            payload,
+                            headers={"Nats-Msg-Id": message_id(subject, payload)},
+                        )
+                    )
+                )
+                if not killed_at and index >= total // 2:
+                    kill_worker(started_workers[0])
+                    killed_at.append(time.time() * 1000)
+                delay = began + (index + 1) / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            await asyncio.gather(*sent, return_exceptions=True)
+            return lows
+
+        observed: list[tuple[float, float]] = []
+        done = threading.Event()
+
+        def poll() -> None:
+            last = 0
+            while not done.is_set():
+                with sites.context.sessions() as session:
+                    rows = session.execute(
+                        select(AlarmEvent.id, AlarmEvent.at)
+                        .where(AlarmEvent.event == "raise", AlarmEvent.id > last)
+                        .order_by(AlarmEvent.id)
+                    ).all()
+                now = time.time() * 1000
+                for event_id, at in rows:
+                    last = max(last, int(event_id))
+                    observed.append((at.timestamp() * 1000, now))
+                time.sleep(0.02)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        expected = link.call(paced(), timeout=None)
+        wait_for(lambda: len(observed) >= expected, 60, 0.1)
+        done.set()
+        poller.join(5)
+    finally:
+        kill_worker(started_workers[0])
+        stop_worker(started_workers[1])
+        link.close()
+    kill = killed_at[0] if killed_at else float("inf")
+    steady = [seen - at for at, seen in observed if at < kill]
+    moved = [seen - at for at, seen in observed if at >= kill]
+    return Latency(rate, steady, moved, expected)

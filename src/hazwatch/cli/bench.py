@@ -146,6 +146,9 @@ def bench_workers(
     partitions: int = typer.Option(8, min=2, max=64, help="Stream partitions."),
     lease_seconds: float = typer.Option(5.0, min=1, max=60, help="Worker lease."),
     postgres_url: str = typer.Option(POSTGRES, help="PostgreSQL server."),
+    latency_seconds: float = typer.Option(
+        20.0, min=4, max=300, help="Duration of the publish-to-alarm run (a worker killed halfway)."
+    ),
 ) -> None:
     """Partitioned ingest: readings/s with 1 and 2 worker processes (single-reading messages
     through a private NATS JetStream, PostgreSQL), and the hand-over of a killed worker."""
@@ -177,6 +180,22 @@ def bench_workers(
                     f"{figures.publish_per_s:,.0f} msg/s; bare consumer {bare:,.0f}/s, "
                     f"ratio {figures.per_s / bare:.2f})"
                 )
+            half = max(figures.per_s / 2, 1.0)
+            timed = workers.latency(built, running, Path(folder), half, latency_seconds)
+            for label, samples in (
+                ("steady", timed.steady_ms),
+                ("readings published after a worker was killed", timed.handover_ms),
+            ):
+                cuts = ingest.percentiles(samples)
+                typer.echo(
+                    f"[workers] publish-to-alarm at {half:,.0f} msg/s with 2 workers, {label} "
+                    f"({len(samples)} alarms): p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, "
+                    f"p99 {cuts['p99']:.1f} ms"
+                )
+            typer.echo(
+                f"[workers] alarms raised {len(timed.steady_ms) + len(timed.handover_ms)} "
+                f"of {timed.expected} low readings published"
+            )
             moved = workers.handover(built, running, Path(folder))
             typer.echo(
                 f"[workers] hand-over of a killed worker (lease {lease_seconds:g} s): "
@@ -194,4 +213,4 @@ def bench_all() -> None:
     bench_ingest(40_000, 2_000, 1000, 10.0, POSTGRES)
     bench_access(1000.0, 10.0, 2, 2, POSTGRES)
     bench_replay(50, 24.0, 1)
-    bench_workers(40, 16, 20, 8, 5.0, POSTGRES)
+    bench_workers(40, 16, 20, 8, 5.0, POSTGRES, 20.0)
