@@ -172,20 +172,30 @@ def check(
         typer.echo(text)
 
 
+SITE = typer.Option(None, "--site", help="Only items kept at this site (id).")
+ORGANISATION = typer.Option(None, "--org", help="Only this organisation's items (id).")
+
+
 @emergency_app.command("checks")
 @reports_domain_errors
-def checks(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+def checks(
+    site: int | None = SITE,
+    organisation: int | None = ORGANISATION,
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
     """The equipment checks ledger: every periodic check, newest first; exit 1 when one
     failed."""
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
         who = acting(session, username)
-        rows = service.equipment_checks(session, who)
+        rows = service.equipment_checks(session, who, organisation_id=organisation, site_id=site)
         timezone = context.settings.timezone
     if as_json:
         shown = [
             {
                 "organisation_id": row.organisation_id,
+                "site_id": row.site_id,
                 "kind": row.kind,
                 "code": row.code,
                 "at": row.at.isoformat(),
@@ -221,13 +231,15 @@ def checks(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
 @reports_domain_errors
 def checks_export(
     path: Path = typer.Argument(..., help="Output .xlsx file."),
+    site: int | None = SITE,
+    organisation: int | None = ORGANISATION,
     username: str | None = AS_USER,
 ) -> None:
-    """Write the equipment checks ledger to an Excel file."""
+    """Write the equipment checks ledger (of one site, one organisation) to an Excel file."""
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
         who = acting(session, username)
-        rows = service.equipment_checks(session, who)
+        rows = service.equipment_checks(session, who, organisation_id=organisation, site_id=site)
         names = organisation_names(session, list({row.organisation_id for row in rows}))
         book = checks_ledger.ledger(
             rows, names, context.clock.now(), lang, context.settings.timezone

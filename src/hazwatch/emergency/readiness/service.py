@@ -421,6 +421,7 @@ def register_equipment(
             holder=holder,
             rated_pressure_mpa=rated_pressure_mpa,
             minimum_pressure_mpa=minimum_pressure_mpa,
+            site_id=site_id,
         ).code
     if not 1 <= check_interval_days <= 366:
         raise InvalidInput("readiness.bad_interval", field="check_interval_days")
@@ -618,6 +619,7 @@ class CheckRow:
     ``defects`` are message keys: what made the check fail."""
 
     organisation_id: int
+    site_id: int | None
     kind: str
     code: str
     name: str
@@ -650,9 +652,12 @@ def equipment_checks(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    organisation_id: int | None = None,
+    site_id: int | None = None,
 ) -> list[CheckRow]:
     """Every check of the equipment the principal sees (SCBA sets included), newest first,
-    within ``since`` ≤ at < ``until``: the equipment checks ledger (设备检查台账)."""
+    within ``since`` ≤ at < ``until``, of one organisation and one site where given (items
+    kept at that site): the equipment checks ledger (设备检查台账)."""
     visible = visible_organisations(session, principal)
     scba_query = select(ScbaCheck, ScbaSet).join(ScbaSet, ScbaSet.id == ScbaCheck.set_id)
     item_query = select(EquipmentCheck, Equipment).join(
@@ -667,12 +672,19 @@ def equipment_checks(
     if until is not None:
         scba_query = scba_query.where(ScbaCheck.at < until)
         item_query = item_query.where(EquipmentCheck.at < until)
+    if organisation_id is not None:
+        scba_query = scba_query.where(ScbaCheck.organisation_id == organisation_id)
+        item_query = item_query.where(EquipmentCheck.organisation_id == organisation_id)
+    if site_id is not None:
+        scba_query = scba_query.where(ScbaSet.site_id == site_id)
+        item_query = item_query.where(Equipment.site_id == site_id)
     rows = []
     for check, scba_set in session.execute(scba_query).all():
         defects = _scba_defects(check, scba_set)
         rows.append(
             CheckRow(
                 check.organisation_id,
+                scba_set.site_id,
                 EquipmentKind.SCBA.value,
                 scba_set.code,
                 "",
@@ -690,6 +702,7 @@ def equipment_checks(
         rows.append(
             CheckRow(
                 item_check.organisation_id,
+                item.site_id,
                 item.kind,
                 item.code,
                 item.name,
