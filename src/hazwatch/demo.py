@@ -131,7 +131,12 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     checked = moment.now - timedelta(days=3)
     for code, pressure in (("SCBA-LANDLORD-1", "18"), ("SCBA-LANDLORD-2", "21")):
         emergency.create_set(
-            session, SYSTEM, organisation_id=demo["landlord"], code=code, holder="landlord-rescue"
+            session,
+            SYSTEM,
+            organisation_id=demo["landlord"],
+            code=code,
+            holder="landlord-rescue",
+            site_id=demo["plant"],
         )
         emergency.record_check(
             session,

@@ -81,3 +81,25 @@ def test_the_equipment_checks_ledger_on_the_command_line(
     table = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert table[0][0] == "Equipment checks ledger" and len(table) == 3 + len(rows)
     assert "cylinder below its minimum pressure" in {str(r[9]) for r in table[3:]}
+
+
+def test_the_equipment_checks_ledger_of_one_site(cli_on_context: Context, tmp_path: Path) -> None:
+    context = cli_on_context
+    with context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(context))
+    every = json.loads(runner.invoke(app, ["emergency", "checks", "--json"]).stdout)
+    plant = runner.invoke(app, ["emergency", "checks", "--site", str(demo["plant"]), "--json"])
+    kept = json.loads(plant.stdout)
+    assert kept and {r["site_id"] for r in kept} == {demo["plant"]}
+    assert len(kept) == len([r for r in every if r["site_id"] == demo["plant"]])
+    none = runner.invoke(app, ["emergency", "checks", "--site", str(demo["chem_site"]), "--json"])
+    assert none.exit_code == 0 and json.loads(none.stdout) == []
+    lab = runner.invoke(app, ["emergency", "checks", "--org", str(demo["lab"]), "--json"])
+    assert {r["organisation_id"] for r in json.loads(lab.stdout)} == {demo["lab"]}
+    out = tmp_path / "plant.xlsx"
+    exported = runner.invoke(
+        app, ["emergency", "checks-export", str(out), "--site", str(demo["plant"])]
+    )
+    assert exported.exit_code == 0, exported.output
+    table = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert len(table) == 3 + len(kept)
