@@ -7,6 +7,7 @@ import typer
 from hazwatch.cli import (
     admin,
     bench,
+    calibration,
     chemicals,
     demo,
     duties,
@@ -14,6 +15,7 @@ from hazwatch.cli import (
     hazards,
     inspections,
     monitoring,
+    occupancy,
     odh,
     permits,
     physics,
@@ -58,6 +60,8 @@ supervision_interconnect.register(supervision.supervision_app)
 supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
 emergency.register(app)
+calibration.register(app)
+occupancy.register(app)
 permits.register(app)
 duties.register(app)
 workers.register(app)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Union, get_args, get_origin
-from zoneinfo import ZoneInfo
 
 from nicegui import ui
 from pydantic import BaseModel
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.choices import Choice
+from hazwatch.core.clock import typed_instant
 from hazwatch.core.errors import DomainError
 from hazwatch.registry import service as registry
 from hazwatch.registry.resources import Resource, resource
@@ -182,20 +182,9 @@ def read(fields: dict[str, Field]) -> dict[str, Any]:
         if field.base is int and isinstance(value, float) and not field.many:
             value = int(value)
         if field.base is datetime and isinstance(value, str) and value:
-            value = _local_instant(value)
+            value = typed_instant(value, state.context().settings.timezone)
         data[name] = value
     return data
-
-
-def _local_instant(text: str) -> datetime | str:
-    """``2025-03-01T17:00`` as typed, in the installation's time zone (text the schema then
-    refuses, naming the field, when it is not a time)."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    timezone = ZoneInfo(state.context().settings.timezone)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone)
 
 
 def schema_card(
