@@ -52,7 +52,7 @@ def _count(context: Context, model: type) -> int:
 def test_calibration_on_the_command_line(cli_on_context: Context, plant: Plant) -> None:
     site = str(plant.demo["plant"])
     listed = runner.invoke(app, ["calibration", "detectors", "--site", site, "--as", "lab"])
-    assert listed.exit_code == 1, listed.output  # O2-DRY1 was never calibrated
+    assert listed.exit_code == 0, listed.output  # no record yet is not "uncalibrated"
     assert "O2-DRY1: no record" in listed.output
     point = str(plant.o2_point)
     before = _count(cli_on_context, DetectorCalibration)
@@ -79,6 +79,8 @@ def test_calibration_on_the_command_line(cli_on_context: Context, plant: Plant) 
     )
     assert bump.exit_code == 0, bump.output
     assert json.loads(bump.stdout)["hidden_danger_id"] is not None
+    failed = runner.invoke(app, ["calibration", "detectors", "--site", site, "--as", "lab"])
+    assert failed.exit_code == 1 and "O2-DRY1: uncalibrated (failed)" in failed.output
     history = runner.invoke(app, ["calibration", "records", point, "--as", "lab", "--json"])
     assert [r["kind"] for r in json.loads(history.stdout)] == ["bump_test", "calibration"]
     hidden = runner.invoke(app, ["calibration", "records", point, "--as", "chem", "--json"])
