@@ -161,11 +161,8 @@ def _factors(pairs: list[str]) -> dict[str, str]:
     return {name.strip(): value.strip() for name, _s, value in (p.partition("=") for p in pairs)}
 
 
-def _echo(shown: dict[str, Any], as_json: bool, key: str, **params: Any) -> None:
-    if as_json:
-        typer.echo(json.dumps(shown, ensure_ascii=False))
-    else:
-        typer.echo(translate(key, language(), **params))
+def _echo(shown: dict[str, Any], as_json: bool, text: str) -> None:
+    typer.echo(json.dumps(shown, ensure_ascii=False) if as_json else text)
 
 
 @risk_app.command("objects")
@@ -215,7 +212,8 @@ def object_add(
         who = acting(session, username)
         session.info["principal"] = who
         shown = ObjectOut.model_validate(service.create_object(session, who, data))
-    _echo(shown.model_dump(mode="json"), as_json, "risks.cli.added", id=shown.id, name=name)
+    text = translate("risks.cli.added", language(), id=shown.id, name=name)
+    _echo(shown.model_dump(mode="json"), as_json, text)
 
 
 @risk_app.command("event-add")
@@ -245,14 +243,8 @@ def event_add(
         event = service.create_event(session, who, object_id, data, context.clock.now())
         shown = EventOut.model_validate(event)
     level = RiskLevel(shown.level).label(language()) if shown.level else "-"
-    _echo(
-        shown.model_dump(mode="json"),
-        as_json,
-        "risks.cli.graded",
-        id=shown.id,
-        score=shown.score,
-        level=level,
-    )
+    text = translate("risks.cli.graded", language(), id=shown.id, score=shown.score, level=level)
+    _echo(shown.model_dump(mode="json"), as_json, text)
 
 
 @risk_app.command("assess")
@@ -271,14 +263,9 @@ def assess(
         shown = AssessmentOut.model_validate(
             service.assess(session, who, event, data, context.clock.now())
         )
-    _echo(
-        shown.model_dump(mode="json"),
-        as_json,
-        "risks.cli.graded",
-        id=event,
-        score=shown.score,
-        level=shown.level.label(language()),
-    )
+    level = shown.level.label(language())
+    text = translate("risks.cli.graded", language(), id=event, score=shown.score, level=level)
+    _echo(shown.model_dump(mode="json"), as_json, text)
 
 
 @risk_app.command("control-add")
@@ -297,4 +284,5 @@ def control_add(
         who = acting(session, username)
         session.info["principal"] = who
         shown = ControlOut.model_validate(service.add_control(session, who, event, data))
-    _echo(shown.model_dump(mode="json"), as_json, "risks.cli.control_added", id=event)
+    text = translate("risks.cli.control_added", language(), id=event)
+    _echo(shown.model_dump(mode="json"), as_json, text)
