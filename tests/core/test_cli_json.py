@@ -180,6 +180,7 @@ TABLE: list[tuple[str, list[str], int]] = [
     ),
     ("transport position", ["浙B·D0456", "29.7", "121.3", "--speed", "30"], 0),
     ("transport warnings", ["--as", "regulator"], 0),
+    ("map layers", ["--as", "regulator"], 0),
 ]
 
 

@@ -9,6 +9,7 @@ from hazwatch.cli import (
     bench,
     chemicals,
     demo,
+    district_map,
     duties,
     emergency,
     hazards,
@@ -63,6 +64,7 @@ duties.register(app)
 workers.register(app)
 waste.register(app)
 transport.register(app)
+district_map.register(app)
 
 if __name__ == "__main__":
     app()

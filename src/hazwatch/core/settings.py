@@ -205,6 +205,17 @@ class Settings(BaseSettings):
     transport_staff_minimum: int = Field(
         default=2, ge=0, le=100, description="…and at least this many monitoring staff."
     )
+    map_tile_url: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^https?://[^\s\x00]*\{z\}[^\s\x00]*$",
+        description="Tile server of the console's map, a Leaflet URL template such as "
+        "'https://tiles.example/{z}/{x}/{y}.png' (an in-house server for an offline site); "
+        "unset: no tiles, the layers are drawn on a plain background.",
+    )
+    map_tile_attribution: str = Field(
+        default="", max_length=300, description="Attribution the tile server requires."
+    )
     transport_speed_limit_kmh: int = Field(
         default=60,
         ge=1,
