@@ -14,6 +14,7 @@ from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.district import models as district_models  # noqa: F401
 from hazwatch.district.map import models as map_models  # noqa: F401
 from hazwatch.district.transport import findings as transport_findings  # noqa: F401
+from hazwatch.district.transport import ingest as transport_ingest  # noqa: F401
 from hazwatch.district.transport import models as transport_models  # noqa: F401
 from hazwatch.district.waste import findings as waste_findings  # noqa: F401
 from hazwatch.district.waste import models as waste_models  # noqa: F401

@@ -86,6 +86,12 @@ EXEMPT = {
     "administrator only (tests/district/test_waste.py)",
     ("DELETE", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
     "administrator only (tests/district/test_waste.py)",
+    ("POST", "/api/ingest/positions"): "device token; a device reports only its carrier's "
+    "vehicles (tests/district/test_transport_ingest.py)",
+    ("PUT", "/api/district/map/parks/{jurisdiction_id}/outline"): "a regulator of the area "
+    "only (tests/district/test_map.py)",
+    ("POST", "/api/district/waste/stores/{store_id}/points"): "the store and the point each "
+    "writable and of one organisation and site (tests/district/test_waste_store.py)",
 }
 
 
@@ -933,6 +939,15 @@ CASES: dict[tuple[str, str], Case] = {
             heading="0",
         ),
         refs={"plate": to("plate")},
+    ),
+    ("POST", "/api/district/waste/stores"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("PUT", "/api/district/map/sites/{site_id}/location"): Case(
+        path={"site_id": "site"},
+        body=_b(lat="29.9", lon="121.8"),
+        path_refs={"site_id": "site"},
     ),
     ("POST", "/api/district/waste/manifests/{manifest_id}/handovers"): Case(
         path={"manifest_id": "manifest"},

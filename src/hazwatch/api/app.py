@@ -69,6 +69,7 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.chemicals.routes import router as chemicals_router
     from hazwatch.district.map.routes import router as map_router
     from hazwatch.district.routes import router as calendar_router
+    from hazwatch.district.transport.routes import ingest_router as positions_router
     from hazwatch.district.transport.routes import router as transport_router
     from hazwatch.district.waste.routes import router as waste_router
     from hazwatch.emergency.readiness.routes import router as readiness_router
@@ -102,6 +103,7 @@ def domain_routers() -> list[APIRouter]:
         landlord_router,
         monitoring_router,
         ingest_router,
+        positions_router,
         workers_router,
         access_router,
         occupancy_router,

@@ -15,6 +15,7 @@ from hazwatch.core.choices import Choice, with_colours
         "alarms": "red",
         "warnings": "orange",
         "manifests": "yellow",
+        "waste_stores": "purple",
         "vehicles": "green",
     }
 )
@@ -24,6 +25,7 @@ class MapLayer(Choice):
     SITES = "sites"
     MAJOR_HAZARDS = "major_hazards"
     MANIFESTS = "manifests"
+    WASTE_STORES = "waste_stores"
     ALARMS = "alarms"
     WARNINGS = "warnings"
     VEHICLES = "vehicles"

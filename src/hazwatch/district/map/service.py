@@ -40,6 +40,7 @@ from hazwatch.district.transport import service as transport
 from hazwatch.district.transport.choices import WarningKind, ZoneKind
 from hazwatch.district.transport.models import Vehicle
 from hazwatch.district.waste import service as waste
+from hazwatch.district.waste import stores as waste_stores
 from hazwatch.district.waste.choices import ManifestState
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.choices import AlarmState
@@ -178,9 +179,6 @@ class MapQuery:
             if site_id in self.places and organisation_id not in found:
                 found[organisation_id] = (site_id, self.places[site_id])
         return found
-
-    def text(self, key: str, **params: Any) -> str:
-        return translate(key, self.language, **params)
 
 
 LayerBuilder = Callable[[MapQuery], Iterable[Feature]]
@@ -328,7 +326,9 @@ def _major_hazards(query: MapQuery) -> Iterable[Feature]:
             MapLayer.MAJOR_HAZARDS,
             unit.id,
             point(*query.places[unit.site_id]),
-            query.text("map.label.major_hazard", name=unit.name, level=found.level or "-"),
+            translate(
+                "map.label.major_hazard", query.language, name=unit.name, level=found.level or "-"
+            ),
             MAJOR_HAZARD_COLOURS.get(found.level or 4, "blue"),
             level=found.level,
             site_id=unit.site_id,
@@ -345,8 +345,9 @@ def _alarms(query: MapQuery) -> Iterable[Feature]:
             MapLayer.ALARMS,
             alarm.id,
             point(*query.places[alarm.site_id]),
-            query.text(
+            translate(
                 "map.label.alarm",
+                query.language,
                 source=alarm.source,
                 state=AlarmState(alarm.state).label(query.language),
             ),
@@ -372,8 +373,9 @@ def _warnings(query: MapQuery) -> Iterable[Feature]:
             MapLayer.WARNINGS,
             order.id,
             point(warning.lon, warning.lat),
-            query.text(
+            translate(
                 "map.label.transport_warning",
+                query.language,
                 plate=vehicle.plate if vehicle else "",
                 kind=WarningKind(warning.kind).label(query.language),
             ),
@@ -392,7 +394,7 @@ def _warnings(query: MapQuery) -> Iterable[Feature]:
             MapLayer.WARNINGS,
             order.id,
             point(*where[1]),
-            query.text(order.title_key, **order.params),
+            translate(order.title_key, query.language, **order.params),
             LEVEL_COLOURS.get(order.level, "orange"),
             dispatch_id=order.id,
             state=order.state,
@@ -414,8 +416,11 @@ def _vehicles(query: MapQuery) -> Iterable[Feature]:
             MapLayer.VEHICLES,
             vehicle_id,
             point(at.lon, at.lat),
-            query.text(
-                "map.label.vehicle", plate=plates[vehicle_id], speed=transport.kmh(at.speed_kmh)
+            translate(
+                "map.label.vehicle",
+                query.language,
+                plate=plates[vehicle_id],
+                speed=transport.kmh(at.speed_kmh),
             ),
             "red" if vehicle_id in warned else None,
             plate=plates[vehicle_id],
@@ -445,8 +450,16 @@ def _manifests(query: MapQuery) -> Iterable[Feature]:
             MapLayer.MANIFESTS,
             manifest.id,
             point(*where[1]),
-            query.text(
-                "map.label.manifest_fails" if result.fails else "map.label.manifest",
+            translate(
+                "map.label.manifest_fails",
+                query.language,
+                number=manifest.number,
+                state=state.label(query.language),
+            )
+            if result.fails
+            else translate(
+                "map.label.manifest",
+                query.language,
                 number=manifest.number,
                 state=state.label(query.language),
             ),
@@ -455,4 +468,26 @@ def _manifests(query: MapQuery) -> Iterable[Feature]:
             state=state.value,
             fails=result.fails,
             reasons=reasons,
+        )
+
+
+@register_layer(MapLayer.WASTE_STORES)
+def _waste_stores(query: MapQuery) -> Iterable[Feature]:
+    """Waste stores at their site: red while a point watching them is in alarm, orange
+    without thermal imaging."""
+    for state in waste_stores.store_states(query.session, query.principal):
+        store = state.store
+        if store.site_id not in query.places:
+            continue
+        colour = "red" if state.alarms else None if state.thermal_imaging else "orange"
+        yield feature(
+            MapLayer.WASTE_STORES,
+            store.id,
+            point(*query.places[store.site_id]),
+            translate("map.label.waste_store_alarm", query.language, name=store.name)
+            if state.alarms
+            else translate("map.label.waste_store", query.language, name=store.name),
+            colour,
+            thermal_imaging=state.thermal_imaging,
+            alarms=len(state.alarms),
         )

@@ -22,6 +22,7 @@ from hazwatch.web.pages import (  # noqa: F401
     registry,
     replay,
     risks,
+    room,
     scba,
     supervision,
     supervision_dashboard,
