@@ -47,7 +47,7 @@ class WasteLicence(Base):
 
 
 class WasteManifest(Base):
-    """One vehicle trip of hazardous waste from its producer (``organisation_id``) by a
+    """One vehicle trip of one hazardous waste from its producer (``organisation_id``) by a
     carrier to a receiver, with each hand-over's quantity as the taking party confirmed it."""
 
     __tablename__ = "waste_manifest"
@@ -90,30 +90,6 @@ class WasteManifest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class WasteManifestLine(Base):
-    """A further waste on the same vehicle trip (the 2022 rules, Art. 13: a trip carrying
-    several kinds of waste may run on one manifest): line 1 is the manifest's own
-    ``waste_code``; lines 2… each with their declared and handed-over quantities."""
-
-    __tablename__ = "waste_manifest_line"
-    __audited__ = True
-    __table_args__ = (
-        UniqueConstraint("manifest_id", "line_no"),
-        CheckConstraint("quantity_kg > 0", name="positive_quantity"),
-        CheckConstraint("line_no >= 2", name="further_line"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    manifest_id: Mapped[int] = mapped_column(ForeignKey("waste_manifest.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    line_no: Mapped[int]
-    waste_code: Mapped[str] = mapped_column(String(10), index=True)
-    waste_name: Mapped[str] = mapped_column(String(120))
-    quantity_kg: Mapped[Decimal] = mapped_column(ExactDecimal())
-    pickup_quantity_kg: Mapped[Decimal | None] = mapped_column(ExactDecimal())
-    received_quantity_kg: Mapped[Decimal | None] = mapped_column(ExactDecimal())
-
-
 class WasteStore(Base):
     """A hazardous-waste store (危废储存场所) of a producer's site. Seed 001 measure 8 wants
     thermal imaging fitted to each: its temperature and thermal-imaging points
@@ -144,32 +120,24 @@ class WasteStorePoint(Base):
 
 
 @event.listens_for(WasteManifest, "before_delete")
-@event.listens_for(WasteManifestLine, "before_delete")
 def refuse_delete(_mapper: Any, _connection: Any, _target: WasteManifest) -> None:
     """Manifests are kept at least ten years (2022 transfer rules): never deleted."""
     raise Conflict("district.waste.kept_ten_years", field="id")
 
 
 KEPT = "waste manifests are kept at least ten years"
-#: The database's own refusal to delete a manifest or a line of one, by dialect.
+#: The database's own refusal to delete a manifest, by dialect.
 KEEP_GUARDS = {
-    "sqlite": tuple(
-        f"CREATE TRIGGER IF NOT EXISTS {table}_kept BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{KEPT}'); END"
-        for table in ("waste_manifest", "waste_manifest_line")
+    "sqlite": (
+        "CREATE TRIGGER IF NOT EXISTS waste_manifest_kept BEFORE DELETE ON waste_manifest "
+        f"BEGIN SELECT RAISE(ABORT, '{KEPT}'); END",
     ),
     "postgresql": (
         "CREATE OR REPLACE FUNCTION waste_manifest_kept() RETURNS trigger AS $$ "
         f"BEGIN RAISE EXCEPTION '{KEPT}'; END $$ LANGUAGE plpgsql",
-        *(
-            statement
-            for table in ("waste_manifest", "waste_manifest_line")
-            for statement in (
-                f"DROP TRIGGER IF EXISTS {table}_kept ON {table}",
-                f"CREATE TRIGGER {table}_kept BEFORE DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION waste_manifest_kept()",
-            )
-        ),
+        "DROP TRIGGER IF EXISTS waste_manifest_kept ON waste_manifest",
+        "CREATE TRIGGER waste_manifest_kept BEFORE DELETE ON waste_manifest "
+        "FOR EACH ROW EXECUTE FUNCTION waste_manifest_kept()",
     ),
 }
 
@@ -182,7 +150,7 @@ def _install_keep_guards(_metadata: object, connection: Connection, **_kw: objec
     """After ``create_all`` (tests, a fresh embedded database): the same triggers the
     migration installs."""
     found = inspect(connection)
-    if found.has_table("waste_manifest") and found.has_table("waste_manifest_line"):
+    if found.has_table("waste_manifest"):
         for statement in keep_guards(connection.dialect.name):
             connection.exec_driver_sql(statement)
 

@@ -1,10 +1,9 @@
-"""district map, waste stores, manifest lines, manifests kept
+"""district map, waste stores, manifests kept
 
 Issue 16: ``site_location`` and ``park_outline`` (item 7, the map); ``waste_store`` and
-``waste_store_point`` (item 1: thermal imaging of waste stores feeds the alarm engine);
-``waste_manifest_line`` (item 1: several wastes on one vehicle trip's manifest); and the
-triggers that refuse to delete a manifest or a line of one on SQLite and PostgreSQL
-(records kept at least ten years), as ``create_all`` installs them.
+``waste_store_point`` (item 1: thermal imaging of waste stores feeds the alarm engine); and
+the trigger that refuses to delete a manifest on SQLite and PostgreSQL (records kept at
+least ten years), as ``create_all`` installs it.
 
 Revision ID: 0029
 Revises: 0021
@@ -19,7 +18,7 @@ from alembic import op
 import hazwatch.core.db
 
 KEPT = "waste manifests are kept at least ten years"
-TABLES = ("waste_manifest", "waste_manifest_line")
+TABLES = ("waste_manifest",)
 GUARDS = {
     "sqlite": [
         f"CREATE TRIGGER IF NOT EXISTS {table}_kept BEFORE DELETE ON {table} "
@@ -78,57 +77,6 @@ def upgrade() -> None:
     with op.batch_alter_table("site_location", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_site_location_organisation_id"), ["organisation_id"], unique=False
-        )
-
-    op.create_table(
-        "waste_manifest_line",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("manifest_id", sa.Integer(), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("line_no", sa.Integer(), nullable=False),
-        sa.Column("waste_code", sa.String(length=10), nullable=False),
-        sa.Column("waste_name", sa.String(length=120), nullable=False),
-        sa.Column(
-            "quantity_kg", hazwatch.core.db.ExactDecimal(precision=24, scale=8), nullable=False
-        ),
-        sa.Column(
-            "pickup_quantity_kg",
-            hazwatch.core.db.ExactDecimal(precision=24, scale=8),
-            nullable=True,
-        ),
-        sa.Column(
-            "received_quantity_kg",
-            hazwatch.core.db.ExactDecimal(precision=24, scale=8),
-            nullable=True,
-        ),
-        sa.CheckConstraint("line_no >= 2", name=op.f("ck_waste_manifest_line_further_line")),
-        sa.CheckConstraint(
-            "quantity_kg > 0", name=op.f("ck_waste_manifest_line_positive_quantity")
-        ),
-        sa.ForeignKeyConstraint(
-            ["manifest_id"],
-            ["waste_manifest.id"],
-            name=op.f("fk_waste_manifest_line_manifest_id_waste_manifest"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_waste_manifest_line_organisation_id_organisation"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_waste_manifest_line")),
-        sa.UniqueConstraint(
-            "manifest_id", "line_no", name=op.f("uq_waste_manifest_line_manifest_id_line_no")
-        ),
-    )
-    with op.batch_alter_table("waste_manifest_line", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_waste_manifest_line_manifest_id"), ["manifest_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_waste_manifest_line_organisation_id"), ["organisation_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_waste_manifest_line_waste_code"), ["waste_code"], unique=False
         )
 
     op.create_table(
@@ -207,12 +155,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_waste_store_organisation_id"))
 
     op.drop_table("waste_store")
-    with op.batch_alter_table("waste_manifest_line", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_waste_manifest_line_waste_code"))
-        batch_op.drop_index(batch_op.f("ix_waste_manifest_line_organisation_id"))
-        batch_op.drop_index(batch_op.f("ix_waste_manifest_line_manifest_id"))
-
-    op.drop_table("waste_manifest_line")
     with op.batch_alter_table("site_location", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_site_location_organisation_id"))
 
