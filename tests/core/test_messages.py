@@ -179,6 +179,8 @@ INDIRECT: dict[str, set[str]] = {
         f"registry.finding.waste_manifest_{c}": _FINDING | {"manifest", "code", "due"}
         for c in ("overdue", "late")
     },
+    "registry.finding.waste_store_no_thermal_imaging": _FINDING | {"store"},
+    "registry.finding.waste_store_in_alarm": _FINDING | {"store", "points"},
     # scenarios.loader._from_pydantic: pydantic's error types mapped to keys, with its message
     **{
         f"scenarios.error.{c}": {"problem"}
