@@ -180,6 +180,46 @@ TABLE: list[tuple[str, list[str], int]] = [
     ),
     ("transport position", ["浙B·D0456", "29.7", "121.3", "--speed", "30"], 0),
     ("transport warnings", ["--as", "regulator"], 0),
+    ("resources items", [], 0),
+    (
+        "resources add-item",
+        [
+            "--owner",
+            "{chem}",
+            "--kind",
+            "foam",
+            "--code",
+            "CLI-FOAM",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.8",
+            "--quantity",
+            "100",
+            "--unit",
+            "L",
+        ],
+        0,
+    ),
+    ("resources teams", [], 0),
+    ("resources nearest", ["29.93", "121.8", "--kind", "absorbent"], 0),
+    (
+        "resources dispatch",
+        [
+            "--drill",
+            "{resource_drill}",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.805",
+            "--teams",
+            "1",
+        ],
+        0,
+    ),
+    ("resources dispatches", [], 0),
+    ("resources arrive", ["{line}"], 0),
+    ("resources return", ["{line}"], 0),  # the team is back
 ]
 
 
@@ -254,6 +294,7 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "carrier": str(demo["carrier"]),
         "disposer": str(demo["disposer"]),
         "bureau": str(demo["transport_bureau"]),
+        "resource_drill": str(demo["resource_drill"]),
     }
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"
@@ -272,6 +313,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             ) from exc
         if command == "hidden-danger report":
             values["new"] = str(parsed["id"])
+        if command == "resources dispatch":
+            values["line"] = str(parsed["lines"][0]["id"])
         if command == "waste issue":
             values["manifest"] = str(parsed[0]["id"])
         if command == "permit open":

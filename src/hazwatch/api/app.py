@@ -67,6 +67,7 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.district.resources.routes import router as resources_router
     from hazwatch.district.routes import router as calendar_router
     from hazwatch.district.transport.routes import router as transport_router
     from hazwatch.district.waste.routes import router as waste_router
@@ -126,5 +127,6 @@ def domain_routers() -> list[APIRouter]:
         rating_router,
         waste_router,
         transport_router,
+        resources_router,
         calendar_router,
     ]

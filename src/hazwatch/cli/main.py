@@ -20,6 +20,7 @@ from hazwatch.cli import (
     rating,
     registry,
     replay,
+    resources,
     response,
     risks,
     supervision,
@@ -63,6 +64,7 @@ duties.register(app)
 workers.register(app)
 waste.register(app)
 transport.register(app)
+resources.register(app)
 
 if __name__ == "__main__":
     app()

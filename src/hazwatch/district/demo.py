@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.district import calendar
 from hazwatch.district.holidays import HOLIDAYS_2025
+from hazwatch.district.resources import demo as resources_demo
 from hazwatch.district.transport import demo as transport_demo
 from hazwatch.district.waste import demo as waste_demo
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -44,3 +45,4 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
         calendar.set_day(session, SYSTEM, day, working=working, name=name)
     waste_demo.load(session, demo, moment)
     transport_demo.load(session, demo, moment)
+    resources_demo.load(session, demo, moment)

@@ -55,6 +55,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/district/waste", "web.nav.waste", "recycling"),
     ("/district/transport", "web.nav.transport", "local_shipping"),
+    ("/district/resources", "web.nav.resources", "medical_services"),
     ("/replay", "web.nav.replay", "replay"),
     ("/workers", "web.nav.workers", "dns"),
 )

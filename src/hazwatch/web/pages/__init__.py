@@ -20,6 +20,7 @@ from hazwatch.web.pages import (  # noqa: F401
     readiness,
     registry,
     replay,
+    resources,
     risks,
     scba,
     supervision,
