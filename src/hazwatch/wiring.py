@@ -12,6 +12,8 @@ from hazwatch.chemicals import models as chemical_models  # noqa: F401
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.district import models as district_models  # noqa: F401
+from hazwatch.district.coverage import models as coverage_models  # noqa: F401
+from hazwatch.district.coverage import report as coverage_report  # noqa: F401
 from hazwatch.district.resources import models as resources_models  # noqa: F401
 from hazwatch.district.transport import findings as transport_findings  # noqa: F401
 from hazwatch.district.transport import models as transport_models  # noqa: F401

@@ -32,6 +32,7 @@ from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
+from hazwatch.district.coverage.models import EnforcementOfficer
 from hazwatch.district.resources import service as resources
 from hazwatch.district.resources.choices import DispatchPurpose
 from hazwatch.district.waste import service as waste
@@ -937,6 +938,22 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         refs={"plate": to("plate")},
     ),
+    ("POST", "/api/district/coverage/contracts"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            provider="x",
+            valid_from="2025-01-01",
+            valid_until="2025-12-31",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/district/coverage/officers"): Case(
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("department")},
+    ),
+    ("PATCH", "/api/district/coverage/officers/{officer_id}"): Case(
+        path={"officer_id": "officer"}, body=_b(active=False), path_refs={"officer_id": "officer"}
+    ),
     ("POST", "/api/district/resources/items"): Case(
         body=_b(
             organisation_id="own.organisation",
@@ -1314,6 +1331,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "library_item": one(Equipment, code="KU-ABS-1"),
             "team": demo["rescue_squad"],
             "line": resources.lines_of(session, lab_dispatch.id)[0].id,
+            "officer": one(EnforcementOfficer),
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -1331,7 +1349,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["plate"] = "NO-SUCH-PLATE"
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
-    own["line"] = 10**6
+    own["line"], own["officer"] = 10**6, 10**6
     own["task"], own["feed_subscription"] = 10**6, 10**6
     with context.unit_of_work() as session:
         other["task"] = session.scalar(select(SupervisionTask.id).limit(1))

@@ -180,6 +180,22 @@ TABLE: list[tuple[str, list[str], int]] = [
     ),
     ("transport position", ["浙B·D0456", "29.7", "121.3", "--speed", "30"], 0),
     ("transport warnings", ["--as", "regulator"], 0),
+    ("coverage show", ["--as", "regulator"], 1),  # every indicator of the demo has gaps
+    (
+        "coverage add-contract",
+        [
+            "--organisation",
+            "{chem}",
+            "--provider",
+            "x",
+            "--from",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+        0,
+    ),
+    ("coverage add-officer", ["--department", "{bureau}", "--name", "x", "--years", "3"], 0),
     ("resources items", [], 0),
     (
         "resources add-item",

@@ -8,6 +8,7 @@ from hazwatch.cli import (
     admin,
     bench,
     chemicals,
+    coverage,
     demo,
     duties,
     emergency,
@@ -65,6 +66,7 @@ workers.register(app)
 waste.register(app)
 transport.register(app)
 resources.register(app)
+coverage.register(app)
 
 if __name__ == "__main__":
     app()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.district import calendar
+from hazwatch.district.coverage import demo as coverage_demo
 from hazwatch.district.holidays import HOLIDAYS_2025
 from hazwatch.district.resources import demo as resources_demo
 from hazwatch.district.transport import demo as transport_demo
@@ -46,3 +47,4 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
     waste_demo.load(session, demo, moment)
     transport_demo.load(session, demo, moment)
     resources_demo.load(session, demo, moment)
+    coverage_demo.load(session, demo, moment)

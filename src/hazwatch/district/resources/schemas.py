@@ -45,10 +45,13 @@ class ItemIn(_In):
     check_interval_days: int = Field(default=30, ge=1, le=366)
 
 
+_QUANTITY: dict[str, Any] = {"allow_inf_nan": False, "max_digits": 16, "decimal_places": 3}
+
+
 class ItemPatch(_In):
-    lat: Latitude | None = None
-    lon: Longitude | None = None
-    quantity: Quantity | None = None
+    lat: Decimal | None = Field(default=None, ge=-90, le=90, **_EXACT)
+    lon: Decimal | None = Field(default=None, ge=-180, le=180, **_EXACT)
+    quantity: Decimal | None = Field(default=None, ge=0, le=10**9, **_QUANTITY)
     unit: str | None = Field(default=None, max_length=16, pattern=NO_NUL)
     condition: ItemCondition | None = None
     shared: bool | None = None
@@ -89,8 +92,8 @@ class TeamIn(_In):
 
 
 class TeamPatch(_In):
-    lat: Latitude | None = None
-    lon: Longitude | None = None
+    lat: Decimal | None = Field(default=None, ge=-90, le=90, **_EXACT)
+    lon: Decimal | None = Field(default=None, ge=-180, le=180, **_EXACT)
     phone: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
     available: bool | None = None
 
@@ -199,7 +202,7 @@ class ArrivalIn(_In):
 
 class ReturnIn(_In):
     at: Instant | None = None
-    returned_quantity: Quantity | None = None
+    returned_quantity: Decimal | None = Field(default=None, ge=0, le=10**9, **_QUANTITY)
     note: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 

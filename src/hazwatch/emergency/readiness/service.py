@@ -290,6 +290,7 @@ def add_training(
     hours: Decimal,
     trainer: str = "",
     passed: bool = True,
+    vocational: bool = False,
 ) -> TrainingRecord:
     Tenancy(session, principal).writable_organisation(organisation_id)
     if held_on > _today(moment):
@@ -304,6 +305,7 @@ def add_training(
         hours=hours,
         trainer=trainer,
         passed=passed,
+        vocational=vocational,
     )
     session.add(row)
     session.flush()

@@ -7,6 +7,7 @@ from hazwatch.web.pages import (  # noqa: F401
     calibration,
     chemicals,
     commitments,
+    coverage,
     findings,
     hidden_dangers,
     inspections,
