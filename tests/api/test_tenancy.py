@@ -1189,8 +1189,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             resources.Request(
                 purpose=DispatchPurpose.DRILL,
                 drill_id=lab_drill,
-                lat=Decimal(30),
-                lon=Decimal(121),
+                lat=Decimal("29.89"),  # at the district's reserve depot
+                lon=Decimal("121.76"),
                 needs=[resources.Need(EquipmentKind.GAS_DETECTOR, Decimal(1))],
                 teams=0,
             ),
