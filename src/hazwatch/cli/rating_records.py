@@ -13,9 +13,10 @@ import typer
 from hazwatch.cli.common import fail, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, Acting, acting_as
 from hazwatch.cli.rating import day_of, emit, graded_line, score_of
-from hazwatch.supervision import codes, credit, grading, rating_views
+from hazwatch.supervision import codes, credit, grading, point_triggers, rating_views
 from hazwatch.supervision.choices import CancelVia, CodeColour, CodeSubject, CreditKind
 from hazwatch.supervision.models import PointEvent
+from hazwatch.supervision.responsibility import ensure_regulator
 from hazwatch.supervision.schemas import CodeAppealOut, CreditOut, PointsOut
 
 DAY = typer.Option(None, "--on", help="The day (YYYY-MM-DD; default today).")
@@ -249,6 +250,19 @@ def park_score_command(
     emit(shown, as_json, graded_line)
 
 
+@reports_domain_errors
+def points_scan_command(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """Record now the points the platform's own records give (overdue hidden dangers, late
+    alarm responses, fatal accidents); prints those recorded. Idempotent."""
+    with acting_as(username, writes=True) as run:
+        ensure_regulator(run.who)
+        found = point_triggers.scan(run.session, run.now, run.context.settings.timezone)
+        shown = rating_views.points_outs(
+            run.session, credit.visible_to(run.session, run.who, found), language()
+        )
+    emit(shown, as_json, _points_line)
+
+
 COMMANDS: dict[str, Callable[..., None]] = {
     "credit-record": credit_record_command,
     "dishonesty-add": dishonesty_add_command,
@@ -259,6 +273,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "code-appeal": code_appeal_command,
     "code-decide": code_decide_command,
     "park-score": park_score_command,
+    "points-scan": points_scan_command,
 }
 
 

@@ -18,7 +18,7 @@ from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.clock import local_date
 from hazwatch.registry.models import Organisation
-from hazwatch.supervision import codes, credit, grading, rating_views, rules
+from hazwatch.supervision import codes, credit, grading, point_triggers, rating_views, rules
 from hazwatch.supervision.choices import CodeSubject, RuleKind
 from hazwatch.supervision.models import DishonestyListing, PointEvent
 from hazwatch.supervision.responsibility import ensure_regulator
@@ -175,6 +175,19 @@ def points_totals(
     re-examination is due."""
     _now, today = _now_today(request)
     return rating_views.points_totals(db, principal, today)
+
+
+@router.post("/points/scan", response_model=list[PointsOut])
+def scan_points(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[PointsOut]:
+    """Record now the points the platform's own records give (overdue hidden dangers, late
+    alarm responses, fatal accidents; the engine does it every 5 minutes); answers those
+    recorded that the caller sees. Idempotent: an event yields its points once."""
+    ensure_regulator(principal)
+    now, _today = _now_today(request)
+    found = point_triggers.scan(db, now, get_context(request).settings.timezone)
+    return rating_views.points_outs(
+        db, credit.visible_to(db, principal, found), language_of(request)
+    )
 
 
 def _points_after(
