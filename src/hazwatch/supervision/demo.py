@@ -65,6 +65,17 @@ def load(session: Session, demo: DemoIds, now: datetime) -> None:
             },
         )
         demo.ids[key] = department.id
+        # the departments the district programme dispatches transport warnings and waste
+        # findings to keep a console duty desk (the street office deliberately has none)
+        session.add(
+            Contact(
+                organisation_id=department.id,
+                role="duty_officer",
+                name=f"{name}值班室",
+                channel="console",
+                address="console",
+            )
+        )
     ema, street = demo["ema"], demo["street_office"]
     cells = (
         (St.PRODUCTION, Sector.CHEMICAL, ema),
