@@ -6,7 +6,7 @@ Emergency resources (issue 16 item 3): ``resource_item`` (the shared equipment l
 ``resource_dispatch_line``.
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0024
 Create Date: 2026-12-05 22:40:02.635087
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0025"
-down_revision: str | Sequence[str] | None = "0021"
+down_revision: str | Sequence[str] | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
