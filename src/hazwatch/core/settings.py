@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
+    console_unconnected_page_s: float = Field(
+        default=60.0,
+        ge=1,
+        le=60,
+        description="A console page fetched but never connected to (a probe, curl, a tab "
+        "closed while loading) is dropped after this long; NiceGUI's own sweep drops it after "
+        "a minute anyway, so longer is not possible.",
+    )
     session_hours: float = Field(default=12.0, gt=0)
     api_token_days: float = Field(default=365.0, gt=0)
 
