@@ -67,7 +67,9 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.district.coverage.routes import router as coverage_router
     from hazwatch.district.map.routes import router as map_router
+    from hazwatch.district.resources.routes import router as resources_router
     from hazwatch.district.routes import router as calendar_router
     from hazwatch.district.transport.routes import ingest_router as positions_router
     from hazwatch.district.transport.routes import router as transport_router
@@ -130,5 +132,7 @@ def domain_routers() -> list[APIRouter]:
         waste_router,
         transport_router,
         map_router,
+        resources_router,
+        coverage_router,
         calendar_router,
     ]

@@ -8,6 +8,7 @@ from hazwatch.cli import (
     admin,
     bench,
     chemicals,
+    coverage,
     demo,
     district_map,
     duties,
@@ -19,8 +20,10 @@ from hazwatch.cli import (
     permits,
     physics,
     rating,
+    rating_records,
     registry,
     replay,
+    resources,
     response,
     risks,
     supervision,
@@ -58,6 +61,7 @@ supervision_tasks.register(supervision.supervision_app)
 supervision_interconnect.register(supervision.supervision_app)
 supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
+rating_records.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)
@@ -65,6 +69,8 @@ workers.register(app)
 waste.register(app)
 transport.register(app)
 district_map.register(app)
+resources.register(app)
+coverage.register(app)
 
 if __name__ == "__main__":
     app()

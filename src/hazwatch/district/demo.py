@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.district import calendar
+from hazwatch.district.coverage import demo as coverage_demo
 from hazwatch.district.holidays import HOLIDAYS_2025
 from hazwatch.district.map import demo as map_demo
+from hazwatch.district.resources import demo as resources_demo
 from hazwatch.district.transport import demo as transport_demo
 from hazwatch.district.waste import demo as waste_demo
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -46,3 +48,5 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
     waste_demo.load(session, demo, moment)
     transport_demo.load(session, demo, moment)
     map_demo.load(session, demo)
+    resources_demo.load(session, demo, moment)
+    coverage_demo.load(session, demo, moment)
