@@ -67,6 +67,8 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.district.admission.routes import router as admission_router
+    from hazwatch.district.catalogue.routes import router as catalogue_router
     from hazwatch.district.routes import router as calendar_router
     from hazwatch.district.transport.routes import router as transport_router
     from hazwatch.district.waste.routes import router as waste_router
@@ -126,5 +128,7 @@ def domain_routers() -> list[APIRouter]:
         rating_router,
         waste_router,
         transport_router,
+        admission_router,
+        catalogue_router,
         calendar_router,
     ]

@@ -6,7 +6,9 @@ import typer
 
 from hazwatch.cli import (
     admin,
+    admission,
     bench,
+    catalogue,
     chemicals,
     demo,
     duties,
@@ -63,6 +65,8 @@ duties.register(app)
 workers.register(app)
 waste.register(app)
 transport.register(app)
+admission.register(app)
+catalogue.register(app)
 
 if __name__ == "__main__":
     app()

@@ -55,6 +55,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/district/waste", "web.nav.waste", "recycling"),
     ("/district/transport", "web.nav.transport", "local_shipping"),
+    ("/district/admission", "web.nav.admission", "domain_add"),
+    ("/district/catalogue", "web.nav.catalogue", "rule"),
     ("/replay", "web.nav.replay", "replay"),
     ("/workers", "web.nav.workers", "dns"),
 )
