@@ -12,8 +12,6 @@ from hazwatch.api.inputs import NO_NUL, Id
 from hazwatch.district.admission.choices import ProjectState, ReviewVerdict
 
 _EXACT: dict[str, Any] = {"allow_inf_nan": False, "max_digits": 16, "decimal_places": 7}
-Latitude = Annotated[Decimal, Field(ge=-90, le=90, **_EXACT)]
-Longitude = Annotated[Decimal, Field(ge=-180, le=180, **_EXACT)]
 #: A design maximum in tonnes: finite, not negative (a unit may be planned empty).
 Tonnes = Annotated[
     Decimal, Field(ge=0, le=Decimal("1e7"), allow_inf_nan=False, max_digits=16, decimal_places=6)
@@ -38,8 +36,8 @@ class ProjectIn(_In):
     description: str = Field(default="", max_length=4000, pattern=NO_NUL)
     key_processes: list[ProcessCode] = Field(default_factory=list, max_length=18)
     people_within_500m: int = Field(default=0, ge=0, le=10_000_000)
-    lat: Latitude | None = None
-    lon: Longitude | None = None
+    lat: Decimal | None = Field(default=None, ge=-90, le=90, **_EXACT)
+    lon: Decimal | None = Field(default=None, ge=-180, le=180, **_EXACT)
     holdings: list[HoldingIn] = Field(default_factory=list, max_length=500)
 
 
@@ -48,8 +46,8 @@ class ProjectPatch(_In):
     description: str | None = Field(default=None, max_length=4000, pattern=NO_NUL)
     key_processes: list[ProcessCode] | None = Field(default=None, max_length=18)
     people_within_500m: int | None = Field(default=None, ge=0, le=10_000_000)
-    lat: Latitude | None = None
-    lon: Longitude | None = None
+    lat: Decimal | None = Field(default=None, ge=-90, le=90, **_EXACT)
+    lon: Decimal | None = Field(default=None, ge=-180, le=180, **_EXACT)
 
 
 class HoldingsIn(_In):
