@@ -57,5 +57,6 @@ from hazwatch.registry.landlord import watch as landlord_watch  # noqa: F401
 from hazwatch.supervision import codes as supervision_codes  # noqa: F401
 from hazwatch.supervision import dispatch as supervision_dispatch  # noqa: F401
 from hazwatch.supervision import models as supervision_models  # noqa: F401
+from hazwatch.supervision import point_triggers as supervision_point_triggers  # noqa: F401
 from hazwatch.supervision import responsibility as supervision_responsibility  # noqa: F401
 from hazwatch.supervision import watch as supervision_watch  # noqa: F401

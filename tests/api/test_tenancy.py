@@ -81,6 +81,8 @@ EXEMPT = {
     "(tests/supervision/test_rating.py)",
     ("POST", "/api/supervision/codes/refresh"): "no reference; regulators only "
     "(tests/supervision/test_rating.py)",
+    ("POST", "/api/supervision/points/scan"): "no reference; regulators only, answers only "
+    "the points of organisations the caller sees (tests/supervision/test_point_triggers.py)",
     ("POST", "/api/supervision/import/organisations"): "a file; regulators only; its rows "
     "name jurisdictions by code, checked against the caller's area "
     "(tests/supervision/test_interconnect.py)",

@@ -150,6 +150,24 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision plan-done", ["{plan}", "{inspection}", "-m", "已检查", "--as", "regulator"], 0),
     ("supervision listing", ["{listing}", "request", "-m", "已取得许可证", "--as", "regulator"], 0),
     ("supervision profile", ["{org}", "--score", "58", "--source", "诊断报告"], 0),
+    (
+        "supervision credit-record",
+        ["{chem}", "good", "标准化达标", "--source", "公告", "--as", "regulator"],
+        0,
+    ),
+    (
+        "supervision dishonesty-add",
+        ["{chem}", "--reason", "瞒报事故", "--source", "处罚决定", "--as", "regulator"],
+        0,
+    ),
+    ("supervision points-scan", ["--as", "regulator"], 0),
+    ("supervision points-appeal", ["{point}", "--reason", "已承诺", "--as", "lab"], 0),
+    ("supervision points-decide", ["{point}", "--reject", "--as", "regulator"], 0),
+    ("supervision points-cancel", ["{point}", "--finding", "{new}", "--as", "regulator"], 0),
+    ("supervision code-appeal", ["enterprise", "{org}", "--reason", "已整改", "--as", "lab"], 0),
+    ("supervision code-appeals", ["--as", "regulator"], 1),  # the lab's, pending
+    ("supervision code-decide", ["{appeal}", "--reject", "-m", "未验收", "--as", "regulator"], 0),
+    ("supervision park-score", ["{park}", "80", "--source", "评估报告", "--as", "regulator"], 0),
     ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
     ("waste licences", ["--as", "regulator"], 0),
     (
@@ -287,6 +305,7 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "economy": str(demo["economy_bureau"]),
         "admission": str(demo["admission_project"]),
         "draft": str(demo["catalogue_draft"]),
+        "park": str(demo["park"]),
     }
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"
@@ -314,6 +333,10 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         if command == "supervision plan":
             values["plan"] = str(parsed["id"])
             values["inspection"] = str(parsed["inspections"][0]["id"])
+        if command == "supervision points-record":
+            values["point"] = str(parsed["id"])
+        if command == "supervision code-appeal":
+            values["appeal"] = str(parsed["id"])
         if command == "hidden-danger close":
             assert parsed["state"] == "closed", parsed
 

@@ -20,6 +20,7 @@ from hazwatch.cli import (
     permits,
     physics,
     rating,
+    rating_records,
     registry,
     replay,
     response,
@@ -59,6 +60,7 @@ supervision_tasks.register(supervision.supervision_app)
 supervision_interconnect.register(supervision.supervision_app)
 supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
+rating_records.register(supervision.supervision_app)
 emergency.register(app)
 permits.register(app)
 duties.register(app)
