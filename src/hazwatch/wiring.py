@@ -16,6 +16,9 @@ from hazwatch.district.admission import findings as admission_findings  # noqa: 
 from hazwatch.district.admission import models as admission_models  # noqa: F401
 from hazwatch.district.catalogue import findings as catalogue_findings  # noqa: F401
 from hazwatch.district.catalogue import models as catalogue_models  # noqa: F401
+from hazwatch.district.coverage import models as coverage_models  # noqa: F401
+from hazwatch.district.coverage import report as coverage_report  # noqa: F401
+from hazwatch.district.resources import models as resources_models  # noqa: F401
 from hazwatch.district.transport import findings as transport_findings  # noqa: F401
 from hazwatch.district.transport import models as transport_models  # noqa: F401
 from hazwatch.district.waste import findings as waste_findings  # noqa: F401

@@ -226,6 +226,62 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("catalogue add-entry", ["{draft}", "process", "prohibited", "硝化工艺"], 0),
     ("catalogue publish", ["{draft}", "--as", "regulator"], 0),
     ("catalogue new-version", ["--district", "{district}", "--title", "x"], 0),
+    ("coverage show", ["--as", "regulator"], 1),  # every indicator of the demo has gaps
+    (
+        "coverage add-contract",
+        [
+            "--organisation",
+            "{chem}",
+            "--provider",
+            "x",
+            "--from",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+        0,
+    ),
+    ("coverage add-officer", ["--department", "{bureau}", "--name", "x", "--years", "3"], 0),
+    ("resources items", [], 0),
+    (
+        "resources add-item",
+        [
+            "--owner",
+            "{chem}",
+            "--kind",
+            "foam",
+            "--code",
+            "CLI-FOAM",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.8",
+            "--quantity",
+            "100",
+            "--unit",
+            "L",
+        ],
+        0,
+    ),
+    ("resources teams", [], 0),
+    ("resources nearest", ["29.93", "121.8", "--kind", "absorbent"], 0),
+    (
+        "resources dispatch",
+        [
+            "--drill",
+            "{resource_drill}",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.805",
+            "--teams",
+            "1",
+        ],
+        0,
+    ),
+    ("resources dispatches", [], 0),
+    ("resources arrive", ["{line}"], 0),
+    ("resources return", ["{line}"], 0),  # the team is back
 ]
 
 
@@ -305,6 +361,7 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "economy": str(demo["economy_bureau"]),
         "admission": str(demo["admission_project"]),
         "draft": str(demo["catalogue_draft"]),
+        "resource_drill": str(demo["resource_drill"]),
         "park": str(demo["park"]),
     }
     values |= _pending_links(cli_on_context, demo)
@@ -326,6 +383,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             values["new"] = str(parsed["id"])
         if command == "admission create":
             values["admission_new"] = str(parsed[0]["id"])
+        if command == "resources dispatch":
+            values["line"] = str(parsed["lines"][0]["id"])
         if command == "waste issue":
             values["manifest"] = str(parsed[0]["id"])
         if command == "permit open":

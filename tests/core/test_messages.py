@@ -176,6 +176,12 @@ INDIRECT: dict[str, set[str]] = {
         f"district.transport.warning.{c}": {"organisation", "plate", "zone", "speed", "limit"}
         for c in ("restricted", "speeding")
     },
+    # district.coverage.views: a gap's reason with its detail
+    "district.coverage.gap.below_target": {"trained", "workers"},
+    **{
+        f"district.coverage.gap.{c}": {"years", "department"}
+        for c in ("no_safety_degree", "short_experience")
+    },
     # district.waste.findings
     **{
         f"registry.finding.waste_{c}_unlicensed": _FINDING | {"manifest", "code"}

@@ -69,6 +69,8 @@ def domain_routers() -> list[APIRouter]:
     from hazwatch.chemicals.routes import router as chemicals_router
     from hazwatch.district.admission.routes import router as admission_router
     from hazwatch.district.catalogue.routes import router as catalogue_router
+    from hazwatch.district.coverage.routes import router as coverage_router
+    from hazwatch.district.resources.routes import router as resources_router
     from hazwatch.district.routes import router as calendar_router
     from hazwatch.district.transport.routes import router as transport_router
     from hazwatch.district.waste.routes import router as waste_router
@@ -130,5 +132,7 @@ def domain_routers() -> list[APIRouter]:
         transport_router,
         admission_router,
         catalogue_router,
+        resources_router,
+        coverage_router,
         calendar_router,
     ]

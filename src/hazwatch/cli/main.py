@@ -10,6 +10,7 @@ from hazwatch.cli import (
     bench,
     catalogue,
     chemicals,
+    coverage,
     demo,
     duties,
     emergency,
@@ -23,6 +24,7 @@ from hazwatch.cli import (
     rating_records,
     registry,
     replay,
+    resources,
     response,
     risks,
     supervision,
@@ -69,6 +71,8 @@ waste.register(app)
 transport.register(app)
 admission.register(app)
 catalogue.register(app)
+resources.register(app)
+coverage.register(app)
 
 if __name__ == "__main__":
     app()

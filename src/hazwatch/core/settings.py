@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
+    console_unconnected_page_s: float = Field(
+        default=60.0,
+        ge=1,
+        le=60,
+        description="A console page fetched but never connected to (a probe, curl, a tab "
+        "closed while loading) is dropped after this long; NiceGUI's own sweep drops it after "
+        "a minute anyway, so longer is not possible.",
+    )
     session_hours: float = Field(default=12.0, gt=0)
     api_token_days: float = Field(default=365.0, gt=0)
 
@@ -201,6 +209,22 @@ class Settings(BaseSettings):
         le=10_000,
         description="A hazardous-goods carrier keeps one real-time monitoring person per this "
         "many connected vehicles (seed 001 measure 6; 交通运输部 动态监控 practice: 1 per 100).",
+    )
+    coverage_training_years: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="A person counts towards vocational training coverage (seed 001 measure "
+        "17) for this many years after a passed vocational skill-upgrade course; the seed sets "
+        "no period, three years is a skill-level course cycle.",
+    )
+    coverage_enforcement_years: Decimal = Field(
+        default=Decimal(2),
+        ge=0,
+        le=40,
+        description="Years of safety practice an enforcement officer needs, with a "
+        "safety-related degree, to count as qualified (seed 001 measure 19: 相关专业学历和实践"
+        "经验; the seed sets no figure).",
     )
     transport_staff_minimum: int = Field(
         default=2, ge=0, le=100, description="…and at least this many monitoring staff."

@@ -11,7 +11,9 @@ from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.district import calendar
 from hazwatch.district.admission import demo as admission_demo
 from hazwatch.district.catalogue import demo as catalogue_demo
+from hazwatch.district.coverage import demo as coverage_demo
 from hazwatch.district.holidays import HOLIDAYS_2025
+from hazwatch.district.resources import demo as resources_demo
 from hazwatch.district.transport import demo as transport_demo
 from hazwatch.district.waste import demo as waste_demo
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -49,3 +51,5 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
     transport_demo.load(session, demo, moment)
     admission_demo.load(session, demo, moment)
     catalogue_demo.load(session, demo, moment)
+    resources_demo.load(session, demo, moment)
+    coverage_demo.load(session, demo, moment)

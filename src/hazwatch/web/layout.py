@@ -57,6 +57,8 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/district/transport", "web.nav.transport", "local_shipping"),
     ("/district/admission", "web.nav.admission", "domain_add"),
     ("/district/catalogue", "web.nav.catalogue", "rule"),
+    ("/district/resources", "web.nav.resources", "medical_services"),
+    ("/district/coverage", "web.nav.coverage", "donut_large"),
     ("/replay", "web.nav.replay", "replay"),
     ("/workers", "web.nav.workers", "dns"),
 )

@@ -5,7 +5,7 @@ Joint admission review of hazardous-chemical construction projects (issue 16 ite
 ``admission_opinion``.
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-05 22:36:59.870237
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import hazwatch.core.db
 
 revision: str = "0027"
-down_revision: str | Sequence[str] | None = "0024"
+down_revision: str | Sequence[str] | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
