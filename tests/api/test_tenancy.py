@@ -32,6 +32,8 @@ from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
+from hazwatch.district.admission import service as admission
+from hazwatch.district.catalogue import service as catalogue
 from hazwatch.district.coverage.models import EnforcementOfficer
 from hazwatch.district.resources import service as resources
 from hazwatch.district.resources.choices import DispatchPurpose
@@ -955,6 +957,74 @@ CASES: dict[tuple[str, str], Case] = {
         body=_b(lat="29.9", lon="121.8"),
         path_refs={"site_id": "site"},
     ),
+    ("POST", "/api/district/admission/projects"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            name="x",
+            holdings=[{"unit": "u", "chemical_id": 1, "design_max_t": "1"}],
+        ),
+        refs={
+            "organisation_id": to("organisation"),
+            "holdings": lambda w: {
+                "holdings": [{"unit": "u", "chemical_id": w.other["chemical"], "design_max_t": "1"}]
+            },
+        },
+    ),
+    ("PATCH", "/api/district/admission/projects/{project_id}"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(name="x"),
+        path_refs={"project_id": "admission_project"},
+    ),
+    ("PUT", "/api/district/admission/projects/{project_id}/holdings"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(holdings=[]),
+        path_refs={"project_id": "admission_project"},
+        refs={
+            "holdings": lambda w: {
+                "holdings": [{"unit": "u", "chemical_id": w.other["chemical"], "design_max_t": "1"}]
+            },
+        },
+    ),
+    ("POST", "/api/district/admission/projects/{project_id}/review"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(lead_department_id="own.department"),
+        path_refs={"project_id": "admission_project"},
+    ),
+    ("POST", "/api/district/admission/projects/{project_id}/opinions/{department_id}"): Case(
+        path={"project_id": "admission_draft", "department_id": "department"},
+        body=_b(verdict="agree"),
+        path_refs={"project_id": "admission_project", "department_id": "department"},
+    ),
+    ("POST", "/api/district/admission/projects/{project_id}/decision"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(decision="rejected", note="x"),
+        path_refs={"project_id": "admission_project"},
+    ),
+    ("POST", "/api/district/catalogue/versions"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions", title="x"),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("POST", "/api/district/catalogue/versions/{version_id}/entries"): Case(
+        path={"version_id": "catalogue_version"},
+        body=_b(subject="process", category="restricted", name="x"),
+        path_refs={"version_id": "catalogue_version"},
+    ),
+    ("DELETE", "/api/district/catalogue/versions/{version_id}/entries/{entry_id}"): Case(
+        path={"version_id": "catalogue_version", "entry_id": "catalogue_entry"},
+        path_refs={"version_id": "catalogue_version", "entry_id": "catalogue_entry"},
+    ),
+    ("POST", "/api/district/catalogue/versions/{version_id}/publish"): Case(
+        path={"version_id": "catalogue_version"},
+        path_refs={"version_id": "catalogue_version"},
+    ),
+    ("POST", "/api/district/catalogue/processes"): Case(
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("DELETE", "/api/district/catalogue/processes/{process_id}"): Case(
+        path={"process_id": "registered_process"},
+        path_refs={"process_id": "registered_process"},
+    ),
     ("POST", "/api/district/coverage/contracts"): Case(
         body=_b(
             organisation_id="own.organisation",
@@ -1381,6 +1451,22 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
         session.add(following)
         session.flush()
         other["feed_subscription"] = following.id
+        moment = Moment.of(context)
+        other["admission_project"] = admission.create_project(
+            session, SYSTEM, moment, organisation_id=demo["lab"], name="实验室扩建"
+        ).id
+        other["catalogue_version"] = demo["catalogue_draft"]
+        other["catalogue_entry"] = catalogue.entries(session, demo["catalogue_draft"])[0].id
+        other["registered_process"] = next(
+            p.id
+            for p in catalogue.list_processes(session, SYSTEM)
+            if p.organisation_id == demo["dyeworks"]
+        )
+        own["catalogue_version"], own["catalogue_entry"] = 10**6, 10**6
+        own["registered_process"] = 10**6
+        own["admission_draft"] = admission.create_project(
+            session, SYSTEM, moment, organisation_id=demo["chem"], name="罐区改造"
+        ).id
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)
 

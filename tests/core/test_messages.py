@@ -164,6 +164,14 @@ INDIRECT: dict[str, set[str]] = {
     # district.transport: findings, and the dispatch a warning opens (+ the organisation)
     "registry.finding.transport_staff_short": _FINDING | {"connected", "required", "staff"},
     "registry.finding.vehicle_uninsured": _FINDING | {"plate"},
+    # district.catalogue.findings
+    **{
+        f"registry.finding.catalogue_{c}": _FINDING | {"item", "entry"}
+        for c in ("prohibited", "restricted", "controlled")
+    },
+    # district.admission.findings
+    "registry.finding.admission_opinion_overdue": _FINDING | {"project", "department", "due"},
+    "registry.finding.admission_decision_overdue": _FINDING | {"project", "due"},
     **{
         f"district.transport.warning.{c}": {"organisation", "plate", "zone", "speed", "limit"}
         for c in ("restricted", "speeding")

@@ -67,6 +67,8 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.district.admission.routes import router as admission_router
+    from hazwatch.district.catalogue.routes import router as catalogue_router
     from hazwatch.district.coverage.routes import router as coverage_router
     from hazwatch.district.map.routes import router as map_router
     from hazwatch.district.resources.routes import router as resources_router
@@ -132,6 +134,8 @@ def domain_routers() -> list[APIRouter]:
         waste_router,
         transport_router,
         map_router,
+        admission_router,
+        catalogue_router,
         resources_router,
         coverage_router,
         calendar_router,

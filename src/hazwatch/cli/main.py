@@ -6,7 +6,9 @@ import typer
 
 from hazwatch.cli import (
     admin,
+    admission,
     bench,
+    catalogue,
     chemicals,
     coverage,
     demo,
@@ -69,6 +71,8 @@ workers.register(app)
 waste.register(app)
 transport.register(app)
 district_map.register(app)
+admission.register(app)
+catalogue.register(app)
 resources.register(app)
 coverage.register(app)
 

@@ -247,6 +247,22 @@ class Settings(BaseSettings):
         description="Speed limit for hazardous-goods vehicles outside any speed zone (60 km/h on "
         "ordinary roads; expressways are zones with 80 km/h).",
     )
+    admission_opinion_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=120,
+        description="Working days a department has for its opinion in the joint review of a "
+        "hazardous-chemical construction project (seed 001 measure 3 sets no period: the "
+        "district's rule). Past it the opinion is overdue: a finding, dispatched when the "
+        "project carries a 两重点一重大 flag.",
+    )
+    admission_decision_working_days: int = Field(
+        default=20,
+        ge=1,
+        le=240,
+        description="Working days from opening the joint review to the lead department's "
+        "decision (the district's rule).",
+    )
     attachment_store: Literal["local", "s3"] = Field(
         default="local", description="Where photos and documents are kept: a local folder or S3."
     )

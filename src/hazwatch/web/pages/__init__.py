@@ -2,9 +2,11 @@
 
 from hazwatch.web.pages import (  # noqa: F401
     access,
+    admission,
     alarm_list,
     alarms,
     calibration,
+    catalogue,
     chemicals,
     commitments,
     coverage,
