@@ -153,8 +153,9 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
     landlord_demo.load(session, demo, moment)
+    timezone = moment.settings.timezone
     supervision_demo.load_standing(
-        session, demo, moment.now, local_date(moment.now, moment.settings.timezone)
+        session, demo, moment.now, local_date(moment.now, timezone), timezone
     )
     district_demo.load(session, demo, moment)
     session.flush()

@@ -6,10 +6,14 @@ import typer
 
 from hazwatch.cli import (
     admin,
+    admission,
     bench,
     calibration,
+    catalogue,
     chemicals,
+    coverage,
     demo,
+    district_map,
     duties,
     emergency,
     hazards,
@@ -20,8 +24,10 @@ from hazwatch.cli import (
     permits,
     physics,
     rating,
+    rating_records,
     registry,
     replay,
+    resources,
     response,
     risks,
     supervision,
@@ -59,6 +65,7 @@ supervision_tasks.register(supervision.supervision_app)
 supervision_interconnect.register(supervision.supervision_app)
 supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
+rating_records.register(supervision.supervision_app)
 emergency.register(app)
 calibration.register(app)
 occupancy.register(app)
@@ -67,6 +74,11 @@ duties.register(app)
 workers.register(app)
 waste.register(app)
 transport.register(app)
+district_map.register(app)
+admission.register(app)
+catalogue.register(app)
+resources.register(app)
+coverage.register(app)
 
 if __name__ == "__main__":
     app()
