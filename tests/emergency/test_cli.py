@@ -94,8 +94,9 @@ def test_the_equipment_checks_ledger_of_one_site(cli_on_context: Context, tmp_pa
     kept = json.loads(plant.stdout)
     assert kept and {r["site_id"] for r in kept} == {demo["plant"]}
     assert len(kept) == len([r for r in every if r["site_id"] == demo["plant"]])
-    none = runner.invoke(app, ["emergency", "checks", "--site", str(demo["chem_site"]), "--json"])
-    assert none.exit_code == 0 and json.loads(none.stdout) == []
+    chem = runner.invoke(app, ["emergency", "checks", "--site", str(demo["chem_site"]), "--json"])
+    assert chem.exit_code == 0
+    assert json.loads(chem.stdout) == [r for r in every if r["site_id"] == demo["chem_site"]]
     lab = runner.invoke(app, ["emergency", "checks", "--org", str(demo["lab"]), "--json"])
     assert {r["organisation_id"] for r in json.loads(lab.stdout)} == {demo["lab"]}
     out = tmp_path / "plant.xlsx"
