@@ -198,6 +198,91 @@ TABLE: list[tuple[str, list[str], int]] = [
     ),
     ("transport position", ["浙B·D0456", "29.7", "121.3", "--speed", "30"], 0),
     ("transport warnings", ["--as", "regulator"], 0),
+    ("map layers", ["--as", "regulator"], 0),
+    ("admission processes", [], 0),
+    # the demo project's opinions were due in February 2025: overdue by the CLI's clock
+    ("admission projects", ["--as", "regulator"], 1),
+    (
+        "admission create",
+        [
+            "--organisation",
+            "{chem}",
+            "--name",
+            "x",
+            "--process",
+            "P03",
+            "--holding",
+            "罐区:{ammonia}:20",
+        ],
+        0,
+    ),
+    ("admission open", ["{admission_new}", "--lead", "{ema}"], 0),
+    ("admission opinion", ["{admission}", "{ecology}", "agree"], 0),
+    ("admission opinion", ["{admission}", "{economy}", "agree"], 0),
+    ("admission decide", ["{admission}", "conditional"], 0),
+    ("catalogue versions", ["--as", "regulator"], 0),
+    ("catalogue impact", ["{draft}", "--as", "regulator"], 1),  # the demo draft affects two
+    ("catalogue conflicts", ["--as", "regulator"], 1),  # chlorination is controlled
+    ("catalogue add-process", ["{chem}", "硝化生产线", "--process-code", "P04"], 0),
+    ("catalogue add-entry", ["{draft}", "process", "prohibited", "硝化工艺"], 0),
+    ("catalogue publish", ["{draft}", "--as", "regulator"], 0),
+    ("catalogue new-version", ["--district", "{district}", "--title", "x"], 0),
+    ("coverage show", ["--as", "regulator"], 1),  # every indicator of the demo has gaps
+    (
+        "coverage add-contract",
+        [
+            "--organisation",
+            "{chem}",
+            "--provider",
+            "x",
+            "--from",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+        0,
+    ),
+    ("coverage add-officer", ["--department", "{bureau}", "--name", "x", "--years", "3"], 0),
+    ("resources items", [], 0),
+    (
+        "resources add-item",
+        [
+            "--owner",
+            "{chem}",
+            "--kind",
+            "foam",
+            "--code",
+            "CLI-FOAM",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.8",
+            "--quantity",
+            "100",
+            "--unit",
+            "L",
+        ],
+        0,
+    ),
+    ("resources teams", [], 0),
+    ("resources nearest", ["29.93", "121.8", "--kind", "absorbent"], 0),
+    (
+        "resources dispatch",
+        [
+            "--drill",
+            "{resource_drill}",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.805",
+            "--teams",
+            "1",
+        ],
+        0,
+    ),
+    ("resources dispatches", [], 0),
+    ("resources arrive", ["{line}"], 0),
+    ("resources return", ["{line}"], 0),  # the team is back
 ]
 
 
@@ -272,6 +357,12 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "carrier": str(demo["carrier"]),
         "disposer": str(demo["disposer"]),
         "bureau": str(demo["transport_bureau"]),
+        "ema": str(demo["ema"]),
+        "ecology": str(demo["ecology_bureau"]),
+        "economy": str(demo["economy_bureau"]),
+        "admission": str(demo["admission_project"]),
+        "draft": str(demo["catalogue_draft"]),
+        "resource_drill": str(demo["resource_drill"]),
         "park": str(demo["park"]),
     }
     values |= _pending_links(cli_on_context, demo)
@@ -291,6 +382,10 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             ) from exc
         if command == "hidden-danger report":
             values["new"] = str(parsed["id"])
+        if command == "admission create":
+            values["admission_new"] = str(parsed[0]["id"])
+        if command == "resources dispatch":
+            values["line"] = str(parsed["lines"][0]["id"])
         if command == "waste issue":
             values["manifest"] = str(parsed[0]["id"])
         if command == "permit open":

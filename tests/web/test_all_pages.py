@@ -35,6 +35,7 @@ SUB_PAGES = (
     "/registry/rooms/{room}",
     "/points/{point}",
     "/odh/{room}",
+    "/rooms/{room}",
     "/scba/{scba}",
     "/supervision/code/enterprise/{lab}",
 )

@@ -6,9 +6,13 @@ import typer
 
 from hazwatch.cli import (
     admin,
+    admission,
     bench,
+    catalogue,
     chemicals,
+    coverage,
     demo,
+    district_map,
     duties,
     emergency,
     hazards,
@@ -21,6 +25,7 @@ from hazwatch.cli import (
     rating_records,
     registry,
     replay,
+    resources,
     response,
     risks,
     supervision,
@@ -65,6 +70,11 @@ duties.register(app)
 workers.register(app)
 waste.register(app)
 transport.register(app)
+district_map.register(app)
+admission.register(app)
+catalogue.register(app)
+resources.register(app)
+coverage.register(app)
 
 if __name__ == "__main__":
     app()

@@ -55,6 +55,11 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/district/waste", "web.nav.waste", "recycling"),
     ("/district/transport", "web.nav.transport", "local_shipping"),
+    ("/district/map", "web.nav.map", "public"),
+    ("/district/admission", "web.nav.admission", "domain_add"),
+    ("/district/catalogue", "web.nav.catalogue", "rule"),
+    ("/district/resources", "web.nav.resources", "medical_services"),
+    ("/district/coverage", "web.nav.coverage", "donut_large"),
     ("/replay", "web.nav.replay", "replay"),
     ("/workers", "web.nav.workers", "dns"),
 )

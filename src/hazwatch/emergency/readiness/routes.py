@@ -80,6 +80,7 @@ class TrainingIn(_In):
     hours: Decimal = Field(gt=0, le=1000)
     trainer: str = Field(default="", max_length=120, pattern=NO_NUL)
     passed: bool = True
+    vocational: bool = False
 
 
 class EquipmentIn(_In):

@@ -290,6 +290,7 @@ def add_training(
     hours: Decimal,
     trainer: str = "",
     passed: bool = True,
+    vocational: bool = False,
 ) -> TrainingRecord:
     Tenancy(session, principal).writable_organisation(organisation_id)
     if held_on > _today(moment):
@@ -304,6 +305,7 @@ def add_training(
         hours=hours,
         trainer=trainer,
         passed=passed,
+        vocational=vocational,
     )
     session.add(row)
     session.flush()
@@ -506,9 +508,11 @@ def check_equipment(
     return finding.id if finding else None
 
 
-def _readiness(
+def item_readiness(
     session: Session, item: Equipment, now: datetime
 ) -> tuple[bool, str | None, datetime | None, datetime | None]:
+    """(ready, reason key, last check, next due): the registry page and the district's
+    equipment library (which lends only ready items) judge an item the same way."""
     check = session.scalar(
         select(EquipmentCheck)
         .where(EquipmentCheck.equipment_id == item.id)
@@ -527,7 +531,7 @@ def _readiness(
 def open_equipment_danger(
     session: Session, item: Equipment, moment: Moment, actor: Principal = SYSTEM
 ) -> HazardFinding | None:
-    ready, reason, _last, _due = _readiness(session, item, moment.now)
+    ready, reason, _last, _due = item_readiness(session, item, moment.now)
     if ready or reason is None or reason == "readiness.never_checked":
         return None
     return open_from_source(
@@ -555,7 +559,7 @@ def _still_failing(
     item = session.get(Equipment, equipment_id)
     if item is None:
         return None
-    ready, reason, _last, _due = _readiness(session, item, now)
+    ready, reason, _last, _due = item_readiness(session, item, now)
     if ready or reason is None:
         return None
     return reason.replace("readiness.", "readiness.hazard.", 1), _equipment_params(item)
@@ -590,7 +594,7 @@ def equipment_registry(
         )
     query = restrict(select(Equipment), Equipment.organisation_id, session, principal)
     for item in session.scalars(query.order_by(Equipment.code)):
-        ready, reason, last, due = _readiness(session, item, now)
+        ready, reason, last, due = item_readiness(session, item, now)
         opened = open_for_source(session, EQUIPMENT_SOURCE, item.id)
         out.append(
             EquipmentStatus(
