@@ -131,7 +131,12 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     checked = moment.now - timedelta(days=3)
     for code, pressure in (("SCBA-LANDLORD-1", "18"), ("SCBA-LANDLORD-2", "21")):
         emergency.create_set(
-            session, SYSTEM, organisation_id=demo["landlord"], code=code, holder="landlord-rescue"
+            session,
+            SYSTEM,
+            organisation_id=demo["landlord"],
+            code=code,
+            holder="landlord-rescue",
+            site_id=demo["plant"],
         )
         emergency.record_check(
             session,
@@ -148,8 +153,9 @@ def load(session: Session, moment: Moment | None = None) -> DemoIds:
     calibration_demo.load(session, moment)
     readiness_demo.load(session, demo, moment)
     landlord_demo.load(session, demo, moment)
+    timezone = moment.settings.timezone
     supervision_demo.load_standing(
-        session, demo, moment.now, local_date(moment.now, moment.settings.timezone)
+        session, demo, moment.now, local_date(moment.now, timezone), timezone
     )
     district_demo.load(session, demo, moment)
     session.flush()

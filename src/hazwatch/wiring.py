@@ -12,7 +12,16 @@ from hazwatch.chemicals import models as chemical_models  # noqa: F401
 from hazwatch.core.audit import models as audit_models  # noqa: F401
 from hazwatch.core.auth import models as auth_models  # noqa: F401
 from hazwatch.district import models as district_models  # noqa: F401
+from hazwatch.district.admission import findings as admission_findings  # noqa: F401
+from hazwatch.district.admission import models as admission_models  # noqa: F401
+from hazwatch.district.catalogue import findings as catalogue_findings  # noqa: F401
+from hazwatch.district.catalogue import models as catalogue_models  # noqa: F401
+from hazwatch.district.coverage import models as coverage_models  # noqa: F401
+from hazwatch.district.coverage import report as coverage_report  # noqa: F401
+from hazwatch.district.map import models as map_models  # noqa: F401
+from hazwatch.district.resources import models as resources_models  # noqa: F401
 from hazwatch.district.transport import findings as transport_findings  # noqa: F401
+from hazwatch.district.transport import ingest as transport_ingest  # noqa: F401
 from hazwatch.district.transport import models as transport_models  # noqa: F401
 from hazwatch.district.waste import findings as waste_findings  # noqa: F401
 from hazwatch.district.waste import models as waste_models  # noqa: F401
@@ -53,5 +62,6 @@ from hazwatch.registry.landlord import watch as landlord_watch  # noqa: F401
 from hazwatch.supervision import codes as supervision_codes  # noqa: F401
 from hazwatch.supervision import dispatch as supervision_dispatch  # noqa: F401
 from hazwatch.supervision import models as supervision_models  # noqa: F401
+from hazwatch.supervision import point_triggers as supervision_point_triggers  # noqa: F401
 from hazwatch.supervision import responsibility as supervision_responsibility  # noqa: F401
 from hazwatch.supervision import watch as supervision_watch  # noqa: F401

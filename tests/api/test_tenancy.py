@@ -32,10 +32,16 @@ from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
+from hazwatch.district.admission import service as admission
+from hazwatch.district.catalogue import service as catalogue
+from hazwatch.district.coverage.models import EnforcementOfficer
+from hazwatch.district.resources import service as resources
+from hazwatch.district.resources.choices import DispatchPurpose
 from hazwatch.district.waste import service as waste
 from hazwatch.district.waste.choices import WasteLicenceKind
 from hazwatch.emergency import service as emergency
-from hazwatch.emergency.readiness.models import Drill, EmergencyPlan
+from hazwatch.emergency.readiness.choices import EquipmentKind
+from hazwatch.emergency.readiness.models import Drill, EmergencyPlan, Equipment
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.models import Alarm, Device, MeasurementPoint
 from hazwatch.monitoring.schemas import DeviceIn
@@ -79,6 +85,8 @@ EXEMPT = {
     "(tests/supervision/test_rating.py)",
     ("POST", "/api/supervision/codes/refresh"): "no reference; regulators only "
     "(tests/supervision/test_rating.py)",
+    ("POST", "/api/supervision/points/scan"): "no reference; regulators only, answers only "
+    "the points of organisations the caller sees (tests/supervision/test_point_triggers.py)",
     ("POST", "/api/supervision/import/organisations"): "a file; regulators only; its rows "
     "name jurisdictions by code, checked against the caller's area "
     "(tests/supervision/test_interconnect.py)",
@@ -86,6 +94,12 @@ EXEMPT = {
     "administrator only (tests/district/test_waste.py)",
     ("DELETE", "/api/district/calendar/{day}"): "the national holiday calendar; platform "
     "administrator only (tests/district/test_waste.py)",
+    ("POST", "/api/ingest/positions"): "device token; a device reports only its carrier's "
+    "vehicles (tests/district/test_transport_ingest.py)",
+    ("PUT", "/api/district/map/parks/{jurisdiction_id}/outline"): "a regulator of the area "
+    "only (tests/district/test_map.py)",
+    ("POST", "/api/district/waste/stores/{store_id}/points"): "the store and the point each "
+    "writable and of one organisation and site (tests/district/test_waste_store.py)",
 }
 
 
@@ -934,6 +948,164 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         refs={"plate": to("plate")},
     ),
+    ("POST", "/api/district/waste/stores"): Case(
+        body=_b(organisation_id="own.organisation", site_id="own.site", name="x"),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("PUT", "/api/district/map/sites/{site_id}/location"): Case(
+        path={"site_id": "site"},
+        body=_b(lat="29.9", lon="121.8"),
+        path_refs={"site_id": "site"},
+    ),
+    ("POST", "/api/district/admission/projects"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            name="x",
+            holdings=[{"unit": "u", "chemical_id": 1, "design_max_t": "1"}],
+        ),
+        refs={
+            "organisation_id": to("organisation"),
+            "holdings": lambda w: {
+                "holdings": [{"unit": "u", "chemical_id": w.other["chemical"], "design_max_t": "1"}]
+            },
+        },
+    ),
+    ("PATCH", "/api/district/admission/projects/{project_id}"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(name="x"),
+        path_refs={"project_id": "admission_project"},
+    ),
+    ("PUT", "/api/district/admission/projects/{project_id}/holdings"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(holdings=[]),
+        path_refs={"project_id": "admission_project"},
+        refs={
+            "holdings": lambda w: {
+                "holdings": [{"unit": "u", "chemical_id": w.other["chemical"], "design_max_t": "1"}]
+            },
+        },
+    ),
+    ("POST", "/api/district/admission/projects/{project_id}/review"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(lead_department_id="own.department"),
+        path_refs={"project_id": "admission_project"},
+    ),
+    ("POST", "/api/district/admission/projects/{project_id}/opinions/{department_id}"): Case(
+        path={"project_id": "admission_draft", "department_id": "department"},
+        body=_b(verdict="agree"),
+        path_refs={"project_id": "admission_project", "department_id": "department"},
+    ),
+    ("POST", "/api/district/admission/projects/{project_id}/decision"): Case(
+        path={"project_id": "admission_draft"},
+        body=_b(decision="rejected", note="x"),
+        path_refs={"project_id": "admission_project"},
+    ),
+    ("POST", "/api/district/catalogue/versions"): Case(
+        body=_b(jurisdiction_id="own.jurisdictions", title="x"),
+        refs={"jurisdiction_id": to("jurisdiction")},
+    ),
+    ("POST", "/api/district/catalogue/versions/{version_id}/entries"): Case(
+        path={"version_id": "catalogue_version"},
+        body=_b(subject="process", category="restricted", name="x"),
+        path_refs={"version_id": "catalogue_version"},
+    ),
+    ("DELETE", "/api/district/catalogue/versions/{version_id}/entries/{entry_id}"): Case(
+        path={"version_id": "catalogue_version", "entry_id": "catalogue_entry"},
+        path_refs={"version_id": "catalogue_version", "entry_id": "catalogue_entry"},
+    ),
+    ("POST", "/api/district/catalogue/versions/{version_id}/publish"): Case(
+        path={"version_id": "catalogue_version"},
+        path_refs={"version_id": "catalogue_version"},
+    ),
+    ("POST", "/api/district/catalogue/processes"): Case(
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("DELETE", "/api/district/catalogue/processes/{process_id}"): Case(
+        path={"process_id": "registered_process"},
+        path_refs={"process_id": "registered_process"},
+    ),
+    ("POST", "/api/district/coverage/contracts"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            provider="x",
+            valid_from="2025-01-01",
+            valid_until="2025-12-31",
+        ),
+        refs={"organisation_id": to("organisation")},
+    ),
+    ("POST", "/api/district/coverage/officers"): Case(
+        body=_b(organisation_id="own.organisation", name="x"),
+        refs={"organisation_id": to("department")},
+    ),
+    ("PATCH", "/api/district/coverage/officers/{officer_id}"): Case(
+        path={"officer_id": "officer"}, body=_b(active=False), path_refs={"officer_id": "officer"}
+    ),
+    ("POST", "/api/district/resources/items"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            site_id="own.site",
+            kind="absorbent",
+            code="X-ITEM",
+            lat="0",
+            lon="0",
+            quantity="1",
+        ),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("PATCH", "/api/district/resources/items/{equipment_id}"): Case(
+        path={"equipment_id": "library_item"},
+        body=_b(quantity="2"),
+        path_refs={"equipment_id": "library_item"},
+    ),
+    ("POST", "/api/district/resources/teams"): Case(
+        body=_b(
+            organisation_id="own.organisation",
+            site_id="own.site",
+            name="x",
+            kind="enterprise_brigade",
+            lat="0",
+            lon="0",
+        ),
+        refs={"organisation_id": to("organisation"), "site_id": to("site")},
+    ),
+    ("PATCH", "/api/district/resources/teams/{team_id}"): Case(
+        path={"team_id": "team"}, body=_b(available=False), path_refs={"team_id": "team"}
+    ),
+    ("POST", "/api/district/resources/teams/{team_id}/members"): Case(
+        path={"team_id": "team"}, body=_b(person="x"), path_refs={"team_id": "team"}
+    ),
+    # regulators only (403 for the plant); tests/district/test_resources.py
+    ("PUT", "/api/district/resources/rules/{jurisdiction_id}"): Case(
+        path={"jurisdiction_id": "jurisdictions"},
+        body=_b(
+            max_distance_km="10", reserve_percent="0", speed_kmh="40", teams=1, team_min_qualified=1
+        ),
+        path_refs={"jurisdiction_id": "jurisdiction"},
+    ),
+    ("PUT", "/api/district/resources/travel-times"): Case(
+        body=_b(
+            jurisdiction_id="own.jurisdictions",
+            from_site_id="own.site",
+            to_site_id="own.site",
+            minutes=5,
+        ),
+        refs={
+            "jurisdiction_id": to("jurisdiction"),
+            "from_site_id": to("site"),
+            "to_site_id": to("site"),
+        },
+    ),
+    ("POST", "/api/district/resources/dispatches"): Case(
+        body=_b(purpose="drill", drill_id="own.drill", lat="0", lon="0", teams=1),
+        refs={"drill_id": to("drill"), "site_id": to("site")},
+    ),
+    **{
+        ("POST", f"/api/district/resources/dispatches/lines/{{line_id}}/{action}"): Case(
+            path={"line_id": "line"}, body=_b(), path_refs={"line_id": "line"}
+        )
+        for action in ("arrival", "return")
+    },
     ("POST", "/api/district/waste/manifests/{manifest_id}/handovers"): Case(
         path={"manifest_id": "manifest"},
         body=_b(step="pickup", quantity_kg="1"),
@@ -1096,6 +1268,20 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             waste_name="x",
             quantity_kg=Decimal(1),
         )
+        lab_drill = session.scalar(select(Drill.id).where(Drill.organisation_id == lab).limit(1))
+        lab_dispatch = resources.request_dispatch(
+            session,
+            SYSTEM,
+            moment,
+            resources.Request(
+                purpose=DispatchPurpose.DRILL,
+                drill_id=lab_drill,
+                lat=Decimal("29.89"),  # at the district's reserve depot
+                lon=Decimal("121.76"),
+                needs=[resources.Need(EquipmentKind.GAS_DETECTOR, Decimal(1))],
+                teams=0,
+            ),
+        )
         assignment = _create(
             session,
             "supervision-assignments",
@@ -1178,6 +1364,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "person": farm_person.id,
             "risk_object": one(RiskObject, organisation_id=chem),
             "risk_event": one(RiskEvent, organisation_id=chem),
+            "library_item": one(Equipment, code="HG-ABS-1"),
+            "team": demo["plant_brigade"],
         }
         other: dict[str, Any] = {
             "jurisdiction": demo["district"],
@@ -1227,6 +1415,10 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "vehicle": demo["tanker"],
             "plate": "浙B·D0123",
             "zone": demo["zone_tunnel"],
+            "library_item": one(Equipment, code="KU-ABS-1"),
+            "team": demo["rescue_squad"],
+            "line": resources.lines_of(session, lab_dispatch.id)[0].id,
+            "officer": one(EnforcementOfficer),
         }
     login_as(Role.SAFETY_OFFICER, organisation_id=lab, username="lab-officer")
     with context.sessions() as session:
@@ -1244,6 +1436,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
     own["plate"] = "NO-SUCH-PLATE"
     own["drill"], own["equipment"] = 10**6, "NO-SUCH-EQUIPMENT"
     own["tenant_inspection"] = 10**6
+    own["line"], own["officer"] = 10**6, 10**6
     own["task"], own["feed_subscription"] = 10**6, 10**6
     with context.unit_of_work() as session:
         other["task"] = session.scalar(select(SupervisionTask.id).limit(1))
@@ -1258,6 +1451,22 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
         session.add(following)
         session.flush()
         other["feed_subscription"] = following.id
+        moment = Moment.of(context)
+        other["admission_project"] = admission.create_project(
+            session, SYSTEM, moment, organisation_id=demo["lab"], name="实验室扩建"
+        ).id
+        other["catalogue_version"] = demo["catalogue_draft"]
+        other["catalogue_entry"] = catalogue.entries(session, demo["catalogue_draft"])[0].id
+        other["registered_process"] = next(
+            p.id
+            for p in catalogue.list_processes(session, SYSTEM)
+            if p.organisation_id == demo["dyeworks"]
+        )
+        own["catalogue_version"], own["catalogue_entry"] = 10**6, 10**6
+        own["registered_process"] = 10**6
+        own["admission_draft"] = admission.create_project(
+            session, SYSTEM, moment, organisation_id=demo["chem"], name="罐区改造"
+        ).id
     own["tank"] = own["tanks"]
     yield World(own=own, other=other, demo=demo)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -100,3 +101,54 @@ def test_stock_moves_on_the_command_line_and_never_goes_negative(
     shown = json.loads(out)
     assert code == 0 and (shown["kind"], shown["quantity_t"]) == ("out", "2")
     assert on_hand() == "30"
+
+
+def test_units_holdings_rooms_and_persons_from_the_command_line(
+    demo: DemoIds, cli_on_context: Context
+) -> None:
+    def run(*args: str) -> Any:
+        return runner.invoke(app, [*args, "--as", "chem", "--json"])
+
+    def holdings() -> int:
+        with cli_on_context.sessions() as session:
+            return len(session.scalars(select(ChemicalHolding)).all())
+
+    org, site = str(demo["chem"]), str(demo["chem_site"])
+    bad = run(
+        "chemicals", "unit-add", "--org", org, "--site", site, "--name", "x", "--people", "-3"
+    )
+    assert bad.exit_code == 2 and "[people_within_500m]" in bad.output
+    made = run("chemicals", "unit-add", "--org", org, "--site", site, "--name", "液氯钢瓶库")
+    assert made.exit_code == 0, made.output
+    unit = str(json.loads(made.stdout)["id"])
+    with cli_on_context.sessions() as session:
+        chlorine = str(by_table1(session, 12).id)
+    before = holdings()
+    for design, current, field in (("-1", None, "design_max_t"), ("5", "9", "design_max_t")):
+        extra = ["--current", current] if current else []
+        refused = run("chemicals", "declare", unit, "--chemical", chlorine, "--design-max", design,
+                      *extra)  # fmt: skip
+        assert refused.exit_code == 2 and f"[{field}]" in refused.output, refused.output
+    assert holdings() == before  # nothing stored
+    declared = run("chemicals", "declare", unit, "--chemical", chlorine, "--design-max", "10")
+    assert declared.exit_code == 0, declared.output
+    identified = json.loads(run("chemicals", "identify", unit).stdout)
+    assert identified[0]["identification"]["s"] == "2"  # 10 t of chlorine, Q 5 t
+    edited = run("chemicals", "unit-edit", unit, "--people", "120")
+    assert json.loads(edited.stdout)["people_within_500m"] == 120
+    linked = run("chemicals", "link-room", unit, str(demo["ammonia_room"]), "--release", "5")
+    assert linked.exit_code == 0, linked.output
+    twice = run("chemicals", "link-room", unit, str(demo["ammonia_room"]))
+    assert twice.exit_code == 4 and "[room_id]" in twice.output
+    out = runner.invoke(
+        app, ["chemicals", "unlink-room", unit, str(demo["ammonia_room"]), "--as", "chem"]
+    )
+    assert out.exit_code == 0, out.output
+    person = run("chemicals", "person-add", unit, "--role", "principal", "--name", "王厂长")
+    assert person.exit_code == 0, person.output
+    again = run("chemicals", "person-add", unit, "--role", "principal", "--name", "李")
+    assert again.exit_code == 4 and "[role]" in again.output
+    checked = run("chemicals", "duty-check", str(json.loads(person.stdout)["id"]), "-m", "巡查")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["ok"] is True
+    lab = runner.invoke(app, ["chemicals", "unit-edit", unit, "--people", "1", "--as", "lab"])
+    assert lab.exit_code in (3, 5), lab.output  # another enterprise's unit

@@ -5,10 +5,12 @@ hidden-danger loop walks one new hidden danger from report to closing)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -17,6 +19,7 @@ from hazwatch.chemicals.seed import by_table1
 from hazwatch.cli.main import app
 from hazwatch.core.auth.roles import SYSTEM, Principal, Role
 from hazwatch.core.context import Context
+from hazwatch.monitoring.models import MeasurementPoint
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry import service
 from hazwatch.registry.demo import DemoIds
@@ -24,6 +27,7 @@ from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import credit
 from hazwatch.supervision.choices import RuleKind
 from hazwatch.supervision.rules import DEFAULTS
+from tests.monitoring.test_calibration_occupancy_cli import let_in
 
 runner = CliRunner()
 
@@ -150,6 +154,24 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision plan-done", ["{plan}", "{inspection}", "-m", "已检查", "--as", "regulator"], 0),
     ("supervision listing", ["{listing}", "request", "-m", "已取得许可证", "--as", "regulator"], 0),
     ("supervision profile", ["{org}", "--score", "58", "--source", "诊断报告"], 0),
+    (
+        "supervision credit-record",
+        ["{chem}", "good", "标准化达标", "--source", "公告", "--as", "regulator"],
+        0,
+    ),
+    (
+        "supervision dishonesty-add",
+        ["{chem}", "--reason", "瞒报事故", "--source", "处罚决定", "--as", "regulator"],
+        0,
+    ),
+    ("supervision points-scan", ["--as", "regulator"], 0),
+    ("supervision points-appeal", ["{point}", "--reason", "已承诺", "--as", "lab"], 0),
+    ("supervision points-decide", ["{point}", "--reject", "--as", "regulator"], 0),
+    ("supervision points-cancel", ["{point}", "--finding", "{new}", "--as", "regulator"], 0),
+    ("supervision code-appeal", ["enterprise", "{org}", "--reason", "已整改", "--as", "lab"], 0),
+    ("supervision code-appeals", ["--as", "regulator"], 1),  # the lab's, pending
+    ("supervision code-decide", ["{appeal}", "--reject", "-m", "未验收", "--as", "regulator"], 0),
+    ("supervision park-score", ["{park}", "80", "--source", "评估报告", "--as", "regulator"], 0),
     ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
     ("waste licences", ["--as", "regulator"], 0),
     (
@@ -180,6 +202,170 @@ TABLE: list[tuple[str, list[str], int]] = [
     ),
     ("transport position", ["浙B·D0456", "29.7", "121.3", "--speed", "30"], 0),
     ("transport warnings", ["--as", "regulator"], 0),
+    ("map layers", ["--as", "regulator"], 0),
+    ("admission processes", [], 0),
+    # the demo project's opinions were due in February 2025: overdue by the CLI's clock
+    ("admission projects", ["--as", "regulator"], 1),
+    (
+        "admission create",
+        [
+            "--organisation",
+            "{chem}",
+            "--name",
+            "x",
+            "--process",
+            "P03",
+            "--holding",
+            "罐区:{ammonia}:20",
+        ],
+        0,
+    ),
+    ("admission open", ["{admission_new}", "--lead", "{ema}"], 0),
+    ("admission opinion", ["{admission}", "{ecology}", "agree"], 0),
+    ("admission opinion", ["{admission}", "{economy}", "agree"], 0),
+    ("admission decide", ["{admission}", "conditional"], 0),
+    ("catalogue versions", ["--as", "regulator"], 0),
+    ("catalogue impact", ["{draft}", "--as", "regulator"], 1),  # the demo draft affects two
+    ("catalogue conflicts", ["--as", "regulator"], 1),  # chlorination is controlled
+    ("catalogue add-process", ["{chem}", "硝化生产线", "--process-code", "P04"], 0),
+    ("catalogue add-entry", ["{draft}", "process", "prohibited", "硝化工艺"], 0),
+    ("catalogue publish", ["{draft}", "--as", "regulator"], 0),
+    ("catalogue new-version", ["--district", "{district}", "--title", "x"], 0),
+    ("coverage show", ["--as", "regulator"], 1),  # every indicator of the demo has gaps
+    (
+        "coverage add-contract",
+        [
+            "--organisation",
+            "{chem}",
+            "--provider",
+            "x",
+            "--from",
+            "2025-01-01",
+            "--until",
+            "2025-12-31",
+        ],
+        0,
+    ),
+    ("coverage add-officer", ["--department", "{bureau}", "--name", "x", "--years", "3"], 0),
+    ("resources items", [], 0),
+    (
+        "resources add-item",
+        [
+            "--owner",
+            "{chem}",
+            "--kind",
+            "foam",
+            "--code",
+            "CLI-FOAM",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.8",
+            "--quantity",
+            "100",
+            "--unit",
+            "L",
+        ],
+        0,
+    ),
+    ("resources teams", [], 0),
+    ("resources nearest", ["29.93", "121.8", "--kind", "absorbent"], 0),
+    (
+        "resources dispatch",
+        [
+            "--drill",
+            "{resource_drill}",
+            "--lat",
+            "29.93",
+            "--lon",
+            "121.805",
+            "--teams",
+            "1",
+        ],
+        0,
+    ),
+    ("resources dispatches", [], 0),
+    ("resources arrive", ["{line}"], 0),
+    ("resources return", ["{line}"], 0),  # the team is back
+]
+
+
+#: The safety loops' commands (issue 14: registers, units, plans and drills, calibration,
+#: who is inside), run in a test of their own so each stays well inside the time limit.
+SAFETY_TABLE: list[tuple[str, list[str], int]] = [
+    (
+        "chemicals unit-add",
+        ["--org", "{chem}", "--site", "{chem_site}", "--name", "液氯钢瓶库", "--as", "chem"],
+        0,
+    ),
+    ("chemicals unit-edit", ["{new_unit}", "--people", "12", "--as", "chem"], 0),
+    (
+        "chemicals declare",
+        ["{new_unit}", "--chemical", "{ammonia}", "--design-max", "5", "--as", "chem"],
+        0,
+    ),
+    ("chemicals link-room", ["{new_unit}", "{ammonia_room}", "--as", "chem"], 0),
+    (
+        "chemicals person-add",
+        ["{new_unit}", "--role", "principal", "--name", "王厂长", "--as", "chem"],
+        0,
+    ),
+    ("chemicals duty-check", ["{person}", "-m", "巡查库区", "--as", "chem"], 0),
+    ("risk objects", ["--as", "lab"], 0),
+    (
+        "risk object-add",
+        ["--org", "{org}", "--site", "{site}", "--name", "氮气汇流排", "--as", "lab"],
+        0,
+    ),
+    (
+        "risk event-add",
+        ["{risk_object}", "--title", "软管脱落", "-f", "L=3", "-f", "S=4", "--as", "lab"],
+        0,
+    ),
+    ("risk assess", ["{risk_event}", "-f", "L=2", "-f", "S=4", "--as", "lab"], 0),
+    (
+        "risk control-add",
+        ["{risk_event}", "--kind", "engineering", "-m", "加卡箍", "--as", "lab"],
+        0,
+    ),
+    # the demo's plan was approved on the demo clock (Feb 2025): its review is past by now
+    ("emergency plans", ["--as", "lab"], 1),
+    (
+        "emergency plan-add",
+        [
+            *("--org", "{org}", "--site", "{site}", "--title", "液氮泄漏专项预案"),
+            *("--approved", "{approved}", "--review-due", "{review_due}", "--as", "lab"),
+        ],
+        0,
+    ),
+    (
+        "emergency drill-plan",
+        [
+            "--org",
+            "{org}",
+            "--site",
+            "{site}",
+            "--title",
+            "疏散演练",
+            "--at",
+            "{soon}",
+            "--as",
+            "lab",
+        ],
+        0,
+    ),
+    (
+        "emergency drill-hold",
+        ["{drill}", "--participants", "6", "-m", "用时3分钟", "--as", "lab"],
+        0,
+    ),
+    ("emergency drill-finding", ["{drill}", "-m", "疏散标志被遮挡", "--as", "lab"], 0),
+    ("emergency drills", ["--as", "lab"], 0),
+    ("calibration detectors", ["--as", "chem"], 1),  # NH3-01 is overdue
+    ("calibration record", ["{detector}", "--by", "仪表班 李工", "--as", "chem"], 0),
+    ("calibration records", ["{detector}", "--as", "chem"], 0),
+    ("occupancy muster", ["{site}", "--as", "lab"], 0),
+    ("occupancy check-out", ["{site}", "张三", "-m", "当面确认已离开", "--as", "lab"], 0),
 ]
 
 
@@ -254,12 +440,44 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "carrier": str(demo["carrier"]),
         "disposer": str(demo["disposer"]),
         "bureau": str(demo["transport_bureau"]),
+        "ema": str(demo["ema"]),
+        "ecology": str(demo["ecology_bureau"]),
+        "economy": str(demo["economy_bureau"]),
+        "admission": str(demo["admission_project"]),
+        "draft": str(demo["catalogue_draft"]),
+        "resource_drill": str(demo["resource_drill"]),
+        "park": str(demo["park"]),
     }
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"
     city_file.write_text("name,credit_code\n新锐低温科技有限公司,91330299MA2X00011A\n")
     values["city_file"] = str(city_file)
-    for command, args, expected in TABLE:
+    for command, parsed in _run(TABLE, values):
+        if command == "hidden-danger report":
+            values["new"] = str(parsed["id"])
+        if command == "admission create":
+            values["admission_new"] = str(parsed[0]["id"])
+        if command == "resources dispatch":
+            values["line"] = str(parsed["lines"][0]["id"])
+        if command == "waste issue":
+            values["manifest"] = str(parsed[0]["id"])
+        if command == "permit open":
+            values["permit"] = str(parsed[0]["id"])
+        if command == "supervision plan":
+            values["plan"] = str(parsed["id"])
+            values["inspection"] = str(parsed["inspections"][0]["id"])
+        if command == "supervision points-record":
+            values["point"] = str(parsed["id"])
+        if command == "supervision code-appeal":
+            values["appeal"] = str(parsed["id"])
+        if command == "hidden-danger close":
+            assert parsed["state"] == "closed", parsed
+
+
+def _run(table: list[tuple[str, list[str], int]], values: dict[str, str]) -> Iterator[Any]:
+    """Each command of ``table`` with ``--json``: its exit code as expected and its standard
+    output JSON alone; yields (command, parsed) so later rows can use what it made."""
+    for command, args, expected in table:
         argv = [*command.split(), *(a.format(**values) for a in args), "--json"]
         result = runner.invoke(app, argv)
         shown = " ".join(argv)
@@ -270,17 +488,40 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             raise AssertionError(
                 f"{shown}: stdout is not JSON alone: {result.stdout[:300]!r}"
             ) from exc
-        if command == "hidden-danger report":
-            values["new"] = str(parsed["id"])
-        if command == "waste issue":
-            values["manifest"] = str(parsed[0]["id"])
-        if command == "permit open":
-            values["permit"] = str(parsed[0]["id"])
-        if command == "supervision plan":
-            values["plan"] = str(parsed["id"])
-            values["inspection"] = str(parsed["inspections"][0]["id"])
-        if command == "hidden-danger close":
-            assert parsed["state"] == "closed", parsed
+        yield command, parsed
+
+
+def test_json_output_of_the_safety_loop_commands(cli_on_context: Context) -> None:
+    with cli_on_context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(cli_on_context))
+        detector = session.scalar(
+            select(MeasurementPoint.id).where(MeasurementPoint.code == "NH3-01")
+        )
+        ammonia = by_table1(session, 1).id
+    let_in(cli_on_context, "LAB-DRY1", "张三")  # the muster list and the check-out need him
+    today = datetime.now(UTC).date()
+    values = {
+        "org": str(demo["lab"]),
+        "site": str(demo["plant"]),
+        "chem": str(demo["chem"]),
+        "chem_site": str(demo["chem_site"]),
+        "ammonia": str(ammonia),
+        "ammonia_room": str(demo["ammonia_room"]),
+        "detector": str(detector),
+        "approved": str(today - timedelta(days=30)),
+        "review_due": str(today + timedelta(days=300)),
+        "soon": (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    made = {
+        "emergency drill-plan": "drill",
+        "chemicals unit-add": "new_unit",
+        "chemicals person-add": "person",
+        "risk object-add": "risk_object",
+        "risk event-add": "risk_event",
+    }
+    for command, parsed in _run(SAFETY_TABLE, values):
+        if command in made:
+            values[made[command]] = str(parsed["id"])
 
 
 def _commands(group: Any, prefix: str = "") -> dict[str, Any]:
@@ -301,4 +542,4 @@ def test_every_json_command_is_in_the_table() -> None:
         for path, command in _commands(root).items()
         if any("--json" in getattr(p, "opts", ()) for p in command.params)
     }
-    assert with_json == {command for command, _args, _code in TABLE}
+    assert with_json == {command for command, _args, _code in TABLE + SAFETY_TABLE}

@@ -164,9 +164,23 @@ INDIRECT: dict[str, set[str]] = {
     # district.transport: findings, and the dispatch a warning opens (+ the organisation)
     "registry.finding.transport_staff_short": _FINDING | {"connected", "required", "staff"},
     "registry.finding.vehicle_uninsured": _FINDING | {"plate"},
+    # district.catalogue.findings
+    **{
+        f"registry.finding.catalogue_{c}": _FINDING | {"item", "entry"}
+        for c in ("prohibited", "restricted", "controlled")
+    },
+    # district.admission.findings
+    "registry.finding.admission_opinion_overdue": _FINDING | {"project", "department", "due"},
+    "registry.finding.admission_decision_overdue": _FINDING | {"project", "due"},
     **{
         f"district.transport.warning.{c}": {"organisation", "plate", "zone", "speed", "limit"}
         for c in ("restricted", "speeding")
+    },
+    # district.coverage.views: a gap's reason with its detail
+    "district.coverage.gap.below_target": {"trained", "workers"},
+    **{
+        f"district.coverage.gap.{c}": {"years", "department"}
+        for c in ("no_safety_degree", "short_experience")
     },
     # district.waste.findings
     **{
@@ -179,6 +193,8 @@ INDIRECT: dict[str, set[str]] = {
         f"registry.finding.waste_manifest_{c}": _FINDING | {"manifest", "code", "due"}
         for c in ("overdue", "late")
     },
+    "registry.finding.waste_store_no_thermal_imaging": _FINDING | {"store"},
+    "registry.finding.waste_store_in_alarm": _FINDING | {"store", "points"},
     # scenarios.loader._from_pydantic: pydantic's error types mapped to keys, with its message
     **{
         f"scenarios.error.{c}": {"problem"}

@@ -12,19 +12,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.clock import ManualClock
-from hazwatch.core.context import Context
 from hazwatch.core.errors import InvalidInput
 from hazwatch.district.transport import geometry, service
 from hazwatch.district.transport.demo import IN_TUNNEL
 from hazwatch.district.transport.models import TransportZone, VehiclePosition
 from hazwatch.registry.demo import DemoIds
+from tests.district.conftest import refused_naming, stored
 
 Login = Callable[..., dict[str, str]]
+#: Bearer headers by the part each person plays.
+People = dict[str, dict[str, str]]
 API = "/api/district/transport"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BOW_TIE = "POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))"
@@ -63,7 +63,8 @@ def test_windows() -> None:
         service.check_windows([{"start": "09:00", "end": "07:00"}])
 
 
-def _who(login_as: Login, demo: DemoIds) -> dict[str, dict[str, str]]:
+@pytest.fixture
+def who(login_as: Login, demo: DemoIds) -> People:
     return {
         "carrier": login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["carrier"]),
         "bureau": login_as(
@@ -93,9 +94,8 @@ def _position(**changes: Any) -> dict[str, Any]:
 
 
 def test_the_tanker_in_the_tunnel_is_dispatched_to_the_transport_bureau(
-    client: TestClient, login_as: Login, demo: DemoIds
+    client: TestClient, who: People, demo: DemoIds
 ) -> None:
-    who = _who(login_as, demo)
     warnings = client.get(f"{API}/warnings", headers=who["regulator"]).json()
     tunnel = next(w for w in warnings if w["id"] == demo["tunnel_warning"])
     assert tunnel["kind"] == "restricted" and tunnel["zone"] == "海港隧道"
@@ -109,9 +109,8 @@ def test_the_tanker_in_the_tunnel_is_dispatched_to_the_transport_bureau(
 
 
 def test_speed_limits_and_one_warning_per_passage(
-    client: TestClient, login_as: Login, demo: DemoIds, clock: ManualClock
+    client: TestClient, who: People, clock: ManualClock
 ) -> None:
-    who = _who(login_as, demo)
     open_road = {"lat": "29.7000", "lon": "121.3000"}
     on_expressway = {"lat": "29.8250", "lon": "121.7000"}  # on the 沿海高速 axis
     calm = client.post(
@@ -144,9 +143,8 @@ def test_speed_limits_and_one_warning_per_passage(
 
 
 def test_a_zone_adjusted_at_run_time_applies_to_the_next_position(
-    client: TestClient, login_as: Login, demo: DemoIds, context: Context
+    client: TestClient, who: People, demo: DemoIds
 ) -> None:
-    who = _who(login_as, demo)
     zone = f"{API}/zones/{demo['zone_tunnel']}"
     # the tunnel closed only 07:00-09:00 now; 04:00 Beijing is outside it
     changed = client.patch(
@@ -161,7 +159,7 @@ def test_a_zone_adjusted_at_run_time_applies_to_the_next_position(
     )
     assert [w["zone"] for w in later.json()["warnings"]] == ["海港隧道"]
     # self-intersecting geometry is refused, naming the field, and the zone keeps its own
-    before = _count(context, TransportZone), _count(context, AuditEntry)
+    before = stored(client, TransportZone)
     bad = client.patch(zone, json={"geometry_wkt": BOW_TIE}, headers=who["bureau"])
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "geometry"
     created = client.post(
@@ -175,17 +173,12 @@ def test_a_zone_adjusted_at_run_time_applies_to_the_next_position(
         headers=who["bureau"],
     )
     assert created.status_code == 422 and created.json()["error"]["field"] == "geometry"
-    assert (_count(context, TransportZone), _count(context, AuditEntry)) == before
+    assert stored(client, TransportZone) == before
     # an enterprise cannot adjust a zone
     assert client.patch(zone, json={"active": False}, headers=who["carrier"]).status_code in (
         403,
         404,
     )
-
-
-def _count(context: Context, model: Any) -> int:
-    with context.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 @pytest.mark.parametrize(
@@ -203,22 +196,15 @@ def _count(context: Context, model: Any) -> int:
 )
 def test_bad_positions_name_the_field_and_store_nothing(
     client: TestClient,
-    login_as: Login,
-    demo: DemoIds,
-    context: Context,
+    who: People,
     changes: dict[str, Any],
     field: str,
 ) -> None:
-    who = _who(login_as, demo)
-    before = _count(context, VehiclePosition)
-    refused = client.post(f"{API}/positions", json=_position(**changes), headers=who["carrier"])
-    assert refused.status_code == 422, refused.text
-    assert refused.json()["error"]["field"] == field
-    assert _count(context, VehiclePosition) == before
+    position = _position(**changes)
+    refused_naming(client, f"{API}/positions", position, who["carrier"], field, VehiclePosition)
 
 
-def test_coverage_staff_and_findings(client: TestClient, login_as: Login, demo: DemoIds) -> None:
-    who = _who(login_as, demo)
+def test_coverage_staff_and_findings(client: TestClient, who: People, demo: DemoIds) -> None:
     overview = client.get(f"{API}/overview", headers=who["regulator"]).json()
     district = overview["coverage"][0]
     assert (district["vehicles"], district["insured"]) == (3, 2)
@@ -242,17 +228,14 @@ def test_coverage_staff_and_findings(client: TestClient, login_as: Login, demo: 
     assert fixed.status_code == 200 and fixed.json()["staffing"][0]["short"] is False
 
 
-def test_other_tenants_see_and_move_nothing(
-    client: TestClient, login_as: Login, demo: DemoIds, context: Context
-) -> None:
-    who = _who(login_as, demo)
+def test_other_tenants_see_and_move_nothing(client: TestClient, who: People) -> None:
     assert client.get(f"{API}/vehicles", headers=who["lab"]).json() == []
     assert client.get(f"{API}/warnings", headers=who["lab"]).json() == []
-    before = _count(context, VehiclePosition)
+    before = stored(client, VehiclePosition)
     for outsider in ("lab", "chem"):
         refused = client.post(f"{API}/positions", json=_position(), headers=who[outsider])
         assert refused.status_code in (403, 404) and refused.json()["error"]["field"] == "plate"
-    assert _count(context, VehiclePosition) == before
+    assert stored(client, VehiclePosition) == before
     assert {v["plate"] for v in client.get(f"{API}/vehicles", headers=who["carrier"]).json()} == {
         "浙B·D0123",
         "浙B·D0456",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth.roles import SYSTEM, Role
@@ -24,8 +24,11 @@ from hazwatch.district.waste import codes
 from hazwatch.district.waste.models import WasteManifest
 from hazwatch.registry.demo import DemoIds
 from tests.conftest import error_code
+from tests.district.conftest import refused_naming, stored
 
 Login = Callable[..., dict[str, str]]
+#: Bearer headers by the part each person plays.
+People = dict[str, dict[str, str]]
 MANIFESTS = "/api/district/waste/manifests"
 
 
@@ -59,7 +62,14 @@ def test_working_days_follow_the_holiday_calendar() -> None:
     assert add_working_days(date(2025, 1, 27), 1, known) == date(2025, 2, 5)
 
 
-def _parties(login_as: Login, demo: DemoIds) -> dict[str, dict[str, str]]:
+@pytest.fixture
+def who(login_as: Login, demo: DemoIds) -> People:
+    """Everyone's headers as the test starts (a token lives a day: after moving the clock
+    further, :func:`_parties` again)."""
+    return _parties(login_as, demo)
+
+
+def _parties(login_as: Login, demo: DemoIds) -> People:
     return {
         "producer": login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"]),
         "carrier": login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["carrier"]),
@@ -84,18 +94,9 @@ def _body(demo: DemoIds, **changes: Any) -> dict[str, Any]:
     }
 
 
-def _stored(context: Context) -> tuple[int, int]:
-    with context.sessions() as session:
-        return (
-            int(session.scalar(select(func.count()).select_from(WasteManifest)) or 0),
-            int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0),
-        )
-
-
 def test_the_demo_manifest_fails_reconciliation(
-    client: TestClient, login_as: Login, demo: DemoIds
+    client: TestClient, who: People, demo: DemoIds
 ) -> None:
-    who = _parties(login_as, demo)
     shown = client.get(f"{MANIFESTS}/{demo['manifest_short']}", headers=who["regulator"])
     assert shown.status_code == 200, shown.text
     manifest = shown.json()
@@ -112,14 +113,13 @@ def test_the_demo_manifest_fails_reconciliation(
 
 
 def test_hand_overs_in_order_by_the_taking_party(
-    client: TestClient, login_as: Login, demo: DemoIds, context: Context
+    client: TestClient, who: People, demo: DemoIds
 ) -> None:
-    who = _parties(login_as, demo)
     made = client.post(MANIFESTS, json=_body(demo), headers=who["producer"])
     assert made.status_code == 201, made.text
     manifest = made.json()
     path = f"{MANIFESTS}/{manifest['id']}/handovers"
-    before = _stored(context)
+    before = stored(client, WasteManifest)
     # out of order: the receiver cannot confirm before the carrier picked it up
     early = client.post(
         path, json={"step": "receipt", "quantity_kg": "1000"}, headers=who["receiver"]
@@ -136,7 +136,7 @@ def test_hand_overs_in_order_by_the_taking_party(
     # one trip per vehicle: the same plate cannot start another manifest meanwhile
     again = client.post(MANIFESTS, json=_body(demo), headers=who["producer"])
     assert again.status_code == 409 and again.json()["error"]["field"] == "vehicle_plate"
-    assert _stored(context) == before
+    assert stored(client, WasteManifest) == before
     picked = client.post(
         path, json={"step": "pickup", "quantity_kg": "1000"}, headers=who["carrier"]
     )
@@ -167,28 +167,22 @@ def test_hand_overs_in_order_by_the_taking_party(
 )
 def test_bad_input_names_the_field_and_stores_nothing(
     client: TestClient,
-    login_as: Login,
+    who: People,
     demo: DemoIds,
-    context: Context,
     changes: dict[str, Any],
     field: str,
 ) -> None:
-    who = _parties(login_as, demo)
     if changes.get("receiver_id") == "own":
         changes = {"receiver_id": demo["chem"]}
-    before = _stored(context)
-    response = client.post(MANIFESTS, json=_body(demo, **changes), headers=who["producer"])
-    assert response.status_code == 422, response.text
-    assert response.json()["error"]["field"] == field
-    assert _stored(context) == before
+    body = _body(demo, **changes)
+    refused_naming(client, MANIFESTS, body, who["producer"], field, WasteManifest)
 
 
 def test_bad_hand_over_quantities_are_refused(
-    client: TestClient, login_as: Login, demo: DemoIds, context: Context
+    client: TestClient, who: People, demo: DemoIds
 ) -> None:
-    who = _parties(login_as, demo)
     path = f"{MANIFESTS}/{demo['manifest_on_road']}/handovers"
-    before = _stored(context)
+    before = stored(client, WasteManifest)
     for quantity in ("-1", "NaN", "1e12"):
         refused = client.post(
             path, json={"step": "receipt", "quantity_kg": quantity}, headers=who["receiver"]
@@ -200,13 +194,12 @@ def test_bad_hand_over_quantities_are_refused(
         headers=who["receiver"],
     )
     assert future.status_code == 422 and future.json()["error"]["field"] == "at"
-    assert _stored(context) == before
+    assert stored(client, WasteManifest) == before
 
 
 def test_manifests_are_seen_only_by_their_parties_and_regulators(
-    client: TestClient, login_as: Login, demo: DemoIds
+    client: TestClient, who: People, demo: DemoIds
 ) -> None:
-    who = _parties(login_as, demo)
     assert client.get(MANIFESTS, headers=who["lab"]).json() == []
     hidden = client.get(f"{MANIFESTS}/{demo['manifest_short']}", headers=who["lab"])
     assert hidden.status_code == 404
@@ -222,9 +215,8 @@ def test_manifests_are_seen_only_by_their_parties_and_regulators(
 
 
 def test_overdue_late_and_unlicensed_are_findings(
-    client: TestClient, login_as: Login, demo: DemoIds, clock: ManualClock
+    client: TestClient, login_as: Login, who: People, demo: DemoIds, clock: ManualClock
 ) -> None:
-    who = _parties(login_as, demo)
     # a receiver licensed for HW08 and HW49 only: HW45 has no licensed receiver
     made = client.post(
         MANIFESTS,
@@ -294,9 +286,8 @@ def test_manifests_are_never_deleted(client: TestClient, context: Context, demo:
 
 
 def test_each_change_is_audited(
-    client: TestClient, login_as: Login, demo: DemoIds, context: Context
+    client: TestClient, who: People, demo: DemoIds, context: Context
 ) -> None:
-    who = _parties(login_as, demo)
     made = client.post(
         MANIFESTS, json=_body(demo, vehicle_plate="浙B·D0888"), headers=who["producer"]
     )
@@ -313,9 +304,8 @@ def test_each_change_is_audited(
 
 
 def test_the_holiday_calendar_is_the_platform_administrators(
-    client: TestClient, login_as: Login, demo: DemoIds
+    client: TestClient, login_as: Login, who: People
 ) -> None:
-    who = _parties(login_as, demo)
     refused = client.put(
         "/api/district/calendar/2025-02-10", json={"working": False}, headers=who["regulator"]
     )

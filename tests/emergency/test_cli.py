@@ -4,7 +4,9 @@ Excel, the equipment registry, and a check that opens a hidden danger, as a name
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -81,3 +83,66 @@ def test_the_equipment_checks_ledger_on_the_command_line(
     table = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert table[0][0] == "Equipment checks ledger" and len(table) == 3 + len(rows)
     assert "cylinder below its minimum pressure" in {str(r[9]) for r in table[3:]}
+
+
+def test_the_equipment_checks_ledger_of_one_site(cli_on_context: Context, tmp_path: Path) -> None:
+    context = cli_on_context
+    with context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(context))
+    every = json.loads(runner.invoke(app, ["emergency", "checks", "--json"]).stdout)
+    plant = runner.invoke(app, ["emergency", "checks", "--site", str(demo["plant"]), "--json"])
+    kept = json.loads(plant.stdout)
+    assert kept and {r["site_id"] for r in kept} == {demo["plant"]}
+    assert len(kept) == len([r for r in every if r["site_id"] == demo["plant"]])
+    chem = runner.invoke(app, ["emergency", "checks", "--site", str(demo["chem_site"]), "--json"])
+    assert chem.exit_code == 0
+    assert json.loads(chem.stdout) == [r for r in every if r["site_id"] == demo["chem_site"]]
+    lab = runner.invoke(app, ["emergency", "checks", "--org", str(demo["lab"]), "--json"])
+    assert {r["organisation_id"] for r in json.loads(lab.stdout)} == {demo["lab"]}
+    out = tmp_path / "plant.xlsx"
+    exported = runner.invoke(
+        app, ["emergency", "checks-export", str(out), "--site", str(demo["plant"])]
+    )
+    assert exported.exit_code == 0, exported.output
+    table = list(load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert len(table) == 3 + len(kept)
+
+
+def test_plans_and_drills_from_the_command_line(cli_on_context: Context) -> None:
+    context = cli_on_context
+    with context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(context))
+
+    def run(*args: str) -> Any:
+        return runner.invoke(app, [*args, "--as", "lab", "--json"])
+
+    today = datetime.now(UTC).date()
+    org, site = str(demo["lab"]), str(demo["plant"])
+    plan = ["emergency", "plan-add", "--org", org, "--site", site, "--title", "液氮泄漏专项预案"]
+    past = run(*plan, "--approved", str(today), "--review-due", str(today - timedelta(days=1)))
+    assert past.exit_code == 2 and "[review_due]" in past.output
+    bad = run(*plan, "--approved", "1 March", "--review-due", str(today + timedelta(days=90)))
+    assert bad.exit_code == 2 and "[approved_on]" in bad.output
+    titles = {p["title"] for p in json.loads(run("emergency", "plans").stdout)}
+    assert "液氮泄漏专项预案" not in titles  # nothing stored
+    made = run(*plan, "--approved", str(today), "--review-due", str(today + timedelta(days=90)))
+    assert made.exit_code == 0, made.output
+    drill = ["emergency", "drill-plan", "--org", org, "--site", site, "--title", "疏散演练"]
+    assert run(*drill, "--at", "tomorrow").exit_code == 2
+    soon = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    planned = run(*drill, "--at", soon, "--plan", str(json.loads(made.stdout)["id"]))
+    assert planned.exit_code == 0, planned.output
+    ident = str(json.loads(planned.stdout)["id"])
+    early = run("emergency", "drill-finding", ident, "-m", "标志被遮挡")
+    assert early.exit_code == 4 and "[state]" in early.output  # not held yet
+    nobody = run("emergency", "drill-hold", ident, "--participants", "0", "-m", "演练")
+    assert nobody.exit_code == 2 and "[participants]" in nobody.output
+    held = run("emergency", "drill-hold", ident, "--participants", "8", "-m", "用时3分钟")
+    assert json.loads(held.stdout)["state"] == "held"
+    found = run("emergency", "drill-finding", ident, "-m", "疏散标志被货架遮挡")
+    assert json.loads(found.stdout)["hidden_danger_id"] is not None
+    listed = {d["title"]: d for d in json.loads(run("emergency", "drills").stdout)}
+    assert listed["疏散演练"]["findings"][0]["text"] == "疏散标志被货架遮挡"
+    chem = runner.invoke(app, ["emergency", "drill-hold", ident, "--participants", "3", "-m", "x",
+                               "--as", "chem"])  # fmt: skip
+    assert chem.exit_code in (3, 5), chem.output

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -17,6 +19,7 @@ from hazwatch.core.clock import ManualClock, local_date
 from hazwatch.core.context import Context
 from hazwatch.emergency.readiness.models import Drill, DrillFinding, Qualification
 from hazwatch.prevention.hazard_findings.models import HazardFinding
+from hazwatch.registry.demo import DemoIds
 from tests.conftest import error_code
 from tests.prevention.test_hidden_dangers import demo_ids
 
@@ -29,99 +32,106 @@ def count(context: Context, model: type) -> int:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
+@dataclass
+class Lab:
+    """The demo lab's safety officer at the emergency API (``login`` again after moving the
+    clock a day: a token lives a day)."""
+
+    client: TestClient
+    demo: DemoIds
+    today: date
+    login_as: Login
+    language: str = "zh_CN"
+
+    def __post_init__(self) -> None:
+        self.login()
+
+    def login(self) -> None:
+        self.headers = self.login_as(
+            Role.SAFETY_OFFICER, organisation_id=self.demo["lab"], language=self.language
+        )
+
+    def post(self, path: str, **body: Any) -> Any:
+        """``body`` for the lab (its organisation filled in) to ``/api/emergency/<path>``."""
+        return self.client.post(
+            f"{BASE}/{path}",
+            headers=self.headers,
+            json={"organisation_id": self.demo["lab"]} | body,
+        )
+
+    def act(self, path: str, **body: Any) -> Any:
+        """``body`` as it is to ``/api/emergency/<path>`` (an action on something the lab has)."""
+        return self.client.post(f"{BASE}/{path}", headers=self.headers, json=body)
+
+
+def lab_desk(
+    client: TestClient, context: Context, clock: ManualClock, login_as: Login, **more: str
+) -> Lab:
+    today = local_date(clock.now(), context.settings.timezone)
+    return Lab(client, demo_ids(context), today, login_as, **more)
+
+
+def refused(response: Any, status: int, field: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["field"] == field
+
+
 def test_a_drill_is_planned_held_and_its_finding_becomes_a_hidden_danger(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
-    demo = demo_ids(context)
-    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
-    today = local_date(clock.now(), context.settings.timezone)
-    plan = client.post(
-        f"{BASE}/plans",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "site_id": demo["plant"],
-            "title": "干燥房缺氧窒息专项应急预案",
-            "approved_on": (today - timedelta(days=30)).isoformat(),
-            "review_due": (today + timedelta(days=335)).isoformat(),
-        },
+    lab = lab_desk(client, context, clock, login_as)
+    demo, today = lab.demo, lab.today
+    plan = lab.post(
+        "plans",
+        site_id=demo["plant"],
+        title="干燥房缺氧窒息专项应急预案",
+        approved_on=(today - timedelta(days=30)).isoformat(),
+        review_due=(today + timedelta(days=335)).isoformat(),
     )
     assert plan.status_code == 201, plan.text
-    stale = client.post(
-        f"{BASE}/plans",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "site_id": demo["plant"],
-            "title": "x",
-            "approved_on": today.isoformat(),
-            "review_due": (today - timedelta(days=1)).isoformat(),
-        },
+    stale = lab.post(
+        "plans",
+        site_id=demo["plant"],
+        title="x",
+        approved_on=today.isoformat(),
+        review_due=(today - timedelta(days=1)).isoformat(),
     )
-    assert stale.status_code == 422 and stale.json()["error"]["field"] == "review_due"
-    past = client.post(
-        f"{BASE}/drills",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "site_id": demo["plant"],
-            "title": "缺氧窒息救援演练",
-            "planned_for": (clock.now() - timedelta(hours=1)).isoformat(),
-        },
+    refused(stale, 422, "review_due")
+    past = lab.post(
+        "drills",
+        site_id=demo["plant"],
+        title="缺氧窒息救援演练",
+        planned_for=(clock.now() - timedelta(hours=1)).isoformat(),
     )
-    assert past.status_code == 422 and past.json()["error"]["field"] == "planned_for"
+    refused(past, 422, "planned_for")
     assert count(context, Drill) == 0
-    drill = client.post(
-        f"{BASE}/drills",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "site_id": demo["plant"],
-            "plan_id": plan.json()["id"],
-            "title": "缺氧窒息救援演练",
-            "scenario": "干燥房1 氮气泄漏，一人倒地",
-            "planned_for": (clock.now() + timedelta(days=1)).isoformat(),
-        },
+    drill = lab.post(
+        "drills",
+        site_id=demo["plant"],
+        plan_id=plan.json()["id"],
+        title="缺氧窒息救援演练",
+        scenario="干燥房1 氮气泄漏，一人倒地",
+        planned_for=(clock.now() + timedelta(days=1)).isoformat(),
     ).json()
     assert drill["state"] == "planned"
-    early = client.post(
-        f"{BASE}/drills/{drill['id']}/findings", headers=lab, json={"text": "呼吸器压力不足"}
-    )
-    assert early.status_code == 409 and early.json()["error"]["field"] == "state"
+    findings = f"drills/{drill['id']}/findings"
+    refused(lab.act(findings, text="呼吸器压力不足"), 409, "state")
     assert count(context, DrillFinding) == 0
     clock.advance(timedelta(days=1, hours=1))
-    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"])
-    future = client.post(
-        f"{BASE}/drills/{drill['id']}/hold",
-        headers=lab,
-        json={
-            "participants": 6,
-            "summary": "x",
-            "held_at": (clock.now() + timedelta(hours=1)).isoformat(),
-        },
-    )
-    assert future.status_code == 422 and future.json()["error"]["field"] == "held_at"
-    held = client.post(
-        f"{BASE}/drills/{drill['id']}/hold",
-        headers=lab,
-        json={"participants": 6, "summary": "救援人员未佩戴呼吸器即进入，已纠正"},
-    )
+    lab.login()
+    hold = f"drills/{drill['id']}/hold"
+    held_later = (clock.now() + timedelta(hours=1)).isoformat()
+    refused(lab.act(hold, participants=6, summary="x", held_at=held_later), 422, "held_at")
+    held = lab.act(hold, participants=6, summary="救援人员未佩戴呼吸器即进入，已纠正")
     assert held.status_code == 200 and held.json()["state"] == "held"
-    again = client.post(
-        f"{BASE}/drills/{drill['id']}/hold", headers=lab, json={"participants": 6, "summary": "x"}
-    )
-    assert again.status_code == 409
-    found = client.post(
-        f"{BASE}/drills/{drill['id']}/findings",
-        headers=lab,
-        json={"text": "两套空气呼吸器气瓶压力不足"},
-    )
+    assert lab.act(hold, participants=6, summary="x").status_code == 409
+    found = lab.act(findings, text="两套空气呼吸器气瓶压力不足")
     assert found.status_code == 201, found.text
     finding = found.json()["hidden_danger_id"]
-    shown = client.get(f"/api/hidden-dangers/{finding}", headers=lab).json()
+    shown = client.get(f"/api/hidden-dangers/{finding}", headers=lab.headers).json()
     assert shown["state"] == "graded" and "两套空气呼吸器气瓶压力不足" in shown["title"]
     assert shown["source_type"] == "drill_finding"
-    drills = client.get(f"{BASE}/drills", headers=lab).json()
+    drills = client.get(f"{BASE}/drills", headers=lab.headers).json()
     assert drills[0]["findings"][0]["hidden_danger_id"] == finding
     # the chemical plant sees none of it and cannot hold the lab's drill
     chem = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"])
@@ -139,20 +149,13 @@ def test_a_drill_is_planned_held_and_its_finding_becomes_a_hidden_danger(
 def test_training_matrix_with_a_lapsed_qualification(
     client: TestClient, context: Context, clock: ManualClock, login_as: Login
 ) -> None:
-    demo = demo_ids(context)
-    lab = login_as(Role.SAFETY_OFFICER, organisation_id=demo["lab"], language="en")
-    today = local_date(clock.now(), context.settings.timezone)
+    lab = lab_desk(client, context, clock, login_as, language="en")
+    demo, today = lab.demo, lab.today
 
     def qualify(person: str, kind: str, expires: int | None) -> int:
-        body = {
-            "organisation_id": demo["lab"],
-            "person": person,
-            "kind": kind,
-            "issued_on": (today - timedelta(days=400)).isoformat(),
-        }
-        if expires is not None:
-            body["expires_on"] = (today + timedelta(days=expires)).isoformat()
-        response = client.post(f"{BASE}/qualifications", headers=lab, json=body)
+        issued = (today - timedelta(days=400)).isoformat()
+        lapses = {} if expires is None else {"expires_on": str(today + timedelta(days=expires))}
+        response = lab.post("qualifications", person=person, kind=kind, issued_on=issued, **lapses)
         assert response.status_code == 201, response.text
         return int(response.json()["id"])
 
@@ -160,63 +163,37 @@ def test_training_matrix_with_a_lapsed_qualification(
     qualify("张三", "scba_user", -1)  # lapsed yesterday
     qualify("李四", "scba_user", 0)  # the expiry day itself still counts
     qualify("李四", "safety_manager", None)
-    bad = client.post(
-        f"{BASE}/qualifications",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "person": "王五",
-            "kind": "hot_work",
-            "issued_on": today.isoformat(),
-            "expires_on": (today - timedelta(days=1)).isoformat(),
-        },
+    yesterday = (today - timedelta(days=1)).isoformat()
+    bad = lab.post(
+        "qualifications",
+        person="王五",
+        kind="hot_work",
+        issued_on=today.isoformat(),
+        expires_on=yesterday,
     )
-    assert bad.status_code == 422 and bad.json()["error"]["field"] == "expires_on"
-    unknown = client.post(
-        f"{BASE}/qualifications",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "person": "王五",
-            "kind": "juggling",
-            "issued_on": today.isoformat(),
-        },
+    refused(bad, 422, "expires_on")
+    unknown = lab.post(
+        "qualifications", person="王五", kind="juggling", issued_on=today.isoformat()
     )
     assert unknown.status_code == 422
     assert count(context, Qualification) == 4
-    trained = client.post(
-        f"{BASE}/training-records",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "person": "张三",
-            "course": "缺氧危险作业安全培训",
-            "held_on": today.isoformat(),
-            "hours": "8",
-        },
-    )
+    course = {"person": "张三", "held_on": today.isoformat()}
+    trained = lab.post("training-records", course="缺氧危险作业安全培训", hours="8", **course)
     assert trained.status_code == 201, trained.text
-    nan = client.post(
-        f"{BASE}/training-records",
-        headers=lab,
-        json={
-            "organisation_id": demo["lab"],
-            "person": "张三",
-            "course": "x",
-            "held_on": today.isoformat(),
-            "hours": "NaN",
-        },
-    )
-    assert nan.status_code == 422
-    matrix = {r["person"]: r for r in client.get(f"{BASE}/training-matrix", headers=lab).json()}
+    assert lab.post("training-records", course="x", hours="NaN", **course).status_code == 422
+    matrix = {
+        r["person"]: r for r in client.get(f"{BASE}/training-matrix", headers=lab.headers).json()
+    }
     assert matrix["张三"]["qualifications"]["scba_user"]["lapsed"] is True
     assert matrix["张三"]["qualifications"]["confined_space_guardian"]["lapsed"] is False
     assert matrix["李四"]["qualifications"]["scba_user"]["lapsed"] is False
     assert matrix["张三"]["trainings"] == 1 and matrix["张三"]["hours"] == "8"
-    findings = client.get("/api/registry/findings", headers=lab).json()
+    findings = client.get("/api/registry/findings", headers=lab.headers).json()
     lapsed = [f for f in findings if f["code"] == "qualification_lapsed"]
     assert len(lapsed) == 1 and "张三" in lapsed[0]["message"]
-    xlsx = client.get(f"{BASE}/training-matrix.xlsx", headers={**lab, "Accept-Language": "en"})
+    xlsx = client.get(
+        f"{BASE}/training-matrix.xlsx", headers={**lab.headers, "Accept-Language": "en"}
+    )
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None

@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 from collections.abc import Iterator
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from hazwatch.core.ports import free_port
 
 
 class Proxy:
     def __init__(self, target_port: int, *, delay_suback: float = 0.0) -> None:
         self.target_port = target_port
-        self.port = _free_port()
+        self.port = free_port()
         self.delay_suback = delay_suback
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.Server | None = None

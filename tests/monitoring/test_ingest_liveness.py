@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import subprocess
 import time
 import uuid
@@ -34,7 +33,7 @@ from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.monitoring.writer import Batch, ReadingWriter
 from tests.monitoring.conftest import Plant, wait_for
 from tests.monitoring.proxy import proxy
-from tests.monitoring.test_mqtt import _listening, count, free_port, ingest_for, publisher
+from tests.monitoring.test_mqtt import count, ingest_for, own_broker, publisher
 from tests.services import MQTT_URL, require
 
 
@@ -138,27 +137,7 @@ def test_an_answer_confirms_only_a_boolean_from_the_commanded_device(
 @pytest.fixture
 def volatile_broker(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     """A Mosquitto without persistence: a restart forgets every session."""
-    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    if not Path(binary).exists():
-        require("mosquitto binary", "mqtt://127.0.0.1:1", 1)
-    port = free_port()
-    config = tmp_path / "volatile.conf"
-    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        processes.append(process)
-        assert wait_for(lambda: _listening(port), 5)
-        return process
-
-    start.port = port  # type: ignore[attr-defined]
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(5)
+    yield from own_broker(tmp_path, persistent=False)
 
 
 def test_a_broker_that_lost_the_session_is_warned_about(

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.core.ports import free_port
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, EventBus
 from hazwatch.monitoring.models import Alarm, IngestRejection, Reading, ReadingMinute
@@ -115,23 +116,27 @@ def test_low_oxygen_over_mqtt_raises_an_alarm(
     assert count(context, Alarm) == 1
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def private_broker(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     """A Mosquitto of our own (persistent, so queued QoS 1 messages survive a restart)."""
+    yield from own_broker(tmp_path, persistent=True)
+
+
+def own_broker(
+    folder: Path, *, persistent: bool
+) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """A Mosquitto of the test's own on a free port, its files in ``folder``: call what this
+    yields to start it (again, after killing it, to restart it; ``.port`` is its port).
+    ``persistent`` keeps sessions and queued messages across a restart, else it forgets them."""
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     if not Path(binary).exists():
         require("mosquitto binary", "mqtt://127.0.0.1:1", 1)
     port = free_port()
-    config = tmp_path / "mosquitto.conf"
+    config = folder / "mosquitto.conf"
+    kept = f"persistence true\npersistence_location {folder}/\n"
     config.write_text(
-        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-        f"persistence_location {tmp_path}/\n"
+        f"listener {port} 127.0.0.1\nallow_anonymous true\n"
+        + (kept if persistent else "persistence false\n")
     )
     processes: list[subprocess.Popen[bytes]] = []
 

@@ -342,7 +342,10 @@ def test_the_yearly_draw_is_recorded_and_reproducible(
     for item in plan["inspections"]:
         per_org[item["organisation_id"]] = per_org.get(item["organisation_id"], 0) + 1
         assert len(set(item["inspectors"])) == 2
-    assert per_org[demo["lab"]] == 12 and per_org[demo["chem"]] == 4
+    # 双随机: every D enterprise (100 %) with its 12 inspections; of the others a share
+    assert per_org[demo["lab"]] == 12
+    assert plan["drawn"] == len(per_org) and 0 < plan["drawn"] < plan["enterprises"]
+    assert all(n in (2, 4, 8, 12) for n in per_org.values())
     assert client.post(f"{API}/plans", json=body, headers=regulator).status_code == 409
     first = plan["inspections"][0]
     done = client.post(
@@ -355,6 +358,9 @@ def test_the_yearly_draw_is_recorded_and_reproducible(
     pool = ["甲", "乙", "丙"]
     assert grading.draw(enterprises, pool, 7) == grading.draw(enterprises, pool, 7)
     assert grading.draw(enterprises, pool, 7) != grading.draw(enterprises, pool, 8)
+    shares = {"A": 0, "B": 50, "D": 100}
+    drawn = {o for o, *_rest in grading.draw(enterprises * 1, pool, 7, shares)}
+    assert drawn == {2, 3}  # no A, the one B (50 % rounded up), every D
     few = client.post(
         f"{API}/plans",
         json={**body, "year": 2026, "inspectors": ["张一", " 张一 "]},

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hazwatch.core.audit import service as audit
 from hazwatch.core.db import Base, import_all_models, make_engine
+from hazwatch.core.ports import free_port
 from tests.services import MQTT_URL, require
 
 CHROMIUM = "/usr/bin/chromium"
@@ -109,12 +109,6 @@ class Server:
         client.disconnect()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _hazwatch(*args: str, env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "hazwatch.cli.main", *args], env=env, capture_output=True
@@ -123,8 +117,9 @@ def _hazwatch(*args: str, env: dict[str, str]) -> None:
         pytest.fail(f"hazwatch {' '.join(args)}: {done.stderr.decode(errors='replace')}")
 
 
-#: ``serve`` on a port another process took between :func:`_free_port` and the bind (other
-#: test processes run beside this one) exits with this; the server is started again elsewhere.
+#: ``serve`` on a port another process took between :func:`~hazwatch.core.ports.free_port`
+#: and the bind (other test processes run beside this one) exits with this; the server is
+#: started again elsewhere.
 PORT_TAKEN = "address already in use"
 
 
@@ -132,7 +127,7 @@ def _serve(env: dict[str, str], data: Path) -> tuple[subprocess.Popen[bytes], st
     """A running ``hazwatch serve`` and its URL, once ``/healthz`` answers."""
     log_path = data / "serve.log"
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()
         with log_path.open("wb") as log:
             command = ["serve", "--no-migrate", "--port", str(port)]
             process = subprocess.Popen(

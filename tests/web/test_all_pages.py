@@ -32,9 +32,11 @@ SUB_PAGES = (
     "/inspections/points/{inspection_point}",
     "/chemicals/units/{unit}",
     "/chemicals/major-hazards/ledger",
+    "/risks/events/{risk_event}",
     "/registry/rooms/{room}",
     "/points/{point}",
     "/odh/{room}",
+    "/rooms/{room}",
     "/scba/{scba}",
     "/supervision/code/enterprise/{lab}",
 )
@@ -97,6 +99,7 @@ def _pages(server: Server) -> list[tuple[str, str]]:
             "lab": dry1["organisation_id"],
             "point": api.get("/api/monitoring/points").json()[0]["id"],
             "scba": api.get("/api/emergency/scba").json()[0]["code"],
+            "risk_event": api.get("/api/risks/events").json()[0]["id"],
         }
     pages = [(path.format(**ids), BY_OTHERS.get(path, "lab")) for path in _templates()]
     return sorted(pages, key=lambda page: page[1] != "lab")

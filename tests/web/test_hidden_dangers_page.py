@@ -3,17 +3,21 @@ SCBA check on a phone (the set's QR form) opens a hidden danger that is ordered,
 refused a self-check while the cylinder is still low, re-checked, refused acceptance by its
 own rectifier, accepted by the lab's head and closed; a file of the wrong type is refused
 at the upload; an inspection round on a phone opens a hidden danger from a failed item;
-the landlord and the regulator read without forms, in both languages."""
+the landlord and the regulator read without forms, in both languages; a burst of notices
+to the regulator's desk shows a few and counts the rest."""
 
 from __future__ import annotations
 
 import io
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import segno
 from playwright.sync_api import expect
 
+from hazwatch.web.pop_ups import NOTICES_SHOWN
 from tests.web.conftest import DESKTOP, PHONE, Server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -179,3 +183,30 @@ def test_overdue_ones_are_flagged_and_others_read_without_forms(page: Any, serve
     page.goto("/hidden-dangers/ledger")
     expect(page.get_by_test_id("ledger").locator("tbody tr")).not_to_have_count(0)
     expect(page.get_by_test_id("ledger")).to_contain_text("SCBA-LANDLORD-2")
+
+
+def test_a_burst_of_notices_shows_three_and_counts_the_rest(page: Any, server: Server) -> None:
+    """Six major hidden dangers graded in a moment each go to the regulator's duty desk: its
+    console shows three notices and one summary counting the others, not a column of six
+    over the page (on 1 December 21 year-end task reminders arrive like this)."""
+    log_in(page, "regulator", next_path="/hidden-dangers")
+    deadline = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    with server.api("lab") as api:
+        rooms = api.get("/api/registry/rooms").json()
+        lab = next(r["organisation_id"] for r in rooms if r["name"] == "干燥房1")
+        for number in range(6):
+            created = api.post(
+                "/api/hidden-dangers",
+                json={
+                    "organisation_id": lab,
+                    "title": f"安全出口被货架堵塞 {number + 1}",
+                    "grade": "major",
+                    "deadline": deadline,
+                },
+            )
+            assert created.status_code == 201, created.text
+    summary = page.locator(".hazwatch-more-notices")
+    # Three while they all show; fewer if the first faded (8 s) before the last arrived.
+    expect(summary).to_contain_text(re.compile(r"另有 [1-3] 条通知"), timeout=30_000)
+    assert page.locator(".hazwatch-notice:not(.hazwatch-more-notices)").count() <= NOTICES_SHOWN
+    screenshot(page, "notices-burst")

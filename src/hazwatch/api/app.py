@@ -67,7 +67,13 @@ def domain_routers() -> list[APIRouter]:
     """Routers of the domain packages, in the order their docs appear."""
     from hazwatch.attachments.routes import router as attachments_router
     from hazwatch.chemicals.routes import router as chemicals_router
+    from hazwatch.district.admission.routes import router as admission_router
+    from hazwatch.district.catalogue.routes import router as catalogue_router
+    from hazwatch.district.coverage.routes import router as coverage_router
+    from hazwatch.district.map.routes import router as map_router
+    from hazwatch.district.resources.routes import router as resources_router
     from hazwatch.district.routes import router as calendar_router
+    from hazwatch.district.transport.routes import ingest_router as positions_router
     from hazwatch.district.transport.routes import router as transport_router
     from hazwatch.district.waste.routes import router as waste_router
     from hazwatch.emergency.readiness.routes import router as readiness_router
@@ -101,6 +107,7 @@ def domain_routers() -> list[APIRouter]:
         landlord_router,
         monitoring_router,
         ingest_router,
+        positions_router,
         workers_router,
         access_router,
         occupancy_router,
@@ -126,5 +133,10 @@ def domain_routers() -> list[APIRouter]:
         rating_router,
         waste_router,
         transport_router,
+        map_router,
+        admission_router,
+        catalogue_router,
+        resources_router,
+        coverage_router,
         calendar_router,
     ]

@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -30,15 +29,10 @@ from sqlalchemy import select
 
 from hazwatch.benchmarks.fixture import BenchSite
 from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.ports import free_port
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.schemas import DeviceIn
 from hazwatch.registry.models import Door
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def add_reader(site: BenchSite) -> str:
@@ -67,7 +61,7 @@ def run(
     """The open-loop load's outcome and the latencies (ms) of one reader asking at a time,
     against ``hazwatch serve`` (``workers`` 0) or the access service with ``workers``;
     ``load_shape``: requests per second, seconds, generator processes."""
-    port = _free_port()
+    port = free_port()
     environment = {
         **os.environ,
         "HAZWATCH_DATABASE_URL": site.database,

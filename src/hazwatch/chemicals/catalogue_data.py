@@ -10,6 +10,10 @@ Sources (the flags are regulatory lists, not properties of the substance):
 - ``explosive_precursor`` (易制爆): the 易制爆危险化学品名录 (2017 edition).
 - UN numbers: the UN Model Regulations (Recommendations on the Transport of Dangerous Goods).
 
+Not verified against a reference copy: the project's reference set holds GB 18218-2018's
+tables (rows, names, aliases, CAS numbers and Q here match it) but none of the three lists, so
+each flag stands on the list named above as read when the row was added.
+
 A row absent here, or a flag left False, means "not on that list" only as far as this table
 knows: rows are added as they are checked against the lists, and an enterprise or the platform
 administrator completes entries by CSV / Excel import. The catalogue serials of the 2015

@@ -577,6 +577,18 @@ class UnitInputs:
         }
 
 
+def holding_of(chemical: Chemical, design_max_t: Decimal) -> gb18218.Holding:
+    """What GB 18218 needs of a catalogue entry held at ``design_max_t`` (a unit's stock, or a
+    planned unit of a construction project under admission review)."""
+    return gb18218.Holding(
+        name=chemical.name,
+        quantity_t=Decimal(design_max_t),
+        table1_seq=chemical.table1_seq,
+        classes=tuple(chemical.gb_classes),
+        cas=chemical.cas,
+    )
+
+
 def unit_inputs(session: Session, unit: ChemicalUnit) -> UnitInputs:
     rows = session.execute(
         select(ChemicalHolding, Chemical)
@@ -585,16 +597,7 @@ def unit_inputs(session: Session, unit: ChemicalUnit) -> UnitInputs:
         .order_by(ChemicalHolding.id)
     ).all()
     return UnitInputs(
-        tuple(
-            gb18218.Holding(
-                name=chemical.name,
-                quantity_t=Decimal(holding.design_max_t),
-                table1_seq=chemical.table1_seq,
-                classes=tuple(chemical.gb_classes),
-                cas=chemical.cas,
-            )
-            for holding, chemical in rows
-        ),
+        tuple(holding_of(chemical, holding.design_max_t) for holding, chemical in rows),
         unit.people_within_500m,
     )
 

@@ -1,4 +1,6 @@
-"""``hazwatch chemicals …``: the catalogue, units and GB 18218-2018 major hazards."""
+"""``hazwatch chemicals …``: the catalogue, units and GB 18218-2018 major hazards; adding and
+changing units, declaring holdings, linking rooms, appointing accountable persons and
+recording their duty checks."""
 
 from __future__ import annotations
 
@@ -9,17 +11,27 @@ from typing import Any
 import typer
 
 from hazwatch.chemicals import ledger, service
-from hazwatch.chemicals.choices import IdentificationTrigger, MovementKind, UnitKind
+from hazwatch.chemicals.choices import IdentificationTrigger, MovementKind, PersonRole, UnitKind
 from hazwatch.chemicals.models import ChemicalUnit, MajorHazardIdentification
 from hazwatch.chemicals.schemas import (
     ChemicalOut,
+    DutyCheckIn,
+    DutyCheckOut,
+    HoldingIn,
+    HoldingOut,
     IdentificationOut,
     MovementOut,
+    PersonIn,
+    PersonOut,
+    RoomLinkIn,
+    RoomLinkOut,
+    UnitIn,
     UnitOut,
+    UnitPatch,
     typed_movement,
 )
 from hazwatch.chemicals.seed import seed_catalogue
-from hazwatch.cli.common import cli_context, language, reports_domain_errors
+from hazwatch.cli.common import cli_context, language, reports_domain_errors, typed
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
 from hazwatch.core.i18n import translate
 from hazwatch.prevention.ledger import workbook
@@ -241,3 +253,153 @@ def identify(
                     alpha=row.working["alpha"],
                 )
             )
+
+
+def _saved(what: str, shown: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+    else:
+        lang = language()
+        name = translate(f"chemicals.cli.what.{what}", lang)
+        typer.echo(translate("chemicals.cli.saved", lang, what=name, id=shown["id"]))
+
+
+@chemicals_app.command("unit-add")
+@reports_domain_errors
+def unit_add(
+    organisation: int = typer.Option(..., "--org", help="The organisation (id)."),
+    site: int = typer.Option(..., "--site", help="The site (id)."),
+    name: str = typer.Option(..., "--name"),
+    kind: UnitKind = typer.Option(UnitKind.STORAGE, "--kind"),
+    people: int = typer.Option(0, "--people", help="People within 500 m (GB 18218 α)."),
+    note: str = typer.Option("", "--note", "-m"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Add a production or storage unit (or a plain storage location) of a site."""
+    data = typed(
+        UnitIn,
+        organisation_id=organisation,
+        site_id=site,
+        name=name,
+        kind=kind,
+        people_within_500m=people,
+        note=note,
+    )
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = UnitOut.model_validate(service.create_unit(session, who, data))
+    _saved("unit", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("unit-edit")
+@reports_domain_errors
+def unit_edit(
+    unit: int = typer.Argument(..., help="Unit id."),
+    name: str | None = typer.Option(None, "--name"),
+    people: int | None = typer.Option(None, "--people", help="People within 500 m."),
+    note: str | None = typer.Option(None, "--note", "-m"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Change a unit's name, people within 500 m (it is identified again) or note."""
+    given = {"name": name, "people_within_500m": people, "note": note}
+    data = typed(UnitPatch, **{k: v for k, v in given.items() if v is not None})
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = UnitOut.model_validate(service.update_unit(session, who, unit, data))
+    _saved("unit", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("declare")
+@reports_domain_errors
+def declare(
+    unit: int = typer.Argument(..., help="Unit id."),
+    chemical: int = typer.Option(..., "--chemical", help="Catalogue entry id."),
+    design_max: str = typer.Option(..., "--design-max", help="Design maximum q, tonnes."),
+    current: str | None = typer.Option(None, "--current", help="Stock now (first time only)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Declare a chemical's design maximum in a unit (the unit is identified again); its
+    stock changes by movements afterwards."""
+    data = typed(HoldingIn, chemical_id=chemical, design_max_t=design_max, current_t=current)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = HoldingOut.model_validate(service.set_holding(session, who, unit, data))
+    _saved("holding", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("link-room")
+@reports_domain_errors
+def link_room(
+    unit: int = typer.Argument(..., help="Unit id."),
+    room: int = typer.Argument(..., help="Room id."),
+    release: str | None = typer.Option(None, "--release", help="Largest release, m³/h."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """The unit stands in the room: its inert gases become the room's hazard sources."""
+    data = typed(RoomLinkIn, room_id=room, max_release_m3_h=release)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = RoomLinkOut.model_validate(service.link_room(session, who, unit, data))
+    _saved("room_link", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("unlink-room")
+@reports_domain_errors
+def unlink_room(
+    unit: int = typer.Argument(..., help="Unit id."),
+    room: int = typer.Argument(..., help="Room id."),
+    username: str | None = AS_USER,
+) -> None:
+    """The unit no longer stands in the room (its gases leave the room's hazard sources)."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        service.unlink_room(session, who, unit, room)
+    typer.echo(translate("chemicals.cli.unlinked", language(), unit=unit, room=room))
+
+
+@chemicals_app.command("person-add")
+@reports_domain_errors
+def person_add(
+    unit: int = typer.Argument(..., help="Unit id (a major hazard)."),
+    role: PersonRole = typer.Option(..., "--role"),
+    name: str = typer.Option(..., "--name"),
+    position: str = typer.Option("", "--position"),
+    phone: str = typer.Option("", "--phone"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Appoint the principal, technical or operational person accountable (包保责任人)."""
+    data = typed(PersonIn, role=role, name=name, position=position, phone=phone)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = PersonOut.model_validate(service.add_person(session, who, unit, data))
+    _saved("person", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("duty-check")
+@reports_domain_errors
+def duty_check(
+    person: int = typer.Argument(..., help="The accountable person (id)."),
+    ok: bool = typer.Option(True, "--ok/--not-ok", help="What the check found."),
+    note: str = typer.Option("", "--note", "-m"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Record an accountable person's periodic duty check, done now."""
+    data = typed(DutyCheckIn, ok=ok, note=note)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        check = service.record_duty_check(session, who, person, data, context.clock.now())
+        shown = DutyCheckOut.model_validate(check)
+    _saved("duty_check", shown.model_dump(mode="json"), as_json)

@@ -1,5 +1,6 @@
-"""``hazwatch emergency …``: the training matrix (and its Excel), the equipment registry and
-its periodic checks, each acting as a named user (``--as``)."""
+"""``hazwatch emergency …``: emergency plans, drills (planned, held, their findings), the
+training matrix (and its Excel), the equipment registry and its periodic checks, each acting
+as a named user (``--as``)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from typing import Any
 import typer
 from sqlalchemy import select
 
-from hazwatch.cli.common import cli_context, language, reports_domain_errors
+from hazwatch.cli.common import cli_context, language, reports_domain_errors, typed
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
-from hazwatch.core.clock import local_date, local_text
+from hazwatch.core.clock import local_date, local_text, typed_instant
 from hazwatch.core.errors import InvalidInput
 from hazwatch.core.i18n import translate
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
-from hazwatch.emergency.readiness.choices import EquipmentKind, QualificationKind
+from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
+from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn
+from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import workbook
 from hazwatch.registry.models import Organisation
@@ -172,20 +175,30 @@ def check(
         typer.echo(text)
 
 
+SITE = typer.Option(None, "--site", help="Only items kept at this site (id).")
+ORGANISATION = typer.Option(None, "--org", help="Only this organisation's items (id).")
+
+
 @emergency_app.command("checks")
 @reports_domain_errors
-def checks(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+def checks(
+    site: int | None = SITE,
+    organisation: int | None = ORGANISATION,
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
     """The equipment checks ledger: every periodic check, newest first; exit 1 when one
     failed."""
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
         who = acting(session, username)
-        rows = service.equipment_checks(session, who)
+        rows = service.equipment_checks(session, who, organisation_id=organisation, site_id=site)
         timezone = context.settings.timezone
     if as_json:
         shown = [
             {
                 "organisation_id": row.organisation_id,
+                "site_id": row.site_id,
                 "kind": row.kind,
                 "code": row.code,
                 "at": row.at.isoformat(),
@@ -221,16 +234,215 @@ def checks(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
 @reports_domain_errors
 def checks_export(
     path: Path = typer.Argument(..., help="Output .xlsx file."),
+    site: int | None = SITE,
+    organisation: int | None = ORGANISATION,
     username: str | None = AS_USER,
 ) -> None:
-    """Write the equipment checks ledger to an Excel file."""
+    """Write the equipment checks ledger (of one site, one organisation) to an Excel file."""
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
         who = acting(session, username)
-        rows = service.equipment_checks(session, who)
+        rows = service.equipment_checks(session, who, organisation_id=organisation, site_id=site)
         names = organisation_names(session, list({row.organisation_id for row in rows}))
         book = checks_ledger.ledger(
             rows, names, context.clock.now(), lang, context.settings.timezone
         )
     path.write_bytes(workbook(book))
     typer.echo(translate("readiness.cli.checks_exported", lang, count=len(rows), path=str(path)))
+
+
+def _saved(shown: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False, default=str))
+    else:
+        typer.echo(translate("readiness.cli.saved", language(), id=shown["id"]))
+
+
+@emergency_app.command("plans")
+@reports_domain_errors
+def plans(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """Emergency plans with their review dates; exit 1 when one is past its review."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        today = local_date(context.clock.now(), context.settings.timezone)
+        shown = [
+            {
+                "id": p.id,
+                "organisation_id": p.organisation_id,
+                "site_id": p.site_id,
+                "title": p.title,
+                "version": p.version,
+                "approved_on": p.approved_on.isoformat(),
+                "review_due": p.review_due.isoformat(),
+                "review_overdue": p.review_due < today,
+            }
+            for p in service.list_plans(session, who)
+        ]
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+    else:
+        for plan in shown:
+            typer.echo(
+                translate(
+                    "readiness.cli.plan",
+                    language(),
+                    id=plan["id"],
+                    title=plan["title"],
+                    due=plan["review_due"],
+                )
+            )
+    if any(plan["review_overdue"] for plan in shown):
+        raise typer.Exit(1)
+
+
+@emergency_app.command("plan-add")
+@reports_domain_errors
+def plan_add(
+    organisation: int = typer.Option(..., "--org", help="The organisation (id)."),
+    site: int = typer.Option(..., "--site", help="The site it covers (id)."),
+    title: str = typer.Option(..., "--title"),
+    approved: str = typer.Option(..., "--approved", help="Approved on (YYYY-MM-DD)."),
+    review_due: str = typer.Option(..., "--review-due", help="Review due (YYYY-MM-DD)."),
+    version: str = typer.Option("", "--version"),
+    notes: str = typer.Option("", "--notes", "-m"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Add an emergency plan of a site (approved by today, its review still to come)."""
+    data = typed(
+        PlanIn,
+        organisation_id=organisation,
+        site_id=site,
+        title=title,
+        approved_on=approved,
+        review_due=review_due,
+        version=version,
+        notes=notes,
+    )
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        plan = service.create_plan(session, who, Moment.of(context), **data.model_dump())
+        shown = {"id": plan.id, "title": plan.title, "review_due": plan.review_due.isoformat()}
+    _saved(shown, as_json)
+
+
+def _drill_json(drill: Any) -> dict[str, Any]:
+    return {
+        "id": drill.id,
+        "organisation_id": drill.organisation_id,
+        "site_id": drill.site_id,
+        "plan_id": drill.plan_id,
+        "title": drill.title,
+        "state": drill.state,
+        "planned_for": drill.planned_for.isoformat(),
+        "held_at": drill.held_at.isoformat() if drill.held_at else None,
+        "participants": drill.participants,
+        "summary": drill.summary,
+    }
+
+
+@emergency_app.command("drills")
+@reports_domain_errors
+def drills(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
+    """Drills, newest first: planned ones and held ones with their findings."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        timezone = context.settings.timezone
+        found = service.list_drills(session, who)
+        shown = [
+            _drill_json(d)
+            | {
+                "findings": [
+                    {"id": f.id, "text": f.text, "hidden_danger_id": f.hidden_danger_id}
+                    for f in service.drill_findings(session, d.id)
+                ]
+            }
+            for d in found
+        ]
+        lines = [
+            translate(
+                "readiness.cli.drill",
+                language(),
+                id=d.id,
+                title=d.title,
+                state=DrillState(d.state).label(language()),
+                when=local_text(d.held_at or d.planned_for, timezone),
+            )
+            for d in found
+        ]
+    typer.echo(json.dumps(shown, ensure_ascii=False) if as_json else "\n".join(lines))
+
+
+@emergency_app.command("drill-plan")
+@reports_domain_errors
+def drill_plan(
+    organisation: int = typer.Option(..., "--org", help="The organisation (id)."),
+    site: int = typer.Option(..., "--site", help="The site (id)."),
+    title: str = typer.Option(..., "--title"),
+    planned_for: str = typer.Option(..., "--at", help="When, local time (2025-03-01T09:30)."),
+    scenario: str = typer.Option("", "--scenario"),
+    plan: int | None = typer.Option(None, "--plan", help="The emergency plan it drills (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Plan a drill for a time still to come."""
+    with cli_context() as context, context.unit_of_work() as session:
+        data = typed(
+            DrillIn,
+            organisation_id=organisation,
+            site_id=site,
+            title=title,
+            planned_for=typed_instant(planned_for, context.settings.timezone),
+            scenario=scenario,
+            plan_id=plan,
+        )
+        who = acting(session, username)
+        session.info["principal"] = who
+        drill = service.plan_drill(session, who, Moment.of(context), **data.model_dump())
+        shown = _drill_json(drill)
+    _saved(shown, as_json)
+
+
+@emergency_app.command("drill-hold")
+@reports_domain_errors
+def drill_hold(
+    drill: int = typer.Argument(..., help="The planned drill (id)."),
+    participants: int = typer.Option(..., "--participants"),
+    summary: str = typer.Option(..., "--summary", "-m", help="What was done and learned."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Record a planned drill as held now."""
+    data = typed(HoldIn, participants=participants, summary=summary)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        held = service.hold_drill(session, who, Moment.of(context), drill, **data.model_dump())
+        shown = _drill_json(held)
+    _saved(shown, as_json)
+
+
+@emergency_app.command("drill-finding")
+@reports_domain_errors
+def drill_finding(
+    drill: int = typer.Argument(..., help="The held drill (id)."),
+    text: str = typer.Option(..., "--text", "-m", help="What the drill showed wrong."),
+    grade: HazardGrade = typer.Option(HazardGrade.GENERAL, "--grade"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Record what a held drill showed wrong: opened at once as a hidden danger (a major one
+    needs a deadline: give it in the console or the API)."""
+    data = typed(DrillFindingIn, text=text, grade=grade)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        found = service.add_drill_finding(
+            session, who, Moment.of(context), drill, **data.model_dump()
+        )
+        shown = {"id": found.id, "hidden_danger_id": found.hidden_danger_id}
+    if as_json:
+        typer.echo(json.dumps(shown))
+    else:
+        typer.echo(translate("readiness.cli.finding", language(), hidden=shown["hidden_danger_id"]))

@@ -8,7 +8,10 @@ sites are (a bare date means the end of that day).
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,8 @@ from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.auth.service import principal_of
-from hazwatch.core.clock import local_text
+from hazwatch.core.clock import local_date, local_text
+from hazwatch.core.context import Context
 from hazwatch.core.errors import NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
@@ -48,6 +52,30 @@ def acting(session: Session, username: str | None) -> Principal:
     if user is None or not user.active:
         raise NotFound("hazard.cli.unknown_user", field="as", username=username)
     return principal_of(user)
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A command's unit of work, the user it runs as and the context clock's now and today
+    (where the sites are)."""
+
+    context: Context
+    session: Session
+    who: Principal
+    now: datetime
+    today: date
+
+
+@contextmanager
+def acting_as(username: str | None, *, writes: bool = False) -> Iterator[Acting]:
+    """One unit of work run as ``username``; ``writes``: its changes are audited as that
+    user's. Every command of a domain opens the same way, so it is said once here."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        if writes:
+            session.info["principal"] = who
+        now = context.clock.now()
+        yield Acting(context, session, who, now, local_date(now, context.settings.timezone))
 
 
 def _print_one(shown: HazardOut | HazardDetailOut, as_json: bool, timezone: str) -> None:

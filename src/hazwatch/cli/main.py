@@ -6,20 +6,28 @@ import typer
 
 from hazwatch.cli import (
     admin,
+    admission,
     bench,
+    calibration,
+    catalogue,
     chemicals,
+    coverage,
     demo,
+    district_map,
     duties,
     emergency,
     hazards,
     inspections,
     monitoring,
+    occupancy,
     odh,
     permits,
     physics,
     rating,
+    rating_records,
     registry,
     replay,
+    resources,
     response,
     risks,
     supervision,
@@ -57,12 +65,20 @@ supervision_tasks.register(supervision.supervision_app)
 supervision_interconnect.register(supervision.supervision_app)
 supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
+rating_records.register(supervision.supervision_app)
 emergency.register(app)
+calibration.register(app)
+occupancy.register(app)
 permits.register(app)
 duties.register(app)
 workers.register(app)
 waste.register(app)
 transport.register(app)
+district_map.register(app)
+admission.register(app)
+catalogue.register(app)
+resources.register(app)
+coverage.register(app)
 
 if __name__ == "__main__":
     app()

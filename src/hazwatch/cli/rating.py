@@ -12,14 +12,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import typer
 from pydantic import BaseModel
 
-from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
-from hazwatch.core.clock import local_date
+from hazwatch.cli.common import fail, language, reports_domain_errors
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting_as
 from hazwatch.core.i18n import translate
 from hazwatch.supervision import codes, credit, grading, rating_views, rules
 from hazwatch.supervision.choices import CodeSubject, RuleKind
@@ -28,9 +27,7 @@ from hazwatch.supervision.responsibility import ensure_regulator
 from hazwatch.supervision.schemas import CreditOut, GradeOut, PlanOut
 
 
-def _emit(
-    shown: Sequence[BaseModel] | BaseModel, as_json: bool, line: Callable[[Any], str]
-) -> None:
+def emit(shown: Sequence[BaseModel] | BaseModel, as_json: bool, line: Callable[[Any], str]) -> None:
     if as_json:
         payload = (
             shown.model_dump(mode="json")
@@ -43,7 +40,32 @@ def _emit(
         typer.echo(line(one))
 
 
-def _graded_line(one: GradeOut) -> str:
+@overload
+def day_of(text: str | None, default: date) -> date: ...
+@overload
+def day_of(text: str | None, default: None) -> date | None: ...
+def day_of(text: str | None, default: date | None) -> date | None:
+    """A day given as ``YYYY-MM-DD`` (exit 2 when it is not one), else ``default``."""
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail("request.not_a_time") from None
+
+
+def score_of(text: str) -> Decimal:
+    """A score as typed (the service checks its range); exit 2 when it is not a number."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise fail("supervision.grade.score_range") from None
+    if not value.is_finite():
+        raise fail("supervision.grade.score_range")
+    return value
+
+
+def graded_line(one: GradeOut) -> str:
     who = f"{one.name} {one.person}".strip()
     reasons = "; ".join(r.text for r in one.reasons) or "-"
     return f"{one.label:<10} {who}: {reasons}"
@@ -68,12 +90,12 @@ def credit_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Credit records (good and bad) with their sources."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
+    with acting_as(username) as run:
+        session, who = run.session, run.who
         shown = [
             CreditOut.model_validate(r) for r in credit.list_credit(session, who, organisation)
         ]
-    _emit(
+    emit(
         shown,
         as_json,
         lambda r: f"{r.occurred_on} {r.kind.label(language())} {r.title} ({r.source})",
@@ -87,12 +109,11 @@ def dishonesty_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """The serious-dishonesty list (MEM Order 11 of 2023)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        today = local_date(context.clock.now(), context.settings.timezone)
+    with acting_as(username) as run:
+        session, who, today = run.session, run.who, run.today
         found = credit.list_listings(session, who, include_ended=include_ended, today=today)
         shown = rating_views.listing_outs(session, found, today, language())
-    _emit(
+    emit(
         shown,
         as_json,
         lambda r: (
@@ -110,15 +131,14 @@ def points_command(
 ) -> None:
     """Points recorded; with ``--totals`` each party's total this year, exit 1 when an
     interview or re-examination is due."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        today = local_date(context.clock.now(), context.settings.timezone)
+    with acting_as(username) as run:
+        session, who, today = run.session, run.who, run.today
         if totals:
             sums = rating_views.points_totals(session, who, today)
         else:
             shown = rating_views.points_outs(session, credit.list_points(session, who), language())
     if not totals:
-        _emit(
+        emit(
             shown,
             as_json,
             lambda p: (
@@ -127,7 +147,7 @@ def points_command(
             ),
         )
         return
-    _emit(
+    emit(
         sums,
         as_json,
         lambda t: f"{t.organisation} {t.person} {t.points} ({t.interview_at}/{t.reexamine_at})",
@@ -147,28 +167,20 @@ def record_points_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Record points for an event (audited)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        try:
-            occurred = (
-                date.fromisoformat(day) if day else local_date(now, context.settings.timezone)
-            )
-        except ValueError:
-            raise fail("request.not_a_time") from None
+    with acting_as(username, writes=True) as run:
+        session, who, now = run.session, run.who, run.now
         row = credit.record_points(
             session,
             who,
             now,
             organisation_id=organisation,
             event=event,
-            occurred_on=occurred,
+            occurred_on=day_of(day, run.today),
             source=source,
             person=person,
         )
         shown = rating_views.points_outs(session, [row], language())[0]
-    _emit(shown, as_json, lambda p: f"#{p.id} {p.organisation} +{p.points} {p.event_label}")
+    emit(shown, as_json, lambda p: f"#{p.id} {p.organisation} +{p.points} {p.event_label}")
 
 
 @reports_domain_errors
@@ -178,13 +190,11 @@ def grades_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Grades A–D with their reasons and inspections a year (or the parks' classes)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    with acting_as(username) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         outs = rating_views.park_grade_outs if parks else rating_views.grade_outs
         shown = outs(session, who, now, today, language())
-    _emit(shown, as_json, _graded_line)
+    emit(shown, as_json, graded_line)
 
 
 @reports_domain_errors
@@ -194,18 +204,15 @@ def codes_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Safety codes of the parks, enterprises and people in view; exit 1 when any is red."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    with acting_as(username, writes=True) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         if refresh:
             ensure_regulator(who)
             codes.refresh(session, now, today)
         shown = [
             rating_views.code_out(c, language()) for c in codes.compute(session, who, now, today)
         ]
-    _emit(shown, as_json, _graded_line)
+    emit(shown, as_json, graded_line)
     if any(c.level == "red" for c in shown):
         raise typer.Exit(1)
 
@@ -219,15 +226,13 @@ def code_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """One safety code with its reasons and history; exit 1 when it is red."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    with acting_as(username) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         code = codes.find(session, who, now, today, subject, ident, person)
         path = rating_views.code_page_path(code)
-        url = (context.settings.public_url or "").rstrip("/") + path
+        url = (run.context.settings.public_url or "").rstrip("/") + path
         shown = rating_views.code_detail(code, codes.history(session, code), language(), url)
-    _emit(shown, as_json, _graded_line)
+    emit(shown, as_json, graded_line)
     if not as_json:
         for row in shown.history:
             typer.echo(f"  {row.at:%Y-%m-%d %H:%M} {row.label}")
@@ -246,8 +251,8 @@ def rules_command(
 ) -> None:
     """The rules of a kind in force in a jurisdiction: a stored version or the defaults,
     each boundary with its source."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
+    with acting_as(username) as run:
+        session, who = run.session, run.who
         found = rules.in_force(session, kind, jurisdiction)
         row = rules.get_version(session, who, found.id) if found.id is not None else None
         shown = rating_views.rule_set_out(row, found)
@@ -276,14 +281,11 @@ def set_rules_command(
         raise fail("supervision.rules.does_not_parse", detail=str(file)) from None
     if not isinstance(body, dict):
         raise fail("supervision.rules.does_not_parse", detail=str(file))
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    with acting_as(username, writes=True) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         if preview_only:
             changes = rating_views.preview(session, who, now, today, kind, body, language())
-            _emit(
+            emit(
                 changes,
                 as_json,
                 lambda p: f"{p.name} {p.person} {p.current} → {p.previewed}".strip(),
@@ -293,7 +295,7 @@ def set_rules_command(
             session, who, now, kind, jurisdiction, body, basis=basis
         )
         shown = rating_views.rule_set_out(row)
-    _emit(shown, as_json, lambda r: f"{r.kind.label(language())} v{r.version}")
+    emit(shown, as_json, lambda r: f"{r.kind.label(language())} v{r.version}")
 
 
 @reports_domain_errors
@@ -306,11 +308,8 @@ def plan_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Make the yearly plan (双随机一公开): the seed is printed and recorded."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    with acting_as(username, writes=True) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         plan = grading.make_plan(
             session,
             who,
@@ -322,17 +321,16 @@ def plan_command(
             seed=seed,
         )
         shown = rating_views.plan_out(session, plan, today)
-    _emit(shown, as_json, _plan_line)
+    emit(shown, as_json, _plan_line)
 
 
 @reports_domain_errors
 def plans_command(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
     """Yearly plans with their progress; exit 1 when an inspection is overdue."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        today = local_date(context.clock.now(), context.settings.timezone)
+    with acting_as(username) as run:
+        session, who, today = run.session, run.who, run.today
         shown = [rating_views.plan_out(session, p, today) for p in grading.list_plans(session, who)]
-    _emit(shown, as_json, _plan_line)
+    emit(shown, as_json, _plan_line)
     if any(p.overdue for p in shown):
         raise typer.Exit(1)
 
@@ -346,17 +344,15 @@ def plan_done_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Record a planned inspection as done."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
+    with acting_as(username, writes=True) as run:
+        session, who, now = run.session, run.who, run.now
         grading.mark_done(session, who, now, plan, inspection, note)
         shown = rating_views.plan_out(
             session,
             grading.get_plan(session, who, plan),
-            local_date(now, context.settings.timezone),
+            run.today,
         )
-    _emit(shown, as_json, _plan_line)
+    emit(shown, as_json, _plan_line)
 
 
 @reports_domain_errors
@@ -369,11 +365,8 @@ def listing_command(
 ) -> None:
     """Early removal: the listed party requests it (after 12 months), a regulator grants or
     refuses it; a removal resting on a false request is reinstated."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    with acting_as(username, writes=True) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         if action == "request":
             credit.request_removal(session, who, now, today, listing, text)
         elif action in ("grant", "refuse"):
@@ -384,7 +377,7 @@ def listing_command(
             raise fail("supervision.cli.listing_action", action=action)
         row = credit.get_listing(session, who, listing)
         shown = rating_views.listing_outs(session, [row], today, language())[0]
-    _emit(shown, as_json, lambda r: f"#{r.id} {r.organisation} [{r.state_label}]")
+    emit(shown, as_json, lambda r: f"#{r.id} {r.organisation} [{r.state_label}]")
 
 
 @reports_domain_errors
@@ -398,15 +391,9 @@ def profile_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Enter an enterprise's grading inputs; prints the grade they give."""
-    try:
-        value = Decimal(score) if score is not None else None
-    except InvalidOperation:
-        raise fail("supervision.grade.score_range") from None
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        today = local_date(now, context.settings.timezone)
+    value = score_of(score) if score is not None else None
+    with acting_as(username, writes=True) as run:
+        session, who, now, today = run.session, run.who, run.now, run.today
         grading.set_profile(
             session,
             who,
@@ -423,7 +410,7 @@ def profile_command(
             for g in rating_views.grade_outs(session, who, now, today, language())
             if g.organisation_id == organisation
         )
-    _emit(shown, as_json, _graded_line)
+    emit(shown, as_json, graded_line)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

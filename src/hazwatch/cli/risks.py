@@ -1,4 +1,5 @@
-"""``hazwatch risk events|map``: the risk register and each site's colour map."""
+"""``hazwatch risk …``: the risk register and each site's colour map; adding analysis
+objects, hazardous events (graded on saving), control measures and new gradings."""
 
 from __future__ import annotations
 
@@ -8,14 +9,23 @@ from typing import Any
 import typer
 from sqlalchemy import select
 
-from hazwatch.cli.common import cli_context, language, reports_domain_errors
+from hazwatch.cli.common import cli_context, language, reports_domain_errors, typed
 from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import visible_organisations
 from hazwatch.prevention.risks import service
-from hazwatch.prevention.risks.choices import ControlKind
+from hazwatch.prevention.risks.choices import ControlKind, ObjectKind
 from hazwatch.prevention.risks.grading import RiskLevel, RiskMethod
-from hazwatch.prevention.risks.schemas import ControlOut, EventOut, ObjectOut
+from hazwatch.prevention.risks.schemas import (
+    AssessIn,
+    AssessmentOut,
+    ControlIn,
+    ControlOut,
+    EventIn,
+    EventOut,
+    ObjectIn,
+    ObjectOut,
+)
 from hazwatch.registry.models import Building, Room, Site
 
 risk_app = typer.Typer(help="The risk register (graded risk control) and colour maps.")
@@ -141,3 +151,138 @@ def colour_map(
                 ),
                 fg=None if room["colour"] in ("grey", "orange") else room["colour"],
             )
+
+
+FACTOR = typer.Option([], "--factor", "-f", help="A factor, NAME=VALUE (LS: L, S; LEC: L, E, C).")
+
+
+def _factors(pairs: list[str]) -> dict[str, str]:
+    """``-f L=3 -f S=4`` as typed (the service checks each against the method's table)."""
+    return {name.strip(): value.strip() for name, _s, value in (p.partition("=") for p in pairs)}
+
+
+def _echo(shown: dict[str, Any], as_json: bool, text: str) -> None:
+    typer.echo(json.dumps(shown, ensure_ascii=False) if as_json else text)
+
+
+@risk_app.command("objects")
+@reports_domain_errors
+def objects(
+    site: int | None = typer.Option(None, "--site", help="Only this site's objects."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """The analysis objects (places, equipment, facilities, operations) events hang on."""
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        shown = [
+            ObjectOut.model_validate(o).model_dump(mode="json")
+            for o in service.list_objects(session, who, site)
+        ]
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+        return
+    for item in shown:
+        typer.echo(f"#{item['id']} {item['name']} ({ObjectKind(item['kind']).label(language())})")
+
+
+@risk_app.command("object-add")
+@reports_domain_errors
+def object_add(
+    organisation: int = typer.Option(..., "--org", help="The organisation (id)."),
+    site: int = typer.Option(..., "--site", help="The site (id)."),
+    name: str = typer.Option(..., "--name"),
+    kind: ObjectKind = typer.Option(ObjectKind.PLACE, "--kind"),
+    room: int | None = typer.Option(None, "--room", help="The room it is in (id)."),
+    unit: int | None = typer.Option(None, "--unit", help="Its chemical unit (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Add an analysis object (分析对象) of a site, in one of its rooms or chemical units."""
+    data = typed(
+        ObjectIn,
+        organisation_id=organisation,
+        site_id=site,
+        name=name,
+        kind=kind,
+        room_id=room,
+        chemical_unit_id=unit,
+    )
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = ObjectOut.model_validate(service.create_object(session, who, data))
+    text = translate("risks.cli.added", language(), id=shown.id, name=name)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("event-add")
+@reports_domain_errors
+def event_add(
+    object_id: int = typer.Argument(..., help="The analysis object (id)."),
+    title: str = typer.Option(..., "--title"),
+    consequence: str = typer.Option("", "--consequence"),
+    method: RiskMethod = typer.Option(RiskMethod.LS, "--method"),
+    odh: bool = typer.Option(False, "--odh", help="L from the room's ODH class (LS, S 5)."),
+    factor: list[str] = FACTOR,
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Add a hazardous event, graded at once from its factors (or its room's ODH class)."""
+    data = typed(
+        EventIn,
+        title=title,
+        consequence=consequence,
+        method=method,
+        odh=odh,
+        factors=_factors(factor),
+    )
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        event = service.create_event(session, who, object_id, data, context.clock.now())
+        shown = EventOut.model_validate(event)
+    level = RiskLevel(shown.level).label(language()) if shown.level else "-"
+    text = translate("risks.cli.graded", language(), id=shown.id, score=shown.score, level=level)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("assess")
+@reports_domain_errors
+def assess(
+    event: int = typer.Argument(..., help="The hazardous event (id)."),
+    factor: list[str] = FACTOR,
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Grade an event again: new factors, or (an ODH event) its room's current class."""
+    data = typed(AssessIn, factors=_factors(factor))
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = AssessmentOut.model_validate(
+            service.assess(session, who, event, data, context.clock.now())
+        )
+    level = shown.level.label(language())
+    text = translate("risks.cli.graded", language(), id=event, score=shown.score, level=level)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("control-add")
+@reports_domain_errors
+def control_add(
+    event: int = typer.Argument(..., help="The hazardous event (id)."),
+    kind: ControlKind = typer.Option(..., "--kind"),
+    description: str = typer.Option(..., "--text", "-m"),
+    responsible: str = typer.Option("", "--responsible"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Add a control measure (engineering, management, training, PPE, emergency)."""
+    data = typed(ControlIn, kind=kind, description=description, responsible=responsible)
+    with cli_context() as context, context.unit_of_work() as session:
+        who = acting(session, username)
+        session.info["principal"] = who
+        shown = ControlOut.model_validate(service.add_control(session, who, event, data))
+    text = translate("risks.cli.control_added", language(), id=event)
+    _echo(shown.model_dump(mode="json"), as_json, text)

@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
-from hazwatch.core.clock import local_date, local_text
+from hazwatch.cli.hazards import AS_JSON, AS_USER, Acting, acting, acting_as
+from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.supervision import dispatch, incidents, responsibility, views
 from hazwatch.supervision.choices import Sector
@@ -38,15 +38,23 @@ def _print(shown: list[ResolutionOut], as_json: bool) -> None:
             typer.echo(f"  {s.stage_label:<8} {s.department} ({s.by_label})")
 
 
+def _print_resolution(run: Acting, organisation: int, as_json: bool) -> None:
+    """Who supervises one organisation, as it stands in ``run``."""
+    found = responsibility.resolve(run.session, run.who, organisation, run.today)
+    shown = views.resolution_outs(run.session, [found], language())
+    if as_json:
+        typer.echo(json.dumps(shown[0].model_dump(mode="json"), ensure_ascii=False))
+    else:
+        _print(shown, False)
+
+
 @supervision_app.command("blind-spots")
 @reports_domain_errors
 def blind_spots(username: str | None = AS_USER, as_json: bool = AS_JSON) -> None:
     """The worklist of organisations no department supervises; exit 1 when there are any."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        today = local_date(context.clock.now(), context.settings.timezone)
+    with acting_as(username) as run:
         shown = views.resolution_outs(
-            session, responsibility.blind_spots(session, who, today), language()
+            run.session, responsibility.blind_spots(run.session, run.who, run.today), language()
         )
     _print(shown, as_json)
     if not as_json:
@@ -63,15 +71,8 @@ def supervisors(
     as_json: bool = AS_JSON,
 ) -> None:
     """Who supervises an organisation (assignment, matrix), else its fallback owner."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        today = local_date(context.clock.now(), context.settings.timezone)
-        found = responsibility.resolve(session, who, organisation, today)
-        shown = views.resolution_outs(session, [found], language())
-    if as_json:
-        typer.echo(json.dumps(shown[0].model_dump(mode="json"), ensure_ascii=False))
-    else:
-        _print(shown, False)
+    with acting_as(username) as run:
+        _print_resolution(run, organisation, as_json)
 
 
 @supervision_app.command("classify")
@@ -83,19 +84,9 @@ def classify(
     as_json: bool = AS_JSON,
 ) -> None:
     """A regulator classifies an organisation's sector (the matrix then applies)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
-        responsibility.classify(session, who, now, organisation, sector)
-        found = responsibility.resolve(
-            session, who, organisation, local_date(now, context.settings.timezone)
-        )
-        shown = views.resolution_outs(session, [found], language())
-    if as_json:
-        typer.echo(json.dumps(shown[0].model_dump(mode="json"), ensure_ascii=False))
-    else:
-        _print(shown, False)
+    with acting_as(username, writes=True) as run:
+        responsibility.classify(run.session, run.who, run.now, organisation, sector)
+        _print_resolution(run, organisation, as_json)
 
 
 @supervision_app.command("matrices")
@@ -212,17 +203,14 @@ def list_dispatches(
     as_json: bool = AS_JSON,
 ) -> None:
     """Work orders (派单核查) of the caller's area; exit 1 when any open one is late."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
-        now = context.clock.now()
+    with acting_as(username, writes=True) as run:
         if scan:
-            responsibility.ensure_regulator(who)
-            dispatch.scan(session, now, context.settings)
-            dispatch.tick(session, now, context.settings)
+            responsibility.ensure_regulator(run.who)
+            dispatch.scan(run.session, run.now, run.context.settings)
+            dispatch.tick(run.session, run.now, run.context.settings)
         shown = [
-            views.dispatch_out(session, o, now, language())
-            for o in dispatch.list_orders(session, who)
+            views.dispatch_out(run.session, o, run.now, language())
+            for o in dispatch.list_orders(run.session, run.who)
         ]
     if as_json:
         typer.echo(json.dumps([s.model_dump(mode="json") for s in shown], ensure_ascii=False))

@@ -98,3 +98,14 @@ def local_text(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%
     """A stored instant as people where the sites are read it ("" for none): ledgers,
     notices and the command line."""
     return moment.astimezone(ZoneInfo(timezone)).strftime(fmt) if moment else ""
+
+
+def typed_instant(text: str, timezone: str) -> datetime | str:
+    """A date and time as a person types it (``2025-03-01T17:00`` in a console form or on the
+    command line): local where the sites are unless it carries an offset. Text that is not
+    one comes back unchanged, for the input schema to refuse naming its field."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))

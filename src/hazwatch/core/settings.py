@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
+    console_unconnected_page_s: float = Field(
+        default=60.0,
+        ge=1,
+        le=60,
+        description="A console page fetched but never connected to (a probe, curl, a tab "
+        "closed while loading) is dropped after this long; NiceGUI's own sweep drops it after "
+        "a minute anyway, so longer is not possible.",
+    )
     session_hours: float = Field(default=12.0, gt=0)
     api_token_days: float = Field(default=365.0, gt=0)
 
@@ -202,8 +210,35 @@ class Settings(BaseSettings):
         description="A hazardous-goods carrier keeps one real-time monitoring person per this "
         "many connected vehicles (seed 001 measure 6; 交通运输部 动态监控 practice: 1 per 100).",
     )
+    coverage_training_years: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="A person counts towards vocational training coverage (seed 001 measure "
+        "17) for this many years after a passed vocational skill-upgrade course; the seed sets "
+        "no period, three years is a skill-level course cycle.",
+    )
+    coverage_enforcement_years: Decimal = Field(
+        default=Decimal(2),
+        ge=0,
+        le=40,
+        description="Years of safety practice an enforcement officer needs, with a "
+        "safety-related degree, to count as qualified (seed 001 measure 19: 相关专业学历和实践"
+        "经验; the seed sets no figure).",
+    )
     transport_staff_minimum: int = Field(
         default=2, ge=0, le=100, description="…and at least this many monitoring staff."
+    )
+    map_tile_url: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^https?://[^\s\x00]*\{z\}[^\s\x00]*$",
+        description="Tile server of the console's map, a Leaflet URL template such as "
+        "'https://tiles.example/{z}/{x}/{y}.png' (an in-house server for an offline site); "
+        "unset: no tiles, the layers are drawn on a plain background.",
+    )
+    map_tile_attribution: str = Field(
+        default="", max_length=300, description="Attribution the tile server requires."
     )
     transport_speed_limit_kmh: int = Field(
         default=60,
@@ -211,6 +246,22 @@ class Settings(BaseSettings):
         le=200,
         description="Speed limit for hazardous-goods vehicles outside any speed zone (60 km/h on "
         "ordinary roads; expressways are zones with 80 km/h).",
+    )
+    admission_opinion_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=120,
+        description="Working days a department has for its opinion in the joint review of a "
+        "hazardous-chemical construction project (seed 001 measure 3 sets no period: the "
+        "district's rule). Past it the opinion is overdue: a finding, dispatched when the "
+        "project carries a 两重点一重大 flag.",
+    )
+    admission_decision_working_days: int = Field(
+        default=20,
+        ge=1,
+        le=240,
+        description="Working days from opening the joint review to the lead department's "
+        "decision (the district's rule).",
     )
     attachment_store: Literal["local", "s3"] = Field(
         default="local", description="Where photos and documents are kept: a local folder or S3."

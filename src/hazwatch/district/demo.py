@@ -1,6 +1,7 @@
 """The demo district's programme: a hazardous-goods carrier and a waste disposal company
 join the registry (classified, so the responsibility matrix covers them), the 2025
-holiday calendar is loaded, then each capability adds its records."""
+holiday calendar is loaded, then each capability adds its records (the admission review of
+a flagged project and the 禁限控 catalogue's draft among them)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.district import calendar
+from hazwatch.district.admission import demo as admission_demo
+from hazwatch.district.catalogue import demo as catalogue_demo
+from hazwatch.district.coverage import demo as coverage_demo
 from hazwatch.district.holidays import HOLIDAYS_2025
+from hazwatch.district.map import demo as map_demo
+from hazwatch.district.resources import demo as resources_demo
 from hazwatch.district.transport import demo as transport_demo
 from hazwatch.district.waste import demo as waste_demo
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -44,3 +50,8 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
         calendar.set_day(session, SYSTEM, day, working=working, name=name)
     waste_demo.load(session, demo, moment)
     transport_demo.load(session, demo, moment)
+    map_demo.load(session, demo)
+    admission_demo.load(session, demo, moment)
+    catalogue_demo.load(session, demo, moment)
+    resources_demo.load(session, demo, moment)
+    coverage_demo.load(session, demo, moment)

@@ -18,6 +18,8 @@ class ScbaSet(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Where the set is kept (the equipment checks ledger filters by it); None: not said.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     holder: Mapped[str] = mapped_column(String(80), default="", index=True)
     rated_pressure_mpa: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(30))
     minimum_pressure_mpa: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(25))

@@ -22,6 +22,7 @@ router = Router(prefix="/api/emergency", tags=["emergency"])
 class ScbaSetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     organisation_id: Id
+    site_id: Id | None = None
     code: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     holder: str = Field(default="", max_length=80, pattern=NO_NUL)
     rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)

@@ -56,8 +56,12 @@ def create_set(
     holder: str = "",
     rated_pressure_mpa: Decimal = Decimal(30),
     minimum_pressure_mpa: Decimal | None = None,
+    site_id: int | None = None,
 ) -> ScbaSet:
-    Tenancy(session, principal).writable_organisation(organisation_id)
+    tenancy = Tenancy(session, principal)
+    tenancy.writable_organisation(organisation_id)
+    if site_id is not None:
+        tenancy.writable_site(site_id, for_organisation=organisation_id)
     if minimum_pressure_mpa is None:
         minimum_pressure_mpa = DEFAULT_MINIMUM_PRESSURE_MPA
     if minimum_pressure_mpa <= 0 or minimum_pressure_mpa > rated_pressure_mpa:
@@ -66,6 +70,7 @@ def create_set(
         raise Conflict("emergency.scba_code_taken", field="code", value=code)
     scba = ScbaSet(
         organisation_id=organisation_id,
+        site_id=site_id,
         code=code,
         holder=holder,
         rated_pressure_mpa=rated_pressure_mpa,

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+import paho.mqtt.client as mqtt
+
 from hazwatch.core.context import Context
 from hazwatch.monitoring.access.service import EngineState, FastAccess
 from hazwatch.monitoring.engine import Fence, MonitoringEngine
@@ -52,6 +54,24 @@ class TickPlugin(Protocol):
 def register_tick_plugin(factory: Callable[[Context], TickPlugin]) -> None:
     if factory not in _TICK_PLUGINS:
         _TICK_PLUGINS.append(factory)
+
+
+class TopicPlugin(Protocol):
+    """Another domain's device messages on the same broker and topic scheme,
+    ``{prefix}/v1/{site_id}/{device_code}/{kind}`` (vehicle positions), handled on the
+    connection's thread; raising leaves the message unacknowledged (redelivered)."""
+
+    kind: str
+
+    def handle(self, site_id: int | None, device_code: str, topic: str, payload: bytes) -> None: ...
+
+
+_TOPIC_PLUGINS: list[Callable[[Context, MonitoringEngine], TopicPlugin]] = []
+
+
+def register_topic_plugin(factory: Callable[[Context, MonitoringEngine], TopicPlugin]) -> None:
+    if factory not in _TOPIC_PLUGINS:
+        _TOPIC_PLUGINS.append(factory)
 
 
 class NoBrokerTransport:
@@ -130,6 +150,8 @@ class EngineRuntime:
         for plugin in self.plugins:
             self.engine.add_tick_hook(plugin.tick)
         if self.ingest is not None:
+            for topic_factory in _TOPIC_PLUGINS:
+                self._subscribe(self.ingest, topic_factory(context, self.engine))
             ack_topic = f"{self.ingest.prefix}/v1/+/+/cmd/ack"
             self.ingest.connection.add_subscription(
                 ack_topic,
@@ -143,6 +165,20 @@ class EngineRuntime:
         self.metrics = RuntimeMetrics(self)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+
+    def _subscribe(self, ingest: MqttIngest, plugin: TopicPlugin) -> None:
+        """A plugin's topic, with the readings' partition rule (a site's messages reach the
+        engine that owns it) and acknowledgement once handled."""
+
+        def handle(message: mqtt.MQTTMessage) -> None:
+            *_, topic_site, device_code, _kind = message.topic.split("/")
+            site_id = int(topic_site) if topic_site.isdigit() else None
+            if site_id is None or self.engine.partition.owns(site_id):
+                plugin.handle(site_id, device_code, message.topic, bytes(message.payload))
+            ingest.connection.ack(message)
+
+        topic = f"{ingest.prefix}/v1/+/+/{plugin.kind}"
+        ingest.connection.add_subscription(topic, handle, acks_itself=True)
 
     def _reader(self, secret: str) -> int | None:
         device = self.engine.device_for_secret(secret)

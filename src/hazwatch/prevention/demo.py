@@ -120,7 +120,14 @@ def load(session: Session, demo: DemoIds, moment: Moment) -> None:
         comment="参照 2·7 事故，属可能导致群死群伤的缺氧窒息风险",
     )
 
-    emergency.create_set(session, lab, organisation_id=lab_id, code="SCBA-LAB-1", holder="刘工")
+    emergency.create_set(
+        session,
+        lab,
+        organisation_id=lab_id,
+        code="SCBA-LAB-1",
+        holder="刘工",
+        site_id=demo["plant"],
+    )
     emergency.record_check(
         session,
         lab,

@@ -12,13 +12,15 @@ enrichment). Combustible gas is judged as GB 30871-2022 states it for hot-work g
 (动火分析及合格判定指标), by volume fraction against the measured gas's lower explosive limit
 (LEL, % by volume, from its SDS): a gas whose LEL is 4 % or more passes at ≤ 0.5 % by volume,
 one whose LEL is below 4 % at ≤ 0.2 % (both bounds inclusive, exact decimals:
-:func:`combustible_limit`). A hot-work test needs that analysis (a test without it is
-refused); a confined-space test is judged by it when it has one. A portable detector's %LEL
-reading is converted with the gas's LEL (volume % = reading × LEL / 100): for ammonia (LEL
-15 %) 10 % LEL is 1.5 % by volume, three times the limit, so the %LEL reading alone is never
-the criterion. A toxic reading (ppm) is judged against the permitted concentration the tester
-gives with it (GBZ 2.1 for that substance, in the same unit; a reading equal to it passes). A
-permit that is closed, not yet valid or expired clears nobody.
+:func:`combustible_limit`; the standard's text is not in the project's reference set, so these
+two limits and the 23.5 % hot-work oxygen ceiling are unverified there). A hot-work test needs
+that analysis (a test without it is refused); a confined-space test is judged by it when it
+has one. A portable detector's %LEL reading is converted with the gas's LEL (volume % =
+reading × LEL / 100): for ammonia (LEL 15 %) 10 % LEL is 1.5 % by volume, three times the
+limit, so the %LEL reading alone is never the criterion. A toxic reading (ppm) is judged
+against the permitted concentration the tester gives with it (GBZ 2.1 for that substance, in
+the same unit; a reading equal to it passes). A permit that is closed, not yet valid or
+expired clears nobody.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ untouched.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -42,14 +42,22 @@ from hazwatch.registry.scope import (
     writable_organisations,
 )
 
+M = TypeVar("M", bound=BaseModel)
+
 #: Fields of an input schema that are not columns (handled by the resource itself).
 _DERIVED = {"guarded_room_ids"}
 
 
 def validate(resource: Resource, data: Mapping[str, Any]) -> Input:
     """Validate raw input; the first problem becomes an ``InvalidInput`` naming its field."""
+    return validate_input(resource.schema_in, data)
+
+
+def validate_input(schema: type[M], data: Mapping[str, Any]) -> M:
+    """``data`` as ``schema`` (a console form's values); the first problem becomes an
+    ``InvalidInput`` naming its field."""
     try:
-        return resource.schema_in.model_validate(dict(data))
+        return schema.model_validate(dict(data))
     except ValidationError as exc:
         raise invalid_from(exc) from None
 

@@ -18,6 +18,7 @@ Points, credit and the list feed grades, safety codes and so inspection frequenc
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
-from hazwatch.core.scope import ensure_visible, restrict
+from hazwatch.core.scope import ensure_visible, restrict, visible_organisations
 from hazwatch.emergency.readiness.models import TrainingRecord
 from hazwatch.prevention.hazard_findings.choices import HazardState
 from hazwatch.prevention.hazard_findings.models import HazardFinding
@@ -335,6 +336,14 @@ def list_points(
     if cycle is not None:
         query = query.where(PointEvent.cycle == cycle)
     return list(session.scalars(query.order_by(PointEvent.occurred_on.desc(), PointEvent.id)))
+
+
+def visible_to(
+    session: Session, principal: Principal, found: Sequence[PointEvent]
+) -> list[PointEvent]:
+    """The points of ``found`` whose organisation the caller sees."""
+    visible = visible_organisations(session, principal)
+    return [p for p in found if visible is None or p.organisation_id in visible]
 
 
 def cancel_points(

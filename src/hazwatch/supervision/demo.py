@@ -2,7 +2,8 @@
 responsibility matrix (version 1) and the sectors the regulator has classified.
 
 Credit, points and grades (items 2, 4, 5): the lab's points this year reach the
-re-examination threshold (its 重大 hidden danger, an overdue one, no drill), so its safety
+re-examination threshold (its 重大 hidden danger and an overdue one, recorded from its
+hidden-danger ledger by the platform itself, and no drill, recorded by a regulator), so its safety
 code is red with those reasons; the sub-lessor's (a sub-lease without a safety agreement,
 nitrogen resold without a licence) reach the interview threshold; the unlicensed gas retailer
 is on the serious-dishonesty list, long enough to ask for early removal; diagnostic scores,
@@ -27,7 +28,14 @@ from hazwatch.registry import service
 from hazwatch.registry.choices import SupervisionStage as St
 from hazwatch.registry.demo import DemoIds, credit_code
 from hazwatch.registry.resources import RESOURCES
-from hazwatch.supervision import codes, credit, grading, incidents, responsibility
+from hazwatch.supervision import (
+    codes,
+    credit,
+    grading,
+    incidents,
+    point_triggers,
+    responsibility,
+)
 from hazwatch.supervision.choices import CreditKind, IncidentKind, ReportLevel, Sector
 from hazwatch.supervision.models import DutyShift
 from hazwatch.supervision.tasks import service as tasks
@@ -193,8 +201,11 @@ def load_duty(session: Session, demo: DemoIds, now: datetime) -> None:
     session.flush()
 
 
-def load_standing(session: Session, demo: DemoIds, now: datetime, today: date) -> None:
-    """Credit, points, the list, grading inputs; then the first safety codes (history)."""
+def load_standing(
+    session: Session, demo: DemoIds, now: datetime, today: date, timezone: str
+) -> None:
+    """Credit, points, the list, grading inputs; the points the platform's own records give
+    (the lab's 重大 and overdue hidden dangers); then the first safety codes (history)."""
     for key, score, level in (
         ("chem", Decimal("82.5"), 2),
         ("dyeworks", Decimal("68"), 3),
@@ -221,8 +232,6 @@ def load_standing(session: Session, demo: DemoIds, now: datetime, today: date) -
         source="应急〔2019〕78号 园区安全风险评估",
     )
     for key, event, source, person in (
-        ("lab", "major_hidden_danger", "隐患台账：干燥房1接入氮气，无固定式氧含量检测报警", ""),
-        ("lab", "general_hidden_danger_overdue", "隐患台账：逾期未整改的一般隐患", ""),
         ("lab", "no_emergency_drill", "现场检查：无窒息事故应急预案及演练记录", ""),
         ("sublessor", "no_safety_agreement", "现场检查：转租未签订安全生产管理协议", ""),
         ("sublessor", "unlicensed_supply", "现场检查：无危险化学品经营许可证转售氮气", ""),
@@ -268,4 +277,5 @@ def load_standing(session: Session, demo: DemoIds, now: datetime, today: date) -
         source="海应急责改〔2025〕31号",
         occurred_on=today - timedelta(days=10),
     )
+    point_triggers.scan(session, now, timezone)
     codes.refresh(session, now, today)

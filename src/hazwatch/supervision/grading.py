@@ -9,17 +9,19 @@ monitoring alarm record, missed commitments and lapsed qualifications. User ente
 (labs, hospitals, schools, institutes) are graded the same way. A park is classed by the park
 risk guide's score. Every grade shows the conditions that decided it.
 
-Each grade sets the inspections a year; the yearly plan draws, with a recorded seed, the
-months of each enterprise's inspections and two inspectors for each from the pool
-(双随机), so the draw can be redone and compared, and each inspection is tracked to done.
+Each grade sets the inspections a year and the share of its enterprises drawn; the yearly
+plan draws, with a recorded seed, the enterprises of each grade, the months of each drawn
+one's inspections and two inspectors for each from the pool (双随机), so the draw can be
+redone and compared, and each inspection is tracked to done.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -416,17 +418,35 @@ def assess_park(
 # -- the yearly plan (双随机一公开) -------------------------------------------------------------
 
 
+def sample_of(graded: Graded) -> int:
+    """Per cent of its grade's enterprises the plan draws (100 when the rules set none)."""
+    return (graded.rules.levels.sample or {}).get(graded.level, 100)
+
+
 def draw(
-    enterprises: Iterable[tuple[int, str, int]], inspectors: Sequence[str], seed: int
+    enterprises: Iterable[tuple[int, str, int]],
+    inspectors: Sequence[str],
+    seed: int,
+    shares: Mapping[str, int] | None = None,
 ) -> list[tuple[int, str, int, list[str]]]:
-    """(organisation, grade, month, inspectors) for each inspection: each enterprise's
-    ``count`` inspections fall in months drawn at random (distinct while they fit in 12),
-    each with inspectors drawn at random from the pool. The same inputs and seed give the
-    same plan."""
+    """双随机: first the enterprises, a random ``shares[grade]`` per cent of each grade's
+    (rounded up; all when no share is given), then for each drawn one its ``count``
+    inspections in months drawn at random (distinct while they fit in 12), each with
+    inspectors drawn at random from the pool. (organisation, grade, month, inspectors) for
+    each inspection; the same inputs and seed give the same plan."""
     rng = random.Random(seed)
     pool = sorted(inspectors)
+    by_grade: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for one in sorted(enterprises):
+        by_grade[one[1]].append(one)
+    drawn: list[tuple[int, str, int]] = []
+    for grade in sorted(by_grade):
+        members = by_grade[grade]
+        share = 100 if shares is None else shares.get(grade, 100)
+        wanted = math.ceil(len(members) * share / 100)
+        drawn.extend(rng.sample(members, wanted))
     planned: list[tuple[int, str, int, list[str]]] = []
-    for organisation_id, grade, count in sorted(enterprises):
+    for organisation_id, grade, count in sorted(drawn):
         months = (
             rng.sample(range(1, 13), count) if count <= 12 else rng.choices(range(1, 13), k=count)
         )
@@ -473,19 +493,24 @@ def make_plan(
     members = [o for o in supervised(session, None) if o.jurisdiction_id in area]
     graded = grade_enterprises(session, members, now, today)
     enterprises = [(o.id, graded[o.id].level, frequency(graded[o.id])) for o in members]
+    shares = {graded[o.id].level: sample_of(graded[o.id]) for o in members}
     seed = secrets.randbelow(2**31 - 1) if seed is None else seed
     plan = YearPlan(
         jurisdiction_id=jurisdiction_id,
         year=year,
         seed=seed,
-        draw={"enterprises": [list(e) for e in enterprises], "inspectors": pool},
+        draw={
+            "enterprises": [list(e) for e in enterprises],
+            "inspectors": pool,
+            "shares": shares,
+        },
         rule_set_id=None,
         created_at=now,
         created_by=principal.username,
     )
     plan.inspections = [
         PlannedInspection(organisation_id=o, grade=g, month=m, inspectors=who)
-        for o, g, m, who in draw(enterprises, pool, seed)
+        for o, g, m, who in draw(enterprises, pool, seed, shares)
     ]
     session.add(plan)
     session.flush()
@@ -495,7 +520,8 @@ def make_plan(
 def redraw_matches(plan: YearPlan) -> bool:
     """The stored draw redone from its inputs and seed gives the stored inspections."""
     enterprises = [(int(o), str(g), int(n)) for o, g, n in plan.draw["enterprises"]]
-    again = draw(enterprises, list(plan.draw["inspectors"]), plan.seed)
+    shares = plan.draw.get("shares")  # plans drawn before shares existed: every enterprise
+    again = draw(enterprises, list(plan.draw["inspectors"]), plan.seed, shares)
     stored = sorted(
         (i.organisation_id, i.grade, i.month, list(i.inspectors)) for i in plan.inspections
     )

@@ -336,6 +336,9 @@ class PointEvent(Base):
     appeal_decided_by: Mapped[str | None] = mapped_column(String(80))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str] = mapped_column(String(80))
+    #: The platform event the points were recorded from (``hazard_finding:12:overdue``),
+    #: unique so an event yields its points once; None for points a regulator recorded.
+    origin: Mapped[str | None] = mapped_column(String(80), unique=True, index=True)
 
 
 class RuleSet(Base):

@@ -4,6 +4,7 @@ its street, the district its district; an enterprise sees its own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -17,8 +18,9 @@ from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.clock import local_date
 from hazwatch.registry.models import Organisation
-from hazwatch.supervision import codes, credit, grading, rating_views, rules
+from hazwatch.supervision import codes, credit, grading, point_triggers, rating_views, rules
 from hazwatch.supervision.choices import CodeSubject, RuleKind
+from hazwatch.supervision.models import DishonestyListing, PointEvent
 from hazwatch.supervision.responsibility import ensure_regulator
 from hazwatch.supervision.schemas import (
     AppealIn,
@@ -90,10 +92,13 @@ def list_dishonesty(
     return rating_views.listing_outs(db, found, today, language_of(request))
 
 
-def _listing(request: Request, db: DbSession, principal: Principal, ident: int) -> ListingOut:
-    _now, today = _now_today(request)
-    row = credit.get_listing(db, principal, ident)
-    return rating_views.listing_outs(db, [row], today, language_of(request))[0]
+def _listing_after(
+    request: Request, db: DbSession, change: Callable[[datetime, date], DishonestyListing]
+) -> ListingOut:
+    """Make ``change`` to an entry of the list at the request's time and answer the entry as
+    it now stands: every step of the list's life answers the same shape."""
+    now, today = _now_today(request)
+    return rating_views.listing_outs(db, [change(now, today)], today, language_of(request))[0]
 
 
 @router.post("/dishonesty", status_code=201, response_model=ListingOut)
@@ -101,9 +106,9 @@ def list_dishonest(
     body: ListingIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> ListingOut:
     """List a party for 3 years."""
-    now, _today = _now_today(request)
-    row = credit.list_entry(db, principal, now, **body.model_dump())
-    return _listing(request, db, principal, row.id)
+    return _listing_after(
+        request, db, lambda now, _today: credit.list_entry(db, principal, now, **body.model_dump())
+    )
 
 
 @router.post("/dishonesty/{listing_id}/removal-request", response_model=ListingOut)
@@ -115,18 +120,24 @@ def request_removal(
     principal: CurrentPrincipal,
 ) -> ListingOut:
     """Ask for early removal (not before 12 months on the list)."""
-    now, today = _now_today(request)
-    credit.request_removal(db, principal, now, today, listing_id, body.request)
-    return _listing(request, db, principal, listing_id)
+    return _listing_after(
+        request,
+        db,
+        lambda now, today: credit.request_removal(
+            db, principal, now, today, listing_id, body.request
+        ),
+    )
 
 
 @router.post("/dishonesty/{listing_id}/decision", response_model=ListingOut)
 def decide_removal(
     listing_id: Id, body: DecisionIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> ListingOut:
-    now, _today = _now_today(request)
-    credit.decide_removal(db, principal, now, listing_id, grant=body.grant)
-    return _listing(request, db, principal, listing_id)
+    return _listing_after(
+        request,
+        db,
+        lambda now, _today: credit.decide_removal(db, principal, now, listing_id, grant=body.grant),
+    )
 
 
 @router.post("/dishonesty/{listing_id}/reinstate", response_model=ListingOut)
@@ -134,9 +145,11 @@ def reinstate(
     listing_id: Id, body: ReinstateIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> ListingOut:
     """The removal rested on a false request: listed again."""
-    now, _today = _now_today(request)
-    credit.reinstate(db, principal, now, listing_id, body.reason)
-    return _listing(request, db, principal, listing_id)
+    return _listing_after(
+        request,
+        db,
+        lambda now, _today: credit.reinstate(db, principal, now, listing_id, body.reason),
+    )
 
 
 # -- points -----------------------------------------------------------------------------------
@@ -164,9 +177,25 @@ def points_totals(
     return rating_views.points_totals(db, principal, today)
 
 
-def _points(request: Request, db: DbSession, principal: Principal, ident: int) -> PointsOut:
-    row = credit.get_points(db, principal, ident)
-    return rating_views.points_outs(db, [row], language_of(request))[0]
+@router.post("/points/scan", response_model=list[PointsOut])
+def scan_points(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[PointsOut]:
+    """Record now the points the platform's own records give (overdue hidden dangers, late
+    alarm responses, fatal accidents; the engine does it every 5 minutes); answers those
+    recorded that the caller sees. Idempotent: an event yields its points once."""
+    ensure_regulator(principal)
+    now, _today = _now_today(request)
+    found = point_triggers.scan(db, now, get_context(request).settings.timezone)
+    return rating_views.points_outs(
+        db, credit.visible_to(db, principal, found), language_of(request)
+    )
+
+
+def _points_after(
+    request: Request, db: DbSession, change: Callable[[datetime], PointEvent]
+) -> PointsOut:
+    """Make ``change`` to points at the request's time and answer them as they now stand."""
+    now, _today = _now_today(request)
+    return rating_views.points_outs(db, [change(now)], language_of(request))[0]
 
 
 @router.post("/points", status_code=201, response_model=PointsOut)
@@ -174,9 +203,9 @@ def record_points(
     body: PointsIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> PointsOut:
     """Record points for an event of the points table in force."""
-    now, _today = _now_today(request)
-    row = credit.record_points(db, principal, now, **body.model_dump())
-    return _points(request, db, principal, row.id)
+    return _points_after(
+        request, db, lambda now: credit.record_points(db, principal, now, **body.model_dump())
+    )
 
 
 @router.post("/points/{point_id}/cancel", response_model=PointsOut)
@@ -184,27 +213,31 @@ def cancel_points(
     point_id: Id, body: CancelIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> PointsOut:
     """销分 through a passed training or a verified rectification (a closed hidden danger)."""
-    now, _today = _now_today(request)
-    credit.cancel_points(db, principal, now, point_id, **body.model_dump())
-    return _points(request, db, principal, point_id)
+    return _points_after(
+        request,
+        db,
+        lambda now: credit.cancel_points(db, principal, now, point_id, **body.model_dump()),
+    )
 
 
 @router.post("/points/{point_id}/appeal", response_model=PointsOut)
 def appeal_points(
     point_id: Id, body: AppealIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> PointsOut:
-    now, _today = _now_today(request)
-    credit.appeal_points(db, principal, now, point_id, body.reason)
-    return _points(request, db, principal, point_id)
+    return _points_after(
+        request, db, lambda now: credit.appeal_points(db, principal, now, point_id, body.reason)
+    )
 
 
 @router.post("/points/{point_id}/appeal-decision", response_model=PointsOut)
 def decide_points_appeal(
     point_id: Id, body: UpholdIn, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> PointsOut:
-    now, _today = _now_today(request)
-    credit.decide_appeal(db, principal, now, point_id, uphold=body.uphold)
-    return _points(request, db, principal, point_id)
+    return _points_after(
+        request,
+        db,
+        lambda now: credit.decide_appeal(db, principal, now, point_id, uphold=body.uphold),
+    )
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -342,6 +375,23 @@ def refresh_codes(request: Request, db: DbSession, principal: CurrentPrincipal) 
     return [rating_views.code_out(c, language) for c in codes.compute(db, principal, now, today)]
 
 
+def _code_and_page(
+    request: Request,
+    db: DbSession,
+    principal: Principal,
+    subject: CodeSubject,
+    ident: int,
+    person: str,
+) -> tuple[codes.Code, str]:
+    """A code the caller sees and the console address of its page (what its QR opens)."""
+    now, today = _now_today(request)
+    code = codes.find(db, principal, now, today, subject, ident, person)
+    url = qr.console_url(
+        get_context(request).settings, str(request.base_url), rating_views.code_page_path(code)
+    )
+    return code, url
+
+
 @router.get("/codes/{subject}/{ident}", response_model=CodeOut)
 def get_code(
     subject: CodeSubject,
@@ -352,11 +402,7 @@ def get_code(
     person: Person = "",
 ) -> CodeOut:
     """One code with its reasons, history and the address its QR code opens."""
-    now, today = _now_today(request)
-    code = codes.find(db, principal, now, today, subject, ident, person)
-    url = qr.console_url(
-        get_context(request).settings, str(request.base_url), rating_views.code_page_path(code)
-    )
+    code, url = _code_and_page(request, db, principal, subject, ident, person)
     return rating_views.code_detail(code, codes.history(db, code), language_of(request), url)
 
 
@@ -371,11 +417,7 @@ def code_qr(
     person: Person = "",
 ) -> Response:
     """The QR code (``svg`` or ``png``) that opens the code's page."""
-    now, today = _now_today(request)
-    code = codes.find(db, principal, now, today, subject, ident, person)
-    url = qr.console_url(
-        get_context(request).settings, str(request.base_url), rating_views.code_page_path(code)
-    )
+    _code, url = _code_and_page(request, db, principal, subject, ident, person)
     return qr.response(url, kind)
 
 

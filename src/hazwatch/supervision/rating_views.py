@@ -224,6 +224,7 @@ def points_outs(session: Session, found: Sequence[PointEvent], language: str) ->
             state=PointState(r.state),
             state_label=PointState(r.state).label(language),
             appeal_reason=r.appeal_reason,
+            origin=r.origin,
         )
         for r in found
     ]
@@ -278,6 +279,8 @@ def plan_out(session: Session, plan: YearPlan, today: date) -> PlanOut:
         year=plan.year,
         seed=plan.seed,
         reproducible=grading.redraw_matches(plan),
+        enterprises=len(plan.draw["enterprises"]),
+        drawn=len({i.organisation_id for i in plan.inspections}),
         total=len(items),
         done=sum(i.done for i in items),
         overdue=sum(i.overdue for i in items),

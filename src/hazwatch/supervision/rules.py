@@ -137,11 +137,29 @@ class LevelRules(_Strict):
     #: Enterprise grades only: inspections a year per grade (at most).
     frequency: dict[str, int] | None = None
     frequency_source: str = Field(default="", max_length=300)
+    #: Enterprise grades only: the share (per cent) of each grade's enterprises the yearly
+    #: plan draws at random (双随机); absent: every enterprise.
+    sample: dict[str, int] | None = None
+    sample_source: str = Field(default="", max_length=300)
+
+
+#: Platform events that record points themselves (:mod:`.point_triggers`).
+Trigger = Literal[
+    "accident_death",
+    "major_hidden_danger",
+    "major_hidden_danger_overdue",
+    "general_hidden_danger_overdue",
+    "late_alarm_response",
+    "missed_commitment",
+]
 
 
 class PointEventRule(_Strict):
     points: int = Field(ge=1, le=12)
     source: str = Field(default="", max_length=300)
+    #: The platform event that records these points without anyone typing them; None: a
+    #: regulator records them (an inspection's finding, a document).
+    trigger: Trigger | None = None
 
 
 class PointsRules(_Strict):
@@ -153,6 +171,16 @@ class PointsRules(_Strict):
     reexamine_at: int = Field(ge=1, le=100)
     events: dict[str, PointEventRule] = Field(min_length=1, max_length=60)
     source: str = Field(default="", max_length=300)
+    #: An urgent alarm not acknowledged within this many minutes is a late response.
+    late_alarm_minutes: int = Field(default=15, ge=1, le=1440)
+    late_alarm_source: str = Field(default="", max_length=300)
+
+    def triggered(self, trigger: str) -> tuple[str, PointEventRule] | None:
+        """The event (name, rule) a platform event records, if the table counts it."""
+        for name, rule in self.events.items():
+            if rule.trigger == trigger:
+                return name, rule
+        return None
 
 
 # -- the defaults, with their sources ---------------------------------------------------------
@@ -162,7 +190,17 @@ PARK_GUIDE = "应急〔2019〕78号《化工园区安全风险排查治理导则
 ORDER_11 = "应急管理部令第11号（2023）《安全生产严重失信主体名单管理办法》"
 ORDER_493 = "国务院令第493号 第3条"
 DISTRICT = "区默认设置（DOMAIN §9：阈值未公布，可配置）"
-POINTS_SOURCE = "区默认设置，参照外省记分制 12/6/3/2 分、年度周期、9分约谈、12分复审"
+#: Seed 001: the district's implementation opinions (items 9 记销分制, 12 信用监管).
+OPINIONS = "区委办综〔2021〕28号《关于全面加强危险化学品安全生产工作的实施意见》"
+POINTS_SOURCE = (
+    f"{OPINIONS}第9条（记销分制）；区默认设置，参照外省记分制 12/6/3/2 分、年度周期、"
+    "9分约谈、12分复审"
+)
+#: 双随机一公开: lower shares and frequencies for good credit and low risk, higher for bad.
+RANDOM_CHECKS = "国发〔2019〕5号《关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》"
+CREDIT = f"{OPINIONS}第12条（失信惩戒）；{DISTRICT}"
+HIDDEN_DANGER = "《安全生产法》第41条（事故隐患排查治理）；" + POINTS_SOURCE
+LATE_ALARM = "区工作规则：红色（紧急）预警一刻钟内响应，同派单核查受理时限；" + POINTS_SOURCE
 
 
 def _c(name: str, op: str, value: Decimal | bool, source: str) -> dict[str, Any]:
@@ -190,7 +228,12 @@ DEFAULTS: dict[RuleKind, dict[str, Any]] = {
                     _c("points", "ge", Decimal(9), f"{POINTS_SOURCE}（约谈）"),
                     _c("open_major_hidden_dangers", "ge", Decimal(1), DISTRICT),
                     _c("accidents_3y", "ge", Decimal(1), DISTRICT),
-                    _c("bad_credit_12m", "ge", Decimal(1), DISTRICT),
+                    _c(
+                        "bad_credit_12m",
+                        "ge",
+                        Decimal(1),
+                        f"{OPINIONS}第12条（失信惩戒）；{DISTRICT}",
+                    ),
                     _c("critical_alarms_30d", "ge", Decimal(3), DISTRICT),
                     _c("standardisation_level", "eq", Decimal(3), f"{DISTRICT}：三级"),
                 ],
@@ -206,7 +249,12 @@ DEFAULTS: dict[RuleKind, dict[str, Any]] = {
         ],
         "default": "A",
         "frequency": {"A": 2, "B": 4, "C": 8, "D": 12},
-        "frequency_source": f"{DISTRICT}：每年至多 2/4/8/12 次（按标准化一/二/三级/未达标）",
+        "frequency_source": (
+            f"{DISTRICT}：每年至多 2/4/8/12 次（按标准化一/二/三级/未达标）；"
+            f"{OPINIONS}第12条：信用优良企业减少检查频次"
+        ),
+        "sample": {"A": 20, "B": 40, "C": 70, "D": 100},
+        "sample_source": f"{RANDOM_CHECKS}；{DISTRICT}：抽查比例 A 20%、B 40%、C 70%、D 100%",
     },
     RuleKind.PARK_GRADE: {
         "levels": [
@@ -292,10 +340,24 @@ DEFAULTS: dict[RuleKind, dict[str, Any]] = {
         "interview_at": 9,
         "reexamine_at": 12,
         "source": POINTS_SOURCE,
+        "late_alarm_minutes": 15,
+        "late_alarm_source": LATE_ALARM,
         "events": {
-            "fatal_accident": {"points": 12, "source": f"{ORDER_493}：造成人员死亡的事故"},
-            "major_hidden_danger_overdue": {"points": 12, "source": POINTS_SOURCE},
-            "major_hidden_danger": {"points": 6, "source": POINTS_SOURCE},
+            "fatal_accident": {
+                "points": 12,
+                "source": f"{ORDER_493}：造成人员死亡的事故",
+                "trigger": "accident_death",
+            },
+            "major_hidden_danger_overdue": {
+                "points": 12,
+                "source": HIDDEN_DANGER,
+                "trigger": "major_hidden_danger_overdue",
+            },
+            "major_hidden_danger": {
+                "points": 6,
+                "source": HIDDEN_DANGER,
+                "trigger": "major_hidden_danger",
+            },
             "unlicensed_supply": {
                 "points": 6,
                 "source": "《危险化学品安全管理条例》第33条；" + POINTS_SOURCE,
@@ -304,10 +366,21 @@ DEFAULTS: dict[RuleKind, dict[str, Any]] = {
                 "points": 3,
                 "source": "《安全生产法》第49条；" + POINTS_SOURCE,
             },
-            "general_hidden_danger_overdue": {"points": 3, "source": POINTS_SOURCE},
+            "general_hidden_danger_overdue": {
+                "points": 3,
+                "source": HIDDEN_DANGER,
+                "trigger": "general_hidden_danger_overdue",
+            },
             "no_emergency_drill": {"points": 3, "source": POINTS_SOURCE},
+            # Recorded by a regulator, not per missed day: the enterprise code already
+            # counts missed commitments (yellow at 2 in 7 days); a jurisdiction may set the
+            # trigger "missed_commitment" in its own version.
             "missing_commitment": {"points": 2, "source": POINTS_SOURCE},
-            "late_alarm_response": {"points": 2, "source": POINTS_SOURCE},
+            "late_alarm_response": {
+                "points": 2,
+                "source": LATE_ALARM,
+                "trigger": "late_alarm_response",
+            },
         },
     },
 }
@@ -337,9 +410,18 @@ def parse(kind: RuleKind, body: Mapping[str, Any]) -> LevelRules | PointsRules:
     if isinstance(parsed, PointsRules):
         if parsed.reexamine_at < parsed.interview_at:
             raise InvalidInput("supervision.rules.thresholds_order", field="body.reexamine_at")
-        for name in parsed.events:
+        triggers: set[str] = set()
+        for name, rule in parsed.events.items():
             if not name.isidentifier() or len(name) > 48:
                 raise InvalidInput("supervision.rules.bad_event", field=f"body.events.{name}")
+            if rule.trigger is not None and rule.trigger in triggers:
+                raise InvalidInput(
+                    "supervision.rules.trigger_twice",
+                    field=f"body.events.{name}.trigger",
+                    trigger=rule.trigger,
+                )
+            if rule.trigger is not None:
+                triggers.add(rule.trigger)
         return parsed
     _check_levels(kind, parsed)
     return parsed
@@ -379,8 +461,14 @@ def _check_levels(kind: RuleKind, rules: LevelRules) -> None:
         frequency = rules.frequency or {}
         if set(frequency) != set(levels) or any(not 0 <= n <= 52 for n in frequency.values()):
             raise InvalidInput("supervision.rules.frequency", field="body.frequency")
-    elif rules.frequency is not None:
-        raise InvalidInput("supervision.rules.frequency_not_here", field="body.frequency")
+        sample = rules.sample
+        if sample is not None and (
+            set(sample) != set(levels) or any(not 0 <= n <= 100 for n in sample.values())
+        ):
+            raise InvalidInput("supervision.rules.sample", field="body.sample")
+    elif rules.frequency is not None or rules.sample is not None:
+        field = "body.frequency" if rules.frequency is not None else "body.sample"
+        raise InvalidInput("supervision.rules.frequency_not_here", field=field)
 
 
 # -- evaluation -------------------------------------------------------------------------------

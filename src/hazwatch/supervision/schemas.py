@@ -393,6 +393,8 @@ class PointsOut(BaseModel):
     state: PointState
     state_label: str
     appeal_reason: str
+    #: The platform event they were recorded from; None: recorded by a regulator.
+    origin: str | None = None
 
 
 class PointsTotalOut(BaseModel):
@@ -560,6 +562,9 @@ class PlanOut(BaseModel):
     year: int
     seed: int
     reproducible: bool
+    #: Enterprises in the area, and how many of them the draw picked (双随机).
+    enterprises: int
+    drawn: int
     total: int
     done: int
     overdue: int

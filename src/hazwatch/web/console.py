@@ -8,13 +8,18 @@ The pages reach the engine runtime that :func:`hazwatch.api.app.create_app` stor
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 from hazwatch.core.context import Context
 from hazwatch.web import state
 
+log = logging.getLogger(__name__)
+
 
 def mount_console(app: FastAPI, context: Context) -> None:
+    from nicegui import app as console_app
     from nicegui import ui
 
     from hazwatch.web import pages  # noqa: F401  (registers the pages)
@@ -29,3 +34,17 @@ def mount_console(app: FastAPI, context: Context) -> None:
         favicon="🛡️",
         reconnect_timeout=10.0,
     )
+    after_s = context.settings.console_unconnected_page_s
+    console_app.timer(min(10.0, after_s / 2), lambda: drop_unconnected_pages(after_s))
+
+
+def drop_unconnected_pages(after_s: float) -> None:
+    """Drop the pages fetched more than ``after_s`` ago whose browser never connected: each
+    holds its elements in memory, and a monitoring probe fetches one every few seconds.
+    NiceGUI sweeps them after a minute itself; this sweep is the operator's choice of when."""
+    from nicegui import Client
+
+    before = len(Client.instances)
+    Client.prune_instances(client_age_threshold=after_s)
+    if dropped := before - len(Client.instances):
+        log.info("Dropped %d console page(s) never connected to after %g s", dropped, after_s)

@@ -55,6 +55,11 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/supervision/credit", "web.nav.credit", "gavel"),
     ("/district/waste", "web.nav.waste", "recycling"),
     ("/district/transport", "web.nav.transport", "local_shipping"),
+    ("/district/map", "web.nav.map", "public"),
+    ("/district/admission", "web.nav.admission", "domain_add"),
+    ("/district/catalogue", "web.nav.catalogue", "rule"),
+    ("/district/resources", "web.nav.resources", "medical_services"),
+    ("/district/coverage", "web.nav.coverage", "donut_large"),
     ("/replay", "web.nav.replay", "replay"),
     ("/workers", "web.nav.workers", "dns"),
 )
@@ -166,7 +171,7 @@ def frame(title_key: str, who: Principal) -> Frame:
                 if path == "/hidden-dangers" and overdue:
                     ui.badge(str(overdue), color="negative").props("data-testid=nav-overdue")
 
-    pop_ups = PopUps()
+    pop_ups = PopUps(more=lambda count: _t("web.notices.more", count=count))
     feed.on("alarm", lambda event: _cue_on_new_alarm(pop_ups, event))
     feed.on("notification", lambda event: _notify(pop_ups, event))
     return Frame(who, feed)
@@ -271,7 +276,9 @@ def _notify(pop_ups: PopUps, event: dict[str, Any]) -> None:
         # An alarm's pop-up stays on top until the operator closes it; reminders and work
         # orders (their lists keep them) fade at the side: in the first days of December
         # every task's year-end reminder arrives at once and covered the whole page.
+        # Only a few show at once (hazwatch.web.pop_ups.NOTICES_SHOWN), the rest are counted.
         position="top" if about_an_alarm else "bottom-right",
         timeout=None if about_an_alarm else NOTICE_SHOWN_S,
-        classes="hazwatch-pop-up",
+        notice=not about_an_alarm,
+        classes="hazwatch-pop-up" if about_an_alarm else "hazwatch-pop-up hazwatch-notice",
     )

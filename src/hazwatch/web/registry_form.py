@@ -1,23 +1,33 @@
-"""A registry form built from the resource's input schema (NetBox-style: one definition
-drives database, API and console). Each field gets the input its type calls for; reference
-fields offer only the objects the person may see (the registry service's scoped lists)."""
+"""Forms built from an input schema (NetBox-style: one definition drives database, API and
+console): every registry resource's, and the safety loops' (risk register, chemical units,
+accountable persons, plans and drills) through :func:`schema_card`. Each field gets the input
+its type calls for; reference fields offer only the objects the person may see (the registry
+service's scoped lists, or the options the page passes)."""
 
 from __future__ import annotations
 
 import types
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from nicegui import ui
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.choices import Choice
+from hazwatch.core.clock import typed_instant
+from hazwatch.core.errors import DomainError
 from hazwatch.registry import service as registry
 from hazwatch.registry.resources import Resource, resource
+from hazwatch.registry.scope import Tenancy
+from hazwatch.web import session as web_session
+from hazwatch.web import state
+from hazwatch.web.forms import clear_errors, require_filled, show_error
 from hazwatch.web.text import _t, language
 
 #: Reference fields and the resource they point at (``parent_id`` points at its own kind).
@@ -52,12 +62,18 @@ class Field:
     element: Any
 
 
+def _plain_type(annotation: Any) -> Any:
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+
+
 def _base(annotation: Any) -> tuple[type, bool]:
-    """The field's value type without ``None``, and whether it is a list."""
+    """The field's value type without ``None`` or constraints, and whether it is a list."""
+    annotation = _plain_type(annotation)
     if get_origin(annotation) in (Union, types.UnionType):
         annotation = next(a for a in get_args(annotation) if a is not type(None))
+    annotation = _plain_type(annotation)
     if get_origin(annotation) is list:
-        return get_args(annotation)[0], True
+        return _plain_type(get_args(annotation)[0]), True
     return annotation, False
 
 
@@ -72,23 +88,51 @@ def options(session: Session, who: Principal, target: str) -> dict[int, str]:
     }
 
 
+def writable_organisations(session: Session, who: Principal) -> dict[int, str]:
+    """The organisations whose safety data the person may change: a form's possible owners
+    (a landlord sees its tenants but does not fill in their registers)."""
+    tenancy = Tenancy(session, who)
+    return {k: v for k, v in options(session, who, "organisations").items() if tenancy.may_write(k)}
+
+
 def build(
     session: Session, who: Principal, res: Resource, values: dict[str, Any]
 ) -> dict[str, Field]:
     """Inputs for every editable field of ``res``, filled with ``values``."""
+    return build_schema(session, who, res.schema_in, values, own_kind=res.name)
+
+
+def build_schema(
+    session: Session,
+    who: Principal,
+    schema: type[BaseModel],
+    values: Mapping[str, Any],
+    *,
+    own_kind: str | None = None,
+    references: Mapping[str, Mapping[Any, str]] | None = None,
+    skip: Collection[str] = (),
+    captions: Mapping[str, str] | None = None,
+) -> dict[str, Field]:
+    """Inputs for the fields of ``schema`` (but ``skip``), filled with ``values``. A field
+    named in ``references`` offers those options; other reference fields the registry's
+    scoped lists (``parent_id``: objects of ``own_kind``). ``captions`` names a field's
+    caption key where ``web.field.<name>`` would not fit (a person's name)."""
     fields: dict[str, Field] = {}
+    given = references or {}
     info: FieldInfo
-    for name, info in res.schema_in.model_fields.items():
-        if name in NOT_IN_FORM:
+    for name, info in schema.model_fields.items():
+        if name in NOT_IN_FORM or name in skip:
             continue
         base, many = _base(info.annotation)
         required = info.is_required()
-        caption = _t(f"web.field.{name}") + (" *" if required else "")
+        caption = _t((captions or {}).get(name) or f"web.field.{name}") + (" *" if required else "")
         value = values.get(name, None if required else info.default)
-        target = res.name if name == "parent_id" else REFERENCES.get(name)
+        target = own_kind if name == "parent_id" else REFERENCES.get(name)
         element: Any
-        if target is not None:
-            choices: dict[Any, str] = options(session, who, target)
+        if name in given or target is not None:
+            choices: dict[Any, str] = (
+                dict(given[name]) if name in given else options(session, who, str(target))
+            )
             for current in value if many and value else [value] if value else []:
                 choices.setdefault(current, f"#{current}")
             if not required and not many:
@@ -101,6 +145,9 @@ def build(
             element = ui.select(labels, label=caption, value=_plain(value))
         elif base is bool:
             element = ui.checkbox(caption, value=bool(value))
+        elif base is datetime:
+            shown = value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else ""
+            element = ui.input(caption, value=shown).props("type=datetime-local stack-label")
         elif base is date:
             shown = value.isoformat() if isinstance(value, date) else str(value or "")
             element = ui.input(caption, value=shown).props("type=date stack-label")
@@ -125,7 +172,8 @@ def _plain(value: Any) -> Any:
 
 def read(fields: dict[str, Field]) -> dict[str, Any]:
     """The form's values as the service expects them: empty optional inputs are None, whole
-    numbers ints, decimals strings (exact, parsed by the schema)."""
+    numbers ints, decimals strings (exact, parsed by the schema), a typed date and time local
+    where the sites are."""
     data: dict[str, Any] = {}
     for name, field in fields.items():
         value = field.element.value
@@ -133,5 +181,66 @@ def read(fields: dict[str, Field]) -> dict[str, Any]:
             value = field.default
         if field.base is int and isinstance(value, float) and not field.many:
             value = int(value)
+        if field.base is datetime and isinstance(value, str) and value:
+            value = typed_instant(value, state.context().settings.timezone)
         data[name] = value
     return data
+
+
+def schema_card(
+    title_key: str,
+    schema: type[BaseModel],
+    save: Callable[[Session, Principal, Any], Any],
+    done: Callable[[Any], None],
+    *,
+    path: str,
+    testid: str,
+    values: Mapping[str, Any] | None = None,
+    references: Mapping[str, Mapping[Any, str]] | None = None,
+    skip: Collection[str] = (),
+    captions: Mapping[str, str] | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
+    more: Callable[[], Mapping[str, Any]] | None = None,
+    button_key: str = "web.save",
+) -> dict[str, Field]:
+    """A card with the form of ``schema``: on its button the values are checked by the schema
+    and handed to ``save(db, principal, model)`` in one unit of work; a refusal (the
+    schema's or the service's) appears at the field it names and nothing is stored; on
+    success ``done(result)`` runs. ``more`` draws inputs of the page's own inside the card
+    (returning them by the field path their refusals name) and ``extra`` reads their values;
+    a session that ended meanwhile goes to log in and back to ``path``."""
+    who = web_session.principal()
+    assert who is not None
+    context = state.context()
+    with ui.card().classes("w-full max-w-3xl gap-1").props(f"data-testid={testid}"):
+        ui.label(_t(title_key)).classes("text-subtitle1")
+        with context.unit_of_work(who) as db:
+            fields = build_schema(
+                db, who, schema, values or {}, references=references, skip=skip, captions=captions
+            )
+        elements: dict[str, Any] = {name: field.element for name, field in fields.items()}
+        if more is not None:
+            elements |= more()
+        general = ui.label("").classes("text-negative").props(f"data-testid={testid}-error")
+
+        def submit() -> None:
+            clear_errors(elements, general)
+            required = tuple(name for name, field in fields.items() if field.required)
+            if not require_filled(elements, required):
+                return
+            current = web_session.principal()
+            if current is None:
+                web_session.to_login(path)
+                return
+            try:
+                data = read(fields) | (extra() if extra is not None else {})
+                model = registry.validate_input(schema, data)
+                with context.unit_of_work(current) as db:
+                    result = save(db, current, model)
+            except DomainError as exc:
+                show_error(exc, elements, general)
+                return
+            done(result)
+
+        ui.button(_t(button_key), on_click=submit).props(f"data-testid={testid}-save")
+    return fields

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
 from hazwatch.cli.main import app
 from hazwatch.core.context import Context
 from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.prevention.risks.models import RiskEvent
 from hazwatch.registry.demo import DemoIds
 
 runner = CliRunner()
@@ -35,3 +38,34 @@ def test_events_and_map(demo: DemoIds) -> None:
     assert "1号钢棚/干燥房1: Major (red) (1 events)" in mapped.output
     everything = json.loads(runner.invoke(app, ["risk", "map", "--json"]).output)
     assert {m["site_id"] for m in everything} >= {demo["plant"], demo["chem_site"]}
+
+
+def test_objects_events_controls_and_gradings_from_the_command_line(
+    demo: DemoIds, cli_on_context: Context
+) -> None:
+    def run(*args: str) -> Any:
+        return runner.invoke(app, [*args, "--as", "lab", "--json"])
+
+    def events() -> int:
+        with cli_on_context.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(RiskEvent)) or 0)
+
+    org, site = str(demo["lab"]), str(demo["plant"])
+    made = run("risk", "object-add", "--org", org, "--site", site, "--name", "氮气汇流排")
+    assert made.exit_code == 0, made.output
+    obj = str(json.loads(made.stdout)["id"])
+    assert obj in {str(o["id"]) for o in json.loads(run("risk", "objects").stdout)}
+    before = events()
+    for factors, field in ((["-f", "L=7", "-f", "S=4"], "factors.L"), (["-f", "L=3"], "factors.S")):
+        refused = run("risk", "event-add", obj, "--title", "软管脱落", *factors)
+        assert refused.exit_code == 2 and f"[{field}]" in refused.output, refused.output
+    assert events() == before  # nothing stored
+    event = run("risk", "event-add", obj, "--title", "软管脱落", "-f", "L=3", "-f", "S=4")
+    assert json.loads(event.stdout)["level"] == "yellow"
+    ident = str(json.loads(event.stdout)["id"])
+    graded = run("risk", "assess", ident, "-f", "L=5", "-f", "S=4")
+    assert json.loads(graded.stdout)["level"] == "red"
+    control = run("risk", "control-add", ident, "--kind", "engineering", "-m", "软管加卡箍")
+    assert json.loads(control.stdout)["description"] == "软管加卡箍"
+    chem = runner.invoke(app, ["risk", "assess", ident, "-f", "L=1", "-f", "S=1", "--as", "chem"])
+    assert chem.exit_code in (3, 5), chem.output  # another enterprise's register

@@ -3,15 +3,19 @@ warnings, coverage."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from hazwatch.api.errors import language_of
 from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
-from hazwatch.district.transport import service, views
-from hazwatch.district.transport.models import Vehicle
+from hazwatch.district.transport import ingest, service, views
+from hazwatch.district.transport.models import TransportWarning, Vehicle
 from hazwatch.district.transport.schemas import (
     PositionIn,
+    PositionsBody,
+    PositionsResult,
     ReportOut,
     StaffIn,
     TransportOverview,
@@ -23,9 +27,12 @@ from hazwatch.district.transport.schemas import (
     ZoneOut,
     ZonePatch,
 )
+from hazwatch.monitoring.config import DeviceConfig
+from hazwatch.monitoring.routes import Engine, authenticate_device
 from hazwatch.prevention.hazard_findings.service import Moment
 
 router = Router(prefix="/api/district/transport", tags=["district"])
+ingest_router = Router(prefix="/api/ingest", tags=["ingest"])
 
 
 def _overview(request: Request, db: DbSession, principal: CurrentPrincipal) -> TransportOverview:
@@ -128,3 +135,23 @@ def report(
 def list_warnings(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[WarningOut]:
     """Warnings of the caller's area, newest first, with their dispatch."""
     return views.warning_outs(db, service.list_warnings(db, principal), language_of(request))
+
+
+@ingest_router.post("/positions", response_model=PositionsResult)
+def ingest_positions(
+    body: PositionsBody,
+    request: Request,
+    db: DbSession,
+    engine: Engine,
+    device: Annotated[DeviceConfig, Depends(authenticate_device)],
+) -> PositionsResult:
+    """Vehicle positions from a carrier's terminal or platform (device bearer token), as
+    over MQTT: each checked against the zones and limits, the warnings answered."""
+    taken = ingest.take(get_context(request), engine, device, body.positions, "http")
+    ids = [w.id for w in taken.warnings]
+    raised = [row for row in (db.get(TransportWarning, i) for i in ids) if row is not None]
+    return PositionsResult(
+        accepted=taken.accepted,
+        warnings=views.warning_outs(db, raised, language_of(request)),
+        rejected=[{"excerpt": e, "reason": r} for e, r in taken.rejected],
+    )

@@ -166,3 +166,17 @@ class CoverageOut(BaseModel):
 class TransportOverview(BaseModel):
     coverage: list[CoverageOut]
     staffing: list[StaffOut]
+
+
+class PositionsBody(BaseModel):
+    """A terminal's or platform's positions (decoded as over MQTT, docs/ingest.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    positions: list[dict[str, Any]] = Field(max_length=1000)
+
+
+class PositionsResult(BaseModel):
+    accepted: int
+    warnings: list[WarningOut]
+    #: ``{"excerpt", "reason"}`` of each position refused (also kept as ingest rejections).
+    rejected: list[dict[str, Any]]

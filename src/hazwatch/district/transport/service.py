@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import as_utc, local_date
-from hazwatch.core.errors import Conflict, Forbidden, InvalidInput
+from hazwatch.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hazwatch.core.scope import restrict
 from hazwatch.district.transport import geometry
 from hazwatch.district.transport.choices import WarningKind, ZoneKind
@@ -367,6 +367,25 @@ def report(
         select(Vehicle.id).where(Vehicle.plate == position.plate.strip().upper())
     )
     vehicle = Tenancy(session, principal).writable_row(Vehicle, vehicle_id, "plate")
+    return _store(session, moment, vehicle, position)
+
+
+def record(
+    session: Session, moment: Moment, organisation_id: int, position: PositionIn, field: str
+) -> tuple[VehiclePosition, list[TransportWarning]]:
+    """A position a device of carrier ``organisation_id`` sent over the ingest (MQTT or
+    HTTP, :mod:`.ingest`): a device reports its own carrier's vehicles only, as a detector
+    reports its own organisation's points."""
+    _check_position(position, moment.now)
+    vehicle = session.scalar(select(Vehicle).where(Vehicle.plate == position.plate.strip().upper()))
+    if vehicle is None or vehicle.organisation_id != organisation_id:
+        raise NotFound("district.transport.unknown_vehicle", field=field)
+    return _store(session, moment, vehicle, position)
+
+
+def _store(
+    session: Session, moment: Moment, vehicle: Vehicle, position: PositionIn
+) -> tuple[VehiclePosition, list[TransportWarning]]:
     row = VehiclePosition(
         vehicle_id=vehicle.id,
         organisation_id=vehicle.organisation_id,

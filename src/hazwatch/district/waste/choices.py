@@ -28,3 +28,11 @@ class HandoverStep(Choice):
 
     PICKUP = "pickup"
     RECEIPT = "receipt"
+
+
+class StorePointRole(Choice):
+    """What a point watching a waste store measures: the air temperature, or the hottest
+    spot a thermal-imaging camera sees (seed 001 measure 8: 危废储存场所安装热成像监控)."""
+
+    TEMPERATURE = "temperature"
+    THERMAL_IMAGING = "thermal_imaging"

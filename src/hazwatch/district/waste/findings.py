@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hazwatch.core.clock import local_date, local_text
 from hazwatch.core.settings import get_settings
-from hazwatch.district.waste import service
+from hazwatch.district.waste import service, stores
 from hazwatch.district.waste.choices import WasteLicenceKind
 from hazwatch.district.waste.models import WasteManifest
 from hazwatch.registry.findings import AsOf, Finding, Severity, Visible, register_rule
@@ -76,4 +76,31 @@ def waste_manifests(session: Session, visible: Visible, as_of: AsOf) -> Iterable
                 manifest.id,
                 {**base, "due": local_text(manifest.due_at, settings.timezone) or "-"},
                 parties=(manifest.organisation_id, *parties),
+            )
+
+
+@register_rule
+def waste_stores(session: Session, visible: Visible, _as_of: AsOf) -> Iterable[Finding]:
+    """A waste store with no thermal imaging (seed 001 measure 8), and one whose points are
+    in alarm."""
+    for state in stores.store_states(session, None, visible):
+        store = state.store
+        params = {"store": store.name}
+        if not state.thermal_imaging:
+            yield Finding(
+                "waste_store_no_thermal_imaging",
+                Severity.SERIOUS,
+                store.organisation_id,
+                "waste_store",
+                store.id,
+                params,
+            )
+        if state.alarms:
+            yield Finding(
+                "waste_store_in_alarm",
+                Severity.MAJOR,
+                store.organisation_id,
+                "waste_store",
+                store.id,
+                params | {"points": len({a.point_id for a in state.alarms})},
             )

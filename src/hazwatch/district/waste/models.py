@@ -1,5 +1,7 @@
 """Waste-transfer tables. Manifests are kept at least ten years: they are never deleted
-(2022 transfer rules; :func:`refuse_delete`)."""
+(2022 transfer rules): the ORM refuses (:func:`refuse_delete`) and so does the database, by
+a trigger (:data:`KEEP_GUARDS`, installed with the tables and by migration 0029), so not
+even SQL typed at a console removes one."""
 
 from __future__ import annotations
 
@@ -10,18 +12,20 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Connection,
     Date,
     ForeignKey,
     String,
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
 from hazwatch.core.errors import Conflict
-from hazwatch.district.waste.choices import ManifestState, WasteLicenceKind
+from hazwatch.district.waste.choices import ManifestState, StorePointRole, WasteLicenceKind
 
 
 class WasteLicence(Base):
@@ -86,7 +90,69 @@ class WasteManifest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class WasteStore(Base):
+    """A hazardous-waste store (危废储存场所) of a producer's site. Seed 001 measure 8 wants
+    thermal imaging fitted to each: its temperature and thermal-imaging points
+    (:class:`WasteStorePoint`) are ordinary measurement points, alarmed by the engine like
+    any sensor."""
+
+    __tablename__ = "waste_store"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class WasteStorePoint(Base):
+    """A temperature or thermal-imaging point watching a waste store (one store per point)."""
+
+    __tablename__ = "waste_store_point"
+    __audited__ = True
+
+    point_id: Mapped[int] = mapped_column(ForeignKey("measurement_point.id"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("waste_store.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[StorePointRole] = mapped_column(String(16))
+
+
 @event.listens_for(WasteManifest, "before_delete")
 def refuse_delete(_mapper: Any, _connection: Any, _target: WasteManifest) -> None:
     """Manifests are kept at least ten years (2022 transfer rules): never deleted."""
     raise Conflict("district.waste.kept_ten_years", field="id")
+
+
+KEPT = "waste manifests are kept at least ten years"
+#: The database's own refusal to delete a manifest, by dialect.
+KEEP_GUARDS = {
+    "sqlite": (
+        "CREATE TRIGGER IF NOT EXISTS waste_manifest_kept BEFORE DELETE ON waste_manifest "
+        f"BEGIN SELECT RAISE(ABORT, '{KEPT}'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION waste_manifest_kept() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{KEPT}'; END $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS waste_manifest_kept ON waste_manifest",
+        "CREATE TRIGGER waste_manifest_kept BEFORE DELETE ON waste_manifest "
+        "FOR EACH ROW EXECUTE FUNCTION waste_manifest_kept()",
+    ),
+}
+
+
+def keep_guards(dialect: str) -> tuple[str, ...]:
+    return KEEP_GUARDS.get(dialect, ())
+
+
+def _install_keep_guards(_metadata: object, connection: Connection, **_kw: object) -> None:
+    """After ``create_all`` (tests, a fresh embedded database): the same triggers the
+    migration installs."""
+    found = inspect(connection)
+    if found.has_table("waste_manifest"):
+        for statement in keep_guards(connection.dialect.name):
+            connection.exec_driver_sql(statement)
+
+
+event.listen(Base.metadata, "after_create", _install_keep_guards)

@@ -1,4 +1,5 @@
-"""Waste-transfer manifests over HTTP: licences, manifests, hand-overs."""
+"""Waste transfer over HTTP: licences, manifests, hand-overs, and the waste stores with the
+temperature and thermal-imaging points watching them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from hazwatch.api.errors import language_of
 from hazwatch.api.inputs import Id, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, get_context
 from hazwatch.core.clock import local_date
-from hazwatch.district.waste import service, views
-from hazwatch.district.waste.choices import ManifestState
+from hazwatch.district.waste import service, stores, views
+from hazwatch.district.waste.choices import ManifestState, StorePointRole
 from hazwatch.district.waste.models import WasteLicence, WasteManifest
 from hazwatch.district.waste.schemas import (
     HandoverIn,
@@ -17,6 +18,10 @@ from hazwatch.district.waste.schemas import (
     LicenceOut,
     ManifestIn,
     ManifestOut,
+    StoreIn,
+    StoreOut,
+    StorePointIn,
+    StorePointOut,
 )
 from hazwatch.prevention.hazard_findings.service import Moment
 
@@ -109,3 +114,59 @@ def handover(
         db, principal, Moment.of(get_context(request)), manifest_id, **body.model_dump()
     )
     return _manifests(request, db, [manifest])[0]
+
+
+def _store_outs(request: Request, found: list[stores.StoreState]) -> list[StoreOut]:
+    language = language_of(request)
+    return [
+        StoreOut(
+            id=s.store.id,
+            organisation_id=s.store.organisation_id,
+            site_id=s.store.site_id,
+            room_id=s.store.room_id,
+            name=s.store.name,
+            points=[
+                StorePointOut(
+                    point_id=p.point_id,
+                    role=p.role,
+                    role_label=StorePointRole(p.role).label(language),
+                )
+                for p in s.points
+            ],
+            thermal_imaging=s.thermal_imaging,
+            alarm_ids=[a.id for a in s.alarms],
+        )
+        for s in found
+    ]
+
+
+def _one_store(
+    request: Request, db: DbSession, principal: CurrentPrincipal, ident: int
+) -> StoreOut:
+    found = [s for s in stores.store_states(db, principal) if s.store.id == ident]
+    return _store_outs(request, found)[0]
+
+
+@router.get("/stores", response_model=list[StoreOut])
+def list_stores(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[StoreOut]:
+    """Waste stores with the temperature and thermal-imaging points watching them and the
+    alarms of those points not back to normal."""
+    return _store_outs(request, stores.store_states(db, principal))
+
+
+@router.post("/stores", status_code=201, response_model=StoreOut)
+def create_store(
+    body: StoreIn, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> StoreOut:
+    store = stores.create_store(db, principal, **body.model_dump())
+    return _one_store(request, db, principal, store.id)
+
+
+@router.post("/stores/{store_id}/points", status_code=201, response_model=StoreOut)
+def attach_point(
+    store_id: Id, body: StorePointIn, request: Request, db: DbSession, principal: CurrentPrincipal
+) -> StoreOut:
+    """A temperature point of the store's site starts watching it (its alarms are the
+    engine's, as any sensor's)."""
+    stores.attach_point(db, principal, store_id, body.point_id, body.role)
+    return _one_store(request, db, principal, store_id)

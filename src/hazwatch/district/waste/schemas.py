@@ -9,7 +9,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from hazwatch.api.inputs import NO_NUL, Id, Instant
-from hazwatch.district.waste.choices import HandoverStep, ManifestState, WasteLicenceKind
+from hazwatch.district.waste.choices import (
+    HandoverStep,
+    ManifestState,
+    StorePointRole,
+    WasteLicenceKind,
+)
 
 #: A quantity in kilograms: positive, finite, at most 1e9 (a vehicle carries some tonnes).
 Quantity = Annotated[
@@ -99,3 +104,33 @@ class ManifestOut(BaseModel):
     late: bool
     fails_reconciliation: bool
     note: str
+
+
+class StoreIn(_In):
+    organisation_id: Id
+    site_id: Id
+    room_id: Id | None = None
+    name: str = Field(min_length=1, max_length=120, pattern=NO_NUL)
+
+
+class StorePointIn(_In):
+    point_id: Id
+    role: StorePointRole
+
+
+class StorePointOut(BaseModel):
+    point_id: int
+    role: StorePointRole
+    role_label: str
+
+
+class StoreOut(BaseModel):
+    id: int
+    organisation_id: int
+    site_id: int
+    room_id: int | None
+    name: str
+    points: list[StorePointOut]
+    thermal_imaging: bool
+    #: Ids of its points' alarms that are not back to normal.
+    alarm_ids: list[int]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hazwatch.core.db import Base, ExactDecimal, UTCDateTime
@@ -91,6 +91,9 @@ class TrainingRecord(Base):
     hours: Mapped[Decimal] = mapped_column(ExactDecimal())
     trainer: Mapped[str] = mapped_column(String(120), default="")
     passed: Mapped[bool] = mapped_column(default=True)
+    #: A vocational skill-upgrade course (职业技能晋级培训): counted by the district's
+    #: training-coverage indicator (seed 001 measure 17).
+    vocational: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Equipment(Base):

@@ -4,104 +4,33 @@ qualifications (and the training matrix, also as Excel), the equipment registry.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from hazwatch.api.errors import language_of
-from hazwatch.api.inputs import NO_NUL, Code, Id, Instant, Router
+from hazwatch.api.inputs import Code, Id, Instant, Router
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.core.clock import local_date
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
-from hazwatch.emergency.readiness.choices import EquipmentKind, QualificationKind
-from hazwatch.prevention.hazard_findings.choices import HazardGrade
+from hazwatch.emergency.readiness.schemas import (
+    DrillFindingIn,
+    DrillIn,
+    EquipmentCheckIn,
+    EquipmentIn,
+    HoldIn,
+    PlanIn,
+    QualificationIn,
+    TrainingIn,
+)
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.models import Organisation
 from hazwatch.registry.service import organisation_names
 
 router = Router(prefix="/api/emergency", tags=["emergency"])
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PlanIn(_In):
-    organisation_id: Id
-    site_id: Id
-    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
-    version: str = Field(default="", max_length=32, pattern=NO_NUL)
-    approved_on: date
-    review_due: date
-    notes: str = Field(default="", max_length=4000, pattern=NO_NUL)
-
-
-class DrillIn(_In):
-    organisation_id: Id
-    site_id: Id
-    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
-    planned_for: Instant
-    scenario: str = Field(default="", max_length=4000, pattern=NO_NUL)
-    plan_id: Id | None = None
-
-
-class HoldIn(_In):
-    held_at: Instant | None = None
-    participants: int = Field(ge=0, le=100_000)
-    summary: str = Field(min_length=1, max_length=4000, pattern=NO_NUL)
-
-
-class DrillFindingIn(_In):
-    text: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
-    grade: HazardGrade = HazardGrade.GENERAL
-    deadline: Instant | None = None
-
-
-class QualificationIn(_In):
-    organisation_id: Id
-    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
-    kind: QualificationKind
-    issued_on: date
-    expires_on: date | None = None
-    certificate_no: str = Field(default="", max_length=64, pattern=NO_NUL)
-    issued_by: str = Field(default="", max_length=120, pattern=NO_NUL)
-
-
-class TrainingIn(_In):
-    organisation_id: Id
-    person: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
-    course: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
-    held_on: date
-    hours: Decimal = Field(gt=0, le=1000)
-    trainer: str = Field(default="", max_length=120, pattern=NO_NUL)
-    passed: bool = True
-
-
-class EquipmentIn(_In):
-    organisation_id: Id
-    kind: EquipmentKind
-    code: Code = Field(min_length=1)
-    name: str = Field(default="", max_length=200, pattern=NO_NUL)
-    holder: str = Field(default="", max_length=80, pattern=NO_NUL)
-    location: str = Field(default="", max_length=200, pattern=NO_NUL)
-    site_id: Id | None = None
-    check_interval_days: int = Field(default=30, ge=1, le=366)
-    rated_pressure_mpa: Decimal = Field(default=Decimal(30), gt=0, le=60)
-    minimum_pressure_mpa: Decimal | None = Field(default=None, gt=0, le=60)
-
-
-class EquipmentCheckIn(_In):
-    passed: bool = True
-    notes: str = Field(default="", max_length=2000, pattern=NO_NUL)
-    at: Instant | None = None
-    cylinder_pressure_mpa: Decimal | None = Field(default=None, ge=0, le=100)
-    mask_ok: bool = True
-    alarm_whistle_ok: bool = True
 
 
 def _moment(request: Request) -> Moment:
@@ -299,12 +228,24 @@ def equipment_checks(
     principal: CurrentPrincipal,
     since: Instant | None = None,
     until: Instant | None = None,
+    organisation_id: Id | None = None,
+    site_id: Id | None = None,
 ) -> list[dict[str, Any]]:
     """Every periodic check of the equipment the caller sees, newest first (``since`` ≤ at
-    < ``until``): SCBA sets with their pressure and minimum, and what made a check fail."""
+    < ``until``; of one organisation, of the items kept at one site): SCBA sets with their
+    pressure and minimum, and what made a check fail."""
+    found = service.equipment_checks(
+        db,
+        principal,
+        since=since,
+        until=until,
+        organisation_id=organisation_id,
+        site_id=site_id,
+    )
     return [
         {
             "organisation_id": row.organisation_id,
+            "site_id": row.site_id,
             "kind": row.kind,
             "code": row.code,
             "name": row.name,
@@ -317,7 +258,7 @@ def equipment_checks(
             "defects": list(row.defects),
             "notes": row.notes,
         }
-        for row in service.equipment_checks(db, principal, since=since, until=until)
+        for row in found
     ]
 
 
@@ -328,11 +269,20 @@ def equipment_checks_xlsx(
     principal: CurrentPrincipal,
     since: Instant | None = None,
     until: Instant | None = None,
+    organisation_id: Id | None = None,
+    site_id: Id | None = None,
 ) -> Response:
     """The equipment checks ledger (same filters) as an Excel file, in the reader's
     language."""
     context = get_context(request)
-    rows = service.equipment_checks(db, principal, since=since, until=until)
+    rows = service.equipment_checks(
+        db,
+        principal,
+        since=since,
+        until=until,
+        organisation_id=organisation_id,
+        site_id=site_id,
+    )
     names = organisation_names(db, list({row.organisation_id for row in rows}))
     book = checks_ledger.ledger(
         rows, names, context.clock.now(), language_of(request), context.settings.timezone

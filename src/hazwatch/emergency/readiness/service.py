@@ -290,6 +290,7 @@ def add_training(
     hours: Decimal,
     trainer: str = "",
     passed: bool = True,
+    vocational: bool = False,
 ) -> TrainingRecord:
     Tenancy(session, principal).writable_organisation(organisation_id)
     if held_on > _today(moment):
@@ -304,6 +305,7 @@ def add_training(
         hours=hours,
         trainer=trainer,
         passed=passed,
+        vocational=vocational,
     )
     session.add(row)
     session.flush()
@@ -421,6 +423,7 @@ def register_equipment(
             holder=holder,
             rated_pressure_mpa=rated_pressure_mpa,
             minimum_pressure_mpa=minimum_pressure_mpa,
+            site_id=site_id,
         ).code
     if not 1 <= check_interval_days <= 366:
         raise InvalidInput("readiness.bad_interval", field="check_interval_days")
@@ -506,9 +509,11 @@ def check_equipment(
     return finding.id if finding else None
 
 
-def _readiness(
+def item_readiness(
     session: Session, item: Equipment, now: datetime
 ) -> tuple[bool, str | None, datetime | None, datetime | None]:
+    """(ready, reason key, last check, next due): the registry page and the district's
+    equipment library (which lends only ready items) judge an item the same way."""
     check = session.scalar(
         select(EquipmentCheck)
         .where(EquipmentCheck.equipment_id == item.id)
@@ -527,7 +532,7 @@ def _readiness(
 def open_equipment_danger(
     session: Session, item: Equipment, moment: Moment, actor: Principal = SYSTEM
 ) -> HazardFinding | None:
-    ready, reason, _last, _due = _readiness(session, item, moment.now)
+    ready, reason, _last, _due = item_readiness(session, item, moment.now)
     if ready or reason is None or reason == "readiness.never_checked":
         return None
     return open_from_source(
@@ -555,7 +560,7 @@ def _still_failing(
     item = session.get(Equipment, equipment_id)
     if item is None:
         return None
-    ready, reason, _last, _due = _readiness(session, item, now)
+    ready, reason, _last, _due = item_readiness(session, item, now)
     if ready or reason is None:
         return None
     return reason.replace("readiness.", "readiness.hazard.", 1), _equipment_params(item)
@@ -590,7 +595,7 @@ def equipment_registry(
         )
     query = restrict(select(Equipment), Equipment.organisation_id, session, principal)
     for item in session.scalars(query.order_by(Equipment.code)):
-        ready, reason, last, due = _readiness(session, item, now)
+        ready, reason, last, due = item_readiness(session, item, now)
         opened = open_for_source(session, EQUIPMENT_SOURCE, item.id)
         out.append(
             EquipmentStatus(
@@ -618,6 +623,7 @@ class CheckRow:
     ``defects`` are message keys: what made the check fail."""
 
     organisation_id: int
+    site_id: int | None
     kind: str
     code: str
     name: str
@@ -650,9 +656,12 @@ def equipment_checks(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    organisation_id: int | None = None,
+    site_id: int | None = None,
 ) -> list[CheckRow]:
     """Every check of the equipment the principal sees (SCBA sets included), newest first,
-    within ``since`` ≤ at < ``until``: the equipment checks ledger (设备检查台账)."""
+    within ``since`` ≤ at < ``until``, of one organisation and one site where given (items
+    kept at that site): the equipment checks ledger (设备检查台账)."""
     visible = visible_organisations(session, principal)
     scba_query = select(ScbaCheck, ScbaSet).join(ScbaSet, ScbaSet.id == ScbaCheck.set_id)
     item_query = select(EquipmentCheck, Equipment).join(
@@ -667,12 +676,19 @@ def equipment_checks(
     if until is not None:
         scba_query = scba_query.where(ScbaCheck.at < until)
         item_query = item_query.where(EquipmentCheck.at < until)
+    if organisation_id is not None:
+        scba_query = scba_query.where(ScbaCheck.organisation_id == organisation_id)
+        item_query = item_query.where(EquipmentCheck.organisation_id == organisation_id)
+    if site_id is not None:
+        scba_query = scba_query.where(ScbaSet.site_id == site_id)
+        item_query = item_query.where(Equipment.site_id == site_id)
     rows = []
     for check, scba_set in session.execute(scba_query).all():
         defects = _scba_defects(check, scba_set)
         rows.append(
             CheckRow(
                 check.organisation_id,
+                scba_set.site_id,
                 EquipmentKind.SCBA.value,
                 scba_set.code,
                 "",
@@ -690,6 +706,7 @@ def equipment_checks(
         rows.append(
             CheckRow(
                 item_check.organisation_id,
+                item.site_id,
                 item.kind,
                 item.code,
                 item.name,

@@ -60,6 +60,14 @@ def event(event_id: Id, db: DbSession, principal: CurrentPrincipal) -> dict[str,
     }
 
 
+@router.get("/objects")
+def objects(
+    db: DbSession, principal: CurrentPrincipal, site_id: Id | None = Query(default=None)
+) -> list[ObjectOut]:
+    """The analysis objects (places, equipment, operations) events are hung on."""
+    return [ObjectOut.model_validate(o) for o in service.list_objects(db, principal, site_id)]
+
+
 @router.post("/objects", status_code=201)
 def add_object(body: ObjectIn, db: DbSession, principal: EditorPrincipal) -> ObjectOut:
     return ObjectOut.model_validate(service.create_object(db, principal, body))

@@ -135,6 +135,19 @@ def create_object(session: Session, principal: Principal, data: ObjectIn) -> Ris
     return row
 
 
+def list_objects(
+    session: Session, principal: Principal, site_id: int | None = None
+) -> Sequence[RiskObject]:
+    """The analysis objects the principal sees (of one site), to hang events on."""
+    query = select(RiskObject).order_by(RiskObject.id)
+    visible = visible_organisations(session, principal)
+    if visible is not None:
+        query = query.where(RiskObject.organisation_id.in_(visible))
+    if site_id is not None:
+        query = query.where(RiskObject.site_id == site_id)
+    return session.scalars(query).all()
+
+
 def _object(session: Session, principal: Principal, ident: int) -> RiskObject:
     return Tenancy(session, principal).writable_row(RiskObject, ident, "object_id")
 

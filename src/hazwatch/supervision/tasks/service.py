@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -420,6 +420,13 @@ INDICATORS: dict[str, tuple[str, Indicator]] = {
 }
 
 
+def register_indicator(key: str, unit: str, compute: Indicator) -> None:
+    """An indicator a package above supervision computes (the district's coverage
+    indicators). ``compute`` answers a value, or a mapping with ``value`` and its
+    ``numerator``, ``denominator``, ``target`` and ``missing`` count."""
+    INDICATORS[key] = (unit, compute)
+
+
 def indicators(
     session: Session, task: SupervisionTask, now: datetime, settings: Settings
 ) -> dict[str, Any]:
@@ -428,7 +435,9 @@ def indicators(
     for key in task.indicators:
         if key in INDICATORS:
             unit, compute = INDICATORS[key]
-            found[key] = {"value": compute(session, task, now, settings), "unit": unit}
+            value = compute(session, task, now, settings)
+            figure = dict(value) if isinstance(value, Mapping) else {"value": value}
+            found[key] = {**figure, "unit": unit}
     return found
 
 
@@ -436,6 +445,16 @@ def indicator_text(values: dict[str, Any], language: str) -> str:
     parts = []
     for key, figure in values.items():
         value = "-" if figure.get("value") is None else f"{figure['value']}{figure.get('unit', '')}"
+        if "denominator" in figure:
+            value = translate(
+                "supervision.task.indicator_ratio",
+                language,
+                value=value,
+                numerator=figure["numerator"],
+                denominator=figure["denominator"],
+                target=figure["target"],
+                missing=figure["missing"],
+            )
         parts.append(f"{translate(f'supervision.task.indicator.{key}', language)}: {value}")
     return "; ".join(parts)
 

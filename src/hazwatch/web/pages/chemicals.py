@@ -1,10 +1,13 @@
-"""Chemicals and major hazards: the units with their GB 18218-2018 S, R and level; one unit
-with its holdings, the identification's working (each substance's Q and clause, q/Q, β; α;
-S; R; level), its rooms, accountable persons and duty checks; the major-hazard ledger as a
+"""Chemicals and major hazards: the units with their GB 18218-2018 S, R and level (and the
+form that adds one); one unit with its holdings, the identification's working (each
+substance's Q and clause, q/Q, β; α; S; R; level), its rooms, accountable persons and duty
+checks, with the forms that change them (the unit itself, a holding's design maximum, a stock
+movement, a room link, an accountable person, a duty check); the major-hazard ledger as a
 print-ready page and an Excel file."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from nicegui import ui
@@ -13,11 +16,22 @@ from sqlalchemy.orm import Session
 from hazwatch.chemicals import ledger, service
 from hazwatch.chemicals.choices import MajorHazardLevel, MovementKind, PersonRole, UnitKind
 from hazwatch.chemicals.models import Chemical, MajorHazardIdentification
-from hazwatch.chemicals.schemas import typed_movement
+from hazwatch.chemicals.schemas import (
+    DutyCheckIn,
+    HoldingIn,
+    PersonIn,
+    RoomLinkIn,
+    UnitIn,
+    UnitPatch,
+    typed_movement,
+)
+from hazwatch.core.auth.roles import Principal
 from hazwatch.core.errors import DomainError
+from hazwatch.registry import service as registry
 from hazwatch.registry.models import Room, Site
+from hazwatch.registry.resources import resource
 from hazwatch.registry.scope import Tenancy
-from hazwatch.web import session, state, widgets
+from hazwatch.web import registry_form, session, state, widgets
 from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.pages.hidden_dangers import print_ledger
@@ -60,6 +74,8 @@ def chemicals_page() -> None:
         ).props("flat data-testid=open-ledger")
     if not units:
         ui.label(_t("web.chem.no_units")).classes("text-grey-7")
+    if who.can_edit:
+        _new_unit_form(who)
     for unit in units:
         identification = current.get(unit.id)
         with (
@@ -97,6 +113,30 @@ def chemicals_page() -> None:
     ui.input(_t("web.chem.search")).bind_value_to(table, "filter").props(
         "clearable dense data-testid=catalogue-search"
     )
+
+
+def _new_unit_form(who: Principal) -> None:
+    """A production or storage unit (or a plain storage location) of a site."""
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        owners = registry_form.writable_organisations(db, who)
+    if not owners:
+        return
+    with (
+        ui.expansion(_t("web.chem.new_unit"), icon="add")
+        .classes("w-full max-w-3xl")
+        .props("data-testid=new-unit")
+    ):
+        registry_form.schema_card(
+            "web.chem.new_unit",
+            UnitIn,
+            lambda db, current, data: service.create_unit(db, current, data),
+            lambda unit: ui.navigate.to(f"/chemicals/units/{unit.id}"),
+            path="/chemicals",
+            testid="unit-form",
+            values={"organisation_id": next(iter(owners))},
+            references={"organisation_id": owners},
+        )
 
 
 def _chemical_row(chemical: Chemical) -> dict[str, Any]:
@@ -187,7 +227,18 @@ def unit_page(unit_id: int) -> None:
             duties = service.duty_status(db, unit.id, now)
             checks = list(service.duty_checks(db, unit.id, 20))
             moves = list(service.movements(db, unit.id, 20))
-            writable = Tenancy(db, who).may_write(unit.organisation_id)
+            writable = who.can_edit and Tenancy(db, who).may_write(unit.organisation_id)
+            usable = {
+                c.id: c.name
+                for c in service.list_chemicals(db, who, limit=2000)
+                if c.organisation_id in (None, unit.organisation_id)
+            }
+            own_rooms = {
+                r.id: r.name
+                for r in registry.list_objects(
+                    db, who, resource("rooms"), filters={"organisation_id": unit.organisation_id}
+                )
+            }
             others = {
                 u.id: u.name
                 for u in service.list_units(db, who)
@@ -196,8 +247,26 @@ def unit_page(unit_id: int) -> None:
     except DomainError as exc:
         ui.label(_t(exc.code, **exc.params)).classes("text-negative")
         return
+    path = f"/chemicals/units/{unit_id}"
     ui.label(unit.name).classes("text-h6").props("data-testid=unit-name")
-    ui.label(label(UnitKind(unit.kind))).classes("text-caption")
+    ui.label(
+        f"{label(UnitKind(unit.kind))} · {_t('web.chem.people', people=unit.people_within_500m)}"
+    ).classes("text-caption").props("data-testid=unit-kind")
+    if writable:
+        with ui.expansion(_t("web.chem.edit_unit"), icon="edit").classes("w-full max-w-3xl"):
+            registry_form.schema_card(
+                "web.chem.edit_unit",
+                UnitPatch,
+                lambda db, current, data: service.update_unit(db, current, unit_id, data),
+                lambda _u: ui.navigate.to(path),
+                path=path,
+                testid="edit-unit-form",
+                values={
+                    "name": unit.name,
+                    "people_within_500m": unit.people_within_500m,
+                    "note": unit.note,
+                },
+            )
     ui.label(_t("web.chem.identification")).classes("text-subtitle1")
     _working(identification)
 
@@ -218,13 +287,41 @@ def unit_page(unit_id: int) -> None:
             for h, c in held
         ],
     ).props("data-testid=holdings flat")
+    if writable:
+        registry_form.schema_card(
+            "web.chem.declare",
+            HoldingIn,
+            lambda db, current, data: service.set_holding(db, current, unit_id, data),
+            lambda _h: ui.navigate.to(path),
+            path=path,
+            testid="holding-form",
+            references={"chemical_id": usable},
+        )
     if writable and held:
         _movement_form(unit_id, {c.id: c.name for _h, c in held if c is not None}, others)
-    if rooms:
-        ui.label(_t("web.chem.rooms")).classes("text-subtitle1")
-        for _link, room in rooms:
+    ui.label(_t("web.chem.rooms")).classes("text-subtitle1")
+    with ui.column().classes("gap-1").props("data-testid=rooms"):
+        for link, room in rooms:
             if room is not None:
-                ui.link(room.name, f"/odh/{room.id}")
+                with ui.row().classes("items-center gap-2").props(f"data-testid=room-{room.id}"):
+                    ui.link(room.name, f"/odh/{room.id}")
+                    if link.max_release_m3_h is not None:
+                        ui.label(_t("web.chem.release", rate=link.max_release_m3_h))
+                    if writable:
+                        ui.button(
+                            _t("web.chem.unlink"),
+                            on_click=lambda _e, r=room.id: _unlink(unit_id, r),
+                        ).props("flat dense color=negative data-testid=unlink")
+    if writable:
+        registry_form.schema_card(
+            "web.chem.link_room",
+            RoomLinkIn,
+            lambda db, current, data: service.link_room(db, current, unit_id, data),
+            lambda _link: ui.navigate.to(path),
+            path=path,
+            testid="room-form",
+            references={"room_id": own_rooms},
+        )
 
     ui.label(_t("web.chem.persons")).classes("text-subtitle1")
     with ui.column().classes("gap-1").props("data-testid=persons"):
@@ -240,6 +337,8 @@ def unit_page(unit_id: int) -> None:
                     badge(_t("web.chem.overdue"), "red", f"duty-{duty['role']}")
                 else:
                     badge(_t("web.chem.on_time"), "green", f"duty-{duty['role']}")
+    if writable:
+        _person_forms(unit_id, duties, path)
     if checks:
         widgets.table(
             [
@@ -277,6 +376,75 @@ def unit_page(unit_id: int) -> None:
                 for m in moves
             ],
         ).props("flat data-testid=movements")
+
+
+def _unlink(unit_id: int, room_id: int) -> None:
+    """The unit no longer stands in the room: its gases stop feeding the room's ODH."""
+    who = session.principal()
+    if who is None:
+        session.to_login(f"/chemicals/units/{unit_id}")
+        return
+    context = state.context()
+    try:
+        with context.unit_of_work(who) as db:
+            service.unlink_room(db, who, unit_id, room_id)
+    except DomainError as exc:
+        ui.notify(_t(exc.code, **exc.params), type="negative")
+        return
+    ui.navigate.to(f"/chemicals/units/{unit_id}")
+
+
+def _person_forms(unit_id: int, duties: list[dict[str, Any]], path: str) -> None:
+    """Appoint a person to a free role (包保责任制), and record a person's duty check."""
+    context = state.context()
+    free = {d["role"]: label(PersonRole(d["role"])) for d in duties if d["person"] is None}
+    appointed = {
+        d["person_id"]: f"{label(PersonRole(d['role']))} {d['person']}"
+        for d in duties
+        if d["person_id"] is not None
+    }
+    with ui.row().classes("w-full items-start gap-4"):
+        if free:
+            registry_form.schema_card(
+                "web.chem.appoint",
+                PersonIn,
+                lambda db, current, data: service.add_person(db, current, unit_id, data),
+                lambda _p: ui.navigate.to(path),
+                path=path,
+                testid="person-form",
+                references={"role": free},
+                values={"role": next(iter(free))},
+                captions={"name": "web.chem.person_name"},
+            )
+        if appointed:
+            chosen: list[ui.select] = []
+
+            def person() -> Mapping[str, Any]:
+                chosen.append(
+                    ui.select(
+                        appointed,
+                        value=next(iter(appointed)),
+                        label=_t("web.chem.person") + " *",
+                    )
+                    .classes("w-full")
+                    .props("data-testid=field-person_id")
+                )
+                return {"person_id": chosen[0]}
+
+            def save(db: Session, current: Principal, data: DutyCheckIn) -> Any:
+                person_id = int(chosen[0].value)
+                return service.record_duty_check(db, current, person_id, data, context.clock.now())
+
+            registry_form.schema_card(
+                "web.chem.duty_check",
+                DutyCheckIn,
+                save,
+                lambda _c: ui.navigate.to(path),
+                path=path,
+                testid="duty-form",
+                more=person,
+                values={"ok": True},
+            )
 
 
 def _movement_form(unit_id: int, chemicals: dict[int, str], others: dict[int, str]) -> None:

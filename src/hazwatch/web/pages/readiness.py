@@ -1,21 +1,28 @@
-"""Emergency readiness: the organisation's plans (with review dates), drills (held ones with
-their findings as hidden dangers), the training matrix (lapsed qualifications in red, also
-as Excel) and the equipment registry (SCBA sets open their check form; other items are
-checked here; an item not ready shows its hidden danger)."""
+"""Emergency readiness: the organisation's plans (with review dates) and the form that adds
+one, drills (planned, then held with what was learned; a held drill's findings become hidden
+dangers) with their forms, the training matrix (lapsed qualifications in red, also as Excel)
+and the equipment registry (SCBA sets open their check form; other items are checked here;
+an item not ready shows its hidden danger)."""
 
 from __future__ import annotations
 
-from nicegui import ui
+from typing import Any
 
+from nicegui import ui
+from sqlalchemy.orm import Session
+
+from hazwatch.core.auth.roles import Principal
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
+from hazwatch.emergency.readiness.models import Drill
+from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.scope import Tenancy
 from hazwatch.registry.service import organisation_names
-from hazwatch.web import session, state
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import error_text
 from hazwatch.web.layout import frame
 from hazwatch.web.pages.hidden_dangers import print_ledger
@@ -35,6 +42,7 @@ def readiness_page() -> None:
     with context.unit_of_work(who) as db:
         plans = service.list_plans(db, who)
         drills = [(d, service.drill_findings(db, d.id)) for d in service.list_drills(db, who)]
+        owners = registry_form.writable_organisations(db, who) if who.can_edit else {}
     ui.label(_t("web.readiness.plans")).classes("text-h6")
     for plan in plans:
         with ui.row().classes("items-center gap-2").props(f"data-testid=plan-{plan.id}"):
@@ -44,6 +52,24 @@ def readiness_page() -> None:
                 badge(_t("web.readiness.review_overdue"), "red", "review-overdue")
     if not plans:
         ui.label(_t("web.readiness.no_plan")).classes("text-negative")
+    if owners:
+        with (
+            ui.expansion(_t("web.readiness.new_plan"), icon="add")
+            .classes("w-full max-w-3xl")
+            .props("data-testid=new-plan")
+        ):
+            registry_form.schema_card(
+                "web.readiness.new_plan",
+                PlanIn,
+                lambda db, current, data: service.create_plan(
+                    db, current, Moment.of(context), **data.model_dump()
+                ),
+                lambda _plan: ui.navigate.to("/readiness"),
+                path="/readiness",
+                testid="plan-form",
+                values={"organisation_id": next(iter(owners))},
+                references={"organisation_id": owners},
+            )
 
     ui.label(_t("web.readiness.drills")).classes("text-h6")
     for drill, findings in drills:
@@ -60,9 +86,60 @@ def readiness_page() -> None:
                 ui.link(finding.text, f"/hidden-dangers/{finding.hidden_danger_id}").props(
                     "data-testid=drill-finding"
                 )
+            if drill.organisation_id in owners:
+                _drill_step(drill)
+    if owners:
+        with (
+            ui.expansion(_t("web.readiness.new_drill"), icon="add")
+            .classes("w-full max-w-3xl")
+            .props("data-testid=new-drill")
+        ):
+            registry_form.schema_card(
+                "web.readiness.new_drill",
+                DrillIn,
+                lambda db, current, data: service.plan_drill(
+                    db, current, Moment.of(context), **data.model_dump()
+                ),
+                lambda _drill: ui.navigate.to("/readiness"),
+                path="/readiness",
+                testid="drill-form",
+                values={"organisation_id": next(iter(owners))},
+                references={
+                    "organisation_id": owners,
+                    "plan_id": {None: _t("web.registry.none")}
+                    | {p.id: p.title for p in plans if p.organisation_id in owners},
+                },
+            )
 
     _matrix()
     _equipment()
+
+
+def _drill_step(drill: Drill) -> None:
+    """What a drill needs next: a planned one is held (when, how many, what was learned); a
+    held one takes findings, each opened at once as a hidden danger."""
+    context = state.context()
+    held = drill.state == DrillState.HELD.value
+    schema: type[HoldIn] | type[DrillFindingIn] = DrillFindingIn if held else HoldIn
+
+    def save(db: Session, current: Principal, data: Any) -> Any:
+        act = service.add_drill_finding if held else service.hold_drill
+        return act(db, current, Moment.of(context), drill.id, **data.model_dump())
+
+    key = "web.readiness.add_finding" if held else "web.readiness.hold"
+    with (
+        ui.expansion(_t(key), icon="edit")
+        .classes("w-full")
+        .props(f"data-testid={'finding' if held else 'hold'}-{drill.id}")
+    ):
+        registry_form.schema_card(
+            key,
+            schema,
+            save,
+            lambda _r: ui.navigate.to("/readiness"),
+            path="/readiness",
+            testid="finding-form" if held else "hold-form",
+        )
 
 
 def _matrix() -> None:
@@ -119,12 +196,27 @@ def _equipment() -> None:
     who = session.principal()
     assert who is not None
     context = state.context()
+    with context.unit_of_work(who) as db:
+        sites = registry_form.options(db, who, "sites")
     with ui.row().classes("items-center gap-2"):
         ui.label(_t("web.readiness.equipment")).classes("text-h6")
+        site = (
+            ui.select(
+                {None: _t("web.readiness.all_sites")} | sites,
+                value=None,
+                label=_t("web.field.site_id"),
+            )
+            .props("dense data-testid=ledger-site")
+            .classes("w-56")
+        )
         ui.button(
             _t("web.readiness.checks_ledger"),
             icon="print",
-            on_click=lambda: ui.navigate.to("/readiness/equipment/ledger", new_tab=True),
+            on_click=lambda: ui.navigate.to(
+                "/readiness/equipment/ledger"
+                + (f"?site={site.value}" if site.value is not None else ""),
+                new_tab=True,
+            ),
         ).props("flat data-testid=open-checks-ledger")
 
     @ui.refreshable
@@ -177,14 +269,15 @@ def _equipment() -> None:
 
 
 @ui.page("/readiness/equipment/ledger")
-def equipment_checks_ledger_page() -> None:
-    """The equipment checks ledger made for paper (and its Excel) in the reader's language."""
-    who = session.require("/readiness/equipment/ledger")
+def equipment_checks_ledger_page(site: int | None = None) -> None:
+    """The equipment checks ledger made for paper (and its Excel) in the reader's language;
+    ``?site=`` keeps the items kept at one site."""
+    who = session.require("/readiness/equipment/ledger" + (f"?site={site}" if site else ""))
     if who is None:
         return
     context = state.context()
     with context.unit_of_work(who) as db:
-        rows = service.equipment_checks(db, who)
+        rows = service.equipment_checks(db, who, site_id=site)
         names = organisation_names(db, list({row.organisation_id for row in rows}))
     print_ledger(
         checks_ledger.ledger(

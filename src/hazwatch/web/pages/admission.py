@@ -1,0 +1,189 @@
+"""Admission review: each hazardous-chemical construction project in the person's area (or
+under its department's review) with its computed 两重点一重大 flags, every department's
+opinion and deadline, and the form a department gives its opinion with (or the lead
+department its decision)."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.errors import DomainError
+from hazwatch.district.admission import service, views
+from hazwatch.district.admission.choices import ProjectState, ReviewVerdict
+from hazwatch.district.admission.schemas import ProjectOut
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.web import session, state
+from hazwatch.web.forms import clear_errors, show_error
+from hazwatch.web.layout import frame
+from hazwatch.web.text import _t, label, language, local_time
+from hazwatch.web.widgets import badge
+
+
+def _lines(text: object) -> list[str]:
+    return [line for line in str(text or "").splitlines() if line.strip()]
+
+
+@ui.page("/district/admission")
+def admission_page() -> None:
+    who = session.require("/district/admission")
+    if who is None:
+        return
+    frame("web.nav.admission", who)
+    context = state.context()
+
+    def flags(p: ProjectOut) -> None:
+        with ui.row().classes("items-center gap-2"):
+            for process in p.flags.key_processes:
+                badge(_t("web.admission.key_process", name=process.name), "orange", "flag-process")
+            for name in p.flags.key_chemicals:
+                badge(_t("web.admission.key_chemical", name=name), "orange", "flag-chemical")
+            if p.flags.major_hazard:
+                badge(_t("web.admission.major_hazard"), "red", "flag-major-hazard")
+        for unit in p.flags.units:
+            ui.label(
+                _t(
+                    "web.admission.unit",
+                    unit=unit.unit,
+                    s=unit.s,
+                    verdict=_t(
+                        "web.admission.is_major" if unit.major_hazard else "web.admission.not_major"
+                    ),
+                )
+            ).classes("text-body2").props(f"data-testid=unit-{unit.unit}")
+
+    def opinion_form(p: ProjectOut, department_id: int) -> None:
+        with ui.row().classes("items-start gap-2").props(f"data-testid=opinion-form-{p.id}"):
+            fields = {
+                "verdict": ui.select(
+                    {v.value: label(v) for v in ReviewVerdict if v is not ReviewVerdict.PENDING},
+                    label=_t("web.admission.verdict"),
+                ).props("data-testid=field-verdict"),
+                "opinion": ui.input(_t("web.admission.opinion")).props("data-testid=field-opinion"),
+                "conditions": ui.textarea(_t("web.admission.conditions")).props(
+                    "data-testid=field-conditions"
+                ),
+            }
+
+            def give() -> None:
+                clear_errors(fields)
+                try:
+                    with context.unit_of_work(who) as db:
+                        service.give_opinion(
+                            db,
+                            who,
+                            Moment.of(context),
+                            p.id,
+                            department_id,
+                            verdict=ReviewVerdict(fields["verdict"].value or "pending"),
+                            opinion=str(fields["opinion"].value or ""),
+                            conditions=_lines(fields["conditions"].value),
+                        )
+                except DomainError as exc:
+                    show_error(exc, fields)
+                    return
+                listing.refresh()
+
+            ui.button(_t("web.admission.give"), on_click=give).props(
+                f"data-testid=give-opinion-{p.id}"
+            )
+
+    def decision_form(p: ProjectOut) -> None:
+        with ui.row().classes("items-start gap-2").props(f"data-testid=decision-form-{p.id}"):
+            decided = (ProjectState.APPROVED, ProjectState.CONDITIONAL, ProjectState.REJECTED)
+            fields = {
+                "decision": ui.select(
+                    {s.value: label(s) for s in decided}, label=_t("web.admission.decision")
+                ).props("data-testid=field-decision"),
+                "note": ui.input(_t("web.admission.note")).props("data-testid=field-note"),
+                "conditions": ui.textarea(_t("web.admission.conditions")).props(
+                    "data-testid=field-decision-conditions"
+                ),
+            }
+
+            def decide() -> None:
+                clear_errors(fields)
+                try:
+                    with context.unit_of_work(who) as db:
+                        service.decide(
+                            db,
+                            who,
+                            Moment.of(context),
+                            p.id,
+                            decision=ProjectState(fields["decision"].value or "under_review"),
+                            conditions=_lines(fields["conditions"].value),
+                            note=str(fields["note"].value or ""),
+                        )
+                except DomainError as exc:
+                    show_error(exc, fields)
+                    return
+                listing.refresh()
+
+            ui.button(_t("web.admission.decide"), on_click=decide).props(
+                f"data-testid=decide-{p.id}"
+            )
+
+    def card(p: ProjectOut, me: Principal) -> None:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=project-{p.id}"):
+            with ui.row().classes("items-center gap-2"):
+                ui.label(f"{p.name} · {p.applicant}").classes("text-subtitle1")
+                badge(p.state_label, ProjectState(p.state).colour, "project-state")
+                if p.decision_overdue:
+                    badge(_t("web.admission.overdue"), "red", "decision-overdue")
+            if p.due_at is not None:
+                ui.label(
+                    _t(
+                        "web.admission.lead",
+                        lead=p.lead_department or "-",
+                        due=local_time(p.due_at, "%Y-%m-%d"),
+                    )
+                ).classes("text-body2")
+            flags(p)
+            for o in p.opinions:
+                with (
+                    ui.row()
+                    .classes("items-center gap-2")
+                    .props(f"data-testid=opinion-{o.department_id}")
+                ):
+                    ui.label(o.department)
+                    badge(o.verdict_label, ReviewVerdict(o.verdict).colour, "opinion-verdict")
+                    if o.overdue:
+                        badge(_t("web.admission.overdue"), "red", "opinion-overdue")
+                    ui.label(
+                        _t("web.admission.due", due=local_time(o.due_at, "%Y-%m-%d"))
+                        if o.verdict == ReviewVerdict.PENDING
+                        else "；".join([o.opinion, *o.conditions])
+                    ).classes("text-body2")
+            if p.conditions:
+                ui.label(_t("web.admission.carried", conditions="；".join(p.conditions))).classes(
+                    "text-body2"
+                ).props("data-testid=project-conditions")
+            if p.state != ProjectState.UNDER_REVIEW or me.role is not Role.REGULATOR:
+                return
+            owed = next(
+                (
+                    o
+                    for o in p.opinions
+                    if o.department_id == me.organisation_id and o.verdict == ReviewVerdict.PENDING
+                ),
+                None,
+            )
+            if owed is not None:
+                opinion_form(p, owed.department_id)
+            elif p.lead_department_id == me.organisation_id and all(
+                o.verdict != ReviewVerdict.PENDING for o in p.opinions
+            ):
+                decision_form(p)
+
+    @ui.refreshable
+    def listing() -> None:
+        with context.unit_of_work(who) as db:
+            shown = views.project_outs(
+                db, service.list_projects(db, who), context.clock.now(), language()
+            )
+        if not shown:
+            ui.label(_t("web.admission.none")).classes("text-body1")
+        for p in shown:
+            card(p, who)
+
+    listing()

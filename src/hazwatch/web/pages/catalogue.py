@@ -1,0 +1,99 @@
+"""The district's 禁限控 catalogue: the version in force with its entries and the registered
+processes and products in conflict with it; each draft with who it would newly affect, and
+the button that publishes it (for the district's regulators)."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from hazwatch.core.errors import DomainError
+from hazwatch.core.scope import visible_organisations
+from hazwatch.district.catalogue import service, views
+from hazwatch.district.catalogue.choices import CatalogueCategory, VersionState
+from hazwatch.district.catalogue.schemas import HitOut, VersionOut
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.web import session, state
+from hazwatch.web.forms import error_text
+from hazwatch.web.layout import frame
+from hazwatch.web.text import _t, language
+from hazwatch.web.widgets import badge
+
+
+def _hits(hits: list[HitOut], testid: str) -> None:
+    with ui.column().classes("gap-1").props(f"data-testid={testid}"):
+        for h in hits:
+            with ui.row().classes("items-center gap-2"):
+                badge(h.category_label, CatalogueCategory(h.category).colour)
+                ui.label(
+                    _t("web.catalogue.hit", organisation=h.organisation, item=h.item, entry=h.entry)
+                )
+
+
+@ui.page("/district/catalogue")
+def catalogue_page() -> None:
+    who = session.require("/district/catalogue")
+    if who is None:
+        return
+    frame("web.nav.catalogue", who)
+    context = state.context()
+
+    def version_card(v: VersionOut, impact: list[HitOut] | None, manage: bool) -> None:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=version-{v.id}"):
+            with ui.row().classes("items-center gap-2"):
+                ui.label(
+                    _t("web.catalogue.version", district=v.district, number=v.number, title=v.title)
+                ).classes("text-subtitle1")
+                badge(v.state_label, VersionState(v.state).colour, "version-state")
+            if v.basis:
+                ui.label(v.basis).classes("text-body2")
+            for e in v.entries:
+                with ui.row().classes("items-center gap-2"):
+                    badge(e.category_label, CatalogueCategory(e.category).colour)
+                    ui.label(f"{e.subject_label} · {e.name}" + (f" · {e.note}" if e.note else ""))
+            if impact is None:
+                return
+            ui.label(_t("web.catalogue.newly_affected", count=len(impact))).classes(
+                "text-subtitle2"
+            ).props("data-testid=newly-affected-count")
+            _hits(impact, "newly-affected")
+            if manage:
+
+                def publish(version_id: int = v.id) -> None:
+                    try:
+                        with context.unit_of_work(who) as db:
+                            service.publish(db, who, Moment.of(context), version_id)
+                    except DomainError as exc:
+                        ui.notify(error_text(exc), type="negative")
+                        return
+                    body.refresh()
+
+                ui.button(_t("web.catalogue.publish"), on_click=publish).props(
+                    f"data-testid=publish-{v.id}"
+                )
+
+    @ui.refreshable
+    def body() -> None:
+        with context.unit_of_work(who) as db:
+            found = service.list_versions(db, who)
+            shown = [
+                (
+                    views.version_out(db, v, language()),
+                    views.hit_outs(db, service.newly_affected(db, v), language())
+                    if v.state == VersionState.DRAFT
+                    else None,
+                    service.manages(db, who, v.jurisdiction_id),
+                )
+                for v in found
+                if v.state != VersionState.SUPERSEDED
+            ]
+            hits = views.hit_outs(
+                db, service.current_conflicts(db, visible_organisations(db, who)), language()
+            )
+        ui.label(_t("web.catalogue.conflicts", count=len(hits))).classes("text-h6")
+        _hits(hits, "conflicts")
+        if not shown:
+            ui.label(_t("web.catalogue.none"))
+        for version, impact, manage in shown:
+            version_card(version, impact, manage)
+
+    body()

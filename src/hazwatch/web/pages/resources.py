@@ -1,0 +1,190 @@
+"""Emergency resources: the district's dispatch rules, the shared equipment library (what is
+lendable, what is out), rescue teams with their certified members, and dispatches to
+incidents and drills, line by line from sent to arrived to returned; whoever may record for
+a line marks its arrival here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from nicegui import ui
+
+from hazwatch.core.clock import local_date
+from hazwatch.core.errors import DomainError
+from hazwatch.district.resources import service, views
+from hazwatch.district.resources.choices import ItemCondition, LineState, TeamKind
+from hazwatch.district.resources.schemas import DispatchOut
+from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.registry.models import Organisation
+from hazwatch.registry.scope import Tenancy
+from hazwatch.registry.service import district_of
+from hazwatch.web import session, state
+from hazwatch.web.forms import error_text
+from hazwatch.web.layout import frame
+from hazwatch.web.text import _t, language, local_time
+from hazwatch.web.widgets import badge
+
+
+def _n(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@ui.page("/district/resources")
+def resources_page() -> None:
+    who = session.require("/district/resources")
+    if who is None:
+        return
+    frame("web.nav.resources", who)
+    context = state.context()
+
+    @ui.refreshable
+    def body() -> None:
+        moment = Moment.of(context)
+        today = local_date(moment.now, moment.settings.timezone)
+        with context.unit_of_work(who) as db:
+            own = db.get(Organisation, who.organisation_id) if who.organisation_id else None
+            district = district_of(db, own.jurisdiction_id if own else who.jurisdiction_id)
+            rules = service.rules_for(db, district.id if district else None)
+            items = views.library(db, service.library(db, who, moment.now), language())
+            teams = views.team_outs(db, service.list_teams(db, who), today, language())
+            dispatches = views.dispatch_outs(db, service.list_dispatches(db, who), language())
+            tenancy = Tenancy(db, who)
+            recordable = {
+                line.id
+                for d in dispatches
+                for line in d.lines
+                if tenancy.may_write_any([d.organisation_id, line.organisation_id])
+            }
+        ui.label(
+            _t(
+                "web.resources.rules",
+                distance=_n(rules.max_distance_km),
+                reserve=_n(rules.reserve_percent),
+                teams=rules.teams,
+                qualified=rules.team_min_qualified,
+                speed=_n(rules.speed_kmh),
+            )
+        ).classes("text-body2").props("data-testid=resource-rules")
+        ui.label(_t("web.resources.dispatches")).classes("text-h6")
+        if not dispatches:
+            ui.label(_t("web.resources.none"))
+        for d in dispatches:
+            dispatch_card(d, recordable)
+        ui.label(_t("web.resources.library")).classes("text-h6")
+        for i in items:
+            with ui.row().classes("items-center gap-2").props(f"data-testid=item-{i.code}"):
+                badge(i.condition_label, ItemCondition(i.condition).colour, "item-condition")
+                ui.label(
+                    _t(
+                        "web.resources.item",
+                        name=i.name or i.code,
+                        kind=i.kind_label,
+                        quantity=_n(i.quantity),
+                        unit=i.unit,
+                        owner=i.owner,
+                    )
+                )
+                ui.label(
+                    _t("web.resources.last_check", at=local_time(i.last_check, "%m-%d"))
+                    if i.last_check
+                    else _t("web.resources.never_checked")
+                ).classes("text-caption")
+                if i.out:
+                    badge(_t("web.resources.out", out=_n(i.out), unit=i.unit), "orange", "item-out")
+                if not i.lendable:
+                    badge(_t("web.resources.not_lendable"), "grey", "item-not-lendable")
+        ui.label(_t("web.resources.teams")).classes("text-h6")
+        for t in teams:
+            with ui.card().classes("w-full gap-1").props(f"data-testid=team-{t.id}"):
+                with ui.row().classes("items-center gap-2"):
+                    badge(t.kind_label, TeamKind(t.kind).colour, "team-kind")
+                    ui.label(
+                        _t(
+                            "web.resources.team",
+                            name=t.name,
+                            kind=t.kind_label,
+                            qualified=t.qualified_members,
+                            members=len(t.members),
+                        )
+                    ).props("data-testid=team-summary")
+                    if t.busy:
+                        badge(_t("web.resources.busy"), "orange", "team-busy")
+                    if not t.available:
+                        badge(_t("web.resources.off_duty"), "grey", "team-off")
+                ui.label(
+                    "、".join(
+                        f"{m.person}（{m.role}{'·' if m.qualifications else ''}"
+                        f"{'/'.join(m.qualifications)}）"
+                        for m in t.members
+                    )
+                ).classes("text-caption")
+
+    def dispatch_card(d: DispatchOut, recordable: set[int]) -> None:
+        with ui.card().classes("w-full gap-1").props(f"data-testid=dispatch-{d.id}"):
+            with ui.row().classes("items-center gap-2"):
+                ui.label(
+                    _t(
+                        "web.resources.dispatch",
+                        at=local_time(d.requested_at, "%m-%d %H:%M"),
+                        purpose=d.purpose_label,
+                        subject=d.subject,
+                        organisation=d.organisation,
+                    )
+                ).classes("text-subtitle1")
+                if d.closed_at:
+                    badge(_t("web.resources.closed"), "green", "dispatch-closed")
+            for s in d.shortfalls:
+                badge(
+                    _t("web.resources.shortfall", kind=s.kind_label, missing=_n(s.missing)),
+                    "red",
+                    "dispatch-shortfall",
+                )
+            for line in d.lines:
+                with ui.row().classes("items-center gap-2").props(f"data-testid=line-{line.id}"):
+                    badge(line.state_label, LineState(line.state).colour, "line-state")
+                    key = "web.resources.line" if line.equipment_id else "web.resources.line_team"
+                    ui.label(
+                        _t(
+                            key,
+                            what=line.what,
+                            quantity=_n(line.quantity),
+                            unit=line.unit,
+                            owner=line.owner,
+                            distance=line.distance_km,
+                            minutes=line.minutes,
+                        )
+                    )
+                    ui.label(
+                        _t(
+                            "web.resources.times",
+                            sent=local_time(line.sent_at, "%H:%M"),
+                            arrived=local_time(line.arrived_at, "%H:%M"),
+                            returned=local_time(line.returned_at, "%H:%M"),
+                        )
+                    ).classes("text-caption")
+                    if line.returned_quantity is not None:
+                        ui.label(
+                            _t(
+                                "web.resources.returned_quantity",
+                                quantity=_n(line.returned_quantity),
+                                unit=line.unit,
+                            )
+                        ).classes("text-caption").props("data-testid=line-returned")
+                    if line.state == LineState.SENT and line.id in recordable:
+
+                        def arrived(line_id: int = line.id) -> None:
+                            try:
+                                with context.unit_of_work(who) as db:
+                                    service.record_arrival(
+                                        db, who, Moment.of(context), line_id, None
+                                    )
+                            except DomainError as exc:
+                                ui.notify(error_text(exc), type="negative")
+                                return
+                            body.refresh()
+
+                        ui.button(_t("web.resources.arrived"), on_click=arrived).props(
+                            f"flat dense data-testid=arrive-{line.id}"
+                        )
+
+    body()

@@ -1,0 +1,54 @@
+"""The map page (issue 16 item 7) with no tile server configured, as on a site without
+internet: Leaflet from the package, no tile fetched, the layers drawn on a plain background
+(park outline, restricted tunnel, the tanker in it, the manifest that fails
+reconciliation), a layer switched off; in Chinese and in English."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.conftest import Server, log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_map_draws_its_layers_without_tiles(page: Any, server: Server) -> None:
+    with server.api("regulator") as api:
+        layers = api.get("/api/district/map/layers").json()
+    tanker = next(
+        f["id"] for f in layers["vehicles"]["features"] if f["properties"]["plate"] == "浙B·D0123"
+    )
+    failing = next(f["id"] for f in layers["manifests"]["features"] if f["properties"]["fails"])
+    elsewhere: list[str] = []
+    own = urlparse(server.url).netloc
+    page.on(
+        "request",
+        lambda r: (
+            elsewhere.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != own
+            else None
+        ),
+    )
+    log_in(page, "regulator", next_path="/district/map")
+    expect(page.get_by_test_id("map-no-tiles")).to_be_visible()
+    expect(page.locator("path.hw-layer-parks")).to_have_count(1)
+    expect(page.locator("path.hw-layer-zones").first).to_be_attached()
+    expect(page.locator(f"path.hw-feature-{tanker}")).to_have_count(1)
+    expect(page.locator(f"path.hw-feature-{failing}")).to_have_count(1)
+    expect(page.get_by_test_id(f"feature-{failing}")).to_contain_text("核对不符")
+    expect(page.get_by_test_id("legend-vehicles")).to_contain_text("车辆")
+    assert page.locator(".leaflet-tile").count() == 0
+    screenshot(page, "district_map")
+    page.get_by_test_id("toggle-vehicles").click()
+    expect(page.locator(f"path.hw-feature-{tanker}")).to_have_count(0)
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("legend-vehicles")).to_contain_text("Vehicles")
+    expect(page.get_by_test_id(f"feature-{failing}")).to_contain_text("fails reconciliation")
+    expect(page.locator(f"path.hw-feature-{tanker}")).to_have_count(1)
+    expect(page.locator("path.hw-layer-parks")).to_have_count(1)
+    assert page.locator(".leaflet-tile").count() == 0
+    assert elsewhere == [], elsewhere
