@@ -11,7 +11,7 @@ import json
 import typer
 
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.scope import visible_organisations
 from hazwatch.district.catalogue import service, views
 from hazwatch.district.catalogue.choices import CatalogueCategory, CatalogueSubject
@@ -97,9 +97,8 @@ def add_entry(
     as_json: bool = AS_JSON,
 ) -> None:
     """Add an entry to a draft."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         service.add_entry(
             session,
             who,
@@ -175,9 +174,8 @@ def add_process(
     as_json: bool = AS_JSON,
 ) -> None:
     """Register a production process an enterprise runs."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         row = service.register_process(
             session, who, organisation_id=organisation, name=name, process_code=code
         )

@@ -32,7 +32,7 @@ from hazwatch.chemicals.schemas import (
 )
 from hazwatch.chemicals.seed import seed_catalogue
 from hazwatch.cli.common import cli_context, language, reports_domain_errors, typed
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.i18n import translate
 from hazwatch.prevention.ledger import workbook
 
@@ -286,9 +286,8 @@ def unit_add(
         people_within_500m=people,
         note=note,
     )
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = UnitOut.model_validate(service.create_unit(session, who, data))
     _saved("unit", shown.model_dump(mode="json"), as_json)
 
@@ -306,9 +305,8 @@ def unit_edit(
     """Change a unit's name, people within 500 m (it is identified again) or note."""
     given = {"name": name, "people_within_500m": people, "note": note}
     data = typed(UnitPatch, **{k: v for k, v in given.items() if v is not None})
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = UnitOut.model_validate(service.update_unit(session, who, unit, data))
     _saved("unit", shown.model_dump(mode="json"), as_json)
 
@@ -326,9 +324,8 @@ def declare(
     """Declare a chemical's design maximum in a unit (the unit is identified again); its
     stock changes by movements afterwards."""
     data = typed(HoldingIn, chemical_id=chemical, design_max_t=design_max, current_t=current)
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = HoldingOut.model_validate(service.set_holding(session, who, unit, data))
     _saved("holding", shown.model_dump(mode="json"), as_json)
 
@@ -344,9 +341,8 @@ def link_room(
 ) -> None:
     """The unit stands in the room: its inert gases become the room's hazard sources."""
     data = typed(RoomLinkIn, room_id=room, max_release_m3_h=release)
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = RoomLinkOut.model_validate(service.link_room(session, who, unit, data))
     _saved("room_link", shown.model_dump(mode="json"), as_json)
 
@@ -359,9 +355,8 @@ def unlink_room(
     username: str | None = AS_USER,
 ) -> None:
     """The unit no longer stands in the room (its gases leave the room's hazard sources)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         service.unlink_room(session, who, unit, room)
     typer.echo(translate("chemicals.cli.unlinked", language(), unit=unit, room=room))
 
@@ -379,9 +374,8 @@ def person_add(
 ) -> None:
     """Appoint the principal, technical or operational person accountable (包保责任人)."""
     data = typed(PersonIn, role=role, name=name, position=position, phone=phone)
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = PersonOut.model_validate(service.add_person(session, who, unit, data))
     _saved("person", shown.model_dump(mode="json"), as_json)
 

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.clock import local_date
 from hazwatch.core.i18n import translate
 from hazwatch.district.coverage import service, views
@@ -76,9 +76,8 @@ def add_contract(
             days.append(date.fromisoformat(text))
         except ValueError:
             raise fail("coverage.cli.bad_date", field=field, text=text) from None
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         row = service.add_contract(
             session,
             who,
@@ -112,9 +111,8 @@ def add_officer(
         experience = Decimal(years)
     except InvalidOperation:
         raise fail("coverage.cli.bad_number", field="experience_years", text=years) from None
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         row = service.add_officer(
             session,
             who,

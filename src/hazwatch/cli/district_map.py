@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.district.map import service
 from hazwatch.district.map.choices import MapLayer
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -57,9 +57,8 @@ def locate_site(
     username: str | None = AS_USER,
 ) -> None:
     """Place a site on the map."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         service.set_site_location(
             session, who, site_id, _coordinate(lat, "lat"), _coordinate(lon, "lon")
         )
@@ -73,7 +72,6 @@ def outline_park(
     username: str | None = AS_USER,
 ) -> None:
     """Draw a park's boundary (a regulator of its area)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         service.set_park_outline(session, who, jurisdiction_id, wkt)

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import select
 
 from hazwatch.cli.common import cli_context, language, reports_domain_errors, typed
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import visible_organisations
 from hazwatch.prevention.risks import service
@@ -208,9 +208,8 @@ def object_add(
         room_id=room,
         chemical_unit_id=unit,
     )
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = ObjectOut.model_validate(service.create_object(session, who, data))
     text = translate("risks.cli.added", language(), id=shown.id, name=name)
     _echo(shown.model_dump(mode="json"), as_json, text)
@@ -280,9 +279,8 @@ def control_add(
 ) -> None:
     """Add a control measure (engineering, management, training, PPE, emergency)."""
     data = typed(ControlIn, kind=kind, description=description, responsible=responsible)
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         shown = ControlOut.model_validate(service.add_control(session, who, event, data))
     text = translate("risks.cli.control_added", language(), id=event)
     _echo(shown.model_dump(mode="json"), as_json, text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.i18n import translate
 from hazwatch.supervision.interconnect import importer, service, views
 
@@ -67,9 +67,8 @@ def import_organisations(
 ) -> None:
     """Check a city registry file (new, duplicate, conflict, invalid) and, with --apply,
     import its new organisations; exit 1 while conflicts or invalid rows remain."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         report = importer.run(
             session,
             who,

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
 from hazwatch.district.transport import service, views
@@ -103,9 +103,8 @@ def add_zone(
     for text in window:
         start, _, end = text.partition("-")
         windows.append({"days": list(range(1, 8)), "start": start, "end": end})
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         zone = service.create_zone(
             session,
             who,

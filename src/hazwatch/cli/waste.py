@@ -14,7 +14,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.clock import local_date, local_text
 from hazwatch.core.context import Context
 from hazwatch.core.i18n import translate
@@ -242,8 +242,7 @@ def set_day(
     username: str | None = AS_USER,
 ) -> None:
     """Mark a day a holiday or a make-up working day (platform administrator)."""
-    with cli_context() as context, context.unit_of_work() as session:
-        who = acting(session, username)
-        session.info["principal"] = who
+    with acting_as(username, writes=True) as run:
+        session, who = run.session, run.who
         calendar.set_day(session, who, day.date(), working=working, name=name)
     typer.echo(f"{date.isoformat(day.date())} {working}")
