@@ -78,6 +78,14 @@ def _save(who: Principal, fields: Fields, general: ui.label, change: Change) -> 
         ui.navigate.reload()
 
 
+def _save_button(
+    who: Principal, fields: Fields, general: ui.label, testid: str, change: Change
+) -> None:
+    ui.button(_t("web.rating.save"), on_click=lambda: _save(who, fields, general, change)).props(
+        f"data-testid={testid}"
+    )
+
+
 def _form(title: str, testid: str) -> ui.expansion:
     return ui.expansion(title, icon="edit_note").classes("w-full").props(f"data-testid={testid}")
 
@@ -110,66 +118,77 @@ def credit_forms(who: Principal, organisations: dict[int, str], today: date) -> 
     if not may_record(who):
         return
     lang = language()
-    with _form(_t("web.rating.record_credit"), "credit-form"):
-        fields: Fields = {
-            "organisation_id": _organisation_select(organisations),
+    _against_form(
+        who,
+        organisations,
+        today,
+        name="credit",
+        day_field="occurred_on",
+        service=credit.record_credit,
+        details=lambda: {
             "kind": ui.select(
                 {k.value: k.label(lang) for k in CreditKind},
                 label=_t("web.rating.kind"),
                 value=CreditKind.BAD.value,
             ).props("data-testid=field-kind"),
             "title": _wide("web.rating.title", "field-title"),
+        },
+        values=lambda f: {"kind": CreditKind(f["kind"].value), "title": _text(f, "title")},
+    )
+    _against_form(
+        who,
+        organisations,
+        today,
+        name="listing",
+        day_field="listed_on",
+        service=credit.list_entry,
+        details=lambda: {"reason": _wide("web.rating.reason", "field-reason")},
+        values=lambda f: {"reason": _text(f, "reason")},
+    )
+
+
+#: Form titles by the form's name.
+_AGAINST_TITLES = {"credit": "web.rating.record_credit", "listing": "web.rating.list_dishonest"}
+
+
+def _against_form(
+    who: Principal,
+    organisations: dict[int, str],
+    today: date,
+    *,
+    name: str,
+    day_field: str,
+    service: Callable[..., object],
+    details: Callable[[], Fields],
+    values: Callable[[Fields], dict[str, object]],
+) -> None:
+    """A form of what a regulator records against an organisation on a document and a day (a
+    credit record, a listing): the organisation, the form's own ``details``, the source, the
+    day (sent as ``day_field``) and the person; ``service`` stores it with ``values`` of the
+    details. The credit record and the listing differ only in their details."""
+    with _form(_t(_AGAINST_TITLES[name]), f"{name}-form"):
+        fields: Fields = {
+            "organisation_id": _organisation_select(organisations),
+            **details(),
             "source": _wide("web.rating.source", "field-source"),
-            "occurred_on": _date_input("web.rating.day", today, "field-day"),
+            day_field: _date_input("web.rating.day", today, "field-day"),
             "person": ui.input(_t("web.rating.person")).props("data-testid=field-person"),
         }
         general = _general()
-        ui.button(
-            _t("web.rating.save"),
-            on_click=lambda: _save(
+
+        def change(db: Session, now: datetime, _today: date) -> object:
+            return service(
+                db,
                 who,
-                fields,
-                general,
-                lambda db, now, _today: credit.record_credit(
-                    db,
-                    who,
-                    now,
-                    organisation_id=int(fields["organisation_id"].value or 0),
-                    kind=CreditKind(fields["kind"].value),
-                    title=_text(fields, "title"),
-                    source=_text(fields, "source"),
-                    occurred_on=_day(fields, "occurred_on"),
-                    person=_text(fields, "person"),
-                ),
-            ),
-        ).props("data-testid=credit-save")
-    with _form(_t("web.rating.list_dishonest"), "listing-form"):
-        listing: Fields = {
-            "organisation_id": _organisation_select(organisations),
-            "reason": _wide("web.rating.reason", "field-reason"),
-            "source": _wide("web.rating.source", "field-source"),
-            "listed_on": _date_input("web.rating.day", today, "field-day"),
-            "person": ui.input(_t("web.rating.person")).props("data-testid=field-person"),
-        }
-        listing_error = _general()
-        ui.button(
-            _t("web.rating.save"),
-            on_click=lambda: _save(
-                who,
-                listing,
-                listing_error,
-                lambda db, now, _today: credit.list_entry(
-                    db,
-                    who,
-                    now,
-                    organisation_id=int(listing["organisation_id"].value or 0),
-                    reason=_text(listing, "reason"),
-                    source=_text(listing, "source"),
-                    listed_on=_day(listing, "listed_on"),
-                    person=_text(listing, "person"),
-                ),
-            ),
-        ).props("data-testid=listing-save")
+                now,
+                organisation_id=int(fields["organisation_id"].value or 0),
+                source=_text(fields, "source"),
+                person=_text(fields, "person"),
+                **{day_field: _day(fields, day_field)},
+                **values(fields),
+            )
+
+        _save_button(who, fields, general, f"{name}-save", change)
 
 
 def points_form(who: Principal, events: list[PointsOut]) -> None:
@@ -267,23 +286,19 @@ def park_form(who: Principal, parks: dict[int, str], today: date) -> None:
             "assessed_on": _date_input("web.rating.day", today, "field-day"),
         }
         general = _general()
-        ui.button(
-            _t("web.rating.save"),
-            on_click=lambda: _save(
+
+        def change(db: Session, now: datetime, _today: date) -> object:
+            return grading.assess_park(
+                db,
                 who,
-                fields,
-                general,
-                lambda db, now, _today: grading.assess_park(
-                    db,
-                    who,
-                    now,
-                    int(fields["park_id"].value or 0),
-                    score=_number(fields, "score"),
-                    assessed_on=_day(fields, "assessed_on"),
-                    source=_text(fields, "source"),
-                ),
-            ),
-        ).props("data-testid=park-save")
+                now,
+                int(fields["park_id"].value or 0),
+                score=_number(fields, "score"),
+                assessed_on=_day(fields, "assessed_on"),
+                source=_text(fields, "source"),
+            )
+
+        _save_button(who, fields, general, "park-save", change)
 
 
 def _body(fields: Fields) -> dict[str, Any]:
@@ -359,24 +374,19 @@ def rules_form(who: Principal, db: Session) -> None:
                 for line in found or [_t("web.rating.no_change")]:
                     ui.label(line.replace("  ", " ")).classes("text-caption")
 
+        def save_version(db: Session, now: datetime, _today: date) -> object:
+            return rules.create_version(
+                db,
+                who,
+                now,
+                RuleKind(fields["kind"].value),
+                int(fields["jurisdiction_id"].value or 0),
+                _body(fields),
+                basis=_text(fields, "basis"),
+            )
+
         with ui.row().classes("gap-2"):
             ui.button(_t("web.rating.preview"), on_click=show_preview).props(
                 "data-testid=rules-preview-button"
             )
-            ui.button(
-                _t("web.rating.save"),
-                on_click=lambda: _save(
-                    who,
-                    fields,
-                    general,
-                    lambda db, now, _today: rules.create_version(
-                        db,
-                        who,
-                        now,
-                        RuleKind(fields["kind"].value),
-                        int(fields["jurisdiction_id"].value or 0),
-                        _body(fields),
-                        basis=_text(fields, "basis"),
-                    ),
-                ),
-            ).props("data-testid=rules-save")
+            _save_button(who, fields, general, "rules-save", save_version)
