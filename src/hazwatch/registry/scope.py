@@ -131,7 +131,7 @@ def sites_of(session: Session, organisations: frozenset[int] | None) -> dict[int
             Lease.lessee_id.in_(organisations), Lease.status == Consent.CONFIRMED
         )
         query = query.where(Site.organisation_id.in_(organisations) | Site.id.in_(leased))
-    return {ident: name for ident, name in session.execute(query).all()}
+    return dict(session.execute(query).all())
 
 
 class Tenancy:
