@@ -1,17 +1,19 @@
 """The safety loops' edit forms in the console (one server for the module): the risk
 register (object, event, control measure, a new grading), the chemical plant's units
-(unit, holding, stock movement, room link, accountable person, duty check); each refusal
-appears at its field and stores nothing; English too. (The readiness forms' browser test
-never passed: the lab's plan form did not offer 龙山路88号厂区; left for the next session.)"""
+(unit, holding, stock movement, room link, accountable person, duty check) and emergency
+readiness (plan, drill planned, held, its finding: the sub-let lab keeps them on its
+landlord's site); each refusal appears at its field and stores nothing; English too."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import TIMEZONE, Server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -120,3 +122,58 @@ def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
     expect(page.get_by_test_id("holding-form")).to_contain_text("Design maximum (t)")
     page.get_by_test_id("language").get_by_text("中文").click()
     page.get_by_test_id("duty-form").get_by_text("记录履职检查").wait_for()
+
+
+def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
+    page: Any, server: Server
+) -> None:
+    """The lab is a sub-tenant: the site it works on is its landlord's, and its plan and
+    drill forms offer it (a site it only leases) beside nothing of the landlord's others."""
+    now = datetime.now(ZoneInfo(TIMEZONE))
+    site = "龙山路88号厂区"
+    log_in(page, "lab", next_path="/readiness")
+    page.get_by_test_id("new-plan").click()
+    plan = page.get_by_test_id("plan-form")
+    plan.get_by_test_id("field-title").fill("液氮储罐泄漏专项应急预案")
+    plan.get_by_test_id("field-site_id").click()
+    expect(page.get_by_role("option", name="海港精细化工厂区", exact=True)).to_have_count(0)
+    page.get_by_role("option", name=site, exact=True).click()
+    expect(page.locator(".q-menu")).to_have_count(0)
+    plan.get_by_test_id("field-approved_on").fill((now - timedelta(days=10)).date().isoformat())
+    plan.get_by_test_id("field-review_due").fill((now - timedelta(days=1)).date().isoformat())
+    plan.get_by_test_id("plan-form-save").click()
+    expect(plan.locator(".q-field--error")).to_have_count(1)  # the review date is past
+    expect(page.get_by_text("液氮储罐泄漏专项应急预案", exact=True)).to_have_count(0)
+    plan.get_by_test_id("field-review_due").fill((now + timedelta(days=365)).date().isoformat())
+    plan.get_by_test_id("plan-form-save").click()
+    expect(page.get_by_text("液氮储罐泄漏专项应急预案", exact=True)).to_be_visible()
+    page.get_by_test_id("new-drill").click()
+    drill = page.get_by_test_id("drill-form")
+    drill.get_by_test_id("field-title").fill("液氮泄漏疏散演练")
+    _choose(page, drill, "field-site_id", site)
+    _choose(page, drill, "field-plan_id", "液氮储罐泄漏专项应急预案")
+    tomorrow = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    drill.get_by_test_id("field-planned_for").fill(tomorrow)
+    drill.get_by_test_id("drill-form-save").click()
+    card = page.locator("[data-testid^=drill-]").filter(has_text="液氮泄漏疏散演练")
+    expect(card.get_by_test_id("drill-state")).to_have_text("计划中")
+    card.get_by_text("记录演练实施").first.click()
+    hold = card.get_by_test_id("hold-form")
+    hold.get_by_test_id("field-participants").fill("0")
+    hold.get_by_test_id("field-summary").fill("全员疏散用时 3 分钟")
+    hold.get_by_test_id("hold-form-save").click()
+    expect(hold.locator(".q-field--error")).to_have_count(1)  # nobody took part
+    hold.get_by_test_id("field-participants").fill("8")
+    hold.get_by_test_id("hold-form-save").click()
+    expect(card.get_by_test_id("drill-state")).to_have_text("已实施")
+    card.get_by_text("记录演练发现的问题").first.click()
+    finding = card.get_by_test_id("finding-form")
+    finding.get_by_test_id("field-text").fill("疏散指示标志被货架遮挡")
+    finding.get_by_test_id("finding-form-save").click()
+    expect(card.get_by_test_id("drill-finding")).to_contain_text("疏散指示标志被货架遮挡")
+    screenshot(page, "readiness-forms-desktop")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("new-plan")).to_contain_text("New emergency plan")
+    expect(page.get_by_test_id("new-drill")).to_contain_text("Plan a drill")
+    page.get_by_test_id("language").get_by_text("中文").click()
+    page.get_by_test_id("new-plan").get_by_text("新增应急预案").first.wait_for()

@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, select
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.context import Context, build_context
 from hazwatch.core.db import Base
+from hazwatch.core.ports import free_port
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring import service
 from hazwatch.monitoring.escalation.models import Escalation, Notification
@@ -69,19 +70,13 @@ def nats_binary() -> str | None:
     return "/usr/sbin/nats-server" if Path("/usr/sbin/nats-server").exists() else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class NatsServer:
     """A private ``nats-server -js`` whose store survives :meth:`kill` and :meth:`start`."""
 
     def __init__(self, binary: str, folder: Path) -> None:
         self.binary = binary
         self.folder = folder
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"nats://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 

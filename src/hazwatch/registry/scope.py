@@ -120,6 +120,20 @@ def site_tenants(session: Session, site_id: int) -> set[int]:
     )
 
 
+def sites_of(session: Session, organisations: frozenset[int] | None) -> dict[int, str]:
+    """Sites (id → name) that ``organisations`` own or hold a confirmed lease or sub-lease
+    on (None = every site): a tenant keeps its plans, drills, units and equipment on the
+    landlord's site it works in, which it does not own and the registry's scoped site list
+    therefore leaves out."""
+    query = select(Site.id, Site.name).order_by(Site.id)
+    if organisations is not None:
+        leased = select(Lease.site_id).where(
+            Lease.lessee_id.in_(organisations), Lease.status == Consent.CONFIRMED
+        )
+        query = query.where(Site.organisation_id.in_(organisations) | Site.id.in_(leased))
+    return dict(session.execute(query).all())
+
+
 class Tenancy:
     """What one caller may write, asked once per request by every service.
 

@@ -24,7 +24,7 @@ from hazwatch.core.clock import typed_instant
 from hazwatch.core.errors import DomainError
 from hazwatch.registry import service as registry
 from hazwatch.registry.resources import Resource, resource
-from hazwatch.registry.scope import Tenancy
+from hazwatch.registry.scope import Tenancy, sites_of
 from hazwatch.web import session as web_session
 from hazwatch.web import state
 from hazwatch.web.forms import clear_errors, require_filled, show_error
@@ -93,6 +93,17 @@ def writable_organisations(session: Session, who: Principal) -> dict[int, str]:
     (a landlord sees its tenants but does not fill in their registers)."""
     tenancy = Tenancy(session, who)
     return {k: v for k, v in options(session, who, "organisations").items() if tenancy.may_write(k)}
+
+
+def writable_sites(session: Session, who: Principal) -> dict[int, str]:
+    """The sites a form may place an owner's record on: its own, and those it leases (the
+    service checks the pair; a tenant's site belongs to its landlord)."""
+    return sites_of(session, Tenancy(session, who).writable)
+
+
+def visible_sites(session: Session, who: Principal) -> dict[int, str]:
+    """The sites the person's records can be kept on, for filters (own and leased)."""
+    return sites_of(session, Tenancy(session, who).visible)
 
 
 def build(

@@ -120,6 +120,7 @@ def _new_unit_form(who: Principal) -> None:
     context = state.context()
     with context.unit_of_work(who) as db:
         owners = registry_form.writable_organisations(db, who)
+        sites = registry_form.writable_sites(db, who)
     if not owners:
         return
     with (
@@ -135,7 +136,7 @@ def _new_unit_form(who: Principal) -> None:
             path="/chemicals",
             testid="unit-form",
             values={"organisation_id": next(iter(owners))},
-            references={"organisation_id": owners},
+            references={"organisation_id": owners, "site_id": sites},
         )
 
 

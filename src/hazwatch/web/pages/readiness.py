@@ -43,6 +43,7 @@ def readiness_page() -> None:
         plans = service.list_plans(db, who)
         drills = [(d, service.drill_findings(db, d.id)) for d in service.list_drills(db, who)]
         owners = registry_form.writable_organisations(db, who) if who.can_edit else {}
+        sites = registry_form.writable_sites(db, who) if owners else {}
     ui.label(_t("web.readiness.plans")).classes("text-h6")
     for plan in plans:
         with ui.row().classes("items-center gap-2").props(f"data-testid=plan-{plan.id}"):
@@ -68,7 +69,7 @@ def readiness_page() -> None:
                 path="/readiness",
                 testid="plan-form",
                 values={"organisation_id": next(iter(owners))},
-                references={"organisation_id": owners},
+                references={"organisation_id": owners, "site_id": sites},
             )
 
     ui.label(_t("web.readiness.drills")).classes("text-h6")
@@ -106,6 +107,7 @@ def readiness_page() -> None:
                 values={"organisation_id": next(iter(owners))},
                 references={
                     "organisation_id": owners,
+                    "site_id": sites,
                     "plan_id": {None: _t("web.registry.none")}
                     | {p.id: p.title for p in plans if p.organisation_id in owners},
                 },
@@ -197,7 +199,7 @@ def _equipment() -> None:
     assert who is not None
     context = state.context()
     with context.unit_of_work(who) as db:
-        sites = registry_form.options(db, who, "sites")
+        sites = registry_form.visible_sites(db, who)
     with ui.row().classes("items-center gap-2"):
         ui.label(_t("web.readiness.equipment")).classes("text-h6")
         site = (
