@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -30,11 +31,15 @@ from sqlalchemy.orm import Session
 
 from hazwatch.chemicals import service as chemicals
 from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.clock import as_utc
 from hazwatch.core.errors import Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import visible_organisations
+from hazwatch.district.admission import service as admission
 from hazwatch.district.map.choices import MapLayer
 from hazwatch.district.map.models import ParkOutline, SiteLocation
+from hazwatch.district.resources import service as resources
+from hazwatch.district.resources.choices import DispatchPurpose, LineState, TeamKind
 from hazwatch.district.transport import geometry
 from hazwatch.district.transport import service as transport
 from hazwatch.district.transport.choices import WarningKind, ZoneKind
@@ -42,6 +47,7 @@ from hazwatch.district.transport.models import Vehicle
 from hazwatch.district.waste import service as waste
 from hazwatch.district.waste import stores as waste_stores
 from hazwatch.district.waste.choices import ManifestState
+from hazwatch.emergency.readiness.choices import EquipmentKind
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.choices import AlarmState
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -57,6 +63,11 @@ FeatureCollection = dict[str, Any]
 #: Colours of an alarm's priority and a dispatched warning's level (the same four names).
 LEVEL_COLOURS = {"urgent": "red", "high": "red", "medium": "orange", "low": "yellow"}
 MAJOR_HAZARD_COLOURS = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
+#: A project's strongest 两重点一重大 flag as its colour (no flag: its review state's).
+PROJECT_FLAG_COLOURS = {"major_hazard": "red", "key_chemical": "orange", "key_process": "yellow"}
+#: A closed resource dispatch stays on the map this long, so the review of a drill or an
+#: incident sees where the help came from; an open one stays until its last line is back.
+DISPATCH_SHOWN = timedelta(days=7)
 
 
 # -- places -----------------------------------------------------------------------------------
@@ -490,4 +501,82 @@ def _waste_stores(query: MapQuery) -> Iterable[Feature]:
             colour,
             thermal_imaging=state.thermal_imaging,
             alarms=len(state.alarms),
+        )
+
+
+@register_layer(MapLayer.PROJECTS)
+def _projects(query: MapQuery) -> Iterable[Feature]:
+    """Construction projects under admission review (or decided) where they will stand,
+    coloured by their strongest 两重点一重大 flag."""
+    for found in admission.project_points(query.session, query.principal):
+        flagged = found.flag != "none"
+        yield feature(
+            MapLayer.PROJECTS,
+            found.project_id,
+            point(found.lon, found.lat),
+            translate(
+                "map.label.project_flagged",
+                query.language,
+                name=found.label,
+                state=found.state,
+                flag=translate(f"map.project_flag.{found.flag}", query.language),
+            )
+            if flagged
+            else translate(
+                "map.label.project", query.language, name=found.label, state=found.state
+            ),
+            PROJECT_FLAG_COLOURS.get(found.flag, found.state.colour),
+            flag=found.flag,
+            state=found.state.value,
+        )
+
+
+@register_layer(MapLayer.EQUIPMENT)
+def _equipment(query: MapQuery) -> Iterable[Feature]:
+    """The shared equipment library's items and the rescue teams where they stand (green:
+    lent now; otherwise the reason's colour), and the scenes of resource dispatches still
+    open or closed within :data:`DISPATCH_SHOWN`."""
+    for found in resources.equipment_points(query.session, query.principal, query.moment.now):
+        group, value = found.kind.split(":", 1)
+        kind = EquipmentKind(value) if group == "equipment" else TeamKind(value)
+        yield feature(
+            MapLayer.EQUIPMENT,
+            found.ident,
+            point(found.lon, found.lat),
+            translate(
+                "map.label.equipment" if found.available else "map.label.equipment_unavailable",
+                query.language,
+                kind=kind,
+                name=found.label,
+            ),
+            found.colour,
+            kind=found.kind,
+            available=found.available,
+        )
+    since = query.moment.now - DISPATCH_SHOWN
+    for sent in resources.list_dispatches(query.session, query.principal):
+        if sent.closed_at is not None and as_utc(sent.closed_at) < since:
+            continue
+        closed = sent.closed_at is not None
+        states = [resources.state_of(line) for line in resources.lines_of(query.session, sent.id)]
+        yield feature(
+            MapLayer.EQUIPMENT,
+            f"dispatch-{sent.id}",
+            point(sent.lon, sent.lat),
+            translate(
+                "map.label.resource_dispatch",
+                query.language,
+                purpose=DispatchPurpose(sent.purpose),
+                lines=len(states),
+                back=states.count(LineState.RETURNED),
+            ),
+            "grey" if closed else "orange",
+            kind="dispatch",
+            purpose=sent.purpose,
+            dispatch_id=sent.id,
+            drill_id=sent.drill_id,
+            incident_id=sent.incident_id,
+            closed=closed,
+            lines=len(states),
+            returned=states.count(LineState.RETURNED),
         )
