@@ -132,6 +132,24 @@ def test_the_demo_programme_on_the_equipment_and_project_layers(
         f["properties"]["label"].startswith("Drill dispatch")
         for f in english["equipment"]["features"]
     )
+    # the enterprises short of a coverage indicator, where they work (the sub-lessor and
+    # its tenant in the landlord's plant, the chemical plant at its own site)
+    gaps = {f["properties"]["id"]: f["properties"] for f in layers["coverage"]["features"]}
+    assert set(gaps) == {demo["sublessor"], demo["lab"], demo["chem"]}
+    assert gaps[demo["chem"]]["gaps"] == [
+        {"indicator": "vocational_training", "reason": "below_target"}
+    ]
+    assert (
+        gaps[demo["chem"]]["label"]
+        == "海港精细化工有限公司：职业技能晋级培训覆盖率：已培训 0/220 人"
+    )
+    assert {g["indicator"] for g in gaps[demo["sublessor"]]["gaps"]} == {
+        "safety_manager",
+        "social_service",
+        "vocational_training",
+    }
+    assert gaps[demo["sublessor"]]["colour"] == "red"
+    assert english["coverage"]["label"] == "Coverage gaps"
     # a week after it closed the drill's dispatch leaves the map; the library stays
     later = Moment.of(context)
     later = Moment(later.now + service.DISPATCH_SHOWN + timedelta(days=1), later.settings)
@@ -151,6 +169,7 @@ def test_each_caller_sees_its_own_part_of_the_map(
     assert lab["major_hazards"]["features"] == [] and lab["parks"]["features"] == []
     assert lab["zones"]["features"], "road rules are public"
     assert lab["projects"]["features"] == lab["equipment"]["features"] == []
+    assert lab["coverage"]["features"] == []  # the indicators are the regulators'
     chem = _layers(client, login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"]))
     assert _ids(chem["sites"]) == {demo["chem_site"]}
     assert demo["manifest_short"] in _ids(chem["manifests"])

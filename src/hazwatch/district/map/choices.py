@@ -19,6 +19,7 @@ from hazwatch.core.choices import Choice, with_colours
         "vehicles": "green",
         "projects": "purple",
         "equipment": "teal",
+        "coverage": "orange",
     }
 )
 class MapLayer(Choice):
@@ -27,6 +28,7 @@ class MapLayer(Choice):
     SITES = "sites"
     PROJECTS = "projects"
     MAJOR_HAZARDS = "major_hazards"
+    COVERAGE = "coverage"
     MANIFESTS = "manifests"
     WASTE_STORES = "waste_stores"
     EQUIPMENT = "equipment"

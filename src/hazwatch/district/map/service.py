@@ -31,11 +31,12 @@ from sqlalchemy.orm import Session
 
 from hazwatch.chemicals import service as chemicals
 from hazwatch.core.auth.roles import Principal, Role
-from hazwatch.core.clock import as_utc
+from hazwatch.core.clock import as_utc, local_date
 from hazwatch.core.errors import Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import visible_organisations
 from hazwatch.district.admission import service as admission
+from hazwatch.district.coverage import service as coverage
 from hazwatch.district.map.choices import MapLayer
 from hazwatch.district.map.models import ParkOutline, SiteLocation
 from hazwatch.district.resources import service as resources
@@ -189,6 +190,21 @@ class MapQuery:
         ):
             if site_id in self.places and organisation_id not in found:
                 found[organisation_id] = (site_id, self.places[site_id])
+        return found
+
+    @cached_property
+    def occupant_places(self) -> dict[int, tuple[float, float]]:
+        """Where an organisation without a located site of its own works: the located site
+        where it occupies rooms (a tenant's lab in its landlord's plant)."""
+        found: dict[int, tuple[float, float]] = {}
+        for organisation_id, site_id in self.session.execute(
+            select(Room.organisation_id, Building.site_id)
+            .join(Building, Building.id == Room.building_id)
+            .where(Room.organisation_id.is_not(None))
+            .order_by(Room.id)
+        ):
+            if site_id in self.places and organisation_id not in found:
+                found[organisation_id] = self.places[site_id]
         return found
 
 
@@ -579,4 +595,54 @@ def _equipment(query: MapQuery) -> Iterable[Feature]:
             closed=closed,
             lines=len(states),
             returned=states.count(LineState.RETURNED),
+        )
+
+
+@register_layer(MapLayer.COVERAGE)
+def _coverage(query: MapQuery) -> Iterable[Feature]:
+    """Enterprises short of a coverage indicator (measures 11, 16, 17), at their site or
+    where they occupy rooms, each with what it misses; regulators only, as the indicators
+    are. An officer short of measure 19 has no place and stays on the coverage page."""
+    if query.principal.role not in (Role.REGULATOR, Role.PLATFORM_ADMIN):
+        return
+    today = local_date(query.moment.now, query.moment.settings.timezone)
+    missing: dict[int, list[tuple[str, coverage.Gap]]] = {}
+    names: dict[int, str] = {}
+    for figure in coverage.visible_figures(
+        query.session, query.principal, today, query.moment.settings
+    ):
+        if figure.department_id is not None or figure.key == "enforcement_staff":
+            continue
+        for gap in figure.gaps:
+            missing.setdefault(gap.subject_id, []).append((figure.key, gap))
+            names[gap.subject_id] = gap.name
+    for organisation_id, gaps in sorted(missing.items()):
+        own = query.organisation_places.get(organisation_id)
+        where = own[1] if own else query.occupant_places.get(organisation_id)
+        if where is None:
+            continue
+        shown = [
+            translate(
+                "map.label.coverage_gap",
+                query.language,
+                indicator=translate(f"district.coverage.indicator.{key}", query.language),
+                reason=translate(
+                    f"district.coverage.gap.{gap.reason}", query.language, **gap.detail
+                ),
+            )
+            for key, gap in gaps
+        ]
+        yield feature(
+            MapLayer.COVERAGE,
+            organisation_id,
+            point(*where),
+            translate(
+                "map.label.coverage",
+                query.language,
+                name=names[organisation_id],
+                gaps=translate("map.separator", query.language).join(shown),
+            ),
+            "red" if len(gaps) > 1 else None,
+            organisation_id=organisation_id,
+            gaps=[{"indicator": key, "reason": gap.reason} for key, gap in gaps],
         )
