@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -15,8 +16,10 @@ from typer.testing import CliRunner
 from hazwatch import demo as full_demo
 from hazwatch.cli.main import app
 from hazwatch.core.audit.models import AuditEntry
-from hazwatch.core.auth.roles import Role
+from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.context import Context
+from hazwatch.district.map import service
+from hazwatch.district.map.choices import MapLayer
 from hazwatch.district.map.models import ParkOutline, SiteLocation
 from hazwatch.district.transport.demo import IN_TUNNEL
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -86,6 +89,76 @@ def test_the_demo_district_on_the_map(client: TestClient, login_as: Login, demo:
     assert any("fails reconciliation" in f["properties"]["label"] for f in english["features"])
 
 
+def test_the_demo_programme_on_the_equipment_and_project_layers(
+    client: TestClient, login_as: Login, demo: DemoIds, context: Context
+) -> None:
+    """The project under joint review with its major-hazard flag, the shared library's items
+    and the rescue teams where they stand, and the drill's dispatch at its scene."""
+    regulator = login_as(
+        Role.REGULATOR, organisation_id=demo["ema"], jurisdiction_id=demo["district"]
+    )
+    layers = _layers(client, regulator)
+    assert list(layers).index("projects") < list(layers).index("equipment")
+    (project,) = layers["projects"]["features"]
+    assert project["properties"]["id"] == demo["admission_project"]
+    assert project["properties"]["flag"] == "major_hazard"
+    assert project["properties"]["state"] == "under_review"
+    assert project["properties"]["colour"] == "red"
+    assert project["geometry"]["coordinates"] == [121.8336, 29.9412]
+    assert "构成重大危险源" in project["properties"]["label"]
+    equipment = {f["properties"]["id"]: f for f in layers["equipment"]["features"]}
+    kinds = {f["properties"]["kind"] for f in equipment.values()}
+    assert {"equipment:leak_kit", "team:professional", "team:enterprise_brigade"} <= kinds
+    depot = next(f for f in equipment.values() if "堵漏工具组" in f["properties"]["label"])
+    assert depot["geometry"]["coordinates"] == [121.76, 29.89]
+    assert depot["properties"]["available"] is True and depot["properties"]["colour"] == "green"
+    assert depot["properties"]["label"].startswith("堵漏器材：")
+    pump = next(f for f in equipment.values() if "防爆输转泵" in f["properties"]["label"])
+    assert pump["properties"]["available"] is False  # needs repair
+    assert pump["properties"]["colour"] == "orange" and "暂不可调派" in pump["properties"]["label"]
+    squad = equipment[f"team-{demo['rescue_squad']}"]
+    assert squad["properties"]["colour"] == "blue"
+    drill = equipment[f"dispatch-{demo['resource_dispatch']}"]
+    assert drill["properties"]["purpose"] == "drill"
+    assert drill["properties"]["drill_id"] == demo["resource_drill"]
+    assert drill["properties"]["closed"] is True  # everything came back
+    assert drill["properties"]["lines"] == drill["properties"]["returned"] > 0
+    assert drill["properties"]["label"].startswith("演练调派")
+    english = client.get(f"{API}/layers", headers=regulator | {"Accept-Language": "en"}).json()
+    assert english["projects"]["label"] == "Construction projects"
+    assert "major hazard" in english["projects"]["features"][0]["properties"]["label"]
+    assert english["equipment"]["label"] == "Emergency equipment and teams"
+    assert any(
+        f["properties"]["label"].startswith("Drill dispatch")
+        for f in english["equipment"]["features"]
+    )
+    # the enterprises short of a coverage indicator, where they work (the sub-lessor and
+    # its tenant in the landlord's plant, the chemical plant at its own site)
+    gaps = {f["properties"]["id"]: f["properties"] for f in layers["coverage"]["features"]}
+    assert set(gaps) == {demo["sublessor"], demo["lab"], demo["chem"]}
+    assert gaps[demo["chem"]]["gaps"] == [
+        {"indicator": "vocational_training", "reason": "below_target"}
+    ]
+    assert (
+        gaps[demo["chem"]]["label"]
+        == "海港精细化工有限公司：职业技能晋级培训覆盖率：已培训 0/220 人"
+    )
+    assert {g["indicator"] for g in gaps[demo["sublessor"]]["gaps"]} == {
+        "safety_manager",
+        "social_service",
+        "vocational_training",
+    }
+    assert gaps[demo["sublessor"]]["colour"] == "red"
+    assert english["coverage"]["label"] == "Coverage gaps"
+    # a week after it closed the drill's dispatch leaves the map; the library stays
+    later = Moment.of(context)
+    later = Moment(later.now + service.DISPATCH_SHOWN + timedelta(days=1), later.settings)
+    with context.sessions() as session:
+        shown = service.layers(session, SYSTEM, later, "zh_CN", [MapLayer.EQUIPMENT])
+    ids = {f["properties"]["id"] for f in shown["equipment"]["features"]}
+    assert f"dispatch-{demo['resource_dispatch']}" not in ids and depot["properties"]["id"] in ids
+
+
 def test_each_caller_sees_its_own_part_of_the_map(
     client: TestClient, login_as: Login, demo: DemoIds
 ) -> None:
@@ -95,13 +168,20 @@ def test_each_caller_sees_its_own_part_of_the_map(
     assert lab["vehicles"]["features"] == lab["manifests"]["features"] == []
     assert lab["major_hazards"]["features"] == [] and lab["parks"]["features"] == []
     assert lab["zones"]["features"], "road rules are public"
+    assert lab["projects"]["features"] == lab["equipment"]["features"] == []
+    assert lab["coverage"]["features"] == []  # the indicators are the regulators'
     chem = _layers(client, login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["chem"]))
     assert _ids(chem["sites"]) == {demo["chem_site"]}
     assert demo["manifest_short"] in _ids(chem["manifests"])
     assert chem["vehicles"]["features"] == []  # the carrier's
+    assert _ids(chem["projects"]) == {demo["admission_project"]}
+    own = _ids(chem["equipment"])
+    assert f"team-{demo['plant_brigade']}" in own and f"team-{demo['rescue_squad']}" not in own
+    assert f"dispatch-{demo['resource_dispatch']}" in own  # the drill was the plant's
     assert [f["properties"]["label"] for f in chem["parks"]["features"]] == ["滨海科创园"]
     carrier = _layers(client, login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["carrier"]))
     assert len(carrier["vehicles"]["features"]) == 1  # only the tanker has reported
+    assert carrier["projects"]["features"] == carrier["equipment"]["features"] == []
 
 
 def _count(context: Context, model: Any) -> int:
@@ -162,6 +242,10 @@ def test_the_map_from_the_command_line(cli_on_context: Context) -> None:
     assert shown.exit_code == 0, shown.output
     (vehicles,) = json.loads(shown.stdout).values()
     assert [f["properties"]["plate"] for f in vehicles["features"]] == ["浙B·D0123"]
+    listed = runner.invoke(app, ["map", "layers", "--layer", "projects", "--layer", "equipment"])
+    assert listed.exit_code == 0, listed.output
+    assert f"projects-{demo['admission_project']}:" in listed.output
+    assert f"equipment-team-{demo['rescue_squad']}:" in listed.output
     before = _count(context, SiteLocation)
     wrong = runner.invoke(
         app, ["map", "locate-site", str(demo["chem_site"]), "--lat", "95", "--lon", "121"]

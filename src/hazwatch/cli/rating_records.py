@@ -7,8 +7,11 @@ of ``--as``; a refusal names its field and exits non-zero with nothing stored.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import typer
+from pydantic import BaseModel
 
 from hazwatch.cli.common import fail, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, Acting, acting_as
@@ -33,9 +36,52 @@ def _appeal_line(a: CodeAppealOut) -> str:
     return f"#{a.id} {a.subject.label(language())} {target} [{a.state_label}] {a.reason}"
 
 
+ORGANISATION = typer.Argument(..., help="Organisation id.")
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class _Against:
+    """What every record against an organisation gives on the command line: whom, the
+    document it rests on, the person concerned, the day (default today) and how it runs."""
+
+    organisation: int
+    source: str
+    person: str
+    day: str | None
+    username: str | None
+    as_json: bool
+
+
+def _record_against(
+    against: _Against,
+    service: Callable[..., Row],
+    day_field: str,
+    show: Callable[[Acting, Row], BaseModel],
+    line: Callable[[Any], str],
+    **details: object,
+) -> None:
+    """Call ``service`` (a credit record, a listing) in one unit of work as the user of
+    ``--as`` with the organisation, source, person and day (passed as ``day_field``) and
+    ``details``; then show the stored row as a line or JSON."""
+    with acting_as(against.username, writes=True) as run:
+        row = service(
+            run.session,
+            run.who,
+            run.now,
+            organisation_id=against.organisation,
+            source=against.source,
+            person=against.person,
+            **{day_field: day_of(against.day, run.today)},
+            **details,
+        )
+        shown = show(run, row)
+    emit(shown, against.as_json, line)
+
+
 @reports_domain_errors
 def credit_record_command(
-    organisation: int = typer.Argument(..., help="Organisation id."),
+    organisation: int = ORGANISATION,
     kind: CreditKind = typer.Argument(..., help="good or bad."),
     title: str = typer.Argument(..., help="What happened."),
     source: str = SOURCE,
@@ -45,25 +91,20 @@ def credit_record_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Record a good or bad credit record with its source."""
-    with acting_as(username, writes=True) as run:
-        row = credit.record_credit(
-            run.session,
-            run.who,
-            run.now,
-            organisation_id=organisation,
-            kind=kind,
-            title=title,
-            source=source,
-            occurred_on=day_of(day, run.today),
-            person=person,
-        )
-        shown = CreditOut.model_validate(row)
-    emit(shown, as_json, lambda r: f"#{r.id} {r.occurred_on} {r.kind.label(language())} {r.title}")
+    _record_against(
+        _Against(organisation, source, person, day, username, as_json),
+        credit.record_credit,
+        "occurred_on",
+        lambda _run, row: CreditOut.model_validate(row),
+        lambda r: f"#{r.id} {r.occurred_on} {r.kind.label(language())} {r.title}",
+        kind=kind,
+        title=title,
+    )
 
 
 @reports_domain_errors
 def dishonesty_add_command(
-    organisation: int = typer.Argument(..., help="Organisation id."),
+    organisation: int = ORGANISATION,
     reason: str = typer.Option(..., "--reason", help="Why it is listed."),
     source: str = SOURCE,
     person: str = PERSON,
@@ -72,19 +113,14 @@ def dishonesty_add_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """List a party on the serious-dishonesty list for 3 years (MEM Order 11 of 2023)."""
-    with acting_as(username, writes=True) as run:
-        row = credit.list_entry(
-            run.session,
-            run.who,
-            run.now,
-            organisation_id=organisation,
-            reason=reason,
-            source=source,
-            listed_on=day_of(day, run.today),
-            person=person,
-        )
-        shown = rating_views.listing_outs(run.session, [row], run.today, language())[0]
-    emit(shown, as_json, lambda r: f"#{r.id} {r.organisation} {r.listed_on}→{r.ends_on}")
+    _record_against(
+        _Against(organisation, source, person, day, username, as_json),
+        credit.list_entry,
+        "listed_on",
+        lambda run, row: rating_views.listing_outs(run.session, [row], run.today, language())[0],
+        lambda r: f"#{r.id} {r.organisation} {r.listed_on}→{r.ends_on}",
+        reason=reason,
+    )
 
 
 def _points_after(run: Acting, change: Callable[[], PointEvent], as_json: bool) -> None:

@@ -20,6 +20,8 @@ HEX = {
     "grey": "#757575",
     #: Unknown air (``monitoring.danger``): neither a priority colour nor "safe".
     "purple": "#6a1b9a",
+    #: A rescue team or the emergency-equipment map layer: help, not a warning level.
+    "teal": "#00897b",
 }
 
 

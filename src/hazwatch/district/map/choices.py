@@ -17,15 +17,21 @@ from hazwatch.core.choices import Choice, with_colours
         "manifests": "yellow",
         "waste_stores": "purple",
         "vehicles": "green",
+        "projects": "purple",
+        "equipment": "teal",
+        "coverage": "orange",
     }
 )
 class MapLayer(Choice):
     PARKS = "parks"
     ZONES = "zones"
     SITES = "sites"
+    PROJECTS = "projects"
     MAJOR_HAZARDS = "major_hazards"
+    COVERAGE = "coverage"
     MANIFESTS = "manifests"
     WASTE_STORES = "waste_stores"
+    EQUIPMENT = "equipment"
     ALARMS = "alarms"
     WARNINGS = "warnings"
     VEHICLES = "vehicles"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -30,11 +31,16 @@ from sqlalchemy.orm import Session
 
 from hazwatch.chemicals import service as chemicals
 from hazwatch.core.auth.roles import Principal, Role
+from hazwatch.core.clock import as_utc, local_date
 from hazwatch.core.errors import Forbidden, InvalidInput, NotFound
 from hazwatch.core.i18n import translate
 from hazwatch.core.scope import visible_organisations
+from hazwatch.district.admission import service as admission
+from hazwatch.district.coverage import service as coverage
 from hazwatch.district.map.choices import MapLayer
 from hazwatch.district.map.models import ParkOutline, SiteLocation
+from hazwatch.district.resources import service as resources
+from hazwatch.district.resources.choices import DispatchPurpose, LineState, TeamKind
 from hazwatch.district.transport import geometry
 from hazwatch.district.transport import service as transport
 from hazwatch.district.transport.choices import WarningKind, ZoneKind
@@ -42,6 +48,7 @@ from hazwatch.district.transport.models import Vehicle
 from hazwatch.district.waste import service as waste
 from hazwatch.district.waste import stores as waste_stores
 from hazwatch.district.waste.choices import ManifestState
+from hazwatch.emergency.readiness.choices import EquipmentKind
 from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.choices import AlarmState
 from hazwatch.prevention.hazard_findings.service import Moment
@@ -57,6 +64,11 @@ FeatureCollection = dict[str, Any]
 #: Colours of an alarm's priority and a dispatched warning's level (the same four names).
 LEVEL_COLOURS = {"urgent": "red", "high": "red", "medium": "orange", "low": "yellow"}
 MAJOR_HAZARD_COLOURS = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
+#: A project's strongest 两重点一重大 flag as its colour (no flag: its review state's).
+PROJECT_FLAG_COLOURS = {"major_hazard": "red", "key_chemical": "orange", "key_process": "yellow"}
+#: A closed resource dispatch stays on the map this long, so the review of a drill or an
+#: incident sees where the help came from; an open one stays until its last line is back.
+DISPATCH_SHOWN = timedelta(days=7)
 
 
 # -- places -----------------------------------------------------------------------------------
@@ -178,6 +190,21 @@ class MapQuery:
         ):
             if site_id in self.places and organisation_id not in found:
                 found[organisation_id] = (site_id, self.places[site_id])
+        return found
+
+    @cached_property
+    def occupant_places(self) -> dict[int, tuple[float, float]]:
+        """Where an organisation without a located site of its own works: the located site
+        where it occupies rooms (a tenant's lab in its landlord's plant)."""
+        found: dict[int, tuple[float, float]] = {}
+        for organisation_id, site_id in self.session.execute(
+            select(Room.organisation_id, Building.site_id)
+            .join(Building, Building.id == Room.building_id)
+            .where(Room.organisation_id.is_not(None))
+            .order_by(Room.id)
+        ):
+            if site_id in self.places and organisation_id not in found:
+                found[organisation_id] = self.places[site_id]
         return found
 
 
@@ -490,4 +517,132 @@ def _waste_stores(query: MapQuery) -> Iterable[Feature]:
             colour,
             thermal_imaging=state.thermal_imaging,
             alarms=len(state.alarms),
+        )
+
+
+@register_layer(MapLayer.PROJECTS)
+def _projects(query: MapQuery) -> Iterable[Feature]:
+    """Construction projects under admission review (or decided) where they will stand,
+    coloured by their strongest 两重点一重大 flag."""
+    for found in admission.project_points(query.session, query.principal):
+        flagged = found.flag != "none"
+        yield feature(
+            MapLayer.PROJECTS,
+            found.project_id,
+            point(found.lon, found.lat),
+            translate(
+                "map.label.project_flagged",
+                query.language,
+                name=found.label,
+                state=found.state,
+                flag=translate(f"map.project_flag.{found.flag}", query.language),
+            )
+            if flagged
+            else translate(
+                "map.label.project", query.language, name=found.label, state=found.state
+            ),
+            PROJECT_FLAG_COLOURS.get(found.flag, found.state.colour),
+            flag=found.flag,
+            state=found.state.value,
+        )
+
+
+@register_layer(MapLayer.EQUIPMENT)
+def _equipment(query: MapQuery) -> Iterable[Feature]:
+    """The shared equipment library's items and the rescue teams where they stand (green:
+    lent now; otherwise the reason's colour), and the scenes of resource dispatches still
+    open or closed within :data:`DISPATCH_SHOWN`."""
+    for found in resources.equipment_points(query.session, query.principal, query.moment.now):
+        group, value = found.kind.split(":", 1)
+        kind = EquipmentKind(value) if group == "equipment" else TeamKind(value)
+        yield feature(
+            MapLayer.EQUIPMENT,
+            found.ident,
+            point(found.lon, found.lat),
+            translate(
+                "map.label.equipment" if found.available else "map.label.equipment_unavailable",
+                query.language,
+                kind=kind,
+                name=found.label,
+            ),
+            found.colour,
+            kind=found.kind,
+            available=found.available,
+        )
+    since = query.moment.now - DISPATCH_SHOWN
+    for sent in resources.list_dispatches(query.session, query.principal):
+        if sent.closed_at is not None and as_utc(sent.closed_at) < since:
+            continue
+        closed = sent.closed_at is not None
+        states = [resources.state_of(line) for line in resources.lines_of(query.session, sent.id)]
+        yield feature(
+            MapLayer.EQUIPMENT,
+            f"dispatch-{sent.id}",
+            point(sent.lon, sent.lat),
+            translate(
+                "map.label.resource_dispatch",
+                query.language,
+                purpose=DispatchPurpose(sent.purpose),
+                lines=len(states),
+                back=states.count(LineState.RETURNED),
+            ),
+            "grey" if closed else "orange",
+            kind="dispatch",
+            purpose=sent.purpose,
+            dispatch_id=sent.id,
+            drill_id=sent.drill_id,
+            incident_id=sent.incident_id,
+            closed=closed,
+            lines=len(states),
+            returned=states.count(LineState.RETURNED),
+        )
+
+
+@register_layer(MapLayer.COVERAGE)
+def _coverage(query: MapQuery) -> Iterable[Feature]:
+    """Enterprises short of a coverage indicator (measures 11, 16, 17), at their site or
+    where they occupy rooms, each with what it misses; regulators only, as the indicators
+    are. An officer short of measure 19 has no place and stays on the coverage page."""
+    if query.principal.role not in (Role.REGULATOR, Role.PLATFORM_ADMIN):
+        return
+    today = local_date(query.moment.now, query.moment.settings.timezone)
+    missing: dict[int, list[tuple[str, coverage.Gap]]] = {}
+    names: dict[int, str] = {}
+    for figure in coverage.visible_figures(
+        query.session, query.principal, today, query.moment.settings
+    ):
+        if figure.department_id is not None or figure.key == "enforcement_staff":
+            continue
+        for gap in figure.gaps:
+            missing.setdefault(gap.subject_id, []).append((figure.key, gap))
+            names[gap.subject_id] = gap.name
+    for organisation_id, gaps in sorted(missing.items()):
+        own = query.organisation_places.get(organisation_id)
+        where = own[1] if own else query.occupant_places.get(organisation_id)
+        if where is None:
+            continue
+        shown = [
+            translate(
+                "map.label.coverage_gap",
+                query.language,
+                indicator=translate(f"district.coverage.indicator.{key}", query.language),
+                reason=translate(
+                    f"district.coverage.gap.{gap.reason}", query.language, **gap.detail
+                ),
+            )
+            for key, gap in gaps
+        ]
+        yield feature(
+            MapLayer.COVERAGE,
+            organisation_id,
+            point(*where),
+            translate(
+                "map.label.coverage",
+                query.language,
+                name=names[organisation_id],
+                gaps=translate("map.separator", query.language).join(shown),
+            ),
+            "red" if len(gaps) > 1 else None,
+            organisation_id=organisation_id,
+            gaps=[{"indicator": key, "reason": gap.reason} for key, gap in gaps],
         )

@@ -848,12 +848,25 @@ def record_return(
 @dataclass(frozen=True)
 class MapPoint:
     """A point for the console map: ``kind`` is ``equipment:<EquipmentKind>`` or
-    ``team:<TeamKind>``."""
+    ``team:<TeamKind>``; ``ident`` is ``item-<equipment id>`` or ``team-<team id>``;
+    ``available``: an item the library lends now, a team on duty; ``colour`` says why not."""
 
     lat: Decimal
     lon: Decimal
     label: str
     kind: str
+    ident: str = ""
+    available: bool = True
+    colour: str = "green"
+
+
+def _item_colour(status: ItemStatus) -> str:
+    """Green when lent now; the condition's colour when it is not good; orange when good
+    but not ready by its checks (or kept out of the shared library)."""
+    if status.lendable:
+        return "green"
+    condition = ItemCondition(status.item.condition)
+    return condition.colour if condition != ItemCondition.GOOD else "orange"
 
 
 def equipment_points(session: Session, principal: Principal, now: datetime) -> list[MapPoint]:
@@ -865,10 +878,22 @@ def equipment_points(session: Session, principal: Principal, now: datetime) -> l
             s.item.lon,
             f"{s.equipment.name or s.equipment.code} {s.item.quantity.normalize():f}{s.item.unit}",
             f"equipment:{s.equipment.kind}",
+            f"item-{s.item.equipment_id}",
+            s.lendable,
+            _item_colour(s),
         )
         for s in library(session, principal, now)
     ]
     points += [
-        MapPoint(t.lat, t.lon, t.name, f"team:{t.kind}") for t in list_teams(session, principal)
+        MapPoint(
+            t.lat,
+            t.lon,
+            t.name,
+            f"team:{t.kind}",
+            f"team-{t.id}",
+            t.available,
+            TeamKind(t.kind).colour if t.available else "grey",
+        )
+        for t in list_teams(session, principal)
     ]
     return points

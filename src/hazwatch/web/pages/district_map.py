@@ -1,8 +1,9 @@
 """The district map (issue 16 item 7): parks as outlines, restricted road segments, sites,
-major hazards, waste manifests, open alarms and warnings, and vehicles where they last
-reported, for the person's organisations and jurisdiction. Tiles come from the
-``map_tile_url`` setting; without one (no internet) the layers are drawn on a plain
-background. Leaflet's script and style ship in NiceGUI's wheel; NiceGUI's default
+construction projects under admission review, major hazards, waste manifests and stores,
+emergency equipment, rescue teams and recent resource dispatches, open alarms and warnings,
+and vehicles where they last reported, for the person's organisations and jurisdiction.
+Tiles come from the ``map_tile_url`` setting; without one (no internet) the layers are
+drawn on a plain background. Leaflet's script and style ship in NiceGUI's wheel; NiceGUI's default
 OpenStreetMap tile layer is removed, so nothing is fetched from the internet."""
 
 from __future__ import annotations

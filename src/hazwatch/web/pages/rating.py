@@ -20,6 +20,7 @@ from hazwatch.supervision.models import CreditRecord
 from hazwatch.supervision.schemas import GradeOut
 from hazwatch.web import session, state
 from hazwatch.web.layout import frame
+from hazwatch.web.pages import rating_forms
 from hazwatch.web.text import _t, language, local_time
 from hazwatch.web.widgets import badge, hex_of
 
@@ -162,6 +163,9 @@ def grades_page() -> None:
         grades = rating_views.grade_outs(db, who, now, today, lang)
         parks = rating_views.park_grade_outs(db, who, now, today, lang)
         plans = [rating_views.plan_out(db, p, today) for p in grading.list_plans(db, who)]
+        park_names = {p.id: p.name for p in grading.visible_parks(db, who)}
+        rating_forms.rules_form(who, db)
+    rating_forms.park_form(who, park_names, today)
     for one in [*parks, *grades]:
         with (
             ui.card()
@@ -202,6 +206,7 @@ def credit_page() -> None:
             db, credit.list_listings(db, who, today=today), today, lang
         )
         records: list[CreditRecord] = credit.list_credit(db, who)
+        organisations = {o.id: o.name for o in grading.supervised(db, who)}
         record_rows = [
             {
                 "day": str(r.occurred_on),
@@ -211,6 +216,7 @@ def credit_page() -> None:
             }
             for r in records
         ]
+    rating_forms.credit_forms(who, organisations, today)
     ui.label(_t("web.rating.points")).classes("text-h6")
     for total in totals:
         with (
@@ -246,6 +252,7 @@ def credit_page() -> None:
             for e in events
         ],
     ).props("dense flat data-testid=point-events").classes("w-full")
+    rating_forms.points_form(who, events)
     ui.label(_t("web.rating.dishonesty")).classes("text-h6 mt-4")
     for entry in listed:
         with ui.card().classes("w-full gap-1").props(f"data-testid=listing-{entry.id}"):
