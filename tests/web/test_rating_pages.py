@@ -153,3 +153,41 @@ def test_the_lab_appeals_its_points_and_the_regulator_upholds_it(page: Any, serv
     form.get_by_test_id("points-uphold").click()
     expect(page.get_by_test_id("point-events")).to_contain_text("申诉撤销")
     screenshot(page, "supervision_points_appeal_upheld")
+
+
+def test_the_regulator_records_points_and_takes_a_listing_through_early_removal(
+    page: Any, server: Server
+) -> None:
+    with server.api("regulator") as api:
+        listings = api.get("/api/supervision/dishonesty").json()
+    old = next(e["id"] for e in listings if e["organisation"] == "速达气体经营部")
+    log_in(page, "regulator", next_path="/supervision/credit")
+    form = page.get_by_test_id("record-points-form")
+    form.click()
+    choose(page, form, "field-organisation", "海港精细化工有限公司")
+    form.get_by_test_id("field-event").click()
+    page.get_by_role("option").filter(has_text="未制定应急预案或未演练").click()
+    form.get_by_test_id("record-points-save").click()
+    expect(error_of(page, form, "field-source")).to_have_text("必填")
+    form.get_by_test_id("field-source").fill("现场检查：无应急演练记录")
+    form.get_by_test_id("record-points-save").click()
+    expect(page.get_by_test_id("point-events")).to_contain_text("海港精细化工有限公司")
+    card = page.get_by_test_id(f"listing-{old}")
+    card.get_by_test_id("removal-request").click()
+    expect(error_of(page, card, "field-request")).to_have_text("必填")
+    card.get_by_test_id("field-request").fill("已取得危险化学品经营许可证")
+    card.get_by_test_id("removal-request").click()
+    card = page.get_by_test_id(f"listing-{old}")
+    expect(card).to_contain_text("已申请提前移出：已取得危险化学品经营许可证")
+    card.get_by_test_id("removal-grant").click()
+    card = page.get_by_test_id(f"listing-{old}")
+    expect(card.get_by_test_id("reinstate")).to_be_visible()
+    card.get_by_test_id("field-reinstate-reason").fill("许可证系伪造")
+    card.get_by_test_id("reinstate").click()
+    expect(page.get_by_test_id(f"listing-{old}")).to_contain_text("已恢复列入：许可证系伪造")
+    screenshot(page, "supervision_listing_reinstated")
+    with server.api("regulator") as api:
+        entry = api.get("/api/supervision/dishonesty").json()
+    assert [e["state"] for e in entry if e["id"] == old] == ["listed"]
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("record-points-form")).to_contain_text("Record points")

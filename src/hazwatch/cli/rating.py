@@ -9,22 +9,68 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import typer
 from pydantic import BaseModel
 
 from hazwatch.cli.common import fail, language, reports_domain_errors
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting_as
+from hazwatch.cli.hazards import AS_JSON, AS_USER, Acting, acting_as
 from hazwatch.core.i18n import translate
 from hazwatch.supervision import codes, credit, grading, rating_views, rules
 from hazwatch.supervision.choices import CodeSubject, RuleKind
 from hazwatch.supervision.models import RuleSet
 from hazwatch.supervision.responsibility import ensure_regulator
 from hazwatch.supervision.schemas import CreditOut, GradeOut, PlanOut
+
+DAY = typer.Option(None, "--on", help="The day (YYYY-MM-DD; default today).")
+SOURCE = typer.Option(..., "--source", help="The document it rests on.")
+PERSON = typer.Option("", "--person", help="Its principal or safety officer (by name).")
+ORGANISATION = typer.Argument(..., help="Organisation id.")
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Against:
+    """What every record against an organisation gives on the command line: whom, the
+    document it rests on, the person concerned, the day (default today) and how it runs."""
+
+    organisation: int
+    source: str
+    person: str
+    day: str | None
+    username: str | None
+    as_json: bool
+
+
+def record_against(
+    against: Against,
+    service: Callable[..., Row],
+    day_field: str,
+    show: Callable[[Acting, Row], BaseModel],
+    line: Callable[[Any], str],
+    **details: object,
+) -> None:
+    """Call ``service`` (a credit record, a listing, points) in one unit of work as the user of
+    ``--as`` with the organisation, source, person and day (passed as ``day_field``) and
+    ``details``; then show the stored row as a line or JSON."""
+    with acting_as(against.username, writes=True) as run:
+        row = service(
+            run.session,
+            run.who,
+            run.now,
+            organisation_id=against.organisation,
+            source=against.source,
+            person=against.person,
+            **{day_field: day_of(against.day, run.today)},
+            **details,
+        )
+        shown = show(run, row)
+    emit(shown, against.as_json, line)
 
 
 def emit(shown: Sequence[BaseModel] | BaseModel, as_json: bool, line: Callable[[Any], str]) -> None:
@@ -158,29 +204,23 @@ def points_command(
 
 @reports_domain_errors
 def record_points_command(
-    organisation: int = typer.Argument(..., help="Organisation id."),
+    organisation: int = ORGANISATION,
     event: str = typer.Argument(..., help="Event of the points table in force."),
-    source: str = typer.Option(..., "--source", help="The document it rests on."),
-    person: str = typer.Option("", "--person", help="Its principal or safety officer."),
-    day: str | None = typer.Option(None, "--on", help="Day of the event (default today)."),
+    source: str = SOURCE,
+    person: str = PERSON,
+    day: str | None = DAY,
     username: str | None = AS_USER,
     as_json: bool = AS_JSON,
 ) -> None:
     """Record points for an event (audited)."""
-    with acting_as(username, writes=True) as run:
-        session, who, now = run.session, run.who, run.now
-        row = credit.record_points(
-            session,
-            who,
-            now,
-            organisation_id=organisation,
-            event=event,
-            occurred_on=day_of(day, run.today),
-            source=source,
-            person=person,
-        )
-        shown = rating_views.points_outs(session, [row], language())[0]
-    emit(shown, as_json, lambda p: f"#{p.id} {p.organisation} +{p.points} {p.event_label}")
+    record_against(
+        Against(organisation, source, person, day, username, as_json),
+        credit.record_points,
+        "occurred_on",
+        lambda run, row: rating_views.points_outs(run.session, [row], language())[0],
+        lambda p: f"#{p.id} {p.organisation} +{p.points} {p.event_label}",
+        event=event,
+    )
 
 
 @reports_domain_errors

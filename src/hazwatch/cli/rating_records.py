@@ -7,24 +7,28 @@ of ``--as``; a refusal names its field and exits non-zero with nothing stored.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel
 
 from hazwatch.cli.common import fail, language, reports_domain_errors
 from hazwatch.cli.hazards import AS_JSON, AS_USER, Acting, acting_as
-from hazwatch.cli.rating import day_of, emit, graded_line, score_of
+from hazwatch.cli.rating import (
+    DAY,
+    ORGANISATION,
+    PERSON,
+    SOURCE,
+    Against,
+    day_of,
+    emit,
+    graded_line,
+    record_against,
+    score_of,
+)
 from hazwatch.supervision import codes, credit, grading, point_triggers, rating_views
 from hazwatch.supervision.choices import CancelVia, CodeColour, CodeSubject, CreditKind
 from hazwatch.supervision.models import PointEvent
 from hazwatch.supervision.responsibility import ensure_regulator
 from hazwatch.supervision.schemas import CodeAppealOut, CreditOut, PointsOut
-
-DAY = typer.Option(None, "--on", help="The day (YYYY-MM-DD; default today).")
-SOURCE = typer.Option(..., "--source", help="The document it rests on.")
-PERSON = typer.Option("", "--person", help="Its principal or safety officer (by name).")
 
 
 def _points_line(p: PointsOut) -> str:
@@ -34,49 +38,6 @@ def _points_line(p: PointsOut) -> str:
 def _appeal_line(a: CodeAppealOut) -> str:
     target = a.person or str(a.organisation_id or a.jurisdiction_id)
     return f"#{a.id} {a.subject.label(language())} {target} [{a.state_label}] {a.reason}"
-
-
-ORGANISATION = typer.Argument(..., help="Organisation id.")
-Row = TypeVar("Row")
-
-
-@dataclass(frozen=True)
-class _Against:
-    """What every record against an organisation gives on the command line: whom, the
-    document it rests on, the person concerned, the day (default today) and how it runs."""
-
-    organisation: int
-    source: str
-    person: str
-    day: str | None
-    username: str | None
-    as_json: bool
-
-
-def _record_against(
-    against: _Against,
-    service: Callable[..., Row],
-    day_field: str,
-    show: Callable[[Acting, Row], BaseModel],
-    line: Callable[[Any], str],
-    **details: object,
-) -> None:
-    """Call ``service`` (a credit record, a listing) in one unit of work as the user of
-    ``--as`` with the organisation, source, person and day (passed as ``day_field``) and
-    ``details``; then show the stored row as a line or JSON."""
-    with acting_as(against.username, writes=True) as run:
-        row = service(
-            run.session,
-            run.who,
-            run.now,
-            organisation_id=against.organisation,
-            source=against.source,
-            person=against.person,
-            **{day_field: day_of(against.day, run.today)},
-            **details,
-        )
-        shown = show(run, row)
-    emit(shown, against.as_json, line)
 
 
 @reports_domain_errors
@@ -91,8 +52,8 @@ def credit_record_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """Record a good or bad credit record with its source."""
-    _record_against(
-        _Against(organisation, source, person, day, username, as_json),
+    record_against(
+        Against(organisation, source, person, day, username, as_json),
         credit.record_credit,
         "occurred_on",
         lambda _run, row: CreditOut.model_validate(row),
@@ -113,8 +74,8 @@ def dishonesty_add_command(
     as_json: bool = AS_JSON,
 ) -> None:
     """List a party on the serious-dishonesty list for 3 years (MEM Order 11 of 2023)."""
-    _record_against(
-        _Against(organisation, source, person, day, username, as_json),
+    record_against(
+        Against(organisation, source, person, day, username, as_json),
         credit.list_entry,
         "listed_on",
         lambda run, row: rating_views.listing_outs(run.session, [row], run.today, language())[0],

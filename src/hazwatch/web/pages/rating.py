@@ -9,13 +9,14 @@ from datetime import date, datetime
 
 from fastapi import Request
 from nicegui import ui
+from sqlalchemy.orm import Session
 
 from hazwatch.core import qr
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
-from hazwatch.supervision import codes, credit, grading, rating_views
-from hazwatch.supervision.choices import CodeSubject, CreditKind
+from hazwatch.supervision import codes, credit, grading, rating_views, rules
+from hazwatch.supervision.choices import CodeSubject, CreditKind, ListingState, RuleKind
 from hazwatch.supervision.models import CreditRecord
 from hazwatch.supervision.schemas import GradeOut
 from hazwatch.web import session, state
@@ -191,6 +192,20 @@ def grades_page() -> None:
         ).classes("text-subtitle1 mt-4").props(f"data-testid=plan-{plan.id}")
 
 
+def _manual_events(db: Session, who: Principal) -> dict[str, str]:
+    """The events of the points table in force where the user works that a regulator records
+    by hand, with their points; those with a trigger the platform records itself (points
+    scan), so offering them would count the same event twice."""
+    table = rules.in_force(db, RuleKind.POINTS, who.jurisdiction_id).points
+    shown: dict[str, str] = {}
+    for event, rule in table.events.items():
+        if rule.trigger is None:
+            key = f"supervision.points.event.{event}"
+            label = _t(key)
+            shown[event] = f"{event if label == key else label} (+{rule.points})"
+    return shown
+
+
 @ui.page("/supervision/credit")
 def credit_page() -> None:
     who = session.require("/supervision/credit")
@@ -202,11 +217,18 @@ def credit_page() -> None:
     with state.context().unit_of_work(who) as db:
         totals = rating_views.points_totals(db, who, today)
         events = rating_views.points_outs(db, credit.list_points(db, who), lang)
-        listed = rating_views.listing_outs(
-            db, credit.list_listings(db, who, today=today), today, lang
-        )
+        # Entries removed early stay on the page: a removal resting on a false request is
+        # reinstated from there.
+        listed = [
+            entry
+            for entry in rating_views.listing_outs(
+                db, credit.list_listings(db, who, include_ended=True, today=today), today, lang
+            )
+            if entry.active or entry.state == ListingState.REMOVED
+        ]
         records: list[CreditRecord] = credit.list_credit(db, who)
         organisations = {o.id: o.name for o in grading.supervised(db, who)}
+        point_kinds = _manual_events(db, who)
         record_rows = [
             {
                 "day": str(r.occurred_on),
@@ -217,6 +239,7 @@ def credit_page() -> None:
             for r in records
         ]
     rating_forms.credit_forms(who, organisations, today)
+    rating_forms.points_record_form(who, organisations, today, point_kinds)
     ui.label(_t("web.rating.points")).classes("text-h6")
     for total in totals:
         with (
@@ -268,6 +291,15 @@ def credit_page() -> None:
                 )
             ).classes("text-caption")
             ui.label(f"{entry.reason}（{entry.source}）").classes("text-caption text-grey-8")
+            if entry.removal_request:
+                ui.label(_t("web.rating.removal_requested", text=entry.removal_request)).classes(
+                    "text-caption"
+                )
+            if entry.reinstated_reason:
+                ui.label(_t("web.rating.reinstated", reason=entry.reinstated_reason)).classes(
+                    "text-caption"
+                )
+            rating_forms.listing_actions(who, entry, today)
     ui.label(_t("web.rating.credit")).classes("text-h6 mt-4")
     ui.table(
         columns=[

@@ -1,8 +1,9 @@
 """Console forms of credit, points, parks and rules (issue 15 items 2, 4, 5): what a
-regulator records (a credit record, a serious-dishonesty listing, a park's score, a new
-version of rules after previewing it, cancelling points or deciding their appeal) and what
-the enterprise files (an appeal of its points). The services check everything again; a
-refusal is shown next to the field it names and nothing is stored."""
+regulator records (a credit record, points, a serious-dishonesty listing and its early
+removal or reinstatement, a park's score, a new version of rules after previewing it,
+cancelling points or deciding their appeal) and what the enterprise files (an appeal of its
+points, a request to leave the serious-dishonesty list early). The services check everything
+again; a refusal is shown next to the field it names and nothing is stored."""
 
 from __future__ import annotations
 
@@ -21,9 +22,15 @@ from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError, InvalidInput
 from hazwatch.registry.models import Jurisdiction
 from hazwatch.supervision import credit, grading, rating_views, rules
-from hazwatch.supervision.choices import CancelVia, CreditKind, PointState, RuleKind
+from hazwatch.supervision.choices import (
+    CancelVia,
+    CreditKind,
+    ListingState,
+    PointState,
+    RuleKind,
+)
 from hazwatch.supervision.responsibility import visible_jurisdictions
-from hazwatch.supervision.schemas import PointsOut
+from hazwatch.supervision.schemas import ListingOut, PointsOut
 from hazwatch.web import state
 from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.text import _t, language
@@ -123,6 +130,7 @@ def credit_forms(who: Principal, organisations: dict[int, str], today: date) -> 
         organisations,
         today,
         name="credit",
+        title="web.rating.record_credit",
         day_field="occurred_on",
         service=credit.record_credit,
         details=lambda: {
@@ -140,15 +148,12 @@ def credit_forms(who: Principal, organisations: dict[int, str], today: date) -> 
         organisations,
         today,
         name="listing",
+        title="web.rating.list_dishonest",
         day_field="listed_on",
         service=credit.list_entry,
         details=lambda: {"reason": _wide("web.rating.reason", "field-reason")},
         values=lambda f: {"reason": _text(f, "reason")},
     )
-
-
-#: Form titles by the form's name.
-_AGAINST_TITLES = {"credit": "web.rating.record_credit", "listing": "web.rating.list_dishonest"}
 
 
 def _against_form(
@@ -157,16 +162,17 @@ def _against_form(
     today: date,
     *,
     name: str,
+    title: str,
     day_field: str,
     service: Callable[..., object],
     details: Callable[[], Fields],
     values: Callable[[Fields], dict[str, object]],
 ) -> None:
     """A form of what a regulator records against an organisation on a document and a day (a
-    credit record, a listing): the organisation, the form's own ``details``, the source, the
+    credit record, a listing, points): the organisation, the form's own ``details``, the source, the
     day (sent as ``day_field``) and the person; ``service`` stores it with ``values`` of the
-    details. The credit record and the listing differ only in their details."""
-    with _form(_t(_AGAINST_TITLES[name]), f"{name}-form"):
+    details. The three differ only in their details."""
+    with _form(_t(title), f"{name}-form"):
         fields: Fields = {
             "organisation_id": _organisation_select(organisations),
             **details(),
@@ -189,6 +195,71 @@ def _against_form(
             )
 
         _save_button(who, fields, general, f"{name}-save", change)
+
+
+def points_record_form(
+    who: Principal, organisations: dict[int, str], today: date, events: dict[str, str]
+) -> None:
+    """A regulator records points for an event of the points table in force (记分): the
+    organisation's own table decides the points, so an event it lacks is refused."""
+    if not may_record(who) or not events:
+        return
+    _against_form(
+        who,
+        organisations,
+        today,
+        name="record-points",
+        title="web.rating.record_points",
+        day_field="occurred_on",
+        service=credit.record_points,
+        details=lambda: {
+            "event": ui.select(events, label=_t("web.rating.event"))
+            .classes("w-full")
+            .props("data-testid=field-event")
+        },
+        values=lambda f: {"event": str(f["event"].value or "")},
+    )
+
+
+def listing_actions(who: Principal, entry: ListingOut, today: date) -> None:
+    """Early removal from the serious-dishonesty list (MEM Order 11 of 2023): the listed party,
+    or a regulator for it, asks once 12 months have passed; a regulator grants or refuses; a
+    removal that rested on a false request is reinstated with the reason."""
+    regulator = may_record(who)
+    fields: Fields = {}
+
+    def act(change: Change, testid: str, key: str) -> None:
+        ui.button(_t(key), on_click=lambda: _save(who, fields, general, change)).props(
+            f"data-testid={testid} flat dense"
+        )
+
+    state_now = ListingState(entry.state)
+    if state_now == ListingState.LISTED and entry.active and today >= entry.earliest_removal:
+        if regulator or who.organisation_id == entry.organisation_id:
+            fields["request"] = _wide("web.rating.removal_request", "field-request")
+            act(
+                lambda db, now, day: credit.request_removal(
+                    db, who, now, day, entry.id, _text(fields, "request")
+                ),
+                "removal-request",
+                "web.rating.request_removal",
+            )
+    elif state_now == ListingState.REMOVAL_REQUESTED and regulator:
+        with ui.row().classes("gap-2"):
+            for grant, key in ((True, "grant"), (False, "refuse")):
+                act(_removal_decider(who, entry.id, grant), f"removal-{key}", f"web.rating.{key}")
+    elif state_now == ListingState.REMOVED and regulator:
+        fields["reason"] = _wide("web.rating.reinstate_reason", "field-reinstate-reason")
+        act(
+            lambda db, now, _day: credit.reinstate(db, who, now, entry.id, _text(fields, "reason")),
+            "reinstate",
+            "web.rating.reinstate",
+        )
+    general = _general()
+
+
+def _removal_decider(who: Principal, ident: int, grant: bool) -> Change:
+    return lambda db, now, _day: credit.decide_removal(db, who, now, ident, grant=grant)
 
 
 def points_form(who: Principal, events: list[PointsOut]) -> None:
