@@ -12,7 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from hazwatch import demo as full_demo
-from hazwatch.chemicals.models import ChemicalHolding
+from hazwatch.chemicals.models import AccountablePerson, ChemicalHolding
 from hazwatch.chemicals.seed import by_table1
 from hazwatch.cli.main import app
 from hazwatch.core.context import Context
@@ -152,3 +152,35 @@ def test_units_holdings_rooms_and_persons_from_the_command_line(
     assert checked.exit_code == 0 and json.loads(checked.stdout)["ok"] is True
     lab = runner.invoke(app, ["chemicals", "unit-edit", unit, "--people", "1", "--as", "lab"])
     assert lab.exit_code in (3, 5), lab.output  # another enterprise's unit
+
+
+def test_holdings_and_persons_are_changed_removed_and_retired(
+    demo: DemoIds, cli_on_context: Context
+) -> None:
+    def run(*args: str) -> Any:
+        return runner.invoke(app, ["chemicals", *args, "--as", "chem"])
+
+    farm = demo["ammonia_farm"]
+    with cli_on_context.sessions() as session:
+        holding = session.scalar(select(ChemicalHolding.id).where(ChemicalHolding.unit_id == farm))
+        person = session.scalar(
+            select(AccountablePerson.id).where(
+                AccountablePerson.unit_id == farm, AccountablePerson.role == "technical"
+            )
+        )
+    refused = run("holding-remove", str(holding))
+    assert refused.exit_code != 0 and "move the stock out" in refused.output
+    lower = run("holding-edit", str(holding), "--design-max", "1")
+    assert lower.exit_code != 0 and "design" in lower.output.lower()
+    raised = run("holding-edit", str(holding), "--design-max", "80", "--json")
+    assert raised.exit_code == 0, raised.output
+    assert json.loads(raised.stdout)["design_max_t"] == "80"
+    fixed = run("person-edit", str(person), "--phone", "0574-1", "--json")
+    assert fixed.exit_code == 0 and json.loads(fixed.stdout)["phone"] == "0574-1"
+    assert run("person-edit", str(person), "--name", "").exit_code == 2
+    assert runner.invoke(app, ["chemicals", "person-retire", str(person), "--as", "lab"]).exit_code
+    gone = run("person-retire", str(person))
+    assert gone.exit_code == 0 and "retired" in gone.output
+    assert run("duty-check", str(person)).exit_code != 0
+    added = run("person-add", str(farm), "--role", "technical", "--name", "新工程师")
+    assert added.exit_code == 0, added.output

@@ -146,3 +146,40 @@ def test_plans_and_drills_from_the_command_line(cli_on_context: Context) -> None
     chem = runner.invoke(app, ["emergency", "drill-hold", ident, "--participants", "3", "-m", "x",
                                "--as", "chem"])  # fmt: skip
     assert chem.exit_code in (3, 5), chem.output
+
+
+def test_a_plan_is_changed_and_withdrawn_from_the_command_line(cli_on_context: Context) -> None:
+    """``plan-edit`` changes only what is given (a refusal names the option's field, exit 2
+    and nothing changes); ``plan-retire`` takes it off the list."""
+    with cli_on_context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(cli_on_context))
+    today = datetime.now(UTC).date()
+    added = runner.invoke(
+        app,
+        [
+            "emergency", "plan-add", "--org", str(demo["lab"]), "--site", str(demo["plant"]),
+            "--title", "缺氧窒息专项应急预案", "--approved", str(today - timedelta(days=5)),
+            "--review-due", str(today + timedelta(days=300)), "--as", "lab", "--json",
+        ],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    plan = str(json.loads(added.stdout)["id"])
+    past = runner.invoke(
+        app, ["emergency", "plan-edit", plan, "--review-due", str(today - timedelta(days=2))]
+    )
+    assert past.exit_code != 0 and "review_due" in past.output
+    bad = runner.invoke(app, ["emergency", "plan-edit", plan, "--approved", "tomorrow"])
+    assert bad.exit_code == 2 and "approved_on" in bad.output
+    other = runner.invoke(app, ["emergency", "plan-edit", plan, "--version", "V9", "--as", "chem"])
+    assert other.exit_code != 0
+    changed = runner.invoke(
+        app, ["emergency", "plan-edit", plan, "--version", "V2", "--as", "lab", "--json"]
+    )
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(changed.stdout)["version"] == "V2"
+    retired = runner.invoke(app, ["emergency", "plan-retire", plan, "--as", "lab"])
+    assert retired.exit_code == 0 and "withdrawn" in retired.output
+    listed = runner.invoke(app, ["emergency", "plans", "--as", "lab", "--json"])
+    assert int(plan) not in {p["id"] for p in json.loads(listed.stdout)}
+    again = runner.invoke(app, ["emergency", "plan-retire", plan, "--as", "lab"])
+    assert again.exit_code != 0

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from annotated_types import Ge, Interval, Le
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import BaseModel, BeforeValidator, StringConstraints
 
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)
@@ -44,6 +44,12 @@ Int32 = Annotated[int, Ge(INT32_MIN), Le(INT32_MAX)]
 Int64 = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX)]
 #: How many rows to skip.
 Offset = Annotated[int, Ge(0), Le(INT32_MAX)]
+
+
+def given(patch: BaseModel) -> dict[str, Any]:
+    """The fields a partial update gave a value: null means "unchanged", so a patch of
+    required fields (a title, a date) can never empty one."""
+    return {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None}
 
 
 def up_to(maximum: int) -> Interval:

@@ -160,11 +160,10 @@ class MajorHazardIdentification(Base):
 
 class AccountablePerson(Base):
     """A person accountable for a major hazard (包保责任制): principal, technical or
-    operational, one of each per unit."""
+    operational, one current of each per unit; a retired one keeps their duty checks."""
 
     __tablename__ = "major_hazard_person"
     __audited__ = True
-    __table_args__ = (UniqueConstraint("unit_id", "role", name="one_per_role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -176,6 +175,7 @@ class AccountablePerson(Base):
     position: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
     appointed_on: Mapped[date | None] = mapped_column(Date)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DutyCheck(Base):

@@ -20,11 +20,13 @@ from hazwatch.chemicals.schemas import (
     DutyCheckOut,
     HoldingIn,
     HoldingOut,
+    HoldingPatch,
     IdentificationOut,
     MovementIn,
     MovementOut,
     PersonIn,
     PersonOut,
+    PersonPatch,
     RoomLinkIn,
     RoomLinkOut,
     UnitIn,
@@ -145,6 +147,21 @@ def set_holding(
     return HoldingOut.model_validate(service.set_holding(db, principal, unit_id, body))
 
 
+@router.patch("/holdings/{holding_id}")
+def update_holding(
+    holding_id: Id, body: HoldingPatch, db: DbSession, principal: EditorPrincipal
+) -> HoldingOut:
+    """A new design maximum (not below the stock now); the unit is identified again."""
+    return HoldingOut.model_validate(service.update_holding(db, principal, holding_id, body))
+
+
+@router.delete("/holdings/{holding_id}", status_code=204)
+def remove_holding(holding_id: Id, db: DbSession, principal: EditorPrincipal) -> Response:
+    """The unit no longer holds the chemical: 409 while any stock is left in it."""
+    service.remove_holding(db, principal, holding_id)
+    return Response(status_code=204)
+
+
 @router.get("/units/{unit_id}/movements")
 def unit_movements(unit_id: Id, db: DbSession, principal: CurrentPrincipal) -> list[MovementOut]:
     found = service.visible_unit(db, principal, unit_id)
@@ -216,6 +233,23 @@ def major_hazards_xlsx(request: Request, db: DbSession, principal: CurrentPrinci
 @router.post("/units/{unit_id}/persons", status_code=201)
 def add_person(unit_id: Id, body: PersonIn, db: DbSession, principal: EditorPrincipal) -> PersonOut:
     return PersonOut.model_validate(service.add_person(db, principal, unit_id, body))
+
+
+@router.patch("/persons/{person_id}")
+def update_person(
+    person_id: Id, body: PersonPatch, db: DbSession, principal: EditorPrincipal
+) -> PersonOut:
+    """Correct a current person's details (handing the role over is retire + appoint)."""
+    return PersonOut.model_validate(service.update_person(db, principal, person_id, body))
+
+
+@router.post("/persons/{person_id}/retire")
+def retire_person(
+    person_id: Id, request: Request, db: DbSession, principal: EditorPrincipal
+) -> PersonOut:
+    """The person no longer holds the role; kept with their duty checks for the audit."""
+    now = get_context(request).clock.now()
+    return PersonOut.model_validate(service.retire_person(db, principal, person_id, now))
 
 
 @router.post("/persons/{person_id}/checks", status_code=201)

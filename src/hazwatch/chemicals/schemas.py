@@ -101,6 +101,12 @@ class HoldingIn(_In):
     )
 
 
+class HoldingPatch(_In):
+    """A holding's new design maximum (its stock moves by movements only)."""
+
+    design_max_t: Tonnes
+
+
 class HoldingOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -187,6 +193,15 @@ class PersonIn(_In):
     appointed_on: date | None = None
 
 
+class PersonPatch(_In):
+    """Corrections to a current person's details (only the fields given change)."""
+
+    name: Annotated[str, chars(80, min_length=1)] | None = None
+    position: Text80 | None = None
+    phone: Text32 | None = None
+    appointed_on: date | None = None
+
+
 class PersonOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -198,6 +213,7 @@ class PersonOut(BaseModel):
     position: str
     phone: str
     appointed_on: date | None
+    retired_at: datetime | None = None
 
 
 class DutyCheckIn(_In):

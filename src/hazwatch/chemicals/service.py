@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from hazwatch.api.inputs import given
 from hazwatch.chemicals import gb18218
 from hazwatch.chemicals.choices import (
     DUTY_INTERVAL,
@@ -41,8 +42,10 @@ from hazwatch.chemicals.schemas import (
     ChemicalIn,
     DutyCheckIn,
     HoldingIn,
+    HoldingPatch,
     MovementIn,
     PersonIn,
+    PersonPatch,
     RoomLinkIn,
     UnitIn,
     UnitPatch,
@@ -388,6 +391,36 @@ def set_holding(
     return holding
 
 
+def _writable_holding(session: Session, principal: Principal, holding_id: int) -> ChemicalHolding:
+    return Tenancy(session, principal).writable_row(ChemicalHolding, holding_id, "holding_id")
+
+
+def update_holding(
+    session: Session, principal: Principal, holding_id: int, data: HoldingPatch
+) -> ChemicalHolding:
+    """Change a holding's design maximum (never below the stock now; the unit is
+    identified again)."""
+    holding = _writable_holding(session, principal, holding_id)
+    declared = HoldingIn(chemical_id=holding.chemical_id, design_max_t=data.design_max_t)
+    return set_holding(session, principal, holding.unit_id, declared)
+
+
+def remove_holding(session: Session, principal: Principal, holding_id: int) -> None:
+    """The unit no longer holds the chemical: only once its stock has been moved out (the
+    movements are the record of where it went, and stay), so no quantity disappears; the
+    unit is identified again and the gas leaves its rooms' hazard sources."""
+    holding = _writable_holding(session, principal, holding_id)
+    if holding.current_t != 0:
+        raise Conflict(
+            "chemicals.holding_has_stock", field="current_t", current=str(holding.current_t)
+        )
+    unit = session.get(ChemicalUnit, holding.unit_id)
+    assert unit is not None
+    session.delete(holding)
+    session.flush()
+    sync_sources(session, unit)
+
+
 def record_movement(
     session: Session, principal: Principal, data: MovementIn, now: datetime
 ) -> StockMovement:
@@ -695,11 +728,44 @@ def list_major_hazards(
 
 
 def persons(session: Session, unit_id: int) -> Sequence[AccountablePerson]:
+    """The unit's current accountable persons (retired ones keep their rows and checks)."""
     return session.scalars(
         select(AccountablePerson)
-        .where(AccountablePerson.unit_id == unit_id)
+        .where(AccountablePerson.unit_id == unit_id, AccountablePerson.retired_at.is_(None))
         .order_by(AccountablePerson.id)
     ).all()
+
+
+def _current_person(session: Session, principal: Principal, person_id: int) -> AccountablePerson:
+    """A current person the caller may change (404 unseen, 403 seen only, 409 retired)."""
+    person = Tenancy(session, principal).writable_row(AccountablePerson, person_id, "person_id")
+    if person.retired_at is not None:
+        raise Conflict("chemicals.person_retired", field="person_id", id=person_id)
+    return person
+
+
+def update_person(
+    session: Session, principal: Principal, person_id: int, data: PersonPatch
+) -> AccountablePerson:
+    """Correct a person's details (name, position, phone, appointment date); handing the
+    role to someone else is retiring this one and appointing the next, so the checks this
+    person did stay theirs."""
+    person = _current_person(session, principal, person_id)
+    for name, value in given(data).items():
+        setattr(person, name, value)
+    session.flush()
+    return person
+
+
+def retire_person(
+    session: Session, principal: Principal, person_id: int, now: datetime
+) -> AccountablePerson:
+    """The person no longer holds the role (the role is vacant until the next appointment,
+    which the duty status shows as missing)."""
+    person = _current_person(session, principal, person_id)
+    person.retired_at = now
+    session.flush()
+    return person
 
 
 def add_person(
@@ -708,7 +774,9 @@ def add_person(
     unit = writable_unit(session, principal, unit_id)
     if session.scalar(
         select(AccountablePerson.id).where(
-            AccountablePerson.unit_id == unit.id, AccountablePerson.role == data.role.value
+            AccountablePerson.unit_id == unit.id,
+            AccountablePerson.role == data.role.value,
+            AccountablePerson.retired_at.is_(None),
         )
     ):
         raise Conflict("chemicals.role_taken", field="role", role=data.role.value)
@@ -729,7 +797,7 @@ def add_person(
 def record_duty_check(
     session: Session, principal: Principal, person_id: int, data: DutyCheckIn, now: datetime
 ) -> DutyCheck:
-    person = Tenancy(session, principal).writable_row(AccountablePerson, person_id, "person_id")
+    person = _current_person(session, principal, person_id)
     at = data.checked_at or now
     if at > now:
         raise InvalidInput("chemicals.check_in_future", field="checked_at")

@@ -19,10 +19,12 @@ from hazwatch.chemicals.schemas import (
     DutyCheckOut,
     HoldingIn,
     HoldingOut,
+    HoldingPatch,
     IdentificationOut,
     MovementOut,
     PersonIn,
     PersonOut,
+    PersonPatch,
     RoomLinkIn,
     RoomLinkOut,
     UnitIn,
@@ -397,3 +399,66 @@ def duty_check(
         check = service.record_duty_check(session, who, person, data, context.clock.now())
         shown = DutyCheckOut.model_validate(check)
     _saved("duty_check", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("holding-edit")
+@reports_domain_errors
+def holding_edit(
+    holding: int = typer.Argument(..., help="The holding (id)."),
+    design_max: str = typer.Option(..., "--design-max", help="Design maximum q, tonnes."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """A holding's new design maximum (not below its stock; the unit is identified again)."""
+    data = typed(HoldingPatch, design_max_t=design_max)
+    with acting_as(username, writes=True) as run:
+        changed = service.update_holding(run.session, run.who, holding, data)
+        shown = HoldingOut.model_validate(changed)
+    _saved("holding", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("holding-remove")
+@reports_domain_errors
+def holding_remove(
+    holding: int = typer.Argument(..., help="The holding (id)."),
+    username: str | None = AS_USER,
+) -> None:
+    """The unit no longer holds the chemical: refused while stock is left (move it out)."""
+    with acting_as(username, writes=True) as run:
+        service.remove_holding(run.session, run.who, holding)
+    typer.echo(translate("chemicals.cli.removed", language(), id=holding))
+
+
+@chemicals_app.command("person-edit")
+@reports_domain_errors
+def person_edit(
+    person: int = typer.Argument(..., help="The accountable person (id)."),
+    name: str | None = typer.Option(None, "--name"),
+    position: str | None = typer.Option(None, "--position"),
+    phone: str | None = typer.Option(None, "--phone"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Correct a person's details; handing the role over is person-retire + person-add."""
+    data = typed(PersonPatch, name=name, position=position, phone=phone)
+    with acting_as(username, writes=True) as run:
+        changed = service.update_person(run.session, run.who, person, data)
+        shown = PersonOut.model_validate(changed)
+    _saved("person", shown.model_dump(mode="json"), as_json)
+
+
+@chemicals_app.command("person-retire")
+@reports_domain_errors
+def person_retire(
+    person: int = typer.Argument(..., help="The accountable person (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """The person no longer holds the role (kept, with their duty checks)."""
+    with acting_as(username, writes=True) as run:
+        retired = service.retire_person(run.session, run.who, person, run.now)
+        shown = PersonOut.model_validate(retired)
+    if as_json:
+        typer.echo(json.dumps(shown.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        typer.echo(translate("chemicals.cli.retired", language(), id=shown.id, name=shown.name))

@@ -12,14 +12,15 @@ from typing import Any
 import typer
 from sqlalchemy import select
 
+from hazwatch.api.inputs import given
 from hazwatch.cli.common import cli_context, language, reports_domain_errors, typed
-from hazwatch.cli.hazards import AS_JSON, AS_USER, acting
+from hazwatch.cli.hazards import AS_JSON, AS_USER, acting, acting_as
 from hazwatch.core.clock import local_date, local_text, typed_instant
 from hazwatch.core.errors import InvalidInput
 from hazwatch.core.i18n import translate
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
-from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn
+from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn, PlanPatch
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import workbook
@@ -325,6 +326,58 @@ def plan_add(
         plan = service.create_plan(session, who, Moment.of(context), **data.model_dump())
         shown = {"id": plan.id, "title": plan.title, "review_due": plan.review_due.isoformat()}
     _saved(shown, as_json)
+
+
+@emergency_app.command("plan-edit")
+@reports_domain_errors
+def plan_edit(
+    plan: int = typer.Argument(..., help="The emergency plan (id)."),
+    site: int | None = typer.Option(None, "--site", help="The site it covers (id)."),
+    title: str | None = typer.Option(None, "--title"),
+    approved: str | None = typer.Option(None, "--approved", help="Approved on (YYYY-MM-DD)."),
+    review_due: str | None = typer.Option(None, "--review-due", help="Review due (YYYY-MM-DD)."),
+    version: str | None = typer.Option(None, "--version"),
+    notes: str | None = typer.Option(None, "--notes", "-m"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Change a current plan (a new version, its review date…); only the options given
+    change, under the rules of a new plan."""
+    data = typed(
+        PlanPatch,
+        site_id=site,
+        title=title,
+        approved_on=approved,
+        review_due=review_due,
+        version=version,
+        notes=notes,
+    )
+    with acting_as(username, writes=True) as run:
+        changed = service.update_plan(
+            run.session, run.who, Moment.of(run.context), plan, **given(data)
+        )
+        shown = {"id": changed.id, "title": changed.title, "version": changed.version}
+        shown["review_due"] = changed.review_due.isoformat()
+    _saved(shown, as_json)
+
+
+@emergency_app.command("plan-retire")
+@reports_domain_errors
+def plan_retire(
+    plan: int = typer.Argument(..., help="The emergency plan (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Withdraw a plan: off the list, kept (with the drills naming it) for the audit."""
+    with acting_as(username, writes=True) as run:
+        retired = service.retire_plan(run.session, run.who, Moment.of(run.context), plan)
+        assert retired.retired_at is not None
+        shown = {"id": retired.id, "title": retired.title}
+        shown["retired_at"] = retired.retired_at.isoformat()
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+    else:
+        typer.echo(translate("readiness.cli.retired", language(), id=plan, title=shown["title"]))
 
 
 def _drill_json(drill: Any) -> dict[str, Any]:

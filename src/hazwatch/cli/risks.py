@@ -23,8 +23,10 @@ from hazwatch.prevention.risks.schemas import (
     ControlOut,
     EventIn,
     EventOut,
+    EventPatch,
     ObjectIn,
     ObjectOut,
+    ObjectPatch,
 )
 from hazwatch.registry.models import Building, Room, Site
 
@@ -283,4 +285,71 @@ def control_add(
         session, who = run.session, run.who
         shown = ControlOut.model_validate(service.add_control(session, who, event, data))
     text = translate("risks.cli.control_added", language(), id=event)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("object-edit")
+@reports_domain_errors
+def object_edit(
+    object_id: int = typer.Argument(..., help="The analysis object (id)."),
+    name: str | None = typer.Option(None, "--name"),
+    kind: ObjectKind | None = typer.Option(None, "--kind"),
+    room: int | None = typer.Option(None, "--room", help="The room it is in now (id)."),
+    unit: int | None = typer.Option(None, "--unit", help="Its chemical unit now (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Rename, re-kind or re-place an analysis object (only the options given change)."""
+    data = typed(ObjectPatch, name=name, kind=kind, room_id=room, chemical_unit_id=unit)
+    with acting_as(username, writes=True) as run:
+        changed = service.update_object(run.session, run.who, object_id, data)
+        shown = ObjectOut.model_validate(changed)
+    text = translate("risks.cli.changed", language(), id=shown.id)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("object-retire")
+@reports_domain_errors
+def object_retire(
+    object_id: int = typer.Argument(..., help="The analysis object (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Take an object and its events off the register (kept for the audit)."""
+    with acting_as(username, writes=True) as run:
+        retired = service.retire_object(run.session, run.who, object_id, run.now)
+        shown = ObjectOut.model_validate(retired)
+    text = translate("risks.cli.retired", language(), id=shown.id)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("event-edit")
+@reports_domain_errors
+def event_edit(
+    event: int = typer.Argument(..., help="The hazardous event (id)."),
+    title: str | None = typer.Option(None, "--title"),
+    consequence: str | None = typer.Option(None, "--consequence"),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Reword a hazardous event (a new grading is ``risk assess``)."""
+    data = typed(EventPatch, title=title, consequence=consequence)
+    with acting_as(username, writes=True) as run:
+        shown = EventOut.model_validate(service.update_event(run.session, run.who, event, data))
+    text = translate("risks.cli.changed", language(), id=shown.id)
+    _echo(shown.model_dump(mode="json"), as_json, text)
+
+
+@risk_app.command("event-retire")
+@reports_domain_errors
+def event_retire(
+    event: int = typer.Argument(..., help="The hazardous event (id)."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Take an event off the register and the colour map (kept, with its gradings)."""
+    with acting_as(username, writes=True) as run:
+        retired = service.retire_event(run.session, run.who, event, run.now)
+        shown = EventOut.model_validate(retired)
+    text = translate("risks.cli.retired", language(), id=shown.id)
     _echo(shown.model_dump(mode="json"), as_json, text)

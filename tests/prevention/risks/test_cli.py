@@ -69,3 +69,28 @@ def test_objects_events_controls_and_gradings_from_the_command_line(
     assert json.loads(control.stdout)["description"] == "软管加卡箍"
     chem = runner.invoke(app, ["risk", "assess", ident, "-f", "L=1", "-f", "S=1", "--as", "chem"])
     assert chem.exit_code in (3, 5), chem.output  # another enterprise's register
+
+
+def test_objects_and_events_are_changed_and_retired_from_the_command_line(
+    demo: DemoIds,
+) -> None:
+    def run(*args: str, user: str = "lab") -> Any:
+        return runner.invoke(app, ["risk", *args, "--as", user, "--json"])
+
+    org, site = str(demo["lab"]), str(demo["plant"])
+    added = run("object-add", "--org", org, "--site", site, "--name", "汇流排")
+    obj = str(json.loads(added.stdout)["id"])
+    made = run("event-add", obj, "--title", "软管脱落", "-f", "L=3", "-f", "S=4")
+    event = str(json.loads(made.stdout)["id"])
+    assert run("object-edit", obj, "--name", "x", user="chem").exit_code != 0
+    assert run("object-edit", obj, "--kind", "volcano").exit_code == 2
+    renamed = run("object-edit", obj, "--name", "氮气汇流排")
+    assert renamed.exit_code == 0 and json.loads(renamed.stdout)["name"] == "氮气汇流排"
+    reworded = run("event-edit", event, "--consequence", "缺氧窒息")
+    assert json.loads(reworded.stdout)["consequence"] == "缺氧窒息"
+    assert run("event-retire", event).exit_code == 0
+    listed = json.loads(run("events").stdout)
+    assert int(event) not in {e["id"] for e in listed}
+    assert run("event-edit", event, "--title", "y").exit_code != 0
+    assert run("object-retire", obj).exit_code == 0
+    assert int(obj) not in {o["id"] for o in json.loads(run("objects").stdout)}

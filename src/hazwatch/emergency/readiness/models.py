@@ -26,6 +26,8 @@ class EmergencyPlan(Base):
     approved_on: Mapped[date] = mapped_column(Date)
     review_due: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Withdrawn (superseded, the site left): kept for the audit and the drills naming it.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Drill(Base):

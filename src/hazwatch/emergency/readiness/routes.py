@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from hazwatch.api.errors import language_of
-from hazwatch.api.inputs import Code, Id, Instant, Router
+from hazwatch.api.inputs import Code, Id, Instant, Router, given
 from hazwatch.core.auth.deps import CurrentPrincipal, DbSession, EditorPrincipal, get_context
 from hazwatch.core.clock import local_date
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
+from hazwatch.emergency.readiness.models import EmergencyPlan
 from hazwatch.emergency.readiness.schemas import (
     DrillFindingIn,
     DrillIn,
@@ -22,6 +23,7 @@ from hazwatch.emergency.readiness.schemas import (
     EquipmentIn,
     HoldIn,
     PlanIn,
+    PlanPatch,
     QualificationIn,
     TrainingIn,
 )
@@ -45,23 +47,54 @@ def create_plan(
     return {"id": plan.id}
 
 
-@router.get("/plans")
-def list_plans(request: Request, db: DbSession, principal: CurrentPrincipal) -> list[Any]:
+def _plan_out(plan: EmergencyPlan, today: date) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "organisation_id": plan.organisation_id,
+        "site_id": plan.site_id,
+        "title": plan.title,
+        "version": plan.version,
+        "approved_on": plan.approved_on,
+        "review_due": plan.review_due,
+        "review_overdue": plan.retired_at is None and plan.review_due < today,
+        "notes": plan.notes,
+        "retired_at": plan.retired_at,
+    }
+
+
+def _today(request: Request) -> date:
     context = get_context(request)
-    today = local_date(context.clock.now(), context.settings.timezone)
-    return [
-        {
-            "id": p.id,
-            "organisation_id": p.organisation_id,
-            "site_id": p.site_id,
-            "title": p.title,
-            "version": p.version,
-            "approved_on": p.approved_on,
-            "review_due": p.review_due,
-            "review_overdue": p.review_due < today,
-        }
-        for p in service.list_plans(db, principal)
-    ]
+    return local_date(context.clock.now(), context.settings.timezone)
+
+
+@router.get("/plans")
+def list_plans(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    retired: bool = Query(default=False, description="Withdrawn plans too."),
+) -> list[Any]:
+    today = _today(request)
+    return [_plan_out(p, today) for p in service.list_plans(db, principal, retired=retired)]
+
+
+@router.patch("/plans/{plan_id}")
+def update_plan(
+    plan_id: Id, body: PlanPatch, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    """Change a current plan (a new version, review date…): the rules of a new one apply to
+    what is given; 409 once retired."""
+    plan = service.update_plan(db, principal, _moment(request), plan_id, **given(body))
+    return _plan_out(plan, _today(request))
+
+
+@router.post("/plans/{plan_id}/retire")
+def retire_plan(
+    plan_id: Id, request: Request, db: DbSession, principal: EditorPrincipal
+) -> dict[str, Any]:
+    """Withdraw a plan: off the list, kept (with the drills naming it) for the audit."""
+    plan = service.retire_plan(db, principal, _moment(request), plan_id)
+    return _plan_out(plan, _today(request))
 
 
 def _drill_out(db: Any, drill: Any) -> dict[str, Any]:
@@ -151,11 +184,6 @@ def list_training(db: DbSession, principal: CurrentPrincipal) -> list[dict[str, 
         }
         for r in service.list_training(db, principal)
     ]
-
-
-def _today(request: Request) -> date:
-    context = get_context(request)
-    return local_date(context.clock.now(), context.settings.timezone)
 
 
 @router.get("/training-matrix")

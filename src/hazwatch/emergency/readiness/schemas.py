@@ -27,6 +27,17 @@ class PlanIn(_In):
     notes: str = Field(default="", max_length=4000, pattern=NO_NUL)
 
 
+class PlanPatch(_In):
+    """A plan's changes: only the fields given change (the organisation stays)."""
+
+    site_id: Id | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200, pattern=NO_NUL)
+    version: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
+    approved_on: date | None = None
+    review_due: date | None = None
+    notes: str | None = Field(default=None, max_length=4000, pattern=NO_NUL)
+
+
 class DrillIn(_In):
     organisation_id: Id
     site_id: Id

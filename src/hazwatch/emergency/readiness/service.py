@@ -109,8 +109,55 @@ def create_plan(
     return plan
 
 
-def list_plans(session: Session, principal: Principal) -> list[EmergencyPlan]:
+def _plan(session: Session, principal: Principal, plan_id: int) -> EmergencyPlan:
+    """A current plan the caller may change (404 unseen, 403 seen only, 409 retired)."""
+    plan = Tenancy(session, principal).writable_row(EmergencyPlan, plan_id, "plan_id")
+    if plan.retired_at is not None:
+        raise Conflict("readiness.plan_retired", field="plan_id", id=plan_id)
+    return plan
+
+
+def update_plan(
+    session: Session, principal: Principal, moment: Moment, plan_id: int, **changes: Any
+) -> EmergencyPlan:
+    """Change a current plan (a new version, a new review date…); the same rules as a new
+    one for what is given, checked before anything changes."""
+    plan = _plan(session, principal, plan_id)
+    if "site_id" in changes:
+        _site_for(session, principal, plan.organisation_id, changes["site_id"])
+    if "title" in changes:
+        changes["title"] = _text(changes["title"], "title")
+    approved_on = changes.get("approved_on", plan.approved_on)
+    if "approved_on" in changes and approved_on > _today(moment):
+        raise InvalidInput("readiness.date_in_future", field="approved_on")
+    if "review_due" in changes and changes["review_due"] <= _today(moment):
+        raise InvalidInput("readiness.date_in_past", field="review_due")
+    if changes.get("review_due", plan.review_due) <= approved_on:
+        raise InvalidInput("readiness.review_before_approval", field="review_due")
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    session.flush()
+    return plan
+
+
+def retire_plan(
+    session: Session, principal: Principal, moment: Moment, plan_id: int
+) -> EmergencyPlan:
+    """Withdraw a plan: it leaves the list (and no longer counts as the site's plan) but
+    stays, with the drills that name it, for the audit."""
+    plan = _plan(session, principal, plan_id)
+    plan.retired_at = moment.now
+    session.flush()
+    return plan
+
+
+def list_plans(
+    session: Session, principal: Principal, *, retired: bool = False
+) -> list[EmergencyPlan]:
+    """Current plans (``retired``: the withdrawn ones too)."""
     query = restrict(select(EmergencyPlan), EmergencyPlan.organisation_id, session, principal)
+    if not retired:
+        query = query.where(EmergencyPlan.retired_at.is_(None))
     return list(session.scalars(query.order_by(EmergencyPlan.review_due)))
 
 
@@ -137,6 +184,8 @@ def plan_drill(
         plan = session.get(EmergencyPlan, plan_id)
         if plan is None or plan.organisation_id != organisation_id:
             raise NotFound("scope.not_found", field="plan_id", id=plan_id)
+        if plan.retired_at is not None:
+            raise Conflict("readiness.plan_retired", field="plan_id", id=plan_id)
     drill = Drill(
         organisation_id=organisation_id,
         site_id=site_id,

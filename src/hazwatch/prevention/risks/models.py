@@ -46,6 +46,8 @@ class RiskObject(Base):
     )
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16))
+    #: No longer analysed (the equipment went): kept, with its events, for the audit.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RiskEvent(Base):
@@ -67,6 +69,8 @@ class RiskEvent(Base):
     #: The current assessment (denormalised from the latest :class:`RiskAssessment`).
     score: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     level: Mapped[str | None] = mapped_column(String(8))
+    #: No longer credible: off the register and the colour map, its gradings kept.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RiskControl(Base):

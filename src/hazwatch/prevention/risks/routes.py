@@ -20,8 +20,10 @@ from hazwatch.prevention.risks.schemas import (
     ControlOut,
     EventIn,
     EventOut,
+    EventPatch,
     ObjectIn,
     ObjectOut,
+    ObjectPatch,
 )
 
 router = Router(prefix="/api/risks", tags=["risks"])
@@ -71,6 +73,40 @@ def objects(
 @router.post("/objects", status_code=201)
 def add_object(body: ObjectIn, db: DbSession, principal: EditorPrincipal) -> ObjectOut:
     return ObjectOut.model_validate(service.create_object(db, principal, body))
+
+
+@router.patch("/objects/{object_id}")
+def update_object(
+    object_id: Id, body: ObjectPatch, db: DbSession, principal: EditorPrincipal
+) -> ObjectOut:
+    """Rename, re-kind or re-place an object; 409 once retired."""
+    return ObjectOut.model_validate(service.update_object(db, principal, object_id, body))
+
+
+@router.post("/objects/{object_id}/retire")
+def retire_object(
+    object_id: Id, request: Request, db: DbSession, principal: EditorPrincipal
+) -> ObjectOut:
+    """Off the register with its events (kept for the audit)."""
+    now = get_context(request).clock.now()
+    return ObjectOut.model_validate(service.retire_object(db, principal, object_id, now))
+
+
+@router.patch("/events/{event_id}")
+def update_event(
+    event_id: Id, body: EventPatch, db: DbSession, principal: EditorPrincipal
+) -> EventOut:
+    """Reword an event (a new grading is POST …/assess); 409 once retired."""
+    return EventOut.model_validate(service.update_event(db, principal, event_id, body))
+
+
+@router.post("/events/{event_id}/retire")
+def retire_event(
+    event_id: Id, request: Request, db: DbSession, principal: EditorPrincipal
+) -> EventOut:
+    """Off the register and the colour map (kept, with its gradings, for the audit)."""
+    now = get_context(request).clock.now()
+    return EventOut.model_validate(service.retire_event(db, principal, event_id, now))
 
 
 @router.post("/objects/{object_id}/events", status_code=201)

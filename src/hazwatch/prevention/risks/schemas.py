@@ -32,6 +32,13 @@ class ObjectIn(_In):
     kind: ObjectKind = ObjectKind.PLACE
 
 
+class ObjectPatch(_In):
+    room_id: Id | None = None
+    chemical_unit_id: Id | None = None
+    name: Annotated[str, chars(120, min_length=1)] | None = None
+    kind: ObjectKind | None = None
+
+
 class ObjectOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -42,6 +49,7 @@ class ObjectOut(BaseModel):
     chemical_unit_id: int | None
     name: str
     kind: ObjectKind
+    retired_at: datetime | None = None
 
 
 class EventIn(_In):
@@ -51,6 +59,11 @@ class EventIn(_In):
     #: Likelihood from the room's ODH class (LS method, S = 5); no factors then.
     odh: bool = False
     factors: Factors = {}
+
+
+class EventPatch(_In):
+    title: Annotated[str, chars(200, min_length=1)] | None = None
+    consequence: Annotated[str, chars(300)] | None = None
 
 
 class AssessIn(_In):
@@ -101,6 +114,7 @@ class EventOut(BaseModel):
     odh: bool
     score: Decimal | None
     level: RiskLevel | None
+    retired_at: datetime | None = None
 
 
 class BandIn(_In):

@@ -17,13 +17,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hazwatch.api.inputs import given
 from hazwatch.chemicals.models import ChemicalUnit
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.clock import utcnow
-from hazwatch.core.errors import InvalidInput, NotFound
+from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import visible_organisations
 from hazwatch.prevention.odh.service import latest as latest_odh
 from hazwatch.prevention.risks import grading
+from hazwatch.prevention.risks.choices import ObjectKind
 from hazwatch.prevention.risks.grading import Band, RiskLevel, RiskMethod
 from hazwatch.prevention.risks.models import (
     RiskAssessment,
@@ -32,7 +34,15 @@ from hazwatch.prevention.risks.models import (
     RiskEvent,
     RiskObject,
 )
-from hazwatch.prevention.risks.schemas import AssessIn, BandTableIn, ControlIn, EventIn, ObjectIn
+from hazwatch.prevention.risks.schemas import (
+    AssessIn,
+    BandTableIn,
+    ControlIn,
+    EventIn,
+    EventPatch,
+    ObjectIn,
+    ObjectPatch,
+)
 from hazwatch.registry.models import Building, Room
 from hazwatch.registry.scope import Tenancy
 
@@ -109,19 +119,31 @@ def add_band_table(
 # -- objects, events, controls ---------------------------------------------------------------
 
 
+def _check_place(
+    tenancy: Tenancy,
+    organisation: int,
+    site_id: int,
+    room_id: int | None,
+    chemical_unit_id: int | None,
+) -> None:
+    """An object's room is the organisation's and on the object's site; its chemical unit
+    is the organisation's."""
+    if room_id is not None:
+        room = tenancy.writable_room(room_id)
+        tenancy.same_organisation(room, organisation, "room_id")
+        building = tenancy.session.get(Building, room.building_id)
+        if building is None or building.site_id != site_id:
+            raise InvalidInput("risks.room_not_on_site", field="room_id")
+    if chemical_unit_id is not None:
+        unit = tenancy.writable_row(ChemicalUnit, chemical_unit_id, "chemical_unit_id")
+        tenancy.same_organisation(unit, organisation, "chemical_unit_id")
+
+
 def create_object(session: Session, principal: Principal, data: ObjectIn) -> RiskObject:
     tenancy = Tenancy(session, principal)
     organisation = tenancy.writable_organisation(data.organisation_id)
     site = tenancy.writable_site(data.site_id, for_organisation=organisation)
-    if data.room_id is not None:
-        room = tenancy.writable_room(data.room_id)
-        tenancy.same_organisation(room, organisation, "room_id")
-        building = session.get(Building, room.building_id)
-        if building is None or building.site_id != site.id:
-            raise InvalidInput("risks.room_not_on_site", field="room_id")
-    if data.chemical_unit_id is not None:
-        unit = tenancy.writable_row(ChemicalUnit, data.chemical_unit_id, "chemical_unit_id")
-        tenancy.same_organisation(unit, organisation, "chemical_unit_id")
+    _check_place(tenancy, organisation, site.id, data.room_id, data.chemical_unit_id)
     row = RiskObject(
         organisation_id=organisation,
         site_id=site.id,
@@ -139,7 +161,7 @@ def list_objects(
     session: Session, principal: Principal, site_id: int | None = None
 ) -> Sequence[RiskObject]:
     """The analysis objects the principal sees (of one site), to hang events on."""
-    query = select(RiskObject).order_by(RiskObject.id)
+    query = select(RiskObject).where(RiskObject.retired_at.is_(None)).order_by(RiskObject.id)
     visible = visible_organisations(session, principal)
     if visible is not None:
         query = query.where(RiskObject.organisation_id.in_(visible))
@@ -149,11 +171,74 @@ def list_objects(
 
 
 def _object(session: Session, principal: Principal, ident: int) -> RiskObject:
-    return Tenancy(session, principal).writable_row(RiskObject, ident, "object_id")
+    """A current object the caller may change (404 unseen, 403 seen only, 409 retired)."""
+    obj = Tenancy(session, principal).writable_row(RiskObject, ident, "object_id")
+    if obj.retired_at is not None:
+        raise Conflict("risks.retired", field="object_id", id=ident)
+    return obj
 
 
 def _event(session: Session, principal: Principal, ident: int) -> RiskEvent:
-    return Tenancy(session, principal).writable_row(RiskEvent, ident, "event_id")
+    """A current event the caller may change (404 unseen, 403 seen only, 409 retired)."""
+    event = Tenancy(session, principal).writable_row(RiskEvent, ident, "event_id")
+    if event.retired_at is not None:
+        raise Conflict("risks.retired", field="event_id", id=ident)
+    return event
+
+
+def update_object(
+    session: Session, principal: Principal, object_id: int, data: ObjectPatch
+) -> RiskObject:
+    """Rename, re-kind or re-place an object (its room on its site, its organisation's);
+    checked before anything changes. Its events keep their gradings."""
+    obj = _object(session, principal, object_id)
+    changes = given(data)
+    _check_place(
+        Tenancy(session, principal),
+        obj.organisation_id,
+        obj.site_id,
+        changes.get("room_id"),
+        changes.get("chemical_unit_id"),
+    )
+    for name, value in changes.items():
+        setattr(obj, name, value.value if isinstance(value, ObjectKind) else value)
+    session.flush()
+    return obj
+
+
+def retire_object(
+    session: Session, principal: Principal, object_id: int, now: datetime
+) -> RiskObject:
+    """The object is no longer analysed (the equipment went): it and its current events
+    leave the register and the colour map; rows and gradings stay for the audit."""
+    obj = _object(session, principal, object_id)
+    obj.retired_at = now
+    for event in session.scalars(
+        select(RiskEvent).where(RiskEvent.object_id == obj.id, RiskEvent.retired_at.is_(None))
+    ):
+        event.retired_at = now
+    session.flush()
+    return obj
+
+
+def update_event(
+    session: Session, principal: Principal, event_id: int, data: EventPatch
+) -> RiskEvent:
+    """Reword an event (title, consequence); a new grading is :func:`assess`."""
+    event = _event(session, principal, event_id)
+    for name, value in given(data).items():
+        setattr(event, name, value)
+    session.flush()
+    return event
+
+
+def retire_event(session: Session, principal: Principal, event_id: int, now: datetime) -> RiskEvent:
+    """The event is no longer credible: off the register and the colour map, kept with its
+    gradings and controls for the audit."""
+    event = _event(session, principal, event_id)
+    event.retired_at = now
+    session.flush()
+    return event
 
 
 def _odh_factors(session: Session, obj: RiskObject) -> tuple[dict[str, Decimal], str]:
@@ -273,7 +358,11 @@ def refresh_odh_events(
     rows = session.execute(
         select(RiskEvent, RiskObject)
         .join(RiskObject, RiskObject.id == RiskEvent.object_id)
-        .where(RiskEvent.odh.is_(True), RiskObject.room_id.in_(rooms))
+        .where(
+            RiskEvent.odh.is_(True),
+            RiskEvent.retired_at.is_(None),
+            RiskObject.room_id.in_(rooms),
+        )
     ).all()
     for event, obj in rows:
         latest = latest_assessment(session, event.id)
@@ -321,8 +410,12 @@ def list_events(
     site_id: int | None = None,
     level: RiskLevel | None = None,
 ) -> list[tuple[RiskEvent, RiskObject]]:
-    """Visible events, highest level first."""
-    query = select(RiskEvent, RiskObject).join(RiskObject, RiskObject.id == RiskEvent.object_id)
+    """Visible current events, highest level first."""
+    query = (
+        select(RiskEvent, RiskObject)
+        .join(RiskObject, RiskObject.id == RiskEvent.object_id)
+        .where(RiskEvent.retired_at.is_(None), RiskObject.retired_at.is_(None))
+    )
     visible = visible_organisations(session, principal)
     if visible is not None:
         query = query.where(RiskEvent.organisation_id.in_(visible))
