@@ -3,7 +3,9 @@ done-when): the sub-let lab's code is red with its reasons, its QR page shows th
 English included; the lab sees its own code and may appeal it. The regulator's forms record
 a credit record and a listing, a park's score (out of range refused next to the field) and a
 new rules version (a body that does not parse refused, then previewed and saved); the lab
-appeals its points and the regulator upholds the appeal. The tests share one server (a
+appeals its points and the regulator upholds the appeal; the regulator records points and
+takes a listing through early removal and reinstatement; it enters an enterprise's grading
+inputs, draws the yearly plan and reports an inspection done. The tests share one server (a
 server start is the dearest part of a browser module) and run in file order. A save reloads
 the page: each test waits for the new page's socket (wait_until_live) before typing again, or
 the typing and the next click could reach the server in either order."""
@@ -16,19 +18,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot, wait_until_live
+from tests.web.conftest import (
+    Server,
+    choose,
+    field_error,
+    log_in,
+    screenshot,
+    wait_until_live,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def choose(page: Any, form: Any, testid: str, option: str) -> None:
-    form.get_by_test_id(testid).click()
-    page.get_by_role("option", name=option).click()
-
-
-def error_of(page: Any, form: Any, testid: str) -> Any:
-    field = form.locator(".q-field--error", has=page.get_by_test_id(testid))
-    return field.locator(".q-field__messages")
 
 
 def test_the_sub_let_lab_is_red_with_reasons_and_its_qr_page_shows_it(
@@ -98,7 +97,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
     choose(page, listing, "field-organisation", "海港精细化工有限公司")
     listing.get_by_test_id("field-source").fill("海应急罚〔2026〕2号")
     listing.get_by_test_id("listing-save").click()
-    expect(error_of(page, listing, "field-reason")).to_have_text("必填")
+    expect(field_error(page, listing, "field-reason")).to_have_text("必填")
     listing.get_by_test_id("field-reason").fill("瞒报事故")
     listing.get_by_test_id("listing-save").click()
     expect(page.locator("[data-testid^=listing-]").filter(has_text="瞒报事故")).to_be_visible()
@@ -111,7 +110,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
     park.get_by_test_id("field-score").fill("101")
     park.get_by_test_id("field-source").fill("应急〔2019〕78号 评估报告")
     park.get_by_test_id("park-save").click()
-    expect(error_of(page, park, "field-score")).to_have_text("分值应在 0 到 100 之间")
+    expect(field_error(page, park, "field-score")).to_have_text("分值应在 0 到 100 之间")
     park.get_by_test_id("field-score").fill("55")
     park.get_by_test_id("park-save").click()
     expect(page.locator("[data-testid^=grade-park-]").first).to_contain_text("A类（高安全风险）")
@@ -122,7 +121,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
     good = body.input_value()
     body.fill("{")
     rules_form.get_by_test_id("rules-save").click()
-    expect(error_of(page, rules_form, "field-body")).to_contain_text("规则无法解析")
+    expect(field_error(page, rules_form, "field-body")).to_contain_text("规则无法解析")
     body.fill(good.replace('"D": 12', '"D": 10'))
     rules_form.get_by_test_id("field-basis").fill("区应急管理局 2026 年检查计划")
     rules_form.get_by_test_id("rules-preview-button").click()
@@ -176,14 +175,14 @@ def test_the_regulator_records_points_and_takes_a_listing_through_early_removal(
     form.get_by_test_id("field-event").click()
     page.get_by_role("option").filter(has_text="未制定应急预案或未演练").click()
     form.get_by_test_id("record-points-save").click()
-    expect(error_of(page, form, "field-source")).to_have_text("必填")
+    expect(field_error(page, form, "field-source")).to_have_text("必填")
     form.get_by_test_id("field-source").fill("现场检查：无应急演练记录")
     form.get_by_test_id("record-points-save").click()
     expect(page.get_by_test_id("point-events")).to_contain_text("海港精细化工有限公司")
     wait_until_live(page)
     card = page.get_by_test_id(f"listing-{old}")
     card.get_by_test_id("removal-request").click()
-    expect(error_of(page, card, "field-request")).to_have_text("必填")
+    expect(field_error(page, card, "field-request")).to_have_text("必填")
     card.get_by_test_id("field-request").fill("已取得危险化学品经营许可证")
     card.get_by_test_id("removal-request").click()
     card = page.get_by_test_id(f"listing-{old}")
@@ -217,7 +216,9 @@ def test_the_regulator_enters_grading_inputs_draws_a_plan_and_reports_an_inspect
     profile.get_by_test_id("field-diagnostic-score").fill("120")
     profile.get_by_test_id("field-source").fill("2026 年安全风险诊断报告")
     profile.get_by_test_id("profile-save").click()
-    expect(error_of(page, profile, "field-diagnostic-score")).to_have_text("分值应在 0 到 100 之间")
+    expect(field_error(page, profile, "field-diagnostic-score")).to_have_text(
+        "分值应在 0 到 100 之间"
+    )
     profile.get_by_test_id("field-diagnostic-score").fill("58")
     profile.get_by_test_id("profile-save").click()
     expect(page.get_by_test_id(f"grade-enterprise-{chem}")).to_contain_text("58")
@@ -232,7 +233,7 @@ def test_the_regulator_enters_grading_inputs_draws_a_plan_and_reports_an_inspect
     plan.get_by_test_id("field-inspectors").fill("张一")
     plan.get_by_test_id("field-seed").fill("7")
     plan.get_by_test_id("plan-save").click()
-    expect(error_of(page, plan, "field-inspectors")).not_to_be_empty()
+    expect(field_error(page, plan, "field-inspectors")).not_to_be_empty()
     plan.get_by_test_id("field-inspectors").fill("张一\n王二\n李三")
     plan.get_by_test_id("plan-save").click()
     expect(page.locator("[data-testid^=plan-]").filter(has_text="随机种子 7")).to_be_visible()
