@@ -137,6 +137,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
             stored = api.get("/api/supervision/rules", params={"kind": "enterprise_grade"}).json()
             time.sleep(0.3)
     assert [(r["version"], r["body"]["frequency"]["D"]) for r in stored] == [(1, 10)]
+    expect(page.get_by_test_id("rule-versions")).to_contain_text("区应急管理局 2026 年检查计划")
     page.get_by_test_id("language").get_by_text("EN").click()
     expect(page.get_by_test_id("rules-form")).to_contain_text("New version of rules")
 

@@ -177,6 +177,16 @@ def grades_page() -> None:
         park_names = {p.id: p.name for p in grading.visible_parks(db, who)}
         organisations = {o.id: o.name for o in grading.supervised(db, who)}
         places = rating_forms.jurisdictions(db, who)
+        versions = [
+            {
+                "kind": RuleKind(v.kind).label(lang),
+                "jurisdiction": places.get(v.jurisdiction_id, ""),
+                "version": v.version,
+                "basis": v.basis,
+                "by": f"{v.created_by} {local_time(v.created_at, '%Y-%m-%d %H:%M')}",
+            }
+            for v in rules.list_versions(db, who)
+        ]
         rating_forms.rules_form(who, db)
     rating_forms.park_form(who, park_names, today)
     rating_forms.profile_form(who, organisations, today)
@@ -228,6 +238,22 @@ def grades_page() -> None:
             ],
             pagination=15,
         ).props(f"dense flat data-testid=plan-{plan.id}-inspections").classes("w-full")
+    # Every version of the rules stays (a grade names the version that decided it); the
+    # defaults apply where none was saved.
+    ui.label(_t("web.rating.rule_versions")).classes("text-subtitle1 mt-4")
+    ui.table(
+        columns=[
+            {"name": name, "label": _t(key), "field": name}
+            for name, key in (
+                ("kind", "web.rating.rule_kind"),
+                ("jurisdiction", "web.rating.jurisdiction"),
+                ("version", "web.rating.version"),
+                ("basis", "web.rating.basis"),
+                ("by", "web.rating.saved_by"),
+            )
+        ],
+        rows=versions,
+    ).props("dense flat data-testid=rule-versions").classes("w-full")
 
 
 def _manual_events(db: Session, who: Principal) -> dict[str, str]:
