@@ -1,6 +1,7 @@
 """Supervision (issue 15): the blind-spot worklist, each with its fallback owner and the
 stages of hazardous chemicals it handles, the responsibility matrix in force, and the
-incidents with their reporting chains (late steps flagged)."""
+incidents with their reporting chains (late steps flagged), recorded and followed up here
+(a level of the chain reached, changed casualty figures, an approved extension)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from hazwatch.core.errors import DomainError
 from hazwatch.supervision import dispatch, incidents, responsibility, views
 from hazwatch.supervision.choices import DispatchOutcome, DispatchState
 from hazwatch.supervision.incident_grade import IncidentGrade
-from hazwatch.web import session, state
+from hazwatch.supervision.schemas import CasualtyIn, ExtensionIn, IncidentIn, IncidentReportIn
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language, local_time
 from hazwatch.web.widgets import badge
@@ -87,6 +89,18 @@ def incidents_page() -> None:
     now = context.clock.now()
     with context.unit_of_work(who) as db:
         shown = [views.incident_out(db, i, now, lang) for i in incidents.list_incidents(db, who)]
+    writer = who.role in incidents.WRITERS
+    if writer:
+        registry_form.create_card(
+            "web.incidents.new",
+            IncidentIn,
+            lambda db, current, data: incidents.record(
+                db, current, context.clock.now(), **data.model_dump()
+            ),
+            path=INCIDENTS,
+            testid="record-incident",
+            skip=INCIDENT_API_ONLY,
+        )
     if not shown:
         ui.label(_t("web.incidents.none"))
     for one in shown:
@@ -128,6 +142,61 @@ def incidents_page() -> None:
             ui.label(
                 _t("web.incidents.window", until=local_time(one.casualty_window_ends, "%Y-%m-%d"))
             ).classes("text-caption text-grey-8")
+            if writer:
+                _incident_forms(one.id)
+
+
+#: Where the incidents page is (a form's session that ended comes back here).
+INCIDENTS = "/supervision/incidents"
+#: Links to the room, alarms and replay of an incident are made through the API (ids).
+INCIDENT_API_ONLY = ("room_id", "alarm_ids", "replay")
+
+
+def _incident_forms(ident: int) -> None:
+    """What follows a recorded accident (Order 493): each level of the reporting chain
+    reached, casualty figures changed within the window (the grade follows them), an
+    approved extension of the investigation. Folded under the incident's card."""
+    context = state.context()
+
+    def reload(_result: object) -> None:
+        ui.navigate.reload()
+
+    with (
+        ui.expansion(_t("web.incidents.follow_up"), icon="edit_note")
+        .classes("w-full")
+        .props(f"data-testid=follow-up-{ident}")
+    ):
+        registry_form.schema_card(
+            "web.incidents.report",
+            IncidentReportIn,
+            lambda db, current, data: incidents.report(
+                db, current, context.clock.now(), ident, **data.model_dump()
+            ),
+            reload,
+            path=INCIDENTS,
+            testid="chain-report",
+        )
+        registry_form.schema_card(
+            "web.incidents.casualties",
+            CasualtyIn,
+            lambda db, current, data: incidents.change_casualties(
+                db, current, context.clock.now(), ident, **data.model_dump()
+            ),
+            reload,
+            path=INCIDENTS,
+            testid="casualties",
+            captions={"at": "web.incidents.changed_at", "note": "web.incidents.change_note"},
+        )
+        registry_form.schema_card(
+            "web.incidents.extend",
+            ExtensionIn,
+            lambda db, current, data: incidents.extend_investigation(
+                db, current, ident, **data.model_dump()
+            ),
+            reload,
+            path=INCIDENTS,
+            testid="extension",
+        )
 
 
 @ui.page("/supervision/dispatches")
