@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from hazwatch.core.audit import service as audit
 from hazwatch.core.db import Base, import_all_models, make_engine
@@ -312,3 +313,21 @@ def screenshot(page: Any, name: str) -> Path:
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(page: Any, scope: Any, testid: str, option: str, *, multiple: bool = False) -> None:
+    """Pick ``option`` (its first match) in the select ``testid`` of ``scope``; a multiple
+    select's menu stays open and is closed with Escape. Waits for the menu to close: a
+    next select's menu opened while this one faded took the click for the wrong list."""
+    scope.get_by_test_id(testid).click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+    if multiple:
+        page.keyboard.press("Escape")
+    expect(page.locator(".q-menu")).to_have_count(0)
+
+
+def field_error(page: Any, scope: Any, testid: str) -> Any:
+    """The error message under the input ``testid`` of ``scope`` (none: nothing matches)."""
+    return scope.locator(".q-field--error", has=page.get_by_test_id(testid)).locator(
+        ".q-field__messages"
+    )

@@ -1,5 +1,8 @@
 """The admission review and 禁限控 catalogue pages (issue 16 items 4 and 5), one server for
-both: the demo project's computed major-hazard flag and opinions, in Chinese and English."""
+both: the demo project's computed major-hazard flag and opinions, in Chinese and English. From
+the pages' forms the plant drafts a project (its liquid-chlorine store flagged at once; a
+latitude out of range refused at the field) and the regulator starts a catalogue draft and
+adds an entry (a CAS number that fails its check digit refused at the field)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import Server, choose, field_error, log_in, screenshot
 
 pytestmark = pytest.mark.browser
+
+ADMISSION = "/api/district/admission"
+CATALOGUE = "/api/district/catalogue"
 
 
 def test_the_project_under_joint_review_shows_its_major_hazard(page: Any, server: Server) -> None:
@@ -57,3 +63,66 @@ def test_the_draft_catalogue_shows_who_it_newly_affects_then_is_published(
     expect(page.get_by_test_id(f"version-{draft}").get_by_test_id("version-state")).to_have_text(
         "In force"
     )
+
+
+def test_the_plant_drafts_a_project_from_the_page(page: Any, server: Server) -> None:
+    name = "年产5000吨氯化石蜡项目"
+    log_in(page, "chem", next_path="/district/admission")
+    page.get_by_test_id("new-project-form").click()
+    form = page.get_by_test_id("project-form")
+    form.get_by_test_id("field-name").fill(name)
+    choose(page, form, "field-key_processes", "P03 氯化工艺", multiple=True)
+    form.get_by_test_id("field-people_within_500m").fill("40")
+    form.get_by_test_id("field-lat").fill("91")
+    form.get_by_test_id("field-lon").fill("121.84")
+    form.get_by_test_id("field-holding-unit").fill("液氯罐区")
+    choose(page, form, "field-holding-chemical", "氯（7782-50-5）")
+    form.get_by_test_id("field-holding-tonnes").fill("20")
+    form.get_by_test_id("project-form-save").click()
+    expect(field_error(page, form, "field-lat")).not_to_be_empty()
+    with server.api("chem") as api:
+        assert name not in {p["name"] for p in api.get(f"{ADMISSION}/projects").json()}
+    form.get_by_test_id("field-lat").fill("29.95")
+    form.get_by_test_id("project-form-save").click()
+    expect(page.locator("[data-testid^=project-]").filter(has_text=name)).to_have_count(1)
+    with server.api("chem") as api:
+        (made,) = [p for p in api.get(f"{ADMISSION}/projects").json() if p["name"] == name]
+    assert [k["code"] for k in made["flags"]["key_processes"]] == ["P03"]
+    card = page.get_by_test_id(f"project-{made['id']}")
+    expect(card.get_by_test_id("project-state")).to_have_text("草稿")
+    expect(card.get_by_test_id("flag-major-hazard")).to_have_text("构成重大危险源")
+    expect(card.get_by_test_id("unit-液氯罐区")).to_contain_text("S = 4")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("new-project-form")).to_contain_text("Draft a construction project")
+
+
+def test_the_regulator_starts_a_catalogue_draft_and_adds_an_entry(
+    page: Any, server: Server
+) -> None:
+    title = "海港区禁限控目录（2027年版）"
+    log_in(page, "regulator", next_path="/district/catalogue")
+    page.get_by_test_id("new-version-form").click()
+    form = page.get_by_test_id("version-form")
+    form.get_by_test_id("field-title").fill(title)
+    form.get_by_test_id("version-form-save").click()
+    expect(page.locator("[data-testid^=version-]").filter(has_text=title)).to_have_count(1)
+    with server.api("regulator") as api:
+        (draft,) = [v for v in api.get(f"{CATALOGUE}/versions").json() if v["title"] == title]
+    card = page.get_by_test_id(f"version-{draft['id']}")
+    expect(card.get_by_test_id("version-state")).to_have_text("草稿")
+    card.get_by_test_id(f"new-entry-form-{draft['id']}").click()
+    entry = card.get_by_test_id(f"entry-form-{draft['id']}")
+    choose(page, entry, "field-subject", "产品")
+    choose(page, entry, "field-category", "禁止")
+    entry.get_by_test_id("field-name").fill("四氯化碳")
+    entry.get_by_test_id("field-cas").fill("56-23-4")
+    entry.get_by_test_id(f"entry-form-{draft['id']}-save").click()
+    expect(field_error(page, entry, "field-cas")).not_to_be_empty()
+    entry.get_by_test_id("field-cas").fill("56-23-5")
+    entry.get_by_test_id(f"entry-form-{draft['id']}-save").click()
+    expect(page.get_by_test_id(f"version-{draft['id']}")).to_contain_text("产品 · 四氯化碳")
+    with server.api("regulator") as api:
+        entries = api.get(f"{CATALOGUE}/versions/{draft['id']}").json()["entries"]
+    assert [e["cas"] for e in entries if e["name"] == "四氯化碳"] == ["56-23-5"]
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("new-version-form")).to_contain_text("Start a new draft")

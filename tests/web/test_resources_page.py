@@ -1,6 +1,8 @@
 """The emergency-resources page (issue 16 item 3): the demo drill's dispatch line by line
 (returned, with what came back), the library's item that needs repair, the teams' certified
-members; a new dispatch's line marked arrived from the page; in English too."""
+members; a new dispatch's line marked arrived from the page; in English too. The plant lists
+an item (a latitude out of range is refused at the field first), registers a team and adds
+a member from the page's forms."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import Server, choose, field_error, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +64,51 @@ def test_the_drill_dispatch_and_an_arrival_recorded_from_the_page(
         card.get_by_test_id(f"line-{drill['lines'][0]['id']}").get_by_test_id("line-state")
     ).to_have_text("Returned")
     expect(page.get_by_test_id("resource-rules")).to_contain_text("Dispatch rules: within 30 km")
+
+
+def test_the_plant_lists_an_item_and_registers_a_team_with_a_member(
+    page: Any, server: Server
+) -> None:
+    log_in(page, "chem", next_path="/district/resources")
+    page.get_by_test_id("new-item-form").click()
+    form = page.get_by_test_id("item-form")
+    choose(page, form, "field-kind", "吸附材料")
+    form.get_by_test_id("field-code").fill("HG-ABS-9")
+    form.get_by_test_id("field-name").fill("吸油毡")
+    form.get_by_test_id("field-lat").fill("95")
+    form.get_by_test_id("field-lon").fill("121.805")
+    form.get_by_test_id("field-quantity").fill("120")
+    form.get_by_test_id("field-unit").fill("kg")
+    form.get_by_test_id("item-form-save").click()
+    expect(field_error(page, form, "field-lat")).not_to_be_empty()
+    with server.api("chem") as api:
+        assert "HG-ABS-9" not in {i["code"] for i in api.get(f"{API}/items").json()}
+    form.get_by_test_id("field-lat").fill("29.931")
+    form.get_by_test_id("item-form-save").click()
+    expect(page.get_by_test_id("item-HG-ABS-9")).to_contain_text("吸油毡")
+    expect(page.get_by_test_id("item-HG-ABS-9")).to_contain_text("120kg")
+    page.get_by_test_id("new-team-form").click()
+    team = page.get_by_test_id("team-form")
+    team.get_by_test_id("field-name").fill("海港精细化工气防站")
+    choose(page, team, "field-kind", "企业专职消防队")
+    team.get_by_test_id("field-lat").fill("29.9302")
+    team.get_by_test_id("field-lon").fill("121.8049")
+    team.get_by_test_id("team-form-save").click()
+    expect(page.get_by_test_id("team-summary").filter(has_text="海港精细化工气防站")).to_have_count(
+        1
+    )
+    with server.api("chem") as api:
+        made = [t for t in api.get(f"{API}/teams").json() if t["name"] == "海港精细化工气防站"]
+    assert len(made) == 1, made
+    card = page.get_by_test_id(f"team-{made[0]['id']}")
+    card.get_by_test_id(f"new-member-form-{made[0]['id']}").click()
+    member = card.get_by_test_id(f"member-form-{made[0]['id']}")
+    member.get_by_test_id("field-person").fill("孙明")
+    member.get_by_test_id("field-role").fill("站长")
+    member.get_by_test_id(f"member-form-{made[0]['id']}-save").click()
+    expect(page.get_by_test_id(f"team-{made[0]['id']}")).to_contain_text("孙明（站长）")
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("new-item-form")).to_contain_text(
+        "Add an item to the equipment library"
+    )
+    expect(page.get_by_test_id("new-team-form")).to_contain_text("Register a rescue team")

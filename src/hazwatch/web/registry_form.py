@@ -16,6 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from nicegui import ui
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal
@@ -23,6 +24,8 @@ from hazwatch.core.choices import Choice
 from hazwatch.core.clock import typed_instant
 from hazwatch.core.errors import DomainError
 from hazwatch.registry import service as registry
+from hazwatch.registry.choices import GOVERNMENT_KINDS
+from hazwatch.registry.models import Organisation
 from hazwatch.registry.resources import Resource, resource
 from hazwatch.registry.scope import Tenancy, sites_of
 from hazwatch.web import session as web_session
@@ -93,6 +96,24 @@ def writable_organisations(session: Session, who: Principal) -> dict[int, str]:
     (a landlord sees its tenants but does not fill in their registers)."""
     tenancy = Tenancy(session, who)
     return {k: v for k, v in options(session, who, "organisations").items() if tenancy.may_write(k)}
+
+
+def writable_by_kind(session: Session, who: Principal) -> tuple[dict[int, str], dict[int, str]]:
+    """The organisations the person may write for, split into government departments and
+    the rest (enterprises, laboratories, landlords): a form for an applicant or a regulated
+    party offers the second, one about a department's own staff the first."""
+    owners = writable_organisations(session, who) if who.can_edit else {}
+    departments = set(
+        session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(owners), Organisation.kind.in_(GOVERNMENT_KINDS)
+            )
+        )
+    )
+    return (
+        {k: v for k, v in owners.items() if k in departments},
+        {k: v for k, v in owners.items() if k not in departments},
+    )
 
 
 def writable_sites(session: Session, who: Principal) -> dict[int, str]:
@@ -296,3 +317,38 @@ def action_button(
     return ui.button(text or _t(key), on_click=dialog.open).props(
         f"flat dense color=negative data-testid={testid}"
     )
+
+
+def create_card(
+    title_key: str,
+    schema: type[BaseModel],
+    save: Callable[[Session, Principal, Any], Any],
+    *,
+    path: str,
+    testid: str,
+    values: Mapping[str, Any] | None = None,
+    references: Mapping[str, Mapping[Any, str]] | None = None,
+    skip: Collection[str] = (),
+    extra: Callable[[], dict[str, Any]] | None = None,
+    more: Callable[[], Mapping[str, Any]] | None = None,
+) -> dict[str, Field]:
+    """A create form folded away under its title (``new-<testid>``), so a page's records stay
+    on top; once saved the page reloads and lists the new record where it belongs."""
+    with (
+        ui.expansion(_t(title_key), icon="add")
+        .classes("w-full max-w-3xl")
+        .props(f"data-testid=new-{testid}")
+    ):
+        return schema_card(
+            title_key,
+            schema,
+            save,
+            lambda _saved: ui.navigate.to(path),
+            path=path,
+            testid=testid,
+            values=values,
+            references=references,
+            skip=skip,
+            extra=extra,
+            more=more,
+        )

@@ -13,7 +13,6 @@ from hazwatch.district.admission.choices import ProjectState
 from hazwatch.district.admission.models import AdmissionProject
 from hazwatch.district.admission.schemas import (
     DecisionIn,
-    HoldingIn,
     HoldingsIn,
     KeyProcessOut,
     OpenReviewIn,
@@ -26,10 +25,6 @@ from hazwatch.district.admission.schemas import (
 from hazwatch.prevention.hazard_findings.service import Moment
 
 router = Router(prefix="/api/district/admission", tags=["district"])
-
-
-def _items(holdings: list[HoldingIn]) -> list[service.PlannedItem]:
-    return [service.PlannedItem(h.unit, h.chemical_id, h.design_max_t) for h in holdings]
 
 
 def _out(request: Request, db: DbSession, project: AdmissionProject) -> ProjectOut:
@@ -74,7 +69,7 @@ def create_project(
         principal,
         Moment.of(get_context(request)),
         **values,
-        holdings=_items(body.holdings),
+        holdings=views.planned_items(body.holdings),
     )
     return _out(request, db, project)
 
@@ -108,7 +103,7 @@ def set_holdings(
     principal: CurrentPrincipal,
 ) -> ProjectOut:
     """Replace a draft's planned inventory; the major-hazard flag is computed from it."""
-    project = service.set_holdings(db, principal, project_id, _items(body.holdings))
+    project = service.set_holdings(db, principal, project_id, views.planned_items(body.holdings))
     return _out(request, db, project)
 
 

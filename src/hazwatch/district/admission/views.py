@@ -13,6 +13,7 @@ from hazwatch.district.admission.choices import ProjectState, ReviewVerdict
 from hazwatch.district.admission.models import AdmissionProject
 from hazwatch.district.admission.schemas import (
     FlagsOut,
+    HoldingIn,
     HoldingOut,
     KeyProcessOut,
     OpinionOut,
@@ -21,6 +22,11 @@ from hazwatch.district.admission.schemas import (
     UnitOut,
 )
 from hazwatch.registry.service import organisation_names
+
+
+def planned_items(holdings: list[HoldingIn]) -> list[service.PlannedItem]:
+    """A body's planned holdings as the service takes them (API and console alike)."""
+    return [service.PlannedItem(h.unit, h.chemical_id, h.design_max_t) for h in holdings]
 
 
 def key_process_outs(codes: list[str] | tuple[str, ...], language: str) -> list[KeyProcessOut]:

@@ -1,32 +1,103 @@
 """Admission review: each hazardous-chemical construction project in the person's area (or
 under its department's review) with its computed 两重点一重大 flags, every department's
 opinion and deadline, and the form a department gives its opinion with (or the lead
-department its decision)."""
+department its decision). An applicant (or a regulator for one of its area) drafts a new
+project here with its key processes, location and a first planned holding."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
+from hazwatch.chemicals import service as chemicals
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.errors import DomainError
-from hazwatch.district.admission import service, views
+from hazwatch.district.admission import processes, service, views
 from hazwatch.district.admission.choices import ProjectState, ReviewVerdict
-from hazwatch.district.admission.schemas import ProjectOut
+from hazwatch.district.admission.schemas import ProjectIn, ProjectOut
 from hazwatch.prevention.hazard_findings.service import Moment
-from hazwatch.web import session, state
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, label, language, local_time
 from hazwatch.web.widgets import badge
+
+PATH = "/district/admission"
 
 
 def _lines(text: object) -> list[str]:
     return [line for line in str(text or "").splitlines() if line.strip()]
 
 
-@ui.page("/district/admission")
+def _draft_form() -> None:
+    """A new project draft for an applicant the person may write for. The form carries one
+    planned holding (unit, chemical, design maximum): enough for the major-hazard flag to be
+    computed at once; more units go in through the API's holdings."""
+    who = session.principal()
+    assert who is not None
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        _departments, applicants = registry_form.writable_by_kind(db, who)
+        usable = {
+            c.id: f"{c.name}（{c.cas}）" if c.cas else c.name
+            for c in chemicals.list_chemicals(db, who, limit=2000)
+        }
+    if not applicants:
+        return
+    holding: dict[str, Any] = {}
+
+    def more() -> dict[str, Any]:
+        ui.label(_t("web.admission.first_holding")).classes("text-caption q-mt-sm")
+        with ui.row().classes("w-full gap-2 no-wrap"):
+            holding["unit"] = ui.input(_t("web.admission.holding_unit")).props(
+                "data-testid=field-holding-unit"
+            )
+            holding["chemical_id"] = (
+                ui.select(usable, label=_t("web.admission.holding_chemical"), with_input=True)
+                .classes("min-w-[12rem]")
+                .props("data-testid=field-holding-chemical")
+            )
+            holding["design_max_t"] = ui.input(_t("web.admission.holding_tonnes")).props(
+                "inputmode=decimal data-testid=field-holding-tonnes"
+            )
+        return {f"holdings.0.{name}": element for name, element in holding.items()}
+
+    def extra() -> dict[str, Any]:
+        values = {name: element.value for name, element in holding.items()}
+        if not any(value not in (None, "") for value in values.values()):
+            return {"holdings": []}
+        return {"holdings": [values]}
+
+    registry_form.create_card(
+        "web.admission.new_project",
+        ProjectIn,
+        lambda db, current, data: service.create_project(
+            db,
+            current,
+            Moment.of(context),
+            **data.model_dump(exclude={"holdings"}),
+            holdings=views.planned_items(data.holdings),
+        ),
+        path=PATH,
+        testid="project-form",
+        values={"organisation_id": next(iter(applicants)), "key_processes": []},
+        references={
+            "organisation_id": applicants,
+            "key_processes": {
+                code: f"{code} {processes.name_of(code, language())}"
+                for code in processes.KEY_PROCESSES
+            },
+        },
+        skip=("holdings",),
+        more=more,
+        extra=extra,
+    )
+
+
+@ui.page(PATH)
 def admission_page() -> None:
-    who = session.require("/district/admission")
+    who = session.require(PATH)
     if who is None:
         return
     frame("web.nav.admission", who)
@@ -187,3 +258,4 @@ def admission_page() -> None:
             card(p, who)
 
     listing()
+    _draft_form()

@@ -1,18 +1,22 @@
 """The district's 禁限控 catalogue: the version in force with its entries and the registered
 processes and products in conflict with it; each draft with who it would newly affect, and
-the button that publishes it (for the district's regulators)."""
+the button that publishes it (for the district's regulators), who also start a new draft
+and add entries to a draft here."""
 
 from __future__ import annotations
 
 from nicegui import ui
+from sqlalchemy import select
 
 from hazwatch.core.errors import DomainError
 from hazwatch.core.scope import visible_organisations
 from hazwatch.district.catalogue import service, views
 from hazwatch.district.catalogue.choices import CatalogueCategory, VersionState
-from hazwatch.district.catalogue.schemas import HitOut, VersionOut
+from hazwatch.district.catalogue.schemas import EntryIn, HitOut, VersionIn, VersionOut
 from hazwatch.prevention.hazard_findings.service import Moment
-from hazwatch.web import session, state
+from hazwatch.registry.choices import JurisdictionKind
+from hazwatch.registry.models import Jurisdiction
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import error_text
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language
@@ -29,9 +33,50 @@ def _hits(hits: list[HitOut], testid: str) -> None:
                 )
 
 
-@ui.page("/district/catalogue")
+PATH = "/district/catalogue"
+
+
+def _version_form() -> None:
+    """A new draft for a district the person manages (by default a copy of the version in
+    force)."""
+    who = session.principal()
+    assert who is not None
+    with state.context().unit_of_work(who) as db:
+        rows = db.execute(
+            select(Jurisdiction.id, Jurisdiction.name)
+            .where(Jurisdiction.kind == JurisdictionKind.DISTRICT)
+            .order_by(Jurisdiction.id)
+        ).tuples()
+        districts = {ident: name for ident, name in rows if service.manages(db, who, ident)}
+    if not districts:
+        return
+    own = who.jurisdiction_id if who.jurisdiction_id in districts else next(iter(districts))
+    registry_form.create_card(
+        "web.catalogue.new_version",
+        VersionIn,
+        lambda db, current, data: service.create_version(
+            db, current, Moment.of(state.context()), **data.model_dump()
+        ),
+        path=PATH,
+        testid="version-form",
+        values={"jurisdiction_id": own},
+        references={"jurisdiction_id": districts},
+    )
+
+
+def _entry_form(version_id: int) -> None:
+    registry_form.create_card(
+        "web.catalogue.new_entry",
+        EntryIn,
+        lambda db, current, data: service.add_entry(db, current, version_id, **data.model_dump()),
+        path=PATH,
+        testid=f"entry-form-{version_id}",
+    )
+
+
+@ui.page(PATH)
 def catalogue_page() -> None:
-    who = session.require("/district/catalogue")
+    who = session.require(PATH)
     if who is None:
         return
     frame("web.nav.catalogue", who)
@@ -52,6 +97,8 @@ def catalogue_page() -> None:
                     ui.label(f"{e.subject_label} · {e.name}" + (f" · {e.note}" if e.note else ""))
             if impact is None:
                 return
+            if manage:
+                _entry_form(v.id)
             ui.label(_t("web.catalogue.newly_affected", count=len(impact))).classes(
                 "text-subtitle2"
             ).props("data-testid=newly-affected-count")
@@ -97,3 +144,4 @@ def catalogue_page() -> None:
             version_card(version, impact, manage)
 
     body()
+    _version_form()

@@ -1,6 +1,8 @@
 """Coverage indicators: for each indicator of seed 001 (safety managers, social safety
 service, vocational training, qualified enforcement staff), the district's figure against its
-target with the source and the missing items, then the figure of each department."""
+target with the source and the missing items, then the figure of each department; below,
+the records the figures count that the API takes (a social safety-service contract, an
+enforcement officer), for whoever may write for the organisation."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from nicegui import ui
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.district.coverage import service, views
-from hazwatch.district.coverage.schemas import FigureOut
-from hazwatch.web import session, state
+from hazwatch.district.coverage.schemas import ContractIn, FigureOut, OfficerIn
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import error_text
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language
@@ -30,9 +32,42 @@ def _badge(figure: FigureOut) -> None:
         badge(_t("web.coverage.unmet"), "red", "figure-met")
 
 
-@ui.page("/district/coverage")
+PATH = "/district/coverage"
+
+
+def _create_forms() -> None:
+    """A contract for an enterprise, an officer for a department (a regulator's own or one
+    of its area): the organisations the person may write for, of the right kind."""
+    who = session.principal()
+    assert who is not None
+    with state.context().unit_of_work(who) as db:
+        departments, enterprises = registry_form.writable_by_kind(db, who)
+    if enterprises:
+        registry_form.create_card(
+            "web.coverage.new_contract",
+            ContractIn,
+            lambda db, current, data: service.add_contract(db, current, **data.model_dump()),
+            path=PATH,
+            testid="contract-form",
+            values={"organisation_id": next(iter(enterprises))},
+            references={"organisation_id": enterprises},
+        )
+    if departments:
+        own = who.organisation_id if who.organisation_id in departments else None
+        registry_form.create_card(
+            "web.coverage.new_officer",
+            OfficerIn,
+            lambda db, current, data: service.add_officer(db, current, **data.model_dump()),
+            path=PATH,
+            testid="officer-form",
+            values={"organisation_id": own or next(iter(departments))},
+            references={"organisation_id": departments},
+        )
+
+
+@ui.page(PATH)
 def coverage_page() -> None:
-    who = session.require("/district/coverage")
+    who = session.require(PATH)
     if who is None:
         return
     frame("web.nav.coverage", who)
@@ -45,7 +80,12 @@ def coverage_page() -> None:
             )
     except DomainError as exc:
         ui.label(error_text(exc)).props("data-testid=coverage-refused")
-        return
+        figures = []
+    _figures(figures)
+    _create_forms()
+
+
+def _figures(figures: list[FigureOut]) -> None:
     for figure in figures:
         testid = f"figure-{figure.key}-{figure.district_id or 0}-{figure.department_id or 0}"
         if figure.department_id is None:

@@ -1,7 +1,8 @@
 """Emergency resources: the district's dispatch rules, the shared equipment library (what is
 lendable, what is out), rescue teams with their certified members, and dispatches to
 incidents and drills, line by line from sent to arrived to returned; whoever may record for
-a line marks its arrival here."""
+a line marks its arrival here. Whoever may write for an organisation lists its equipment,
+registers its teams and their members here (the API's forms)."""
 
 from __future__ import annotations
 
@@ -13,25 +14,68 @@ from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.district.resources import service, views
 from hazwatch.district.resources.choices import ItemCondition, LineState, TeamKind
-from hazwatch.district.resources.schemas import DispatchOut
+from hazwatch.district.resources.schemas import DispatchOut, ItemIn, MemberIn, TeamIn
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry.models import Organisation
 from hazwatch.registry.scope import Tenancy
 from hazwatch.registry.service import district_of
-from hazwatch.web import session, state
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import error_text
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language, local_time
 from hazwatch.web.widgets import badge
+
+PATH = "/district/resources"
 
 
 def _n(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _create_forms() -> None:
+    """New library items and teams, for the organisations the person may write for."""
+    who = session.principal()
+    assert who is not None
+    with state.context().unit_of_work(who) as db:
+        owners = registry_form.writable_organisations(db, who) if who.can_edit else {}
+        sites = registry_form.writable_sites(db, who) if owners else {}
+    if not owners:
+        return
+    own = who.organisation_id if who.organisation_id in owners else next(iter(owners))
+    references = {"organisation_id": owners, "site_id": sites}
+    registry_form.create_card(
+        "web.resources.new_item",
+        ItemIn,
+        lambda db, current, data: service.add_item(db, current, **data.model_dump()),
+        path=PATH,
+        testid="item-form",
+        values={"organisation_id": own},
+        references=references,
+    )
+    registry_form.create_card(
+        "web.resources.new_team",
+        TeamIn,
+        lambda db, current, data: service.add_team(db, current, **data.model_dump()),
+        path=PATH,
+        testid="team-form",
+        values={"organisation_id": own},
+        references=references,
+    )
+
+
+def _member_form(team_id: int) -> None:
+    registry_form.create_card(
+        "web.resources.new_member",
+        MemberIn,
+        lambda db, current, data: service.add_member(db, current, team_id, **data.model_dump()),
+        path=PATH,
+        testid=f"member-form-{team_id}",
+    )
+
+
 @ui.page("/district/resources")
 def resources_page() -> None:
-    who = session.require("/district/resources")
+    who = session.require(PATH)
     if who is None:
         return
     frame("web.nav.resources", who)
@@ -49,6 +93,7 @@ def resources_page() -> None:
             teams = views.team_outs(db, service.list_teams(db, who), today, language())
             dispatches = views.dispatch_outs(db, service.list_dispatches(db, who), language())
             tenancy = Tenancy(db, who)
+            managed = {t.id for t in teams if tenancy.may_write(t.organisation_id)}
             recordable = {
                 line.id
                 for d in dispatches
@@ -118,6 +163,8 @@ def resources_page() -> None:
                         for m in t.members
                     )
                 ).classes("text-caption")
+                if t.id in managed:
+                    _member_form(t.id)
 
     def dispatch_card(d: DispatchOut, recordable: set[int]) -> None:
         with ui.card().classes("w-full gap-1").props(f"data-testid=dispatch-{d.id}"):
@@ -188,3 +235,4 @@ def resources_page() -> None:
                         )
 
     body()
+    _create_forms()
