@@ -141,16 +141,20 @@ def _new_unit_form(who: Principal) -> None:
         )
 
 
+def _chemical_name(chemical: Chemical) -> str:
+    """The catalogue name in the reader's language (the Chinese one when no English)."""
+    return chemical.name_en if language() == "en" and chemical.name_en else chemical.name
+
+
 def _chemical_row(chemical: Chemical) -> dict[str, Any]:
     flags = [
         _t(f"web.chem.flag.{name}")
         for name in ("highly_toxic", "key_supervised", "explosive_precursor", "inert_gas")
         if getattr(chemical, name)
     ]
-    english = language() == "en" and chemical.name_en
     return {
         "id": chemical.id,
-        "name": chemical.name_en if english else chemical.name,
+        "name": _chemical_name(chemical),
         "cas": chemical.cas or "",
         "un": chemical.un_number or "",
         "serial": chemical.catalogue_serial or "",
@@ -292,7 +296,7 @@ def unit_page(unit_id: int) -> None:
     if writable:
         with ui.row().classes("gap-2").props("data-testid=holding-actions"):
             for holding, chemical in held:
-                name = chemical.name if chemical else f"#{holding.chemical_id}"
+                name = _chemical_name(chemical) if chemical else f"#{holding.chemical_id}"
                 registry_form.action_button(
                     "web.chem.remove_holding",
                     _t("web.chem.remove_holding_question", name=name),
