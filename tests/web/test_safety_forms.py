@@ -13,17 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import TIMEZONE, Server, log_in, screenshot
+from tests.web.conftest import TIMEZONE, Server, choose, log_in, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def _choose(page: Any, scope: Any, testid: str, option: str) -> None:
-    """Pick ``option`` in a select, and wait for its menu to close: the next select's menu
-    opened while this one was still fading took the click for the wrong list."""
-    scope.get_by_test_id(testid).click()
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(page.locator(".q-menu")).to_have_count(0)
 
 
 def _site_of_room(server: Server, room: str) -> int:
@@ -41,13 +33,13 @@ def test_a_risk_is_registered_graded_controlled_and_graded_again(page: Any, serv
     objects.get_by_test_id("object-form-save").click()
     page.wait_for_load_state("networkidle")
     events = page.get_by_test_id("event-form")
-    _choose(page, events, "field-object_id", "氮气汇流排")
+    choose(page, events, "field-object_id", "氮气汇流排")
     events.get_by_test_id("field-title").fill("汇流排软管脱落")
     events.get_by_test_id("event-form-save").click()
     expect(events.get_by_text("请填写")).to_have_count(0)
     expect(events.locator(".q-field--error")).not_to_have_count(0)  # a factor is missing
-    _choose(page, events, "factor-L", "3")
-    _choose(page, events, "factor-S", "4")
+    choose(page, events, "factor-L", "3")
+    choose(page, events, "factor-S", "4")
     events.get_by_test_id("event-form-save").click()
     page.wait_for_url("**/risks/events/*")
     expect(page.get_by_test_id("event-level")).to_have_text("一般风险（黄）")
@@ -55,13 +47,13 @@ def test_a_risk_is_registered_graded_controlled_and_graded_again(page: Any, serv
     control = page.get_by_test_id("control-form")
     control.get_by_test_id("control-form-save").click()
     expect(control.locator(".q-field--error")).not_to_have_count(0)  # kind and text required
-    _choose(page, control, "field-kind", "工程技术措施")
+    choose(page, control, "field-kind", "工程技术措施")
     control.get_by_test_id("field-description").fill("软管两端加装卡箍")
     control.get_by_test_id("control-form-save").click()
     expect(page.get_by_test_id("controls")).to_contain_text("软管两端加装卡箍")
     regrade = page.get_by_test_id("assess-form")
-    _choose(page, regrade, "factor-L", "5")
-    _choose(page, regrade, "factor-S", "4")
+    choose(page, regrade, "factor-L", "5")
+    choose(page, regrade, "factor-S", "4")
     regrade.get_by_test_id("assess-form-save").click()
     expect(page.get_by_test_id("event-level")).to_have_text("重大风险（红）")
     expect(page.get_by_test_id("assessments").locator("tbody tr")).to_have_count(2)
@@ -97,7 +89,7 @@ def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
     page.get_by_test_id("new-unit").click()
     form = page.get_by_test_id("unit-form")
     form.get_by_test_id("field-name").fill("液氯钢瓶库")
-    _choose(page, form, "field-site_id", "海港精细化工厂区")
+    choose(page, form, "field-site_id", "海港精细化工厂区")
     form.get_by_test_id("field-people_within_500m").fill("-3")
     form.get_by_test_id("unit-form-save").click()
     expect(form.locator(".q-field--error")).not_to_have_count(0)  # at its field, none stored
@@ -106,7 +98,7 @@ def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
     page.wait_for_url("**/chemicals/units/*")
     expect(page.get_by_test_id("unit-name")).to_have_text("液氯钢瓶库")
     holding = page.get_by_test_id("holding-form")
-    _choose(page, holding, "field-chemical_id", "氯")
+    choose(page, holding, "field-chemical_id", "氯")
     holding.get_by_test_id("field-design_max_t").fill("10")
     holding.get_by_test_id("field-current_t").fill("12")  # above the design maximum
     holding.get_by_test_id("holding-form-save").click()
@@ -117,7 +109,7 @@ def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
     expect(page.get_by_test_id("holdings")).to_contain_text("氯")
     expect(page.get_by_test_id("s")).to_contain_text("2")  # 10 t / Q 5 t
     rooms = page.get_by_test_id("room-form")
-    _choose(page, rooms, "field-room_id", "氨制冷机房")
+    choose(page, rooms, "field-room_id", "氨制冷机房")
     rooms.get_by_test_id("field-max_release_m3_h").fill("5")
     rooms.get_by_test_id("room-form-save").click()
     expect(page.get_by_test_id("rooms")).to_contain_text("氨制冷机房")
@@ -178,8 +170,8 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     page.get_by_test_id("new-drill").click()
     drill = page.get_by_test_id("drill-form")
     drill.get_by_test_id("field-title").fill("液氮泄漏疏散演练")
-    _choose(page, drill, "field-site_id", site)
-    _choose(page, drill, "field-plan_id", "液氮储罐泄漏专项应急预案")
+    choose(page, drill, "field-site_id", site)
+    choose(page, drill, "field-plan_id", "液氮储罐泄漏专项应急预案")
     tomorrow = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     drill.get_by_test_id("field-planned_for").fill(tomorrow)
     drill.get_by_test_id("drill-form-save").click()

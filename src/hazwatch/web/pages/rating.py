@@ -18,7 +18,7 @@ from hazwatch.core.errors import DomainError
 from hazwatch.supervision import codes, credit, grading, rating_views, rules
 from hazwatch.supervision.choices import CodeSubject, CreditKind, ListingState, RuleKind
 from hazwatch.supervision.models import CreditRecord
-from hazwatch.supervision.schemas import GradeOut
+from hazwatch.supervision.schemas import GradeOut, PlannedOut
 from hazwatch.web import session, state
 from hazwatch.web.layout import frame
 from hazwatch.web.pages import rating_forms
@@ -152,6 +152,16 @@ def _decide(who: Principal, appeal_id: int, uphold: bool, note: str) -> None:
     ui.navigate.reload()
 
 
+def _inspection_state(item: PlannedOut) -> str:
+    if item.done:
+        shown = _t("web.rating.inspection_state.done")
+    elif item.overdue:
+        shown = _t("web.rating.inspection_state.overdue")
+    else:
+        shown = _t("web.rating.inspection_state.planned")
+    return f"{shown}（{item.note}）" if item.note else shown
+
+
 @ui.page("/supervision/grades")
 def grades_page() -> None:
     who = session.require("/supervision/grades")
@@ -165,8 +175,23 @@ def grades_page() -> None:
         parks = rating_views.park_grade_outs(db, who, now, today, lang)
         plans = [rating_views.plan_out(db, p, today) for p in grading.list_plans(db, who)]
         park_names = {p.id: p.name for p in grading.visible_parks(db, who)}
+        organisations = {o.id: o.name for o in grading.supervised(db, who)}
+        places = rating_forms.jurisdictions(db, who)
+        versions = [
+            {
+                "kind": RuleKind(v.kind).label(lang),
+                "jurisdiction": places.get(v.jurisdiction_id, ""),
+                "version": v.version,
+                "basis": v.basis,
+                "by": f"{v.created_by} {local_time(v.created_at, '%Y-%m-%d %H:%M')}",
+            }
+            for v in rules.list_versions(db, who)
+        ]
         rating_forms.rules_form(who, db)
     rating_forms.park_form(who, park_names, today)
+    rating_forms.profile_form(who, organisations, today)
+    rating_forms.plan_form(who, places, today)
+    rating_forms.inspection_form(who, plans)
     for one in [*parks, *grades]:
         with (
             ui.card()
@@ -190,6 +215,45 @@ def grades_page() -> None:
                 overdue=plan.overdue,
             )
         ).classes("text-subtitle1 mt-4").props(f"data-testid=plan-{plan.id}")
+        ui.table(
+            columns=[
+                {"name": name, "label": _t(f"web.rating.{key}"), "field": name}
+                for name, key in (
+                    ("month", "month"),
+                    ("organisation", "organisation"),
+                    ("grade", "grade"),
+                    ("inspectors", "inspectors_short"),
+                    ("state", "state"),
+                )
+            ],
+            rows=[
+                {
+                    "month": item.month,
+                    "organisation": item.organisation,
+                    "grade": item.grade,
+                    "inspectors": "、".join(item.inspectors),
+                    "state": _inspection_state(item),
+                }
+                for item in plan.inspections
+            ],
+            pagination=15,
+        ).props(f"dense flat data-testid=plan-{plan.id}-inspections").classes("w-full")
+    # Every version of the rules stays (a grade names the version that decided it); the
+    # defaults apply where none was saved.
+    ui.label(_t("web.rating.rule_versions")).classes("text-subtitle1 mt-4")
+    ui.table(
+        columns=[
+            {"name": name, "label": _t(key), "field": name}
+            for name, key in (
+                ("kind", "web.rating.rule_kind"),
+                ("jurisdiction", "web.rating.jurisdiction"),
+                ("version", "web.rating.version"),
+                ("basis", "web.rating.basis"),
+                ("by", "web.rating.saved_by"),
+            )
+        ],
+        rows=versions,
+    ).props("dense flat data-testid=rule-versions").classes("w-full")
 
 
 def _manual_events(db: Session, who: Principal) -> dict[str, str]:

@@ -8,6 +8,7 @@ again; a refusal is shown next to the field it names and nothing is stored."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,7 +31,7 @@ from hazwatch.supervision.choices import (
     RuleKind,
 )
 from hazwatch.supervision.responsibility import visible_jurisdictions
-from hazwatch.supervision.schemas import ListingOut, PointsOut
+from hazwatch.supervision.schemas import ListingOut, PlanOut, PointsOut
 from hazwatch.web import state
 from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.text import _t, language
@@ -58,6 +59,16 @@ def _number(fields: Fields, name: str) -> Decimal:
     if not value.is_finite():
         raise InvalidInput("supervision.grade.score_range", field=name)
     return value
+
+
+def _whole(fields: Fields, name: str) -> int | None:
+    """A whole number typed in a field; None when left empty."""
+    text = str(fields[name].value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput("supervision.web.whole_number", field=name)
+    return int(text)
 
 
 def _text(fields: Fields, name: str) -> str:
@@ -384,21 +395,30 @@ def _body(fields: Fields) -> dict[str, Any]:
     return body
 
 
+def jurisdictions(db: Session, who: Principal) -> dict[int, str]:
+    """The jurisdictions the user sees, by id: where rules and plans are made."""
+    visible = visible_jurisdictions(db, who)
+    query = select(Jurisdiction).order_by(Jurisdiction.id)
+    if visible is not None:
+        query = query.where(Jurisdiction.id.in_(visible))
+    return {j.id: j.name for j in db.scalars(query)}
+
+
+def _home(who: Principal, places: dict[int, str]) -> int:
+    return who.jurisdiction_id if who.jurisdiction_id in places else next(iter(places))
+
+
 def rules_form(who: Principal, db: Session) -> None:
     """A new version of a jurisdiction's rules: the body in force to start from, a preview
     of what it would decide today, then saving it (refused with the reason when it does not
     parse or names an unknown input)."""
     if not may_record(who):
         return
-    visible = visible_jurisdictions(db, who)
-    query = select(Jurisdiction).order_by(Jurisdiction.id)
-    if visible is not None:
-        query = query.where(Jurisdiction.id.in_(visible))
-    places = {j.id: j.name for j in db.scalars(query)}
+    places = jurisdictions(db, who)
     if not places:
         return
     lang = language()
-    start = who.jurisdiction_id if who.jurisdiction_id in places else next(iter(places))
+    start = _home(who, places)
 
     def in_force(kind: str, where: int | None) -> str:
         with state.context().unit_of_work(who) as session:
@@ -461,3 +481,121 @@ def rules_form(who: Principal, db: Session) -> None:
                 "data-testid=rules-preview-button"
             )
             _save_button(who, fields, general, "rules-save", save_version)
+
+
+def profile_form(who: Principal, organisations: dict[int, str], today: date) -> None:
+    """A regulator enters an enterprise's grading inputs from the assessment they come from:
+    the MEM 2018 diagnostic score (empty when not assessed), a direct-red case and the safety
+    standardisation level; the grade below changes with them."""
+    if not may_record(who) or not organisations:
+        return
+    levels = {0: _t("web.rating.level_none")} | {
+        n: _t("web.rating.level", level=n) for n in (1, 2, 3)
+    }
+    with _form(_t("web.rating.profile"), "profile-form"):
+        fields: Fields = {
+            "organisation_id": _organisation_select(organisations),
+            "diagnostic_score": ui.input(_t("web.rating.diagnostic_score")).props(
+                "data-testid=field-diagnostic-score inputmode=decimal"
+            ),
+            "direct_red": ui.checkbox(_t("web.rating.direct_red")).props(
+                "data-testid=field-direct-red"
+            ),
+            "standardisation_level": ui.select(
+                levels, label=_t("web.rating.standardisation"), value=0
+            ).props("data-testid=field-standardisation"),
+            "source": _wide("web.rating.source", "field-source"),
+            "assessed_on": _date_input("web.rating.day", today, "field-day"),
+        }
+        general = _general()
+
+        def change(db: Session, now: datetime, _today: date) -> object:
+            score = str(fields["diagnostic_score"].value or "").strip()
+            return grading.set_profile(
+                db,
+                who,
+                now,
+                int(fields["organisation_id"].value or 0),
+                diagnostic_score=_number(fields, "diagnostic_score") if score else None,
+                direct_red=bool(fields["direct_red"].value),
+                standardisation_level=int(fields["standardisation_level"].value or 0),
+                assessed_on=_day(fields, "assessed_on"),
+                source=_text(fields, "source"),
+            )
+
+        _save_button(who, fields, general, "profile-save", change)
+
+
+def plan_form(who: Principal, places: dict[int, str], today: date) -> None:
+    """The yearly inspection plan of a jurisdiction (双随机一公开): its inspectors (one a line,
+    or separated by commas) and the seed of the draw (empty: a fresh random one, recorded so
+    the draw can be repeated)."""
+    if not may_record(who) or not places:
+        return
+    with _form(_t("web.rating.make_plan"), "plan-form"):
+        fields: Fields = {
+            "jurisdiction_id": ui.select(
+                places, label=_t("web.rating.jurisdiction"), value=_home(who, places)
+            ).props("data-testid=field-jurisdiction"),
+            "year": ui.input(_t("web.rating.year"), value=str(today.year)).props(
+                "data-testid=field-year inputmode=numeric"
+            ),
+            "inspectors": ui.textarea(_t("web.rating.inspectors"))
+            .classes("w-full")
+            .props("data-testid=field-inspectors rows=3"),
+            "seed": ui.input(_t("web.rating.seed")).props(
+                "data-testid=field-seed inputmode=numeric"
+            ),
+        }
+        general = _general()
+
+        def change(db: Session, now: datetime, day: date) -> object:
+            year = _whole(fields, "year")
+            if year is None:
+                raise InvalidInput("supervision.plan.year", field="year")
+            return grading.make_plan(
+                db,
+                who,
+                now,
+                day,
+                jurisdiction_id=int(fields["jurisdiction_id"].value or 0),
+                year=year,
+                inspectors=re.split(r"[\n,，、;；]", _text(fields, "inspectors")),
+                seed=_whole(fields, "seed"),
+            )
+
+        _save_button(who, fields, general, "plan-save", change)
+
+
+def inspection_form(who: Principal, plans: list[PlanOut]) -> None:
+    """A planned inspection reported done, with what was found: the plan is tracked to done."""
+    open_ones = {
+        f"{plan.id}:{item.id}": _t(
+            "web.rating.planned",
+            year=plan.year,
+            month=item.month,
+            organisation=item.organisation,
+            inspectors="、".join(item.inspectors),
+        )
+        for plan in plans
+        for item in plan.inspections
+        if not item.done
+    }
+    if not may_record(who) or not open_ones:
+        return
+    with _form(_t("web.rating.inspection_done"), "inspection-form"):
+        fields: Fields = {
+            "inspection_id": ui.select(open_ones, label=_t("web.rating.inspection"))
+            .classes("w-full")
+            .props("data-testid=field-inspection"),
+            "note": _wide("web.rating.inspection_note", "field-note"),
+        }
+        general = _general()
+
+        def change(db: Session, now: datetime, _today: date) -> object:
+            plan_id, _, item_id = str(fields["inspection_id"].value or "0:0").partition(":")
+            return grading.mark_done(
+                db, who, now, int(plan_id), int(item_id), _text(fields, "note")
+            )
+
+        _save_button(who, fields, general, "inspection-save", change)
