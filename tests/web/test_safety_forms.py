@@ -61,8 +61,25 @@ def test_a_risk_is_registered_graded_controlled_and_graded_again(page: Any, serv
     page.get_by_test_id("language").get_by_text("EN").click()
     expect(page.get_by_test_id("event-level")).to_have_text("Major (red)")
     expect(page.get_by_test_id("control-form")).to_contain_text("Add a control measure")
+    expect(page.get_by_test_id("retire-event")).to_contain_text("Retire the event")
     page.get_by_test_id("language").get_by_text("中文").click()
     page.get_by_test_id("event-level").get_by_text("重大风险（红）").wait_for()
+    # Reworded, then retired: off the register, its gradings kept, no more forms.
+    page.get_by_test_id("edit-event").click()
+    reword = page.get_by_test_id("edit-event-form")
+    reword.get_by_test_id("field-title").fill("长" * 201)
+    reword.get_by_test_id("edit-event-form-save").click()
+    expect(reword.locator(".q-field--error")).to_have_count(1)  # too long, nothing stored
+    reword.get_by_test_id("field-title").fill("汇流排软管脱落致氮气泄漏")
+    reword.get_by_test_id("edit-event-form-save").click()
+    expect(page.get_by_test_id("event-title")).to_contain_text("汇流排软管脱落致氮气泄漏")
+    page.get_by_test_id("retire-event").click()
+    page.get_by_test_id("retire-event-confirm").click()
+    expect(page.get_by_test_id("event-retired")).to_have_text("已撤销")
+    expect(page.get_by_test_id("control-form")).to_have_count(0)
+    expect(page.get_by_test_id("assessments").locator("tbody tr")).to_have_count(2)
+    page.get_by_text("返回", exact=False).first.click()
+    expect(page.get_by_test_id("register")).not_to_contain_text("汇流排软管脱落致氮气泄漏")
 
 
 def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
@@ -112,8 +129,19 @@ def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
     page.get_by_test_id("language").get_by_text("EN").click()
     expect(page.get_by_test_id("duty-form")).to_contain_text("Record a duty check")
     expect(page.get_by_test_id("holding-form")).to_contain_text("Design maximum (t)")
+    expect(persons.get_by_test_id("retire-principal")).to_have_text("Relieve")
     page.get_by_test_id("language").get_by_text("中文").click()
     page.get_by_test_id("duty-form").get_by_text("记录履职检查").wait_for()
+    # Stock left: the holding cannot go (the reason is shown, the row stays).
+    page.get_by_test_id("holding-actions").locator("button").first.click()
+    page.locator("[data-testid$=-confirm]").click()
+    expect(page.get_by_text("仍有库存 4 吨", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("holdings").locator("tbody tr")).to_have_count(1)
+    # The principal is relieved: the role is missing again, the checks stay.
+    persons.get_by_test_id("retire-principal").click()
+    page.get_by_test_id("retire-principal-confirm").click()
+    expect(persons.get_by_test_id("duty-principal")).to_have_text("缺失")
+    expect(page.get_by_text("检查液氯库区")).to_be_visible()
 
 
 def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
@@ -167,5 +195,21 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     page.get_by_test_id("language").get_by_text("EN").click()
     expect(page.get_by_test_id("new-plan")).to_contain_text("New emergency plan")
     expect(page.get_by_test_id("new-drill")).to_contain_text("Plan a drill")
+    row = page.locator("[data-testid^=plan-]").filter(has_text="液氮储罐泄漏专项应急预案")
+    expect(row.get_by_text("Change the plan").first).to_be_visible()
     page.get_by_test_id("language").get_by_text("中文").click()
     page.get_by_test_id("new-plan").get_by_text("新增应急预案").first.wait_for()
+    # A new version (a past review date is refused at its field), then withdrawn.
+    plan_id = (row.first.get_attribute("data-testid") or "").removeprefix("plan-")
+    page.get_by_test_id(f"edit-plan-{plan_id}").click()
+    change = row.get_by_test_id("edit-plan-form")
+    change.get_by_test_id("field-version").fill("V2")
+    change.get_by_test_id("field-review_due").fill((now - timedelta(days=3)).date().isoformat())
+    change.get_by_test_id("edit-plan-form-save").click()
+    expect(change.locator(".q-field--error")).to_have_count(1)
+    change.get_by_test_id("field-review_due").fill((now + timedelta(days=200)).date().isoformat())
+    change.get_by_test_id("edit-plan-form-save").click()
+    expect(page.get_by_test_id(f"plan-{plan_id}").get_by_test_id("plan-version")).to_have_text("V2")
+    page.get_by_test_id(f"retire-plan-{plan_id}").click()
+    page.get_by_test_id(f"retire-plan-{plan_id}-confirm").click()
+    expect(page.get_by_test_id(f"plan-{plan_id}")).to_have_count(0)

@@ -278,6 +278,47 @@ def schema_card(
     return fields
 
 
+def action_button(
+    key: str,
+    question: str,
+    call: Callable[[Session, Principal], Any],
+    *,
+    path: str,
+    testid: str,
+    text: str | None = None,
+) -> ui.button:
+    """A button (captioned ``text``, else ``key``) for one change that takes no input
+    (retire, withdraw, remove): it asks ``question`` first, then runs ``call(db,
+    principal)`` in its own unit of work and shows ``path`` again; a refusal is notified
+    with its reason and nothing changes."""
+    context = state.context()
+
+    def run(dialog: ui.dialog) -> None:
+        dialog.close()
+        who = web_session.principal()
+        if who is None:
+            web_session.to_login(path)
+            return
+        try:
+            with context.unit_of_work(who) as db:
+                call(db, who)
+        except DomainError as exc:
+            ui.notify(_t(exc.code, **exc.params), type="negative")
+            return
+        ui.navigate.to(path)
+
+    with ui.dialog() as dialog, ui.card().props(f"data-testid={testid}-dialog"):
+        ui.label(question)
+        with ui.row():
+            ui.button(_t("web.cancel"), on_click=dialog.close).props("flat")
+            ui.button(_t(key), on_click=lambda: run(dialog)).props(
+                f"color=negative data-testid={testid}-confirm"
+            )
+    return ui.button(text or _t(key), on_click=dialog.open).props(
+        f"flat dense color=negative data-testid={testid}"
+    )
+
+
 def create_card(
     title_key: str,
     schema: type[BaseModel],

@@ -121,8 +121,10 @@ def update_plan(
     session: Session, principal: Principal, moment: Moment, plan_id: int, **changes: Any
 ) -> EmergencyPlan:
     """Change a current plan (a new version, a new review date…); the same rules as a new
-    one for what is given, checked before anything changes."""
+    one for what changes (a form sends every field back: an overdue review date kept as it
+    was is no refusal), checked before anything changes."""
     plan = _plan(session, principal, plan_id)
+    changes = {k: v for k, v in changes.items() if getattr(plan, k) != v}
     if "site_id" in changes:
         _site_for(session, principal, plan.organisation_id, changes["site_id"])
     if "title" in changes:

@@ -7,7 +7,8 @@ print-ready page and an Excel file."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from nicegui import ui
@@ -140,16 +141,20 @@ def _new_unit_form(who: Principal) -> None:
         )
 
 
+def _chemical_name(chemical: Chemical) -> str:
+    """The catalogue name in the reader's language (the Chinese one when no English)."""
+    return chemical.name_en if language() == "en" and chemical.name_en else chemical.name
+
+
 def _chemical_row(chemical: Chemical) -> dict[str, Any]:
     flags = [
         _t(f"web.chem.flag.{name}")
         for name in ("highly_toxic", "key_supervised", "explosive_precursor", "inert_gas")
         if getattr(chemical, name)
     ]
-    english = language() == "en" and chemical.name_en
     return {
         "id": chemical.id,
-        "name": chemical.name_en if english else chemical.name,
+        "name": _chemical_name(chemical),
         "cas": chemical.cas or "",
         "un": chemical.un_number or "",
         "serial": chemical.catalogue_serial or "",
@@ -289,6 +294,17 @@ def unit_page(unit_id: int) -> None:
         ],
     ).props("data-testid=holdings flat")
     if writable:
+        with ui.row().classes("gap-2").props("data-testid=holding-actions"):
+            for holding, chemical in held:
+                name = _chemical_name(chemical) if chemical else f"#{holding.chemical_id}"
+                registry_form.action_button(
+                    "web.chem.remove_holding",
+                    _t("web.chem.remove_holding_question", name=name),
+                    partial(service.remove_holding, holding_id=holding.id),
+                    path=path,
+                    testid=f"remove-holding-{holding.id}",
+                    text=f"{_t('web.chem.remove_holding')} {name}",
+                )
         registry_form.schema_card(
             "web.chem.declare",
             HoldingIn,
@@ -332,6 +348,14 @@ def unit_page(unit_id: int) -> None:
                 ui.label(duty["person"] or _t("web.chem.nobody"))
                 if duty["last_check"] is not None:
                     ui.label(_t("web.chem.last_check", at=local_time(duty["last_check"])))
+                if duty["person_id"] is not None and writable:
+                    registry_form.action_button(
+                        "web.chem.retire_person",
+                        _t("web.chem.retire_person_question", name=duty["person"]),
+                        _retire_person(duty["person_id"]),
+                        path=path,
+                        testid=f"retire-{duty['role']}",
+                    )
                 if duty["person"] is None:
                     badge(_t("web.chem.missing"), "red", f"duty-{duty['role']}")
                 elif duty["overdue"]:
@@ -377,6 +401,13 @@ def unit_page(unit_id: int) -> None:
                 for m in moves
             ],
         ).props("flat data-testid=movements")
+
+
+def _retire_person(person_id: int) -> Callable[[Session, Principal], Any]:
+    def retire(db: Session, current: Principal) -> Any:
+        return service.retire_person(db, current, person_id, state.context().clock.now())
+
+    return retire
 
 
 def _unlink(unit_id: int, room_id: int) -> None:

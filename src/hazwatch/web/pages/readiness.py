@@ -11,13 +11,14 @@ from typing import Any
 from nicegui import ui
 from sqlalchemy.orm import Session
 
+from hazwatch.api.inputs import given
 from hazwatch.core.auth.roles import Principal
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
-from hazwatch.emergency.readiness.models import Drill
-from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn
+from hazwatch.emergency.readiness.models import Drill, EmergencyPlan
+from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn, PlanPatch
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.scope import Tenancy
@@ -48,9 +49,13 @@ def readiness_page() -> None:
     for plan in plans:
         with ui.row().classes("items-center gap-2").props(f"data-testid=plan-{plan.id}"):
             ui.label(plan.title).classes("text-body1")
+            if plan.version:
+                ui.label(plan.version).classes("text-caption").props("data-testid=plan-version")
             ui.label(_t("web.readiness.review_due", date=plan.review_due.isoformat()))
             if plan.review_due < today:
                 badge(_t("web.readiness.review_overdue"), "red", "review-overdue")
+            if plan.organisation_id in owners:
+                _plan_actions(plan, sites)
     if not plans:
         ui.label(_t("web.readiness.no_plan")).classes("text-negative")
     if owners:
@@ -115,6 +120,41 @@ def readiness_page() -> None:
 
     _matrix()
     _equipment()
+
+
+def _plan_actions(plan: EmergencyPlan, sites: dict[int, str]) -> None:
+    """Change a plan (a new version, its review date…) or withdraw it (kept for the audit
+    and the drills that name it)."""
+    context = state.context()
+    with ui.expansion(_t("web.readiness.edit_plan"), icon="edit").props(
+        f"dense data-testid=edit-plan-{plan.id}"
+    ):
+        registry_form.schema_card(
+            "web.readiness.edit_plan",
+            PlanPatch,
+            lambda db, current, data: service.update_plan(
+                db, current, Moment.of(context), plan.id, **given(data)
+            ),
+            lambda _plan: ui.navigate.to("/readiness"),
+            path="/readiness",
+            testid="edit-plan-form",
+            values={
+                "site_id": plan.site_id,
+                "title": plan.title,
+                "version": plan.version,
+                "approved_on": plan.approved_on,
+                "review_due": plan.review_due,
+                "notes": plan.notes,
+            },
+            references={"site_id": sites},
+        )
+    registry_form.action_button(
+        "web.readiness.retire_plan",
+        _t("web.readiness.retire_plan_question", title=plan.title),
+        lambda db, current: service.retire_plan(db, current, Moment.of(context), plan.id),
+        path="/readiness",
+        testid=f"retire-plan-{plan.id}",
+    )
 
 
 def _drill_step(drill: Drill) -> None:

@@ -19,7 +19,15 @@ from hazwatch.core.scope import visible_organisations
 from hazwatch.prevention.risks import grading, service
 from hazwatch.prevention.risks.choices import ControlKind
 from hazwatch.prevention.risks.grading import RiskLevel, RiskMethod
-from hazwatch.prevention.risks.schemas import AssessIn, ControlIn, EventIn, ObjectIn
+from hazwatch.prevention.risks.models import RiskEvent, RiskObject
+from hazwatch.prevention.risks.schemas import (
+    AssessIn,
+    ControlIn,
+    EventIn,
+    EventPatch,
+    ObjectIn,
+    ObjectPatch,
+)
 from hazwatch.registry.models import Building, Room, Site
 from hazwatch.registry.scope import Tenancy
 from hazwatch.web import registry_form, session, state, widgets
@@ -243,6 +251,8 @@ def risk_event_page(event_id: int) -> None:
             level = RiskLevel(event.level)
             badge(label(level), level.colour, "event-level")
         ui.label(_t("web.risk.score_is", score=event.score)).props("data-testid=event-score")
+        if event.retired_at is not None:
+            badge(_t("web.risk.retired"), "grey", "event-retired")
     if event.consequence:
         ui.label(event.consequence).classes("text-body2")
     widgets.table(
@@ -272,8 +282,9 @@ def risk_event_page(event_id: int) -> None:
                 f"{label(ControlKind(control.kind))}：{control.description}"
                 + (f"（{control.responsible}）" if control.responsible else "")
             )
-    if not writable:
+    if not writable or event.retired_at is not None:
         return
+    _change_or_retire(event, obj, path)
     with ui.row().classes("w-full items-start gap-4"):
         registry_form.schema_card(
             "web.risk.add_control",
@@ -284,6 +295,53 @@ def risk_event_page(event_id: int) -> None:
             testid="control-form",
         )
         _assess_form(event_id, RiskMethod(event.method), odh=event.odh, path=path)
+
+
+def _change_or_retire(event: RiskEvent, obj: RiskObject, path: str) -> None:
+    """Reword the event or rename its object; retire the event, or the object with all its
+    events (off the register and the colour map, kept with their gradings)."""
+    now = state.context().clock.now
+    with ui.row().classes("w-full items-start gap-4"):
+        with ui.expansion(_t("web.risk.edit_event"), icon="edit").props(
+            "dense data-testid=edit-event"
+        ):
+            registry_form.schema_card(
+                "web.risk.edit_event",
+                EventPatch,
+                lambda db, current, data: service.update_event(db, current, event.id, data),
+                lambda _e: ui.navigate.to(path),
+                path=path,
+                testid="edit-event-form",
+                values={"title": event.title, "consequence": event.consequence},
+            )
+        with ui.expansion(_t("web.risk.edit_object"), icon="edit").props(
+            "dense data-testid=edit-object"
+        ):
+            registry_form.schema_card(
+                "web.risk.edit_object",
+                ObjectPatch,
+                lambda db, current, data: service.update_object(db, current, obj.id, data),
+                lambda _o: ui.navigate.to(path),
+                path=path,
+                testid="edit-object-form",
+                values={"name": obj.name, "kind": obj.kind},
+                skip=("room_id", "chemical_unit_id"),
+            )
+    with ui.row().classes("gap-2"):
+        registry_form.action_button(
+            "web.risk.retire_event",
+            _t("web.risk.retire_event_question", title=event.title),
+            lambda db, current: service.retire_event(db, current, event.id, now()),
+            path=path,
+            testid="retire-event",
+        )
+        registry_form.action_button(
+            "web.risk.retire_object",
+            _t("web.risk.retire_object_question", name=obj.name),
+            lambda db, current: service.retire_object(db, current, obj.id, now()),
+            path=f"/risks?site={obj.site_id}",
+            testid="retire-object",
+        )
 
 
 def _assess_form(event_id: int, method: RiskMethod, *, odh: bool, path: str) -> None:
