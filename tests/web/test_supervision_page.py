@@ -162,3 +162,31 @@ def test_a_regulator_records_an_accident_and_follows_it_up(page: Any, server: Se
     wait_until_live(page)
     page.get_by_test_id("language").get_by_text("EN").click()
     expect(page.get_by_test_id("new-record-incident")).to_contain_text("Record an accident")
+
+
+def test_a_regulator_keeps_the_duty_roster_and_hands_the_shift_over(
+    page: Any, server: Server
+) -> None:
+    local = datetime.now(ZoneInfo(TIMEZONE))
+    at = {h: (local + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M") for h in (1, 9, 17)}
+    log_in(page, "regulator", next_path="/supervision/dispatches")
+    desk = page.get_by_test_id("duty-desk")
+    desk.click()
+    for officer, start, end in (("张值班", at[1], at[9]), ("李接班", at[9], at[17])):
+        shift = page.get_by_test_id("duty-desk").get_by_test_id("duty-shift")
+        shift.get_by_test_id("field-officer").fill(officer)
+        shift.get_by_test_id("field-starts_at").fill(start)
+        shift.get_by_test_id("field-ends_at").fill(end)
+        shift.get_by_test_id("duty-shift-save").click()
+        expect(page.get_by_test_id("duty-roster")).to_contain_text(officer)
+        wait_until_live(page)
+        page.get_by_test_id("duty-desk").click()
+    line = page.get_by_test_id("duty-desk").get_by_test_id("duty-line")
+    choose(page, line, "field-kind", "交接班")
+    line.get_by_test_id("field-text").fill("夜班无异常，派单均已签收")
+    line.get_by_test_id("duty-line-save").click()
+    expect(field_error(page, line, "field-handed_to")).not_to_be_empty()
+    line.get_by_test_id("field-handed_to").fill("李接班")
+    line.get_by_test_id("duty-line-save").click()
+    expect(page.get_by_test_id("duty-log")).to_contain_text("交班给 李接班")
+    screenshot(page, "supervision_duty_desk")
