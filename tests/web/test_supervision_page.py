@@ -1,11 +1,13 @@
 """The supervision page: the 2·7 lab on the blind-spot worklist, owned by the fallback
-department, and the district's matrix (issue 15 item 1)."""
+department, and the district's matrix (issue 15 item 1); incidents recorded and followed up
+(item 6); a low-O2 dispatch worked to closed (item 3)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +15,15 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from hazwatch.monitoring.models import Alarm
-from tests.web.conftest import Server, log_in, screenshot
+from tests.web.conftest import (
+    TIMEZONE,
+    Server,
+    choose,
+    field_error,
+    log_in,
+    screenshot,
+    wait_until_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +110,83 @@ def test_a_regulator_accepts_verifies_and_closes_a_low_o2_dispatch(
             if d["source_type"] == "alarm" and d["state"] == "closed"
         ]
     assert closed and closed[0]["outcome"] == "confirmed"
+
+
+def test_a_regulator_records_an_accident_and_follows_it_up(page: Any, server: Server) -> None:
+    """Last in the module: the new accident is the newest, listed first."""
+    local = datetime.now(ZoneInfo(TIMEZONE))
+    typed = {
+        k: (local - timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M")
+        for k, m in (("occurred", 90), ("reported", 60), ("changed", 30))
+    }
+    log_in(page, "regulator", next_path="/supervision/incidents")
+    form = page.get_by_test_id("new-record-incident")
+    form.click()
+    choose(page, form, "field-organisation_id", "海港精细化工有限公司")
+    form.get_by_test_id("field-title").fill("液氨储罐区泄漏")
+    form.get_by_test_id("field-occurred_at").fill(typed["occurred"])
+    form.get_by_test_id("field-deaths").fill("-1")
+    form.get_by_test_id("record-incident-save").click()
+    expect(field_error(page, form, "field-deaths")).not_to_be_empty()
+    form.get_by_test_id("field-deaths").fill("1")
+    form.get_by_test_id("field-direct_loss_yuan").fill("500000")
+    form.get_by_test_id("record-incident-save").click()
+    card = page.locator("[data-testid^=incident-]").filter(has_text="液氨储罐区泄漏")
+    expect(card).to_contain_text("一般事故")
+    wait_until_live(page)
+    with server.api("regulator") as api:
+        found = [
+            i
+            for i in api.get("/api/supervision/incidents").json()
+            if i["title"] == "液氨储罐区泄漏"
+        ]
+    ident = found[0]["id"]
+    follow = page.get_by_test_id(f"follow-up-{ident}")
+    follow.click()
+    report = follow.get_by_test_id("chain-report")
+    choose(page, report, "field-level", "县级")
+    report.get_by_test_id("field-reported_at").fill(typed["reported"])
+    report.get_by_test_id("chain-report-save").click()
+    card = page.get_by_test_id(f"incident-{ident}")
+    expect(card.get_by_test_id("step-county")).to_contain_text("已报")
+    wait_until_live(page)
+    follow = page.get_by_test_id(f"follow-up-{ident}")
+    follow.click()
+    change = follow.get_by_test_id("casualties")
+    change.get_by_test_id("field-at").fill(typed["changed"])
+    change.get_by_test_id("field-deaths").fill("3")
+    change.get_by_test_id("field-serious_injuries").fill("0")
+    change.get_by_test_id("casualties-save").click()
+    expect(page.get_by_test_id(f"incident-{ident}")).to_contain_text("较大事故")
+    screenshot(page, "supervision_incident_followed_up")
+    wait_until_live(page)
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("new-record-incident")).to_contain_text("Record an accident")
+
+
+def test_a_regulator_keeps_the_duty_roster_and_hands_the_shift_over(
+    page: Any, server: Server
+) -> None:
+    local = datetime.now(ZoneInfo(TIMEZONE))
+    at = {h: (local + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M") for h in (1, 9, 17)}
+    log_in(page, "regulator", next_path="/supervision/dispatches")
+    desk = page.get_by_test_id("duty-desk")
+    desk.click()
+    for officer, start, end in (("张值班", at[1], at[9]), ("李接班", at[9], at[17])):
+        shift = page.get_by_test_id("duty-desk").get_by_test_id("duty-shift")
+        shift.get_by_test_id("field-officer").fill(officer)
+        shift.get_by_test_id("field-starts_at").fill(start)
+        shift.get_by_test_id("field-ends_at").fill(end)
+        shift.get_by_test_id("duty-shift-save").click()
+        expect(page.get_by_test_id("duty-roster")).to_contain_text(officer)
+        wait_until_live(page)
+        page.get_by_test_id("duty-desk").click()
+    line = page.get_by_test_id("duty-desk").get_by_test_id("duty-line")
+    choose(page, line, "field-kind", "交接班")
+    line.get_by_test_id("field-text").fill("夜班无异常，派单均已签收")
+    line.get_by_test_id("duty-line-save").click()
+    expect(field_error(page, line, "field-handed_to")).not_to_be_empty()
+    line.get_by_test_id("field-handed_to").fill("李接班")
+    line.get_by_test_id("duty-line-save").click()
+    expect(page.get_by_test_id("duty-log")).to_contain_text("交班给 李接班")
+    screenshot(page, "supervision_duty_desk")

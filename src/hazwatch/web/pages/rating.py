@@ -159,7 +159,7 @@ def _inspection_state(item: PlannedOut) -> str:
         shown = _t("web.rating.inspection_state.overdue")
     else:
         shown = _t("web.rating.inspection_state.planned")
-    return f"{shown}（{item.note}）" if item.note else shown
+    return _t("web.rating.noted", text=shown, note=item.note) if item.note else shown
 
 
 @ui.page("/supervision/grades")
@@ -231,7 +231,7 @@ def grades_page() -> None:
                     "month": item.month,
                     "organisation": item.organisation,
                     "grade": item.grade,
-                    "inspectors": "、".join(item.inspectors),
+                    "inspectors": rating_forms.names(item.inspectors),
                     "state": _inspection_state(item),
                 }
                 for item in plan.inspections
@@ -354,7 +354,9 @@ def credit_page() -> None:
                     earliest=entry.earliest_removal,
                 )
             ).classes("text-caption")
-            ui.label(f"{entry.reason}（{entry.source}）").classes("text-caption text-grey-8")
+            ui.label(_t("web.rating.noted", text=entry.reason, note=entry.source)).classes(
+                "text-caption text-grey-8"
+            )
             if entry.removal_request:
                 ui.label(_t("web.rating.removal_requested", text=entry.removal_request)).classes(
                     "text-caption"

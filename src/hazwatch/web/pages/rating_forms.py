@@ -71,6 +71,11 @@ def _whole(fields: Fields, name: str) -> int | None:
     return int(text)
 
 
+def names(people: list[str]) -> str:
+    """People listed in the reader's language (、 in Chinese, commas in English)."""
+    return _t("web.rating.name_separator").join(people)
+
+
 def _text(fields: Fields, name: str) -> str:
     return str(fields[name].value or "")
 
@@ -575,7 +580,7 @@ def inspection_form(who: Principal, plans: list[PlanOut]) -> None:
             year=plan.year,
             month=item.month,
             organisation=item.organisation,
-            inspectors="、".join(item.inspectors),
+            inspectors=names(item.inspectors),
         )
         for plan in plans
         for item in plan.inspections

@@ -1,8 +1,11 @@
 """Supervision (issue 15): the blind-spot worklist, each with its fallback owner and the
 stages of hazardous chemicals it handles, the responsibility matrix in force, and the
-incidents with their reporting chains (late steps flagged)."""
+incidents with their reporting chains (late steps flagged), recorded and followed up here
+(a level of the chain reached, changed casualty figures, an approved extension)."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from nicegui import ui
 
@@ -10,9 +13,17 @@ from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.supervision import dispatch, incidents, responsibility, views
-from hazwatch.supervision.choices import DispatchOutcome, DispatchState
+from hazwatch.supervision.choices import DispatchOutcome, DispatchState, DutyLogKind
 from hazwatch.supervision.incident_grade import IncidentGrade
-from hazwatch.web import session, state
+from hazwatch.supervision.schemas import (
+    CasualtyIn,
+    DutyLogIn,
+    ExtensionIn,
+    IncidentIn,
+    IncidentReportIn,
+    ShiftIn,
+)
+from hazwatch.web import registry_form, session, state
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language, local_time
 from hazwatch.web.widgets import badge
@@ -87,6 +98,18 @@ def incidents_page() -> None:
     now = context.clock.now()
     with context.unit_of_work(who) as db:
         shown = [views.incident_out(db, i, now, lang) for i in incidents.list_incidents(db, who)]
+    writer = who.role in incidents.WRITERS
+    if writer:
+        registry_form.create_card(
+            "web.incidents.new",
+            IncidentIn,
+            lambda db, current, data: incidents.record(
+                db, current, context.clock.now(), **data.model_dump()
+            ),
+            path=INCIDENTS,
+            testid="record-incident",
+            skip=INCIDENT_API_ONLY,
+        )
     if not shown:
         ui.label(_t("web.incidents.none"))
     for one in shown:
@@ -128,6 +151,158 @@ def incidents_page() -> None:
             ui.label(
                 _t("web.incidents.window", until=local_time(one.casualty_window_ends, "%Y-%m-%d"))
             ).classes("text-caption text-grey-8")
+            if writer:
+                _incident_forms(one.id)
+
+
+#: Where the incidents page is (a form's session that ended comes back here).
+INCIDENTS = "/supervision/incidents"
+#: Links to the room, alarms and replay of an incident are made through the API (ids).
+INCIDENT_API_ONLY = ("room_id", "alarm_ids", "replay")
+
+
+def _incident_forms(ident: int) -> None:
+    """What follows a recorded accident (Order 493): each level of the reporting chain
+    reached, casualty figures changed within the window (the grade follows them), an
+    approved extension of the investigation. Folded under the incident's card."""
+    context = state.context()
+
+    def reload(_result: object) -> None:
+        ui.navigate.reload()
+
+    with (
+        ui.expansion(_t("web.incidents.follow_up"), icon="edit_note")
+        .classes("w-full")
+        .props(f"data-testid=follow-up-{ident}")
+    ):
+        registry_form.schema_card(
+            "web.incidents.report",
+            IncidentReportIn,
+            lambda db, current, data: incidents.report(
+                db, current, context.clock.now(), ident, **data.model_dump()
+            ),
+            reload,
+            path=INCIDENTS,
+            testid="chain-report",
+        )
+        registry_form.schema_card(
+            "web.incidents.casualties",
+            CasualtyIn,
+            lambda db, current, data: incidents.change_casualties(
+                db, current, context.clock.now(), ident, **data.model_dump()
+            ),
+            reload,
+            path=INCIDENTS,
+            testid="casualties",
+            captions={"at": "web.incidents.changed_at", "note": "web.incidents.change_note"},
+        )
+        registry_form.schema_card(
+            "web.incidents.extend",
+            ExtensionIn,
+            lambda db, current, data: incidents.extend_investigation(
+                db, current, ident, **data.model_dump()
+            ),
+            reload,
+            path=INCIDENTS,
+            testid="extension",
+        )
+
+
+#: Where the dispatches page is (a form's session that ended comes back here).
+DISPATCHES = "/supervision/dispatches"
+
+
+def _duty_desk(who: Principal, department_id: int, now: datetime) -> None:
+    """The department's 24-hour duty (issue 15 item 3): the roster of the next 24 hours with
+    its gaps (nobody on duty), a shift added, the duty log and a line or the shift handover
+    written to it (the successor must be on the roster). Folded: the work orders come
+    first."""
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        shifts, gaps = dispatch.roster(db, who, department_id, now, now + timedelta(hours=24))
+        lines = dispatch.duty_log(db, who, department_id)[:20]
+        shift_rows = [
+            {
+                "officer": s.officer,
+                "phone": s.phone,
+                "from": local_time(s.starts_at, "%m-%d %H:%M"),
+                "to": local_time(s.ends_at, "%m-%d %H:%M"),
+            }
+            for s in shifts
+        ]
+        log_rows = [
+            {
+                "at": local_time(e.at, "%m-%d %H:%M"),
+                "author": e.author,
+                "kind": DutyLogKind(e.kind).label(language()),
+                "text": e.text
+                + (_t("web.duty.handed_to", officer=e.handed_to) if e.handed_to else ""),
+            }
+            for e in lines
+        ]
+
+    def reload(_result: object) -> None:
+        ui.navigate.reload()
+
+    def columns(*names: str) -> list[dict[str, str]]:
+        return [{"name": n, "label": _t(f"web.duty.column.{n}"), "field": n} for n in names]
+
+    with (
+        ui.expansion(_t("web.duty.title"), icon="schedule")
+        .classes("w-full")
+        .props("data-testid=duty-desk")
+    ):
+        for start, end in gaps:
+            badge(
+                _t(
+                    "web.duty.gap",
+                    start=local_time(start, "%m-%d %H:%M"),
+                    end=local_time(end, "%m-%d %H:%M"),
+                ),
+                "red",
+                "duty-gap",
+            )
+        ui.table(columns=columns("officer", "phone", "from", "to"), rows=shift_rows).props(
+            "dense flat data-testid=duty-roster"
+        ).classes("w-full")
+        fixed = {"department_id": department_id}
+        registry_form.schema_card(
+            "web.duty.add_shift",
+            ShiftIn,
+            lambda db, current, data: dispatch.add_shift(db, current, **data.model_dump()),
+            reload,
+            path=DISPATCHES,
+            testid="duty-shift",
+            skip=("department_id",),
+            extra=lambda: fixed,
+            captions=DUTY_CAPTIONS,
+        )
+        ui.table(columns=columns("at", "author", "kind", "text"), rows=log_rows).props(
+            "dense flat data-testid=duty-log"
+        ).classes("w-full")
+        registry_form.schema_card(
+            "web.duty.write_log",
+            DutyLogIn,
+            lambda db, current, data: dispatch.log(
+                db, current, context.clock.now(), **data.model_dump()
+            ),
+            reload,
+            path=DISPATCHES,
+            testid="duty-line",
+            skip=("department_id",),
+            extra=lambda: fixed,
+            captions=DUTY_CAPTIONS,
+        )
+
+
+#: Captions of the duty forms' fields where the generic ``web.field.<name>`` would not fit.
+DUTY_CAPTIONS = {
+    "officer": "web.duty.officer",
+    "starts_at": "web.duty.starts_at",
+    "ends_at": "web.duty.ends_at",
+    "text": "web.duty.text",
+    "handed_to": "web.duty.handed_to_field",
+}
 
 
 @ui.page("/supervision/dispatches")
@@ -156,6 +331,8 @@ def dispatches_page() -> None:
             ui.button(_t("web.dispatch.scan"), on_click=lambda: _act(who, "scan", 0)).props(
                 "data-testid=dispatch-scan"
             )
+    if who.role == Role.REGULATOR and who.organisation_id is not None:
+        _duty_desk(who, who.organisation_id, now)
     if not shown:
         ui.label(_t("web.dispatch.none"))
     for order in shown:
