@@ -26,10 +26,12 @@ from sqlalchemy import func, select
 from hazwatch import demo as full_demo
 from hazwatch.chemicals import service as chemicals
 from hazwatch.chemicals.choices import PersonRole
-from hazwatch.chemicals.schemas import ChemicalIn, PersonIn, UnitIn
+from hazwatch.chemicals.models import ChemicalHolding
+from hazwatch.chemicals.schemas import ChemicalIn, HoldingIn, PersonIn, UnitIn
 from hazwatch.chemicals.seed import by_table1
 from hazwatch.core.auth.models import AccessToken, UserAccount
 from hazwatch.core.auth.roles import SYSTEM, Role
+from hazwatch.core.clock import local_date
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base
 from hazwatch.district.admission import service as admission
@@ -40,6 +42,7 @@ from hazwatch.district.resources.choices import DispatchPurpose
 from hazwatch.district.waste import service as waste
 from hazwatch.district.waste.choices import WasteLicenceKind
 from hazwatch.emergency import service as emergency
+from hazwatch.emergency.readiness import service as readiness
 from hazwatch.emergency.readiness.choices import EquipmentKind
 from hazwatch.emergency.readiness.models import Drill, EmergencyPlan, Equipment
 from hazwatch.monitoring import service as monitoring
@@ -609,6 +612,46 @@ CASES: dict[tuple[str, str], Case] = {
         path={"unit_id": "unit"},
         body=_b(role="principal", name="x"),
         path_refs={"unit_id": "unit"},
+    ),
+    ("PATCH", "/api/chemicals/holdings/{holding_id}"): Case(
+        path={"holding_id": "holding"},
+        body=_b(design_max_t="100"),
+        path_refs={"holding_id": "holding"},
+    ),
+    ("DELETE", "/api/chemicals/holdings/{holding_id}"): Case(
+        path={"holding_id": "holding"}, path_refs={"holding_id": "holding"}
+    ),
+    ("PATCH", "/api/chemicals/persons/{person_id}"): Case(
+        path={"person_id": "person"}, body=_b(phone="1"), path_refs={"person_id": "person"}
+    ),
+    ("POST", "/api/chemicals/persons/{person_id}/retire"): Case(
+        path={"person_id": "person"}, path_refs={"person_id": "person"}
+    ),
+    ("PATCH", "/api/emergency/plans/{plan_id}"): Case(
+        path={"plan_id": "emergency_plan"},
+        body=_b(version="x"),
+        refs={"site_id": to("site")},
+        path_refs={"plan_id": "emergency_plan"},
+    ),
+    ("POST", "/api/emergency/plans/{plan_id}/retire"): Case(
+        path={"plan_id": "emergency_plan"}, path_refs={"plan_id": "emergency_plan"}
+    ),
+    ("PATCH", "/api/risks/objects/{object_id}"): Case(
+        path={"object_id": "risk_object"},
+        body=_b(name="x"),
+        refs={"room_id": to("room"), "chemical_unit_id": to("unit")},
+        path_refs={"object_id": "risk_object"},
+    ),
+    ("POST", "/api/risks/objects/{object_id}/retire"): Case(
+        path={"object_id": "risk_object"}, path_refs={"object_id": "risk_object"}
+    ),
+    ("PATCH", "/api/risks/events/{event_id}"): Case(
+        path={"event_id": "risk_event"},
+        body=_b(title="x"),
+        path_refs={"event_id": "risk_event"},
+    ),
+    ("POST", "/api/risks/events/{event_id}/retire"): Case(
+        path={"event_id": "risk_event"}, path_refs={"event_id": "risk_event"}
     ),
     ("POST", "/api/chemicals/persons/{person_id}/checks"): Case(
         path={"person_id": "person"}, body=_b(note="x"), path_refs={"person_id": "person"}
@@ -1180,6 +1223,22 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             session, SYSTEM, lab_unit.id, PersonIn(role=PersonRole.PRINCIPAL, name="x")
         )
         farm_person = chemicals.persons(session, demo["ammonia_farm"])[0]
+        lab_holding = chemicals.set_holding(
+            session,
+            SYSTEM,
+            lab_unit.id,
+            HoldingIn(chemical_id=lab_chemical.id, design_max_t=Decimal(1)),
+        )
+        chem_plan = readiness.create_plan(
+            session,
+            SYSTEM,
+            moment,
+            organisation_id=chem,
+            site_id=chem_site,
+            title="chem plan",
+            approved_on=local_date(moment.now, context.settings.timezone),
+            review_due=local_date(moment.now, context.settings.timezone) + timedelta(days=365),
+        )
         safeguard = odh.add_safeguard(
             session, SYSTEM, demo["dry_room_1"], SafeguardIn(kind=SafeguardKind.ALARM)
         )
@@ -1362,6 +1421,8 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "chemical": chem_chemical.id,
             "held_chemical": by_table1(session, 1).id,
             "person": farm_person.id,
+            "holding": one(ChemicalHolding, unit_id=demo["ammonia_farm"]),
+            "emergency_plan": chem_plan.id,
             "risk_object": one(RiskObject, organisation_id=chem),
             "risk_event": one(RiskEvent, organisation_id=chem),
             "library_item": one(Equipment, code="HG-ABS-1"),
@@ -1396,6 +1457,7 @@ def world(context: Context, login_as: Login) -> Iterator[World]:
             "unit": lab_unit.id,
             "chemical": lab_chemical.id,
             "person": lab_person.id,
+            "holding": lab_holding.id,
             "risk_object": one(RiskObject, organisation_id=lab),
             "risk_event": one(RiskEvent, organisation_id=lab),
             "emergency_plan": one(EmergencyPlan, organisation_id=lab),

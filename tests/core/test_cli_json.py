@@ -356,6 +356,7 @@ SAFETY_TABLE: list[tuple[str, list[str], int]] = [
         ["{new_unit}", "--chemical", "{ammonia}", "--design-max", "5", "--as", "chem"],
         0,
     ),
+    ("chemicals holding-edit", ["{holding}", "--design-max", "6", "--as", "chem"], 0),
     ("chemicals link-room", ["{new_unit}", "{ammonia_room}", "--as", "chem"], 0),
     (
         "chemicals person-add",
@@ -363,6 +364,8 @@ SAFETY_TABLE: list[tuple[str, list[str], int]] = [
         0,
     ),
     ("chemicals duty-check", ["{person}", "-m", "巡查库区", "--as", "chem"], 0),
+    ("chemicals person-edit", ["{person}", "--phone", "0574-1", "--as", "chem"], 0),
+    ("chemicals person-retire", ["{person}", "--as", "chem"], 0),
     ("risk objects", ["--as", "lab"], 0),
     (
         "risk object-add",
@@ -380,6 +383,10 @@ SAFETY_TABLE: list[tuple[str, list[str], int]] = [
         ["{risk_event}", "--kind", "engineering", "-m", "加卡箍", "--as", "lab"],
         0,
     ),
+    ("risk event-edit", ["{risk_event}", "--consequence", "缺氧窒息", "--as", "lab"], 0),
+    ("risk event-retire", ["{risk_event}", "--as", "lab"], 0),
+    ("risk object-edit", ["{risk_object}", "--name", "氮气汇流排2", "--as", "lab"], 0),
+    ("risk object-retire", ["{risk_object}", "--as", "lab"], 0),
     # the demo's plan was approved on the demo clock (Feb 2025): its review is past by now
     ("emergency plans", ["--as", "lab"], 1),
     (
@@ -413,6 +420,8 @@ SAFETY_TABLE: list[tuple[str, list[str], int]] = [
     ),
     ("emergency drill-finding", ["{drill}", "-m", "疏散标志被遮挡", "--as", "lab"], 0),
     ("emergency drills", ["--as", "lab"], 0),
+    ("emergency plan-edit", ["{plan}", "--version", "V2", "--as", "lab"], 0),
+    ("emergency plan-retire", ["{plan}", "--as", "lab"], 0),
     ("calibration detectors", ["--as", "chem"], 1),  # NH3-01 is overdue
     ("calibration record", ["{detector}", "--by", "仪表班 李工", "--as", "chem"], 0),
     ("calibration records", ["{detector}", "--as", "chem"], 0),
@@ -574,6 +583,8 @@ def test_json_output_of_the_safety_loop_commands(cli_on_context: Context) -> Non
     made = {
         "emergency drill-plan": "drill",
         "chemicals unit-add": "new_unit",
+        "chemicals declare": "holding",
+        "emergency plan-add": "plan",
         "chemicals person-add": "person",
         "risk object-add": "risk_object",
         "risk event-add": "risk_event",

@@ -147,3 +147,45 @@ def test_missing_by_ten_is_flagged_once_to_the_enterprise_and_its_regulator(
             == 2
         )
     _ = received
+
+
+def test_the_commitment_says_what_special_work_is_done_and_the_risk_judgement(
+    client: TestClient, context: Context, login_as: Login
+) -> None:
+    """Special work counted but not described is refused at ``special_work_note`` (nothing
+    stored); the note and the day's risk judgement are published and read back."""
+    demo = demo_ids(context)
+    lab = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    silent = client.post(
+        "/api/commitments",
+        headers=lab,
+        json=body(demo["lab"], special_work=2, special_work_note="  "),
+    )
+    assert silent.status_code == 422
+    assert (error_code(silent), silent.json()["error"]["field"]) == (
+        "commitment.special_work_note_required",
+        "special_work_note",
+    )
+    too_long = client.post(
+        "/api/commitments", headers=lab, json=body(demo["lab"], judgement="风" * 4001)
+    )
+    assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "judgement"
+    with context.sessions() as session:
+        assert not session.scalar(select(func.count(SafetyCommitment.id)))
+    judgement = "干燥房1 氮气管路整改中，风险较大，今日停用，其余装置风险可控。"
+    made = client.post(
+        "/api/commitments",
+        headers=lab,
+        json=body(
+            demo["lab"],
+            special_work=1,
+            special_work_note=" 干燥房2 动火作业 HW-001 ",
+            judgement=judgement,
+            major_hazards_controlled=False,
+        ),
+    )
+    assert made.status_code == 201, made.text
+    (shown,) = client.get("/api/commitments", headers=lab).json()
+    assert shown["special_work_note"] == "干燥房2 动火作业 HW-001"
+    assert shown["judgement"] == judgement
+    assert shown["major_hazards_controlled"] is False

@@ -192,10 +192,28 @@ def test_the_lab_publishes_its_daily_commitment_and_the_landlord_sees_its_tenant
     expect(form.get_by_text("请填写承诺人")).to_be_visible()  # at its field, nothing stored
     form.get_by_test_id("field-units_running").fill("2")
     form.get_by_test_id("field-signer").fill("陈主任")
+    form.get_by_test_id("field-special_work").fill("1")
+    form.get_by_test_id("publish-commitment").click()
+    expect(form.get_by_text("请说明今日特殊作业的内容和地点")).to_be_visible()  # not published
+    expect(page.get_by_test_id("commitment-state").filter(has_text="已发布")).to_have_count(0)
+    form.get_by_test_id("field-special_work_note").fill("干燥房2 动火作业 HW-001")
+    form.get_by_test_id("field-judgement").fill("干燥房1 停用整改，其余风险可控")
     form.get_by_test_id("publish-commitment").click()
     published = page.get_by_test_id("commitment-state").filter(has_text="已发布")
     expect(published).to_have_count(1)
     expect(page.get_by_text("承诺人 陈主任", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("commitment-special-work")).to_have_text(
+        "特殊作业：干燥房2 动火作业 HW-001"
+    )
+    expect(page.get_by_test_id("commitment-judgement")).to_have_text(
+        "风险研判：干燥房1 停用整改，其余风险可控"
+    )
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("commitment-form")).to_contain_text("Today's risk judgement")
+    expect(page.get_by_test_id("commitment-judgement")).to_contain_text("Risk judgement:")
+    page.get_by_test_id("language").get_by_text("中文").click()
+    form = page.get_by_test_id("commitment-form")
+    page.get_by_test_id("commitment-judgement").get_by_text("风险研判", exact=False).wait_for()
     form.get_by_test_id("field-signer").fill("陈主任")
     form.get_by_test_id("publish-commitment").click()  # once a day
     expect(form.get_by_test_id("commitment-error")).to_contain_text("已发布")

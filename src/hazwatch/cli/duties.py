@@ -32,11 +32,14 @@ def publish(
     running: int = typer.Option(..., "--running", help="Units running."),
     stopped: int = typer.Option(0, "--stopped", help="Units stopped."),
     special_work: int = typer.Option(0, "--special-work", help="Special work today."),
+    special_work_note: str = typer.Option(
+        "", "--special-work-note", help="What special work, where (needed when there is any)."
+    ),
     controlled: bool = typer.Option(
         True, "--controlled/--not-controlled", help="Major hazards under control."
     ),
     signer: str = typer.Option(..., "--signer", help="Who signs."),
-    judgement: str = typer.Option("", "--judgement", "-m"),
+    judgement: str = typer.Option("", "--judgement", "-m", help="Today's risk judgement."),
     username: str | None = AS_USER,
     as_json: bool = AS_JSON,
 ) -> None:
@@ -52,6 +55,7 @@ def publish(
             units_running=running,
             units_stopped=stopped,
             special_work=special_work,
+            special_work_note=special_work_note,
             major_hazards_controlled=controlled,
             signer=signer,
             judgement=judgement,
@@ -60,7 +64,13 @@ def publish(
             "id": row.id,
             "organisation_id": row.organisation_id,
             "day": row.day.isoformat(),
+            "units_running": row.units_running,
+            "units_stopped": row.units_stopped,
+            "special_work": row.special_work,
+            "special_work_note": row.special_work_note,
+            "major_hazards_controlled": row.major_hazards_controlled,
             "open_major_hidden_dangers": row.open_major_hidden_dangers,
+            "judgement": row.judgement,
             "signer": row.signer,
         }
     if as_json:

@@ -1,8 +1,10 @@
 """Daily safety commitment (安全承诺, DOMAIN §7; Zhejiang: published before 10:00): each
 enterprise publishes its risk judgement and commitment every day: units running and
-stopped, special work today, whether its major hazards are under control, the open 重大
-hidden dangers (counted by HazWatch, not typed), and who signs. One per organisation and
-day; only for today (a day gone by cannot be committed to afterwards, nor a day to come).
+stopped, special work today (how many, and what and where: a count alone tells the
+regulator nothing), whether its major hazards are under control, the open 重大 hidden
+dangers (counted by HazWatch, not typed), its risk judgement in words, and who signs. One
+per organisation and day; only for today (a day gone by cannot be committed to afterwards,
+nor a day to come).
 
 Missing by the ``commitment_deadline`` setting (default 10:00 local) is flagged once per day
 to the organisation and its regulator (:mod:`.watch`), and kept as a
@@ -97,6 +99,9 @@ def publish(
     signer = signer.strip()
     if not signer:
         raise InvalidInput("commitment.signer_required", field="signer")
+    special_work_note = special_work_note.strip()
+    if special_work and not special_work_note:
+        raise InvalidInput("commitment.special_work_note_required", field="special_work_note")
     taken = select(SafetyCommitment.id).where(
         SafetyCommitment.organisation_id == organisation_id, SafetyCommitment.day == day
     )
@@ -111,7 +116,7 @@ def publish(
         special_work_note=special_work_note,
         major_hazards_controlled=major_hazards_controlled,
         open_major_hidden_dangers=open_major(session, organisation_id),
-        judgement=judgement,
+        judgement=judgement.strip(),
         signer=signer,
         published_at=moment.now,
         published_by=principal.username,

@@ -63,6 +63,16 @@ def commitments_page() -> None:
                             at=local_time(row.published_at, "%H:%M"),
                         )
                     ).classes("text-body2")
+                    if not row.major_hazards_controlled:
+                        badge(_t("web.commitments.not_controlled"), "red", "not-controlled")
+                    if row.special_work_note:
+                        ui.label(
+                            _t("web.commitments.special_work_is", note=row.special_work_note)
+                        ).classes("text-body2").props("data-testid=commitment-special-work")
+                    if row.judgement:
+                        ui.label(_t("web.commitments.judgement_is", text=row.judgement)).classes(
+                            "text-body2"
+                        ).props("data-testid=commitment-judgement")
 
     listing()
     with context.unit_of_work(who) as db:
@@ -92,10 +102,28 @@ def commitments_page() -> None:
             special = ui.number(_t("web.commitments.special"), value=0, min=0).props(
                 "data-testid=field-special_work"
             )
+            special_note = (
+                ui.textarea(_t("web.commitments.special_work_note"))
+                .props("autogrow data-testid=field-special_work_note")
+                .classes("w-full")
+            )
             controlled = ui.checkbox(_t("web.commitments.controlled"), value=True)
+            judgement = (
+                ui.textarea(_t("web.commitments.judgement"))
+                .props("autogrow data-testid=field-judgement")
+                .classes("w-full")
+            )
             signer = ui.input(_t("web.commitments.signer")).props("data-testid=field-signer")
             general = ui.label("").classes("text-negative").props("data-testid=commitment-error")
-            fields = {"signer": signer, "units_running": running, "day": general}
+            fields = {
+                "signer": signer,
+                "units_running": running,
+                "units_stopped": stopped,
+                "special_work": special,
+                "special_work_note": special_note,
+                "judgement": judgement,
+                "day": general,
+            }
 
             def publish() -> None:
                 clear_errors(fields, general)
@@ -109,8 +137,10 @@ def commitments_page() -> None:
                             units_running=int(running.value or 0),
                             units_stopped=int(stopped.value or 0),
                             special_work=int(special.value or 0),
+                            special_work_note=str(special_note.value or ""),
                             major_hazards_controlled=bool(controlled.value),
                             signer=str(signer.value or ""),
+                            judgement=str(judgement.value or ""),
                         )
                 except DomainError as exc:
                     show_error(exc, fields, general)
