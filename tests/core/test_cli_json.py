@@ -224,6 +224,7 @@ TABLE: list[tuple[str, list[str], int]] = [
         0,
     ),
     ("supervision duty-log", ["{ema}", "--as", "regulator"], 0),
+    ("supervision assign", ["{org}", "{ema}", "use", "--as", "regulator"], 0),  # the lab
     ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
     ("waste licences", ["--as", "regulator"], 0),
     (

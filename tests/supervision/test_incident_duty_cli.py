@@ -1,6 +1,6 @@
-"""``hazwatch supervision incident-*|duty-*``: an accident recorded and followed up (Order 493)
-and the bureau's 24-hour duty kept from the command line. Bad input exits 2 naming the field
-and nothing is stored."""
+"""``hazwatch supervision incident-*|duty-*|assign``: an accident recorded and followed up
+(Order 493), the bureau's 24-hour duty kept and a blind spot assigned from the command line.
+Bad input exits 2 naming the field and nothing is stored."""
 
 from __future__ import annotations
 
@@ -90,3 +90,18 @@ def test_the_bureau_keeps_its_duty_roster_and_hands_over(cli_on_context: Context
     handed = run("duty-write", ema, "夜班无异常", "--hand-over-to", "张值班", *REG)
     assert (handed["kind"], handed["handed_to"]) == ("handover", "张值班")
     assert run("duty-log", ema, *REG)[0]["text"] == "夜班无异常"
+
+
+def test_a_blind_spot_assigned_from_the_command_line(cli_on_context: Context) -> None:
+    context = cli_on_context
+    with context.unit_of_work() as session:
+        demo = full_demo.load(session, Moment.of(context))
+    lab, ema = str(demo["lab"]), str(demo["ema"])
+    assert lab in {str(s["organisation_id"]) for s in run("blind-spots", *REG, code=1)}
+    assert "[department_id]" in run("assign", lab, str(demo["chem"]), "use", *REG, code=2)
+    shown = run("assign", lab, ema, "use", "--basis", "区安委办〔2026〕1号", *REG)
+    assert not shown["blind_spot"] and [s["department_id"] for s in shown["supervisors"]] == [
+        demo["ema"]
+    ]
+    spots = runner.invoke(app, ["supervision", "blind-spots", *REG])
+    assert lab not in {str(s["organisation_id"]) for s in json.loads(spots.stdout)}

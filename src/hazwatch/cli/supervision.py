@@ -11,15 +11,18 @@ from decimal import Decimal, InvalidOperation
 
 import typer
 
-from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors
+from hazwatch.cli.common import cli_context, fail, language, reports_domain_errors, typed
 from hazwatch.cli.hazards import AS_JSON, AS_USER, Acting, acting, acting_as
 from hazwatch.core.clock import local_text
 from hazwatch.core.i18n import translate
+from hazwatch.registry import service as registry
+from hazwatch.registry.choices import SupervisionStage
+from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import dispatch, incidents, responsibility, views
 from hazwatch.supervision.choices import Sector
 from hazwatch.supervision.incident_grade import SOURCE as GRADE_SOURCE
 from hazwatch.supervision.incident_grade import grade
-from hazwatch.supervision.schemas import IncidentOut, ResolutionOut
+from hazwatch.supervision.schemas import AssignIn, IncidentOut, ResolutionOut
 
 supervision_app = typer.Typer(help="Supervision: responsibility matrices and blind spots.")
 
@@ -86,6 +89,29 @@ def classify(
     """A regulator classifies an organisation's sector (the matrix then applies)."""
     with acting_as(username, writes=True) as run:
         responsibility.classify(run.session, run.who, run.now, organisation, sector)
+        _print_resolution(run, organisation, as_json)
+
+
+@supervision_app.command("assign")
+@reports_domain_errors
+def assign(
+    organisation: int = typer.Argument(..., help="Organisation id (a blind spot)."),
+    department: int = typer.Argument(..., help="The supervising department (organisation id)."),
+    stage: SupervisionStage = typer.Argument(..., help="The stage it supervises."),
+    basis: str = typer.Option("", "--basis", help="The document that assigns it."),
+    username: str | None = AS_USER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Work a blind spot off the list: a department supervises the organisation for a stage
+    (a registry supervision assignment, audited), as the console and the API assign it."""
+    data = typed(AssignIn, department_id=department, stage=stage, basis=basis)
+    with acting_as(username, writes=True) as run:
+        registry.create_object(
+            run.session,
+            run.who,
+            RESOURCES["supervision-assignments"],
+            {"organisation_id": organisation} | data.model_dump(),
+        )
         _print_resolution(run, organisation, as_json)
 
 
