@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from typer.main import get_command
@@ -172,6 +173,57 @@ TABLE: list[tuple[str, list[str], int]] = [
     ("supervision code-appeals", ["--as", "regulator"], 1),  # the lab's, pending
     ("supervision code-decide", ["{appeal}", "--reject", "-m", "未验收", "--as", "regulator"], 0),
     ("supervision park-score", ["{park}", "80", "--source", "评估报告", "--as", "regulator"], 0),
+    (
+        "supervision incident-record",
+        ["{chem}", "泄漏", "--at", "{two_hours_ago}", "--deaths", "1", "--as", "regulator"],
+        0,
+    ),
+    (
+        "supervision incident-report",
+        ["{incident}", "county", "--at", "{an_hour_ago}", "--as", "regulator"],
+        0,
+    ),
+    (
+        "supervision incident-casualties",
+        [
+            "{incident}",
+            "--deaths",
+            "2",
+            "--injuries",
+            "1",
+            "--at",
+            "{an_hour_ago}",
+            "--as",
+            "regulator",
+        ],
+        0,
+    ),
+    (
+        "supervision incident-extend",
+        ["{incident}", "--days", "30", "--approved-by", "区政府", "--as", "regulator"],
+        0,
+    ),
+    (
+        "supervision duty-shift",
+        [
+            "{ema}",
+            "张值班",
+            "--from",
+            "{in_an_hour}",
+            "--to",
+            "{in_nine_hours}",
+            "--as",
+            "regulator",
+        ],
+        0,
+    ),
+    ("supervision duty-roster", ["{ema}", "--as", "regulator"], 1),  # gaps around the shift
+    (
+        "supervision duty-write",
+        ["{ema}", "交接", "--hand-over-to", "张值班", "--as", "regulator"],
+        0,
+    ),
+    ("supervision duty-log", ["{ema}", "--as", "regulator"], 0),
     ("waste manifests", ["--as", "regulator"], 1),  # the short trip fails reconciliation
     ("waste licences", ["--as", "regulator"], 0),
     (
@@ -457,6 +509,11 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
         "resource_drill": str(demo["resource_drill"]),
         "park": str(demo["park"]),
     }
+    # The commands run on the real clock; these are local times as a person types them.
+    local = datetime.now(ZoneInfo(cli_on_context.settings.timezone))
+    for name, hours in (("two_hours_ago", -2), ("an_hour_ago", -1), ("in_an_hour", 1),
+                        ("in_nine_hours", 9)):  # fmt: skip
+        values[name] = (local + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
     values |= _pending_links(cli_on_context, demo)
     city_file = tmp_path / "city.csv"
     city_file.write_text("name,credit_code\n新锐低温科技有限公司,91330299MA2X00011A\n")
@@ -479,6 +536,8 @@ def test_json_output_parses_for_every_command(cli_on_context: Context, tmp_path:
             values["point"] = str(parsed["id"])
         if command == "supervision code-appeal":
             values["appeal"] = str(parsed["id"])
+        if command == "supervision incident-record":
+            values["incident"] = str(parsed["id"])
         if command == "hidden-danger close":
             assert parsed["state"] == "closed", parsed
 

@@ -190,3 +190,23 @@ def test_a_regulator_keeps_the_duty_roster_and_hands_the_shift_over(
     line.get_by_test_id("duty-line-save").click()
     expect(page.get_by_test_id("duty-log")).to_contain_text("交班给 李接班")
     screenshot(page, "supervision_duty_desk")
+
+
+def test_a_regulator_assigns_the_labs_blind_spot_to_a_department(page: Any, server: Server) -> None:
+    """Last in the module: the dispatch test above needs the lab still a blind spot."""
+    with server.api("regulator") as api:
+        names = {o["name"]: o["id"] for o in api.get("/api/registry/organisations").json()}
+    lab = names["晨光储能科技有限公司"]
+    log_in(page, "regulator", next_path="/supervision")
+    form = page.get_by_test_id(f"assign-{lab}")
+    form.click()
+    form.get_by_test_id("assignment-save").click()
+    expect(field_error(page, form, "field-department_id")).to_have_text("必填")
+    choose(page, form, "field-department_id", "海港区应急管理局")
+    form.get_by_test_id("field-basis").fill("区安委办〔2026〕1号 职责分工")
+    form.get_by_test_id("assignment-save").click()
+    expect(page.get_by_test_id(f"blind-spot-{lab}")).to_have_count(0)
+    with server.api("regulator") as api:
+        found = api.get(f"/api/supervision/organisations/{lab}/supervisors").json()
+    assert [s["department"] for s in found["supervisors"]] == ["海港区应急管理局"]
+    screenshot(page, "supervision_blind_spot_assigned")

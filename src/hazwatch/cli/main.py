@@ -33,6 +33,7 @@ from hazwatch.cli import (
     supervision,
     supervision_dashboard,
     supervision_interconnect,
+    supervision_records,
     supervision_tasks,
     tanks,
     transport,
@@ -66,6 +67,7 @@ supervision_interconnect.register(supervision.supervision_app)
 supervision_dashboard.register(supervision.supervision_app)
 rating.register(supervision.supervision_app)
 rating_records.register(supervision.supervision_app)
+supervision_records.register(supervision.supervision_app)
 emergency.register(app)
 calibration.register(app)
 occupancy.register(app)

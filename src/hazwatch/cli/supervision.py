@@ -120,7 +120,8 @@ def matrices(
             typer.echo(f"  {rule.stage_label:<8} {rule.sector_label:<12} {rule.department}")
 
 
-def _print_incident(shown: IncidentOut, timezone: str) -> None:
+def print_incident(shown: IncidentOut, timezone: str) -> None:
+    """An incident with its reporting chain, as the list and the recording commands show it."""
     lang = language()
     typer.secho(f"#{shown.id} {shown.title} [{shown.grade_label}]", bold=True)
     figures = translate(
@@ -163,7 +164,7 @@ def list_incidents(username: str | None = AS_USER, as_json: bool = AS_JSON) -> N
         typer.echo(json.dumps([s.model_dump(mode="json") for s in shown], ensure_ascii=False))
     else:
         for one in shown:
-            _print_incident(one, context.settings.timezone)
+            print_incident(one, context.settings.timezone)
     if any(one.late_steps or one.overdue_steps for one in shown):
         raise typer.Exit(1)
 

@@ -8,19 +8,28 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from nicegui import ui
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
+from hazwatch.core.scope import visible_organisations
+from hazwatch.registry import service as registry
+from hazwatch.registry.choices import OrganisationKind
+from hazwatch.registry.models import Organisation
+from hazwatch.registry.resources import RESOURCES
 from hazwatch.supervision import dispatch, incidents, responsibility, views
 from hazwatch.supervision.choices import DispatchOutcome, DispatchState, DutyLogKind
 from hazwatch.supervision.incident_grade import IncidentGrade
 from hazwatch.supervision.schemas import (
+    AssignIn,
     CasualtyIn,
     DutyLogIn,
     ExtensionIn,
     IncidentIn,
     IncidentReportIn,
+    ResolutionOut,
     ShiftIn,
 )
 from hazwatch.web import registry_form, session, state
@@ -41,6 +50,7 @@ def supervision_page() -> None:
     with context.unit_of_work(who) as db:
         spots = views.resolution_outs(db, responsibility.blind_spots(db, who, today), lang)
         matrices = [views.matrix_out(db, m, lang) for m in responsibility.list_matrices(db, who)]
+        departments = _departments(db, who) if who.role == Role.REGULATOR else {}
     ui.label(_t("web.supervision.blind_spots")).classes("text-h6")
     if not spots:
         ui.label(_t("web.supervision.no_blind_spots")).classes("text-positive")
@@ -60,6 +70,8 @@ def supervision_page() -> None:
                 ui.label(_t("web.supervision.stages", stages=", ".join(spot.stage_labels))).classes(
                     "text-caption text-grey-8"
                 )
+            if departments:
+                _assign_form(spot, departments)
     current: dict[int, bool] = {}
     for matrix in matrices:
         if matrix.jurisdiction_id in current:
@@ -85,6 +97,45 @@ def supervision_page() -> None:
         ).props(f"data-testid=matrix-{matrix.id} dense flat").classes("w-full")
     if not matrices:
         ui.label(_t("web.supervision.no_matrix"))
+
+
+def _departments(db: Session, who: Principal) -> dict[int, str]:
+    """The supervising departments the regulator sees: who a blind spot can be given to."""
+    query = select(Organisation).where(Organisation.kind == OrganisationKind.REGULATOR)
+    visible = visible_organisations(db, who)
+    if visible is not None:
+        query = query.where(Organisation.id.in_(visible))
+    return {o.id: o.name for o in db.scalars(query.order_by(Organisation.id))}
+
+
+def _assign_form(spot: ResolutionOut, departments: dict[int, str]) -> None:
+    """Work a blind spot off the list (item 1): a department for a stage, as a registry
+    supervision assignment (audited); the stage defaults to the first one uncovered."""
+    organisation = spot.organisation_id
+
+    def assign(db: Session, current: Principal, data: AssignIn) -> object:
+        return registry.create_object(
+            db,
+            current,
+            RESOURCES["supervision-assignments"],
+            {"organisation_id": organisation} | data.model_dump(),
+        )
+
+    with (
+        ui.expansion(_t("web.supervision.assign"), icon="assignment_ind")
+        .classes("w-full")
+        .props(f"data-testid=assign-{organisation}")
+    ):
+        registry_form.schema_card(
+            "web.supervision.assign",
+            AssignIn,
+            assign,
+            lambda _result: ui.navigate.reload(),
+            path="/supervision",
+            testid="assignment",
+            values={"stage": spot.uncovered[0]} if spot.uncovered else None,
+            references={"department_id": departments},
+        )
 
 
 @ui.page("/supervision/incidents")
