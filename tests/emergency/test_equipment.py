@@ -368,3 +368,41 @@ def test_the_equipment_checks_ledger_filters_by_site_and_organisation(
     assert {"SITE-SCBA", "SITE-FAN"} <= listed and "NOSITE-FAN" not in listed
     bad = client.get(f"{EQUIPMENT}/checks", headers=officer, params={"site_id": "x"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "query.site_id"
+
+
+def test_equipment_is_registered_on_the_site_its_organisation_leases_under_one_code_space(
+    client: TestClient, context: Context, login_as: Login
+) -> None:
+    """The sub-let lab registers an SCBA set and an escape pack on its landlord's site (the
+    site comes back with the registry); a code another item holds, in either table, is a
+    409 at ``code``; another organisation's site a 404 at ``site_id``; nothing stored."""
+    demo = demo_ids(context)
+    lab = login_as(Role.ENTERPRISE_ADMIN, organisation_id=demo["lab"])
+    base = {"organisation_id": demo["lab"], "site_id": demo["plant"]}
+    made = client.post(EQUIPMENT, headers=lab, json={**base, "kind": "scba", "code": "SCBA-9"})
+    assert made.status_code == 201, made.text
+    pack = client.post(
+        EQUIPMENT, headers=lab, json={**base, "kind": "escape_pack", "code": "EEBD-9"}
+    )
+    assert pack.status_code == 201, pack.text
+    items = registry(client, lab)
+    assert items["SCBA-9"]["site_id"] == demo["plant"] == items["EEBD-9"]["site_id"]
+    before = len(items)
+    for code in ("EEBD-9", "SCBA-9"):
+        for kind in ("scba", "fan"):
+            taken = client.post(EQUIPMENT, headers=lab, json={**base, "kind": kind, "code": code})
+            assert taken.status_code == 409, taken.text
+            assert taken.json()["error"]["field"] == "code"
+    elsewhere = client.post(
+        EQUIPMENT,
+        headers=lab,
+        json={**base, "site_id": demo["chem_site"], "kind": "fan", "code": "FAN-9"},
+    )
+    assert (elsewhere.status_code, elsewhere.json()["error"]["field"]) == (404, "site_id")
+    low = client.post(
+        EQUIPMENT,
+        headers=lab,
+        json={**base, "kind": "scba", "code": "SCBA-10", "minimum_pressure_mpa": "31"},
+    )
+    assert (low.status_code, low.json()["error"]["field"]) == (422, "minimum_pressure_mpa")
+    assert len(registry(client, lab)) == before

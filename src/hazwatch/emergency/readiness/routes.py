@@ -230,9 +230,7 @@ def training_matrix_xlsx(request: Request, db: DbSession, principal: CurrentPrin
 def register_equipment(
     body: EquipmentIn, request: Request, db: DbSession, principal: EditorPrincipal
 ) -> dict[str, Any]:
-    fields = body.model_dump()
-    if fields["minimum_pressure_mpa"] is None:
-        fields["minimum_pressure_mpa"] = get_context(request).settings.scba_minimum_pressure_mpa
+    fields = service.registration(body, get_context(request).settings)
     return {"code": service.register_equipment(db, principal, **fields)}
 
 
@@ -337,6 +335,7 @@ def equipment(request: Request, db: DbSession, principal: CurrentPrincipal) -> l
             "last_check": item.last_check,
             "due_at": item.due_at,
             "hidden_danger_id": item.hidden_danger_id,
+            "site_id": item.site_id,
         }
         for item in service.equipment_registry(db, principal, now)
     ]

@@ -27,6 +27,7 @@ from hazwatch.core.auth.roles import SYSTEM, Principal
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import Conflict, InvalidInput, NotFound
 from hazwatch.core.scope import restrict, visible_organisations
+from hazwatch.core.settings import Settings
 from hazwatch.emergency import service as scba
 from hazwatch.emergency.models import ScbaCheck, ScbaSet
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
@@ -39,6 +40,7 @@ from hazwatch.emergency.readiness.models import (
     Qualification,
     TrainingRecord,
 )
+from hazwatch.emergency.readiness.schemas import EquipmentIn
 from hazwatch.prevention.hazard_findings.choices import HazardGrade
 from hazwatch.prevention.hazard_findings.models import HazardFinding
 from hazwatch.prevention.hazard_findings.service import (
@@ -441,6 +443,18 @@ class EquipmentStatus:
     last_check: datetime | None
     due_at: datetime | None
     hidden_danger_id: int | None
+    #: Where it is kept (None: registered without a site).
+    site_id: int | None = None
+
+
+def registration(data: EquipmentIn, settings: Settings) -> dict[str, Any]:
+    """A registration's fields for :func:`register_equipment`: an SCBA set's minimum
+    pressure left out is the ``scba_minimum_pressure_mpa`` setting (the API, the console and
+    the command line alike)."""
+    fields = data.model_dump()
+    if fields["minimum_pressure_mpa"] is None:
+        fields["minimum_pressure_mpa"] = settings.scba_minimum_pressure_mpa
+    return fields
 
 
 def register_equipment(
@@ -465,6 +479,11 @@ def register_equipment(
     if site_id is not None:
         tenancy.writable_site(site_id, for_organisation=organisation_id)
     code = _text(code, "code")
+    taken = session.scalar(select(Equipment.id).where(Equipment.code == code)) or session.scalar(
+        select(ScbaSet.id).where(ScbaSet.code == code)
+    )
+    if taken:  # one code space: a QR label names one item, whichever table keeps it
+        raise Conflict("readiness.code_taken", field="code", value=code)
     if kind == EquipmentKind.SCBA:
         return scba.create_set(
             session,
@@ -478,11 +497,6 @@ def register_equipment(
         ).code
     if not 1 <= check_interval_days <= 366:
         raise InvalidInput("readiness.bad_interval", field="check_interval_days")
-    taken = session.scalar(select(Equipment.id).where(Equipment.code == code)) or session.scalar(
-        select(ScbaSet.id).where(ScbaSet.code == code)
-    )
-    if taken:
-        raise Conflict("readiness.code_taken", field="code", value=code)
     session.add(
         Equipment(
             organisation_id=organisation_id,
@@ -642,6 +656,7 @@ def equipment_registry(
                 last,
                 last + scba.CHECK_MAX_AGE if last else None,
                 opened.id if opened else None,
+                scba_set.site_id,
             )
         )
     query = restrict(select(Equipment), Equipment.organisation_id, session, principal)
@@ -660,6 +675,7 @@ def equipment_registry(
                 last,
                 due,
                 opened.id if opened else None,
+                item.site_id,
             )
         )
     return out

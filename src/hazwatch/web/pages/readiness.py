@@ -18,7 +18,14 @@ from hazwatch.core.errors import DomainError
 from hazwatch.emergency.readiness import checks_ledger, matrix, service
 from hazwatch.emergency.readiness.choices import DrillState, EquipmentKind, QualificationKind
 from hazwatch.emergency.readiness.models import Drill, EmergencyPlan
-from hazwatch.emergency.readiness.schemas import DrillFindingIn, DrillIn, HoldIn, PlanIn, PlanPatch
+from hazwatch.emergency.readiness.schemas import (
+    DrillFindingIn,
+    DrillIn,
+    EquipmentIn,
+    HoldIn,
+    PlanIn,
+    PlanPatch,
+)
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.prevention.ledger import XLSX, workbook
 from hazwatch.registry.scope import Tenancy
@@ -240,6 +247,8 @@ def _equipment() -> None:
     context = state.context()
     with context.unit_of_work(who) as db:
         sites = registry_form.visible_sites(db, who)
+        owners = registry_form.writable_organisations(db, who) if who.can_edit else {}
+        own_sites = registry_form.writable_sites(db, who) if owners else {}
     with ui.row().classes("items-center gap-2"):
         ui.label(_t("web.readiness.equipment")).classes("text-h6")
         site = (
@@ -275,10 +284,15 @@ def _equipment() -> None:
                 kind = EquipmentKind(item.kind)
                 target = f"/scba/{item.code}" if kind == EquipmentKind.SCBA else None
                 text = f"{label(kind)} {item.code}"
-                if target:
-                    ui.link(text, target).classes("grow")
-                else:
-                    ui.label(text).classes("grow")
+                with ui.column().classes("grow gap-0"):
+                    if target:
+                        ui.link(text, target)
+                    else:
+                        ui.label(text)
+                    if item.site_id is not None:
+                        ui.label(sites.get(item.site_id, f"#{item.site_id}")).classes(
+                            "text-caption"
+                        ).props("data-testid=equipment-site")
                 ready = item.ready
                 badge(
                     _t("web.scba.ready" if ready else "web.scba.not_ready"),
@@ -308,6 +322,18 @@ def _equipment() -> None:
         listing.refresh()
 
     listing()
+    if owners:
+        registry_form.create_card(
+            "web.readiness.register_equipment",
+            EquipmentIn,
+            lambda db, current, data: service.register_equipment(
+                db, current, **service.registration(data, context.settings)
+            ),
+            path="/readiness",
+            testid="equipment-form",
+            values={"organisation_id": next(iter(owners)), "kind": EquipmentKind.SCBA.value},
+            references={"organisation_id": owners, "site_id": own_sites},
+        )
 
 
 @ui.page("/readiness/equipment/ledger")
