@@ -13,6 +13,17 @@ def test_every_language_has_every_key() -> None:
     assert keys["zh_CN"] == keys["en"], keys["zh_CN"] ^ keys["en"]
 
 
+def test_no_key_is_defined_twice() -> None:
+    """Catalogues are merged into one dict: a key written twice (in one file or two) keeps
+    one of its texts silently, so the other place's wording never shows."""
+    for language in LANGUAGES:
+        seen: dict[str, str] = {}
+        for path in sorted((SRC / "locale" / language).glob("*.po")):
+            for key in re.findall(r'^msgid "(.+)"$', path.read_text(encoding="utf-8"), re.M):
+                assert key not in seen, f"{key} in {seen.get(key)} and {path.name} ({language})"
+                seen[key] = path.name
+
+
 def test_placeholders_agree_between_languages() -> None:
     pattern = re.compile(r"{(\w+)")
     for key, zh in catalogue("zh_CN").items():

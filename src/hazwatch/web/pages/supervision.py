@@ -122,12 +122,12 @@ def _assign_form(spot: ResolutionOut, departments: dict[int, str]) -> None:
         )
 
     with (
-        ui.expansion(_t("web.supervision.assign"), icon="assignment_ind")
+        ui.expansion(_t("web.supervision.assign_department"), icon="assignment_ind")
         .classes("w-full")
         .props(f"data-testid=assign-{organisation}")
     ):
         registry_form.schema_card(
-            "web.supervision.assign",
+            "web.supervision.assign_department",
             AssignIn,
             assign,
             lambda _result: ui.navigate.reload(),
