@@ -4,12 +4,14 @@ department, and the district's matrix (issue 15 item 1); incidents recorded and 
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import segno
 from playwright.sync_api import expect
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -94,6 +96,15 @@ def test_a_regulator_accepts_verifies_and_closes_a_low_o2_dispatch(
     card.get_by_test_id("dispatch-accept").click()
     card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first
     expect(card).to_contain_text("已签收")
+    wait_until_live(page)
+    photo = io.BytesIO()
+    segno.make("O2M-DRY1 现场").save(photo, kind="png", scale=4)
+    card.get_by_test_id("dispatch-upload").locator("input[type=file]").set_input_files(
+        {"name": "现场氧含量.png", "mimeType": "image/png", "buffer": photo.getvalue()}
+    )
+    card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first
+    expect(card.get_by_test_id("dispatch-attachment")).to_have_text("现场氧含量.png")
+    wait_until_live(page)
     card.get_by_test_id("dispatch-notes").fill("现场氧含量18.2%，已关闭气源")
     card.get_by_test_id("dispatch-verify").click()
     card = page.locator("[data-testid^=dispatch-]").filter(has_text="O2M-DRY1-TEST").first

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from nicegui import ui
+from nicegui import events, run, ui
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -403,6 +403,10 @@ def dispatches_page() -> None:
             ).classes("text-caption text-grey-8")
             if order.outcome_label:
                 ui.label(f"{order.outcome_label}: {order.notes}").classes("text-caption")
+            for attachment in order.attachments:
+                ui.label(attachment.filename).classes("text-caption").props(
+                    "data-testid=dispatch-attachment"
+                )
             if not may_act:
                 continue
             if order.state == DispatchState.DISPATCHED:
@@ -431,6 +435,51 @@ def dispatches_page() -> None:
                 ui.button(
                     _t("web.dispatch.close"), on_click=lambda o=order.id: _act(who, "close", o)
                 ).props("data-testid=dispatch-close")
+            if order.state in (DispatchState.ACCEPTED, DispatchState.VERIFIED):
+                _photo_upload(who, order.id)
+
+
+def _photo_upload(who: Principal, order_id: int) -> None:
+    """Photos (or a document) from the site while the order is open (item 3: verified on
+    site with notes, photos and outcome); the attachment service checks type and size."""
+    context = state.context()
+    error = (
+        ui.label("")
+        .classes("text-negative text-caption")
+        .props("data-testid=dispatch-upload-error")
+    )
+
+    async def received(event: events.UploadEventArguments) -> None:
+        limit = context.settings.attachment_max_bytes
+        data = bytearray()
+        async for chunk in event.file.iterate():
+            data.extend(chunk)
+            if len(data) > limit:
+                break  # over the limit: the service refuses it
+        error.text = ""
+
+        def store() -> None:
+            with context.unit_of_work(who) as db:
+                dispatch.attach(
+                    db,
+                    who,
+                    context.clock.now(),
+                    context.settings,
+                    order_id,
+                    filename=event.file.name,
+                    data=bytes(data),
+                )
+
+        try:
+            await run.io_bound(store)
+        except DomainError as exc:
+            error.text = _t(exc.code, **exc.params)
+            return
+        ui.navigate.reload()
+
+    ui.upload(on_upload=received, auto_upload=True, label=_t("web.dispatch.photo")).props(
+        "data-testid=dispatch-upload accept=image/*,.pdf"
+    ).classes("w-full max-w-md")
 
 
 def _act(who: Principal, action: str, order_id: int, **values: str) -> None:
