@@ -11,6 +11,7 @@ import os
 os.environ.setdefault("HAZWATCH_PASSWORD_PROFILE", "cheap")
 
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -92,6 +93,26 @@ def _reset(engine: Engine) -> None:
             text("INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, :h)"),
             {"h": GENESIS_HASH},
         )
+
+
+#: Threads of a running monitoring runtime (engine ticks, reading writer).
+RUNTIME_THREADS = {"engine-tick", "reading-writer"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_runtime_left_running() -> Iterator[None]:
+    """A runtime a module starts and never stops ticks on after its database is dropped and
+    logs a traceback each time; CPython 3.11 formats those with ``ast.parse``, whose recursion
+    counter is per interpreter, so a later test parsing source in the same process fails with
+    "AST constructor recursion depth mismatch". The module that leaves one behind fails."""
+    before = {thread.ident for thread in threading.enumerate()}
+    yield
+    left = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread.ident not in before and thread.name in RUNTIME_THREADS and thread.is_alive()
+    ]
+    assert not left, f"runtime threads left running by this module: {left}"
 
 
 @pytest.fixture

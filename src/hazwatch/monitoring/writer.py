@@ -336,6 +336,9 @@ class ReadingWriter:
         self.capacity = max_queued_batches
         self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_queued_batches)
         self.stopping = threading.Event()
+        #: Set by :meth:`close` only: a stopped writer still drains what its engine flushes
+        #: on the way down (the open minutes), or that flush would wait forever.
+        self._closing = threading.Event()
         #: Waits out the database while it is away (threaded), until stopping.
         self.retry = Retry(self.stopping, patient=threaded)
         self._thread: threading.Thread | None = None
@@ -378,6 +381,7 @@ class ReadingWriter:
 
     def close(self) -> None:
         self.stop()
+        self._closing.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
@@ -443,7 +447,7 @@ class ReadingWriter:
             log.exception("recording the refused row failed")
 
     def _run(self) -> None:
-        while not (self.stopping.is_set() and self._queue.empty()):
+        while not (self._closing.is_set() and self._queue.empty()):
             try:
                 batch = self._queue.get(timeout=0.2)
             except queue.Empty:
