@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,9 +57,12 @@ def test_export_csv_and_xlsx(demo_dir: Path) -> None:
     )
     sheet = load_workbook(xlsx_path).active
     assert sheet is not None
-    # header + 11 organisations + 4 departments (seed 001 §18) + the district programme's
-    # carrier and waste disposer
-    assert sheet.max_row == 18
+    # a header and one row for each organisation of the demo (enterprises, departments, the
+    # district programme's carriers), the lab among them
+    with sqlite3.connect(demo_dir / "hazwatch.db") as database:
+        (organisations,) = database.execute("SELECT count(*) FROM organisation").fetchone()
+    assert organisations > 15 and sheet.max_row == 1 + organisations
+    assert "宁海精工工具有限公司" in {cell.value for row in sheet.iter_rows() for cell in row}
     bad = runner.invoke(app, ["registry", "export", "rooms", str(demo_dir / "rooms.pdf")])
     assert bad.exit_code == 2 and ".pdf" in bad.output
 
