@@ -8,11 +8,18 @@ actual room, so the O2 models are fed the same numbers everywhere.
 from __future__ import annotations
 
 from functools import cache
-
-from CoolProp.CoolProp import PropsSI
+from typing import Any
 
 ATMOSPHERE_PA = 101_325.0
 ROOM_C = 20.0  # room conditions unless told otherwise (DOMAIN §3 quotes 692 at 20 °C)
+
+
+def _props_si(*inputs: Any) -> float:
+    """CoolProp's ``PropsSI``, imported on first use: importing CoolProp takes about 3 s, a
+    third of a command's start-up, and most commands and a starting server never call it."""
+    from CoolProp.CoolProp import PropsSI
+
+    return float(PropsSI(*inputs))
 
 
 @cache
@@ -20,15 +27,15 @@ def liquid_density(fluid: str = "Nitrogen") -> float:
     """Saturated liquid at 1 atm (kg/m³): a vented cryogenic tank stores it at its boiling
     point. CO2 has no liquid at 1 atm (triple point 5.2 bar): give its mass instead. Cached
     because CoolProp calls cost tens of microseconds and inputs repeat."""
-    if PropsSI("ptriple", fluid) > ATMOSPHERE_PA:
+    if _props_si("ptriple", fluid) > ATMOSPHERE_PA:
         raise ValueError(f"{fluid} has no liquid at 1 atm")
-    return float(PropsSI("D", "P", ATMOSPHERE_PA, "Q", 0, fluid))
+    return _props_si("D", "P", ATMOSPHERE_PA, "Q", 0, fluid)
 
 
 @cache
 def gas_density(fluid: str = "Nitrogen", room_c: float = ROOM_C) -> float:
     """Gas at ``room_c`` and 1 atm (kg/m³)."""
-    return float(PropsSI("D", "P", ATMOSPHERE_PA, "T", room_c + 273.15, fluid))
+    return _props_si("D", "P", ATMOSPHERE_PA, "T", room_c + 273.15, fluid)
 
 
 def expansion_ratio(fluid: str = "Nitrogen", room_c: float = ROOM_C) -> float:
