@@ -37,7 +37,7 @@ browser-deps:
 ## Every console page at 1440 px and 390 px in zh-CN and English, as PNGs in
 ## artifacts/screenshots/pages/ (<page>-<desktop|phone>-<zh_CN|en>.png); needs MQTT.
 screenshots: install browser-deps
-	$(UV) run --frozen pytest -p no:cacheprovider -q tests/web/test_all_pages.py
+	HAZWATCH_SCREENSHOTS=1 $(UV) run --frozen pytest -p no:cacheprovider -q tests/web/test_all_pages.py
 	@echo "screenshots in $(CURDIR)/artifacts/screenshots/pages/"
 
 lint: install
