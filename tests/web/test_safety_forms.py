@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import TIMEZONE, Server, choose, log_in, screenshot
+from tests.web.conftest import TIMEZONE, Server, choose, log_in, screenshot, wait_until_live
 
 pytestmark = pytest.mark.browser
 
@@ -167,6 +167,7 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     plan.get_by_test_id("field-review_due").fill((now + timedelta(days=365)).date().isoformat())
     plan.get_by_test_id("plan-form-save").click()
     expect(page.get_by_text("液氮储罐泄漏专项应急预案", exact=True)).to_be_visible()
+    wait_until_live(page)  # the save reloaded the page
     page.get_by_test_id("new-drill").click()
     drill = page.get_by_test_id("drill-form")
     drill.get_by_test_id("field-title").fill("液氮泄漏疏散演练")
@@ -177,6 +178,7 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     drill.get_by_test_id("drill-form-save").click()
     card = page.locator("[data-testid^=drill-]").filter(has_text="液氮泄漏疏散演练")
     expect(card.get_by_test_id("drill-state")).to_have_text("计划中")
+    wait_until_live(page)  # the save reloaded the page
     card.get_by_text("记录演练实施").first.click()
     hold = card.get_by_test_id("hold-form")
     hold.get_by_test_id("field-participants").fill("0")
@@ -186,6 +188,7 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     hold.get_by_test_id("field-participants").fill("8")
     hold.get_by_test_id("hold-form-save").click()
     expect(card.get_by_test_id("drill-state")).to_have_text("已实施")
+    wait_until_live(page)  # the save reloaded the page
     card.get_by_text("记录演练发现的问题").first.click()
     finding = card.get_by_test_id("finding-form")
     finding.get_by_test_id("field-text").fill("疏散指示标志被货架遮挡")
