@@ -105,7 +105,10 @@ def test_the_regulator_starts_a_catalogue_draft_and_adds_an_entry(
     form = page.get_by_test_id("version-form")
     form.get_by_test_id("field-title").fill(title)
     form.get_by_test_id("version-form-save").click()
-    expect(page.locator("[data-testid^=version-]").filter(has_text=title)).to_have_count(1)
+    # The first save of this page has stalled the server's loop for over 5 s in a full run
+    # (FastAPI building a route's models, logged by the loop watchdog): the page's 15 s here.
+    drafts = page.locator("[data-testid^=version-]").filter(has_text=title)
+    expect(drafts).to_have_count(1, timeout=15_000)
     with server.api("regulator") as api:
         (draft,) = [v for v in api.get(f"{CATALOGUE}/versions").json() if v["title"] == title]
     card = page.get_by_test_id(f"version-{draft['id']}")
