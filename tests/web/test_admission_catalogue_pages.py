@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, choose, field_error, log_in, screenshot
+from tests.web.conftest import Server, choose, field_error, form_errors, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +108,13 @@ def test_the_regulator_starts_a_catalogue_draft_and_adds_an_entry(
     # The first save of this page has stalled the server's loop for over 5 s in a full run
     # (FastAPI building a route's models, logged by the loop watchdog): the page's 15 s here.
     drafts = page.locator("[data-testid^=version-]").filter(has_text=title)
-    expect(drafts).to_have_count(1, timeout=15_000)
+    try:
+        expect(drafts).to_have_count(1, timeout=15_000)
+    except AssertionError as missing:
+        # Whether the save or the page's reload went missing (this has failed in full runs).
+        with server.api("regulator") as api:
+            stored = [v["title"] for v in api.get(f"{CATALOGUE}/versions").json()]
+        pytest.fail(f"{missing}\nstored: {stored}\nthe form says: {form_errors(form)}")
     with server.api("regulator") as api:
         (draft,) = [v for v in api.get(f"{CATALOGUE}/versions").json() if v["title"] == title]
     card = page.get_by_test_id(f"version-{draft['id']}")
