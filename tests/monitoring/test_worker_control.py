@@ -23,18 +23,24 @@ import pytest
 from fastapi.testclient import TestClient
 from nats.aio.msg import Msg
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from hazwatch.api.app import create_app
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth.models import UserAccount
-from hazwatch.core.auth.roles import Role
+from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import SystemClock
 from hazwatch.core.context import Context
+from hazwatch.core.errors import DomainError, Forbidden, NotFound
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring.models import Alarm, AlarmEvent, MeasurementPoint, Reading
 from hazwatch.monitoring.workers import control
+from hazwatch.monitoring.workers.service import LeaseLost
 from hazwatch.monitoring.workers.stream import StreamLink
 from hazwatch.monitoring.workers.worker import Worker
+from hazwatch.web import alarms as web_alarms
+from hazwatch.web import state
 from tests.conftest import error_code
 from tests.monitoring.conftest import Plant, wait_for
 from tests.services import NATS_URL, require
@@ -131,6 +137,23 @@ def _batch(*readings: tuple[datetime, float]) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def console_bound(api: Context, client: TestClient) -> Iterator[None]:
+    """The console's entry point (``web.alarms``) bound to the API app's runtime, as
+    ``mount_console`` binds it, for the length of the block."""
+    previous = state._bound
+    state.bind(api, client.app.state.runtime)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        state._bound = previous
+
+
+def _principal(session: Session, username: str) -> Principal:
+    user = session.scalars(select(UserAccount).where(UserAccount.username == username)).one()
+    return Principal(user.id, user.username, Role(user.role), user.organisation_id)
+
+
 def _count(context: Context, query: Any) -> int:
     with context.sessions() as session:
         return int(session.scalar(query) or 0)
@@ -174,12 +197,19 @@ def test_a_worker_raised_alarm_is_acknowledged_through_the_api_by_its_tenant_onl
         acked = client.post(url, json={"comment": "fan on, room cleared"}, headers=lab)
         assert acked.status_code == 204, acked.text
         assert len(requests) == 1  # the tenant's; the other one never left the API
+        with console_bound(api, client), api.sessions() as session:  # the console's buttons
+            operator = _principal(session, "lab-operator")
+            web_alarms.comment(operator, alarm.id, "checked from the console")
+            stranger = Principal(None, "stranger", Role.ENTERPRISE_ADMIN, plant.demo["chem"])
+            with pytest.raises(NotFound):
+                web_alarms.acknowledge(stranger, alarm.id, None)
+        assert len(requests) == 2
         swap = {"out_of_service": True, "reason": "sensor swap"}
         service = f"/api/monitoring/points/{plant.o2_point}/service"
         assert client.post(service, json=swap, headers=other).status_code == 404
         taken_out = client.post(service, json=swap, headers=lab)
         assert taken_out.status_code == 204, taken_out.text
-        assert len(requests) == 2
+        assert len(requests) == 3
 
     with api.sessions() as session:
         stored_alarm = session.get(Alarm, alarm.id)
@@ -188,9 +218,9 @@ def test_a_worker_raised_alarm_is_acknowledged_through_the_api_by_its_tenant_onl
         event = session.scalars(select(AlarmEvent).where(AlarmEvent.event == "ack")).one()
         assert (event.actor, event.comment) == ("lab-operator", "fan on, room cleared")
         assert event.state == "active_ack"
-        operator = session.scalars(
-            select(UserAccount).where(UserAccount.username == "lab-operator")
-        ).one()
+        noted = session.scalars(select(AlarmEvent).where(AlarmEvent.event == "comment")).one()
+        assert (noted.actor, noted.comment) == ("lab-operator", "checked from the console")
+        operator = _principal(session, "lab-operator")
         point = session.get(MeasurementPoint, plant.o2_point)
         assert point is not None and point.out_of_service is True
         audited = session.scalars(
@@ -200,7 +230,7 @@ def test_a_worker_raised_alarm_is_acknowledged_through_the_api_by_its_tenant_onl
                 AuditEntry.action == "update",
             )
         ).all()
-        assert [(e.actor, e.actor_user_id) for e in audited] == [("lab-operator", operator.id)]
+        assert [(e.actor, e.actor_user_id) for e in audited] == [("lab-operator", operator.user_id)]
         assert audited[0].changes["out_of_service"] == [False, True]
 
 
@@ -257,3 +287,62 @@ def test_without_an_answering_owner_an_action_is_refused_503_in_bounded_time(
     with api.sessions() as session:
         assert session.get(Alarm, alarm_id).acked is False  # type: ignore[union-attr]
         assert session.scalar(select(func.count()).select_from(AlarmEvent)) == 0
+
+
+class _Owner:
+    """An owner's engine as the control subject sees it, failing as told."""
+
+    def __init__(self, failure: Exception | None) -> None:
+        self.failure = failure
+        self.done: list[tuple[str, int, Principal]] = []
+
+    def _do(self, action: str, subject: int, who: Principal) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.done.append((action, subject, who))
+
+    def acknowledge(self, alarm_id: int, principal: Principal, comment: str | None = None) -> None:
+        self._do("ack", alarm_id, principal)
+
+    def shelve(self, alarm_id: int, principal: Principal, reason: str, until: datetime) -> None:
+        self._do("shelve", alarm_id, principal)
+
+    def unshelve(self, alarm_id: int, principal: Principal) -> None:
+        self._do("unshelve", alarm_id, principal)
+
+    def comment(self, alarm_id: int, principal: Principal, text: str) -> None:
+        self._do("comment", alarm_id, principal)
+
+    def set_out_of_service(
+        self, point_id: int, principal: Principal, reason: str, out_of_service: bool
+    ) -> None:
+        self._do("service", point_id, principal)
+
+
+def test_an_owners_answer_carries_the_callers_identity_and_its_refusal_back() -> None:
+    """Without services: the request keeps who acts; the owner's DomainError comes back as
+    the same error, a lost lease as 503 owner_unavailable (and the runner is told), a
+    database away as 503 database_unavailable."""
+    who = Principal(7, "lab-operator", Role.SAFETY_OFFICER, organisation_id=6)
+    request = control.Action(action="ack", subject=3, caller=who, text="fan on")
+    applied = _Owner(None)
+    assert control.answer(applied, request.model_dump_json().encode(), lambda: None) == b"{}"
+    assert applied.done == [("ack", 3, who)]
+
+    refused = Forbidden("monitoring.regulator_comments_only", field="action", action="ack")
+    lost: list[bool] = []
+    for failure, code in (
+        (refused, "monitoring.regulator_comments_only"),
+        (LeaseLost(1), "monitoring.owner_unavailable"),
+        (OperationalError("UPDATE", {}, Exception("gone")), "monitoring.database_unavailable"),
+    ):
+        reply = control.answer(
+            _Owner(failure), request.model_dump_json().encode(), lambda: lost.append(True)
+        )
+        with pytest.raises(DomainError) as raised:
+            control.raise_reply(reply)
+        assert raised.value.code == code
+    assert lost == [True]  # the lease only
+    with pytest.raises(Forbidden) as again:
+        control.raise_reply(control.error_reply(refused))
+    assert (again.value.field, again.value.params) == ("action", {"action": "ack"})

@@ -162,8 +162,10 @@ def answer(actions: OperatorActions, data: bytes, lost: Callable[[], None]) -> b
         Action.model_validate_json(data).apply(actions)
     except DomainError as refused:
         return error_reply(refused)
-    except (LeaseLost, Stopped):
+    except LeaseLost:
         lost()
+        return error_reply(Unavailable("monitoring.owner_unavailable"))
+    except Stopped:  # the partition is being given back while the database is away
         return error_reply(Unavailable("monitoring.owner_unavailable"))
     except Exception as exc:
         if transient(exc):

@@ -127,7 +127,7 @@ class StreamLink:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
         self._thread.start()
-        connecting = asyncio.run_coroutine_threadsafe(
+        connecting = asyncio.wait_for(
             nats.connect(
                 settings.stream_url,
                 name=name,
@@ -138,12 +138,11 @@ class StreamLink:
                 disconnected_cb=self._disconnected,
                 reconnected_cb=self._reconnected,
             ),
-            self.loop,
+            connect_wait,
         )
         try:
-            self.nc = connecting.result(connect_wait)
+            self.nc = self.call(connecting, timeout=connect_wait + 5)
         except BaseException:
-            connecting.cancel()
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout=5)
             raise
