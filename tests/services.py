@@ -17,6 +17,7 @@ POSTGRES_URL = os.environ.get(
     "HAZWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 MQTT_URL = os.environ.get("HAZWATCH_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
+NATS_URL = os.environ.get("HAZWATCH_TEST_NATS_URL", "nats://127.0.0.1:4222")
 
 
 def reachable(url: str, default_port: int) -> bool:

@@ -18,6 +18,7 @@ from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.monitoring import alarms as alarm_store
 from hazwatch.monitoring import engine as engine_module
+from hazwatch.monitoring import service as monitoring
 from hazwatch.monitoring.models import Alarm
 from tests.conftest import error_code
 from tests.monitoring.conftest import Plant
@@ -80,3 +81,23 @@ def test_an_acknowledgement_while_the_database_is_away_is_refused_in_bounded_tim
     assert again.status_code == 204
     (shown,) = client.get("/api/monitoring/alarms", headers=lab).json()
     assert shown["acked"] is True
+
+
+def test_a_database_outage_met_by_a_routes_own_checks_answers_503_with_a_reason(
+    client: TestClient, plant: Plant, login_as: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only the engine's writes: the scope check before an action (and any route's
+    reads) meeting the outage answer 503 and a reason to retry on, not 500."""
+    lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+
+    def away(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(monitoring, "get_alarm", away)
+    monkeypatch.setattr(monitoring, "list_alarms", away)
+    for refused in (
+        client.post("/api/monitoring/alarms/1/ack", json={}, headers=lab),
+        client.get("/api/monitoring/alarms", headers=lab),
+    ):
+        assert refused.status_code == 503 and refused.headers["retry-after"]
+        assert error_code(refused) == "monitoring.database_unavailable"

@@ -141,11 +141,12 @@ def test_worker_list_prints_json_and_fails_while_a_partition_has_no_owner(
     assert "Partitions without a live owner" in plain.stdout
 
 
-def test_in_the_partitioned_mode_this_server_refuses_what_the_workers_own(
+def test_with_the_stream_server_away_actions_and_gateway_batches_answer_503(
     context: Context, login_as: Callable[..., dict[str, str]]
 ) -> None:
-    """Acknowledging here would be overwritten by the owning worker's next transition, and
-    readings taken here would bypass the partition's owner: refused, nothing stored."""
+    """Partitioned, an action goes to the site's owner and a batch into the stream: with the
+    stream server unreachable both are refused with a reason to retry on, nothing stored
+    (this server's engine applies nothing: the owner's next transition would undo it)."""
     with context.unit_of_work() as session:
         demo = load_demo(session)
         _device, secret = monitoring.create_device(
@@ -174,15 +175,16 @@ def test_in_the_partitioned_mode_this_server_refuses_what_the_workers_own(
         with context.sessions() as session:
             alarm = session.scalars(select(Alarm)).one()
         refused = client.post(f"/api/monitoring/alarms/{alarm.id}/ack", json={}, headers=admin)
-        assert refused.status_code == 409
-        assert error_code(refused) == "monitoring.served_by_workers"
+        assert refused.status_code == 503
+        assert error_code(refused) == "monitoring.stream_unavailable"
         reading = {"point": "O2-X", "ts": "2025-02-07T04:00:00+08:00", "value": 20.9}
         ingest = client.post(
             "/api/ingest/readings",
             json={"readings": [reading | {"unit": "%vol"}]},
             headers={"Authorization": f"Bearer {secret}"},
         )
-        assert ingest.status_code == 409
+        assert ingest.status_code == 503
+        assert error_code(ingest) == "monitoring.stream_unavailable"
     with context.sessions() as session:
         assert session.scalars(select(Alarm)).one().acked is False
         assert session.scalar(select(func.count()).select_from(AlarmEvent)) == 0

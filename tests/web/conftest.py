@@ -326,6 +326,18 @@ def choose(page: Any, scope: Any, testid: str, option: str, *, multiple: bool = 
     expect(page.locator(".q-menu")).to_have_count(0)
 
 
+def form_errors(form: Any) -> list[str]:
+    """Every refusal a form shows (its general line and each field's message), for a failing
+    test to say why a save did not land."""
+    return [
+        text
+        for text in form.locator(
+            ".text-negative, .q-field--error .q-field__messages"
+        ).all_text_contents()
+        if text.strip()
+    ]
+
+
 def field_error(page: Any, scope: Any, testid: str) -> Any:
     """The error message under the input ``testid`` of ``scope`` (none: nothing matches)."""
     return scope.locator(".q-field--error", has=page.get_by_test_id(testid)).locator(

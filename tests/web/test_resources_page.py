@@ -2,16 +2,28 @@
 (returned, with what came back), the library's item that needs repair, the teams' certified
 members; a new dispatch's line marked arrived from the page; in English too. The plant lists
 an item (a latitude out of range is refused at the field first), registers a team and adds
-a member from the page's forms."""
+a member from the page's forms. The command centre asks for a drill's absorbent from the
+page's dispatch form (a negative quantity and a latitude out of range refused at their
+fields, nothing stored), marks it arrived and records what came back (a negative quantity
+refused first); what was used up leaves the library."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, choose, field_error, log_in, screenshot
+from tests.web.conftest import (
+    Server,
+    choose,
+    field_error,
+    form_errors,
+    log_in,
+    screenshot,
+    wait_until_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +124,78 @@ def test_the_plant_lists_an_item_and_registers_a_team_with_a_member(
         "Add an item to the equipment library"
     )
     expect(page.get_by_test_id("new-team-form")).to_contain_text("Register a rescue team")
+
+
+def test_the_command_centre_dispatches_from_the_page_and_records_what_came_back(
+    page: Any, server: Server
+) -> None:
+    drill_title = "液氨泄漏事故综合应急演练"
+    with server.api("regulator") as api:
+        before = {d["id"] for d in api.get(f"{API}/dispatches").json()}
+        stock = {i["equipment_id"]: i for i in api.get(f"{API}/items").json()}
+    log_in(page, "regulator", next_path="/district/resources")
+    page.get_by_test_id("new-dispatch-form").click()
+    form = page.get_by_test_id("dispatch-form")
+    choose(page, form, "field-purpose", "演练")
+    choose(page, form, "field-drill_id", drill_title)
+    form.get_by_test_id("field-lat").fill("29.93")
+    form.get_by_test_id("field-lon").fill("121.805")
+    choose(page, form, "field-need-kind-0", "吸附材料")
+    form.get_by_test_id("field-need-quantity-0").fill("-5")
+    form.get_by_test_id("field-teams").fill("0")
+    form.get_by_test_id("dispatch-form-save").click()
+    expect(field_error(page, form, "field-need-quantity-0")).not_to_be_empty()
+    form.get_by_test_id("field-need-quantity-0").fill("100")
+    form.get_by_test_id("field-lat").fill("95")
+    form.get_by_test_id("dispatch-form-save").click()
+    expect(field_error(page, form, "field-lat")).not_to_be_empty()
+    with server.api("regulator") as api:
+        assert {d["id"] for d in api.get(f"{API}/dispatches").json()} == before
+    form.get_by_test_id("field-lat").fill("29.93")
+    form.get_by_test_id("dispatch-form-save").click()
+    new: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 15
+    while not new and time.monotonic() < deadline:
+        with server.api("regulator") as api:
+            new = [d for d in api.get(f"{API}/dispatches").json() if d["id"] not in before]
+        time.sleep(0.3)
+    assert len(new) == 1, f"not stored; the form says: {form_errors(form)}"
+    (dispatch,) = new
+    assert dispatch["subject"] == drill_title and dispatch["shortfalls"] == []
+    (line,) = dispatch["lines"]
+    assert line["kind_label"] == "吸附材料" and float(line["quantity"]) == 100
+    # The reloaded page lists the new dispatch; its socket is live before the next click.
+    card = page.get_by_test_id(f"dispatch-{dispatch['id']}")
+    expect(card.get_by_test_id("line-state")).to_have_text("已调出")
+    wait_until_live(page)
+    card.get_by_test_id(f"arrive-{line['id']}").click()
+    row = page.get_by_test_id(f"line-{line['id']}")
+    expect(row.get_by_test_id("line-state")).to_have_text("已到场")
+    row.get_by_test_id(f"returned-quantity-{line['id']}").fill("-1")
+    row.get_by_test_id(f"return-{line['id']}").click()
+    expect(field_error(page, row, f"returned-quantity-{line['id']}")).not_to_be_empty()
+    with server.api("regulator") as api:
+        (shown,) = [d for d in api.get(f"{API}/dispatches").json() if d["id"] == dispatch["id"]]
+    assert shown["lines"][0]["state"] == "arrived"
+    row.get_by_test_id(f"returned-quantity-{line['id']}").fill("60")
+    row.get_by_test_id(f"return-note-{line['id']}").fill("吸附棉耗用40kg")
+    row.get_by_test_id(f"return-{line['id']}").click()
+    row = page.get_by_test_id(f"line-{line['id']}")
+    expect(row.get_by_test_id("line-state")).to_have_text("已归还")
+    expect(row.get_by_test_id("line-returned")).to_have_text("归还 60kg")
+    expect(
+        page.get_by_test_id(f"dispatch-{dispatch['id']}").get_by_test_id("dispatch-closed")
+    ).to_have_text("已结束")
+    with server.api("regulator") as api:
+        (shown,) = [d for d in api.get(f"{API}/dispatches").json() if d["id"] == dispatch["id"]]
+        items = {i["equipment_id"]: i for i in api.get(f"{API}/items").json()}
+    assert shown["lines"][0]["returned_quantity"] is not None
+    assert float(shown["lines"][0]["returned_quantity"]) == 60
+    assert shown["lines"][0]["note"] == "吸附棉耗用40kg"
+    assert shown["closed_at"] is not None
+    used = float(stock[line["equipment_id"]]["quantity"]) - float(
+        items[line["equipment_id"]]["quantity"]
+    )
+    assert used == 40
+    page.get_by_test_id("language").get_by_text("EN").click()
+    expect(page.get_by_test_id("new-dispatch-form")).to_contain_text("Dispatch emergency resources")

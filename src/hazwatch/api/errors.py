@@ -12,11 +12,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from hazwatch.api.inputs import reason_of
 from hazwatch.core.errors import DomainError, ErrorKind
 from hazwatch.core.i18n import DEFAULT_LANGUAGE, catalogue, normalise_language, translate
+from hazwatch.monitoring.retry import transient
 
 STATUS = {
     ErrorKind.INVALID: 422,
@@ -94,6 +96,20 @@ def install_error_handlers(app: FastAPI) -> None:
         body = error_body(code, language, chosen["field"] if chosen else None, **params)
         body["error"]["details"] = details
         return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        """The database unreachable or restarting, met by a route's own reads and checks:
+        503 with the reason the engine's actions give (nothing was changed; retry). Any
+        other database error is a fault (500)."""
+        if not transient(exc):
+            raise exc
+        return JSONResponse(
+            error_body("monitoring.database_unavailable", language_of(request)),
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:

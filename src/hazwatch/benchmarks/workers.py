@@ -23,8 +23,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -33,9 +34,11 @@ from sqlalchemy import delete, func, select
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.context import Context, build_context
 from hazwatch.core.db import Base
+from hazwatch.core.errors import Unavailable
 from hazwatch.core.ports import free_port
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring import service
+from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.escalation.models import Escalation, Notification
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import (
@@ -48,7 +51,7 @@ from hazwatch.monitoring.models import (
 )
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.monitoring.sharding import partition_of
-from hazwatch.monitoring.workers import worker
+from hazwatch.monitoring.workers import control, worker
 from hazwatch.monitoring.workers.models import PartitionLease, StreamWorker
 from hazwatch.monitoring.workers.stream import Puller, StreamLink, message_id, subject_for
 from hazwatch.registry import service as registry
@@ -665,3 +668,77 @@ def latency(sites: Sites, settings: Settings, folder: Path, rate: float, seconds
     steady = [seen - at for at, seen in observed if at < kill]
     moved = [seen - at for at, seen in observed if at >= kill]
     return Latency(rate, steady, moved, expected)
+
+
+@dataclass
+class Actions:
+    """Milliseconds of operator actions as the API process sees them (issue 17 follow-up:
+    actions sent to the owning worker, ``monitoring.workers.control``)."""
+
+    #: Comments sent to the owning worker process and answered after its commit.
+    via_owner_ms: list[float]
+    #: Acknowledgements the same way (one per alarm: a second changes nothing).
+    ack_ms: list[float]
+    #: The same comments applied by an engine in this process (the single-process mode).
+    in_process_ms: list[float]
+    #: A comment refused because nobody owns the partition (503 owner_unavailable).
+    refused_ms: list[float]
+
+
+def actions(sites: Sites, settings: Settings, folder: Path, count: int) -> Actions:
+    """One worker process raises one low alarm per point; this process, as the API does,
+    sends ``count`` comments and one acknowledgement per alarm to it, then (the worker
+    stopped) the same comments through an engine of its own, and a few to the partitions
+    now without an owner."""
+    reset(sites.context)
+    context = replace(sites.context, settings=settings)
+    process = start_worker(settings, "act-a", folder / "bench.log")
+    link = StreamLink(settings, "bench-actions")
+    owners = control.Owners(context)
+    try:
+        wait_for(lambda: owned_by(context, {"act-a"}, settings.stream_partitions), 120)
+        plan = Plan(sites, NORMAL_BEFORE_LOW + 1, datetime.now(UTC) - timedelta(minutes=1))
+        publish(link, settings.stream_partitions, plan.messages)
+        wait_for(lambda: len(raised(context)) >= plan.alarms, 60)
+        alarms = sorted(raised(context))
+        wait_for(lambda: _answers(owners, alarms[0]), 30)  # every runner listening
+        comments = [
+            _timed(partial(owners.comment, alarms[i % len(alarms)], SYSTEM, "bench"))
+            for i in range(count)
+        ]
+        acks = [_timed(partial(owners.acknowledge, alarm_id, SYSTEM)) for alarm_id in alarms]
+    finally:
+        stop_worker(process)
+        link.close()
+    engine = MonitoringEngine(context)
+    try:
+        local = [
+            _timed(partial(engine.comment, alarms[i % len(alarms)], SYSTEM, "bench"))
+            for i in range(count)
+        ]
+    finally:
+        engine.close()
+    refused = []
+    for alarm_id in alarms[:20]:
+        began = time.perf_counter()
+        try:
+            owners.comment(alarm_id, SYSTEM, "bench")
+        except Unavailable:
+            refused.append((time.perf_counter() - began) * 1000)
+    owners.close()
+    return Actions(comments, acks, local, refused)
+
+
+def _answers(owners: control.Owners, alarm_id: int) -> bool:
+    try:
+        owners.comment(alarm_id, SYSTEM, "bench: owner ready")
+    except Unavailable:
+        return False
+    return True
+
+
+def _timed(action: Callable[[], None]) -> float:
+    """Milliseconds ``action`` took."""
+    began = time.perf_counter()
+    action()
+    return (time.perf_counter() - began) * 1000

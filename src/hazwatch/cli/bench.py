@@ -22,6 +22,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(bench_app, name="bench")
 
 
+def _spread(samples: list[float]) -> str:
+    cuts = ingest.percentiles(samples)
+    return f"p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, p99 {cuts['p99']:.1f} ms"
+
+
 def _backends(postgres_url: str | None) -> list[str]:
     return ["sqlite", "postgresql"] if postgres_url else ["sqlite"]
 
@@ -186,11 +191,9 @@ def bench_workers(
                 ("steady", timed.steady_ms),
                 ("readings published after a worker was killed", timed.handover_ms),
             ):
-                cuts = ingest.percentiles(samples)
                 typer.echo(
                     f"[workers] publish-to-alarm at {half:,.0f} msg/s with 2 workers, {label} "
-                    f"({len(samples)} alarms): p50 {cuts['p50']:.1f} ms, p95 {cuts['p95']:.1f} ms, "
-                    f"p99 {cuts['p99']:.1f} ms"
+                    f"({len(samples)} alarms): {_spread(samples)}"
                 )
             typer.echo(
                 f"[workers] alarms raised {len(timed.steady_ms) + len(timed.handover_ms)} "
@@ -207,6 +210,41 @@ def bench_workers(
             drop_database(url, postgres_url)
 
 
+@bench_app.command("actions")
+def bench_actions(
+    count: int = typer.Option(200, min=10, max=100_000, help="Comments sent to the owner."),
+    sites: int = typer.Option(4, min=1, max=500, help="Sites (one low alarm per point)."),
+    points: int = typer.Option(5, min=1, max=200, help="O2 points per site."),
+    partitions: int = typer.Option(4, min=1, max=64, help="Stream partitions."),
+    postgres_url: str = typer.Option(POSTGRES, help="PostgreSQL server."),
+) -> None:
+    """Operator actions in the partitioned mode: the round trip from the API process to the
+    worker owning the site and back (NATS request, the worker's commit), beside the same
+    action applied by an engine in this process, and the refusal when nobody owns it."""
+    settings = get_settings().model_copy(update={"ingest_enabled": False})
+    with tempfile.TemporaryDirectory() as folder, workers.private_nats() as nats:
+        url = database_url("postgresql", Path(folder), postgres_url)
+        try:
+            built = workers.build_sites(settings, url, sites, points)
+            running = workers.worker_settings(settings, url, nats.url, partitions, 5.0)
+            figures = workers.actions(built, running, Path(folder), count)
+            local_p50 = ingest.percentiles(figures.in_process_ms)["p50"]
+            for label, samples in (
+                ("comment through the owning worker", figures.via_owner_ms),
+                ("acknowledgement through the owning worker", figures.ack_ms),
+                ("comment by an engine in this process", figures.in_process_ms),
+                ("refused, no owner (503)", figures.refused_ms),
+            ):
+                ratio = ingest.percentiles(samples)["p50"] / max(local_p50, 1e-9)
+                typer.echo(
+                    f"[actions] {label} ({len(samples)}): {_spread(samples)} "
+                    f"(p50 ratio to in-process {ratio:.2f})"
+                )
+            built.context.dispose()
+        finally:
+            drop_database(url, postgres_url)
+
+
 @bench_app.command("all")
 def bench_all() -> None:
     """Every benchmark with its default figures (what `make bench` runs)."""
@@ -214,3 +252,4 @@ def bench_all() -> None:
     bench_access(1000.0, 10.0, 2, 2, POSTGRES)
     bench_replay(50, 24.0, 1)
     bench_workers(40, 16, 20, 8, 5.0, POSTGRES, 20.0)
+    bench_actions(200, 4, 5, 4, POSTGRES)

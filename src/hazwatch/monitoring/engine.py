@@ -696,6 +696,8 @@ class MonitoringEngine:
             quality = Quality.OUT_OF_SERVICE if out_of_service else Quality.UNKNOWN
             state = self._state_row(config, runtime) | {"quality": quality.value, "value": None}
             with self.context.unit_of_work(principal) as session:
+                if self._fence is not None:  # a partition's owner, while its lease holds
+                    self._fence(session)
                 point = session.get(MeasurementPoint, point_id)
                 assert point is not None
                 point.out_of_service = out_of_service

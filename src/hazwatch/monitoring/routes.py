@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hazwatch.api.errors import language_of
@@ -17,6 +17,7 @@ from hazwatch.monitoring.config import DeviceConfig
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import decode
 from hazwatch.monitoring.models import Alarm, AlarmEvent, Device, MeasurementPoint
+from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.schemas import (
     AckIn,
     AlarmEventOut,
@@ -37,6 +38,7 @@ from hazwatch.monitoring.schemas import (
     SiteStatistics,
 )
 from hazwatch.monitoring.sharding import partition_of
+from hazwatch.monitoring.workers.control import OperatorActions
 
 router = Router(prefix="/api/monitoring", tags=["monitoring"])
 ingest_router = Router(prefix="/api/ingest", tags=["ingest"])
@@ -49,6 +51,15 @@ def get_engine(request: Request) -> MonitoringEngine:
 
 
 Engine = Annotated[MonitoringEngine, Depends(get_engine)]
+
+
+def get_actions(request: Request) -> OperatorActions:
+    """This process's engine, or in the partitioned mode the owners of the sites."""
+    runtime: EngineRuntime = request.app.state.runtime
+    return runtime.actions
+
+
+Actions = Annotated[OperatorActions, Depends(get_actions)]
 
 
 @router.post("/devices", response_model=DeviceCreated, status_code=201)
@@ -127,13 +138,12 @@ def update_point(
 
 @router.post("/points/{point_id}/service", status_code=204)
 def set_out_of_service(
-    point_id: Id, body: OutOfService, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    point_id: Id, body: OutOfService, db: DbSession, principal: CurrentPrincipal, actions: Actions
 ) -> None:
-    _served_here(engine)
     point = service.get_point(db, principal, point_id)
     service.ensure_writable(db, principal, point.organisation_id)
     db.commit()  # the engine writes in its own transaction (see _operable)
-    engine.set_out_of_service(point_id, principal, body.reason, body.out_of_service)
+    actions.set_out_of_service(point_id, principal, body.reason, body.out_of_service)
 
 
 @router.get("/points/{point_id}/history", response_model=History)
@@ -196,55 +206,64 @@ def statistics(
     return service.site_statistics(db, principal, site_id, engine.context.clock.now(), minutes)
 
 
-def _served_here(engine: MonitoringEngine) -> None:
-    """In the partitioned mode the workers own the alarm state: this process's engine
-    takes no readings, and an action applied here would be overwritten by the owner's next
-    transition, so it is refused with nothing stored (docs/ingest.md)."""
-    if engine.context.settings.stream_url:
-        raise Conflict("monitoring.served_by_workers")
-
-
 def _operable(
-    db: DbSession, principal: CurrentPrincipal, alarm_id: Id, action: str, engine: MonitoringEngine
+    request: Request, db: DbSession, principal: CurrentPrincipal, alarm_id: Id, action: str
 ) -> Alarm:
-    """Check the caller may act, then end the request's transaction: the engine writes in
-    its own, which on SQLite would otherwise wait for this one's lock (a 30 s hang once the
-    token's last use had been written)."""
-    _served_here(engine)
+    """Check the caller may act — here, before anything is sent to a partition's owner —
+    then end the request's transaction: the engine writes in its own, which on SQLite would
+    otherwise wait for this one's lock (a 30 s hang once the token's last use had been
+    written)."""
     alarm = service.get_alarm(db, principal, alarm_id)
-    service.ensure_may_operate(db, principal, alarm, action, engine.context.settings)
+    service.ensure_may_operate(db, principal, alarm, action, get_context(request).settings)
     db.commit()
     return alarm
 
 
 @router.post("/alarms/{alarm_id}/ack", status_code=204)
 def acknowledge(
-    alarm_id: Id, body: AckIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    request: Request,
+    alarm_id: Id,
+    body: AckIn,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    actions: Actions,
 ) -> None:
-    _operable(db, principal, alarm_id, "ack", engine)
-    engine.acknowledge(alarm_id, principal, body.comment)
+    _operable(request, db, principal, alarm_id, "ack")
+    actions.acknowledge(alarm_id, principal, body.comment)
 
 
 @router.post("/alarms/{alarm_id}/shelve", status_code=204)
 def shelve(
-    alarm_id: Id, body: ShelveIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    request: Request,
+    alarm_id: Id,
+    body: ShelveIn,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    actions: Actions,
 ) -> None:
-    _operable(db, principal, alarm_id, "shelve", engine)
-    engine.shelve(alarm_id, principal, body.reason, body.until)
+    _operable(request, db, principal, alarm_id, "shelve")
+    actions.shelve(alarm_id, principal, body.reason, body.until)
 
 
 @router.post("/alarms/{alarm_id}/unshelve", status_code=204)
-def unshelve(alarm_id: Id, db: DbSession, principal: CurrentPrincipal, engine: Engine) -> None:
-    _operable(db, principal, alarm_id, "unshelve", engine)
-    engine.unshelve(alarm_id, principal)
+def unshelve(
+    request: Request, alarm_id: Id, db: DbSession, principal: CurrentPrincipal, actions: Actions
+) -> None:
+    _operable(request, db, principal, alarm_id, "unshelve")
+    actions.unshelve(alarm_id, principal)
 
 
 @router.post("/alarms/{alarm_id}/comment", status_code=204)
 def comment(
-    alarm_id: Id, body: CommentIn, db: DbSession, principal: CurrentPrincipal, engine: Engine
+    request: Request,
+    alarm_id: Id,
+    body: CommentIn,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    actions: Actions,
 ) -> None:
-    _operable(db, principal, alarm_id, "comment", engine)
-    engine.comment(alarm_id, principal, body.comment)
+    _operable(request, db, principal, alarm_id, "comment")
+    actions.comment(alarm_id, principal, body.comment)
 
 
 @router.get("/rejections")
@@ -274,24 +293,38 @@ def authenticate_device(
     return device
 
 
-@ingest_router.post("/readings", response_model=IngestResult)
+@ingest_router.post(
+    "/readings",
+    response_model=IngestResult,
+    responses={202: {"model": IngestResult, "description": "Partitioned: stored in the stream"}},
+)
 def ingest_readings(
+    request: Request,
+    response: Response,
     body: IngestBody,
     engine: Engine,
     device: Annotated[DeviceConfig, Depends(authenticate_device)],
 ) -> IngestResult:
-    """HTTP batch ingest for gateways that cannot speak MQTT (device bearer token)."""
-    _served_here(engine)
+    """HTTP batch ingest for gateways that cannot speak MQTT (device bearer token). In the
+    partitioned mode the batch is stored in its site's stream and answered 202 (``queued``):
+    the owning worker takes it like any bridged message, deciding duplicates and lateness."""
+    max_batch = engine.context.settings.ingest_max_batch
+    if len(body.readings) > max_batch:
+        engine.reject_payload("batch_too_large", device, "http")
+        raise TooLarge("monitoring.batch_too_large", max=max_batch)
+    runtime: EngineRuntime = request.app.state.runtime
+    if runtime.owners is not None:
+        runtime.owners.store_batch(device, body.readings)
+        response.status_code = 202
+        return IngestResult(
+            accepted=0, duplicates=0, late=0, rejected=[], queued=len(body.readings)
+        )
     if not engine.partition.owns(device.site_id):
         raise Conflict(
             "monitoring.site_served_elsewhere",
             site=device.site_id,
             partition=partition_of(device.site_id, engine.partition.count),
         )
-    max_batch = engine.context.settings.ingest_max_batch
-    if len(body.readings) > max_batch:
-        engine.reject_payload("batch_too_large", device, "http")
-        raise TooLarge("monitoring.batch_too_large", max=max_batch)
     decoded = decode({"readings": body.readings}, max_batch=max_batch)
     report = engine.submit_decoded(decoded, device=device, source="http")
     return IngestResult(

@@ -38,6 +38,7 @@ from hazwatch.monitoring.retry import Stopped
 from hazwatch.monitoring.sharding import Partition
 from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
+from hazwatch.monitoring.workers.control import OperatorActions, Owners
 from hazwatch.monitoring.writer import ReadingWriter
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,10 @@ class EngineRuntime:
             fence=fence,
         )
         self.engine.occupants = occupancy.lookup(context.sessions)
+        #: Partitioned, this process owns no site (a partition's own engine has a fence):
+        #: operator actions go to the owner of the site, gateway batches into the stream.
+        self.owners = Owners(context) if settings.stream_url and fence is None else None
+        self.actions: OperatorActions = self.owners or self.engine
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         self.liveness = IngestLiveness(
             self.ingest.progress if self.ingest is not None else MessageProgress(),
@@ -204,6 +209,8 @@ class EngineRuntime:
             self.dispatcher.stop()
         if self._ticker is not None:
             self._ticker.join(timeout=5)
+        if self.owners is not None:
+            self.owners.close()
         self.engine.close()
 
     def _tick_loop(self) -> None:

@@ -216,3 +216,7 @@ class IngestResult(BaseModel):
     duplicates: int
     late: int
     rejected: list[dict[str, Any]]
+    #: Partitioned mode (202): readings stored in the site's stream, taken by its owning
+    #: worker (which records rejections, ``GET /api/monitoring/rejections``); the counts
+    #: above are then 0, decided there.
+    queued: int = 0

@@ -106,19 +106,19 @@ def may_steer(who: Principal) -> bool:
 
 def acknowledge(who: Principal, alarm_id: int, comment: str | None) -> None:
     _operable(who, alarm_id, "ack")
-    state.runtime().engine.acknowledge(alarm_id, who, comment or None)
+    state.runtime().actions.acknowledge(alarm_id, who, comment or None)
 
 
 def shelve(who: Principal, alarm_id: int, reason: str, until: datetime) -> None:
     _operable(who, alarm_id, "shelve")
-    state.runtime().engine.shelve(alarm_id, who, reason, until)
+    state.runtime().actions.shelve(alarm_id, who, reason, until)
 
 
 def unshelve(who: Principal, alarm_id: int) -> None:
     _operable(who, alarm_id, "unshelve")
-    state.runtime().engine.unshelve(alarm_id, who)
+    state.runtime().actions.unshelve(alarm_id, who)
 
 
 def comment(who: Principal, alarm_id: int, text: str) -> None:
     _operable(who, alarm_id, "comment")
-    state.runtime().engine.comment(alarm_id, who, text)
+    state.runtime().actions.comment(alarm_id, who, text)

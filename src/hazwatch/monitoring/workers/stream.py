@@ -115,7 +115,10 @@ def consumer_config(prefix: str, partition: int) -> ConsumerConfig:
 class StreamLink:
     """One NATS connection on an event loop thread; synchronous callers use :meth:`call`."""
 
-    def __init__(self, settings: Settings, name: str) -> None:
+    def __init__(self, settings: Settings, name: str, *, connect_wait: float = 15) -> None:
+        """Connected, or raises after ``connect_wait`` seconds (the client would try for
+        ever: the attempt is cancelled and the loop stopped); once connected it reconnects
+        by itself for as long as it lives."""
         if not settings.stream_url:
             raise ValueError("no stream configured (HAZWATCH_STREAM_URL)")
         self.settings = settings
@@ -124,7 +127,7 @@ class StreamLink:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
         self._thread.start()
-        self.nc = self.call(
+        connecting = asyncio.wait_for(
             nats.connect(
                 settings.stream_url,
                 name=name,
@@ -135,8 +138,14 @@ class StreamLink:
                 disconnected_cb=self._disconnected,
                 reconnected_cb=self._reconnected,
             ),
-            timeout=15,
+            connect_wait,
         )
+        try:
+            self.nc = self.call(connecting, timeout=connect_wait + 5)
+        except BaseException:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=5)
+            raise
         self.js: JetStreamContext = self.nc.jetstream(timeout=5)
         self.reconnects = 0
 

@@ -26,6 +26,7 @@ from functools import partial
 from types import FrameType
 
 from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ from hazwatch.monitoring.ingest import Decoded
 from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.mqtt import admit
 from hazwatch.monitoring.runtime import EngineRuntime
-from hazwatch.monitoring.workers import service
+from hazwatch.monitoring.workers import control, service
 from hazwatch.monitoring.workers.service import Held, LeaseLost
 from hazwatch.monitoring.workers.stream import Puller, StreamLink, parse
 from hazwatch.monitoring.writer import ReadingWriter
@@ -67,6 +68,8 @@ class PartitionRunner:
         self.pending = 0
         self.runtime: EngineRuntime | None = None
         self.subscription: Puller | None = None
+        #: The partition's control subject (operator actions), served once its engine runs.
+        self.desk: Subscription | None = None
         #: Set to give the partition back: stop fetching, store what was taken, release.
         self.releasing = threading.Event()
         #: Set when the lease is gone: stop at once, store nothing more.
@@ -89,6 +92,7 @@ class PartitionRunner:
             self.runtime = self.worker.runtime_for(self.partition, self._fence)
             self._resume_escalations(self.runtime)
             self.runtime.dispatcher.start()
+            self.desk = self._open_desk(self.runtime)
             self.subscription = self._bind()
             if self.subscription is None:
                 return
@@ -143,6 +147,18 @@ class PartitionRunner:
                     params=dict(alarm.params or {}),
                 )
             )
+
+    def _open_desk(self, runtime: EngineRuntime) -> Subscription | None:
+        """Answer operator actions on the partition's sites (:mod:`.control`); without the
+        stream server now, actions answer 503 until the partition is taken again."""
+        handle = partial(control.answer, runtime.engine, lost=self.abandoned.set)
+        try:
+            return self.worker.link.call(
+                control.listen(self.worker.link, self.partition, handle), timeout=10
+            )
+        except Exception as exc:
+            log.warning("partition %d: its control subject is not served (%s)", self.partition, exc)
+            return None
 
     def _bind(self) -> Puller | None:
         delay = 0.25
@@ -233,6 +249,11 @@ class PartitionRunner:
 
     def _finish(self) -> None:
         runtime, subscription, link = self.runtime, self.subscription, self.worker.link
+        if self.desk is not None:  # no new action once the engine stops
+            try:
+                link.call(control.close(self.desk), timeout=control.REPLY_WAIT_S)
+            except Exception:  # the server away: nobody can send one either
+                log.warning("partition %d: closing its control subject failed", self.partition)
         if runtime is not None:
             runtime.dispatcher.stop()
             if not self.abandoned.is_set():

@@ -2,21 +2,27 @@
 under its department's review) with its computed 两重点一重大 flags, every department's
 opinion and deadline, and the form a department gives its opinion with (or the lead
 department its decision). An applicant (or a regulator for one of its area) drafts a new
-project here with its key processes, location and a first planned holding."""
+project here with its key processes, location and a first planned holding, and adds planned
+units to a draft; a regulator opens the joint review of a draft (lead and other departments)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nicegui import ui
+from sqlalchemy import select
 
 from hazwatch.chemicals import service as chemicals
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.errors import DomainError
 from hazwatch.district.admission import processes, service, views
 from hazwatch.district.admission.choices import ProjectState, ReviewVerdict
-from hazwatch.district.admission.schemas import ProjectIn, ProjectOut
+from hazwatch.district.admission.schemas import HoldingsIn, OpenReviewIn, ProjectIn, ProjectOut
 from hazwatch.prevention.hazard_findings.service import Moment
+from hazwatch.registry.choices import OrganisationKind
+from hazwatch.registry.models import Organisation
+from hazwatch.registry.scope import Tenancy
+from hazwatch.registry.service import validate_input
 from hazwatch.web import registry_form, session, state
 from hazwatch.web.forms import clear_errors, show_error
 from hazwatch.web.layout import frame
@@ -30,6 +36,27 @@ def _lines(text: object) -> list[str]:
     return [line for line in str(text or "").splitlines() if line.strip()]
 
 
+def _usable_chemicals(db: Any, who: Principal) -> dict[int, str]:
+    return {
+        c.id: f"{c.name}（{c.cas}）" if c.cas else c.name
+        for c in chemicals.list_chemicals(db, who, limit=2000)
+    }
+
+
+def _departments(db: Any, who: Principal) -> dict[int, str]:
+    """The departments a review may name: the regulators the person sees (the service checks
+    each again)."""
+    visible = registry_form.options(db, who, "organisations")
+    kept = set(
+        db.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(visible), Organisation.kind == OrganisationKind.REGULATOR
+            )
+        )
+    )
+    return {k: v for k, v in visible.items() if k in kept}
+
+
 def _draft_form() -> None:
     """A new project draft for an applicant the person may write for. The form carries one
     planned holding (unit, chemical, design maximum): enough for the major-hazard flag to be
@@ -38,11 +65,8 @@ def _draft_form() -> None:
     assert who is not None
     context = state.context()
     with context.unit_of_work(who) as db:
-        _departments, applicants = registry_form.writable_by_kind(db, who)
-        usable = {
-            c.id: f"{c.name}（{c.cas}）" if c.cas else c.name
-            for c in chemicals.list_chemicals(db, who, limit=2000)
-        }
+        _own_departments, applicants = registry_form.writable_by_kind(db, who)
+        usable = _usable_chemicals(db, who)
     if not applicants:
         return
     holding: dict[str, Any] = {}
@@ -194,7 +218,84 @@ def admission_page() -> None:
                 f"data-testid=decide-{p.id}"
             )
 
-    def card(p: ProjectOut, me: Principal) -> None:
+    def holding_form(p: ProjectOut, usable: dict[int, str]) -> None:
+        """One more planned unit for a draft: the draft's inventory is replaced by what it had
+        plus this line, so the major-hazard flag is computed again at once."""
+        index = len(p.holdings)
+        with ui.row().classes("items-start gap-2 w-full").props(f"data-testid=holding-form-{p.id}"):
+            fields: dict[str, Any] = {
+                "unit": ui.input(_t("web.admission.holding_unit")).props(
+                    "data-testid=field-holding-unit"
+                ),
+                "chemical_id": ui.select(
+                    usable, label=_t("web.admission.holding_chemical"), with_input=True
+                )
+                .classes("min-w-[12rem]")
+                .props("data-testid=field-holding-chemical"),
+                "design_max_t": ui.input(_t("web.admission.holding_tonnes")).props(
+                    "inputmode=decimal data-testid=field-holding-tonnes"
+                ),
+            }
+            shown = {f"holdings.{index}.{name}": element for name, element in fields.items()}
+
+            def add() -> None:
+                clear_errors(shown)
+                kept = [
+                    {"unit": h.unit, "chemical_id": h.chemical_id, "design_max_t": h.design_max_t}
+                    for h in p.holdings
+                ]
+                new = {name: element.value for name, element in fields.items()}
+                try:
+                    body = validate_input(HoldingsIn, {"holdings": [*kept, new]})
+                    with context.unit_of_work(who) as db:
+                        service.set_holdings(db, who, p.id, views.planned_items(body.holdings))
+                except DomainError as exc:
+                    show_error(exc, shown)
+                    return
+                listing.refresh()
+
+            ui.button(_t("web.admission.add_holding"), on_click=add).props(
+                f"data-testid=add-holding-{p.id}"
+            )
+
+    def review_form(p: ProjectOut, me: Principal, departments: dict[int, str]) -> None:
+        """A regulator opens the joint review of a draft: the lead department (its own, to
+        start with) and the others each owe an opinion by the working-day deadline."""
+
+        def opened(_project: Any) -> None:
+            listing.refresh()
+
+        with (
+            ui.expansion(_t("web.admission.open_review"), icon="gavel")
+            .classes("w-full")
+            .props(f"data-testid=open-review-{p.id}")
+        ):
+            registry_form.schema_card(
+                "web.admission.open_review",
+                OpenReviewIn,
+                lambda db, current, data: service.open_review(
+                    db, current, Moment.of(context), p.id, **data.model_dump()
+                ),
+                opened,
+                path=PATH,
+                testid=f"review-form-{p.id}",
+                values={
+                    "lead_department_id": me.organisation_id
+                    if me.organisation_id in departments
+                    else None,
+                    "department_ids": [],
+                },
+                references={"lead_department_id": departments, "department_ids": departments},
+                button_key="web.admission.start_review",
+            )
+
+    def card(
+        p: ProjectOut,
+        me: Principal,
+        drafting: bool = False,
+        departments: dict[int, str] | None = None,
+        usable: dict[int, str] | None = None,
+    ) -> None:
         with ui.card().classes("w-full gap-1").props(f"data-testid=project-{p.id}"):
             with ui.row().classes("items-center gap-2"):
                 ui.label(f"{p.name} · {p.applicant}").classes("text-subtitle1")
@@ -229,6 +330,10 @@ def admission_page() -> None:
                 ui.label(_t("web.admission.carried", conditions="；".join(p.conditions))).classes(
                     "text-body2"
                 ).props("data-testid=project-conditions")
+            if drafting:
+                holding_form(p, usable or {})
+                if me.role in (Role.REGULATOR, Role.PLATFORM_ADMIN):
+                    review_form(p, me, departments or {})
             if p.state != ProjectState.UNDER_REVIEW or me.role is not Role.REGULATOR:
                 return
             owed = next(
@@ -252,10 +357,20 @@ def admission_page() -> None:
             shown = views.project_outs(
                 db, service.list_projects(db, who), context.clock.now(), language()
             )
+            tenancy = Tenancy(db, who)
+            drafts = {
+                p.id
+                for p in shown
+                if p.state == ProjectState.DRAFT
+                and who.can_edit
+                and tenancy.may_write(p.organisation_id)
+            }
+            departments = _departments(db, who) if drafts else {}
+            usable = _usable_chemicals(db, who) if drafts else {}
         if not shown:
             ui.label(_t("web.admission.none")).classes("text-body1")
         for p in shown:
-            card(p, who)
+            card(p, who, p.id in drafts, departments, usable)
 
     listing()
     _draft_form()

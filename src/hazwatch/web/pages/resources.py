@@ -1,26 +1,41 @@
 """Emergency resources: the district's dispatch rules, the shared equipment library (what is
 lendable, what is out), rescue teams with their certified members, and dispatches to
 incidents and drills, line by line from sent to arrived to returned; whoever may record for
-a line marks its arrival here. Whoever may write for an organisation lists its equipment,
-registers its teams and their members here (the API's forms)."""
+a line marks its arrival here, then what came back. The district's command centre asks for
+a dispatch here (the service picks the nearest ready equipment and teams). Whoever may write
+for an organisation lists its equipment, registers its teams and their members here (the
+API's forms)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from nicegui import ui
 
+from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import local_date
 from hazwatch.core.errors import DomainError
 from hazwatch.district.resources import service, views
 from hazwatch.district.resources.choices import ItemCondition, LineState, TeamKind
-from hazwatch.district.resources.schemas import DispatchOut, ItemIn, MemberIn, TeamIn
+from hazwatch.district.resources.schemas import (
+    DispatchIn,
+    DispatchOut,
+    ItemIn,
+    LineOut,
+    MemberIn,
+    ReturnIn,
+    TeamIn,
+)
+from hazwatch.emergency.readiness import service as readiness
+from hazwatch.emergency.readiness.choices import EquipmentKind
 from hazwatch.prevention.hazard_findings.service import Moment
 from hazwatch.registry.models import Organisation
 from hazwatch.registry.scope import Tenancy
-from hazwatch.registry.service import district_of
+from hazwatch.registry.service import district_of, validate_input
+from hazwatch.supervision import incidents
 from hazwatch.web import registry_form, session, state
-from hazwatch.web.forms import error_text
+from hazwatch.web.forms import clear_errors, error_text, show_error
 from hazwatch.web.layout import frame
 from hazwatch.web.text import _t, language, local_time
 from hazwatch.web.widgets import badge
@@ -60,6 +75,79 @@ def _create_forms() -> None:
         testid="team-form",
         values={"organisation_id": own},
         references=references,
+    )
+
+
+#: Rows for the equipment a dispatch asks for (the API takes up to twenty kinds; an incident
+#: commander asks for a few at a time and sends another request for more).
+NEED_ROWS = 4
+
+
+def _dispatch_form() -> None:
+    """The command centre's request for an incident or a drill: what kinds and how much, how
+    many teams, where. The service sends the nearest ready resources under the district's
+    rules and keeps what it could not supply as shortfalls; the page lists the new dispatch."""
+    who = session.principal()
+    assert who is not None
+    if who.role not in (Role.REGULATOR, Role.PLATFORM_ADMIN):
+        return
+    context = state.context()
+    with context.unit_of_work(who) as db:
+        incident_options = {i.id: i.title for i in incidents.list_incidents(db, who)}
+        drill_options = {d.id: d.title for d in readiness.list_drills(db, who)}
+        sites = registry_form.visible_sites(db, who)
+    kinds: dict[Any, str] = {None: _t("web.registry.none")} | {
+        k.value: k.label(language()) for k in EquipmentKind if k is not EquipmentKind.SCBA
+    }
+    rows: list[tuple[ui.select, ui.input]] = []
+
+    def needs() -> dict[str, Any]:
+        ui.label(_t("web.resources.needs")).classes("text-caption q-mt-sm")
+        drawn: dict[str, Any] = {}
+        for index in range(NEED_ROWS):
+            with ui.row().classes("w-full gap-2 no-wrap"):
+                kind = (
+                    ui.select(kinds, label=_t("web.resources.need_kind"), value=None)
+                    .classes("min-w-[12rem]")
+                    .props(f"data-testid=field-need-kind-{index}")
+                )
+                quantity = ui.input(_t("web.field.quantity")).props(
+                    f"inputmode=decimal data-testid=field-need-quantity-{index}"
+                )
+            rows.append((kind, quantity))
+            drawn |= {f"needs.{index}.kind": kind, f"needs.{index}.quantity": quantity}
+        return drawn
+
+    def asked() -> dict[str, Any]:
+        """The rows down to the last one filled in: a half-filled or blank row in between is
+        sent as it is, so its refusal appears at that row and nothing is stored."""
+        values = [
+            {"kind": kind.value, "quantity": str(quantity.value or "").strip()}
+            for kind, quantity in rows
+        ]
+        while values and not values[-1]["kind"] and not values[-1]["quantity"]:
+            values.pop()
+        return {"needs": values}
+
+    def save(db: Any, current: Principal, data: DispatchIn) -> Any:
+        fields = data.model_dump()
+        fields["needs"] = [service.Need(**need) for need in fields["needs"]]
+        return service.request_dispatch(db, current, Moment.of(context), service.Request(**fields))
+
+    registry_form.create_card(
+        "web.resources.new_dispatch",
+        DispatchIn,
+        save,
+        path=PATH,
+        testid="dispatch-form",
+        references={
+            "incident_id": incident_options,
+            "drill_id": drill_options,
+            "site_id": sites,
+        },
+        skip=("needs",),
+        more=needs,
+        extra=asked,
     )
 
 
@@ -166,6 +254,44 @@ def resources_page() -> None:
                 if t.id in managed:
                     _member_form(t.id)
 
+    def return_form(line: LineOut) -> None:
+        """What came back on a line that arrived: of an item, how much (the rest was used up
+        and leaves the library); a team comes back whole."""
+        fields: dict[str, Any] = {}
+        if line.equipment_id is not None:
+            fields["returned_quantity"] = ui.input(
+                _t("web.resources.returned", unit=line.unit or "-")
+            ).props(f"dense inputmode=decimal data-testid=returned-quantity-{line.id}")
+        fields["note"] = ui.input(_t("web.field.note")).props(
+            f"dense data-testid=return-note-{line.id}"
+        )
+
+        def back() -> None:
+            clear_errors(fields)
+            data = {name: element.value for name, element in fields.items()}
+            if data.get("returned_quantity") in ("", None):
+                data.pop("returned_quantity", None)
+            try:
+                model = validate_input(ReturnIn, data)
+                with context.unit_of_work(who) as db:
+                    service.record_return(
+                        db,
+                        who,
+                        Moment.of(context),
+                        line.id,
+                        at=model.at,
+                        returned_quantity=model.returned_quantity,
+                        note=model.note,
+                    )
+            except DomainError as exc:
+                show_error(exc, fields)
+                return
+            body.refresh()
+
+        ui.button(_t("web.resources.record_return"), on_click=back).props(
+            f"flat dense data-testid=return-{line.id}"
+        )
+
     def dispatch_card(d: DispatchOut, recordable: set[int]) -> None:
         with ui.card().classes("w-full gap-1").props(f"data-testid=dispatch-{d.id}"):
             with ui.row().classes("items-center gap-2"):
@@ -233,6 +359,9 @@ def resources_page() -> None:
                         ui.button(_t("web.resources.arrived"), on_click=arrived).props(
                             f"flat dense data-testid=arrive-{line.id}"
                         )
+                    if line.state == LineState.ARRIVED and line.id in recordable:
+                        return_form(line)
 
     body()
+    _dispatch_form()
     _create_forms()
