@@ -32,6 +32,18 @@ from hazwatch.prevention.hazard_findings.service import Moment
 EXAMPLES = int(os.environ.get("HAZWATCH_SCHEMATHESIS_EXAMPLES", "1"))
 #: The platform's administrator reaches every operation; the lab's head sees them scoped.
 USERS = tuple(os.environ.get("HAZWATCH_SCHEMATHESIS_USERS", "admin,labhead").split(","))
+
+
+def _modes(user: str) -> tuple[GenerationMode, ...]:
+    """Requests that fit the schema go as every user: what a role may reach and see is where
+    users differ. Requests that break it meet the same validation whoever sends them, so
+    only the first user (the administrator, who reaches every operation) sends those; a
+    quarter of the requests fewer."""
+    if user == USERS[0]:
+        return tuple(GenerationMode)
+    return (GenerationMode.POSITIVE,)
+
+
 #: Not generated: an event stream never ends, and these two end the session under test.
 SKIPPED = {
     ("GET", "/api/live/events"),
@@ -117,7 +129,7 @@ def test_no_generated_request_answers_a_server_error(
         if (operation.method.upper(), operation.path) in SKIPPED:
             continue
         for user, token in tokens.items():
-            for mode in GenerationMode:
+            for mode in _modes(user):
                 explore(operation, user, {"Authorization": f"Bearer {token}"}, mode)
 
     total = sum(statuses.values())
