@@ -189,7 +189,27 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_database: Path
+) -> Iterator[Server]:
+    """The module's own server; a module marked ``reads_only`` gets the one it shares."""
+    if request.node.get_closest_marker("reads_only"):
+        yield request.getfixturevalue("shared_server")
+        return
+    yield from running_server(tmp_path_factory, demo_database)
+
+
+@pytest.fixture(scope="session")
+def shared_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_database: Path
+) -> Iterator[Server]:
+    """One server per test process for the modules marked ``reads_only``: they look at the
+    demo district and change nothing in it (no save, no reading, no API write; logging in
+    is allowed), so they see what a server of their own would show, without each paying
+    for one (a server takes 5–10 s to start on a loaded two-core machine, more than some
+    of these modules take to run). The browser stays per module: Playwright's sync API
+    keeps an event loop marked running on the test thread while it is open, which breaks
+    ``asyncio.run`` in any later module of the process."""
     yield from running_server(tmp_path_factory, demo_database)
 
 

@@ -18,7 +18,7 @@ from tests.web.conftest import SCREENSHOTS, Server, log_in, settle
 
 PAGE_SOURCES = Path(__file__).resolve().parents[2] / "src" / "hazwatch" / "web" / "pages"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.reads_only]
 
 #: Pages reached from another page, not from the navigation; ``{name}`` filled from the
 #: demo district by :func:`_pages`. Shown as the lab's safety officer, but for pages of

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.web.conftest import Server, log_in, screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.reads_only]
 
 
 def test_the_map_draws_its_layers_without_tiles(page: Any, server: Server) -> None:

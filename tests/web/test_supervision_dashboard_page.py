@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.web.conftest import Server, log_in, screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.reads_only]
 
 
 def test_a_figure_drills_down_to_its_list_and_the_organisation(page: Any, server: Server) -> None:
