@@ -4,6 +4,7 @@ through Playwright. One server per test module keeps the browser tests lean."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -363,3 +364,26 @@ def field_error(page: Any, scope: Any, testid: str) -> Any:
     return scope.locator(".q-field--error", has=page.get_by_test_id(testid)).locator(
         ".q-field__messages"
     )
+
+
+def close_pop_ups(page: Any) -> None:
+    """Close every alarm pop-up showing, as a person does before using what it covers: an
+    alarm's pop-up stays at the top until closed (the demo's tank-yard detector reports
+    nothing, so its stale-data alarm escalates to the regulator a minute into a module)."""
+    for close in page.locator(".hazwatch-pop-up").get_by_role("button", name="✕").all():
+        with contextlib.suppress(PlaywrightTimeout):  # gone meanwhile
+            close.click(timeout=2_000)
+
+
+def click_clear(locator: Any, page: Any, attempts: int = 3) -> None:
+    """Click ``locator`` near the top of a page after closing the pop-ups over it; one that
+    arrives meanwhile takes the click, so it is closed and the click tried again (a click
+    that timed out never reached the page)."""
+    for attempt in range(attempts):
+        close_pop_ups(page)
+        try:
+            locator.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise

@@ -5,16 +5,29 @@ latitude out of range refused at the field) and the regulator starts a catalogue
 adds an entry (a CAS number that fails its check digit refused at the field). The regulator
 adds a planned unit to a draft (a negative design maximum refused at the field) and opens
 its joint review from the page (refused while the draft plans no chemical); the plant's
-page offers no review form."""
+page offers no review form. The regulator removes an entry from a draft (asked first; a
+cancelled question changes nothing); the plant registers a production process with its
+key-process code (a blank name refused at the field) and removes it."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Server, choose, field_error, form_errors, log_in, screenshot
+from tests.web.conftest import (
+    Server,
+    choose,
+    click_clear,
+    close_pop_ups,
+    field_error,
+    form_errors,
+    log_in,
+    screenshot,
+    wait_until_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -166,30 +179,33 @@ def test_the_regulator_adds_a_unit_to_a_draft_and_opens_its_joint_review(
     log_in(page, "regulator", next_path="/district/admission")
     card = page.get_by_test_id(f"project-{project}")
     expect(card.get_by_test_id("project-state")).to_have_text("草稿")
-    card.get_by_test_id(f"open-review-{project}").click()
+    click_clear(card.get_by_test_id(f"open-review-{project}"), page)
     review = card.get_by_test_id(f"review-form-{project}")
+    close_pop_ups(page)
     choose(page, review, "field-department_ids", "海港生态环境分局", multiple=True)
-    review.get_by_test_id(f"review-form-{project}-save").click()
+    click_clear(review.get_by_test_id(f"review-form-{project}-save"), page)
     expect(review.get_by_test_id(f"review-form-{project}-error")).to_have_text(
         "启动联合审查前须填写计划储存的危险化学品"
     )
     holding = card.get_by_test_id(f"holding-form-{project}")
     holding.get_by_test_id("field-holding-unit").fill("液氯罐区")
+    close_pop_ups(page)
     choose(page, holding, "field-holding-chemical", "氯（7782-50-5）")
     holding.get_by_test_id("field-holding-tonnes").fill("-3")
-    holding.get_by_test_id(f"add-holding-{project}").click()
+    click_clear(holding.get_by_test_id(f"add-holding-{project}"), page)
     expect(field_error(page, holding, "field-holding-tonnes")).not_to_be_empty()
     with server.api("regulator") as api:
         stored = api.get(f"{ADMISSION}/projects/{project}").json()
     assert (stored["state"], stored["holdings"]) == ("draft", [])
     holding.get_by_test_id("field-holding-tonnes").fill("20")
-    holding.get_by_test_id(f"add-holding-{project}").click()
+    click_clear(holding.get_by_test_id(f"add-holding-{project}"), page)
     expect(card.get_by_test_id("unit-液氯罐区")).to_be_visible()
     expect(card.get_by_test_id("flag-major-hazard")).to_have_text("构成重大危险源")
-    card.get_by_test_id(f"open-review-{project}").click()
+    click_clear(card.get_by_test_id(f"open-review-{project}"), page)
     review = card.get_by_test_id(f"review-form-{project}")
+    close_pop_ups(page)
     choose(page, review, "field-department_ids", "海港生态环境分局", multiple=True)
-    review.get_by_test_id(f"review-form-{project}-save").click()
+    click_clear(review.get_by_test_id(f"review-form-{project}-save"), page)
     expect(card.get_by_test_id("project-state")).to_have_text("联合审查中")
     expect(card.get_by_test_id(f"opinion-{ecology}")).to_contain_text("待出具")
     expect(card.get_by_test_id(f"opinion-{lead}")).to_contain_text("待出具")
@@ -201,6 +217,92 @@ def test_the_regulator_adds_a_unit_to_a_draft_and_opens_its_joint_review(
     assert [(h["unit"], float(h["design_max_t"])) for h in stored["holdings"]] == [
         ("液氯罐区", 20.0)
     ]
-    page.get_by_test_id("language").get_by_text("EN").click()
+    click_clear(page.get_by_test_id("language").get_by_text("EN"), page)
     card = page.get_by_test_id(f"project-{project}")
     expect(card.get_by_test_id("project-state")).to_have_text("Under joint review")
+
+
+def test_the_regulator_removes_an_entry_from_a_draft_after_confirming(
+    page: Any, server: Server
+) -> None:
+    with server.api("regulator") as api:
+        district = api.get(f"{CATALOGUE}/versions").json()[0]["jurisdiction_id"]
+        made = api.post(
+            f"{CATALOGUE}/versions",
+            json={"jurisdiction_id": district, "title": "征求意见稿", "copy_in_force": False},
+        )
+        assert made.status_code == 201, made.text
+        draft = made.json()["id"]
+        for entry in (
+            {"subject": "product", "category": "prohibited", "name": "四氯化碳", "cas": "56-23-5"},
+            {
+                "subject": "process",
+                "category": "restricted",
+                "name": "氯化工艺",
+                "process_code": "P03",
+            },
+        ):
+            added = api.post(f"{CATALOGUE}/versions/{draft}/entries", json=entry)
+            assert added.status_code == 201, added.text
+        entries = {e["name"]: e["id"] for e in added.json()["entries"]}
+    gone, kept = entries["四氯化碳"], entries["氯化工艺"]
+    log_in(page, "regulator", next_path="/district/catalogue")
+    card = page.get_by_test_id(f"version-{draft}")
+    expect(card.get_by_test_id(f"entry-{gone}")).to_contain_text("产品 · 四氯化碳")
+    click_clear(card.get_by_test_id(f"remove-entry-{gone}"), page)
+    dialog = page.get_by_test_id(f"remove-entry-{gone}-dialog")
+    expect(dialog).to_contain_text("从草稿中删除“四氯化碳”？")
+    click_clear(dialog.get_by_role("button", name="取消"), page)
+    expect(dialog).to_be_hidden()
+    with server.api("regulator") as api:
+        stored = api.get(f"{CATALOGUE}/versions/{draft}").json()["entries"]
+    assert sorted(e["id"] for e in stored) == sorted([gone, kept])
+    click_clear(card.get_by_test_id(f"remove-entry-{gone}"), page)
+    click_clear(page.get_by_test_id(f"remove-entry-{gone}-confirm"), page)
+    expect(page.get_by_test_id(f"entry-{gone}")).to_have_count(0)
+    expect(page.get_by_test_id(f"version-{draft}").get_by_test_id(f"entry-{kept}")).to_be_visible()
+    with server.api("regulator") as api:
+        stored = api.get(f"{CATALOGUE}/versions/{draft}").json()["entries"]
+    assert [e["id"] for e in stored] == [kept]
+    click_clear(page.get_by_test_id("language").get_by_text("EN"), page)
+    expect(
+        page.get_by_test_id(f"version-{draft}").get_by_test_id(f"remove-entry-{kept}")
+    ).to_have_text("Remove")
+
+
+def test_the_plant_registers_a_process_and_removes_it(page: Any, server: Server) -> None:
+    name = "氯乙酸氯化生产线"
+    with server.api("chem") as api:
+        before = {p["id"] for p in api.get(f"{CATALOGUE}/processes").json()}
+    log_in(page, "chem", next_path="/district/catalogue")
+    click_clear(page.get_by_test_id("new-process-form"), page)
+    form = page.get_by_test_id("process-form")
+    form.get_by_test_id("field-name").fill("   ")
+    close_pop_ups(page)
+    choose(page, form, "field-process_code", "P03 氯化工艺")
+    form.get_by_test_id("process-form-save").click()
+    expect(field_error(page, form, "field-name")).not_to_be_empty()
+    with server.api("chem") as api:
+        assert {p["id"] for p in api.get(f"{CATALOGUE}/processes").json()} == before
+    form.get_by_test_id("field-name").fill(name)
+    form.get_by_test_id("process-form-save").click()
+    new: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 15
+    while not new and time.monotonic() < deadline:
+        with server.api("chem") as api:
+            new = [p for p in api.get(f"{CATALOGUE}/processes").json() if p["id"] not in before]
+        time.sleep(0.3)
+    assert len(new) == 1, f"not stored; the form says: {form_errors(form)}"
+    (process,) = new
+    assert (process["name"], process["process_code"]) == (name, "P03")
+    # The reloaded page lists it; its socket is live before the next click.
+    row = page.get_by_test_id(f"process-{process['id']}")
+    expect(row).to_contain_text(f"{name}（P03 氯化工艺）")
+    wait_until_live(page)
+    click_clear(row.get_by_test_id(f"remove-process-{process['id']}"), page)
+    click_clear(page.get_by_test_id(f"remove-process-{process['id']}-confirm"), page)
+    expect(page.get_by_test_id(f"process-{process['id']}")).to_have_count(0)
+    with server.api("chem") as api:
+        assert {p["id"] for p in api.get(f"{CATALOGUE}/processes").json()} == before
+    click_clear(page.get_by_test_id("language").get_by_text("EN"), page)
+    expect(page.get_by_test_id("new-process-form")).to_contain_text("Register a production process")

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from tests.web.conftest import (
     Server,
     choose,
+    click_clear,
     field_error,
     form_errors,
     log_in,
@@ -168,18 +169,18 @@ def test_the_command_centre_dispatches_from_the_page_and_records_what_came_back(
     card = page.get_by_test_id(f"dispatch-{dispatch['id']}")
     expect(card.get_by_test_id("line-state")).to_have_text("已调出")
     wait_until_live(page)
-    card.get_by_test_id(f"arrive-{line['id']}").click()
+    click_clear(card.get_by_test_id(f"arrive-{line['id']}"), page)
     row = page.get_by_test_id(f"line-{line['id']}")
     expect(row.get_by_test_id("line-state")).to_have_text("已到场")
     row.get_by_test_id(f"returned-quantity-{line['id']}").fill("-1")
-    row.get_by_test_id(f"return-{line['id']}").click()
+    click_clear(row.get_by_test_id(f"return-{line['id']}"), page)
     expect(field_error(page, row, f"returned-quantity-{line['id']}")).not_to_be_empty()
     with server.api("regulator") as api:
         (shown,) = [d for d in api.get(f"{API}/dispatches").json() if d["id"] == dispatch["id"]]
     assert shown["lines"][0]["state"] == "arrived"
     row.get_by_test_id(f"returned-quantity-{line['id']}").fill("60")
     row.get_by_test_id(f"return-note-{line['id']}").fill("吸附棉耗用40kg")
-    row.get_by_test_id(f"return-{line['id']}").click()
+    click_clear(row.get_by_test_id(f"return-{line['id']}"), page)
     row = page.get_by_test_id(f"line-{line['id']}")
     expect(row.get_by_test_id("line-state")).to_have_text("已归还")
     expect(row.get_by_test_id("line-returned")).to_have_text("归还 60kg")

@@ -105,7 +105,7 @@ def _dispatch_form() -> None:
         ui.label(_t("web.resources.needs")).classes("text-caption q-mt-sm")
         drawn: dict[str, Any] = {}
         for index in range(NEED_ROWS):
-            with ui.row().classes("w-full gap-2 no-wrap"):
+            with ui.row().classes("w-full gap-2"):
                 kind = (
                     ui.select(kinds, label=_t("web.resources.need_kind"), value=None)
                     .classes("min-w-[12rem]")
