@@ -35,7 +35,12 @@ from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
 from hazwatch.core.db import Base, import_all_models, make_engine, make_session_factory
 from hazwatch.core.settings import Settings, get_settings
+from tests import demo_snapshot
 from tests.services import POSTGRES_URL, require
+
+# The demo loaders restore a per-process snapshot after their first load (see
+# tests/demo_snapshot.py); installed before any test module binds ``load_demo``.
+demo_snapshot.install()
 
 #: 2·7 accident day, 04:00 Beijing time: the default start of the controllable clock.
 T0 = datetime(2025, 2, 6, 20, 0, tzinfo=UTC)
