@@ -25,9 +25,11 @@ The restore runs on the caller's connection inside its transaction, so callers t
 work in the same unit of work see the same state, and a rollback undoes it as it would
 undo a real load.
 
-The key is the backend, the demo's instant and every setting except where files and the
-database live (the loaders read the timezone, the calibration interval, deadlines…). A load
-without an instant (``hazwatch.demo.load(session)`` uses the wall clock) is never cached.
+The key is the database (its URL), the demo's instant and every setting except where files
+and the database live (the loaders read the timezone, the calibration interval, deadlines…).
+Columns are copied by name. A load without an instant (``hazwatch.demo.load(session)``
+uses the wall clock) is never cached; one given the wall clock's instant (the CLI's
+``demo load``) is kept but never found again.
 
 A restore is only used when the database is as ``tests/conftest.py`` leaves it before each
 test: every table empty but the audit chain head at its genesis, no sequence used, nothing
@@ -85,11 +87,17 @@ def _tables() -> list[str]:
     return [table.name for table in Base.metadata.sorted_tables]
 
 
+def _columns(name: str) -> str:
+    """Named, not by position: a migrated database may order a table's columns otherwise."""
+    return ", ".join(_quoted(column.name) for column in Base.metadata.tables[name].columns)
+
+
 def _key(connection: Connection, kind: str, moment: Moment | None) -> tuple[Any, ...]:
+    database = connection.engine.url.render_as_string(hide_password=True)
     if moment is None:
-        return (connection.dialect.name, kind)
+        return (database, kind)
     settings = moment.settings.model_dump(mode="json", exclude=_PLACES)
-    return (connection.dialect.name, kind, moment.now.isoformat(), repr(sorted(settings.items())))
+    return (database, kind, moment.now.isoformat(), repr(sorted(settings.items())))
 
 
 def _pristine(session: Session, connection: Connection) -> bool:
@@ -134,7 +142,9 @@ def _take(session: Session, connection: Connection, ids: DemoIds, info: dict[str
         with raw.cursor() as cursor:
             for name in names:
                 buffer = io.BytesIO()
-                with cursor.copy(f"COPY (SELECT * FROM {_quoted(name)}) TO STDOUT") as out:
+                with cursor.copy(
+                    f"COPY (SELECT {_columns(name)} FROM {_quoted(name)}) TO STDOUT"
+                ) as out:
                     for chunk in out:
                         buffer.write(chunk)
                 if buffer.tell():
@@ -148,7 +158,7 @@ def _take(session: Session, connection: Connection, ids: DemoIds, info: dict[str
     cursor = raw.cursor()
     try:
         for name in names:
-            rows = cursor.execute(f"SELECT * FROM {_quoted(name)}").fetchall()
+            rows = cursor.execute(f"SELECT {_columns(name)} FROM {_quoted(name)}").fetchall()
             if rows:
                 snapshot.tables[name] = rows
         if cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchall():
@@ -168,7 +178,7 @@ def _restore(session: Session, connection: Connection, snapshot: Snapshot) -> De
             # every row satisfied them when the loader wrote it.
             cursor.execute("SET LOCAL session_replication_role = replica")
             for name, data in snapshot.tables.items():
-                with cursor.copy(f"COPY {_quoted(name)} FROM STDIN") as into:
+                with cursor.copy(f"COPY {_quoted(name)} ({_columns(name)}) FROM STDIN") as into:
                     into.write(data)
             for sequence, value in snapshot.sequences:
                 cursor.execute("SELECT setval(%s, %s, true)", (sequence, value))
@@ -182,7 +192,9 @@ def _restore(session: Session, connection: Connection, snapshot: Snapshot) -> De
             cursor.execute("PRAGMA defer_foreign_keys = ON")
             for name, rows in snapshot.tables.items():
                 marks = ", ".join("?" * len(rows[0]))
-                cursor.executemany(f"INSERT INTO {_quoted(name)} VALUES ({marks})", rows)
+                cursor.executemany(
+                    f"INSERT INTO {_quoted(name)} ({_columns(name)}) VALUES ({marks})", rows
+                )
             if snapshot.sequences:
                 cursor.execute("DELETE FROM sqlite_sequence")
                 cursor.executemany(
