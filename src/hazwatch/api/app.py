@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from starlette.routing import BaseRoute
 
 from hazwatch import __version__
 from hazwatch.api.docs import install_docs
@@ -27,7 +28,8 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
     runtime = EngineRuntime(context)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        build_request_handlers(app.router.routes)
         runtime.start()
         watchdog = LoopWatchdog(asyncio.get_running_loop())
         watchdog.start()
@@ -61,6 +63,22 @@ def create_app(context: Context, *, console: bool = True) -> FastAPI:
 
         mount_console(app, context)
     return app
+
+
+def build_request_handlers(routes: Iterable[BaseRoute]) -> None:
+    """Build every included router's request handlers before the server takes requests.
+
+    FastAPI builds them on the first request that reaches each router (parameter models,
+    pydantic validators: about 2 s of CPU for HazWatch's 371 routes, far more on a busy
+    machine). That ran on the event loop the console shares, so the first uses of the API
+    after a start froze every open page for seconds (the loop watchdog logged stalls over
+    5 s). Routers are found by what they can do rather than by FastAPI's private class, so
+    a FastAPI that builds eagerly simply finds nothing to do here."""
+    for route in routes:
+        for build in ("effective_candidates", "effective_low_priority_routes"):
+            built = getattr(route, build, None)
+            if callable(built):
+                build_request_handlers(built())
 
 
 def domain_routers() -> list[APIRouter]:
