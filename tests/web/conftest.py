@@ -387,3 +387,33 @@ def click_clear(locator: Any, page: Any, attempts: int = 3) -> None:
         except PlaywrightTimeout:
             if attempt == attempts - 1:
                 raise
+
+
+def unfold(page: Any, expansion: Any) -> None:
+    """Open a folded form (``ui.expansion``) and wait until it has finished sliding open.
+
+    While Quasar slides it open its content is clipped (``overflow-y: hidden`` and a growing
+    height, after a 100 ms pause: far longer on a loaded machine), and focusing a field
+    inside scrolls the clipped box. As the box grows the fields slide back down: in a loaded
+    run 保存 moved 150 px between the mouse-down and the mouse-up of its click, the click
+    went to the card and nothing was saved (Playwright checks the target at the mouse-down
+    only). A person waits for the form to open; so does this."""
+    click_clear(expansion, page)
+    content = expansion.locator(".q-expansion-item__content").first
+    content.wait_for(state="visible")
+    # Shown a frame before the slide starts: open once the slide seen has ended, or once
+    # the form has held still, unclipped, for 300 ms.
+    opened = content.evaluate(
+        """box => new Promise(done => {
+            let slid = false, still = 0;
+            const until = performance.now() + 10000;
+            const look = () => {
+                if (box.style.height || box.style.overflowY) { slid = true; still = 0; }
+                else if (box.offsetHeight > 0 && (slid || ++still >= 6)) return done(true);
+                if (performance.now() > until) return done(false);
+                setTimeout(look, 50);
+            };
+            look();
+        })"""
+    )
+    assert opened, "the folded form did not finish opening within 10 s"

@@ -26,6 +26,7 @@ from tests.web.conftest import (
     form_errors,
     log_in,
     screenshot,
+    unfold,
     wait_until_live,
 )
 
@@ -84,7 +85,7 @@ def test_the_draft_catalogue_shows_who_it_newly_affects_then_is_published(
 def test_the_plant_drafts_a_project_from_the_page(page: Any, server: Server) -> None:
     name = "年产5000吨氯化石蜡项目"
     log_in(page, "chem", next_path="/district/admission")
-    page.get_by_test_id("new-project-form").click()
+    unfold(page, page.get_by_test_id("new-project-form"))
     form = page.get_by_test_id("project-form")
     form.get_by_test_id("field-name").fill(name)
     choose(page, form, "field-key_processes", "P03 氯化工艺", multiple=True)
@@ -119,7 +120,7 @@ def test_the_regulator_starts_a_catalogue_draft_and_adds_an_entry(
 ) -> None:
     title = "海港区禁限控目录（2027年版）"
     log_in(page, "regulator", next_path="/district/catalogue")
-    page.get_by_test_id("new-version-form").click()
+    unfold(page, page.get_by_test_id("new-version-form"))
     form = page.get_by_test_id("version-form")
     form.get_by_test_id("field-title").fill(title)
     form.get_by_test_id("version-form-save").click()
@@ -137,7 +138,7 @@ def test_the_regulator_starts_a_catalogue_draft_and_adds_an_entry(
         (draft,) = [v for v in api.get(f"{CATALOGUE}/versions").json() if v["title"] == title]
     card = page.get_by_test_id(f"version-{draft['id']}")
     expect(card.get_by_test_id("version-state")).to_have_text("草稿")
-    card.get_by_test_id(f"new-entry-form-{draft['id']}").click()
+    unfold(page, card.get_by_test_id(f"new-entry-form-{draft['id']}"))
     entry = card.get_by_test_id(f"entry-form-{draft['id']}")
     choose(page, entry, "field-subject", "产品")
     choose(page, entry, "field-category", "禁止")
@@ -179,7 +180,7 @@ def test_the_regulator_adds_a_unit_to_a_draft_and_opens_its_joint_review(
     log_in(page, "regulator", next_path="/district/admission")
     card = page.get_by_test_id(f"project-{project}")
     expect(card.get_by_test_id("project-state")).to_have_text("草稿")
-    click_clear(card.get_by_test_id(f"open-review-{project}"), page)
+    unfold(page, card.get_by_test_id(f"open-review-{project}"))
     review = card.get_by_test_id(f"review-form-{project}")
     close_pop_ups(page)
     choose(page, review, "field-department_ids", "海港生态环境分局", multiple=True)
@@ -201,7 +202,7 @@ def test_the_regulator_adds_a_unit_to_a_draft_and_opens_its_joint_review(
     click_clear(holding.get_by_test_id(f"add-holding-{project}"), page)
     expect(card.get_by_test_id("unit-液氯罐区")).to_be_visible()
     expect(card.get_by_test_id("flag-major-hazard")).to_have_text("构成重大危险源")
-    click_clear(card.get_by_test_id(f"open-review-{project}"), page)
+    unfold(page, card.get_by_test_id(f"open-review-{project}"))
     review = card.get_by_test_id(f"review-form-{project}")
     close_pop_ups(page)
     choose(page, review, "field-department_ids", "海港生态环境分局", multiple=True)
@@ -275,7 +276,7 @@ def test_the_plant_registers_a_process_and_removes_it(page: Any, server: Server)
     with server.api("chem") as api:
         before = {p["id"] for p in api.get(f"{CATALOGUE}/processes").json()}
     log_in(page, "chem", next_path="/district/catalogue")
-    click_clear(page.get_by_test_id("new-process-form"), page)
+    unfold(page, page.get_by_test_id("new-process-form"))
     form = page.get_by_test_id("process-form")
     form.get_by_test_id("field-name").fill("   ")
     close_pop_ups(page)

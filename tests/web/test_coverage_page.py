@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import TIMEZONE, Server, choose, field_error, log_in, screenshot
+from tests.web.conftest import TIMEZONE, Server, choose, field_error, log_in, screenshot, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def test_a_contract_and_an_officer_added_from_the_page(page: Any, server: Server
     log_in(page, "regulator", next_path="/district/coverage")
     card = page.get_by_test_id(f"figure-social_service-{district}-0")
     expect(card.get_by_test_id(f"gap-{lab}")).to_have_count(1)
-    page.get_by_test_id("new-contract-form").click()
+    unfold(page, page.get_by_test_id("new-contract-form"))
     form = page.get_by_test_id("contract-form")
     choose(page, form, "field-organisation_id", "晨光储能科技有限公司")
     form.get_by_test_id("field-provider").fill("宁波安环技术服务有限公司")
@@ -74,7 +74,7 @@ def test_a_contract_and_an_officer_added_from_the_page(page: Any, server: Server
     form.get_by_test_id("contract-form-save").click()
     card = page.get_by_test_id(f"figure-social_service-{district}-0")
     expect(card.get_by_test_id(f"gap-{lab}")).to_have_count(0)
-    page.get_by_test_id("new-officer-form").click()
+    unfold(page, page.get_by_test_id("new-officer-form"))
     officer = page.get_by_test_id("officer-form")
     officer.get_by_test_id("field-name").fill("王测")
     officer.get_by_test_id("field-degree").fill("法学 本科")

@@ -23,6 +23,7 @@ from tests.web.conftest import (
     form_errors,
     log_in,
     screenshot,
+    unfold,
     wait_until_live,
 )
 
@@ -83,7 +84,7 @@ def test_the_plant_lists_an_item_and_registers_a_team_with_a_member(
     page: Any, server: Server
 ) -> None:
     log_in(page, "chem", next_path="/district/resources")
-    page.get_by_test_id("new-item-form").click()
+    unfold(page, page.get_by_test_id("new-item-form"))
     form = page.get_by_test_id("item-form")
     choose(page, form, "field-kind", "吸附材料")
     form.get_by_test_id("field-code").fill("HG-ABS-9")
@@ -100,7 +101,7 @@ def test_the_plant_lists_an_item_and_registers_a_team_with_a_member(
     form.get_by_test_id("item-form-save").click()
     expect(page.get_by_test_id("item-HG-ABS-9")).to_contain_text("吸油毡")
     expect(page.get_by_test_id("item-HG-ABS-9")).to_contain_text("120kg")
-    page.get_by_test_id("new-team-form").click()
+    unfold(page, page.get_by_test_id("new-team-form"))
     team = page.get_by_test_id("team-form")
     team.get_by_test_id("field-name").fill("海港精细化工气防站")
     choose(page, team, "field-kind", "企业专职消防队")
@@ -114,7 +115,7 @@ def test_the_plant_lists_an_item_and_registers_a_team_with_a_member(
         made = [t for t in api.get(f"{API}/teams").json() if t["name"] == "海港精细化工气防站"]
     assert len(made) == 1, made
     card = page.get_by_test_id(f"team-{made[0]['id']}")
-    card.get_by_test_id(f"new-member-form-{made[0]['id']}").click()
+    unfold(page, card.get_by_test_id(f"new-member-form-{made[0]['id']}"))
     member = card.get_by_test_id(f"member-form-{made[0]['id']}")
     member.get_by_test_id("field-person").fill("孙明")
     member.get_by_test_id("field-role").fill("站长")
@@ -135,7 +136,7 @@ def test_the_command_centre_dispatches_from_the_page_and_records_what_came_back(
         before = {d["id"] for d in api.get(f"{API}/dispatches").json()}
         stock = {i["equipment_id"]: i for i in api.get(f"{API}/items").json()}
     log_in(page, "regulator", next_path="/district/resources")
-    page.get_by_test_id("new-dispatch-form").click()
+    unfold(page, page.get_by_test_id("new-dispatch-form"))
     form = page.get_by_test_id("dispatch-form")
     choose(page, form, "field-purpose", "演练")
     choose(page, form, "field-drill_id", drill_title)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import TIMEZONE, Server, choose, log_in, screenshot, wait_until_live
+from tests.web.conftest import TIMEZONE, Server, choose, log_in, screenshot, unfold, wait_until_live
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,7 @@ def test_the_chemical_plant_adds_a_unit_declares_links_and_appoints(
     page: Any, server: Server
 ) -> None:
     log_in(page, "chem", next_path="/chemicals")
-    page.get_by_test_id("new-unit").click()
+    unfold(page, page.get_by_test_id("new-unit"))
     form = page.get_by_test_id("unit-form")
     form.get_by_test_id("field-name").fill("液氯钢瓶库")
     choose(page, form, "field-site_id", "海港精细化工厂区")
@@ -152,7 +152,7 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     now = datetime.now(ZoneInfo(TIMEZONE))
     site = "龙山路88号厂区"
     log_in(page, "lab", next_path="/readiness")
-    page.get_by_test_id("new-plan").click()
+    unfold(page, page.get_by_test_id("new-plan"))
     plan = page.get_by_test_id("plan-form")
     plan.get_by_test_id("field-title").fill("液氮储罐泄漏专项应急预案")
     plan.get_by_test_id("field-site_id").click()
@@ -168,7 +168,7 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     plan.get_by_test_id("plan-form-save").click()
     expect(page.get_by_text("液氮储罐泄漏专项应急预案", exact=True)).to_be_visible()
     wait_until_live(page)  # the save reloaded the page
-    page.get_by_test_id("new-drill").click()
+    unfold(page, page.get_by_test_id("new-drill"))
     drill = page.get_by_test_id("drill-form")
     drill.get_by_test_id("field-title").fill("液氮泄漏疏散演练")
     choose(page, drill, "field-site_id", site)
@@ -217,7 +217,7 @@ def test_the_lab_adds_a_plan_and_plans_holds_and_learns_from_a_drill(
     page.get_by_test_id(f"retire-plan-{plan_id}-confirm").click()
     expect(page.get_by_test_id(f"plan-{plan_id}")).to_have_count(0)
     # An SCBA set registered where it is kept (the leased site); a taken code is refused.
-    page.get_by_test_id("new-equipment-form").click()
+    unfold(page, page.get_by_test_id("new-equipment-form"))
     register = page.get_by_test_id("equipment-form")
     register.get_by_test_id("field-code").fill("SCBA-LAB-1")
     choose(page, register, "field-site_id", site)
