@@ -208,7 +208,9 @@ class EngineRuntime:
             self.ingest.stop()
             self.dispatcher.stop()
         if self._ticker is not None:
-            self._ticker.join(timeout=5)
+            # Generous: a tick may be inside the first import of CoolProp (3 s on a quiet
+            # machine, past 5 s on a loaded one), which nothing can interrupt.
+            self._ticker.join(timeout=20)
         if self.owners is not None:
             self.owners.close()
         self.engine.close()
