@@ -197,7 +197,8 @@ def bench_workers(
                 )
             typer.echo(
                 f"[workers] alarms raised {len(timed.steady_ms) + len(timed.handover_ms)} "
-                f"of {timed.expected} low readings published"
+                f"of {timed.expected} low readings the stream confirmed "
+                f"({timed.unconfirmed} publications unconfirmed)"
             )
             moved = workers.handover(built, running, Path(folder))
             typer.echo(
