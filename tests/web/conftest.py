@@ -417,3 +417,17 @@ def unfold(page: Any, expansion: Any) -> None:
         })"""
     )
     assert opened, "the folded form did not finish opening within 10 s"
+
+
+def saved_row(server: Server, username: str, url: str, before: set[int], form: Any) -> Any:
+    """The one row a form's save added to the list at ``url`` (as ``username`` sees it):
+    looked for over 15 s, since the page handles the save after the click has returned; a
+    failure says what the form shows."""
+    new: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 15
+    while not new and time.monotonic() < deadline:
+        with server.api(username) as api:
+            new = [row for row in api.get(url).json() if row["id"] not in before]
+        time.sleep(0.3)
+    assert len(new) == 1, f"not stored; the form says: {form_errors(form)}"
+    return new[0]

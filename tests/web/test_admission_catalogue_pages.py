@@ -11,7 +11,6 @@ key-process code (a blank name refused at the field) and removes it."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from tests.web.conftest import (
     field_error,
     form_errors,
     log_in,
+    saved_row,
     screenshot,
     unfold,
     wait_until_live,
@@ -287,14 +287,7 @@ def test_the_plant_registers_a_process_and_removes_it(page: Any, server: Server)
         assert {p["id"] for p in api.get(f"{CATALOGUE}/processes").json()} == before
     form.get_by_test_id("field-name").fill(name)
     form.get_by_test_id("process-form-save").click()
-    new: list[dict[str, Any]] = []
-    deadline = time.monotonic() + 15
-    while not new and time.monotonic() < deadline:
-        with server.api("chem") as api:
-            new = [p for p in api.get(f"{CATALOGUE}/processes").json() if p["id"] not in before]
-        time.sleep(0.3)
-    assert len(new) == 1, f"not stored; the form says: {form_errors(form)}"
-    (process,) = new
+    process = saved_row(server, "chem", f"{CATALOGUE}/processes", before, form)
     assert (process["name"], process["process_code"]) == (name, "P03")
     # The reloaded page lists it; its socket is live before the next click.
     row = page.get_by_test_id(f"process-{process['id']}")

@@ -9,7 +9,6 @@ refused first); what was used up leaves the library."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -20,8 +19,8 @@ from tests.web.conftest import (
     choose,
     click_clear,
     field_error,
-    form_errors,
     log_in,
+    saved_row,
     screenshot,
     unfold,
     wait_until_live,
@@ -155,14 +154,7 @@ def test_the_command_centre_dispatches_from_the_page_and_records_what_came_back(
         assert {d["id"] for d in api.get(f"{API}/dispatches").json()} == before
     form.get_by_test_id("field-lat").fill("29.93")
     form.get_by_test_id("dispatch-form-save").click()
-    new: list[dict[str, Any]] = []
-    deadline = time.monotonic() + 15
-    while not new and time.monotonic() < deadline:
-        with server.api("regulator") as api:
-            new = [d for d in api.get(f"{API}/dispatches").json() if d["id"] not in before]
-        time.sleep(0.3)
-    assert len(new) == 1, f"not stored; the form says: {form_errors(form)}"
-    (dispatch,) = new
+    dispatch = saved_row(server, "regulator", f"{API}/dispatches", before, form)
     assert dispatch["subject"] == drill_title and dispatch["shortfalls"] == []
     (line,) = dispatch["lines"]
     assert line["kind_label"] == "吸附材料" and float(line["quantity"]) == 100
