@@ -110,8 +110,20 @@ def _pages(server: Server) -> list[tuple[str, str]]:
     return sorted(pages, key=lambda page: page[1] != "lab")
 
 
-@pytest.mark.parametrize("width_name", list(WIDTHS))
-@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def _sizes() -> list[tuple[str, str]]:
+    """Each language at each width for ``make screenshots``. The suite leaves out Chinese at
+    desktop width: it checks nothing there (the phone checks run at 390 px, the chrome's
+    language in English), and every page's opening in Chinese is the phone run's too; it was
+    some 40 s of the suite's time."""
+    return [
+        (language, width)
+        for language in ("zh_CN", "en")
+        for width in WIDTHS
+        if KEEP_SCREENSHOTS or (language, width) != ("zh_CN", "desktop")
+    ]
+
+
+@pytest.mark.parametrize(("language", "width_name"), _sizes())
 def test_every_page_at_both_widths_without_sideways_scroll_or_chinese_chrome(
     page: Any, server: Server, language: str, width_name: str
 ) -> None:
