@@ -3,7 +3,6 @@ API, the CLI or a replay's result, and no files dropped where the command happen
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -50,16 +49,6 @@ def test_tank_figures_have_no_float_tails(
         assert len(repr(status[figure]).split(".")[-1]) <= 4, (figure, status[figure])
     shown = runner.invoke(app, ["tank", "status"])
     assert "干燥房1" in shown.stdout and not FLOAT_TAIL.search(shown.stdout), shown.stdout
-
-
-def test_a_replay_result_has_no_float_tails(tmp_path: Path) -> None:
-    from hazwatch.scenarios.loader import bundled, load
-    from hazwatch.scenarios.result import assemble
-    from hazwatch.scenarios.runner import run
-
-    loaded = load(bundled()["ningbo_2_7_as_it_was"])
-    text = json.dumps(assemble(loaded, run(loaded), "en"), ensure_ascii=False)
-    assert not FLOAT_TAIL.search(text), FLOAT_TAIL.findall(text)[:5]
 
 
 def test_plot_without_out_goes_to_the_data_dir(
