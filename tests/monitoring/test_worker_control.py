@@ -8,17 +8,12 @@ under ``CI=true`` (tests/services.py).
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import nats.js.errors
 import pytest
 from fastapi.testclient import TestClient
 from nats.aio.msg import Msg
@@ -26,11 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from hazwatch.api.app import create_app
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import Principal, Role
-from hazwatch.core.clock import SystemClock
 from hazwatch.core.context import Context
 from hazwatch.core.errors import DomainError, Forbidden, NotFound
 from hazwatch.core.settings import Settings
@@ -38,49 +31,12 @@ from hazwatch.monitoring.models import Alarm, AlarmEvent, MeasurementPoint, Read
 from hazwatch.monitoring.workers import control
 from hazwatch.monitoring.workers.service import LeaseLost
 from hazwatch.monitoring.workers.stream import StreamLink
-from hazwatch.monitoring.workers.worker import Worker
 from hazwatch.web import alarms as web_alarms
 from hazwatch.web import state
 from tests.conftest import error_code
-from tests.monitoring.conftest import Plant, wait_for
-from tests.services import NATS_URL, require
+from tests.monitoring.conftest import Partitioned, Plant, owner, wait_for
 
-PARTITIONS = 2
 Login = Callable[..., dict[str, str]]
-
-
-@dataclass
-class Partitioned:
-    context: Context
-    client: TestClient
-
-
-@pytest.fixture
-def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
-    """The API app in the partitioned mode on a stream and subjects of its own (no worker
-    yet)."""
-    if context.engine.dialect.name != "postgresql":
-        pytest.skip("the partitioned mode needs PostgreSQL (its leases are row locks)")
-    require("NATS", NATS_URL, 4222)
-    run = uuid.uuid4().hex[:10]
-    settings = context.settings.model_copy(
-        update={
-            "stream_url": NATS_URL,
-            "stream_name": f"HWTEST-{run}",
-            "stream_subject_prefix": f"hwtest-{run}",
-            "stream_partitions": PARTITIONS,
-            "worker_lease_seconds": 2.0,
-        }
-    )
-    api = replace(context, settings=settings)
-    try:
-        with TestClient(create_app(api, console=False)) as client:
-            yield Partitioned(api, client)
-    finally:
-        link = StreamLink(settings, "test-cleanup")
-        with contextlib.suppress(nats.js.errors.NotFoundError):
-            link.call(link.js.delete_stream(settings.stream_name))
-        link.close()
 
 
 @contextmanager
@@ -101,30 +57,6 @@ def control_requests(settings: Settings) -> Iterator[list[bytes]]:
         link.call(listen())
         yield seen
     finally:
-        link.close()
-
-
-@contextmanager
-def owner(api: Context) -> Iterator[Worker]:
-    """A worker holding every partition, its control subjects served (leases on the real
-    clock, which PostgreSQL's rows are compared with)."""
-    link = StreamLink(api.settings, "test-worker")
-    link.ensure_stream()
-    worker = Worker(replace(api, clock=SystemClock()), link, f"test-{uuid.uuid4().hex[:8]}")
-    thread = threading.Thread(target=worker.run, name="test-worker")
-    thread.start()
-    try:
-        assert wait_for(
-            lambda: (
-                len(worker.runners) == PARTITIONS
-                and all(runner.desk is not None for runner in list(worker.runners.values()))
-            ),
-            20,
-        )
-        yield worker
-    finally:
-        worker.stopping.set()
-        thread.join(60)
         link.close()
 
 
