@@ -14,6 +14,7 @@ import typer
 
 from hazwatch.cli.common import cli_context, fail, language
 from hazwatch.core.clock import local_text
+from hazwatch.core.db import import_all_models
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
 from hazwatch.monitoring.workers import routes, worker
@@ -71,6 +72,7 @@ def bridge() -> None:
     _stream_settings_or_fail()
     logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()
+    import_all_models()  # the plug-ins' device kinds (vehicle positions) are forwarded too
     with _stream_reached():
         link = StreamLink(settings, "hazwatch-bridge")
     forwarder = Bridge(settings, link)
