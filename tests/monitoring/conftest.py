@@ -22,6 +22,7 @@ from hazwatch.core.context import Context
 from hazwatch.monitoring import service
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, Event, EventBus
+from hazwatch.monitoring.interlocks.service import CommandTransport
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.monitoring.workers.stream import StreamLink
@@ -157,12 +158,17 @@ def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
 
 
 @contextmanager
-def owner(api: Context) -> Iterator[Worker]:
+def owner(api: Context, commands: CommandTransport | None = None) -> Iterator[Worker]:
     """A worker holding every partition, its control subjects served (leases on the real
     clock, which PostgreSQL's rows are compared with)."""
     link = StreamLink(api.settings, "test-worker")
     link.ensure_stream()
-    worker = Worker(replace(api, clock=SystemClock()), link, f"test-{uuid.uuid4().hex[:8]}")
+    worker = Worker(
+        replace(api, clock=SystemClock()),
+        link,
+        f"test-{uuid.uuid4().hex[:8]}",
+        commands=commands,
+    )
     thread = threading.Thread(target=worker.run, name="test-worker")
     thread.start()
     try:
