@@ -10,6 +10,8 @@ PostgreSQL, on a stream of its own; missing services skip locally and fail under
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -18,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
+from hazwatch.core.audit import service as audit
 from hazwatch.core.auth.roles import SYSTEM, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
@@ -103,6 +106,50 @@ def test_a_change_committed_by_another_process_reaches_the_engine_at_its_tick(
     assert sorted(active) == ["low", "low_low"]
 
 
+#: Another process revoking a device, as a ``hazwatch`` command would: its own context,
+#: its own connection, its own audit revision counter.
+REVOKE_ELSEWHERE = """
+import sys
+from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.context import build_context
+from hazwatch.core.settings import Settings
+from hazwatch.monitoring import service
+
+context = build_context(Settings(database_url=sys.argv[1], ingest_enabled=False))
+with context.unit_of_work() as session:
+    service.revoke_device(session, SYSTEM, int(sys.argv[2]))
+context.dispose()
+"""
+
+
+def test_another_process_s_change_moves_this_process_s_revision_at_the_tick(
+    context: Context, plant: Plant, engine: MonitoringEngine
+) -> None:
+    """A device revoked by another process: the engine refuses its token after its next
+    tick, and ``audit.revision()`` (which escalation ladders, tank tuning, modelled rooms and
+    calibration due dates compare) moves with it, though this process committed nothing."""
+    before = audit.revision()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            REVOKE_ELSEWHERE,
+            str(context.engine.url.render_as_string(hide_password=False)),
+            str(plant.device_id),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert engine.device_for_secret(plant.device_token) is not None  # not looked yet
+    assert audit.revision() == before
+    engine.tick()
+    assert engine.device_for_secret(plant.device_token) is None
+    assert audit.revision() != before
+
+
 def test_nothing_is_read_again_while_no_point_or_device_changes(
     context: Context, plant: Plant, engine: MonitoringEngine, clock: ManualClock
 ) -> None:
@@ -126,8 +173,10 @@ def test_nothing_is_read_again_while_no_point_or_device_changes(
     sent += later
     assert engine.config_reloads == 0
     assert _reading_config(sent) == []
-    assert sum(s.startswith("SELECT audit_chain_head.seq") for s in sent) == 5  # one a tick
-    assert sum(s.startswith("SELECT audit_entry.entity_type") for s in sent) == 1  # the room
+    # a look at the head each of the 5 ticks, and once it moved (the room) again under the
+    # engine's lock with the entries after it
+    assert sum(s.startswith("SELECT audit_chain_head.seq") for s in sent) == 6
+    assert sum(s.startswith("SELECT audit_entry.entity_type") for s in sent) == 1
 
     with context.unit_of_work() as session:
         service.update_point(

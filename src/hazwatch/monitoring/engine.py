@@ -155,21 +155,24 @@ class MonitoringEngine:
         once after a route of this process changed one, and on an unknown code. Only the
         changed rows are read; alarm state stays as it is and nothing is evaluated (a new
         limit applies from the next reading). Returns whether anything changed."""
-        with self._lock, self.context.sessions() as session:
-            changed = self._config.poll(session)
-            if changed is None:  # the chain went back: read every point and device again
-                points: set[int] | None = None
-                devices: set[int] | None = None
-            elif changed:
-                points = {int(key) for key in changed.get(MeasurementPoint.__tablename__, ())}
-                devices = {int(key) for key in changed.get(Device.__tablename__, ())}
-            else:
+        with self.context.sessions() as session:
+            if not self._config.moved(session):  # the usual answer, given without the lock
                 return False
-            if points is None or points:
-                self._apply_points(session, points)
-            if devices is None or devices:
-                self._apply_devices(session, devices)
-            self.config_reloads += 1
+            with self._lock:
+                changed = self._config.poll(session)
+                if changed is None:  # the chain went back: read every point and device again
+                    points: set[int] | None = None
+                    devices: set[int] | None = None
+                elif changed:
+                    points = {int(k) for k in changed.get(MeasurementPoint.__tablename__, ())}
+                    devices = {int(k) for k in changed.get(Device.__tablename__, ())}
+                else:
+                    return False
+                if points is None or points:
+                    self._apply_points(session, points)
+                if devices is None or devices:
+                    self._apply_devices(session, devices)
+                self.config_reloads += 1
         return True
 
     def _apply_points(self, session: Session, ids: set[int] | None) -> None:

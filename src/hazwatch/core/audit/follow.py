@@ -30,8 +30,8 @@ def committed_head(session: Session) -> int:
 
 
 class ChainFollower:
-    """What changed in ``tables`` since :meth:`start` or the last :meth:`poll`. Not thread
-    safe: its owner serialises the calls (the engine under its lock)."""
+    """What changed in ``tables`` since :meth:`start` or the last :meth:`poll`. Its owner
+    serialises :meth:`start` and :meth:`poll` (the engine under its lock)."""
 
     def __init__(self, tables: Iterable[str]) -> None:
         self.tables = frozenset(tables)
@@ -41,6 +41,11 @@ class ChainFollower:
         """Look from now on. Called before the tables are read, so that a change committed
         in between is reported by the next poll (read twice, never missed)."""
         self._seen = committed_head(session)
+
+    def moved(self, session: Session) -> bool:
+        """Whether anything was committed since the follower last looked (a read of the head
+        alone: callers may ask without the lock that serialises :meth:`poll`)."""
+        return committed_head(session) != self._seen
 
     def poll(self, session: Session) -> Changed | None:
         """The changed rows by table; None when the chain went back (the database was
