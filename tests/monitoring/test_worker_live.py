@@ -19,9 +19,11 @@ from typing import Any
 
 import orjson
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from hazwatch.api.app import create_app
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import ManualClock
@@ -34,7 +36,10 @@ from hazwatch.monitoring.models import Alarm, PointState
 from hazwatch.monitoring.present import PersistedPresent
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
+from hazwatch.registry.models import Door
+from hazwatch.web.rooms import room_views
 from tests.monitoring.conftest import Plant, wait_for
+from tests.monitoring.test_access_fleet import ask
 from tests.monitoring.test_worker_control import Login, owner, partitioned_app
 
 
@@ -183,29 +188,50 @@ def test_a_low_reading_a_worker_takes_reaches_the_api_present_and_its_tenants_co
             listener.close()
 
 
-def test_in_the_partitioned_mode_a_stored_reading_grown_old_reads_stale(
+def test_in_the_partitioned_mode_the_api_reads_and_checks_doors_on_the_stored_present(
     context: Context, plant: Plant, login_as: Login, clock: ManualClock
 ) -> None:
-    """The API's present is the stored one: good while the reading is current, stale once
-    it is older than its stale limit and the storage heartbeat, whatever it last said."""
-    with partitioned_app(context) as app:
-        client = app.client
+    """What a worker stores is what the API shows and its door checks decide on, not what
+    its own engine loaded at start; a stored reading grown older than its stale limit and
+    the storage heartbeat reads stale, whatever it last said."""
+
+    def stored(value: float, conditions: list[str]) -> None:
         with context.unit_of_work() as session:
             session.merge(
                 PointState(
                     point_id=plant.o2_point,
                     at=clock.now(),
-                    value=20.9,
+                    value=value,
                     quality="good",
-                    conditions=[],
+                    conditions=conditions,
                 )
             )
+
+    stored(20.9, [])
+    with context.unit_of_work() as session:  # the gateway is also the entrance's reader
+        entrance = session.scalar(select(Door).where(Door.code == "LAB-ENTRANCE"))
+        assert entrance is not None
+        entrance.reader_device_id = plant.device_id
+    with partitioned_app(context) as app:
+        client = app.client
         headers = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
         runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
         assert runtime.persisted is not None
-        runtime.persisted.refresh()
         now = _status(client, headers, plant.o2_point)
         assert (now["quality"], now["value"]) == ("good", 20.9)
+        assert ask(client, plant.device_token) == ("allow", [])
+        clock.advance(timedelta(seconds=1))
+        stored(18.9, ["low"])  # as the owning worker stores a low reading
+        runtime.persisted.refresh()
+        now = _status(client, headers, plant.o2_point)
+        assert (now["quality"], now["value"], now["conditions"]) == ("good", 18.9, ["low"])
+        assert ask(client, plant.device_token) == ("deny", ["access.reason.o2_alarm"])
+        lab = Principal(None, "lab", Role.SAFETY_OFFICER, plant.demo["lab"])
+        with context.sessions() as session:  # the room cards of the plan and room pages
+            (card,) = room_views(
+                session, lab, room_id=plant.demo["dry_room_1"], present=runtime.present
+            )
+        assert [(p.value, p.conditions) for p in card.points] == [(18.9, ("low",))]
         # 10 s expected: stale 15 s after the reading, the heartbeat (60 s) on top
         clock.advance(timedelta(seconds=76))
         now = _status(client, headers, plant.o2_point)
@@ -256,3 +282,34 @@ def test_the_stored_present_reads_stale_and_unknown_as_it_must(
 
 def _database_away() -> None:
     raise OperationalError("SELECT", {}, Exception("gone"))
+
+
+def test_the_api_says_when_it_cannot_vouch_for_the_present(
+    context: Context, plant: Plant, login_as: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without services: the stream server out of reach, the API is not ready for want of
+    the workers' live events; the stored present out of reach too, every point reads
+    unknown and readiness says so."""
+    settings = context.settings.model_copy(
+        update={"stream_url": "nats://127.0.0.1:9", "ingest_enabled": True}
+    )
+    api = replace(context, settings=settings)
+    with context.unit_of_work() as session:
+        good = PointState(
+            point_id=plant.o2_point, at=context.clock.now(), value=20.9, quality="good"
+        )
+        session.merge(good)
+    with TestClient(create_app(api, console=False)) as client:
+        runtime: EngineRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+        assert runtime.persisted is not None
+        assert wait_for(lambda: runtime.persisted is not None and runtime.persisted.fresh())
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["reasons"] == ["live_unavailable"]
+        monkeypatch.setattr(runtime.persisted, "refresh", _database_away)
+        runtime.persisted.stored = replace(
+            runtime.persisted.stored, taken_at=time.monotonic() - stored.MAX_AGE_S - 1
+        )
+        ready = client.get("/readyz")
+        assert ready.json()["reasons"] == ["present_unavailable", "live_unavailable"]
+        headers = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
+        assert _status(client, headers, plant.o2_point)["quality"] == "unknown"

@@ -114,13 +114,27 @@ def conditions_by_point(
     return {point_id: frozenset(conditions) for point_id, conditions in found.items()}
 
 
+def alarms_by_room(
+    alarms: list[tuple[int, int | None, int | None, str]],
+) -> dict[int, list[tuple[int, str, int | None]]]:
+    """(alarm id, condition, point id) of the active alarms, per room."""
+    found: dict[int, list[tuple[int, str, int | None]]] = {}
+    for alarm_id, room_id, point_id, condition in alarms:
+        if room_id is not None:
+            found.setdefault(room_id, []).append((alarm_id, condition, point_id))
+    return found
+
+
 @dataclass(frozen=True)
 class Stored:
     """One read of the persisted present; replaced whole, never changed."""
 
     taken_at: float  # time.monotonic()
     points: dict[int, StoredPoint] = field(default_factory=dict)
+    #: Conditions of the active alarms per point.
     alarmed: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: Active alarms per room: (alarm id, condition, point id).
+    room_alarms: dict[int, list[tuple[int, str, int | None]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +177,10 @@ class PersistedPresent:
     def refresh(self) -> None:
         with self.context.sessions() as session:
             points = stored_points(session)
-            alarmed = conditions_by_point(active_alarms(session))
-        self.stored = Stored(time.monotonic(), points, alarmed)
+            alarms = active_alarms(session)
+        self.stored = Stored(
+            time.monotonic(), points, conditions_by_point(alarms), alarms_by_room(alarms)
+        )
 
     def _run(self) -> None:
         while not self._stop.wait(REFRESH_S):
@@ -215,3 +231,12 @@ class PersistedPresent:
         ):
             return PointPresent(newest.at, None, Quality.STALE.value, conditions)
         return PointPresent(newest.at, newest.value if good else None, newest.quality, conditions)
+
+    def point_facts(self, point_id: int) -> tuple[str, float | None, tuple[str, ...]]:
+        """Quality, value (only when good) and conditions, as the door checks ask the engine."""
+        now = self.present(point_id)
+        return ("unknown", None, ()) if now is None else (now.quality, now.value, now.conditions)
+
+    def active_room_alarms(self, room_id: int) -> list[tuple[int, str, int | None]]:
+        """(alarm id, condition, point id) of every active alarm on a room, as stored."""
+        return list(self.stored.room_alarms.get(room_id, ()))

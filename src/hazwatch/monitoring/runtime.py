@@ -150,7 +150,7 @@ class EngineRuntime:
         self.bus.subscribe_kind(self.tanks.on_event, PointKind.TANK_LEVEL.value)
         self.access = FastAccess(
             context.sessions,
-            EngineState(self.engine),
+            EngineState(self.persisted or self.engine),
             self.engine.record_decisions,
             readers=self._reader,
         )

@@ -54,6 +54,7 @@ from hazwatch.monitoring.config import load_devices
 from hazwatch.monitoring.present import (
     StoredPoint,
     active_alarms,
+    alarms_by_room,
     conditions_by_point,
     stored_points,
 )
@@ -115,10 +116,6 @@ def read_present(session: Session, keep: Snapshot | None = None) -> Snapshot:
     now = time.monotonic()
     points = stored_points(session, O2_KINDS)
     alarms = active_alarms(session)
-    room_alarms: dict[int, list[tuple[int, str, int | None]]] = {}
-    for alarm_id, room_id, alarm_point, condition in alarms:
-        if room_id is not None:
-            room_alarms.setdefault(room_id, []).append((alarm_id, condition, alarm_point))
     if keep is None:
         doors = load_layout(session)
         readers = {
@@ -133,7 +130,7 @@ def read_present(session: Session, keep: Snapshot | None = None) -> Snapshot:
         doors,
         readers,
         points,
-        room_alarms,
+        alarms_by_room(alarms),
         conditions_by_point(alarms),
     )
 
