@@ -9,6 +9,7 @@ under ``CI=true`` (tests/services.py).
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 import uuid
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import nats.js.errors
+import paho.mqtt.client as mqtt
 import pytest
 from fastapi.testclient import TestClient
 from nats.aio.msg import Msg
@@ -34,8 +36,12 @@ from hazwatch.core.clock import SystemClock
 from hazwatch.core.context import Context
 from hazwatch.core.errors import DomainError, Forbidden, NotFound
 from hazwatch.core.settings import Settings
+from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
+from hazwatch.monitoring.interlocks.service import CommandTransport, MqttCommandTransport
 from hazwatch.monitoring.models import Alarm, AlarmEvent, MeasurementPoint, Reading
+from hazwatch.monitoring.mqtt import MqttConnection
 from hazwatch.monitoring.workers import control
+from hazwatch.monitoring.workers.bridge import Bridge
 from hazwatch.monitoring.workers.service import LeaseLost
 from hazwatch.monitoring.workers.stream import StreamLink
 from hazwatch.monitoring.workers.worker import Worker
@@ -43,7 +49,8 @@ from hazwatch.web import alarms as web_alarms
 from hazwatch.web import state
 from tests.conftest import error_code
 from tests.monitoring.conftest import Plant, wait_for
-from tests.services import NATS_URL, require
+from tests.monitoring.test_mqtt import publisher
+from tests.services import MQTT_URL, NATS_URL, require
 
 PARTITIONS = 2
 Login = Callable[..., dict[str, str]]
@@ -112,12 +119,17 @@ def control_requests(settings: Settings) -> Iterator[list[bytes]]:
 
 
 @contextmanager
-def owner(api: Context) -> Iterator[Worker]:
+def owner(api: Context, commands: CommandTransport | None = None) -> Iterator[Worker]:
     """A worker holding every partition, its control subjects served (leases on the real
     clock, which PostgreSQL's rows are compared with)."""
     link = StreamLink(api.settings, "test-worker")
     link.ensure_stream()
-    worker = Worker(replace(api, clock=SystemClock()), link, f"test-{uuid.uuid4().hex[:8]}")
+    worker = Worker(
+        replace(api, clock=SystemClock()),
+        link,
+        f"test-{uuid.uuid4().hex[:8]}",
+        commands=commands,
+    )
     thread = threading.Thread(target=worker.run, name="test-worker")
     thread.start()
     try:
@@ -294,6 +306,94 @@ def test_without_an_answering_owner_an_action_is_refused_503_in_bounded_time(
     with api.sessions() as session:
         assert session.get(Alarm, alarm_id).acked is False  # type: ignore[union-attr]
         assert session.scalar(select(func.count()).select_from(AlarmEvent)) == 0
+
+
+@contextmanager
+def fan_controller(settings: Settings, site_id: int, answer: bool = True) -> Iterator[list[str]]:
+    """The dry room's exhaust fan at the far end of the broker: it answers each command
+    on its ``cmd/ack`` topic; yields the actions it was sent."""
+    topic = f"{settings.mqtt_topic_prefix}/v1/{site_id}/FAN-DRY1/cmd"
+    commanded: list[str] = []
+    client = publisher(1883)
+
+    def on_command(_client: object, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        command = json.loads(message.payload)
+        commanded.append(command["action"])
+        reply = {"command_id": command["command_id"], "ok": answer}
+        client.publish(f"{topic}/ack", json.dumps(reply).encode(), qos=1)
+
+    client.on_message = on_command
+    client.subscribe(topic, qos=1)
+    try:
+        yield commanded
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def test_devices_reach_the_owner_through_the_bridge_and_its_interlock_reaches_the_fan(
+    partitioned: Partitioned, plant: Plant
+) -> None:
+    """The partitioned mode's whole device round trip: a detector's MQTT reading moved into
+    the stream by the bridge, the alarm raised by the owning worker, whose interlock sends
+    the exhaust fan its command over the broker; the fan's answer comes back through the
+    bridge to that worker and confirms the command (no ``unconfirmed`` alarm)."""
+    require("MQTT", MQTT_URL, 1883)
+    run = uuid.uuid4().hex[:8]
+    settings = partitioned.context.settings.model_copy(
+        update={
+            "mqtt_url": MQTT_URL,
+            "mqtt_topic_prefix": f"hwtest-{run}",
+            "mqtt_client_id": f"test-{run}",
+        }
+    )
+    api, site = replace(partitioned.context, settings=settings), plant.demo["plant"]
+    with api.unit_of_work() as session:
+        session.add(
+            InterlockRule(
+                organisation_id=plant.demo["lab"],
+                site_id=site,
+                room_id=plant.demo["dry_room_1"],
+                conditions=["low", "low_low"],
+                action="start_fan",
+                device_code="FAN-DRY1",
+                timeout_s=30,
+            )
+        )
+    broker = MqttConnection(settings, f"test-{run}-commands")
+    link = StreamLink(settings, "test-bridge")
+    bridge = Bridge(settings, link)
+    broker.start()
+    bridge.start()
+    commands = MqttCommandTransport(broker.publish, settings.mqtt_topic_prefix)
+    try:
+        assert bridge.connection.connected.wait(10) and broker.connected.wait(10)
+        with owner(api, commands), fan_controller(settings, site) as commanded:
+            detector = publisher(1883)
+            at = datetime.now(UTC).replace(microsecond=0)
+            for ago, value in ((2, 20.9), (1, 18.6)):
+                reading = {"point": "O2-DRY1", "value": value, "unit": "%vol"}
+                reading["ts"] = (at - timedelta(seconds=ago)).isoformat()
+                topic = f"{settings.mqtt_topic_prefix}/v1/{site}/GW-LAB/reading"
+                detector.publish(topic, json.dumps(reading).encode(), qos=1).wait_for_publish(5)
+            detector.loop_stop()
+            detector.disconnect()
+
+            def status() -> list[str]:
+                with api.sessions() as session:
+                    return list(session.scalars(select(InterlockCommand.status)))
+
+            assert wait_for(lambda: status() == ["confirmed"], 20), status()
+            assert commanded == ["start_fan"]
+    finally:
+        bridge.stop()
+        broker.stop()
+        link.close()
+    with api.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Reading)) == 2
+        conditions = session.scalars(select(Alarm.condition).where(Alarm.active)).all()
+        assert conditions == ["low"]  # the fan's command confirmed: no "unconfirmed" alarm
+    assert bridge.forwarded == 3 and bridge.dropped == 0  # two readings and the answer
 
 
 class _Owner:

@@ -23,17 +23,20 @@ from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.events import AlarmChange, EventBus
 from hazwatch.monitoring.ingest_watch import IngestWatch
 from hazwatch.monitoring.interlocks.service import (
+    ANSWER_KIND,
     CommandTransport,
     Interlocks,
     MqttCommandTransport,
+    answer_topic,
     handle_ack,
+    take_answer,
 )
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.live import LiveHub
 from hazwatch.monitoring.liveness import IngestLiveness, MessageProgress
 from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.metrics import RuntimeMetrics
-from hazwatch.monitoring.mqtt import MqttIngest
+from hazwatch.monitoring.mqtt import MqttIngest, reading_topics
 from hazwatch.monitoring.occupancy import service as occupancy
 from hazwatch.monitoring.present import PersistedPresent, Present
 from hazwatch.monitoring.retry import Stopped
@@ -63,19 +66,36 @@ def register_tick_plugin(factory: Callable[[Context], TickPlugin]) -> None:
 class TopicPlugin(Protocol):
     """Another domain's device messages on the same broker and topic scheme,
     ``{prefix}/v1/{site_id}/{device_code}/{kind}`` (vehicle positions), handled on the
-    connection's thread; raising leaves the message unacknowledged (redelivered)."""
+    connection's thread, or the partition's in the partitioned mode; raising leaves the
+    message unacknowledged (redelivered)."""
 
     kind: str
 
     def handle(self, site_id: int | None, device_code: str, topic: str, payload: bytes) -> None: ...
 
 
-_TOPIC_PLUGINS: list[Callable[[Context, MonitoringEngine], TopicPlugin]] = []
+class TopicPluginFactory(Protocol):
+    """A plug-in's class: its kind is known before any engine exists (the bridge
+    subscribes to it)."""
+
+    kind: str
+
+    def __call__(self, context: Context, engine: MonitoringEngine) -> TopicPlugin: ...
 
 
-def register_topic_plugin(factory: Callable[[Context, MonitoringEngine], TopicPlugin]) -> None:
+_TOPIC_PLUGINS: list[TopicPluginFactory] = []
+
+
+def register_topic_plugin(factory: TopicPluginFactory) -> None:
     if factory not in _TOPIC_PLUGINS:
         _TOPIC_PLUGINS.append(factory)
+
+
+def device_topics(prefix: str) -> list[str]:
+    """Every MQTT topic devices publish on: readings, actuators' answers, the plug-ins'
+    kinds (what the partitioned mode's bridge moves into the stream)."""
+    plugins = [f"{prefix}/v1/+/+/{factory.kind}" for factory in _TOPIC_PLUGINS]
+    return [*reading_topics(prefix), answer_topic(prefix), *plugins]
 
 
 class NoBrokerTransport:
@@ -166,12 +186,13 @@ class EngineRuntime:
         self.plugins = [factory(context) for factory in _TICK_PLUGINS] if first else []
         for plugin in self.plugins:
             self.engine.add_tick_hook(plugin.tick)
+        #: Device messages other than readings, by the kind in their topic or subject.
+        self.topics = {factory.kind: factory(context, self.engine) for factory in _TOPIC_PLUGINS}
         if self.ingest is not None:
-            for topic_factory in _TOPIC_PLUGINS:
-                self._subscribe(self.ingest, topic_factory(context, self.engine))
-            ack_topic = f"{self.ingest.prefix}/v1/+/+/cmd/ack"
+            for topic_plugin in self.topics.values():
+                self._subscribe(self.ingest, topic_plugin)
             self.ingest.connection.add_subscription(
-                ack_topic,
+                answer_topic(self.ingest.prefix),
                 lambda message: handle_ack(
                     self.interlocks,
                     message.topic,
@@ -198,6 +219,23 @@ class EngineRuntime:
 
         topic = f"{ingest.prefix}/v1/+/+/{plugin.kind}"
         ingest.connection.add_subscription(topic, handle, acks_itself=True)
+
+    def take_other(
+        self, site_id: int | None, device_code: str, kind: str, subject: str, payload: bytes
+    ) -> bool:
+        """A device message from the stream that carries no readings: an actuator's answer
+        or a plug-in's kind, handled as the single process handles it from the broker.
+        False for any other kind (readings)."""
+        if kind == ANSWER_KIND:
+            site = "" if site_id is None else str(site_id)
+            now = self.context.clock.now()
+            take_answer(self.interlocks, site, device_code, payload, now, where=subject)
+            return True
+        plugin = self.topics.get(kind)
+        if plugin is None:
+            return False
+        plugin.handle(site_id, device_code, subject, payload)
+        return True
 
     def _reader(self, secret: str) -> int | None:
         device = self.engine.device_for_secret(secret)

@@ -10,6 +10,12 @@ worker killed at any point leaves what it had not stored in the stream for the n
 who finds in the database every alarm (acknowledgement, shelving, escalation progress) the
 dead one stored: an active alarm stays active, is not raised again, and its escalation goes
 on from the step it reached.
+
+Devices' other messages reach the owner the same way (the bridge forwards actuators'
+answers and vehicle positions on the site's subject), and the partitions' interlock
+commands leave through the process's own MQTT connection to the devices' broker: an
+exhaust fan is started by the worker that raised the alarm, and its answer confirms the
+command there.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ from hazwatch.monitoring.engine import Fence
 from hazwatch.monitoring.escalation.models import ALARM, Escalation
 from hazwatch.monitoring.events import AlarmChange
 from hazwatch.monitoring.ingest import Decoded
+from hazwatch.monitoring.interlocks.service import CommandTransport, MqttCommandTransport
 from hazwatch.monitoring.models import Alarm
-from hazwatch.monitoring.mqtt import admit
+from hazwatch.monitoring.mqtt import MqttConnection, admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import control, service
 from hazwatch.monitoring.workers.live import Announcer
@@ -49,6 +56,8 @@ from hazwatch.monitoring.writer import ReadingWriter
 
 log = logging.getLogger(__name__)
 
+#: The stream's kinds that carry readings (the others: :meth:`EngineRuntime.take_other`).
+READING_KINDS = frozenset({"reading", "batch"})
 #: Messages taken at once from what a partition's consumer pulled ahead.
 FETCH = 2_000
 #: Seconds between refreshes of a partition's stream backlog (shown in the health view).
@@ -220,10 +229,13 @@ class PartitionRunner:
         link = self.worker.link
         by_device: dict[str, tuple[DeviceConfig, Decoded, list[Msg]]] = {}
         for message in messages:
-            site_id, device_code, _kind = parse(message.subject)
+            site_id, device_code, kind = parse(message.subject)
             if site_id is None or not engine.partition.owns(site_id):
                 log.error("partition %d: %s is not ours", self.partition, message.subject)
                 link.ack(message)
+                continue
+            if kind not in READING_KINDS:
+                self._take_other(message, site_id, device_code, kind)
                 continue
             admitted = admit(
                 engine,
@@ -250,6 +262,21 @@ class PartitionRunner:
                 decoded, device=device, source="stream", after_commit=partial(link.ack_all, taken)
             )
 
+    def _take_other(self, message: Msg, site_id: int, device_code: str, kind: str) -> None:
+        """An actuator's answer or a plug-in's message (vehicle positions), taken at once;
+        one that failed stays unacknowledged and comes again after the ack wait."""
+        assert self.runtime is not None
+        try:
+            known = self.runtime.take_other(
+                site_id, device_code, kind, message.subject, message.data
+            )
+        except Exception:
+            log.exception("partition %d: %s failed", self.partition, message.subject)
+            return
+        if not known:
+            log.warning("partition %d: %s is of no known kind", self.partition, message.subject)
+        self.worker.link.ack(message)
+
     def _finish(self) -> None:
         runtime, subscription, link = self.runtime, self.subscription, self.worker.link
         if self.desk is not None:  # no new action once the engine stops
@@ -273,9 +300,19 @@ class PartitionRunner:
 class Worker:
     """The control loop of one worker process (see the module docstring)."""
 
-    def __init__(self, context: Context, link: StreamLink, name: str | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        link: StreamLink,
+        name: str | None = None,
+        *,
+        commands: CommandTransport | None = None,
+    ) -> None:
+        """``commands``: how the partitions' interlocks reach the actuators (the MQTT
+        broker in :func:`serve`); without it a command cannot be confirmed and alarms."""
         self.context = context
         self.link = link
+        self.commands = commands
         self.name = name or default_name()
         settings = context.settings
         self.partitions = settings.stream_partitions
@@ -297,7 +334,7 @@ class Worker:
         )
         context = Context(settings, self.context.engine, self.context.sessions, self.context.clock)
         writer = ReadingWriter(context.engine, threaded=True)
-        return EngineRuntime(context, writer=writer, fence=fence)
+        return EngineRuntime(context, self.commands, writer=writer, fence=fence)
 
     def start(self) -> None:
         now = self.context.clock.now()
@@ -391,10 +428,14 @@ def serve(settings: Settings, name: str | None = None) -> None:
     """A worker process's life: connect, run until SIGTERM or Ctrl-C, stop cleanly
     (everything taken stored and acknowledged, its partitions given back at once)."""
     context = build_context(settings)
-    link = StreamLink(settings, name or default_name())
+    name = name or default_name()
+    link = StreamLink(settings, name)
+    broker = MqttConnection(settings, f"{settings.mqtt_client_id}-{name}")
+    broker.start()
     try:
         link.ensure_stream()
-        worker = Worker(context, link, name)
+        commands = MqttCommandTransport(broker.publish, settings.mqtt_topic_prefix)
+        worker = Worker(context, link, name, commands=commands)
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
             worker.stopping.set()
@@ -403,5 +444,6 @@ def serve(settings: Settings, name: str | None = None) -> None:
         signal.signal(signal.SIGINT, stop)
         worker.run()
     finally:
+        broker.stop()
         link.close()
         context.dispose()
