@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +24,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from hazwatch.api.app import create_app
+from hazwatch.benchmarks import workers as fleet
 from hazwatch.cli.main import app as cli
 from hazwatch.core.auth.roles import Role
 from hazwatch.core.context import Context
@@ -36,7 +35,7 @@ from hazwatch.monitoring.workers.stream import StreamLink, StreamUnreachable, su
 from tests.conftest import error_code
 from tests.monitoring.conftest import Plant, wait_for
 from tests.monitoring.test_worker_control import PARTITIONS, Login, owner
-from tests.services import IN_CI, free_port, reachable
+from tests.services import IN_CI, free_port
 
 CONFIG = Path(__file__).parents[2] / "deploy" / "nats" / "hazwatch.conf"
 ROLES = ("worker", "api", "bridge")
@@ -64,32 +63,16 @@ class SecuredServer:
 
 
 @pytest.fixture(scope="module")
-def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecuredServer]:
-    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
-    if not Path(binary).exists():
+def secured() -> Iterator[SecuredServer]:
+    if fleet.nats_binary() is None:
         message = "nats-server is not installed (Debian package nats-server)"
         if IN_CI:
             pytest.fail(f"{message} (CI=true: the stream's security is tested for real)")
         pytest.skip(message)
-    folder = tmp_path_factory.mktemp("nats")
-    server = SecuredServer(free_port(), {role: secrets.token_urlsafe(16) for role in ROLES})
-    environment = {
-        f"HAZWATCH_NATS_{role.upper()}_PASSWORD": server.passwords[role] for role in ROLES
-    }
-    command = [binary, "-c", str(CONFIG), "-a", "127.0.0.1", "-p", str(server.port)]
-    command += ["-sd", str(folder / "store")]
-    with (folder / "server.log").open("wb") as log_file:
-        process = subprocess.Popen(
-            command, env=environment, stdout=log_file, stderr=subprocess.STDOUT
-        )
-    try:
-        assert wait_for(lambda: reachable(server.url(), server.port), 15), (
-            folder / "server.log"
-        ).read_text()
-        yield server
-    finally:
-        process.terminate()
-        process.wait(10)
+    passwords = {role: secrets.token_urlsafe(16) for role in ROLES}
+    environment = {f"HAZWATCH_NATS_{role.upper()}_PASSWORD": passwords[role] for role in ROLES}
+    with fleet.private_nats(CONFIG, environment) as server:
+        yield SecuredServer(server.port, passwords)
 
 
 def test_an_anonymous_or_wrongly_signed_process_is_refused_with_a_reason(
@@ -197,7 +180,8 @@ def test_the_api_and_a_worker_with_their_own_users_take_a_batch_and_an_acknowled
 
         raises = select(func.count()).select_from(AlarmEvent).where(AlarmEvent.event == "raise")
         assert wait_for(lambda: count(raises) == 1, 15)
-        assert count(select(func.count()).select_from(Reading)) == 2
+        # the alarm is committed first, the readings by the writer just after
+        assert wait_for(lambda: count(select(func.count()).select_from(Reading)) == 2, 15)
         with context.sessions() as session:
             alarm_id = session.scalars(select(Alarm.id).where(Alarm.active)).one()
         lab = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])

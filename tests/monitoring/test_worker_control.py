@@ -19,11 +19,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import nats.js.errors
 import paho.mqtt.client as mqtt
 import pytest
 from fastapi.testclient import TestClient
 from nats.aio.msg import Msg
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -40,8 +42,10 @@ from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRul
 from hazwatch.monitoring.interlocks.service import CommandTransport, MqttCommandTransport
 from hazwatch.monitoring.models import Alarm, AlarmEvent, MeasurementPoint, Reading
 from hazwatch.monitoring.mqtt import MqttConnection
+from hazwatch.monitoring.sharding import partition_of
 from hazwatch.monitoring.workers import control
 from hazwatch.monitoring.workers.bridge import Bridge
+from hazwatch.monitoring.workers.metrics import WorkerMetrics
 from hazwatch.monitoring.workers.service import LeaseLost
 from hazwatch.monitoring.workers.stream import StreamLink
 from hazwatch.monitoring.workers.worker import Worker
@@ -50,7 +54,7 @@ from hazwatch.web import state
 from tests.conftest import error_code
 from tests.monitoring.conftest import Plant, wait_for
 from tests.monitoring.test_mqtt import publisher
-from tests.services import MQTT_URL, NATS_URL, require
+from tests.services import MQTT_URL, NATS_URL, free_port, require
 
 PARTITIONS = 2
 Login = Callable[..., dict[str, str]]
@@ -368,7 +372,7 @@ def test_devices_reach_the_owner_through_the_bridge_and_its_interlock_reaches_th
     commands = MqttCommandTransport(broker.publish, settings.mqtt_topic_prefix)
     try:
         assert bridge.connection.connected.wait(10) and broker.connected.wait(10)
-        with owner(api, commands), fan_controller(settings, site) as commanded:
+        with owner(api, commands) as worker, fan_controller(settings, site) as commanded:
             detector = publisher(1883)
             at = datetime.now(UTC).replace(microsecond=0)
             for ago, value in ((2, 20.9), (1, 18.6)):
@@ -385,6 +389,9 @@ def test_devices_reach_the_owner_through_the_bridge_and_its_interlock_reaches_th
 
             assert wait_for(lambda: status() == ["confirmed"], 20), status()
             assert commanded == ["start_fan"]
+            port = free_port()
+            WorkerMetrics(worker).serve(port, "127.0.0.1")
+            scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
     finally:
         bridge.stop()
         broker.stop()
@@ -394,6 +401,23 @@ def test_devices_reach_the_owner_through_the_bridge_and_its_interlock_reaches_th
         conditions = session.scalars(select(Alarm.condition).where(Alarm.active)).all()
         assert conditions == ["low"]  # the fan's command confirmed: no "unconfirmed" alarm
     assert bridge.forwarded == 3 and bridge.dropped == 0  # two readings and the answer
+    # the worker's own metrics: this process's series for each partition it holds
+    ours = str(partition_of(site, PARTITIONS))
+    metrics = {
+        (family.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(scraped)
+        for sample in family.samples
+    }
+    assert metrics[("hazwatch_worker_partitions", ())] == PARTITIONS
+    accepted = (("outcome", "accepted"), ("partition", ours), ("reason", ""))
+    assert metrics[("hazwatch_ingest_readings", accepted)] == 2
+    assert metrics[("hazwatch_alarms_raised", (("partition", ours),))] == 1
+    received = (("partition", ours), ("stage", "received"))
+    applied = (("partition", ours), ("stage", "applied"))
+    # two readings and the fan's answer, each acknowledged
+    assert metrics[("hazwatch_ingest_messages", received)] == 3
+    assert metrics[("hazwatch_ingest_messages", applied)] == 3
+    assert scraped.count("# HELP hazwatch_alarms_raised_total ") == 1  # one family per name
 
 
 class _Owner:

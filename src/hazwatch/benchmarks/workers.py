@@ -74,18 +74,31 @@ def nats_binary() -> str | None:
 
 
 class NatsServer:
-    """A private ``nats-server -js`` whose store survives :meth:`kill` and :meth:`start`."""
+    """A private ``nats-server -js`` whose store survives :meth:`kill` and :meth:`start`;
+    with ``config``, that configuration file (JetStream and users, e.g.
+    ``deploy/nats/hazwatch.conf``) and the ``environment`` it reads passwords from."""
 
-    def __init__(self, binary: str, folder: Path) -> None:
+    def __init__(
+        self,
+        binary: str,
+        folder: Path,
+        config: Path | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> None:
         self.binary = binary
         self.folder = folder
+        self.config = config
+        self.environment = environment
         self.port = free_port()
         self.url = f"nats://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        command = [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-sd", str(self.folder)]
+        command += ["-js"] if self.config is None else ["-c", str(self.config)]
         self.process = subprocess.Popen(
-            [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.folder)],
+            command,
+            env=None if self.environment is None else {**os.environ, **self.environment},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -107,12 +120,14 @@ class NatsServer:
 
 
 @contextmanager
-def private_nats() -> Iterator[NatsServer]:
+def private_nats(
+    config: Path | None = None, environment: dict[str, str] | None = None
+) -> Iterator[NatsServer]:
     binary = nats_binary()
     if binary is None:
         raise FileNotFoundError("nats-server is not installed (Debian package 'nats-server')")
     with tempfile.TemporaryDirectory() as folder:
-        server = NatsServer(binary, Path(folder))
+        server = NatsServer(binary, Path(folder), config, environment)
         server.start()
         try:
             yield server
@@ -214,17 +229,21 @@ def worker_settings(
     )
 
 
-def _run_worker(settings: Settings, name: str, log: Path) -> None:
+def _run_worker(settings: Settings, name: str, log: Path, metrics_port: int | None) -> None:
     logging.basicConfig(
         filename=log, level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", force=True
     )
-    worker.serve(settings, name)
+    metrics = None if metrics_port is None else ("127.0.0.1", metrics_port)
+    worker.serve(settings, name, metrics)
 
 
-def start_worker(settings: Settings, name: str, log: Path) -> BaseProcess:
-    """A worker process (what ``hazwatch worker run --name NAME`` runs), forked from this
-    one so that it starts at once instead of importing HazWatch again."""
-    process = _FORK.Process(target=_run_worker, args=(settings, name, log), name=name)
+def start_worker(
+    settings: Settings, name: str, log: Path, metrics_port: int | None = None
+) -> BaseProcess:
+    """A worker process (what ``hazwatch worker run --name NAME [--metrics-port N]``
+    runs), forked from this one so that it starts at once instead of importing HazWatch
+    again."""
+    process = _FORK.Process(target=_run_worker, args=(settings, name, log, metrics_port), name=name)
     process.start()
     return process
 

@@ -57,13 +57,24 @@ def _stream_reached() -> Iterator[None]:
 @worker_app.command("run")
 def run(
     name: str | None = typer.Option(None, help="Worker name (default: host and process id)."),
+    metrics_port: int | None = typer.Option(
+        None,
+        min=1,
+        max=65535,
+        envvar="HAZWATCH_WORKER_METRICS_PORT",
+        help="Serve this worker's Prometheus metrics (per partition) on this port.",
+    ),
+    metrics_address: str = typer.Option(
+        "127.0.0.1", help="Address the metrics port listens on (0.0.0.0: every interface)."
+    ),
 ) -> None:
     """Own a share of the partitions: take their readings from the stream, keep their alarms."""
     _stream_settings_or_fail()
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    metrics = None if metrics_port is None else (metrics_address, metrics_port)
     with _stream_reached():
-        worker.serve(settings, name)
+        worker.serve(settings, name, metrics)
 
 
 @worker_app.command("bridge")

@@ -50,6 +50,7 @@ from hazwatch.monitoring.mqtt import MqttConnection, admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import control, service
 from hazwatch.monitoring.workers.live import Announcer
+from hazwatch.monitoring.workers.metrics import WorkerMetrics
 from hazwatch.monitoring.workers.service import Held, LeaseLost
 from hazwatch.monitoring.workers.stream import Puller, StreamLink, parse
 from hazwatch.monitoring.writer import ReadingWriter
@@ -223,19 +224,22 @@ class PartitionRunner:
 
     def _take(self, messages: list[Msg]) -> None:
         """A fetched batch: each device's readings taken in one step (as a gateway batch
-        is), its messages acknowledged together once stored; refused ones at once."""
+        is), its messages acknowledged together once stored; refused ones at once. Each
+        message counts in the partition's ingest progress (lag, stall, metrics) until it
+        is acknowledged."""
         assert self.runtime is not None
         engine = self.runtime.engine
-        link = self.worker.link
-        by_device: dict[str, tuple[DeviceConfig, Decoded, list[Msg]]] = {}
+        received = self.runtime.liveness.progress.received
+        by_device: dict[str, tuple[DeviceConfig, Decoded, list[Msg], list[int]]] = {}
         for message in messages:
+            token = received()
             site_id, device_code, kind = parse(message.subject)
             if site_id is None or not engine.partition.owns(site_id):
                 log.error("partition %d: %s is not ours", self.partition, message.subject)
-                link.ack(message)
+                self._acknowledge([message], [token])
                 continue
             if kind not in READING_KINDS:
-                self._take_other(message, site_id, device_code, kind)
+                self._take_other(message, token, site_id, device_code, kind)
                 continue
             admitted = admit(
                 engine,
@@ -243,7 +247,7 @@ class PartitionRunner:
                 device_code,
                 message.subject,
                 message.data,
-                partial(link.ack, message),
+                partial(self._acknowledge, [message], [token]),
                 max_batch=self.worker.context.settings.ingest_max_batch,
                 source="stream",
             )
@@ -252,17 +256,32 @@ class PartitionRunner:
             device, decoded = admitted
             known = by_device.get(device.code)
             if known is None:
-                by_device[device.code] = (device, decoded, [message])
+                by_device[device.code] = (device, decoded, [message], [token])
             else:
                 known[1].readings.extend(decoded.readings)
                 known[1].rejections.extend(decoded.rejections)
                 known[2].append(message)
-        for device, decoded, taken in by_device.values():
+                known[3].append(token)
+        for device, decoded, taken, tokens in by_device.values():
             engine.submit_decoded(
-                decoded, device=device, source="stream", after_commit=partial(link.ack_all, taken)
+                decoded,
+                device=device,
+                source="stream",
+                after_commit=partial(self._acknowledge, taken, tokens),
             )
 
-    def _take_other(self, message: Msg, site_id: int, device_code: str, kind: str) -> None:
+    def _acknowledge(self, messages: list[Msg], tokens: list[int]) -> None:
+        """Stored or refused: acknowledged to the stream (from any thread: the writer's
+        commit callback), and no longer waiting in the ingest progress."""
+        assert self.runtime is not None
+        applied = self.runtime.liveness.progress.applied
+        for token in tokens:
+            applied(token)
+        self.worker.link.ack_all(messages)
+
+    def _take_other(
+        self, message: Msg, token: int, site_id: int, device_code: str, kind: str
+    ) -> None:
         """An actuator's answer or a plug-in's message (vehicle positions), taken at once;
         one that failed stays unacknowledged and comes again after the ack wait."""
         assert self.runtime is not None
@@ -272,10 +291,12 @@ class PartitionRunner:
             )
         except Exception:
             log.exception("partition %d: %s failed", self.partition, message.subject)
+            # not acknowledged: the stream hands it out again, as a message of its own
+            self.runtime.liveness.progress.applied(token)
             return
         if not known:
             log.warning("partition %d: %s is of no known kind", self.partition, message.subject)
-        self.worker.link.ack(message)
+        self._acknowledge([message], [token])
 
     def _finish(self) -> None:
         runtime, subscription, link = self.runtime, self.subscription, self.worker.link
@@ -424,9 +445,12 @@ class Worker:
         log.info("worker %s stopped", self.name)
 
 
-def serve(settings: Settings, name: str | None = None) -> None:
+def serve(
+    settings: Settings, name: str | None = None, metrics: tuple[str, int] | None = None
+) -> None:
     """A worker process's life: connect, run until SIGTERM or Ctrl-C, stop cleanly
-    (everything taken stored and acknowledged, its partitions given back at once)."""
+    (everything taken stored and acknowledged, its partitions given back at once);
+    ``metrics``: the address and port its Prometheus metrics are served on."""
     context = build_context(settings)
     name = name or default_name()
     link = StreamLink(settings, name)
@@ -436,6 +460,8 @@ def serve(settings: Settings, name: str | None = None) -> None:
         link.ensure_stream()
         commands = MqttCommandTransport(broker.publish, settings.mqtt_topic_prefix)
         worker = Worker(context, link, name, commands=commands)
+        if metrics is not None:
+            WorkerMetrics(worker).serve(metrics[1], metrics[0])
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
             worker.stopping.set()
