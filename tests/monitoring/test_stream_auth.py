@@ -33,8 +33,8 @@ from hazwatch.monitoring.models import Alarm, AlarmEvent, Reading
 from hazwatch.monitoring.workers.control import control_subject
 from hazwatch.monitoring.workers.stream import StreamLink, StreamUnreachable, subject_for
 from tests.conftest import error_code
-from tests.monitoring.conftest import Plant, wait_for
-from tests.monitoring.test_worker_control import PARTITIONS, Login, owner
+from tests.monitoring.conftest import PARTITIONS, Plant, owner, wait_for
+from tests.monitoring.test_worker_control import Login
 from tests.services import IN_CI, free_port
 
 CONFIG = Path(__file__).parents[2] / "deploy" / "nats" / "hazwatch.conf"

@@ -8,19 +8,16 @@ under ``CI=true`` (tests/services.py).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import nats.js.errors
 import paho.mqtt.client as mqtt
 import pytest
 from fastapi.testclient import TestClient
@@ -30,16 +27,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from hazwatch.api.app import create_app
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import Principal, Role
-from hazwatch.core.clock import SystemClock
 from hazwatch.core.context import Context
 from hazwatch.core.errors import DomainError, Forbidden, NotFound
 from hazwatch.core.settings import Settings
 from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
-from hazwatch.monitoring.interlocks.service import CommandTransport, MqttCommandTransport
+from hazwatch.monitoring.interlocks.service import MqttCommandTransport
 from hazwatch.monitoring.models import Alarm, AlarmEvent, MeasurementPoint, Reading
 from hazwatch.monitoring.mqtt import MqttConnection
 from hazwatch.monitoring.sharding import partition_of
@@ -48,57 +43,14 @@ from hazwatch.monitoring.workers.bridge import Bridge
 from hazwatch.monitoring.workers.metrics import WorkerMetrics
 from hazwatch.monitoring.workers.service import LeaseLost
 from hazwatch.monitoring.workers.stream import StreamLink
-from hazwatch.monitoring.workers.worker import Worker
 from hazwatch.web import alarms as web_alarms
 from hazwatch.web import state
 from tests.conftest import error_code
-from tests.monitoring.conftest import Plant, wait_for
+from tests.monitoring.conftest import PARTITIONS, Partitioned, Plant, owner, wait_for
 from tests.monitoring.test_mqtt import publisher
-from tests.services import MQTT_URL, NATS_URL, free_port, require
+from tests.services import MQTT_URL, free_port, require
 
-PARTITIONS = 2
 Login = Callable[..., dict[str, str]]
-
-
-@dataclass
-class Partitioned:
-    context: Context
-    client: TestClient
-
-
-@contextmanager
-def partitioned_app(context: Context, **changes: Any) -> Iterator[Partitioned]:
-    """The API app in the partitioned mode on a stream and subjects of its own (no worker
-    yet); ``changes`` to its settings."""
-    if context.engine.dialect.name != "postgresql":
-        pytest.skip("the partitioned mode needs PostgreSQL (its leases are row locks)")
-    require("NATS", NATS_URL, 4222)
-    run = uuid.uuid4().hex[:10]
-    settings = context.settings.model_copy(
-        update={
-            "stream_url": NATS_URL,
-            "stream_name": f"HWTEST-{run}",
-            "stream_subject_prefix": f"hwtest-{run}",
-            "stream_partitions": PARTITIONS,
-            "worker_lease_seconds": 2.0,
-            **changes,
-        }
-    )
-    api = replace(context, settings=settings)
-    try:
-        with TestClient(create_app(api, console=False)) as client:
-            yield Partitioned(api, client)
-    finally:
-        link = StreamLink(settings, "test-cleanup")
-        with contextlib.suppress(nats.js.errors.NotFoundError):
-            link.call(link.js.delete_stream(settings.stream_name))
-        link.close()
-
-
-@pytest.fixture
-def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
-    with partitioned_app(context) as app:
-        yield app
 
 
 @contextmanager
@@ -119,35 +71,6 @@ def control_requests(settings: Settings) -> Iterator[list[bytes]]:
         link.call(listen())
         yield seen
     finally:
-        link.close()
-
-
-@contextmanager
-def owner(api: Context, commands: CommandTransport | None = None) -> Iterator[Worker]:
-    """A worker holding every partition, its control subjects served (leases on the real
-    clock, which PostgreSQL's rows are compared with)."""
-    link = StreamLink(api.settings, "test-worker")
-    link.ensure_stream()
-    worker = Worker(
-        replace(api, clock=SystemClock()),
-        link,
-        f"test-{uuid.uuid4().hex[:8]}",
-        commands=commands,
-    )
-    thread = threading.Thread(target=worker.run, name="test-worker")
-    thread.start()
-    try:
-        assert wait_for(
-            lambda: (
-                len(worker.runners) == PARTITIONS
-                and all(runner.desk is not None for runner in list(worker.runners.values()))
-            ),
-            20,
-        )
-        yield worker
-    finally:
-        worker.stopping.set()
-        thread.join(60)
         link.close()
 
 

@@ -38,9 +38,9 @@ from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
 from hazwatch.registry.models import Door
 from hazwatch.web.rooms import room_views
-from tests.monitoring.conftest import Plant, wait_for
+from tests.monitoring.conftest import Plant, owner, partitioned_app, wait_for
 from tests.monitoring.test_access_fleet import ask
-from tests.monitoring.test_worker_control import Login, owner, partitioned_app
+from tests.monitoring.test_worker_control import Login
 
 
 class Listener:

@@ -68,7 +68,7 @@ def create_device(
 ) -> DeviceCreated:
     device, secret = service.create_device(db, principal, body)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return DeviceCreated(**DeviceOut.model_validate(device).model_dump(), token=secret)
 
 
@@ -83,7 +83,7 @@ def revoke_device(
 ) -> Device:
     device = service.revoke_device(db, principal, device_id)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return device
 
 
@@ -93,7 +93,7 @@ def create_point(
 ) -> MeasurementPoint:
     point = service.create_point(db, principal, body)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return point
 
 
@@ -132,7 +132,7 @@ def update_point(
 ) -> MeasurementPoint:
     point = service.update_point(db, principal, point_id, body)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return point
 
 

@@ -263,11 +263,20 @@ class EngineRuntime:
             if self.relay is not None:
                 self.relay.start()
         if self.ingest is None:
+            if self.owners is not None and self.context.settings.ingest_enabled:
+                # Partitioned, the workers tick the sites; this process's engine still checks
+                # device tokens (HTTP ingest, door readers), so it follows their changes.
+                self._every_tick("config-follow", self.engine.follow_config)
             return
         self.ingest.start()
         self.dispatcher.start()
         self.watch.start()
-        self._ticker = threading.Thread(target=self._tick_loop, name="engine-tick", daemon=True)
+        self._every_tick("engine-tick", self.engine.tick)
+
+    def _every_tick(self, name: str, work: Callable[[], object]) -> None:
+        self._ticker = threading.Thread(
+            target=self._tick_loop, args=(work,), name=name, daemon=True
+        )
         self._ticker.start()
 
     def stop(self) -> None:
@@ -291,11 +300,11 @@ class EngineRuntime:
             self.owners.close()
         self.engine.close()
 
-    def _tick_loop(self) -> None:
+    def _tick_loop(self, work: Callable[[], object]) -> None:
         interval = self.context.settings.engine_tick_seconds
         while not self._stop.wait(interval):
             try:
-                self.engine.tick()
+                work()
             except Stopped:
                 return
             except Exception:  # keep ticking: stale detection must not die with one error
