@@ -129,10 +129,10 @@ class Partitioned:
     client: TestClient
 
 
-@pytest.fixture
-def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
+@contextmanager
+def partitioned_app(context: Context, **changes: Any) -> Iterator[Partitioned]:
     """The API app in the partitioned mode on a stream and subjects of its own (no worker
-    yet)."""
+    yet); ``changes`` to its settings."""
     if context.engine.dialect.name != "postgresql":
         pytest.skip("the partitioned mode needs PostgreSQL (its leases are row locks)")
     require("NATS", NATS_URL, 4222)
@@ -144,6 +144,7 @@ def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
             "stream_subject_prefix": f"hwtest-{run}",
             "stream_partitions": PARTITIONS,
             "worker_lease_seconds": 2.0,
+            **changes,
         }
     )
     api = replace(context, settings=settings)
@@ -155,6 +156,13 @@ def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
         with contextlib.suppress(nats.js.errors.NotFoundError):
             link.call(link.js.delete_stream(settings.stream_name))
         link.close()
+
+
+@pytest.fixture
+def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
+    """The API app in the partitioned mode (:func:`partitioned_app`)."""
+    with partitioned_app(context) as app:
+        yield app
 
 
 @contextmanager

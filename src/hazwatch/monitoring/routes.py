@@ -111,12 +111,12 @@ def list_points(
 def point_status(
     request: Request, db: DbSession, principal: CurrentPrincipal, room_id: Id | None = None
 ) -> list[dict[str, Any]]:
-    engine: MonitoringEngine = request.app.state.engine
+    runtime: EngineRuntime = request.app.state.runtime
     return service.point_statuses(
         db,
         principal,
         room_id=room_id,
-        present=engine.present,
+        present=runtime.present,
         at=get_context(request).clock.now(),
     )
 

@@ -19,6 +19,7 @@ from hazwatch.core.context import Context
 from hazwatch.monitoring.access.service import EngineState, FastAccess
 from hazwatch.monitoring.engine import Fence, MonitoringEngine
 from hazwatch.monitoring.escalation.service import Dispatcher, Escalator
+from hazwatch.monitoring.evaluation import PointPresent
 from hazwatch.monitoring.events import AlarmChange, EventBus
 from hazwatch.monitoring.ingest_watch import IngestWatch
 from hazwatch.monitoring.interlocks.service import (
@@ -37,11 +38,13 @@ from hazwatch.monitoring.maintenance import StorageMaintenance
 from hazwatch.monitoring.metrics import RuntimeMetrics
 from hazwatch.monitoring.mqtt import MqttIngest, reading_topics
 from hazwatch.monitoring.occupancy import service as occupancy
+from hazwatch.monitoring.present import PersistedPresent, Present
 from hazwatch.monitoring.retry import Stopped
 from hazwatch.monitoring.sharding import Partition
 from hazwatch.monitoring.tanks.watch import TankWatch
 from hazwatch.monitoring.virtual import VirtualOxygen
 from hazwatch.monitoring.workers.control import OperatorActions, Owners
+from hazwatch.monitoring.workers.live import LiveRelay
 from hazwatch.monitoring.writer import ReadingWriter
 
 log = logging.getLogger(__name__)
@@ -130,6 +133,15 @@ class EngineRuntime:
         #: operator actions go to the owner of the site, gateway batches into the stream.
         self.owners = Owners(context) if settings.stream_url and fence is None else None
         self.actions: OperatorActions = self.owners or self.engine
+        #: Partitioned, the points' present is what their owners persist and announce live
+        #: (:mod:`hazwatch.monitoring.present`): this process's engine takes no readings.
+        self.persisted = PersistedPresent(context) if self.owners is not None else None
+        self.source: Present = self.persisted or self.engine
+        self.relay = (
+            LiveRelay(self.owners, self.hub, self.persisted)
+            if self.owners is not None and self.persisted is not None
+            else None
+        )
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         self.liveness = IngestLiveness(
             self.ingest.progress if self.ingest is not None else MessageProgress(),
@@ -158,7 +170,7 @@ class EngineRuntime:
         self.bus.subscribe_kind(self.tanks.on_event, PointKind.TANK_LEVEL.value)
         self.access = FastAccess(
             context.sessions,
-            EngineState(self.engine),
+            EngineState(self.persisted or self.engine),
             self.engine.record_decisions,
             readers=self._reader,
         )
@@ -191,6 +203,8 @@ class EngineRuntime:
         self.metrics = RuntimeMetrics(self)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        #: Whether the stored present is read in the background (not in API tests).
+        self._background = False
 
     def _subscribe(self, ingest: MqttIngest, plugin: TopicPlugin) -> None:
         """A plugin's topic, with the readings' partition rule (a site's messages reach the
@@ -227,7 +241,27 @@ class EngineRuntime:
         device = self.engine.device_for_secret(secret)
         return None if device is None else device.id
 
+    def present(self, point_id: int) -> PointPresent | None:
+        """A point's present as this process knows it (:class:`Present`): what routes and
+        console pages show."""
+        return self.source.present(point_id)
+
+    def present_problems(self) -> list[str]:
+        """Why this process cannot vouch for the present it shows (readiness reasons):
+        partitioned, the stored present out of reach, or the workers' live events."""
+        problems = []
+        if self.persisted is not None and self._background and not self.persisted.fresh():
+            problems.append("present_unavailable")
+        if self.relay is not None and self._background and not self.relay.connected():
+            problems.append("live_unavailable")
+        return problems
+
     def start(self) -> None:
+        if self.context.settings.ingest_enabled and self.persisted is not None:
+            self._background = True
+            self.persisted.start()
+            if self.relay is not None:
+                self.relay.start()
         if self.ingest is None:
             if self.owners is not None and self.context.settings.ingest_enabled:
                 # Partitioned, the workers tick the sites; this process's engine still checks
@@ -258,6 +292,10 @@ class EngineRuntime:
             # Generous: a tick may be inside the first import of CoolProp (3 s on a quiet
             # machine, past 5 s on a loaded one), which nothing can interrupt.
             self._ticker.join(timeout=20)
+        if self.relay is not None:
+            self.relay.stop()
+        if self.persisted is not None:
+            self.persisted.stop()
         if self.owners is not None:
             self.owners.close()
         self.engine.close()

@@ -26,7 +26,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -51,7 +51,13 @@ from hazwatch.monitoring.access.service import (
     load_layout,
 )
 from hazwatch.monitoring.config import load_devices
-from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
+from hazwatch.monitoring.present import (
+    StoredPoint,
+    active_alarms,
+    alarms_by_room,
+    conditions_by_point,
+    stored_points,
+)
 from hazwatch.monitoring.writer import Batch, ReadingWriter
 
 log = logging.getLogger(__name__)
@@ -62,16 +68,6 @@ REFRESH_S = 0.2
 MAX_AGE_S = 3.0
 #: Seconds the layout and devices are trusted when the audit head has not moved.
 LAYOUT_TTL = 30.0
-
-
-@dataclass(frozen=True)
-class StoredPoint:
-    """A point's stored present and when it turns stale."""
-
-    quality: str
-    value: float | None
-    conditions: tuple[str, ...]
-    stale_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -102,7 +98,7 @@ class SnapshotState:
         if stored is None:
             return PointFacts("unknown", None, tuple(sorted(alarmed)))
         conditions = tuple(sorted(alarmed.union(stored.conditions)))
-        if stored.quality == "good" and stored.stale_at is not None and self.now > stored.stale_at:
+        if stored.stale(self.now):
             return PointFacts("stale", None, conditions)
         return PointFacts(stored.quality, stored.value, conditions)
 
@@ -118,33 +114,8 @@ def read_present(session: Session, keep: Snapshot | None = None) -> Snapshot:
     """Point states and active alarms; the layout and readers too, unless those of
     ``keep`` still hold."""
     now = time.monotonic()
-    points: dict[int, StoredPoint] = {}
-    rows = session.execute(
-        select(
-            PointState.point_id,
-            PointState.quality,
-            PointState.value,
-            PointState.conditions,
-            PointState.at,
-            MeasurementPoint.expected_interval_s,
-        )
-        .join(MeasurementPoint, MeasurementPoint.id == PointState.point_id)
-        .where(MeasurementPoint.kind.in_(O2_KINDS))
-    )
-    for point_id, quality, value, conditions, at, interval in rows:
-        stale_at = None if at is None else at + timedelta(seconds=interval * 1.5)
-        points[point_id] = StoredPoint(quality, value, tuple(conditions or ()), stale_at)
-    room_alarms: dict[int, list[tuple[int, str, int | None]]] = {}
-    point_alarms: dict[int, set[str]] = {}
-    for alarm_id, room_id, alarm_point, condition in session.execute(
-        select(Alarm.id, Alarm.room_id, Alarm.point_id, Alarm.condition).where(
-            Alarm.active.is_(True)
-        )
-    ):
-        if room_id is not None:
-            room_alarms.setdefault(room_id, []).append((alarm_id, condition, alarm_point))
-        if alarm_point is not None:
-            point_alarms.setdefault(alarm_point, set()).add(condition)
+    points = stored_points(session, O2_KINDS)
+    alarms = active_alarms(session)
     if keep is None:
         doors = load_layout(session)
         readers = {
@@ -159,8 +130,8 @@ def read_present(session: Session, keep: Snapshot | None = None) -> Snapshot:
         doors,
         readers,
         points,
-        room_alarms,
-        {point_id: frozenset(found) for point_id, found in point_alarms.items()},
+        alarms_by_room(alarms),
+        conditions_by_point(alarms),
     )
 
 

@@ -49,6 +49,7 @@ from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.mqtt import MqttConnection, admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import control, service
+from hazwatch.monitoring.workers.live import Announcer
 from hazwatch.monitoring.workers.metrics import WorkerMetrics
 from hazwatch.monitoring.workers.service import Held, LeaseLost
 from hazwatch.monitoring.workers.stream import Puller, StreamLink, parse
@@ -100,6 +101,8 @@ class PartitionRunner:
     def _run(self) -> None:
         try:
             self.runtime = self.worker.runtime_for(self.partition, self._fence)
+            # its events and console notices, for the consoles of the API processes
+            self.runtime.hub.forward(Announcer(self.worker.link, self.partition).put)
             self._resume_escalations(self.runtime)
             self.runtime.dispatcher.start()
             self.desk = self._open_desk(self.runtime)
