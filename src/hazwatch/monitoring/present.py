@@ -67,9 +67,13 @@ class StoredPoint:
         """Its reading is within its stale limit (plus ``grace``) at ``now``."""
         return self.at is not None and now <= self.at + self.stale_after + grace
 
-    def stale(self, now: datetime) -> bool:
-        """Good as stored, but no reading since its stale limit."""
-        return self.quality == Quality.GOOD.value and self.at is not None and not self.current(now)
+    def stale(self, now: datetime, grace: timedelta = timedelta(0)) -> bool:
+        """Good as stored, but no reading since its stale limit (plus ``grace``)."""
+        return (
+            self.quality == Quality.GOOD.value
+            and self.at is not None
+            and not self.current(now, grace)
+        )
 
 
 def stored_points(session: Session, kinds: Collection[str] | None = None) -> dict[int, StoredPoint]:

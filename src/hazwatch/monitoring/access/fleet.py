@@ -12,8 +12,10 @@ Unknown is unsafe here too:
 
 * a point's conditions are those of its stored state *and* of its active alarms (the engine
   commits an alarm before its writer stores the point's state);
-* a point whose stored reading is older than its stale limit (1.5 expected intervals) is
-  stale, though no engine marked it so (an engine that died marks nothing);
+* a point whose stored reading is older than its stale limit (1.5 expected intervals) and
+  the storage heartbeat (a steady reading is stored only that often, so the stored state of
+  a healthy point lags by up to that much) is stale, though no engine marked it so (an
+  engine that died marks nothing; a live one marks a silent point stale within a tick);
 * a snapshot older than ``MAX_AGE_S`` (the database out of reach) answers every door
   ``deny`` (``access.reason.state_unavailable``).
 """
@@ -26,7 +28,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -86,11 +88,14 @@ class Snapshot:
 
 
 class SnapshotState:
-    """The rules' :class:`~hazwatch.monitoring.access.service.StateSource` at ``now``."""
+    """The rules' :class:`~hazwatch.monitoring.access.service.StateSource` at ``now``;
+    ``heartbeat``: how far a steady point's stored state may lag its newest reading (the
+    engine stores a reading that did not move only that often)."""
 
-    def __init__(self, snapshot: Snapshot, now: datetime) -> None:
+    def __init__(self, snapshot: Snapshot, now: datetime, heartbeat: timedelta) -> None:
         self.snapshot = snapshot
         self.now = now
+        self.heartbeat = heartbeat
 
     def point(self, point_id: int) -> PointFacts:
         stored = self.snapshot.points.get(point_id)
@@ -98,7 +103,7 @@ class SnapshotState:
         if stored is None:
             return PointFacts("unknown", None, tuple(sorted(alarmed)))
         conditions = tuple(sorted(alarmed.union(stored.conditions)))
-        if stored.stale(self.now):
+        if stored.stale(self.now, self.heartbeat):
             return PointFacts("stale", None, conditions)
         return PointFacts(stored.quality, stored.value, conditions)
 
@@ -144,6 +149,7 @@ class PersistedAccess:
     def __init__(self, context: Context, policy: AccessPolicy | None = None) -> None:
         self.context = context
         self.policy = policy or AccessPolicy.from_settings(context.settings)
+        self.heartbeat = timedelta(seconds=context.settings.storage_max_interval_s)
         self.writer = ReadingWriter(context.engine, threaded=True)
         self.snapshot = Snapshot(taken_at=float("-inf"))
         self._layout_at = float("-inf")
@@ -222,7 +228,7 @@ class PersistedAccess:
                 decision = decide(
                     session,
                     door,
-                    SnapshotState(snapshot, now),
+                    SnapshotState(snapshot, now, self.heartbeat),
                     door_code=door_code,
                     person=person,
                     purpose=purpose,

@@ -64,7 +64,10 @@ class Announcer:
             self._pending.pop(key, None)  # a point's newest goes last
             self._pending[key] = body
         if first:
-            self.link.loop.call_soon_threadsafe(self.link.loop.call_later, WINDOW_S, self._send)
+            try:
+                self.link.loop.call_soon_threadsafe(self.link.loop.call_later, WINDOW_S, self._send)
+            except RuntimeError:  # the link closed (the worker stopping): nobody to tell
+                log.debug("live events of a closed link dropped")
 
     def _send(self) -> None:
         with self._lock:
