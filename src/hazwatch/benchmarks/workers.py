@@ -11,12 +11,12 @@ once" and "every alarm raised once" can be counted in the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -94,22 +94,30 @@ class NatsServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        """Started and answering on its port; a server that exits instead (its port taken
+        meanwhile by another process, a bad configuration) is an error naming its log, not
+        someone else's server answering in its place."""
         command = [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-sd", str(self.folder)]
         command += ["-js"] if self.config is None else ["-c", str(self.config)]
+        log_file = self.folder / "nats-server.log"
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            command,
+            [*command, "-l", str(log_file)],
             env=None if self.environment is None else {**os.environ, **self.environment},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the private NATS server did not start")
+        written = log_file.stat().st_size if log_file.exists() else 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            with contextlib.suppress(OSError), log_file.open("rb") as log:
+                log.seek(written)
+                if b"Server is ready" in log.read():  # this process listens, not another
+                    return
+            time.sleep(0.05)
+        self.kill()
+        told = log_file.read_text()[-2000:] if log_file.exists() else "(no log)"
+        raise RuntimeError(f"the private NATS server did not start on {self.port}: {told}")
 
     def kill(self) -> None:
         """SIGKILL: what a crash or a power loss does to the stream server."""
