@@ -4,8 +4,8 @@ Worker processes of their own (uvicorn's ``--workers``), beside the engine proce
 other machines, answer ``POST /api/access/check`` from the persisted present: each worker's
 background thread reads ``point_state`` and the active alarms every ``REFRESH_S`` into a
 snapshot in memory, and reloads the door/room layout and the reader devices whenever the
-audit chain's head moves (every configuration change and every alarm transition is audited,
-in whichever process). A check then needs no database (a confined space's or hot work's
+audit chain's head moves (every configuration change is audited, in whichever process, as
+are operator actions). A check then needs no database (a confined space's or hot work's
 permit, and a rescuer's breathing apparatus, excepted), so it is answered on the event loop.
 
 Unknown is unsafe here too:
