@@ -133,8 +133,9 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-#: Threads of a running monitoring runtime (engine ticks, reading writer).
-RUNTIME_THREADS = {"engine-tick", "reading-writer"}
+#: Threads of a running monitoring runtime (engine ticks or configuration following, reading
+#: writer).
+RUNTIME_THREADS = {"engine-tick", "config-follow", "reading-writer"}
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -38,3 +38,10 @@ def require(name: str, url: str, default_port: int) -> None:
     if IN_CI:
         pytest.fail(f"{message} (CI=true: integration services are required)")
     pytest.skip(message)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server a test starts itself)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

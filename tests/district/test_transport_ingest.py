@@ -25,7 +25,7 @@ from hazwatch.core.context import Context
 from hazwatch.district.transport.demo import IN_TUNNEL
 from hazwatch.district.transport.models import TransportWarning, VehiclePosition
 from hazwatch.monitoring.models import IngestRejection
-from hazwatch.monitoring.runtime import EngineRuntime
+from hazwatch.monitoring.runtime import EngineRuntime, device_topics
 from hazwatch.registry.demo import DemoIds
 from tests.monitoring.conftest import wait_for
 from tests.services import MQTT_URL, require
@@ -162,3 +162,19 @@ def test_positions_over_mqtt_raise_the_tunnel_warning(
         publisher.loop_stop()
         publisher.disconnect()
         runtime.stop()  # its tick thread too: left running it ticks on a dropped database
+
+
+def test_positions_from_the_stream_reach_the_owning_engine(
+    client: TestClient, login_as: Login, demo: DemoIds, clock: ManualClock, context: Context
+) -> None:
+    """Partitioned, the bridge forwards the ``position`` topic with the readings, and the
+    site's owner hands a position from the stream to the same plug-in as the broker's."""
+    site, token = _terminal(client, login_as, demo, "GW-FLEET")
+    assert "hazwatch/v1/+/+/position" in device_topics("hazwatch")
+    runtime = EngineRuntime(context)
+    payload = json.dumps({"positions": [_position(clock.now())], "token": token}).encode()
+    subject = f"hazwatch.p0.v1.{site}.GW-FLEET.position"
+    assert runtime.take_other(site, "GW-FLEET", "position", subject, payload)
+    assert not runtime.take_other(site, "GW-FLEET", "reading", subject, payload)
+    assert len(_rows(context, VehiclePosition, VehiclePosition.vehicle_id == demo["van"])) == 1
+    assert _rows(context, TransportWarning, TransportWarning.vehicle_id == demo["van"])

@@ -1,23 +1,34 @@
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+import nats.js.errors
 import pytest
+from fastapi.testclient import TestClient
 
+from hazwatch.api.app import create_app
 from hazwatch.core.auth.roles import SYSTEM
+from hazwatch.core.clock import SystemClock
 from hazwatch.core.context import Context
 from hazwatch.monitoring import service
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, Event, EventBus
+from hazwatch.monitoring.interlocks.service import CommandTransport
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
+from hazwatch.monitoring.workers.stream import StreamLink
+from hazwatch.monitoring.workers.worker import Worker
 from hazwatch.registry.demo import DemoIds, load_demo
+from tests.services import NATS_URL, require
 
 
 @dataclass
@@ -106,6 +117,81 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return predicate()
+
+
+#: Partitions of the partitioned-mode tests (the ``partitioned`` fixture, ``owner``).
+PARTITIONS = 2
+
+
+@dataclass
+class Partitioned:
+    context: Context
+    client: TestClient
+
+
+@contextmanager
+def partitioned_app(context: Context, **changes: Any) -> Iterator[Partitioned]:
+    """The API app in the partitioned mode on a stream and subjects of its own (no worker
+    yet); ``changes`` to its settings."""
+    if context.engine.dialect.name != "postgresql":
+        pytest.skip("the partitioned mode needs PostgreSQL (its leases are row locks)")
+    require("NATS", NATS_URL, 4222)
+    run = uuid.uuid4().hex[:10]
+    settings = context.settings.model_copy(
+        update={
+            "stream_url": NATS_URL,
+            "stream_name": f"HWTEST-{run}",
+            "stream_subject_prefix": f"hwtest-{run}",
+            "stream_partitions": PARTITIONS,
+            "worker_lease_seconds": 2.0,
+            **changes,
+        }
+    )
+    api = replace(context, settings=settings)
+    try:
+        with TestClient(create_app(api, console=False)) as client:
+            yield Partitioned(api, client)
+    finally:
+        link = StreamLink(settings, "test-cleanup")
+        with contextlib.suppress(nats.js.errors.NotFoundError):
+            link.call(link.js.delete_stream(settings.stream_name))
+        link.close()
+
+
+@pytest.fixture
+def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
+    """The API app in the partitioned mode (:func:`partitioned_app`)."""
+    with partitioned_app(context) as app:
+        yield app
+
+
+@contextmanager
+def owner(api: Context, commands: CommandTransport | None = None) -> Iterator[Worker]:
+    """A worker holding every partition, its control subjects served (leases on the real
+    clock, which PostgreSQL's rows are compared with)."""
+    link = StreamLink(api.settings, "test-worker")
+    link.ensure_stream()
+    worker = Worker(
+        replace(api, clock=SystemClock()),
+        link,
+        f"test-{uuid.uuid4().hex[:8]}",
+        commands=commands,
+    )
+    thread = threading.Thread(target=worker.run, name="test-worker")
+    thread.start()
+    try:
+        assert wait_for(
+            lambda: (
+                len(worker.runners) == PARTITIONS
+                and all(runner.desk is not None for runner in list(worker.runners.values()))
+            ),
+            20,
+        )
+        yield worker
+    finally:
+        worker.stopping.set()
+        thread.join(60)
+        link.close()
 
 
 #: Words of the landlord's notices of a tenant's sub-lease or inert-gas source

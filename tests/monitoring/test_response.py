@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRul
 from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.runtime import EngineRuntime
 from tests.monitoring.conftest import Plant, Received
+from tests.services import free_port
 
 OFFICER = Principal(user_id=1, username="duty", role=Role.SAFETY_OFFICER)
 
@@ -42,9 +42,7 @@ class Mailbox:
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, Mailbox]]:
     mailbox = Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield port, mailbox

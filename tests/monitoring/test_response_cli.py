@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from typer.testing import CliRunner
 
@@ -12,6 +10,7 @@ from hazwatch.cli.main import app
 from hazwatch.core.context import Context
 from hazwatch.registry.demo import DemoIds
 from tests.monitoring.conftest import Received
+from tests.services import free_port
 
 runner = CliRunner()
 
@@ -42,9 +41,7 @@ def test_notify_reports_the_outcome(demo: DemoIds, webhook: tuple[str, Received]
     assert [(path, body["subject"]) for path, body in received.requests] == [
         ("/hook", "[HazWatch] test message")
     ]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
+    closed = free_port()
     failed = runner.invoke(
         app, ["notify", "test", "wecom", "--address", f"http://127.0.0.1:{closed}/x"]
     )

@@ -1,13 +1,18 @@
-"""``hazwatch tank status`` and ``hazwatch tank leak-settings`` as an operator types them."""
+"""``hazwatch tank status``, ``hazwatch tank leak-settings`` and ``hazwatch monitoring points``
+as an operator types them."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
 
 import pytest
 from typer.testing import CliRunner
 
+from hazwatch.cli import common
 from hazwatch.cli.main import app
 from hazwatch.core.clock import ManualClock
-from hazwatch.core.context import Context
+from hazwatch.core.context import Context, build_context
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.tanks.models import TankLeakSetting
 from hazwatch.registry.demo import DemoIds
@@ -17,7 +22,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def demo(cli_on_context: Context) -> DemoIds:
+def demo(cli_on_context: Context, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> DemoIds:
+    """The commands run at the test's instant (a stored level is current or stale by it)."""
+    monkeypatch.setattr(common, "build_context", partial(build_context, clock=clock))
     return with_level_point(cli_on_context)
 
 
@@ -72,3 +79,24 @@ def test_leak_settings_are_tuned_or_refused_with_the_range(demo: DemoIds, contex
         app, ["tank", "leak-settings", "999999", "--false-alarms-per-year", "1", "--noise-mm", "3"]
     )
     assert missing.exit_code == 3
+
+
+def test_points_read_stale_once_the_stored_reading_is_past_its_limit(
+    demo: DemoIds, context: Context, clock: ManualClock
+) -> None:
+    """``hazwatch monitoring points`` runs beside the engine, not in it: a stored reading
+    past its stale limit (1.5 expected intervals, plus the storage heartbeat a steady
+    point's stored state may lag by) reads stale, never as the old number."""
+    runtime = EngineRuntime(context)
+    readings = telemetry(clock.now(), 3)
+    clock.set(readings[-1].ts)
+    runtime.engine.submit(readings)
+    runtime.stop()
+    shown = runner.invoke(app, ["monitoring", "points"])
+    assert shown.exit_code == 0, shown.output
+    (level,) = [line for line in shown.output.splitlines() if line.startswith("LT-LN2")]
+    assert f"{readings[-1].value:g} mm" in level and "Good" in level
+    clock.advance(timedelta(seconds=1.5 * 300 + context.settings.storage_max_interval_s + 1))
+    later = runner.invoke(app, ["monitoring", "points"])
+    (level,) = [line for line in later.output.splitlines() if line.startswith("LT-LN2")]
+    assert "Stale (unknown)" in level and " mm" not in level

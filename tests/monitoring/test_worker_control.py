@@ -8,79 +8,49 @@ under ``CI=true`` (tests/services.py).
 
 from __future__ import annotations
 
-import contextlib
-import threading
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import nats.js.errors
+import httpx
+import paho.mqtt.client as mqtt
 import pytest
 from fastapi.testclient import TestClient
 from nats.aio.msg import Msg
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from hazwatch.api.app import create_app
 from hazwatch.core.audit.models import AuditEntry
 from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import Principal, Role
-from hazwatch.core.clock import SystemClock
 from hazwatch.core.context import Context
 from hazwatch.core.errors import DomainError, Forbidden, NotFound
 from hazwatch.core.settings import Settings
+from hazwatch.monitoring.interlocks.models import InterlockCommand, InterlockRule
+from hazwatch.monitoring.interlocks.service import MqttCommandTransport
 from hazwatch.monitoring.models import Alarm, AlarmEvent, MeasurementPoint, Reading
+from hazwatch.monitoring.mqtt import MqttConnection
+from hazwatch.monitoring.sharding import partition_of
 from hazwatch.monitoring.workers import control
+from hazwatch.monitoring.workers.bridge import Bridge
+from hazwatch.monitoring.workers.metrics import WorkerMetrics
 from hazwatch.monitoring.workers.service import LeaseLost
 from hazwatch.monitoring.workers.stream import StreamLink
-from hazwatch.monitoring.workers.worker import Worker
 from hazwatch.web import alarms as web_alarms
 from hazwatch.web import state
 from tests.conftest import error_code
-from tests.monitoring.conftest import Plant, wait_for
-from tests.services import NATS_URL, require
+from tests.monitoring.conftest import PARTITIONS, Partitioned, Plant, owner, wait_for
+from tests.monitoring.test_mqtt import publisher
+from tests.services import MQTT_URL, free_port, require
 
-PARTITIONS = 2
 Login = Callable[..., dict[str, str]]
-
-
-@dataclass
-class Partitioned:
-    context: Context
-    client: TestClient
-
-
-@pytest.fixture
-def partitioned(context: Context, plant: Plant) -> Iterator[Partitioned]:
-    """The API app in the partitioned mode on a stream and subjects of its own (no worker
-    yet)."""
-    if context.engine.dialect.name != "postgresql":
-        pytest.skip("the partitioned mode needs PostgreSQL (its leases are row locks)")
-    require("NATS", NATS_URL, 4222)
-    run = uuid.uuid4().hex[:10]
-    settings = context.settings.model_copy(
-        update={
-            "stream_url": NATS_URL,
-            "stream_name": f"HWTEST-{run}",
-            "stream_subject_prefix": f"hwtest-{run}",
-            "stream_partitions": PARTITIONS,
-            "worker_lease_seconds": 2.0,
-        }
-    )
-    api = replace(context, settings=settings)
-    try:
-        with TestClient(create_app(api, console=False)) as client:
-            yield Partitioned(api, client)
-    finally:
-        link = StreamLink(settings, "test-cleanup")
-        with contextlib.suppress(nats.js.errors.NotFoundError):
-            link.call(link.js.delete_stream(settings.stream_name))
-        link.close()
 
 
 @contextmanager
@@ -101,30 +71,6 @@ def control_requests(settings: Settings) -> Iterator[list[bytes]]:
         link.call(listen())
         yield seen
     finally:
-        link.close()
-
-
-@contextmanager
-def owner(api: Context) -> Iterator[Worker]:
-    """A worker holding every partition, its control subjects served (leases on the real
-    clock, which PostgreSQL's rows are compared with)."""
-    link = StreamLink(api.settings, "test-worker")
-    link.ensure_stream()
-    worker = Worker(replace(api, clock=SystemClock()), link, f"test-{uuid.uuid4().hex[:8]}")
-    thread = threading.Thread(target=worker.run, name="test-worker")
-    thread.start()
-    try:
-        assert wait_for(
-            lambda: (
-                len(worker.runners) == PARTITIONS
-                and all(runner.desk is not None for runner in list(worker.runners.values()))
-            ),
-            20,
-        )
-        yield worker
-    finally:
-        worker.stopping.set()
-        thread.join(60)
         link.close()
 
 
@@ -287,6 +233,114 @@ def test_without_an_answering_owner_an_action_is_refused_503_in_bounded_time(
     with api.sessions() as session:
         assert session.get(Alarm, alarm_id).acked is False  # type: ignore[union-attr]
         assert session.scalar(select(func.count()).select_from(AlarmEvent)) == 0
+
+
+@contextmanager
+def fan_controller(settings: Settings, site_id: int, answer: bool = True) -> Iterator[list[str]]:
+    """The dry room's exhaust fan at the far end of the broker: it answers each command
+    on its ``cmd/ack`` topic; yields the actions it was sent."""
+    topic = f"{settings.mqtt_topic_prefix}/v1/{site_id}/FAN-DRY1/cmd"
+    commanded: list[str] = []
+    client = publisher(1883)
+
+    def on_command(_client: object, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        command = json.loads(message.payload)
+        commanded.append(command["action"])
+        reply = {"command_id": command["command_id"], "ok": answer}
+        client.publish(f"{topic}/ack", json.dumps(reply).encode(), qos=1)
+
+    client.on_message = on_command
+    client.subscribe(topic, qos=1)
+    try:
+        yield commanded
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def test_devices_reach_the_owner_through_the_bridge_and_its_interlock_reaches_the_fan(
+    partitioned: Partitioned, plant: Plant
+) -> None:
+    """The partitioned mode's whole device round trip: a detector's MQTT reading moved into
+    the stream by the bridge, the alarm raised by the owning worker, whose interlock sends
+    the exhaust fan its command over the broker; the fan's answer comes back through the
+    bridge to that worker and confirms the command (no ``unconfirmed`` alarm)."""
+    require("MQTT", MQTT_URL, 1883)
+    run = uuid.uuid4().hex[:8]
+    settings = partitioned.context.settings.model_copy(
+        update={
+            "mqtt_url": MQTT_URL,
+            "mqtt_topic_prefix": f"hwtest-{run}",
+            "mqtt_client_id": f"test-{run}",
+        }
+    )
+    api, site = replace(partitioned.context, settings=settings), plant.demo["plant"]
+    with api.unit_of_work() as session:
+        session.add(
+            InterlockRule(
+                organisation_id=plant.demo["lab"],
+                site_id=site,
+                room_id=plant.demo["dry_room_1"],
+                conditions=["low", "low_low"],
+                action="start_fan",
+                device_code="FAN-DRY1",
+                timeout_s=30,
+            )
+        )
+    broker = MqttConnection(settings, f"test-{run}-commands")
+    link = StreamLink(settings, "test-bridge")
+    bridge = Bridge(settings, link)
+    broker.start()
+    bridge.start()
+    commands = MqttCommandTransport(broker.publish, settings.mqtt_topic_prefix)
+    try:
+        assert bridge.connection.connected.wait(10) and broker.connected.wait(10)
+        with owner(api, commands) as worker, fan_controller(settings, site) as commanded:
+            detector = publisher(1883)
+            at = datetime.now(UTC).replace(microsecond=0)
+            for ago, value in ((2, 20.9), (1, 18.6)):
+                reading = {"point": "O2-DRY1", "value": value, "unit": "%vol"}
+                reading["ts"] = (at - timedelta(seconds=ago)).isoformat()
+                topic = f"{settings.mqtt_topic_prefix}/v1/{site}/GW-LAB/reading"
+                detector.publish(topic, json.dumps(reading).encode(), qos=1).wait_for_publish(5)
+            detector.loop_stop()
+            detector.disconnect()
+
+            def status() -> list[str]:
+                with api.sessions() as session:
+                    return list(session.scalars(select(InterlockCommand.status)))
+
+            assert wait_for(lambda: status() == ["confirmed"], 20), status()
+            assert commanded == ["start_fan"]
+            port = free_port()
+            WorkerMetrics(worker).serve(port, "127.0.0.1")
+            scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    finally:
+        bridge.stop()
+        broker.stop()
+        link.close()
+    with api.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Reading)) == 2
+        conditions = session.scalars(select(Alarm.condition).where(Alarm.active)).all()
+        assert conditions == ["low"]  # the fan's command confirmed: no "unconfirmed" alarm
+    assert bridge.forwarded == 3 and bridge.dropped == 0  # two readings and the answer
+    # the worker's own metrics: this process's series for each partition it holds
+    ours = str(partition_of(site, PARTITIONS))
+    metrics = {
+        (family.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(scraped)
+        for sample in family.samples
+    }
+    assert metrics[("hazwatch_worker_partitions", ())] == PARTITIONS
+    accepted = (("outcome", "accepted"), ("partition", ours), ("reason", ""))
+    assert metrics[("hazwatch_ingest_readings", accepted)] == 2
+    assert metrics[("hazwatch_alarms_raised", (("partition", ours),))] == 1
+    received = (("partition", ours), ("stage", "received"))
+    applied = (("partition", ours), ("stage", "applied"))
+    # two readings and the fan's answer, each acknowledged
+    assert metrics[("hazwatch_ingest_messages", received)] == 3
+    assert metrics[("hazwatch_ingest_messages", applied)] == 3
+    assert scraped.count("# HELP hazwatch_alarms_raised_total ") == 1  # one family per name
 
 
 class _Owner:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from hazwatch.benchmarks import workers as fleet
@@ -27,7 +29,7 @@ from hazwatch.core.settings import Settings
 from hazwatch.monitoring.escalation.models import Escalation, Notification
 from hazwatch.monitoring.models import Alarm, AlarmEvent, ReadingMinute
 from hazwatch.monitoring.workers.stream import StreamLink, message_id
-from tests.services import IN_CI, POSTGRES_URL, require
+from tests.services import IN_CI, POSTGRES_URL, free_port, require
 
 PARTITIONS = 4
 LEASE_S = 2.0
@@ -126,7 +128,8 @@ def test_a_worker_killed_during_a_load_run_loses_no_reading_and_doubles_no_alarm
         settings = clean.settings(nats.url)
         log = clean.folder / "kill.log"
         first = fleet.start_worker(settings, "w1", log)
-        second = fleet.start_worker(settings, "w2", log)
+        metrics_port = free_port()
+        second = fleet.start_worker(settings, "w2", log, metrics_port)
         link = StreamLink(settings, "publisher")
         try:
             assert fleet.wait_for(lambda: fleet.owned_by(context, {"w1", "w2"}, PARTITIONS), 60)
@@ -138,6 +141,12 @@ def test_a_worker_killed_during_a_load_run_loses_no_reading_and_doubles_no_alarm
             fleet.publish(link, PARTITIONS, plan.messages[half:])
             assert fleet.wait_for(lambda: fleet.owned_by(context, {"w2"}, PARTITIONS), 30)
             _assert_exactly_once(context, plan, len(plan.messages))
+            # the survivor's metrics port shows it holding every partition, none behind
+            scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+            families = {f.name: f for f in text_string_to_metric_families(scraped)}
+            assert families["hazwatch_worker_partitions"].samples[0].value == PARTITIONS
+            backlog = families["hazwatch_stream_backlog_messages"].samples
+            assert sorted(int(s.labels["partition"]) for s in backlog) == list(range(PARTITIONS))
         finally:
             fleet.kill_worker(first)
             fleet.stop_worker(second)

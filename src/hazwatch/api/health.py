@@ -2,7 +2,9 @@
 
 Ready means the database answers *and* ingest moves: a process whose readings pile up
 unstored is not ready, whatever its database says now (after an outage ingest once stayed
-stopped while this probe said ready). Every reason is machine-readable.
+stopped while this probe said ready). In the partitioned mode it also means this process
+can vouch for the present it shows: the workers' stored present is read, and their live
+events are heard. Every reason is machine-readable.
 """
 
 from __future__ import annotations
@@ -33,14 +35,15 @@ def healthz() -> dict[str, str]:
     responses={
         503: {
             "description": "Not ready: `reasons` says why (database_unavailable, "
-            "ingest_stalled, ingest_lagging, writes_failing)."
+            "ingest_stalled, ingest_lagging, writes_failing; partitioned: "
+            "present_unavailable, live_unavailable)."
         }
     },
 )
 def readyz(request: Request, context: Annotated[Context, Depends(get_context)]) -> JSONResponse:
     runtime: EngineRuntime = request.app.state.runtime
     ingest = runtime.liveness.status()
-    reasons = list(ingest.reasons)
+    reasons = list(ingest.reasons) + runtime.present_problems()
     body: dict[str, object] = {"database": "ok", "ingest": ingest.as_dict()}
     try:
         with context.engine.connect() as connection:

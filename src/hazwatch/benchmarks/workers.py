@@ -11,12 +11,12 @@ once" and "every alarm raised once" can be counted in the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -74,29 +74,50 @@ def nats_binary() -> str | None:
 
 
 class NatsServer:
-    """A private ``nats-server -js`` whose store survives :meth:`kill` and :meth:`start`."""
+    """A private ``nats-server -js`` whose store survives :meth:`kill` and :meth:`start`;
+    with ``config``, that configuration file (JetStream and users, e.g.
+    ``deploy/nats/hazwatch.conf``) and the ``environment`` it reads passwords from."""
 
-    def __init__(self, binary: str, folder: Path) -> None:
+    def __init__(
+        self,
+        binary: str,
+        folder: Path,
+        config: Path | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> None:
         self.binary = binary
         self.folder = folder
+        self.config = config
+        self.environment = environment
         self.port = free_port()
         self.url = f"nats://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        """Started and answering on its port; a server that exits instead (its port taken
+        meanwhile by another process, a bad configuration) is an error naming its log, not
+        someone else's server answering in its place."""
+        command = [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-sd", str(self.folder)]
+        command += ["-js"] if self.config is None else ["-c", str(self.config)]
+        log_file = self.folder / "nats-server.log"
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.folder)],
+            [*command, "-l", str(log_file)],
+            env=None if self.environment is None else {**os.environ, **self.environment},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the private NATS server did not start")
+        written = log_file.stat().st_size if log_file.exists() else 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            with contextlib.suppress(OSError), log_file.open("rb") as log:
+                log.seek(written)
+                if b"Server is ready" in log.read():  # this process listens, not another
+                    return
+            time.sleep(0.05)
+        self.kill()
+        told = log_file.read_text()[-2000:] if log_file.exists() else "(no log)"
+        raise RuntimeError(f"the private NATS server did not start on {self.port}: {told}")
 
     def kill(self) -> None:
         """SIGKILL: what a crash or a power loss does to the stream server."""
@@ -107,12 +128,14 @@ class NatsServer:
 
 
 @contextmanager
-def private_nats() -> Iterator[NatsServer]:
+def private_nats(
+    config: Path | None = None, environment: dict[str, str] | None = None
+) -> Iterator[NatsServer]:
     binary = nats_binary()
     if binary is None:
         raise FileNotFoundError("nats-server is not installed (Debian package 'nats-server')")
     with tempfile.TemporaryDirectory() as folder:
-        server = NatsServer(binary, Path(folder))
+        server = NatsServer(binary, Path(folder), config, environment)
         server.start()
         try:
             yield server
@@ -214,17 +237,21 @@ def worker_settings(
     )
 
 
-def _run_worker(settings: Settings, name: str, log: Path) -> None:
+def _run_worker(settings: Settings, name: str, log: Path, metrics_port: int | None) -> None:
     logging.basicConfig(
         filename=log, level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", force=True
     )
-    worker.serve(settings, name)
+    metrics = None if metrics_port is None else ("127.0.0.1", metrics_port)
+    worker.serve(settings, name, metrics)
 
 
-def start_worker(settings: Settings, name: str, log: Path) -> BaseProcess:
-    """A worker process (what ``hazwatch worker run --name NAME`` runs), forked from this
-    one so that it starts at once instead of importing HazWatch again."""
-    process = _FORK.Process(target=_run_worker, args=(settings, name, log), name=name)
+def start_worker(
+    settings: Settings, name: str, log: Path, metrics_port: int | None = None
+) -> BaseProcess:
+    """A worker process (what ``hazwatch worker run --name NAME [--metrics-port N]``
+    runs), forked from this one so that it starts at once instead of importing HazWatch
+    again."""
+    process = _FORK.Process(target=_run_worker, args=(settings, name, log, metrics_port), name=name)
     process.start()
     return process
 

@@ -18,6 +18,7 @@ from hazwatch.monitoring.access import service as access
 from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.ingest import ReadingIn
 from hazwatch.monitoring.maintenance import StorageMaintenance
+from hazwatch.monitoring.present import PersistedPresent
 
 monitoring_app = typer.Typer(help="Measurement points, readings and alarms.")
 access_app = typer.Typer(help="Door access checks.")
@@ -30,10 +31,15 @@ def register(app: typer.Typer) -> None:
 
 @monitoring_app.command("points")
 def points(room: int | None = typer.Option(None, help="Only this room.")) -> None:
-    """Current value and quality of each point (unknown is never shown as a number)."""
+    """Current value and quality of each point (unknown is never shown as a number; a point
+    whose stored reading is past its stale limit reads stale: the engine that would mark it
+    runs in another process)."""
     lang = language()
     with cli_context() as context, context.unit_of_work() as session:
-        statuses = service.point_statuses(session, SYSTEM, room_id=room)
+        stored = PersistedPresent(context)
+        statuses = service.point_statuses(
+            session, SYSTEM, room_id=room, present=stored.present, at=context.clock.now()
+        )
     for status in statuses:
         value = "—" if status["value"] is None else f"{status['value']:g} {status['unit']}"
         quality = translate(f"choice.Quality.{status['quality']}", lang)

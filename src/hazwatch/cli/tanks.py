@@ -11,6 +11,7 @@ import typer
 from hazwatch.cli.common import cli_context, language, reports_domain_errors
 from hazwatch.core.auth.roles import SYSTEM
 from hazwatch.core.i18n import translate
+from hazwatch.monitoring.present import PersistedPresent
 from hazwatch.monitoring.tanks import service
 from hazwatch.monitoring.tanks.schemas import TankStatusOut
 from hazwatch.monitoring.tanks.text import describe
@@ -38,10 +39,11 @@ def status(tank: int | None = typer.Argument(None, help="Tank id (default: every
     leak alarm or a level that is not known (unknown is not fine)."""
     with cli_context() as context, context.unit_of_work() as session:
         now = context.clock.now()
+        present = PersistedPresent(context).present  # the stored level, stale past its limit
         found = (
-            [service.status(session, SYSTEM, tank, now)]
+            [service.status(session, SYSTEM, tank, now, present)]
             if tank is not None
-            else service.statuses(session, SYSTEM, now)
+            else service.statuses(session, SYSTEM, now, present)
         )
         timezone = context.settings.timezone
     if not found:

@@ -6,17 +6,20 @@ import json
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import typer
 
 from hazwatch.cli.common import cli_context, fail, language
 from hazwatch.core.clock import local_text
+from hazwatch.core.db import import_all_models
 from hazwatch.core.i18n import translate
 from hazwatch.core.settings import get_settings
 from hazwatch.monitoring.workers import routes, worker
 from hazwatch.monitoring.workers.bridge import Bridge
-from hazwatch.monitoring.workers.stream import StreamLink
+from hazwatch.monitoring.workers.stream import StreamLink, StreamUnreachable
 
 worker_app = typer.Typer(help="Partitioned ingest: worker processes, the MQTT bridge, health.")
 
@@ -41,15 +44,37 @@ def _stream_settings_or_fail() -> None:
         raise fail("workers.cli.no_stream")
 
 
+@contextmanager
+def _stream_reached() -> Iterator[None]:
+    """A stream server that does not answer or refuses the credentials is a message and
+    exit code 2, not a traceback."""
+    try:
+        yield
+    except StreamUnreachable as exc:
+        raise fail("workers.cli.stream_unreachable", server=exc.server, reason=exc.reason) from exc
+
+
 @worker_app.command("run")
 def run(
     name: str | None = typer.Option(None, help="Worker name (default: host and process id)."),
+    metrics_port: int | None = typer.Option(
+        None,
+        min=1,
+        max=65535,
+        envvar="HAZWATCH_WORKER_METRICS_PORT",
+        help="Serve this worker's Prometheus metrics (per partition) on this port.",
+    ),
+    metrics_address: str = typer.Option(
+        "127.0.0.1", help="Address the metrics port listens on (0.0.0.0: every interface)."
+    ),
 ) -> None:
     """Own a share of the partitions: take their readings from the stream, keep their alarms."""
     _stream_settings_or_fail()
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    worker.serve(settings, name)
+    metrics = None if metrics_port is None else (metrics_address, metrics_port)
+    with _stream_reached():
+        worker.serve(settings, name, metrics)
 
 
 @worker_app.command("bridge")
@@ -58,7 +83,9 @@ def bridge() -> None:
     _stream_settings_or_fail()
     logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()
-    link = StreamLink(settings, "hazwatch-bridge")
+    import_all_models()  # the plug-ins' device kinds (vehicle positions) are forwarded too
+    with _stream_reached():
+        link = StreamLink(settings, "hazwatch-bridge")
     forwarder = Bridge(settings, link)
     forwarder.start()
     _until_signalled(threading.Event()).wait()

@@ -76,9 +76,11 @@ class Settings(BaseSettings):
     engine_tick_seconds: float = Field(default=1.0, gt=0, le=60)
     stream_url: str | None = Field(
         default=None,
-        description="NATS JetStream server (nats://host:4222): set, ingest runs partitioned "
-        "in 'hazwatch worker run' processes fed by the stream (docs/ingest.md); unset, the "
-        "single process takes MQTT itself.",
+        description="NATS JetStream server (nats://host:4222), or a cluster's servers "
+        "separated by commas; the process's role user and password go in the URL "
+        "(nats://hazwatch-worker:secret@host:4222, deploy/nats/hazwatch.conf). Set: ingest "
+        "runs partitioned in 'hazwatch worker run' processes fed by the stream "
+        "(docs/ingest.md); unset, the single process takes MQTT itself.",
     )
     stream_name: str = Field(default="HAZWATCH", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     stream_subject_prefix: str = Field(default="hazwatch", pattern=r"^[a-z0-9_-]{1,32}$")

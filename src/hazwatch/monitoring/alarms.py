@@ -7,6 +7,7 @@ set an impossible combination.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,7 +87,11 @@ class Transition:
         object.__setattr__(self, "params", dict(record.params))
 
 
-def load_records(session: Session) -> list[AlarmRecord]:
+def load_records(session: Session, point_ids: Collection[int] | None = None) -> list[AlarmRecord]:
+    """Every alarm, or those of the points ``point_ids``."""
+    query = select(Alarm)
+    if point_ids is not None:
+        query = query.where(Alarm.point_id.in_(point_ids))
     return [
         AlarmRecord(
             site_id=row.site_id,
@@ -113,7 +118,7 @@ def load_records(session: Session) -> list[AlarmRecord]:
             activations=row.activations,
             state=AlarmState(row.state),
         )
-        for row in session.scalars(select(Alarm))
+        for row in session.scalars(query)
     ]
 
 

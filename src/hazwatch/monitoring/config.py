@@ -1,9 +1,11 @@
 """Immutable snapshots of points and devices the engine evaluates against (no DB on the
-hot path): loaded once, refreshed when a point or device changes."""
+hot path): loaded once, refreshed when a point or device changes (the engine follows their
+audit entries, :mod:`hazwatch.core.audit.follow`)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,9 +112,17 @@ class DeviceConfig:
         )
 
 
-def load_points(session: Session) -> list[PointConfig]:
-    return [PointConfig.of(point) for point in session.scalars(select(MeasurementPoint))]
+def load_points(session: Session, ids: Collection[int] | None = None) -> list[PointConfig]:
+    """Every point, or those of ``ids`` that exist."""
+    query = select(MeasurementPoint)
+    if ids is not None:
+        query = query.where(MeasurementPoint.id.in_(ids))
+    return [PointConfig.of(point) for point in session.scalars(query)]
 
 
-def load_devices(session: Session) -> list[DeviceConfig]:
-    return [DeviceConfig.of(device) for device in session.scalars(select(Device))]
+def load_devices(session: Session, ids: Collection[int] | None = None) -> list[DeviceConfig]:
+    """Every device, or those of ``ids`` that exist."""
+    query = select(Device)
+    if ids is not None:
+        query = query.where(Device.id.in_(ids))
+    return [DeviceConfig.of(device) for device in session.scalars(query)]

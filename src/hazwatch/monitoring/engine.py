@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hazwatch.core.audit.follow import ChainFollower
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.auth.service import hash_secret
 from hazwatch.core.context import Context
@@ -42,7 +43,7 @@ from hazwatch.monitoring.evaluation import (
 from hazwatch.monitoring.events import EventBus, PointUpdate
 from hazwatch.monitoring.ingest import Decoded, ReadingIn, Rejection, clean_text
 from hazwatch.monitoring.kinds import PointKind, canonical_unit
-from hazwatch.monitoring.models import MeasurementPoint, PointState
+from hazwatch.monitoring.models import Device, MeasurementPoint, PointState
 from hazwatch.monitoring.retry import Retry, transient
 from hazwatch.monitoring.sharding import WHOLE, Partition
 from hazwatch.monitoring.writer import Batch, ReadingWriter
@@ -120,6 +121,10 @@ class MonitoringEngine:
         self._alarms_by_id: dict[int, AlarmRecord] = {}
         self.counters: dict[str, int] = {}
         self._last_refresh = float("-inf")
+        #: Where the engine is in the audit chain of its points and devices.
+        self._config = ChainFollower((MeasurementPoint.__tablename__, Device.__tablename__))
+        #: Times :meth:`follow_config` found a change and read rows again (tests, metrics).
+        self.config_reloads = 0
         #: Set by the runtime: an O2 alarm raised in an occupied room is urgent and names
         #: the people inside (looked up only when such an alarm is raised).
         self.occupants: OccupantsLookup | None = None
@@ -128,35 +133,101 @@ class MonitoringEngine:
     # -- configuration -------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read points, devices, current states and alarms (after configuration changes)."""
+        """Everything from the database: points, devices, current states and alarms (when
+        the engine starts; configuration changes are followed by :meth:`follow_config`)."""
         with self._lock, self.context.sessions() as session:
+            self._config.start(session)
             owned = self.partition.owns
             self._points = {p.id: p for p in load_points(session) if owned(p.site_id)}
             self._by_code = {p.code: p for p in self._points.values()}
-            devices = load_devices(session)
-            self._devices = {d.code: d for d in devices}
-            self._device_secrets = {d.secret_hash: d for d in devices if d.secret_hash}
-            states = {s.point_id: s for s in session.scalars(select(PointState))}
-            fresh = [p for p in self._points if p not in self._runtime]
-            evaluated = alarm_store.last_evaluated(session, fresh) if fresh else {}
-            for point_id in self._points:
-                runtime = self._runtime_of(point_id)
-                state = states.get(point_id)
-                if state is not None and runtime.last_ts is None:
-                    runtime.last_ts, runtime.last_value = state.at, state.value
-                    runtime.quality = Quality(state.quality)
-                # An alarm stored ahead of its readings (a process killed between the two
-                # commits) marks how far this point was evaluated: a redelivered older
-                # reading is late, and cannot clear the alarm and raise it a second time.
-                at = evaluated.get(point_id)
-                if at is not None and (runtime.last_ts is None or at > runtime.last_ts):
-                    runtime.last_ts = at
+            self._set_devices(load_devices(session))
+            self._resume(session, list(self._points))
             records = [r for r in alarm_store.load_records(session) if owned(r.site_id)]
             self._alarms = {r.key: r for r in records}
             self._alarms_by_id = {r.id: r for r in records if r.id is not None}
             for record in records:
                 if record.point_id in self._runtime and record.active:
                     self._runtime[record.point_id].active.add(Condition(record.condition))
+
+    def follow_config(self) -> bool:
+        """Take in the points and devices changed since the engine last looked, by any
+        process (their audit entries, :mod:`hazwatch.core.audit.follow`): on every tick, at
+        once after a route of this process changed one, and on an unknown code. Only the
+        changed rows are read; alarm state stays as it is and nothing is evaluated (a new
+        limit applies from the next reading). Returns whether anything changed."""
+        with self.context.sessions() as session:
+            if not self._config.moved(session):  # the usual answer, given without the lock
+                return False
+            with self._lock:
+                changed = self._config.poll(session)
+                if changed is None:  # the chain went back: read every point and device again
+                    points: set[int] | None = None
+                    devices: set[int] | None = None
+                elif changed:
+                    points = {int(k) for k in changed.get(MeasurementPoint.__tablename__, ())}
+                    devices = {int(k) for k in changed.get(Device.__tablename__, ())}
+                else:
+                    return False
+                if points is None or points:
+                    self._apply_points(session, points)
+                if devices is None or devices:
+                    self._apply_devices(session, devices)
+                self.config_reloads += 1
+        return True
+
+    def _apply_points(self, session: Session, ids: set[int] | None) -> None:
+        """Points changed (``ids``; None: all): the new settings replace the old, a point
+        this engine no longer serves is forgotten, one it serves now resumes as stored."""
+        found = {p.id: p for p in load_points(session, ids) if self.partition.owns(p.site_id)}
+        for point_id in set(self._points) if ids is None else ids:
+            old = self._points.pop(point_id, None)
+            if old is not None:
+                del self._by_code[old.code]
+                if point_id not in found:
+                    self._runtime.pop(point_id, None)
+        fresh = [point_id for point_id in found if point_id not in self._runtime]
+        for point_id, config in found.items():
+            self._points[point_id] = config
+            self._by_code[config.code] = config
+        if fresh:
+            self._resume(session, fresh)
+            for record in alarm_store.load_records(session, fresh):
+                if record.key not in self._alarms:
+                    self._alarms[record.key] = record
+                    if record.id is not None:
+                        self._alarms_by_id[record.id] = record
+                    if record.active and record.point_id is not None:
+                        self._runtime[record.point_id].active.add(Condition(record.condition))
+
+    def _apply_devices(self, session: Session, ids: set[int] | None) -> None:
+        """Devices changed (``ids``; None: all), a revoked one included."""
+        kept = [] if ids is None else [d for d in self._devices.values() if d.id not in ids]
+        self._set_devices([*kept, *load_devices(session, ids)])
+
+    def _set_devices(self, devices: list[DeviceConfig]) -> None:
+        self._devices = {d.code: d for d in devices}
+        self._device_secrets = {d.secret_hash: d for d in devices if d.secret_hash}
+
+    def _resume(self, session: Session, point_ids: list[int]) -> None:
+        """Points new to this engine take up where the stored state left them."""
+        states = {
+            s.point_id: s
+            for s in session.scalars(select(PointState).where(PointState.point_id.in_(point_ids)))
+        }
+        fresh = [p for p in point_ids if p not in self._runtime]
+        evaluated = alarm_store.last_evaluated(session, fresh) if fresh else {}
+        for point_id in point_ids:
+            runtime = self._runtime_of(point_id)
+            state = states.get(point_id)
+            if state is not None and runtime.last_ts is None:
+                runtime.last_ts, runtime.last_value = state.at, state.value
+                runtime.quality = Quality(state.quality)
+            # An alarm stored ahead of its readings (a process killed between the two
+            # commits) marks how far this point was evaluated: a redelivered older
+            # reading is late, and cannot clear the alarm and raise it a second time.
+            at = evaluated.get(point_id)
+            if at is not None and (runtime.last_ts is None or at > runtime.last_ts):
+                runtime.last_ts = at
 
     def _runtime_of(self, point_id: int) -> PointRuntime:
         runtime = self._runtime.get(point_id)
@@ -186,12 +257,12 @@ class MonitoringEngine:
         return self._devices.get(code)
 
     def _refresh_on_miss(self) -> None:
-        """Pick up points and devices added by another process, at most every few seconds
-        (so a flood of unknown codes cannot turn into a flood of reloads)."""
+        """Pick up points and devices added by another process before the next tick would,
+        at most every few seconds (a flood of unknown codes stays a trickle of queries)."""
         now = time.monotonic()
         if now - self._last_refresh >= REFRESH_ON_MISS_S:
             self._last_refresh = now
-            self.reload()
+            self.follow_config()
 
     # -- ingest --------------------------------------------------------------------------
 
@@ -577,7 +648,15 @@ class MonitoringEngine:
     # -- time ----------------------------------------------------------------------------
 
     def tick(self, now: datetime | None = None) -> None:
-        """Time-driven work: stale points, delays that ran out, shelving expiry, hooks."""
+        """Configuration changed elsewhere, then time-driven work: stale points, delays that
+        ran out, shelving expiry, hooks."""
+        try:
+            self.follow_config()
+        except Exception as exc:  # followed at a later tick; time-driven work goes on
+            if transient(exc):
+                log.warning("following configuration changes failed: %s", exc)
+            else:
+                log.exception("following configuration changes failed")
         now = now or self.context.clock.now()
         transitions: list[Transition] = []
         batch = Batch()

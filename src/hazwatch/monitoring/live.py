@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -52,10 +53,21 @@ class Subscriber:
         self.queue.put_nowait(body)
 
 
+#: Where a hub hands on everything it publishes: (body, organisation id, site id).
+Sink = Callable[[dict[str, Any], int | None, int | None], None]
+
+
 class LiveHub:
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
         self._lock = threading.Lock()
+        self._forward: Sink | None = None
+
+    def forward(self, sink: Sink) -> None:
+        """Also hand everything published to ``sink``: a partition's hub in a worker, which
+        no console subscribes to, announces to the API processes' consoles
+        (:mod:`hazwatch.monitoring.workers.live`)."""
+        self._forward = sink
 
     def subscribe(
         self, organisations: frozenset[int] | None, sites: frozenset[int] | None = None
@@ -71,12 +83,14 @@ class LiveHub:
                 self._subscribers.remove(subscriber)
 
     def on_event(self, event: Event) -> None:
-        if self._subscribers:  # every reading passes here: no console, no work
+        if self._subscribers or self._forward:  # every reading passes here: no console, no work
             self.publish(event_json(event), event.organisation_id, event.site_id)
 
     def publish(
         self, body: dict[str, Any], organisation_id: int | None, site_id: int | None
     ) -> None:
+        if self._forward is not None:
+            self._forward(body, organisation_id, site_id)
         with self._lock:
             subscribers = list(self._subscribers)
         for subscriber in subscribers:

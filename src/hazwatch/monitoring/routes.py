@@ -68,7 +68,7 @@ def create_device(
 ) -> DeviceCreated:
     device, secret = service.create_device(db, principal, body)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return DeviceCreated(**DeviceOut.model_validate(device).model_dump(), token=secret)
 
 
@@ -83,7 +83,7 @@ def revoke_device(
 ) -> Device:
     device = service.revoke_device(db, principal, device_id)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return device
 
 
@@ -93,7 +93,7 @@ def create_point(
 ) -> MeasurementPoint:
     point = service.create_point(db, principal, body)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return point
 
 
@@ -111,12 +111,12 @@ def list_points(
 def point_status(
     request: Request, db: DbSession, principal: CurrentPrincipal, room_id: Id | None = None
 ) -> list[dict[str, Any]]:
-    engine: MonitoringEngine = request.app.state.engine
+    runtime: EngineRuntime = request.app.state.runtime
     return service.point_statuses(
         db,
         principal,
         room_id=room_id,
-        present=engine.present,
+        present=runtime.present,
         at=get_context(request).clock.now(),
     )
 
@@ -132,7 +132,7 @@ def update_point(
 ) -> MeasurementPoint:
     point = service.update_point(db, principal, point_id, body)
     db.commit()
-    engine.reload()
+    engine.follow_config()
     return point
 
 

@@ -1,7 +1,8 @@
 """Monitoring configuration and queries: devices, points, history, alarms, statistics.
 
-Writes that change what the engine evaluates (points, devices) are followed by
-``engine.reload()`` at the edge, after the unit of work commits.
+Writes that change what the engine evaluates (points, devices) reach every engine, in any
+process, through their audit entries within a tick (``MonitoringEngine.follow_config``); a
+route of the engine's own process calls it at once, after the unit of work commits.
 """
 
 from __future__ import annotations

@@ -209,9 +209,15 @@ class VirtualOxygen:
 
     def tick(self, now: datetime) -> None:
         if audit_revision() != self._revision:
-            with self.context.sessions() as session:
-                self._rooms = load_rooms(session)
             self._revision = audit_revision()
+            with self.context.sessions() as session:
+                # a partition's engine models the rooms of its own sites (their points are
+                # the ones it serves), not every engine every room
+                self._rooms = [
+                    room
+                    for room in load_rooms(session)
+                    if self.engine.point(room.point_id) is not None
+                ]
         if not self._rooms:
             return
         interlocked = [r.room_id for r in self._rooms if r.interlocked]

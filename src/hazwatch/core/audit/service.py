@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -170,18 +171,38 @@ def _changed(session: Session) -> list[PendingEntry]:
 
 
 _revision = 0
+_revision_lock = threading.Lock()
+#: The committed chain head last seen by a follower, per database (:func:`observe`).
+_observed: dict[str, int] = {}
 
 
 def revision() -> int:
-    """Counts commits of audited changes in this process: caches of safety data compare it
-    to know they are stale without asking the database."""
+    """Counts commits of audited changes in this process, and the moves of the chain head
+    that a follower (:mod:`hazwatch.core.audit.follow`, each engine tick) saw, so commits of
+    other processes count too: caches of safety data compare it to know they are stale
+    without asking the database."""
     return _revision
 
 
-def _count_commit(session: Session) -> None:
+def _bump() -> None:
     global _revision
-    if session.info.pop("_audited", False):
+    with _revision_lock:
         _revision += 1
+
+
+def _count_commit(session: Session) -> None:
+    if session.info.pop("_audited", False):
+        _bump()
+
+
+def observe(database: str, head: int) -> None:
+    """A follower read ``head`` as the committed head of ``database``'s chain: a head other
+    than the one seen last means audited changes were committed (by whichever process)."""
+    with _revision_lock:
+        if _observed.get(database) == head:
+            return
+        _observed[database] = head
+    _bump()
 
 
 def append(session: Session, principal: Principal, entries: Iterable[PendingEntry]) -> None:

@@ -4,16 +4,18 @@ Worker processes of their own (uvicorn's ``--workers``), beside the engine proce
 other machines, answer ``POST /api/access/check`` from the persisted present: each worker's
 background thread reads ``point_state`` and the active alarms every ``REFRESH_S`` into a
 snapshot in memory, and reloads the door/room layout and the reader devices whenever the
-audit chain's head moves (every configuration change and every alarm transition is audited,
-in whichever process). A check then needs no database (a confined space's or hot work's
+audit chain's head moves (every configuration change is audited, in whichever process, as
+are operator actions). A check then needs no database (a confined space's or hot work's
 permit, and a rescuer's breathing apparatus, excepted), so it is answered on the event loop.
 
 Unknown is unsafe here too:
 
 * a point's conditions are those of its stored state *and* of its active alarms (the engine
   commits an alarm before its writer stores the point's state);
-* a point whose stored reading is older than its stale limit (1.5 expected intervals) is
-  stale, though no engine marked it so (an engine that died marks nothing);
+* a point whose stored reading is older than its stale limit (1.5 expected intervals) and
+  the storage heartbeat (a steady reading is stored only that often, so the stored state of
+  a healthy point lags by up to that much) is stale, though no engine marked it so (an
+  engine that died marks nothing; a live one marks a silent point stale within a tick);
 * a snapshot older than ``MAX_AGE_S`` (the database out of reach) answers every door
   ``deny`` (``access.reason.state_unavailable``).
 """
@@ -51,7 +53,13 @@ from hazwatch.monitoring.access.service import (
     load_layout,
 )
 from hazwatch.monitoring.config import load_devices
-from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
+from hazwatch.monitoring.present import (
+    StoredPoint,
+    active_alarms,
+    alarms_by_room,
+    conditions_by_point,
+    stored_points,
+)
 from hazwatch.monitoring.writer import Batch, ReadingWriter
 
 log = logging.getLogger(__name__)
@@ -62,16 +70,6 @@ REFRESH_S = 0.2
 MAX_AGE_S = 3.0
 #: Seconds the layout and devices are trusted when the audit head has not moved.
 LAYOUT_TTL = 30.0
-
-
-@dataclass(frozen=True)
-class StoredPoint:
-    """A point's stored present and when it turns stale."""
-
-    quality: str
-    value: float | None
-    conditions: tuple[str, ...]
-    stale_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -90,11 +88,14 @@ class Snapshot:
 
 
 class SnapshotState:
-    """The rules' :class:`~hazwatch.monitoring.access.service.StateSource` at ``now``."""
+    """The rules' :class:`~hazwatch.monitoring.access.service.StateSource` at ``now``;
+    ``heartbeat``: how far a steady point's stored state may lag its newest reading (the
+    engine stores a reading that did not move only that often)."""
 
-    def __init__(self, snapshot: Snapshot, now: datetime) -> None:
+    def __init__(self, snapshot: Snapshot, now: datetime, heartbeat: timedelta) -> None:
         self.snapshot = snapshot
         self.now = now
+        self.heartbeat = heartbeat
 
     def point(self, point_id: int) -> PointFacts:
         stored = self.snapshot.points.get(point_id)
@@ -102,7 +103,7 @@ class SnapshotState:
         if stored is None:
             return PointFacts("unknown", None, tuple(sorted(alarmed)))
         conditions = tuple(sorted(alarmed.union(stored.conditions)))
-        if stored.quality == "good" and stored.stale_at is not None and self.now > stored.stale_at:
+        if stored.stale(self.now, self.heartbeat):
             return PointFacts("stale", None, conditions)
         return PointFacts(stored.quality, stored.value, conditions)
 
@@ -118,33 +119,8 @@ def read_present(session: Session, keep: Snapshot | None = None) -> Snapshot:
     """Point states and active alarms; the layout and readers too, unless those of
     ``keep`` still hold."""
     now = time.monotonic()
-    points: dict[int, StoredPoint] = {}
-    rows = session.execute(
-        select(
-            PointState.point_id,
-            PointState.quality,
-            PointState.value,
-            PointState.conditions,
-            PointState.at,
-            MeasurementPoint.expected_interval_s,
-        )
-        .join(MeasurementPoint, MeasurementPoint.id == PointState.point_id)
-        .where(MeasurementPoint.kind.in_(O2_KINDS))
-    )
-    for point_id, quality, value, conditions, at, interval in rows:
-        stale_at = None if at is None else at + timedelta(seconds=interval * 1.5)
-        points[point_id] = StoredPoint(quality, value, tuple(conditions or ()), stale_at)
-    room_alarms: dict[int, list[tuple[int, str, int | None]]] = {}
-    point_alarms: dict[int, set[str]] = {}
-    for alarm_id, room_id, alarm_point, condition in session.execute(
-        select(Alarm.id, Alarm.room_id, Alarm.point_id, Alarm.condition).where(
-            Alarm.active.is_(True)
-        )
-    ):
-        if room_id is not None:
-            room_alarms.setdefault(room_id, []).append((alarm_id, condition, alarm_point))
-        if alarm_point is not None:
-            point_alarms.setdefault(alarm_point, set()).add(condition)
+    points = stored_points(session, O2_KINDS)
+    alarms = active_alarms(session)
     if keep is None:
         doors = load_layout(session)
         readers = {
@@ -159,8 +135,8 @@ def read_present(session: Session, keep: Snapshot | None = None) -> Snapshot:
         doors,
         readers,
         points,
-        room_alarms,
-        {point_id: frozenset(found) for point_id, found in point_alarms.items()},
+        alarms_by_room(alarms),
+        conditions_by_point(alarms),
     )
 
 
@@ -173,6 +149,7 @@ class PersistedAccess:
     def __init__(self, context: Context, policy: AccessPolicy | None = None) -> None:
         self.context = context
         self.policy = policy or AccessPolicy.from_settings(context.settings)
+        self.heartbeat = timedelta(seconds=context.settings.storage_max_interval_s)
         self.writer = ReadingWriter(context.engine, threaded=True)
         self.snapshot = Snapshot(taken_at=float("-inf"))
         self._layout_at = float("-inf")
@@ -251,7 +228,7 @@ class PersistedAccess:
                 decision = decide(
                     session,
                     door,
-                    SnapshotState(snapshot, now),
+                    SnapshotState(snapshot, now, self.heartbeat),
                     door_code=door_code,
                     person=person,
                     purpose=purpose,

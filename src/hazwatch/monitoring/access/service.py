@@ -34,7 +34,6 @@ from hazwatch.emergency.service import person_readiness
 from hazwatch.monitoring.access.models import AccessDecision
 from hazwatch.monitoring.calibration.service import FAILED, statuses
 from hazwatch.monitoring.choices import Condition
-from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.kinds import PointKind
 from hazwatch.monitoring.models import Alarm, MeasurementPoint, PointState
 from hazwatch.prevention.models import WorkPermit
@@ -528,10 +527,19 @@ class DoorChecker(Protocol):
     ) -> Decision: ...
 
 
-class EngineState:
-    """Facts from the engine that owns the sites' alarm state (same process, no database)."""
+class PresentFacts(Protocol):
+    """The engine that owns the sites' alarm state, or in the partitioned mode's API
+    process what the owners persisted (:class:`~hazwatch.monitoring.present.PersistedPresent`)."""
 
-    def __init__(self, engine: MonitoringEngine) -> None:
+    def point_facts(self, point_id: int) -> tuple[str, float | None, tuple[str, ...]]: ...
+
+    def active_room_alarms(self, room_id: int) -> list[tuple[int, str, int | None]]: ...
+
+
+class EngineState:
+    """Facts from the present of this process, in memory (no database)."""
+
+    def __init__(self, engine: PresentFacts) -> None:
         self.engine = engine
 
     def point(self, point_id: int) -> PointFacts:

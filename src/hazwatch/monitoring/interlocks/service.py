@@ -239,13 +239,29 @@ def parse_ack(payload: bytes) -> tuple[str, bool] | None:
     return command_id, ok
 
 
+#: The stream's kind for an actuator's answer (MQTT ``…/{device}/cmd/ack``).
+ANSWER_KIND = "ack"
+
+
+def answer_topic(prefix: str) -> str:
+    """Where every actuator answers its commands."""
+    return f"{prefix}/v1/+/+/cmd/ack"
+
+
 def handle_ack(interlocks: Interlocks, topic: str, payload: bytes, at: datetime) -> bool:
-    """An actuator's answer on ``{prefix}/v1/{site}/{device}/cmd/ack``: it confirms only a
-    command sent to that device on that site. Returns whether it counted."""
+    """An actuator's answer on ``{prefix}/v1/{site}/{device}/cmd/ack``."""
     *_, site, device_code, _cmd, _ack = topic.split("/")
+    return take_answer(interlocks, site, device_code, payload, at, where=topic)
+
+
+def take_answer(
+    interlocks: Interlocks, site: str, device_code: str, payload: bytes, at: datetime, where: str
+) -> bool:
+    """An actuator's answer, from the broker or the stream: it confirms only a command sent
+    to that device on that site. Returns whether it counted."""
     parsed = parse_ack(payload)
     if parsed is None or not site.isdigit():
-        log.warning("malformed interlock acknowledgement on %s: %r", topic, payload[:200])
+        log.warning("malformed interlock acknowledgement on %s: %r", where, payload[:200])
         return False
     command_id, ok = parsed
     return interlocks.confirm(command_id, ok, at, site_id=int(site), device_code=device_code)

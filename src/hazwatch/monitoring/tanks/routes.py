@@ -20,7 +20,7 @@ def tank_statuses(
     request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> list[TankStatusOut]:
     """The tanks the caller owns or operates, those with a leak alarm or unknown level first."""
-    present = request.app.state.engine.present
+    present = request.app.state.runtime.present
     return service.statuses(db, principal, get_context(request).clock.now(), present)
 
 
@@ -28,7 +28,7 @@ def tank_statuses(
 def tank_status(
     tank_id: Id, request: Request, db: DbSession, principal: CurrentPrincipal
 ) -> TankStatusOut:
-    present = request.app.state.engine.present
+    present = request.app.state.runtime.present
     return service.status(db, principal, tank_id, get_context(request).clock.now(), present)
 
 

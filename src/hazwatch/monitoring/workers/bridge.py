@@ -1,5 +1,8 @@
 """``hazwatch worker bridge``: devices keep publishing over MQTT; the bridge moves their
-messages into the stream, each on its site's partition subject.
+messages into the stream, each on its site's partition subject: readings, actuators'
+answers to interlock commands and the plug-ins' kinds (vehicle positions), so the site's
+owner takes them all in order. The commands themselves go out from the owning worker
+straight to the broker.
 
 A message is acknowledged to the MQTT broker (persistent session, manual acknowledgement)
 only once the stream confirmed it stored it, so a bridge killed at any point leaves the
@@ -21,12 +24,23 @@ import threading
 import paho.mqtt.client as mqtt
 
 from hazwatch.core.settings import Settings
-from hazwatch.monitoring.mqtt import MqttConnection, reading_topics
+from hazwatch.monitoring.interlocks.service import ANSWER_KIND
+from hazwatch.monitoring.mqtt import MqttConnection
+from hazwatch.monitoring.runtime import device_topics
 from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
 
 log = logging.getLogger(__name__)
 
 RETRY_FIRST_S, RETRY_MAX_S = 0.25, 5.0
+
+
+def device_topic(topic: str) -> tuple[str, str, str]:
+    """(site, device code, kind) of a device's topic; an actuator's answer
+    (``…/{site}/{device}/cmd/ack``) is kind ``ack`` in the stream."""
+    parts = topic.split("/")
+    if parts[-2:] == ["cmd", "ack"]:
+        return parts[-4], parts[-3], ANSWER_KIND
+    return parts[-3], parts[-2], parts[-1]
 
 
 class Bridge:
@@ -40,7 +54,7 @@ class Bridge:
         self.connection = MqttConnection(
             settings, f"{settings.mqtt_client_id}-bridge", manual_ack=True
         )
-        for topic in reading_topics(settings.mqtt_topic_prefix):
+        for topic in device_topics(settings.mqtt_topic_prefix):
             self.connection.add_subscription(topic, self.handle, acks_itself=True)
 
     def start(self) -> None:
@@ -52,7 +66,7 @@ class Bridge:
 
     def handle(self, message: mqtt.MQTTMessage) -> None:
         """Forward one device message (from paho's thread: never blocks on the stream)."""
-        *_, topic_site, device_code, kind = message.topic.split("/")
+        topic_site, device_code, kind = device_topic(message.topic)
         if not topic_site.isdigit():  # no site, no partition: nothing could take it
             log.warning("bridge: %s names no site; dropped", message.topic)
             with self._count_lock:

@@ -27,11 +27,12 @@ import time
 from collections import deque
 from collections.abc import Coroutine
 from typing import Any, TypeVar
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import nats
 import nats.errors
 import nats.js.errors
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js.api import (
@@ -68,6 +69,37 @@ PULL_EXPIRES_S = 5.0
 ACK = b"+ACK"
 #: Characters a subject token cannot hold, escaped in a device code.
 _RESERVED = ".*> \t\r\n%"
+
+
+class StreamUnreachable(ConnectionError):
+    """The stream server did not answer, or refused this process (the reason says which)."""
+
+    def __init__(self, server: str, reason: str) -> None:
+        super().__init__(f"NATS at {server}: {reason}")
+        self.server = server
+        self.reason = reason
+
+
+def stream_servers(url: str) -> list[str]:
+    """The servers of ``HAZWATCH_STREAM_URL``: one URL, or a NATS cluster's as a
+    comma-separated list (the client moves to another when one goes away)."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
+def server_address(url: str) -> str:
+    """The servers of a stream URL without the credentials they may carry (for messages
+    and logs: the URL holds the process's password)."""
+    shown = []
+    for server in stream_servers(url):
+        parts = urlsplit(server if "://" in server else f"nats://{server}")
+        shown.append(parts.netloc.rpartition("@")[2])
+    return ",".join(shown)
+
+
+def _refused(exc: Exception) -> bool:
+    """An answer that retrying with the same credentials cannot change."""
+    text = str(exc).lower()
+    return isinstance(exc, nats.errors.AuthorizationError) or "authorization" in text
 
 
 def token(text: str) -> str:
@@ -116,32 +148,23 @@ class StreamLink:
     """One NATS connection on an event loop thread; synchronous callers use :meth:`call`."""
 
     def __init__(self, settings: Settings, name: str, *, connect_wait: float = 15) -> None:
-        """Connected, or raises after ``connect_wait`` seconds (the client would try for
-        ever: the attempt is cancelled and the loop stopped); once connected it reconnects
-        by itself for as long as it lives."""
+        """Connected, or raises :class:`StreamUnreachable` after ``connect_wait`` seconds
+        (the client would try for ever: the attempt is cancelled and the loop stopped), at
+        once if the server refused this process's credentials; once connected it
+        reconnects by itself for as long as it lives."""
         if not settings.stream_url:
             raise ValueError("no stream configured (HAZWATCH_STREAM_URL)")
         self.settings = settings
+        self.name = name
         self.stream = settings.stream_name
         self.prefix = settings.stream_subject_prefix
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
         self._thread.start()
-        connecting = asyncio.wait_for(
-            nats.connect(
-                settings.stream_url,
-                name=name,
-                max_reconnect_attempts=-1,
-                reconnect_time_wait=0.5,
-                connect_timeout=5,
-                error_cb=self._error,
-                disconnected_cb=self._disconnected,
-                reconnected_cb=self._reconnected,
-            ),
-            connect_wait,
-        )
+        #: Why the server refused the connection, while connecting (None once connected).
+        self._refusal: asyncio.Future[str] | None = None
         try:
-            self.nc = self.call(connecting, timeout=connect_wait + 5)
+            self.nc = self.call(self._connect(connect_wait), timeout=connect_wait + 5)
         except BaseException:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout=5)
@@ -149,8 +172,48 @@ class StreamLink:
         self.js: JetStreamContext = self.nc.jetstream(timeout=5)
         self.reconnects = 0
 
+    async def _connect(self, wait: float) -> Client:
+        """The connection, or :class:`StreamUnreachable`: no answer within ``wait``, or
+        refused credentials (not worth retrying: the attempt ends as soon as the server
+        says so)."""
+        refusal: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._refusal = refusal
+        connecting: asyncio.Future[Client] = asyncio.ensure_future(
+            nats.connect(
+                stream_servers(self.settings.stream_url or ""),
+                name=self.name,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.5,
+                connect_timeout=5,
+                error_cb=self._error,
+                disconnected_cb=self._disconnected,
+                reconnected_cb=self._reconnected,
+            )
+        )
+        server = server_address(self.settings.stream_url or "")
+        try:
+            first: set[asyncio.Future[Any]] = {connecting, refusal}
+            await asyncio.wait(first, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+            if connecting.done():
+                failed = connecting.exception()
+                if failed is not None:
+                    raise StreamUnreachable(server, str(failed) or type(failed).__name__)
+                return connecting.result()
+            if refusal.done():
+                raise StreamUnreachable(server, refusal.result())
+            raise StreamUnreachable(server, f"no answer within {wait:g} s")
+        finally:
+            self._refusal = None
+            if not connecting.done():
+                connecting.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await connecting
+
     async def _error(self, exc: Exception) -> None:
         log.warning("NATS: %s", exc)
+        refusal = self._refusal
+        if refusal is not None and not refusal.done() and _refused(exc):
+            refusal.set_result(str(exc))
 
     async def _disconnected(self) -> None:
         log.warning("NATS disconnected; reconnecting")

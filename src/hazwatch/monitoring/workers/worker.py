@@ -10,6 +10,12 @@ worker killed at any point leaves what it had not stored in the stream for the n
 who finds in the database every alarm (acknowledgement, shelving, escalation progress) the
 dead one stored: an active alarm stays active, is not raised again, and its escalation goes
 on from the step it reached.
+
+Devices' other messages reach the owner the same way (the bridge forwards actuators'
+answers and vehicle positions on the site's subject), and the partitions' interlock
+commands leave through the process's own MQTT connection to the devices' broker: an
+exhaust fan is started by the worker that raised the alarm, and its answer confirms the
+command there.
 """
 
 from __future__ import annotations
@@ -38,16 +44,21 @@ from hazwatch.monitoring.engine import Fence
 from hazwatch.monitoring.escalation.models import ALARM, Escalation
 from hazwatch.monitoring.events import AlarmChange
 from hazwatch.monitoring.ingest import Decoded
+from hazwatch.monitoring.interlocks.service import CommandTransport, MqttCommandTransport
 from hazwatch.monitoring.models import Alarm
-from hazwatch.monitoring.mqtt import admit
+from hazwatch.monitoring.mqtt import MqttConnection, admit
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers import control, service
+from hazwatch.monitoring.workers.live import Announcer
+from hazwatch.monitoring.workers.metrics import WorkerMetrics
 from hazwatch.monitoring.workers.service import Held, LeaseLost
 from hazwatch.monitoring.workers.stream import Puller, StreamLink, parse
 from hazwatch.monitoring.writer import ReadingWriter
 
 log = logging.getLogger(__name__)
 
+#: The stream's kinds that carry readings (the others: :meth:`EngineRuntime.take_other`).
+READING_KINDS = frozenset({"reading", "batch"})
 #: Messages taken at once from what a partition's consumer pulled ahead.
 FETCH = 2_000
 #: Seconds between refreshes of a partition's stream backlog (shown in the health view).
@@ -90,6 +101,8 @@ class PartitionRunner:
     def _run(self) -> None:
         try:
             self.runtime = self.worker.runtime_for(self.partition, self._fence)
+            # its events and console notices, for the consoles of the API processes
+            self.runtime.hub.forward(Announcer(self.worker.link, self.partition).put)
             self._resume_escalations(self.runtime)
             self.runtime.dispatcher.start()
             self.desk = self._open_desk(self.runtime)
@@ -211,16 +224,22 @@ class PartitionRunner:
 
     def _take(self, messages: list[Msg]) -> None:
         """A fetched batch: each device's readings taken in one step (as a gateway batch
-        is), its messages acknowledged together once stored; refused ones at once."""
+        is), its messages acknowledged together once stored; refused ones at once. Each
+        message counts in the partition's ingest progress (lag, stall, metrics) until it
+        is acknowledged."""
         assert self.runtime is not None
         engine = self.runtime.engine
-        link = self.worker.link
-        by_device: dict[str, tuple[DeviceConfig, Decoded, list[Msg]]] = {}
+        received = self.runtime.liveness.progress.received
+        by_device: dict[str, tuple[DeviceConfig, Decoded, list[Msg], list[int]]] = {}
         for message in messages:
-            site_id, device_code, _kind = parse(message.subject)
+            token = received()
+            site_id, device_code, kind = parse(message.subject)
             if site_id is None or not engine.partition.owns(site_id):
                 log.error("partition %d: %s is not ours", self.partition, message.subject)
-                link.ack(message)
+                self._acknowledge([message], [token])
+                continue
+            if kind not in READING_KINDS:
+                self._take_other(message, token, site_id, device_code, kind)
                 continue
             admitted = admit(
                 engine,
@@ -228,7 +247,7 @@ class PartitionRunner:
                 device_code,
                 message.subject,
                 message.data,
-                partial(link.ack, message),
+                partial(self._acknowledge, [message], [token]),
                 max_batch=self.worker.context.settings.ingest_max_batch,
                 source="stream",
             )
@@ -237,15 +256,47 @@ class PartitionRunner:
             device, decoded = admitted
             known = by_device.get(device.code)
             if known is None:
-                by_device[device.code] = (device, decoded, [message])
+                by_device[device.code] = (device, decoded, [message], [token])
             else:
                 known[1].readings.extend(decoded.readings)
                 known[1].rejections.extend(decoded.rejections)
                 known[2].append(message)
-        for device, decoded, taken in by_device.values():
+                known[3].append(token)
+        for device, decoded, taken, tokens in by_device.values():
             engine.submit_decoded(
-                decoded, device=device, source="stream", after_commit=partial(link.ack_all, taken)
+                decoded,
+                device=device,
+                source="stream",
+                after_commit=partial(self._acknowledge, taken, tokens),
             )
+
+    def _acknowledge(self, messages: list[Msg], tokens: list[int]) -> None:
+        """Stored or refused: acknowledged to the stream (from any thread: the writer's
+        commit callback), and no longer waiting in the ingest progress."""
+        assert self.runtime is not None
+        applied = self.runtime.liveness.progress.applied
+        for token in tokens:
+            applied(token)
+        self.worker.link.ack_all(messages)
+
+    def _take_other(
+        self, message: Msg, token: int, site_id: int, device_code: str, kind: str
+    ) -> None:
+        """An actuator's answer or a plug-in's message (vehicle positions), taken at once;
+        one that failed stays unacknowledged and comes again after the ack wait."""
+        assert self.runtime is not None
+        try:
+            known = self.runtime.take_other(
+                site_id, device_code, kind, message.subject, message.data
+            )
+        except Exception:
+            log.exception("partition %d: %s failed", self.partition, message.subject)
+            # not acknowledged: the stream hands it out again, as a message of its own
+            self.runtime.liveness.progress.applied(token)
+            return
+        if not known:
+            log.warning("partition %d: %s is of no known kind", self.partition, message.subject)
+        self._acknowledge([message], [token])
 
     def _finish(self) -> None:
         runtime, subscription, link = self.runtime, self.subscription, self.worker.link
@@ -270,9 +321,19 @@ class PartitionRunner:
 class Worker:
     """The control loop of one worker process (see the module docstring)."""
 
-    def __init__(self, context: Context, link: StreamLink, name: str | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        link: StreamLink,
+        name: str | None = None,
+        *,
+        commands: CommandTransport | None = None,
+    ) -> None:
+        """``commands``: how the partitions' interlocks reach the actuators (the MQTT
+        broker in :func:`serve`); without it a command cannot be confirmed and alarms."""
         self.context = context
         self.link = link
+        self.commands = commands
         self.name = name or default_name()
         settings = context.settings
         self.partitions = settings.stream_partitions
@@ -294,7 +355,7 @@ class Worker:
         )
         context = Context(settings, self.context.engine, self.context.sessions, self.context.clock)
         writer = ReadingWriter(context.engine, threaded=True)
-        return EngineRuntime(context, writer=writer, fence=fence)
+        return EngineRuntime(context, self.commands, writer=writer, fence=fence)
 
     def start(self) -> None:
         now = self.context.clock.now()
@@ -384,14 +445,23 @@ class Worker:
         log.info("worker %s stopped", self.name)
 
 
-def serve(settings: Settings, name: str | None = None) -> None:
+def serve(
+    settings: Settings, name: str | None = None, metrics: tuple[str, int] | None = None
+) -> None:
     """A worker process's life: connect, run until SIGTERM or Ctrl-C, stop cleanly
-    (everything taken stored and acknowledged, its partitions given back at once)."""
+    (everything taken stored and acknowledged, its partitions given back at once);
+    ``metrics``: the address and port its Prometheus metrics are served on."""
     context = build_context(settings)
-    link = StreamLink(settings, name or default_name())
+    name = name or default_name()
+    link = StreamLink(settings, name)
+    broker = MqttConnection(settings, f"{settings.mqtt_client_id}-{name}")
+    broker.start()
     try:
         link.ensure_stream()
-        worker = Worker(context, link, name)
+        commands = MqttCommandTransport(broker.publish, settings.mqtt_topic_prefix)
+        worker = Worker(context, link, name, commands=commands)
+        if metrics is not None:
+            WorkerMetrics(worker).serve(metrics[1], metrics[0])
 
         def stop(_signum: int, _frame: FrameType | None) -> None:
             worker.stopping.set()
@@ -400,5 +470,6 @@ def serve(settings: Settings, name: str | None = None) -> None:
         signal.signal(signal.SIGINT, stop)
         worker.run()
     finally:
+        broker.stop()
         link.close()
         context.dispose()

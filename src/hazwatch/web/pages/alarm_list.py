@@ -113,7 +113,7 @@ def alarm_list_page() -> None:
         return
     page = frame("console.nav.alarm_list", who)
     context = state.context()
-    present = state.runtime().engine.present
+    present = state.runtime().present
 
     def load() -> list[AlarmRow]:
         with context.unit_of_work(who) as db:

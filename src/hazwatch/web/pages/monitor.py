@@ -157,7 +157,7 @@ def monitoring_page() -> None:
         return
     page = frame("web.nav.monitoring", who)
     context = state.context()
-    present = state.runtime().engine.present
+    present = state.runtime().present
     max_stay = timedelta(minutes=context.settings.occupancy_max_stay_minutes)
 
     def assessed() -> tuple[list[RoomView], list[RoomDanger]]:

@@ -181,7 +181,7 @@ def _load(
             shown = plan.building_plan(db, who, building_id)
             views = [
                 v
-                for v in room_views(db, who, present=state.runtime().engine.present)
+                for v in room_views(db, who, present=state.runtime().present)
                 if v.building_id == building_id
             ]
             ranked = dangers(db, views, context.clock.now(), max_stay)

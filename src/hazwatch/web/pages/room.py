@@ -88,7 +88,7 @@ def room_page(room_id: int) -> None:
     now = context.clock.now()
     max_stay = timedelta(minutes=context.settings.occupancy_max_stay_minutes)
     with context.unit_of_work(who) as db:
-        views = room_views(db, who, room_id=room_id, present=state.runtime().engine.present)
+        views = room_views(db, who, room_id=room_id, present=state.runtime().present)
         room = db.get(Room, room_id) if views else None
         inside = occupancy.room_occupants(db, room_id, now, max_stay) if views else []
     if not views or room is None:

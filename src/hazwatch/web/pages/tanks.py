@@ -34,7 +34,7 @@ def tanks_page() -> None:
     page = frame("web.nav.tanks", who)
     context = state.context()
     with context.unit_of_work(who) as db:
-        found = tanks.statuses(db, who, context.clock.now(), state.runtime().engine.present)
+        found = tanks.statuses(db, who, context.clock.now(), state.runtime().present)
     if not found:
         ui.label(_t("web.tanks.none")).classes("text-grey-7")
         return
@@ -83,7 +83,7 @@ class TankCard:
         try:
             with context.unit_of_work(self.who) as db:
                 status = tanks.status(
-                    db, self.who, self.tank_id, context.clock.now(), state.runtime().engine.present
+                    db, self.who, self.tank_id, context.clock.now(), state.runtime().present
                 )
         except DomainError:  # no longer visible (scope changed): leave the last figures
             return

@@ -85,7 +85,7 @@ def trend_page(point_id: int) -> None:
         if newest is not None:
             rows = charts.with_newest(rows, newest)
         shown["rows"] = rows
-        present = state.runtime().engine.present(point_id)
+        present = state.runtime().present(point_id)
         if present is not None and present.quality == "good" and present.value is not None:
             current.set_text(f"{present.value:.1f} {unit}")
         elif present is not None:
