@@ -28,6 +28,7 @@ from hazwatch.core.auth.models import UserAccount
 from hazwatch.core.auth.roles import Principal, Role
 from hazwatch.core.clock import ManualClock
 from hazwatch.core.context import Context
+from hazwatch.core.i18n import translate
 from hazwatch.core.scope import visible_organisations
 from hazwatch.monitoring import present as stored
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
@@ -37,10 +38,11 @@ from hazwatch.monitoring.present import PersistedPresent
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
 from hazwatch.registry.models import Door
+from hazwatch.web.layout import banner_state
 from hazwatch.web.rooms import room_views
 from tests.monitoring.conftest import Plant, owner, partitioned_app, wait_for
 from tests.monitoring.test_access_fleet import ask
-from tests.monitoring.test_worker_control import Login
+from tests.monitoring.test_worker_control import Login, console_bound
 
 
 class Listener:
@@ -305,11 +307,16 @@ def test_the_api_says_when_it_cannot_vouch_for_the_present(
         assert wait_for(lambda: runtime.persisted is not None and runtime.persisted.fresh())
         ready = client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["reasons"] == ["live_unavailable"]
+        with console_bound(api, client):  # every console page's banner says it too
+            assert banner_state() == "live_unavailable"
         monkeypatch.setattr(runtime.persisted, "refresh", _database_away)
         runtime.persisted.stored = replace(
             runtime.persisted.stored, taken_at=time.monotonic() - stored.MAX_AGE_S - 1
         )
         ready = client.get("/readyz")
         assert ready.json()["reasons"] == ["present_unavailable", "live_unavailable"]
+        with console_bound(api, client):
+            assert banner_state() == "present_unavailable"
+            assert translate("ingest.console.present_unavailable", "zh_CN").startswith("无法读取")
         headers = login_as(Role.SAFETY_OFFICER, organisation_id=plant.demo["lab"])
         assert _status(client, headers, plant.o2_point)["quality"] == "unknown"

@@ -177,28 +177,36 @@ def frame(title_key: str, who: Principal) -> Frame:
     return Frame(who, feed)
 
 
+def banner_state() -> str:
+    """What the values on the page are worth: ``ok``, ingest ``stalled`` or ``lagging``, or
+    (partitioned, the workers' present read from the database and their live events)
+    ``present_unavailable`` / ``live_unavailable``."""
+    runtime = state.runtime()
+    problems = runtime.present_problems()
+    return problems[0] if problems else runtime.liveness.status().state.value
+
+
 def _ingest_banner() -> None:
-    """While ingest is stalled or lagging the values on every page may be old: a board that
-    looks live and is not is itself a hazard, so every page says so (looked at every two
-    seconds; redrawn only when the state changes)."""
-    liveness = state.runtime().liveness
-    shown = [liveness.status().state]
+    """While ingest is stalled or lagging, or the workers' present cannot be read, the values
+    on every page may be old: a board that looks live and is not is itself a hazard, so
+    every page says so (looked at every two seconds; redrawn only when the state changes)."""
+    shown = [banner_state()]
 
     @ui.refreshable
     def banner() -> None:
-        if shown[0] is IngestState.OK:
+        if shown[0] == IngestState.OK.value:
             return
         with (
             ui.row()
             .classes("w-full items-center gap-2 q-pa-sm bg-negative text-white")
-            .props(f"data-testid=ingest-banner data-state={shown[0].value}")
+            .props(f"data-testid=ingest-banner data-state={shown[0]}")
         ):
             ui.icon("sync_problem")
-            ui.label(_t(f"ingest.console.{shown[0].value}")).classes("text-weight-bold")
+            ui.label(_t(f"ingest.console.{shown[0]}")).classes("text-weight-bold")
 
     def check() -> None:
-        now = liveness.status().state
-        if now is not shown[0]:
+        now = banner_state()
+        if now != shown[0]:
             shown[0] = now
             banner.refresh()
 
