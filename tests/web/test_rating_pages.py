@@ -24,6 +24,7 @@ from tests.web.conftest import (
     field_error,
     log_in,
     screenshot,
+    unfold,
     wait_until_live,
 )
 
@@ -85,7 +86,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
 ) -> None:
     log_in(page, "regulator", next_path="/supervision/credit")
     form = page.get_by_test_id("credit-form")
-    form.click()
+    unfold(page, form)
     choose(page, form, "field-organisation", "海港精细化工有限公司")
     form.get_by_test_id("field-title").fill("氨制冷机房未按期检测")
     form.get_by_test_id("field-source").fill("海应急责改〔2026〕9号")
@@ -93,7 +94,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
     expect(page.get_by_test_id("credit-records")).to_contain_text("氨制冷机房未按期检测")
     wait_until_live(page)
     listing = page.get_by_test_id("listing-form")
-    listing.click()
+    unfold(page, listing)
     choose(page, listing, "field-organisation", "海港精细化工有限公司")
     listing.get_by_test_id("field-source").fill("海应急罚〔2026〕2号")
     listing.get_by_test_id("listing-save").click()
@@ -106,7 +107,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
     page.goto("/supervision/grades")
     wait_until_live(page)
     park = page.get_by_test_id("park-form")
-    park.click()
+    unfold(page, park)
     park.get_by_test_id("field-score").fill("101")
     park.get_by_test_id("field-source").fill("应急〔2019〕78号 评估报告")
     park.get_by_test_id("park-save").click()
@@ -119,7 +120,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
     page.goto("/supervision/grades")
     wait_until_live(page)
     rules_form = page.get_by_test_id("rules-form")
-    rules_form.click()
+    unfold(page, rules_form)
     body = rules_form.get_by_test_id("field-body")
     good = body.input_value()
     body.fill("{")
@@ -148,7 +149,7 @@ def test_a_regulator_records_credit_a_listing_a_park_score_and_rules(
 def test_the_lab_appeals_its_points_and_the_regulator_upholds_it(page: Any, server: Server) -> None:
     log_in(page, "labhead", next_path="/supervision/credit")
     form = page.get_by_test_id("points-form")
-    form.click()
+    unfold(page, form)
     form.get_by_test_id("field-point").click()
     page.get_by_role("option").filter(has_text="未制定应急预案或未演练").click()
     form.get_by_test_id("field-reason").fill("已于本月完成窒息事故应急演练")
@@ -158,7 +159,7 @@ def test_the_lab_appeals_its_points_and_the_regulator_upholds_it(page: Any, serv
     page.wait_for_url("**/login**")
     log_in(page, "regulator", next_path="/supervision/credit")
     form = page.get_by_test_id("points-form")
-    form.click()
+    unfold(page, form)
     form.get_by_test_id("field-point").click()
     page.get_by_role("option").filter(has_text="申诉中").click()
     form.get_by_test_id("points-uphold").click()
@@ -174,7 +175,7 @@ def test_the_regulator_records_points_and_takes_a_listing_through_early_removal(
     old = next(e["id"] for e in listings if e["organisation"] == "速达气体经营部")
     log_in(page, "regulator", next_path="/supervision/credit")
     form = page.get_by_test_id("record-points-form")
-    form.click()
+    unfold(page, form)
     choose(page, form, "field-organisation", "海港精细化工有限公司")
     form.get_by_test_id("field-event").click()
     page.get_by_role("option").filter(has_text="未制定应急预案或未演练").click()
@@ -215,7 +216,7 @@ def test_the_regulator_enters_grading_inputs_draws_a_plan_and_reports_an_inspect
     chem = names["海港精细化工有限公司"]
     log_in(page, "regulator", next_path="/supervision/grades")
     profile = page.get_by_test_id("profile-form")
-    profile.click()
+    unfold(page, profile)
     choose(page, profile, "field-organisation", "海港精细化工有限公司")
     profile.get_by_test_id("field-diagnostic-score").fill("120")
     profile.get_by_test_id("field-source").fill("2026 年安全风险诊断报告")
@@ -233,7 +234,7 @@ def test_the_regulator_enters_grading_inputs_draws_a_plan_and_reports_an_inspect
         graded[chem]["label"]
     )
     plan = page.get_by_test_id("plan-form")
-    plan.click()
+    unfold(page, plan)
     plan.get_by_test_id("field-inspectors").fill("张一")
     plan.get_by_test_id("field-seed").fill("7")
     plan.get_by_test_id("plan-save").click()
@@ -243,7 +244,7 @@ def test_the_regulator_enters_grading_inputs_draws_a_plan_and_reports_an_inspect
     expect(page.locator("[data-testid^=plan-]").filter(has_text="随机种子 7")).to_be_visible()
     wait_until_live(page)
     done = page.get_by_test_id("inspection-form")
-    done.click()
+    unfold(page, done)
     done.get_by_test_id("field-inspection").click()
     page.get_by_role("option").first.click()
     done.get_by_test_id("field-note").fill("已检查，未发现问题")
