@@ -167,17 +167,24 @@ def bench_workers(
             for count in (1, 2):
                 figures = workers.throughput(built, running, count, rounds, Path(folder))
                 bare = max(figures.bare_per_s, 1)
-                typer.echo(
-                    f"[workers] {count} worker(s), backlog waiting in the stream: "
-                    f"{figures.backlog_per_s:,.0f} readings/s "
-                    f"({figures.backlog_per_s / count:,.0f} per worker; "
-                    f"ratio to the bare consumer {figures.backlog_per_s / bare:.2f}"
-                    + (
-                        f"; {figures.per_cpu_s:,.0f} per worker CPU second)"
-                        if figures.per_cpu_s
-                        else ")"
+                if not figures.backlog_seconds:
+                    typer.echo(
+                        f"[workers] {count} worker(s), backlog waiting in the stream: not "
+                        "measured (the first worker up took it before every worker held its "
+                        "partitions)"
                     )
-                )
+                else:
+                    typer.echo(
+                        f"[workers] {count} worker(s), backlog waiting in the stream: "
+                        f"{figures.backlog_per_s:,.0f} readings/s "
+                        f"({figures.backlog_per_s / count:,.0f} per worker; "
+                        f"ratio to the bare consumer {figures.backlog_per_s / bare:.2f}"
+                        + (
+                            f"; {figures.per_cpu_s:,.0f} per worker CPU second)"
+                            if figures.per_cpu_s
+                            else ")"
+                        )
+                    )
                 typer.echo(
                     f"[workers] {count} worker(s), live with the publisher alongside: "
                     f"{figures.per_s:,.0f} readings/s ({figures.per_s / count:,.0f} per worker; "
