@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -24,6 +25,7 @@ from hazwatch.monitoring.engine import MonitoringEngine
 from hazwatch.monitoring.events import AlarmChange, Event, EventBus
 from hazwatch.monitoring.interlocks.service import CommandTransport
 from hazwatch.monitoring.kinds import PointKind
+from hazwatch.monitoring.models import Alarm
 from hazwatch.monitoring.schemas import DeviceIn, PointIn
 from hazwatch.monitoring.workers.stream import StreamLink
 from hazwatch.monitoring.workers.worker import Worker
@@ -38,6 +40,21 @@ class Plant:
     level_point: int
     device_token: str
     device_id: int
+
+    def low_alarm(self, at: datetime) -> Alarm:
+        """The dry room's O2 alarm, active and unacknowledged since ``at`` (a row to add)."""
+        return Alarm(
+            site_id=self.demo["plant"],
+            point_id=self.o2_point,
+            source="O2-DRY1",
+            condition="low",
+            organisation_id=self.demo["lab"],
+            priority="high",
+            active=True,
+            acked=False,
+            state="active_unack",
+            changed_at=at,
+        )
 
 
 @pytest.fixture

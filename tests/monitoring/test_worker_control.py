@@ -188,18 +188,7 @@ def test_without_an_answering_owner_an_action_is_refused_503_in_bounded_time(
     point's out-of-service switch goes the same way."""
     api, client = partitioned.context, partitioned.client
     with api.unit_of_work() as session:
-        alarm = Alarm(
-            site_id=plant.demo["plant"],
-            point_id=plant.o2_point,
-            source="O2-DRY1",
-            condition="low",
-            organisation_id=plant.demo["lab"],
-            priority="high",
-            active=True,
-            acked=False,
-            state="active_unack",
-            changed_at=api.clock.now(),
-        )
+        alarm = plant.low_alarm(api.clock.now())
         session.add(alarm)
         session.flush()
         alarm_id = alarm.id

@@ -33,7 +33,7 @@ from hazwatch.core.scope import visible_organisations
 from hazwatch.monitoring import present as stored
 from hazwatch.monitoring.escalation.models import Contact, EscalationStep
 from hazwatch.monitoring.live import LiveHub, Subscriber
-from hazwatch.monitoring.models import Alarm, PointState
+from hazwatch.monitoring.models import PointState
 from hazwatch.monitoring.present import PersistedPresent
 from hazwatch.monitoring.runtime import EngineRuntime
 from hazwatch.monitoring.workers.stream import StreamLink, message_id, subject_for
@@ -251,20 +251,7 @@ def test_the_stored_present_reads_stale_and_unknown_as_it_must(
         session.merge(
             PointState(point_id=plant.o2_point, at=t0, value=19.0, quality="good", conditions=[])
         )
-        session.add(
-            Alarm(
-                site_id=plant.demo["plant"],
-                point_id=plant.o2_point,
-                source="O2-DRY1",
-                condition="low",
-                organisation_id=plant.demo["lab"],
-                priority="high",
-                active=True,
-                acked=False,
-                state="active_unack",
-                changed_at=t0,
-            )
-        )
+        session.add(plant.low_alarm(t0))
     present = PersistedPresent(context)
     present.refresh()
     assert present.present(plant.o2_point) == (t0, 19.0, "good", ("low",))
