@@ -135,13 +135,12 @@ class EngineRuntime:
         self.actions: OperatorActions = self.owners or self.engine
         #: Partitioned, the points' present is what their owners persist and announce live
         #: (:mod:`hazwatch.monitoring.present`): this process's engine takes no readings.
-        self.persisted = PersistedPresent(context) if self.owners is not None else None
+        self.persisted: PersistedPresent | None = None
+        self.relay: LiveRelay | None = None
+        if self.owners is not None:
+            self.persisted = PersistedPresent(context)
+            self.relay = LiveRelay(self.owners, self.hub, self.persisted)
         self.source: Present = self.persisted or self.engine
-        self.relay = (
-            LiveRelay(self.owners, self.hub, self.persisted)
-            if self.owners is not None and self.persisted is not None
-            else None
-        )
         self.ingest: MqttIngest | None = MqttIngest(context.settings, self.engine) if live else None
         self.liveness = IngestLiveness(
             self.ingest.progress if self.ingest is not None else MessageProgress(),
@@ -227,9 +226,8 @@ class EngineRuntime:
         or a plug-in's kind, handled as the single process handles it from the broker.
         False for any other kind (readings)."""
         if kind == ANSWER_KIND:
-            site = "" if site_id is None else str(site_id)
             now = self.context.clock.now()
-            take_answer(self.interlocks, site, device_code, payload, now, where=subject)
+            take_answer(self.interlocks, site_id, device_code, payload, now, where=subject)
             return True
         plugin = self.topics.get(kind)
         if plugin is None:
@@ -262,11 +260,10 @@ class EngineRuntime:
             self.persisted.start()
             if self.relay is not None:
                 self.relay.start()
+            # Partitioned, the workers tick the sites; this process's engine still checks
+            # device tokens (HTTP ingest, door readers), so it follows their changes.
+            self._every_tick("config-follow", self.engine.follow_config)
         if self.ingest is None:
-            if self.owners is not None and self.context.settings.ingest_enabled:
-                # Partitioned, the workers tick the sites; this process's engine still checks
-                # device tokens (HTTP ingest, door readers), so it follows their changes.
-                self._every_tick("config-follow", self.engine.follow_config)
             return
         self.ingest.start()
         self.dispatcher.start()

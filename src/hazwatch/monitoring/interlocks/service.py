@@ -251,17 +251,23 @@ def answer_topic(prefix: str) -> str:
 def handle_ack(interlocks: Interlocks, topic: str, payload: bytes, at: datetime) -> bool:
     """An actuator's answer on ``{prefix}/v1/{site}/{device}/cmd/ack``."""
     *_, site, device_code, _cmd, _ack = topic.split("/")
-    return take_answer(interlocks, site, device_code, payload, at, where=topic)
+    site_id = int(site) if site.isdigit() else None
+    return take_answer(interlocks, site_id, device_code, payload, at, where=topic)
 
 
 def take_answer(
-    interlocks: Interlocks, site: str, device_code: str, payload: bytes, at: datetime, where: str
+    interlocks: Interlocks,
+    site_id: int | None,
+    device_code: str,
+    payload: bytes,
+    at: datetime,
+    where: str,
 ) -> bool:
     """An actuator's answer, from the broker or the stream: it confirms only a command sent
     to that device on that site. Returns whether it counted."""
     parsed = parse_ack(payload)
-    if parsed is None or not site.isdigit():
+    if parsed is None or site_id is None:
         log.warning("malformed interlock acknowledgement on %s: %r", where, payload[:200])
         return False
     command_id, ok = parsed
-    return interlocks.confirm(command_id, ok, at, site_id=int(site), device_code=device_code)
+    return interlocks.confirm(command_id, ok, at, site_id=site_id, device_code=device_code)
